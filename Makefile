@@ -1,0 +1,55 @@
+# Hearth: `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres lint format typecheck bench env messages migrations-check deploy-check clean
+
+env: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen
+	@touch $@
+
+messages: env
+	$(RUN) python manage.py compilemessages --ignore=.venv -v 0
+
+## Serve the app on http://127.0.0.1:8000 with SQLite and the demo data.
+run: env messages
+	$(RUN) python manage.py migrate --noinput
+	$(RUN) python manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) $(RUN) honcho start -f Procfile
+
+## The whole test suite (SQLite unless DATABASE_URL says otherwise).
+test: env messages
+	HEARTH_ENV=test $(RUN) pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: env
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy hearth
+
+format: env
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+migrations-check: env
+	$(RUN) python manage.py makemigrations --check --dry-run
+
+deploy-check: env
+	HEARTH_ENV=production SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
+	ALLOWED_HOSTS=hearth.example.org DATABASE_URL=sqlite:///$$(mktemp -d)/deploy-check.sqlite3 \
+	$(RUN) python manage.py check --deploy --fail-level WARNING
+
+bench: env
+	@if [ -d bench ] && ls bench/*.py >/dev/null 2>&1; then \
+		for script in bench/*.py; do echo "== $$script"; $(RUN) python $$script || exit 1; done; \
+	else echo "No benchmarks yet."; fi
+
+clean:
+	rm -rf var staticfiles .pytest_cache

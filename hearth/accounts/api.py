@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from hearth.accounts import services
+from hearth.accounts.models import ApiToken, SecurityPolicy, User, UserKind
+from hearth.accounts.schemas import (
+    IssuedTokenOut,
+    MeOut,
+    SecurityPolicyIn,
+    SecurityPolicyOut,
+    StaffOut,
+    TokenIn,
+    TokenOut,
+)
+from hearth.core.api import ERROR_RESPONSES
+from hearth.core.errors import NotAllowed
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+@router.get("/staff", response={200: list[StaffOut], **ERROR_RESPONSES})
+def staff_directory(request: HttpRequest) -> Any:
+    """Colleagues' names, disciplines and phones, for assigning and contacting."""
+    actor: User = request.auth  # type: ignore[attr-defined]
+    if actor.kind != UserKind.STAFF:
+        raise NotAllowed(_("Only staff see the staff directory."))
+    return list(User.objects.filter(kind=UserKind.STAFF, is_active=True).order_by("last_name"))
+
+
+@router.get("/me/tokens", response=list[TokenOut])
+def list_tokens(request: HttpRequest) -> Any:
+    return list(ApiToken.objects.filter(user=request.auth))  # type: ignore[attr-defined]
+
+
+@router.post("/me/tokens", response={201: IssuedTokenOut, **ERROR_RESPONSES})
+def issue_token(request: HttpRequest, payload: TokenIn) -> Any:
+    token, secret = services.issue_api_token(
+        actor=request.auth,  # type: ignore[attr-defined]
+        name=payload.name,
+        days=payload.days,
+    )
+    token.secret = secret  # type: ignore[attr-defined]
+    return 201, token
+
+
+@router.post("/me/tokens/{token_id}/revoke", response={200: TokenOut, **ERROR_RESPONSES})
+def revoke_token(request: HttpRequest, token_id: UUID) -> Any:
+    return services.revoke_api_token(actor=request.auth, token_id=token_id)  # type: ignore[attr-defined]
+
+
+@router.post("/me/sign-out-everywhere", response={200: dict[str, int], **ERROR_RESPONSES})
+def sign_out_everywhere(request: HttpRequest) -> Any:
+    ended = services.sign_out_everywhere(actor=request.auth)  # type: ignore[attr-defined]
+    return {"sessions_ended": ended}
+
+
+@router.get("/security-policy", response={200: SecurityPolicyOut, **ERROR_RESPONSES})
+def get_policy(request: HttpRequest) -> Any:
+    if not request.auth.has_perm("accounts.manage_security_policy"):  # type: ignore[attr-defined]
+        raise NotAllowed(_("Only an administrator sees the security policy."))
+    return SecurityPolicy.current()
+
+
+@router.put("/security-policy", response={200: SecurityPolicyOut, **ERROR_RESPONSES})
+def set_policy(request: HttpRequest, payload: SecurityPolicyIn) -> Any:
+    return services.set_security_policy(
+        actor=request.auth,  # type: ignore[attr-defined]
+        require_staff_mfa=payload.require_staff_mfa,
+    )

@@ -1,0 +1,22 @@
+"""The JSON API: every app's router under /api/v1/, one error shape, one auth."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from hearth.accounts.api import router as accounts_router
+from hearth.accounts.api_auth import API_AUTH
+from hearth.core.api import install_error_handlers
+from hearth.patients.api import router as patients_router
+
+api = NinjaAPI(
+    title="Hearth API",
+    version="1",
+    description="Home palliative care. Authenticate with a session cookie (and CSRF token) "
+    "or `Authorization: Bearer <token>` (tokens from /api/v1/me/tokens).",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", patients_router)

@@ -1,0 +1,79 @@
+"""What every router shares: the error shape and the exception mapping.
+
+Every failure answers ``{"detail": ..., "code": ...}`` (plus ``errors`` keyed by
+field for validation) with a 4xx status: never a 500 for bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from hearth.core.errors import DomainError
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    errors: dict[str, list[str]] | None = None
+
+
+#: Responses every write endpoint may give, for the OpenAPI document.
+ERROR_RESPONSES: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def _field_path(location: list[Any]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            errors.setdefault(_field_path(list(error.get("loc", []))), []).append(
+                str(error.get("msg", _("Invalid value.")))
+            )
+        body = {
+            "detail": _("Some details need correcting."),
+            "code": "validation_error",
+            "errors": errors,
+        }
+        return api.create_response(request, body, status=422)
+
+    def not_authenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+        body = {"detail": _("Sign in, or send a valid API token."), "code": "not_authenticated"}
+        return api.create_response(request, body, status=401)
+
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Not found."), "code": "not_found"}, 404)
+
+    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        body = {"detail": _("Your role does not allow this."), "code": "forbidden"}
+        return api.create_response(request, body, status=403)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        body = {"detail": str(exc.message), "code": "error"}
+        return api.create_response(request, body, status=exc.status_code)
+
+    api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(ValidationError, validation_error)
+    api.add_exception_handler(AuthenticationError, not_authenticated)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(PermissionDenied, forbidden)
+    api.add_exception_handler(HttpError, http_error)

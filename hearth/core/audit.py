@@ -1,0 +1,129 @@
+"""Recording audit events. Every service and every read of patient data calls ``record``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import models
+
+from hearth.core import clock, context
+from hearth.core.models import AuditAction, AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(getattr(value, "external_id", value.pk))
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def _actor_label(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "system"
+    label = getattr(actor, "display_name", None) or actor.get_username()
+    return str(label)[:200]
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    event_type: str,
+    patient: Any = None,
+    obj: models.Model | None = None,
+    summary: str = "",
+    changes: Mapping[str, Any] | None = None,
+    purpose: str = "",
+    emergency: bool | None = None,
+) -> AuditEvent:
+    """Write one event. ``emergency`` defaults to whether ``actor`` reached ``patient``
+    only through break-the-glass access, so no caller can forget to flag it."""
+    request = context.current()
+    patient_id = getattr(patient, "pk", patient)
+    if emergency is None:
+        emergency = _reached_by_emergency_access(actor, patient)
+    return AuditEvent.objects.create(
+        occurred_at=clock.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=_actor_label(actor),
+        action=action,
+        event_type=event_type,
+        patient_id=patient_id,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(getattr(obj, "external_id", getattr(obj, "pk", ""))) if obj else "",
+        summary=str(summary)[:300],
+        changes=_jsonable(dict(changes or {})),
+        ip_address=request.ip_address,
+        channel=request.channel,
+        request_id=request.request_id,
+        purpose=str(purpose)[:300],
+        emergency=bool(emergency),
+    )
+
+
+def record_list_view(*, actor: Any, event_type: str, patients: Iterable[Any]) -> int:
+    """One ``list`` event per patient shown, in one insert, so a worklist read is
+    as attributable per patient as opening the record."""
+    request = context.current()
+    now = clock.now()
+    events = [
+        AuditEvent(
+            occurred_at=now,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor_label=_actor_label(actor),
+            action=AuditAction.LIST,
+            event_type=event_type,
+            patient_id=patient.pk,
+            object_type=patient._meta.label,
+            object_id=str(patient.external_id),
+            ip_address=request.ip_address,
+            channel=request.channel,
+            request_id=request.request_id,
+            emergency=False,
+        )
+        for patient in patients
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{field: {"from": old, "to": new}}`` for the fields that changed."""
+    return {
+        field: {"from": _jsonable(before.get(field)), "to": _jsonable(after.get(field))}
+        for field in after
+        if before.get(field) != after.get(field)
+    }
+
+
+EmergencyResolver = Callable[[Any, Any], bool]
+_emergency_resolver: EmergencyResolver | None = None
+
+
+def set_emergency_resolver(resolver: EmergencyResolver) -> None:
+    """The patients app tells the kernel how to know break-the-glass access,
+    so the kernel depends on no clinical app (see PatientsConfig.ready)."""
+    global _emergency_resolver
+    _emergency_resolver = resolver
+
+
+def _reached_by_emergency_access(actor: Any, patient: Any) -> bool:
+    if patient is None or actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if _emergency_resolver is None:
+        return False
+    return _emergency_resolver(actor, patient)
+
+
+__all__ = ["AuditAction", "diff", "record", "record_list_view", "set_emergency_resolver"]

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "service_name": settings.HEARTH_SERVICE_NAME,
+        "service_phone": settings.HEARTH_SERVICE_PHONE,
+    }

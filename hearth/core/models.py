@@ -1,0 +1,100 @@
+"""Shared kernel models: the append-only audit trail and base classes for every app."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExternalIdModel(models.Model):
+    """Integer keys stay inside; the API, FHIR and URLs only ever show the UUID."""
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    LIST = "list", _("listed")
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    TRANSITION = "transition", _("moved to a new stage")
+    EMERGENCY_ACCESS = "emergency_access", _("used emergency access")
+    REVIEW = "review", _("reviewed")
+    SECURITY = "security", _("security event")
+    EXPORT = "export", _("exported")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def for_patient(self, patient_id: int) -> AuditEventQuerySet:
+        return self.filter(patient_id=patient_id)
+
+    def writes(self) -> AuditEventQuerySet:
+        return self.exclude(action__in=[AuditAction.VIEW, AuditAction.LIST])
+
+
+class AuditEvent(models.Model):
+    """Who did what to whose record, when, from where and why.
+
+    Append-only: the model refuses updates and deletes, and a database trigger
+    (migration 0002) refuses them too, so not even a bug or a shell session
+    can quietly rewrite history. ``patient_id`` is a plain column rather than a
+    foreign key so the kernel depends on no clinical app and a patient's trail
+    can never be cascaded away.
+    """
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    event_type = models.CharField(max_length=80, help_text="What happened, e.g. referral.created")
+    patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(max_length=16, default="system")
+    request_id = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(max_length=300, blank=True)
+    emergency = models.BooleanField(default=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["patient_id", "-occurred_at"], name="audit_patient_time")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.event_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events cannot be deleted.")

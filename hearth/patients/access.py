@@ -1,0 +1,196 @@
+"""Who may see which patient: the one place that answers it.
+
+Pages, the API and templates all go through ``access_patient`` (one object)
+and ``patients_visible_to`` (lists); nothing else calls ``Patient.objects.get``
+on behalf of a user. Each successful access writes an audit event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from hearth.accounts.models import Discipline, UserKind
+from hearth.core import audit
+from hearth.core.errors import NotAllowed, NotFound
+from hearth.core.models import AuditAction
+from hearth.patients.choices import EpisodeState
+from hearth.patients.models import (
+    CaregiverLink,
+    CareTeamAssignment,
+    EmergencyAccess,
+    Patient,
+    PatientQuerySet,
+)
+
+#: Episodes whose patients the medical commission needs to read: those waiting
+#: for a decision and those in care (for the decision at the review date).
+COMMISSION_STATES = (EpisodeState.AWAITING_COMMISSION, EpisodeState.ACTIVE)
+SERVICE_WIDE_DISCIPLINES = (Discipline.COORDINATOR, Discipline.ADMINISTRATOR)
+#: Disciplines that may use break-the-glass access.
+EMERGENCY_ACCESS_DISCIPLINES = (
+    Discipline.PHYSICIAN,
+    Discipline.NURSE,
+    Discipline.PSYCHOLOGIST,
+    Discipline.SOCIAL_WORKER,
+    Discipline.CHAPLAIN,
+)
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_staff(user: Any) -> bool:
+    return _active(user) and user.kind == UserKind.STAFF
+
+
+def sees_whole_service(user: Any) -> bool:
+    return is_staff(user) and user.discipline in SERVICE_WIDE_DISCIPLINES
+
+
+def on_care_team(user: Any, patient: Patient) -> bool:
+    return (
+        is_staff(user)
+        and CareTeamAssignment.objects.current().filter(patient=patient, staff=user).exists()
+    )
+
+
+def holds_emergency_access(user: Any, patient: Patient) -> bool:
+    return (
+        is_staff(user)
+        and EmergencyAccess.objects.in_force().filter(patient=patient, user=user).exists()
+    )
+
+
+def reviews_for_commission(user: Any, patient: Patient) -> bool:
+    return (
+        is_staff(user)
+        and user.is_commission_member
+        and patient.episodes.filter(state__in=COMMISSION_STATES).exists()
+    )
+
+
+def is_family_of(user: Any, patient: Patient) -> bool:
+    return (
+        _active(user)
+        and user.kind == UserKind.FAMILY
+        and CaregiverLink.objects.filter(user=user, patient=patient, ended_at__isnull=True).exists()
+    )
+
+
+def is_the_patient(user: Any, patient: Patient) -> bool:
+    return _active(user) and user.kind == UserKind.PATIENT and patient.portal_user_id == user.pk
+
+
+def staff_can_open(user: Any, patient: Patient) -> bool:
+    """Staff access to the clinical record, by any legitimate route."""
+    return (
+        sees_whole_service(user)
+        or on_care_team(user, patient)
+        or reviews_for_commission(user, patient)
+        or holds_emergency_access(user, patient)
+    )
+
+
+def portal_can_open(user: Any, patient: Patient) -> bool:
+    return is_family_of(user, patient) or is_the_patient(user, patient)
+
+
+def reached_only_by_emergency_access(user: Any, patient: Any) -> bool:
+    """True when break-the-glass is the *only* reason ``user`` can see ``patient``:
+    those reads and writes are flagged in the audit trail."""
+    if not isinstance(patient, Patient):
+        if patient is None:
+            return False
+        patient = Patient.objects.filter(pk=patient).first()
+        if patient is None:
+            return False
+    if not is_staff(user) or not holds_emergency_access(user, patient):
+        return False
+    return not (
+        sees_whole_service(user)
+        or on_care_team(user, patient)
+        or reviews_for_commission(user, patient)
+    )
+
+
+def can_use_emergency_access(user: Any, patient: Patient) -> bool:
+    return (
+        is_staff(user)
+        and user.discipline in EMERGENCY_ACCESS_DISCIPLINES
+        and not staff_can_open(user, patient)
+    )
+
+
+def patients_visible_to(user: Any) -> PatientQuerySet:
+    """Every patient ``user`` may see, as one queryset (no per-row checks)."""
+    patients = Patient.objects.all()
+    if not _active(user):
+        return patients.none()
+    if user.kind == UserKind.FAMILY:
+        return patients.filter(caregivers__user=user, caregivers__ended_at__isnull=True)
+    if user.kind == UserKind.PATIENT:
+        return patients.filter(portal_user=user)
+    if sees_whole_service(user):
+        return patients
+    from hearth.core import clock
+
+    reachable = Q(care_team__staff=user, care_team__ended_at__isnull=True) | Q(
+        emergency_accesses__user=user,
+        emergency_accesses__expires_at__gt=clock.now(),
+        emergency_accesses__ended_at__isnull=True,
+    )
+    if user.is_commission_member:
+        reachable |= Q(episodes__state__in=COMMISSION_STATES)
+    ids = patients.filter(reachable).values("pk")
+    return patients.filter(pk__in=ids)
+
+
+def find_patient(patient_id: UUID | str) -> Patient:
+    try:
+        return Patient.objects.get(external_id=patient_id)
+    except (Patient.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound(_("No patient with that identifier.")) from error
+
+
+def access_patient(
+    user: Any,
+    patient_id: UUID | str,
+    *,
+    clinical: bool = True,
+    event_type: str = "patient.viewed",
+    audit_read: bool = True,
+) -> Patient:
+    """Load a patient for ``user`` or refuse.
+
+    ``clinical=True`` (the staff record) needs staff access; ``clinical=False``
+    also admits the family and the patient themself (portal views). Family and
+    strangers are told "not found" so the existence of a record does not leak;
+    staff outside the caseload are told they may use emergency access.
+    """
+    patient = find_patient(patient_id)
+    if staff_can_open(user, patient) or (not clinical and portal_can_open(user, patient)):
+        if audit_read:
+            audit.record(
+                actor=user,
+                action=AuditAction.VIEW,
+                event_type=event_type,
+                patient=patient,
+                obj=patient,
+            )
+        return patient
+    if can_use_emergency_access(user, patient):
+        raise NotAllowed(
+            _(
+                "This patient is not on your caseload. If this is an emergency, "
+                "use emergency access and give the reason."
+            ),
+            code="emergency_access_available",
+        )
+    if is_staff(user) and not clinical:
+        raise NotAllowed(_("This patient is not on your caseload."))
+    raise NotFound(_("No patient with that identifier."))

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PatientsConfig(AppConfig):
+    name = "hearth.patients"
+    label = "patients"
+    verbose_name = "Patients and admission"
+
+    def ready(self) -> None:
+        from hearth.core import audit
+        from hearth.patients.access import reached_only_by_emergency_access
+
+        audit.set_emergency_resolver(reached_only_by_emergency_access)

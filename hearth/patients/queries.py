@@ -1,0 +1,127 @@
+"""Reads that are more than one line, already filtered to what the actor may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+
+from hearth.core import audit, clock
+from hearth.core.models import AuditEvent
+from hearth.patients import access
+from hearth.patients.choices import EpisodeState
+from hearth.patients.models import CareTeamAssignment, Diagnosis, EmergencyAccess, Episode, Patient
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    id: UUID
+    name: str
+    record_number: str
+    diagnosis_group: str | None
+    diagnosis_group_label: str | None
+    episode_state: str | None
+    episode_state_label: str | None
+    days_since_admission: int | None
+    next_review_date: date | None
+    emergency_access: bool
+
+
+def worklist(
+    actor: Any, *, state: str | None = None, mine_only: bool = False, search: str = ""
+) -> list[WorklistRow]:
+    """ "My patients": everyone the actor may see, in a constant number of queries.
+
+    Each patient shown is written to the audit trail as listed.
+    """
+    patients = access.patients_visible_to(actor).prefetch_related(
+        Prefetch(
+            "episodes",
+            queryset=Episode.objects.order_by("-opened_at"),
+            to_attr="episodes_newest_first",
+        ),
+        Prefetch(
+            "diagnoses",
+            queryset=Diagnosis.objects.current().order_by("-is_primary", "id"),
+            to_attr="active_diagnoses",
+        ),
+    )
+    if mine_only:
+        patients = patients.filter(care_team__staff=actor, care_team__ended_at__isnull=True)
+    if search:
+        from django.db.models import Q
+
+        patients = patients.filter(
+            Q(family_name__icontains=search)
+            | Q(given_name__icontains=search)
+            | Q(record_number__icontains=search)
+        )
+    emergency_ids = (
+        set(
+            EmergencyAccess.objects.in_force()
+            .filter(user=actor)
+            .values_list("patient_id", flat=True)
+        )
+        if access.is_staff(actor)
+        else set()
+    )
+    today = clock.today()
+    rows: list[WorklistRow] = []
+    shown: list[Patient] = []
+    for patient in patients.distinct():
+        episode = patient.current_episode
+        if state and (episode is None or episode.state != state):
+            continue
+        diagnosis = patient.primary_diagnosis
+        rows.append(
+            WorklistRow(
+                id=patient.external_id,
+                name=patient.full_name,
+                record_number=patient.record_number,
+                diagnosis_group=diagnosis.group if diagnosis else None,
+                diagnosis_group_label=diagnosis.get_group_display() if diagnosis else None,
+                episode_state=episode.state if episode else None,
+                episode_state_label=episode.get_state_display() if episode else None,
+                days_since_admission=episode.days_since_admission(today) if episode else None,
+                next_review_date=episode.next_review_date if episode else None,
+                emergency_access=patient.pk in emergency_ids,
+            )
+        )
+        shown.append(patient)
+    audit.record_list_view(actor=actor, event_type="worklist.listed", patients=shown)
+    return rows
+
+
+def care_team(patient: Patient) -> QuerySet[CareTeamAssignment]:
+    return patient.care_team.current().select_related("staff").order_by("role", "id")
+
+
+def timeline(patient: Patient, *, limit: int = 200) -> QuerySet[AuditEvent]:
+    """What happened to this person's record: writes only, newest first."""
+    return AuditEvent.objects.for_patient(patient.pk).writes().select_related(None)[:limit]
+
+
+def audit_trail(patient: Patient, *, limit: int = 500) -> QuerySet[AuditEvent]:
+    """Every read and write, for the administrator's "who looked at this record"."""
+    return AuditEvent.objects.for_patient(patient.pk)[:limit]
+
+
+def commission_queue(actor: Any) -> list[Episode]:
+    """Episodes waiting for the commission, oldest referral first (audited as listed)."""
+    episodes = list(
+        Episode.objects.filter(state=EpisodeState.AWAITING_COMMISSION)
+        .filter(patient__in=access.patients_visible_to(actor))
+        .select_related("patient", "referral")
+        .order_by("opened_at")
+    )
+    audit.record_list_view(
+        actor=actor, event_type="commission_queue.listed", patients=[e.patient for e in episodes]
+    )
+    return episodes
+
+
+def emergency_access_for_review() -> QuerySet[EmergencyAccess]:
+    return EmergencyAccess.objects.awaiting_review().select_related("user", "patient")

@@ -1,0 +1,615 @@
+"""HTML pages for staff and the family portal. Same services and rules as the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hearth.accounts.models import UserKind
+from hearth.core.errors import DomainError, NotAllowed, NotFound
+from hearth.patients import access, queries, services
+from hearth.patients.choices import EpisodeState
+from hearth.patients.forms import (
+    CaregiverForm,
+    CareTeamForm,
+    CommissionDecisionForm,
+    DeathForm,
+    DiagnosisForm,
+    DischargeForm,
+    EditPatientForm,
+    EmergencyAccessForm,
+    EmergencyReviewForm,
+    NewReferralForm,
+    NoteForm,
+    ReferralForm,
+    ScreeningForm,
+)
+from hearth.patients.models import CareTeamAssignment, EmergencyAccess, Episode, Patient
+
+
+def show_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Put a service's refusal on the form: on the field it names, or on top."""
+    placed = False
+    for field, messages_for_field in error.field_errors.items():
+        name = field if field in form.fields else None
+        for text in messages_for_field:
+            form.add_error(name, text)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """A page the user cannot see: 404 hides existence; 403 explains (and, for
+    staff outside the caseload, offers emergency access)."""
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    return render(request, "patients/refused.html", {"error": error}, status=error.status)
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.kind != UserKind.STAFF:  # type: ignore[union-attr]
+            return redirect("portal")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+        return redirect("worklist")
+    return redirect("portal")
+
+
+@staff_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state") or None
+    if state not in EpisodeState.values:
+        state = None
+    mine = request.GET.get("mine") == "1"
+    search = request.GET.get("q", "")[:100]
+    rows = queries.worklist(request.user, state=state, mine_only=mine, search=search)
+    return render(
+        request,
+        "patients/worklist.html",
+        {
+            "rows": rows,
+            "states": EpisodeState.choices,
+            "state": state,
+            "mine": mine,
+            "search": search,
+            "can_refer": request.user.has_perm("patients.refer_new_patient"),
+        },
+    )
+
+
+def _patient_or_refuse(request: HttpRequest, patient_id: Any, **kwargs: Any) -> Patient:
+    return access.access_patient(request.user, patient_id, **kwargs)
+
+
+@staff_required
+def patient_page(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    try:
+        patient = _patient_or_refuse(request, patient_id)
+    except DomainError as error:
+        if error.code == "emergency_access_available":
+            return redirect("emergency_access", patient_id=patient_id)
+        return refusal(request, error)
+    episodes = list(
+        patient.episodes.select_related("referral").prefetch_related(
+            "screenings__screened_by",
+            "commission_decisions__members",
+            "commission_decisions__chair",
+            "commission_decisions__signed_by",
+        )
+    )
+    episode = episodes[0] if episodes else None
+    return render(
+        request,
+        "patients/patient.html",
+        {
+            "patient": patient,
+            "episode": episode,
+            "earlier_episodes": episodes[1:],
+            "decision": episode.current_decision if episode else None,
+            "diagnoses": patient.diagnoses.current().select_related("recorded_by"),
+            "team": queries.care_team(patient),
+            "caregivers": patient.caregivers.filter(ended_at__isnull=True).select_related("user"),
+            "timeline": queries.timeline(patient, limit=50),
+            "emergency": access.reached_only_by_emergency_access(request.user, patient),
+            "emergency_grant": EmergencyAccess.objects.in_force()
+            .filter(user=request.user, patient=patient)
+            .first(),
+        },
+    )
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form_class: type[forms.Form],
+    title: str,
+    perform: Callable[[dict[str, Any]], Any],
+    success_url: Callable[[Any], str],
+    success_message: str,
+    context: dict[str, Any] | None = None,
+    initial: dict[str, Any] | None = None,
+    submit_label: str | None = None,
+) -> HttpResponse:
+    """One shape for every write page: show the form, call the service,
+    show its refusal on the form or go back with a message."""
+    form = form_class(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = perform(form.cleaned_data)
+            except DomainError as error:
+                show_domain_error(form, error)
+                status = error.status if error.status != 404 else 400
+            else:
+                messages.success(request, success_message)
+                return redirect(success_url(result))
+        else:
+            status = 422
+    return render(
+        request,
+        "patients/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit_label": submit_label or _("Save"),
+            **(context or {}),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def refer_new_patient(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("patients.refer_new_patient"):
+        return refusal(request, NotAllowed(_("Your role cannot refer patients.")))
+
+    def perform(data: dict[str, Any]) -> Episode:
+        return services.refer_new_patient(
+            actor=request.user,  # type: ignore[arg-type]
+            patient={f: data[f] for f in NewReferralForm.PATIENT_FIELDS},
+            referral={f: data[f] for f in NewReferralForm.REFERRAL_FIELDS},
+            diagnoses=[
+                {
+                    "icd10_code": data["icd10_code"],
+                    "text": data["diagnosis_text"],
+                    "group": data["diagnosis_group"],
+                    "is_primary": True,
+                }
+            ],
+        )
+
+    return form_page(
+        request,
+        form_class=NewReferralForm,
+        title=_("New referral"),
+        perform=perform,
+        success_url=lambda episode: reverse("patient", args=[episode.patient.external_id]),
+        success_message=_("Referral recorded."),
+    )
+
+
+def _patient_form(
+    request: HttpRequest, patient_id: Any, build: Callable[[Patient], HttpResponse]
+) -> HttpResponse:
+    try:
+        patient = _patient_or_refuse(request, patient_id, audit_read=False)
+    except DomainError as error:
+        return refusal(request, error)
+    return build(patient)
+
+
+def _episode_form(
+    request: HttpRequest, episode_id: Any, build: Callable[[Episode], HttpResponse]
+) -> HttpResponse:
+    try:
+        episode = services.get_episode(actor=request.user, episode_id=episode_id)  # type: ignore[arg-type]
+    except DomainError as error:
+        return refusal(request, error)
+    return build(episode)
+
+
+def _back_to(patient: Patient) -> Callable[[Any], str]:
+    return lambda _result: reverse("patient", args=[patient.external_id])
+
+
+@staff_required
+def edit_patient(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        initial = {field: getattr(patient, field) for field in EditPatientForm.base_fields}
+        return form_page(
+            request,
+            form_class=EditPatientForm,
+            title=_("Edit details of %(name)s") % {"name": patient.full_name},
+            perform=lambda data: services.update_patient(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                changes={k: v for k, v in data.items() if k != "record_number"},
+            ),
+            success_url=_back_to(patient),
+            success_message=_("Details saved."),
+            context={"patient": patient},
+            initial=initial,
+        )
+
+    return _patient_form(request, patient_id, build)
+
+
+@staff_required
+def add_diagnosis(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=DiagnosisForm,
+            title=_("Add a diagnosis"),
+            perform=lambda data: services.add_diagnosis(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                **data,
+            ),
+            success_url=_back_to(patient),
+            success_message=_("Diagnosis added."),
+            context={"patient": patient},
+        )
+
+    return _patient_form(request, patient_id, build)
+
+
+@staff_required
+def add_caregiver(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=CaregiverForm,
+            title=_("Add a family caregiver"),
+            perform=lambda data: services.add_family_caregiver(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                **data,
+            ),
+            success_url=_back_to(patient),
+            success_message=_("Family caregiver added. Give them their username and password."),
+            context={"patient": patient},
+        )
+
+    return _patient_form(request, patient_id, build)
+
+
+@staff_required
+def refer_again(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=ReferralForm,
+            title=_("New referral for %(name)s") % {"name": patient.full_name},
+            perform=lambda data: services.refer_existing_patient(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                referral=data,
+            ),
+            success_url=_back_to(patient),
+            success_message=_("Referral recorded."),
+            context={"patient": patient},
+        )
+
+    return _patient_form(request, patient_id, build)
+
+
+@staff_required
+def care_team(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=CareTeamForm,
+            title=_("Care team of %(name)s") % {"name": patient.full_name},
+            perform=lambda data: services.assign_to_care_team(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                staff=data["staff"],
+                role=data["role"],
+            ),
+            success_url=lambda _r: reverse("care_team", args=[patient.external_id]),
+            success_message=_("Added to the care team."),
+            context={"patient": patient, "team": queries.care_team(patient), "show_team": True},
+            submit_label=_("Assign"),
+        )
+
+    return _patient_form(request, patient_id, build)
+
+
+@staff_required
+@require_POST
+def end_assignment(request: HttpRequest, assignment_id: Any) -> HttpResponse:
+    try:
+        assignment = CareTeamAssignment.objects.select_related("patient", "staff").get(
+            external_id=assignment_id
+        )
+        access.access_patient(request.user, assignment.patient.external_id, audit_read=False)
+        services.end_care_team_assignment(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
+    except CareTeamAssignment.DoesNotExist as error:
+        raise Http404 from error
+    except DomainError as error:
+        return refusal(request, error)
+    messages.success(request, _("Removed from the care team."))
+    return redirect("care_team", patient_id=assignment.patient.external_id)
+
+
+@staff_required
+def emergency_access(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    try:
+        patient = access.find_patient(patient_id)
+    except DomainError as error:
+        return refusal(request, error)
+    if access.staff_can_open(request.user, patient):
+        return redirect("patient", patient_id=patient.external_id)
+    if not access.can_use_emergency_access(request.user, patient):
+        return refusal(request, NotAllowed(_("Your role cannot use emergency access.")))
+    return form_page(
+        request,
+        form_class=EmergencyAccessForm,
+        title=_("Emergency access"),
+        perform=lambda data: services.use_emergency_access(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            reason=data["reason"],
+        ),
+        success_url=_back_to(patient),
+        success_message=_("Emergency access granted. The clinical lead will review it."),
+        context={"emergency_warning": True},
+        submit_label=_("Open the record"),
+    )
+
+
+@staff_required
+def audit_trail(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    if not request.user.has_perm("patients.view_audit_trail"):
+        return refusal(request, NotAllowed(_("Only an administrator can see who opened a record.")))
+    try:
+        patient = _patient_or_refuse(request, patient_id, event_type="audit_trail.viewed")
+    except DomainError as error:
+        return refusal(request, error)
+    return render(
+        request,
+        "patients/audit_trail.html",
+        {"patient": patient, "events": queries.audit_trail(patient)},
+    )
+
+
+@staff_required
+def screening(request: HttpRequest, episode_id: Any) -> HttpResponse:
+    def build(episode: Episode) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=ScreeningForm,
+            title=_("Eligibility screening (SPICT)"),
+            perform=lambda data: services.record_eligibility_screening(
+                actor=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                **data,
+            ),
+            success_url=_back_to(episode.patient),
+            success_message=_("Screening recorded."),
+            context={"patient": episode.patient, "episode": episode},
+        )
+
+    return _episode_form(request, episode_id, build)
+
+
+@staff_required
+def commission_decision(request: HttpRequest, episode_id: Any) -> HttpResponse:
+    def build(episode: Episode) -> HttpResponse:
+        primary = episode.patient.primary_diagnosis
+        initial = (
+            {"diagnosis_code": primary.icd10_code, "diagnosis_text": primary.text}
+            if primary
+            else {}
+        )
+
+        def perform(data: dict[str, Any]) -> Any:
+            return services.record_commission_decision(
+                actor=request.user,  # type: ignore[arg-type]
+                episode=episode,
+                decided_on=data["decided_on"],
+                member_ids=[m.external_id for m in data["members"]],
+                chair_id=data["chair"].external_id,
+                diagnosis_code=data["diagnosis_code"],
+                diagnosis_text=data["diagnosis_text"],
+                indications=data["indications"],
+                form_of_care=data["form_of_care"],
+                outcome=data["outcome"],
+                reason=data["reason"],
+                review_date=data["review_date"],
+            )
+
+        return form_page(
+            request,
+            form_class=CommissionDecisionForm,
+            title=_("Medical commission decision"),
+            perform=perform,
+            success_url=_back_to(episode.patient),
+            success_message=_("Decision signed."),
+            context={
+                "patient": episode.patient,
+                "episode": episode,
+                "signing_warning": True,
+            },
+            initial=initial,
+            submit_label=_("Sign the decision"),
+        )
+
+    return _episode_form(request, episode_id, build)
+
+
+def _episode_action(
+    request: HttpRequest,
+    episode_id: Any,
+    *,
+    form_class: type[forms.Form],
+    title: str,
+    service: Callable[..., Any],
+    message: str,
+) -> HttpResponse:
+    def build(episode: Episode) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=form_class,
+            title=title,
+            perform=lambda data: service(actor=request.user, episode=episode, **data),
+            success_url=_back_to(episode.patient),
+            success_message=message,
+            context={"patient": episode.patient, "episode": episode},
+        )
+
+    return _episode_form(request, episode_id, build)
+
+
+class ConfirmForm(forms.Form):
+    pass
+
+
+@staff_required
+def admit(request: HttpRequest, episode_id: Any) -> HttpResponse:
+    return _episode_action(
+        request,
+        episode_id,
+        form_class=ConfirmForm,
+        title=_("Admit to home care"),
+        service=services.admit_to_home_care,
+        message=_("Admitted to home care."),
+    )
+
+
+@staff_required
+def discharge(request: HttpRequest, episode_id: Any) -> HttpResponse:
+    return _episode_action(
+        request,
+        episode_id,
+        form_class=DischargeForm,
+        title=_("Discharge"),
+        service=services.discharge,
+        message=_("Discharged."),
+    )
+
+
+@staff_required
+def record_death(request: HttpRequest, episode_id: Any) -> HttpResponse:
+    return _episode_action(
+        request,
+        episode_id,
+        form_class=DeathForm,
+        title=_("Record a death"),
+        service=services.record_death,
+        message=_("Death recorded. Consider starting bereavement follow-up for the family."),
+    )
+
+
+@staff_required
+def start_bereavement(request: HttpRequest, episode_id: Any) -> HttpResponse:
+    return _episode_action(
+        request,
+        episode_id,
+        form_class=ConfirmForm,
+        title=_("Start bereavement follow-up"),
+        service=services.start_bereavement_follow_up,
+        message=_("Bereavement follow-up started."),
+    )
+
+
+@staff_required
+def close_episode(request: HttpRequest, episode_id: Any) -> HttpResponse:
+    return _episode_action(
+        request,
+        episode_id,
+        form_class=NoteForm,
+        title=_("Close the episode"),
+        service=services.close_episode,
+        message=_("Episode closed."),
+    )
+
+
+@staff_required
+def commission_queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_commission_member:  # type: ignore[union-attr]
+        return refusal(request, NotAllowed(_("Only members of the medical commission see this.")))
+    return render(
+        request,
+        "patients/commission_queue.html",
+        {"episodes": queries.commission_queue(request.user)},
+    )
+
+
+@staff_required
+def emergency_access_review(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("patients.review_emergency_access"):
+        return refusal(request, NotAllowed(_("Only the clinical lead reviews emergency access.")))
+    return render(
+        request,
+        "patients/emergency_review.html",
+        {"grants": queries.emergency_access_for_review(), "form": EmergencyReviewForm()},
+    )
+
+
+@staff_required
+@require_POST
+def review_emergency_access(request: HttpRequest, grant_id: Any) -> HttpResponse:
+    try:
+        grant = EmergencyAccess.objects.select_related("patient", "user").get(external_id=grant_id)
+    except EmergencyAccess.DoesNotExist as error:
+        raise Http404 from error
+    form = EmergencyReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an outcome."))
+        return redirect("emergency_access_review")
+    try:
+        services.review_emergency_access(actor=request.user, grant=grant, **form.cleaned_data)  # type: ignore[arg-type]
+    except DomainError as error:
+        if error.status == 403:
+            return refusal(request, error)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Review recorded."))
+    return redirect("emergency_access_review")
+
+
+@login_required
+def portal(request: HttpRequest) -> HttpResponse:
+    """The family's home: their patient, the team and how to reach them."""
+    user = request.user
+    if user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+        return redirect("worklist")
+    patient = access.patients_visible_to(user).first()
+    if patient is None:
+        return render(request, "patients/portal_no_patient.html", status=403)
+    patient = access.access_patient(
+        user, patient.external_id, clinical=False, event_type="portal.viewed"
+    )
+    return render(
+        request,
+        "patients/portal.html",
+        {
+            "patient": patient,
+            "team": queries.care_team(patient),
+            "caregivers": patient.caregivers.filter(ended_at__isnull=True).select_related("user"),
+            "episode": patient.current_episode,
+        },
+    )

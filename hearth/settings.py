@@ -1,0 +1,275 @@
+"""Hearth settings: one module, configured only by environment variables.
+
+Embedded mode (the default) needs no configuration at all: SQLite in ./var, debug
+off unless asked for, a development secret key. Production mode
+(``HEARTH_ENV=production``) refuses to start without its secrets and turns on
+every transport and login protection, so a forgotten variable fails loudly
+instead of running an unsafe service.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """Read a setting; ``NAME_FILE`` (a path to a secret file) wins over ``NAME``."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env_str(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from error
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = env_str(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+HEARTH_ENV = env_str("HEARTH_ENV", "development")
+if HEARTH_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured("HEARTH_ENV must be development, production or test")
+PRODUCTION = HEARTH_ENV == "production"
+
+DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production")
+
+_DEVELOPMENT_SECRET = "hearth-development-only-secret-key-never-use-in-production-0123456789"
+SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else _DEVELOPMENT_SECRET) or ""
+if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEVELOPMENT_SECRET or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) of 50+ characters is required")
+
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is required in production")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "hearth.core",
+    "hearth.accounts",
+    "hearth.patients",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "hearth.core.middleware.RequestContextMiddleware",
+    "hearth.accounts.middleware.IdleSessionTimeoutMiddleware",
+    "hearth.accounts.middleware.RequireStaffMfaMiddleware",
+]
+
+ROOT_URLCONF = "hearth.urls"
+WSGI_APPLICATION = "hearth.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "hearth" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hearth.core.context_processors.service",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+# One DATABASE_URL. The embedded default is SQLite in WAL mode with IMMEDIATE
+# transactions, so concurrent writers queue instead of failing half-way.
+VAR_DIR = Path(env_str("HEARTH_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}") or ""
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": env_str("HEARTH_TEST_SQLITE_NAME", None)}
+elif PRODUCTION:
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache"
+        if PRODUCTION
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "hearth_cache",
+    }
+}
+
+# --- Authentication -------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12 if PRODUCTION else 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "hearth.accounts.adapters.HearthAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Lockout: after this many failed logins for one username the account is
+# locked for the timeout (allauth's login_failed rate limit, per key and per IP).
+HEARTH_LOGIN_ATTEMPTS_LIMIT = env_int("HEARTH_LOGIN_ATTEMPTS_LIMIT", 5)
+HEARTH_LOGIN_LOCKOUT_SECONDS = env_int("HEARTH_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"20/m/ip,{HEARTH_LOGIN_ATTEMPTS_LIMIT}/{HEARTH_LOGIN_LOCKOUT_SECONDS}s/key",
+    "login": "60/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("HEARTH_SERVICE_NAME", "Hearth")
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# Staff sign in on shared tablets in patients' homes: an idle staff session ends
+# after 15 minutes by default. Family and patient portal sessions last longer
+# because they are on the family's own phone.
+HEARTH_STAFF_IDLE_MINUTES = env_int("HEARTH_STAFF_IDLE_MINUTES", 15)
+HEARTH_PORTAL_IDLE_MINUTES = env_int("HEARTH_PORTAL_IDLE_MINUTES", 12 * 60)
+# The administrator can switch this on or off in the service settings page;
+# this is only the default for a new installation (on in production).
+HEARTH_REQUIRE_STAFF_MFA_DEFAULT = env_bool("HEARTH_REQUIRE_STAFF_MFA", PRODUCTION)
+# Break-the-glass access lasts this long before it must be requested again.
+HEARTH_EMERGENCY_ACCESS_HOURS = env_int("HEARTH_EMERGENCY_ACCESS_HOURS", 4)
+# Medical commission: CLINICAL.md, "at least two physicians, one chairing".
+HEARTH_COMMISSION_MIN_PHYSICIANS = env_int("HEARTH_COMMISSION_MIN_PHYSICIANS", 2)
+HEARTH_SERVICE_NAME = env_str("HEARTH_SERVICE_NAME", "Hearth home palliative care")
+HEARTH_SERVICE_PHONE = env_str("HEARTH_SERVICE_PHONE", "+44 20 7946 0000")
+
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    X_FRAME_OPTIONS = "DENY"
+
+if HEARTH_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Internationalisation -------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("HEARTH_TIME_ZONE", "Europe/London") or "Europe/London"
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+API_TOKEN_DEFAULT_DAYS = env_int("HEARTH_API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_LIFETIME = timedelta(days=365)
+# Embedded mode serves static files through WhiteNoise straight from the apps,
+# so `make run` needs no collectstatic step and DEBUG can stay off.
+WHITENOISE_USE_FINDERS = not PRODUCTION
