@@ -66,7 +66,7 @@ DEBUG = env_bool("DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production")
 
-_DEVELOPMENT_SECRET = "hearth-development-only-secret-key-never-use-in-production-0123456789"
+_DEVELOPMENT_SECRET = "hearth-development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else _DEVELOPMENT_SECRET) or ""
 if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEVELOPMENT_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) of 50+ characters is required")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,8 +68,6 @@ class User(ExternalIdModel, AbstractUser):
     preferred_language = models.CharField(
         max_length=8, choices=settings.LANGUAGES, default="en", blank=True
     )
-
-    objects = UserManager()
 
     class Meta:
         constraints = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from uuid import UUID
 
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
@@ -16,7 +17,7 @@ from hearth.core import audit, clock
 from hearth.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from hearth.core.models import AuditAction
 
-TOKEN_PREFIX = "hth_"
+TOKEN_PREFIX = "hth_"  # noqa: S105 - a public prefix, not a secret
 
 
 @transaction.atomic
@@ -58,7 +59,7 @@ def issue_api_token(*, actor: User, name: str, days: int | None = None) -> tuple
 
 
 @transaction.atomic
-def revoke_api_token(*, actor: User, token_id: object) -> ApiToken:
+def revoke_api_token(*, actor: User, token_id: UUID | str) -> ApiToken:
     try:
         token = ApiToken.objects.select_for_update().get(external_id=token_id, user=actor)
     except (ApiToken.DoesNotExist, ValueError, TypeError) as error:

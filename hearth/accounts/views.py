@@ -34,7 +34,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "accounts/account.html",
         {
             "form": form,
-            "tokens": ApiToken.objects.filter(user=request.user),
+            "tokens": ApiToken.objects.filter(user_id=request.user.pk or 0),
             "issued_secret": issued_secret,
             "mfa_enabled": is_mfa_enabled(request.user),
             "policy": SecurityPolicy.current(),

@@ -40,10 +40,10 @@ def _field_path(location: list[Any]) -> str:
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    def domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, exc.as_dict(), status=exc.status)
 
-    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(_field_path(list(error.get("loc", []))), []).append(
@@ -56,18 +56,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
         }
         return api.create_response(request, body, status=422)
 
-    def not_authenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def not_authenticated(request: HttpRequest, exc: Any) -> HttpResponse:
         body = {"detail": _("Sign in, or send a valid API token."), "code": "not_authenticated"}
         return api.create_response(request, body, status=401)
 
-    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return api.create_response(request, {"detail": _("Not found."), "code": "not_found"}, 404)
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
+        body = {"detail": _("Not found."), "code": "not_found"}
+        return api.create_response(request, body, status=404)
 
-    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         body = {"detail": _("Your role does not allow this."), "code": "forbidden"}
         return api.create_response(request, body, status=403)
 
-    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         body = {"detail": str(exc.message), "code": "error"}
         return api.create_response(request, body, status=exc.status_code)
 

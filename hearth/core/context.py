@@ -22,7 +22,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "hearth_request_context", default=RequestContext()
+    "hearth_request_context",
+    default=RequestContext(),  # noqa: B039 - frozen dataclass
 )
 
 

@@ -27,6 +27,7 @@ from hearth.core.validation import Errors, clean_or_raise, field_errors_of
 from hearth.patients import access
 from hearth.patients.choices import (
     ROLE_DISCIPLINES,
+    CareTeamRole,
     CommissionOutcome,
     DiagnosisGroup,
     DischargeReason,
@@ -823,7 +824,7 @@ def assign_to_care_team(
             _("A %(discipline)s cannot take the role of %(role)s.")
             % {
                 "discipline": staff.get_discipline_display().lower(),
-                "role": dict(CareTeamAssignment._meta.get_field("role").choices)[role].lower(),
+                "role": CareTeamRole(role).label.lower(),
             },
         )
     errors.raise_if_any()

@@ -132,7 +132,7 @@ def patient_page(request: HttpRequest, patient_id: Any) -> HttpResponse:
             "timeline": queries.timeline(patient, limit=50),
             "emergency": access.reached_only_by_emergency_access(request.user, patient),
             "emergency_grant": EmergencyAccess.objects.in_force()
-            .filter(user=request.user, patient=patient)
+            .filter(user_id=request.user.pk or 0, patient=patient)
             .first(),
         },
     )

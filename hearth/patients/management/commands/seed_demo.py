@@ -21,7 +21,7 @@ from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import Patient
 
-DEMO_PASSWORD = "hearth-demo-2026"
+DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - published demo password
 
 STAFF: list[dict[str, Any]] = [
     {
@@ -488,7 +488,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(staff)} staff, {created} new patients "
-                f"({Patient.objects.count()} in all). Password for every demo login: {DEMO_PASSWORD}"
+                f"({Patient.objects.count()} in all). "
+                f"Password for every demo login: {DEMO_PASSWORD}"
             )
         )
 
@@ -547,7 +548,10 @@ class Command(BaseCommand):
                     "persistent_symptoms",
                 ],
                 condition_indicators=[_spict_for(demo.diagnosis["group"])],
-                conclusion="Meets SPICT general and condition indicators; needs specialist palliative care at home.",
+                conclusion=(
+                    "Meets SPICT general and condition indicators; "
+                    "needs specialist palliative care at home."
+                ),
                 outcome="refer_to_commission",
             )
         if demo.stage == EpisodeState.AWAITING_COMMISSION:
@@ -562,7 +566,10 @@ class Command(BaseCommand):
                 chair_id=staff["dr.okafor"].external_id,
                 diagnosis_code=demo.diagnosis["icd10_code"],
                 diagnosis_text=demo.diagnosis["text"],
-                indications="Progressive life-limiting illness with complex symptoms; wishes to be cared for at home.",
+                indications=(
+                    "Progressive life-limiting illness with complex symptoms; "
+                    "wishes to be cared for at home."
+                ),
                 form_of_care="home",
                 outcome="granted",
                 reason="",
