@@ -762,16 +762,18 @@ def start_bereavement_follow_up(*, actor: User, episode: Episode) -> Episode:
     return episode
 
 
+def close_episode_permission(episode: Episode) -> str:
+    """After a death the bereavement team closes; after a discharge, whoever discharges."""
+    if episode.state == EpisodeState.BEREAVEMENT:
+        return "patients.bereavement"
+    return "patients.discharge"
+
+
 @transaction.atomic
 def close_episode(*, actor: User, episode: Episode, note: str) -> Episode:
     """Close after discharge or after bereavement follow-up."""
-    perm = (
-        "patients.bereavement"
-        if episode.state == EpisodeState.BEREAVEMENT
-        else "patients.discharge"
-    )
-    _require_perm(actor, perm, episode.patient)
-    episode = _lock_episode(episode)
+    episode = _lock_episode(episode)  # the permission depends on the state as stored now
+    _require_perm(actor, close_episode_permission(episode), episode.patient)
     _require_state(
         episode, [EpisodeState.DISCHARGED, EpisodeState.BEREAVEMENT], _("close the episode")
     )

@@ -209,23 +209,33 @@ def refer_new_patient(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _may(request: HttpRequest, perm: str, patient: Patient) -> bool:
+    return bool(request.user.has_perm(perm, patient))
+
+
 def _patient_form(
-    request: HttpRequest, patient_id: Any, build: Callable[[Patient], HttpResponse]
+    request: HttpRequest, patient_id: Any, perm: str, build: Callable[[Patient], HttpResponse]
 ) -> HttpResponse:
+    """Open the patient for a write page; people who could not save the form
+    are told so before they fill it in (the service checks again on save)."""
     try:
         patient = _patient_or_refuse(request, patient_id, audit_read=False)
     except DomainError as error:
         return refusal(request, error)
+    if not _may(request, perm, patient):
+        return refusal(request, NotAllowed(_("Your role does not allow this.")))
     return build(patient)
 
 
 def _episode_form(
-    request: HttpRequest, episode_id: Any, build: Callable[[Episode], HttpResponse]
+    request: HttpRequest, episode_id: Any, perm: str, build: Callable[[Episode], HttpResponse]
 ) -> HttpResponse:
     try:
         episode = services.get_episode(actor=request.user, episode_id=episode_id)  # type: ignore[arg-type]
     except DomainError as error:
         return refusal(request, error)
+    if not _may(request, perm, episode.patient):
+        return refusal(request, NotAllowed(_("Your role does not allow this.")))
     return build(episode)
 
 
@@ -252,7 +262,7 @@ def edit_patient(request: HttpRequest, patient_id: Any) -> HttpResponse:
             initial=initial,
         )
 
-    return _patient_form(request, patient_id, build)
+    return _patient_form(request, patient_id, "patients.change_patient", build)
 
 
 @staff_required
@@ -272,7 +282,7 @@ def add_diagnosis(request: HttpRequest, patient_id: Any) -> HttpResponse:
             context={"patient": patient},
         )
 
-    return _patient_form(request, patient_id, build)
+    return _patient_form(request, patient_id, "patients.manage_diagnoses", build)
 
 
 @staff_required
@@ -292,7 +302,7 @@ def add_caregiver(request: HttpRequest, patient_id: Any) -> HttpResponse:
             context={"patient": patient},
         )
 
-    return _patient_form(request, patient_id, build)
+    return _patient_form(request, patient_id, "patients.manage_caregivers", build)
 
 
 @staff_required
@@ -312,7 +322,7 @@ def refer_again(request: HttpRequest, patient_id: Any) -> HttpResponse:
             context={"patient": patient},
         )
 
-    return _patient_form(request, patient_id, build)
+    return _patient_form(request, patient_id, "patients.refer_again", build)
 
 
 @staff_required
@@ -334,7 +344,7 @@ def care_team(request: HttpRequest, patient_id: Any) -> HttpResponse:
             submit_label=_("Assign"),
         )
 
-    return _patient_form(request, patient_id, build)
+    return _patient_form(request, patient_id, "patients.manage_care_team", build)
 
 
 @staff_required
@@ -412,7 +422,7 @@ def screening(request: HttpRequest, episode_id: Any) -> HttpResponse:
             context={"patient": episode.patient, "episode": episode},
         )
 
-    return _episode_form(request, episode_id, build)
+    return _episode_form(request, episode_id, "patients.screen_eligibility", build)
 
 
 @staff_required
@@ -457,7 +467,7 @@ def commission_decision(request: HttpRequest, episode_id: Any) -> HttpResponse:
             submit_label=_("Sign the decision"),
         )
 
-    return _episode_form(request, episode_id, build)
+    return _episode_form(request, episode_id, "patients.record_commission_decision", build)
 
 
 def _episode_action(
@@ -468,6 +478,7 @@ def _episode_action(
     title: str,
     service: Callable[..., Any],
     message: str,
+    perm: str | Callable[[Episode], str],
 ) -> HttpResponse:
     def build(episode: Episode) -> HttpResponse:
         return form_page(
@@ -480,7 +491,13 @@ def _episode_action(
             context={"patient": episode.patient, "episode": episode},
         )
 
-    return _episode_form(request, episode_id, build)
+    def build_checked(episode: Episode) -> HttpResponse:
+        needed = perm(episode) if callable(perm) else perm
+        if not _may(request, needed, episode.patient):
+            return refusal(request, NotAllowed(_("Your role does not allow this.")))
+        return build(episode)
+
+    return _episode_form(request, episode_id, "patients.view_clinical_record", build_checked)
 
 
 class ConfirmForm(forms.Form):
@@ -495,6 +512,7 @@ def admit(request: HttpRequest, episode_id: Any) -> HttpResponse:
         form_class=ConfirmForm,
         title=_("Admit to home care"),
         service=services.admit_to_home_care,
+        perm="patients.admit",
         message=_("Admitted to home care."),
     )
 
@@ -507,6 +525,7 @@ def discharge(request: HttpRequest, episode_id: Any) -> HttpResponse:
         form_class=DischargeForm,
         title=_("Discharge"),
         service=services.discharge,
+        perm="patients.discharge",
         message=_("Discharged."),
     )
 
@@ -519,6 +538,7 @@ def record_death(request: HttpRequest, episode_id: Any) -> HttpResponse:
         form_class=DeathForm,
         title=_("Record a death"),
         service=services.record_death,
+        perm="patients.record_death",
         message=_("Death recorded. Consider starting bereavement follow-up for the family."),
     )
 
@@ -531,6 +551,7 @@ def start_bereavement(request: HttpRequest, episode_id: Any) -> HttpResponse:
         form_class=ConfirmForm,
         title=_("Start bereavement follow-up"),
         service=services.start_bereavement_follow_up,
+        perm="patients.bereavement",
         message=_("Bereavement follow-up started."),
     )
 
@@ -543,6 +564,7 @@ def close_episode(request: HttpRequest, episode_id: Any) -> HttpResponse:
         form_class=NoteForm,
         title=_("Close the episode"),
         service=services.close_episode,
+        perm=services.close_episode_permission,
         message=_("Episode closed."),
     )
 

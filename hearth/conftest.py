@@ -1,0 +1,242 @@
+"""Fixed people for every test, like healthchecks' BaseTestCase: a care team for
+patient A, the service-wide roles, the commission, an outsider, and the families
+of patient A and of another patient (B)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hearth.accounts.models import Discipline, User, UserKind
+from hearth.core import clock
+from hearth.patients import services
+from hearth.patients.choices import CareTeamRole, EpisodeState
+from hearth.patients.models import CaregiverLink, CareTeamAssignment, Episode, Patient
+
+PASSWORD = "a-long-test-password-1"
+
+
+def make_user(
+    username: str, kind: str = UserKind.STAFF, discipline: str = "", **extra: Any
+) -> User:
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        kind=kind,
+        discipline=discipline,
+        first_name=username.split(".")[0].title(),
+        last_name=username.split(".")[-1].title(),
+        **extra,
+    )
+
+
+def patient_details(record_number: str = "T-1", **overrides: Any) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "record_number": record_number,
+        "given_name": "Ada",
+        "family_name": "Test",
+        "preferred_name": "",
+        "date_of_birth": date(1950, 5, 17),
+        "sex": "female",
+        "address_line": "1 Test Street",
+        "city": "London",
+        "postal_code": "E1 1AA",
+        "latitude": None,
+        "longitude": None,
+        "phone_primary": "+44 20 0000 0000",
+        "phone_secondary": "",
+        "preferred_language": "en",
+        "interpreter_needed": False,
+        "faith": "",
+    }
+    details.update(overrides)
+    return details
+
+
+def referral_details(**overrides: Any) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "referrer_type": "gp",
+        "referrer_name": "Dr Referrer",
+        "referrer_organisation": "Surgery",
+        "referrer_phone": "+44 20 1111 1111",
+        "reason": "Progressive disease, wishes to stay at home.",
+        "urgency": "soon",
+    }
+    details.update(overrides)
+    return details
+
+
+@dataclass
+class World:
+    physician: User
+    nurse: User
+    psychologist: User
+    social_worker: User
+    chaplain: User
+    volunteer: User
+    coordinator: User
+    administrator: User
+    commission_member: User
+    commission_physician_1: User
+    commission_physician_2: User
+    clinical_lead: User
+    outsider_nurse: User
+    family: User
+    other_family: User
+    patient_user: User
+    patient: Patient
+    other_patient: Patient
+
+    @property
+    def episode(self) -> Episode:
+        return self.patient.episodes.order_by("-opened_at").first()  # type: ignore[return-value]
+
+    def commission_members(self) -> list[User]:
+        return [self.commission_physician_1, self.commission_physician_2, self.commission_member]
+
+    def screen(self, episode: Episode | None = None) -> None:
+        services.record_eligibility_screening(
+            actor=self.coordinator,
+            episode=episode or self.episode,
+            general_indicators=["poor_performance"],
+            condition_indicators=["cancer"],
+            conclusion="Eligible.",
+            outcome="refer_to_commission",
+        )
+
+    def decide(self, outcome: str = "granted", **overrides: Any) -> Any:
+        arguments: dict[str, Any] = {
+            "actor": self.commission_member,
+            "episode": self.episode,
+            "decided_on": clock.today(),
+            "member_ids": [m.external_id for m in self.commission_members()],
+            "chair_id": self.commission_physician_1.external_id,
+            "diagnosis_code": "C34.1",
+            "diagnosis_text": "Lung cancer",
+            "indications": "Progressive disease with complex symptoms.",
+            "form_of_care": "home",
+            "outcome": outcome,
+            "reason": "" if outcome == "granted" else "Needs more information.",
+            "review_date": clock.today() + timedelta(days=90) if outcome != "refused" else None,
+        }
+        arguments.update(overrides)
+        return services.record_commission_decision(**arguments)
+
+    def bring_to(self, stage: str) -> Episode:
+        """Move patient A's current episode to ``stage`` through the real services."""
+        order = [
+            EpisodeState.REFERRED,
+            EpisodeState.AWAITING_COMMISSION,
+            EpisodeState.ACTIVE,
+        ]
+        if stage == EpisodeState.REFERRED:
+            return self.episode
+        self.screen()
+        if stage == EpisodeState.AWAITING_COMMISSION:
+            return self.episode
+        self.decide()
+        if stage == "granted":
+            return self.episode
+        services.admit_to_home_care(actor=self.coordinator, episode=self.episode)
+        if stage in order:
+            return self.episode
+        if stage in (EpisodeState.DISCHARGED, EpisodeState.CLOSED):
+            services.discharge(actor=self.physician, episode=self.episode, reason="moved_away")
+            if stage == EpisodeState.CLOSED:
+                services.close_episode(actor=self.coordinator, episode=self.episode, note="Done.")
+            return self.episode
+        services.record_death(
+            actor=self.nurse, episode=self.episode, died_at=clock.now(), place_of_death="home"
+        )
+        if stage == EpisodeState.DECEASED:
+            return self.episode
+        services.start_bereavement_follow_up(actor=self.coordinator, episode=self.episode)
+        return self.episode
+
+
+def _build_world() -> World:
+    people = {
+        "physician": make_user("dr.team", discipline=Discipline.PHYSICIAN, phone="+44 1"),
+        "nurse": make_user("nurse.team", discipline=Discipline.NURSE),
+        "psychologist": make_user("psych.team", discipline=Discipline.PSYCHOLOGIST),
+        "social_worker": make_user("sw.team", discipline=Discipline.SOCIAL_WORKER),
+        "chaplain": make_user("chaplain.team", discipline=Discipline.CHAPLAIN),
+        "volunteer": make_user("vol.team", discipline=Discipline.VOLUNTEER),
+        "coordinator": make_user("coord.service", discipline=Discipline.COORDINATOR),
+        "administrator": make_user("admin.service", discipline=Discipline.ADMINISTRATOR),
+        "commission_member": make_user("dr.commission", discipline=Discipline.COMMISSION_MEMBER),
+        "commission_physician_1": make_user(
+            "dr.chair", discipline=Discipline.PHYSICIAN, sits_on_medical_commission=True
+        ),
+        "commission_physician_2": make_user(
+            "dr.second", discipline=Discipline.PHYSICIAN, sits_on_medical_commission=True
+        ),
+        "clinical_lead": make_user(
+            "dr.lead", discipline=Discipline.PHYSICIAN, is_clinical_lead=True
+        ),
+        "outsider_nurse": make_user("nurse.outsider", discipline=Discipline.NURSE),
+    }
+    coordinator = people["coordinator"]
+    episode = services.refer_new_patient(
+        actor=coordinator,
+        patient=patient_details("A-1", given_name="Alice", family_name="Able"),
+        referral=referral_details(),
+        diagnoses=[
+            {"icd10_code": "C34.1", "text": "Lung cancer", "group": "cancer", "is_primary": True}
+        ],
+    )
+    patient = episode.patient
+    other = services.refer_new_patient(
+        actor=coordinator,
+        patient=patient_details("B-1", given_name="Boris", family_name="Other"),
+        referral=referral_details(),
+    ).patient
+    roles = {
+        "physician": CareTeamRole.LEAD_PHYSICIAN,
+        "nurse": CareTeamRole.KEY_NURSE,
+        "psychologist": CareTeamRole.PSYCHOLOGIST,
+        "social_worker": CareTeamRole.SOCIAL_WORKER,
+        "chaplain": CareTeamRole.CHAPLAIN,
+        "volunteer": CareTeamRole.VOLUNTEER,
+    }
+    for key, role in roles.items():
+        CareTeamAssignment.objects.create(
+            patient=patient, staff=people[key], role=role, assigned_by=coordinator
+        )
+    family = make_user("family.a", kind=UserKind.FAMILY)
+    CaregiverLink.objects.create(
+        user=family, patient=patient, relationship="daughter", is_primary_caregiver=True
+    )
+    other_family = make_user("family.b", kind=UserKind.FAMILY)
+    CaregiverLink.objects.create(user=other_family, patient=other, relationship="son")
+    patient_user = make_user("patient.a", kind=UserKind.PATIENT)
+    patient.portal_user = patient_user
+    patient.save(update_fields=["portal_user"])
+    return World(
+        **people,
+        family=family,
+        other_family=other_family,
+        patient_user=patient_user,
+        patient=patient,
+        other_patient=other,
+    )
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return _build_world()
+
+
+@pytest.fixture
+def client_for() -> Any:
+    def make(user: User | None) -> Client:
+        client = Client(REMOTE_ADDR="203.0.113.7")
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
