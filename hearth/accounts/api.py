@@ -62,6 +62,8 @@ def revoke_token(request: HttpRequest, token_id: UUID) -> Any:
 @router.post("/me/sign-out-everywhere", response={200: dict[str, int], **ERROR_RESPONSES})
 def sign_out_everywhere(request: HttpRequest) -> Any:
     ended = services.sign_out_everywhere(actor=request.auth)  # type: ignore[attr-defined]
+    if getattr(request, "session", None) is not None:
+        request.session.flush()  # this session was among those ended; start clean
     return {"sessions_ended": ended}
 
 

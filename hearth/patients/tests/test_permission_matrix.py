@@ -1,0 +1,429 @@
+"""Every API route and every page, for every role: who is let in, declared in one table.
+
+A new route that is not declared here fails ``test_every_route_is_declared``, so
+nobody can add an endpoint without deciding who may use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from hearth.accounts.services import issue_api_token
+from hearth.api import api
+from hearth.conftest import World, patient_details, referral_details
+from hearth.core import clock
+from hearth.patients import services
+from hearth.patients.choices import EpisodeState
+
+ROLES = [
+    "physician",
+    "nurse",
+    "psychologist",
+    "social_worker",
+    "chaplain",
+    "volunteer",
+    "coordinator",
+    "administrator",
+    "commission_member",
+    "clinical_lead",
+    "outsider_nurse",
+    "family",
+    "other_family",
+    "patient_user",
+    "anonymous",
+]
+ON_TEAM = {"physician", "nurse", "psychologist", "social_worker", "chaplain", "volunteer"}
+SERVICE_WIDE = {"coordinator", "administrator"}
+STAFF = ON_TEAM | SERVICE_WIDE | {"commission_member", "clinical_lead", "outsider_nurse"}
+PORTAL = {"family", "patient_user"}
+SIGNED_IN = set(ROLES) - {"anonymous"}
+#: Staff who can open patient A while the episode is active or awaiting the commission.
+OPENERS = ON_TEAM | SERVICE_WIDE | {"commission_member"}
+REFERRERS = {
+    "physician",
+    "nurse",
+    "psychologist",
+    "social_worker",
+    "chaplain",
+    "coordinator",
+    "clinical_lead",
+    "outsider_nurse",
+}
+RECORD_KEEPERS = {"physician", "nurse", "social_worker", "coordinator"}
+BEREAVEMENT_TEAM = {
+    "physician",
+    "nurse",
+    "psychologist",
+    "social_worker",
+    "chaplain",
+    "coordinator",
+}
+EMERGENCY_USERS = {"clinical_lead", "outsider_nurse"}
+
+
+@dataclass
+class Route:
+    method: str
+    path: str  # with {patient}, {episode}, {diagnosis}, {assignment}, {caregiver}, {grant}, {token}
+    allowed: set[str]
+    stage: str = EpisodeState.ACTIVE
+    body: Callable[[World, Any], dict[str, Any]] | None = None
+    ok: tuple[int, ...] = (200, 201)
+    prepare: Callable[[World, Any], None] | None = None
+    key: str = field(default="")
+    #: Statuses that count as "not let in" besides 401/403/404 (e.g. 409 "not needed").
+    also_refused: tuple[int, ...] = ()
+
+
+def _decision_body(world: World, actor: Any) -> dict[str, Any]:
+    members = [world.commission_physician_1, world.commission_physician_2]
+    if actor is not None and actor not in members:
+        members.append(actor)
+    return {
+        "decided_on": clock.today().isoformat(),
+        "member_ids": [str(m.external_id) for m in members],
+        "chair_id": str(world.commission_physician_1.external_id),
+        "diagnosis_code": "C34.1",
+        "diagnosis_text": "Lung cancer",
+        "indications": "Progressive disease.",
+        "form_of_care": "home",
+        "outcome": "granted",
+        "review_date": (clock.today().replace(year=clock.today().year + 1)).isoformat(),
+    }
+
+
+def _referral_body(world: World, actor: Any) -> dict[str, Any]:
+    patient = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in patient_details("NEW-1").items()
+        if v is not None
+    }
+    return {"patient": patient, "referral": referral_details()}
+
+
+def _grant_for_outsider(world: World, actor: Any) -> None:
+    services.use_emergency_access(
+        actor=world.outsider_nurse, patient=world.patient, reason="Called at night, team away."
+    )
+
+
+API_ROUTES: list[Route] = [
+    Route("GET", "/api/v1/me", SIGNED_IN),
+    Route("GET", "/api/v1/staff", STAFF),
+    Route("GET", "/api/v1/me/tokens", SIGNED_IN),
+    Route("POST", "/api/v1/me/tokens", SIGNED_IN, body=lambda w, a: {"name": "phone"}),
+    Route("POST", "/api/v1/me/tokens/{token}/revoke", SIGNED_IN),
+    Route("POST", "/api/v1/me/sign-out-everywhere", SIGNED_IN),
+    Route("GET", "/api/v1/security-policy", {"administrator"}),
+    Route(
+        "PUT",
+        "/api/v1/security-policy",
+        {"administrator"},
+        body=lambda w, a: {"require_staff_mfa": False},
+    ),
+    Route("GET", "/api/v1/patients", SIGNED_IN),
+    Route("POST", "/api/v1/referrals", REFERRERS, body=_referral_body),
+    Route("GET", "/api/v1/patients/{patient}", OPENERS | PORTAL),
+    Route(
+        "PATCH", "/api/v1/patients/{patient}", RECORD_KEEPERS, body=lambda w, a: {"city": "Leeds"}
+    ),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/diagnoses",
+        {"physician", "nurse"},
+        body=lambda w, a: {"icd10_code": "R52", "text": "Pain", "group": "cancer"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/diagnoses/{diagnosis}/entered-in-error",
+        {"physician", "nurse"},
+        body=lambda w, a: {"reason": "Wrong patient"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/referrals",
+        (REFERRERS & (ON_TEAM | SERVICE_WIDE)) | PORTAL,
+        stage=EpisodeState.CLOSED,
+        body=lambda w, a: referral_details(),
+    ),
+    Route("GET", "/api/v1/patients/{patient}/episodes", OPENERS),
+    Route("GET", "/api/v1/episodes/{episode}", OPENERS),
+    Route(
+        "POST",
+        "/api/v1/episodes/{episode}/screenings",
+        {"physician", "nurse", "coordinator"},
+        stage=EpisodeState.REFERRED,
+        body=lambda w, a: {
+            "general_indicators": ["poor_performance"],
+            "conclusion": "Eligible",
+            "outcome": "refer_to_commission",
+        },
+    ),
+    Route(
+        "POST",
+        "/api/v1/episodes/{episode}/commission-decisions",
+        {"commission_member"},
+        stage=EpisodeState.AWAITING_COMMISSION,
+        body=_decision_body,
+    ),
+    Route(
+        "POST", "/api/v1/episodes/{episode}/admit", {"physician", "coordinator"}, stage="granted"
+    ),
+    Route(
+        "POST",
+        "/api/v1/episodes/{episode}/discharge",
+        {"physician", "coordinator"},
+        body=lambda w, a: {"reason": "moved_away"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/episodes/{episode}/death",
+        {"physician", "nurse"},
+        body=lambda w, a: {"died_at": clock.now().isoformat(), "place_of_death": "home"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/episodes/{episode}/bereavement",
+        BEREAVEMENT_TEAM,
+        stage=EpisodeState.DECEASED,
+    ),
+    Route(
+        "POST",
+        "/api/v1/episodes/{episode}/close",
+        {"physician", "coordinator"},
+        stage=EpisodeState.DISCHARGED,
+        body=lambda w, a: {"note": "Closed"},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/care-team", OPENERS | PORTAL),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/care-team",
+        {"coordinator"},
+        body=lambda w, a: {"staff_id": str(w.outsider_nurse.external_id), "role": "nurse"},
+    ),
+    Route("POST", "/api/v1/care-team/{assignment}/end", {"coordinator"}),
+    Route("GET", "/api/v1/patients/{patient}/caregivers", OPENERS | PORTAL),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/caregivers",
+        RECORD_KEEPERS,
+        body=lambda w, a: {
+            "username": "new.family",
+            "password": "a-long-family-password-7",
+            "first_name": "New",
+            "last_name": "Family",
+            "relationship": "niece",
+        },
+    ),
+    Route(
+        "POST",
+        "/api/v1/caregivers/{caregiver}/end",
+        RECORD_KEEPERS,
+        body=lambda w, a: {"reason": "Moved abroad"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/emergency-access",
+        EMERGENCY_USERS,
+        body=lambda w, a: {"reason": "Called at 3 a.m., the team is unreachable."},
+        also_refused=(409,),  # people who can already open the record are told so
+    ),
+    Route("GET", "/api/v1/emergency-access", {"clinical_lead"}),
+    Route(
+        "POST",
+        "/api/v1/emergency-access/{grant}/review",
+        {"clinical_lead"},
+        body=lambda w, a: {"outcome": "appropriate"},
+        prepare=_grant_for_outsider,
+    ),
+    Route("GET", "/api/v1/patients/{patient}/timeline", OPENERS),
+    Route("GET", "/api/v1/patients/{patient}/audit", {"administrator"}),
+    Route("GET", "/api/v1/commission/queue", {"commission_member"}),
+]
+
+#: Pages: GET shows the page (200) only to those who may use it.
+PAGE_ROUTES: list[Route] = [
+    Route("GET", "/portal/", PORTAL | {"other_family"}),
+    Route("GET", "/patients/", STAFF),
+    Route("GET", "/patients/refer/", REFERRERS),
+    Route("GET", "/patients/{patient}/", OPENERS),
+    Route("GET", "/patients/{patient}/edit/", RECORD_KEEPERS),
+    Route("GET", "/patients/{patient}/diagnoses/add/", {"physician", "nurse"}),
+    Route("GET", "/patients/{patient}/caregivers/add/", RECORD_KEEPERS),
+    Route(
+        "GET",
+        "/patients/{patient}/refer-again/",
+        REFERRERS & (ON_TEAM | SERVICE_WIDE),
+        stage=EpisodeState.CLOSED,
+    ),
+    Route("GET", "/patients/{patient}/care-team/", {"coordinator"}),
+    Route("GET", "/patients/{patient}/emergency-access/", EMERGENCY_USERS),
+    Route("GET", "/patients/{patient}/audit/", {"administrator"}),
+    Route(
+        "GET",
+        "/episodes/{episode}/screening/",
+        {"physician", "nurse", "coordinator"},
+        stage=EpisodeState.REFERRED,
+    ),
+    Route(
+        "GET",
+        "/episodes/{episode}/decision/",
+        {"commission_member"},
+        stage=EpisodeState.AWAITING_COMMISSION,
+    ),
+    Route("GET", "/episodes/{episode}/admit/", {"physician", "coordinator"}, stage="granted"),
+    Route("GET", "/episodes/{episode}/discharge/", {"physician", "coordinator"}),
+    Route("GET", "/episodes/{episode}/death/", {"physician", "nurse"}),
+    Route("GET", "/episodes/{episode}/bereavement/", BEREAVEMENT_TEAM, stage=EpisodeState.DECEASED),
+    Route(
+        "GET",
+        "/episodes/{episode}/close/",
+        {"physician", "coordinator"},
+        stage=EpisodeState.DISCHARGED,
+    ),
+    Route("GET", "/commission/", {"commission_member"}),
+    Route("GET", "/emergency-access/review/", {"clinical_lead"}),
+    Route("GET", "/account/", SIGNED_IN),
+    Route("GET", "/account/security-policy/", {"administrator"}),
+    # Writes that only exist as POST on a page: success is a redirect back.
+    Route("POST", "/care-team/{assignment}/end/", {"coordinator"}, ok=(302,)),
+    Route(
+        "POST",
+        "/emergency-access/{grant}/review/",
+        {"clinical_lead"},
+        ok=(302,),
+        body=lambda w, a: {"outcome": "appropriate"},
+        prepare=_grant_for_outsider,
+    ),
+    Route("POST", "/account/tokens/{token}/revoke/", SIGNED_IN, ok=(302,)),
+    Route("POST", "/account/sign-out-everywhere/", SIGNED_IN, ok=(302,), key="signs_out"),
+]
+#: Page routes outside the table, with the reason.
+PAGES_NOT_IN_TABLE = {
+    "home": "redirects everyone to their own start page",
+}
+
+DENIED_API = {401, 403, 404}
+
+
+def _fill(path: str, world: World, actor: Any) -> str:
+    values: dict[str, Any] = {
+        "patient": world.patient.external_id,
+        "episode": world.episode.external_id,
+        "diagnosis": world.patient.diagnoses.first().external_id,  # type: ignore[union-attr]
+        "assignment": world.patient.care_team.filter(staff=world.volunteer).get().external_id,
+        "caregiver": world.patient.caregivers.get(user=world.family).external_id,
+    }
+    if "{grant}" in path:
+        values["grant"] = world.patient.emergency_accesses.get().external_id
+    if "{token}" in path:
+        owner = actor or world.coordinator
+        token, _secret = issue_api_token(actor=owner, name="matrix")
+        values["token"] = token.external_id
+    return path.format(**values)
+
+
+def _case_ids(routes: list[Route]) -> list[tuple[Route, str]]:
+    return [(route, role) for route in routes for role in ROLES]
+
+
+def _request(client: Any, route: Route, path: str, body: dict[str, Any] | None, api: bool) -> Any:
+    method = getattr(client, route.method.lower())
+    if api:
+        return method(path, data=body or {}, content_type="application/json")
+    return method(path, data=body or {})
+
+
+@pytest.mark.parametrize(
+    ("route", "role"),
+    _case_ids(API_ROUTES),
+    ids=[f"{r.method} {r.path} as {role}" for r, role in _case_ids(API_ROUTES)],
+)
+def test_api_route_access(world: World, client_for: Any, route: Route, role: str) -> None:
+    world.bring_to(route.stage)
+    actor = None if role == "anonymous" else getattr(world, role)
+    if route.prepare:
+        route.prepare(world, actor)
+    path = _fill(route.path, world, actor)
+    body = route.body(world, actor) if route.body else None
+    response = _request(client_for(actor), route, path, body, api=True)
+    if role in route.allowed:
+        assert response.status_code in route.ok, response.content
+    else:
+        assert response.status_code in DENIED_API | set(route.also_refused), response.content
+        assert set(response.json()) >= {"detail", "code"}
+
+
+@pytest.mark.parametrize(
+    ("route", "role"),
+    _case_ids(PAGE_ROUTES),
+    ids=[f"{r.method} {r.path} as {role}" for r, role in _case_ids(PAGE_ROUTES)],
+)
+def test_page_access(world: World, client_for: Any, route: Route, role: str) -> None:
+    world.bring_to(route.stage)
+    actor = None if role == "anonymous" else getattr(world, role)
+    if route.prepare:
+        route.prepare(world, actor)
+    path = _fill(route.path, world, actor)
+    body = route.body(world, actor) if route.body else None
+    response = _request(client_for(actor), route, path, body, api=False)
+    ok = route.ok if route.method == "POST" else (200,)
+    if role in route.allowed:
+        assert response.status_code in ok, response.content[:500]
+        if response.status_code == 302 and route.key != "signs_out":
+            assert "/accounts/login/" not in response["Location"]
+            assert response["Location"] not in ("/portal/", "/patients/")
+    else:
+        assert response.status_code in {302, 403, 404}, response.content[:500]
+        if response.status_code == 302:
+            location = response["Location"]
+            assert (
+                "/accounts/login/" in location
+                or location in ("/portal/", "/patients/")
+                or "emergency-access" in location
+                or (route.method == "GET" and "/patients/" in location)
+            ), location
+
+
+def _declared(path: str) -> str:
+    return re.sub(r"\{[a-z_]+\}", "{}", path)
+
+
+def test_every_api_route_is_declared() -> None:
+    schema = api.get_openapi_schema()
+    actual = {
+        (method.upper(), _declared("/api/v1" + path.removeprefix("/api/v1")))
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+    declared = {(r.method, _declared(r.path)) for r in API_ROUTES}
+    assert actual == declared
+
+
+def _page_patterns(resolvers: list[Any], prefix: str = "") -> set[str]:
+    found: set[str] = set()
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            namespace = getattr(entry, "namespace", None)
+            text = str(entry.pattern)
+            if namespace in ("api", "admin") or text.startswith(("accounts/", "admin/", "i18n/")):
+                continue
+            if text.startswith("api/"):
+                continue
+            found |= _page_patterns(entry.url_patterns, prefix + text)
+        elif isinstance(entry, URLPattern):
+            if entry.name in PAGES_NOT_IN_TABLE or entry.name == "health":
+                continue
+            found.add("/" + prefix + re.sub(r"<[^>]+>", "{}", str(entry.pattern)))
+    return found
+
+
+def test_every_page_is_declared() -> None:
+    declared = {_declared(r.path) for r in PAGE_ROUTES}
+    assert _page_patterns(get_resolver().url_patterns) == declared
