@@ -171,7 +171,6 @@ CACHES = {
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
