@@ -27,7 +27,7 @@ run: env messages
 
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: env messages
-	HEARTH_ENV=test $(RUN) pytest -p no:cacheprovider $(PYTEST_ARGS)
+	HEARTH_ENV=test $(RUN) pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
 
 lint: env
 	$(RUN) ruff check .

@@ -11,7 +11,7 @@ class HearthUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "kind", "discipline", "is_active")
     list_filter = ("kind", "discipline", "is_active", "sits_on_medical_commission")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "Hearth",
             {
