@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hearth.core.middleware.RequestContextMiddleware",
+    "hearth.accounts.middleware.UserLanguageMiddleware",
     "hearth.accounts.middleware.IdleSessionTimeoutMiddleware",
     "hearth.accounts.middleware.RequireStaffMfaMiddleware",
 ]
@@ -250,6 +251,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
+STATICFILES_DIRS = [BASE_DIR / "hearth" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

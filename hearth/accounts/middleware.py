@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import SecurityPolicy, UserKind
@@ -87,4 +88,24 @@ class RequireStaffMfaMiddleware:
                 request, _("Set up two-factor authentication before you open patient records.")
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Speak each person's own language: a signed-in user's preferred language
+    wins over the browser's, unless they chose one on this device."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        language = getattr(user, "preferred_language", "") if user.is_authenticated else ""
+        if (
+            language
+            and language in dict(settings.LANGUAGES)
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -113,3 +113,14 @@ def test_a_superuser_gets_no_clinical_permission(world: World, admin_user: Any) 
     assert admin_user.has_perm("patients.record_commission_decision", world.patient) is False
     assert admin_user.has_perm("patients.admit", world.patient) is False
     assert admin_user.has_perm("auth.view_user") is True
+
+
+def test_pages_speak_the_users_language(world: World, client_for: Any) -> None:
+    world.family.preferred_language = "ru"
+    world.family.save()
+    response = client_for(world.family).get("/portal/")
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "ru"
+    chosen = client_for(world.family)
+    chosen.cookies["django_language"] = "en"
+    assert chosen.get("/portal/").headers["Content-Language"] == "en"
