@@ -310,6 +310,28 @@ def mark_diagnosis_entered_in_error(*, actor: User, diagnosis: Diagnosis, reason
 # --- Family ----------------------------------------------------------------
 
 
+def _check_new_sign_in(
+    username: str, password: str, first_name: str, last_name: str, errors: Errors
+) -> None:
+    """A portal sign-in needs a free username and a password Django's validators accept."""
+    if not username:
+        errors.add("username", _("Required."))
+    elif get_user_model().objects.filter(username__iexact=username).exists():
+        errors.add("username", _("This username is already taken."))
+    candidate = User(username=username, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(password or "", user=candidate)
+    except ValidationError as error:
+        for message in field_errors_of(error)["__all__"]:
+            errors.add("password", message)
+
+
+def _portal_language(*preferences: str) -> str:
+    """The first preference the portal is translated into, else English."""
+    available = dict(settings.LANGUAGES)
+    return next((code for code in preferences if code in available), "en")
+
+
 @transaction.atomic
 def add_family_caregiver(
     *,
@@ -329,10 +351,7 @@ def add_family_caregiver(
     _require_perm(actor, "patients.manage_caregivers", patient)
     errors = Errors()
     username = (username or "").strip()
-    if not username:
-        errors.add("username", _("Required."))
-    elif get_user_model().objects.filter(username__iexact=username).exists():
-        errors.add("username", _("This username is already taken."))
+    _check_new_sign_in(username, password, first_name, last_name, errors)
     for field, value in (
         ("first_name", first_name),
         ("last_name", last_name),
@@ -342,12 +361,6 @@ def add_family_caregiver(
             errors.add(field, _("Required."))
     if preferred_language and preferred_language not in dict(settings.LANGUAGES):
         errors.add("preferred_language", _("Choose a language the portal is available in."))
-    candidate = User(username=username, first_name=first_name, last_name=last_name)
-    try:
-        validate_password(password or "", user=candidate)
-    except ValidationError as error:
-        for message in field_errors_of(error)["__all__"]:
-            errors.add("password", message)
     errors.raise_if_any()
     if is_primary_caregiver:
         patient.caregivers.filter(is_primary_caregiver=True, ended_at__isnull=True).update(
@@ -360,9 +373,7 @@ def add_family_caregiver(
         last_name=last_name.strip(),
         kind=UserKind.FAMILY,
         phone=phone,
-        preferred_language=preferred_language or patient.preferred_language
-        if (preferred_language or patient.preferred_language) in dict(settings.LANGUAGES)
-        else "en",
+        preferred_language=_portal_language(preferred_language, patient.preferred_language),
     )
     link = CaregiverLink(
         user=user,
@@ -402,24 +413,9 @@ def give_patient_portal_access(
         raise Conflict(_("This patient already has a portal sign-in."))
     errors = Errors()
     username = (username or "").strip()
-    if not username:
-        errors.add("username", _("Required."))
-    elif get_user_model().objects.filter(username__iexact=username).exists():
-        errors.add("username", _("This username is already taken."))
-    candidate = User(
-        username=username, first_name=patient.given_name, last_name=patient.family_name
-    )
-    try:
-        validate_password(password or "", user=candidate)
-    except ValidationError as error:
-        for message in field_errors_of(error)["__all__"]:
-            errors.add("password", message)
+    _check_new_sign_in(username, password, patient.given_name, patient.family_name, errors)
     errors.raise_if_any()
-    language = (
-        patient.preferred_language
-        if patient.preferred_language in dict(settings.LANGUAGES)
-        else "en"
-    )
+    language = _portal_language(patient.preferred_language)
     user = User.objects.create_user(
         username=username,
         password=password,

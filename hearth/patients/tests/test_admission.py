@@ -359,3 +359,35 @@ def test_only_coordinators_manage_the_care_team(world: World) -> None:
     services.end_care_team_assignment(actor=world.coordinator, assignment=assignment)
     assignment.refresh_from_db()
     assert assignment.ended_at is not None
+
+
+def test_a_family_sign_in_needs_a_free_username_and_a_strong_password(world: World) -> None:
+    arguments = {
+        "actor": world.nurse,
+        "patient": world.patient,
+        "first_name": "Sam",
+        "last_name": "Able",
+        "relationship": "son",
+    }
+    with pytest.raises(ValidationFailed) as failed:
+        services.add_family_caregiver(username="family.a", password="12345678", **arguments)
+    assert {"username", "password"} <= set(failed.value.field_errors)
+    link = services.add_family_caregiver(
+        username="family.sam",
+        password="a-long-family-password-3",
+        preferred_language="ru",
+        **arguments,
+    )
+    assert link.user.kind == "family" and link.user.preferred_language == "ru"
+
+
+def test_the_patient_gets_their_own_portal_sign_in_once(world: World) -> None:
+    other = world.other_patient
+    user = services.give_patient_portal_access(
+        actor=world.coordinator, patient=other, username="boris", password="a-long-password-99"
+    )
+    assert user.kind == "patient"
+    with pytest.raises(Conflict):
+        services.give_patient_portal_access(
+            actor=world.coordinator, patient=other, username="boris2", password="a-long-pass-98"
+        )
