@@ -124,3 +124,11 @@ def test_pages_speak_the_users_language(world: World, client_for: Any) -> None:
     chosen = client_for(world.family)
     chosen.cookies["django_language"] = "en"
     assert chosen.get("/portal/").headers["Content-Language"] == "en"
+
+
+def test_russian_ships(world: World, client_for: Any) -> None:
+    world.family.preferred_language = "ru"
+    world.family.save()
+    page = client_for(world.family).get("/portal/").content.decode()
+    assert "Люди, которые о вас заботятся" in page
+    assert "Телефон службы, круглосуточно" in page
