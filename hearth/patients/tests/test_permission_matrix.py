@@ -333,11 +333,18 @@ def _case_ids(routes: list[Route]) -> list[tuple[Route, str]]:
     return [(route, role) for route in routes for role in ROLES]
 
 
-def _request(client: Any, route: Route, path: str, body: dict[str, Any] | None, api: bool) -> Any:
-    method = getattr(client, route.method.lower())
+def _perform(world: World, client_for: Any, route: Route, role: str, *, api: bool) -> Any:
+    """Bring patient A to the route's stage, then make the request as ``role``."""
+    world.bring_to(route.stage)
+    actor = None if role == "anonymous" else getattr(world, role)
+    if route.prepare:
+        route.prepare(world, actor)
+    path = _fill(route.path, world, actor)
+    body = (route.body(world, actor) if route.body else None) or {}
+    method = getattr(client_for(actor), route.method.lower())
     if api:
-        return method(path, data=body or {}, content_type="application/json")
-    return method(path, data=body or {})
+        return method(path, data=body, content_type="application/json")
+    return method(path, data=body)
 
 
 @pytest.mark.parametrize(
@@ -346,13 +353,7 @@ def _request(client: Any, route: Route, path: str, body: dict[str, Any] | None, 
     ids=[f"{r.method} {r.path} as {role}" for r, role in _case_ids(API_ROUTES)],
 )
 def test_api_route_access(world: World, client_for: Any, route: Route, role: str) -> None:
-    world.bring_to(route.stage)
-    actor = None if role == "anonymous" else getattr(world, role)
-    if route.prepare:
-        route.prepare(world, actor)
-    path = _fill(route.path, world, actor)
-    body = route.body(world, actor) if route.body else None
-    response = _request(client_for(actor), route, path, body, api=True)
+    response = _perform(world, client_for, route, role, api=True)
     if role in route.allowed:
         assert response.status_code in route.ok, response.content
     else:
@@ -366,13 +367,7 @@ def test_api_route_access(world: World, client_for: Any, route: Route, role: str
     ids=[f"{r.method} {r.path} as {role}" for r, role in _case_ids(PAGE_ROUTES)],
 )
 def test_page_access(world: World, client_for: Any, route: Route, role: str) -> None:
-    world.bring_to(route.stage)
-    actor = None if role == "anonymous" else getattr(world, role)
-    if route.prepare:
-        route.prepare(world, actor)
-    path = _fill(route.path, world, actor)
-    body = route.body(world, actor) if route.body else None
-    response = _request(client_for(actor), route, path, body, api=False)
+    response = _perform(world, client_for, route, role, api=False)
     ok = route.ok if route.method == "POST" else (200,)
     if role in route.allowed:
         assert response.status_code in ok, response.content[:500]
