@@ -6,8 +6,10 @@ from ninja import NinjaAPI
 
 from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import API_AUTH
+from hearth.careplans.api import router as careplans_router
 from hearth.core.api import install_error_handlers
 from hearth.patients.api import router as patients_router
+from hearth.personhood.api import router as personhood_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -20,3 +22,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", patients_router)
+api.add_router("", personhood_router)
+api.add_router("", careplans_router)

@@ -157,6 +157,105 @@ class World:
         services.start_bereavement_follow_up(actor=self.coordinator, episode=self.episode)
         return self.episode
 
+    def personal_care(self, *, drafts: bool = True) -> PersonalCare:
+        """Patient A (active) with a profile, an active care plan v1, a signed
+        advance care plan v1 and, with ``drafts``, a draft of each v2."""
+        from hearth.careplans import services as plans
+        from hearth.personhood import services as profile
+
+        patient = self.patient
+        profile.update_section(
+            actor=self.nurse, patient=patient, section="diet", changes={"practices": ["halal"]}
+        )
+        window = profile.add_weekly_window(
+            actor=self.nurse,
+            patient=patient,
+            kind="prayer",
+            label="Dhuhr",
+            weekdays=[0, 1, 2, 3, 4, 5, 6],
+            starts_at="12:30",
+            ends_at="13:00",
+        )
+        item = profile.add_legacy_item(
+            actor=self.nurse, patient=patient, kind="video_diary", title="Video diary for Sam"
+        )
+        proposal = profile.propose_change(
+            actor=self.family, patient=patient, section="diet", text="She loves dates at iftar."
+        )
+        review = clock.today() + timedelta(days=30)
+        plan = plans.start_care_plan_draft(actor=self.nurse, patient=patient)
+        need = plans.add_need(
+            actor=self.nurse, plan=plan, domain="physical", description="Pain at night", severity=3
+        )
+        goal = plans.add_goal(
+            actor=self.nurse,
+            need=need,
+            in_own_words="To sleep through the night",
+            measurable_target="Night pain below 4 of 10",
+        )
+        plans.add_intervention(
+            actor=self.nurse,
+            goal=goal,
+            description="Nurse home visit",
+            kind="home_visit",
+            discipline="nurse",
+            responsible=str(self.nurse.external_id),
+            times=3,
+            per="week",
+            duration_minutes=45,
+        )
+        plans.update_care_plan(actor=self.nurse, plan=plan, changes={"review_date": review})
+        active = plans.activate_care_plan(actor=self.nurse, plan=plan)
+        acp = plans.start_advance_care_plan(actor=self.nurse, patient=patient)
+        plans.update_advance_care_plan(
+            actor=self.nurse, plan=acp, changes=complete_advance_care_plan(review)
+        )
+        acp = plans.sign_advance_care_plan(actor=self.physician, plan=acp)
+        care = PersonalCare(window, item, proposal, active, None, None, None, None, acp, None)
+        if drafts:
+            draft = plans.start_care_plan_draft(actor=self.nurse, patient=patient)
+            plans.update_care_plan(actor=self.nurse, plan=draft, changes={"review_date": review})
+            care.draft_plan = draft
+            care.need = draft.needs.get()
+            care.goal = care.need.goals.get()
+            care.intervention = care.goal.interventions.get()
+            acp_draft = plans.start_advance_care_plan(actor=self.nurse, patient=patient)
+            care.acp_draft = plans.update_advance_care_plan(
+                actor=self.nurse, plan=acp_draft, changes={"review_date": review}
+            )
+        return care
+
+
+def complete_advance_care_plan(review: date) -> dict[str, Any]:
+    """Everything a physician needs before signing."""
+    return {
+        "cpr": "do_not_attempt",
+        "cpr_reason": "CPR would not restart her heart given the spread of the cancer.",
+        "focus_of_care": "comfort",
+        "hospital_transfer": "do_not_consider",
+        "capacity": "has_capacity",
+        "patient_involved": True,
+        "preferred_place_of_death": "home",
+        "proxy_name": "Sam Family",
+        "proxy_relationship": "son",
+        "proxy_phone": "+44 7700 900123",
+        "review_date": review,
+    }
+
+
+@dataclass
+class PersonalCare:
+    window: Any
+    legacy_item: Any
+    proposal: Any
+    active_plan: Any
+    draft_plan: Any
+    need: Any
+    goal: Any
+    intervention: Any
+    acp: Any
+    acp_draft: Any
+
 
 def _build_world() -> World:
     people = {

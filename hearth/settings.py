@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "hearth.core",
     "hearth.accounts",
     "hearth.patients",
+    "hearth.personhood",
+    "hearth.careplans",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +219,53 @@ HEARTH_REQUIRE_STAFF_MFA_DEFAULT = env_bool("HEARTH_REQUIRE_STAFF_MFA", PRODUCTI
 HEARTH_EMERGENCY_ACCESS_HOURS = env_int("HEARTH_EMERGENCY_ACCESS_HOURS", 4)
 # Medical commission: CLINICAL.md, "at least two physicians, one chairing".
 HEARTH_COMMISSION_MIN_PHYSICIANS = env_int("HEARTH_COMMISSION_MIN_PHYSICIANS", 2)
+
+# Hours in which the service visits homes, local wall-clock time. A service
+# choice, not a clinical rule; the care-plan check fits visits inside it.
+HEARTH_VISITING_HOURS = (
+    env_str("HEARTH_VISITING_HOURS_START", "08:00"),
+    env_str("HEARTH_VISITING_HOURS_END", "20:00"),
+)
+
+# Which food contents each dietary practice rules out, for the care-plan
+# conflict check. Source: the common reading of halal (no pork, no alcohol,
+# meat slaughtered halal) and kashrut (no pork or shellfish, kosher meat, meat
+# and milk apart); vegetarian and vegan by definition; "religious fasting"
+# flags feeds given in daylight. Not a clinical rule: the service's dietitian
+# and chaplain should review it. Change it here for a service with other needs.
+HEARTH_DIET_CONFLICTS: dict[str, list[str]] = {
+    "halal": ["pork", "non_halal_meat", "alcohol"],
+    "kosher": ["pork", "shellfish", "non_kosher_meat", "meat_with_dairy"],
+    "vegetarian": [
+        "pork",
+        "beef",
+        "other_meat",
+        "non_halal_meat",
+        "non_kosher_meat",
+        "meat_with_dairy",
+        "fish",
+        "shellfish",
+    ],
+    "vegan": [
+        "pork",
+        "beef",
+        "other_meat",
+        "non_halal_meat",
+        "non_kosher_meat",
+        "meat_with_dairy",
+        "fish",
+        "shellfish",
+        "egg",
+        "dairy",
+        "lactose",
+    ],
+    "no_pork": ["pork"],
+    "no_beef": ["beef"],
+    "no_alcohol": ["alcohol"],
+    "religious_fasting": ["daytime_feed"],
+    "gluten_free": ["gluten"],
+    "lactose_free": ["lactose", "dairy"],
+}
 HEARTH_SERVICE_NAME = env_str("HEARTH_SERVICE_NAME", "Hearth home palliative care")
 HEARTH_SERVICE_PHONE = env_str("HEARTH_SERVICE_PHONE", "+44 20 7946 0000")
 

@@ -17,4 +17,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health", health, name="health"),
     path("", include("hearth.patients.urls")),
+    path("", include("hearth.personhood.urls")),
+    path("", include("hearth.careplans.urls")),
 ]

@@ -6,6 +6,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.responses import Status
 
 from hearth.accounts import services
 from hearth.accounts.models import ApiToken, SecurityPolicy, User, UserKind
@@ -51,7 +52,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> Any:
         days=payload.days,
     )
     token.secret = secret  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.post("/me/tokens/{token_id}/revoke", response={200: TokenOut, **ERROR_RESPONSES})

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hearth.core import clock
+from hearth.core.choices import SPOKEN_LANGUAGES
+from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
 
 
@@ -80,6 +82,11 @@ class User(ExternalIdModel, AbstractUser):
     phone = models.CharField(max_length=40, blank=True)
     preferred_language = models.CharField(
         max_length=8, choices=settings.LANGUAGES, default="en", blank=True
+    )
+    spoken_languages = ChoiceListField(
+        _("languages spoken"),
+        item_choices=SPOKEN_LANGUAGES,
+        help_text=_("Staff: languages they can care in without an interpreter."),
     )
 
     objects = HearthUserManager()  # type: ignore[misc]

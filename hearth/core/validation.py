@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from hearth.core.errors import ValidationFailed
+from hearth.core.errors import NotAllowed, ValidationFailed
 
 
 def field_errors_of(error: ValidationError) -> dict[str, list[str]]:
@@ -51,3 +52,30 @@ class Errors:
         if self.by_field:
             first = next(iter(self.by_field.values()))[0]
             raise ValidationFailed(first, field_errors=self.by_field)
+
+
+def require_perm(actor: Any, perm: str, obj: Any = None, message: str | None = None) -> None:
+    """Every service starts here: the rules decide, the refusal says why."""
+    if not actor.has_perm(perm, obj):
+        raise NotAllowed(message or _("Your role does not allow this."))
+
+
+def unknown_keys(data: Mapping[str, Any], allowed: Sequence[str], errors: Errors) -> None:
+    """Name every field the caller sent that does not exist, instead of ignoring it."""
+    for key in data:
+        if key not in allowed:
+            errors.add(key, _("Unknown field."))
+
+
+def validated_form(form: Any) -> dict[str, Any]:
+    """Validate through the same Django form the page shows, so a page and the
+    API refuse the same input in the same words."""
+    if not form.is_valid():
+        raise ValidationFailed(
+            _("Some details need correcting."),
+            field_errors={
+                field: [str(message) for message in messages]
+                for field, messages in form.errors.items()
+            },
+        )
+    return dict(form.cleaned_data)

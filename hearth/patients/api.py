@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES
@@ -72,14 +73,14 @@ def list_patients(request: HttpRequest, filters: Query[WorklistQuery]) -> list[A
 
 
 @router.post("/referrals", response={201: EpisodeOut, **ERROR_RESPONSES})
-def refer_new_patient(request: HttpRequest, payload: NewPatientReferralIn) -> tuple[int, Any]:
+def refer_new_patient(request: HttpRequest, payload: NewPatientReferralIn) -> Any:
     episode = services.refer_new_patient(
         actor=_actor(request),
         patient=payload.patient.model_dump(),
         referral=payload.referral.model_dump(),
         diagnoses=[d.model_dump() for d in payload.diagnoses],
     )
-    return 201, episode
+    return Status(201, episode)
 
 
 @router.get("/patients/{patient_id}", response={200: PatientOut, **ERROR_RESPONSES})
@@ -97,7 +98,9 @@ def update_patient(request: HttpRequest, patient_id: UUID, payload: PatientPatch
 @router.post("/patients/{patient_id}/diagnoses", response={201: DiagnosisOut, **ERROR_RESPONSES})
 def add_diagnosis(request: HttpRequest, patient_id: UUID, payload: DiagnosisIn) -> Any:
     patient = access.access_patient(_actor(request), patient_id, audit_read=False)
-    return 201, services.add_diagnosis(actor=_actor(request), patient=patient, **payload.dict())
+    return Status(
+        201, services.add_diagnosis(actor=_actor(request), patient=patient, **payload.dict())
+    )
 
 
 @router.post(
@@ -118,7 +121,7 @@ def refer_existing_patient(request: HttpRequest, patient_id: UUID, payload: Refe
     episode = services.refer_existing_patient(
         actor=_actor(request), patient=patient, referral=payload.model_dump()
     )
-    return 201, episode
+    return Status(201, episode)
 
 
 @router.get("/patients/{patient_id}/episodes", response={200: list[EpisodeOut], **ERROR_RESPONSES})
@@ -140,7 +143,7 @@ def screen(request: HttpRequest, episode_id: UUID, payload: ScreeningIn) -> Any:
     screening = services.record_eligibility_screening(
         actor=_actor(request), episode=episode, **payload.dict()
     )
-    return 201, screening
+    return Status(201, screening)
 
 
 @router.post(
@@ -152,7 +155,7 @@ def decide(request: HttpRequest, episode_id: UUID, payload: CommissionDecisionIn
     decision = services.record_commission_decision(
         actor=_actor(request), episode=episode, **payload.dict()
     )
-    return 201, decision
+    return Status(201, decision)
 
 
 @router.post("/episodes/{episode_id}/admit", response={200: EpisodeOut, **ERROR_RESPONSES})
@@ -204,7 +207,7 @@ def assign(request: HttpRequest, patient_id: UUID, payload: CareTeamIn) -> Any:
     assignment = services.assign_to_care_team(
         actor=_actor(request), patient=patient, staff=staff, role=payload.role
     )
-    return 201, assignment
+    return Status(201, assignment)
 
 
 @router.post("/care-team/{assignment_id}/end", response={200: CareTeamOut, **ERROR_RESPONSES})
@@ -227,8 +230,8 @@ def caregivers(request: HttpRequest, patient_id: UUID) -> Any:
 @router.post("/patients/{patient_id}/caregivers", response={201: CaregiverOut, **ERROR_RESPONSES})
 def add_caregiver(request: HttpRequest, patient_id: UUID, payload: CaregiverIn) -> Any:
     patient = access.access_patient(_actor(request), patient_id, audit_read=False)
-    return 201, services.add_family_caregiver(
-        actor=_actor(request), patient=patient, **payload.dict()
+    return Status(
+        201, services.add_family_caregiver(actor=_actor(request), patient=patient, **payload.dict())
     )
 
 
@@ -248,7 +251,9 @@ def break_glass(request: HttpRequest, patient_id: UUID, payload: EmergencyAccess
     if not access.is_staff(actor):
         raise NotFound(_("No patient with that identifier."))
     patient = access.find_patient(patient_id)
-    return 201, services.use_emergency_access(actor=actor, patient=patient, reason=payload.reason)
+    return Status(
+        201, services.use_emergency_access(actor=actor, patient=patient, reason=payload.reason)
+    )
 
 
 @router.get("/emergency-access", response={200: list[EmergencyAccessOut], **ERROR_RESPONSES})

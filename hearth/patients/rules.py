@@ -13,7 +13,7 @@ from hearth.accounts.models import Discipline
 from hearth.patients import access
 
 
-def _discipline_in(*disciplines: str) -> Any:
+def discipline_in(*disciplines: str) -> Any:
     @rules.predicate(name="discipline_in_" + "_".join(disciplines))
     def predicate(user: Any) -> bool:
         return access.is_staff(user) and user.discipline in disciplines
@@ -33,14 +33,14 @@ is_clinical_lead = rules.predicate(
 )
 can_use_emergency_access = rules.predicate(access.can_use_emergency_access)
 
-physician = _discipline_in(Discipline.PHYSICIAN)
-physician_or_nurse = _discipline_in(Discipline.PHYSICIAN, Discipline.NURSE)
-coordinator = _discipline_in(Discipline.COORDINATOR)
-administrator = _discipline_in(Discipline.ADMINISTRATOR)
-record_keepers = _discipline_in(
+physician = discipline_in(Discipline.PHYSICIAN)
+physician_or_nurse = discipline_in(Discipline.PHYSICIAN, Discipline.NURSE)
+coordinator = discipline_in(Discipline.COORDINATOR)
+administrator = discipline_in(Discipline.ADMINISTRATOR)
+record_keepers = discipline_in(
     Discipline.PHYSICIAN, Discipline.NURSE, Discipline.SOCIAL_WORKER, Discipline.COORDINATOR
 )
-referrers = _discipline_in(
+referrers = discipline_in(
     Discipline.PHYSICIAN,
     Discipline.NURSE,
     Discipline.SOCIAL_WORKER,
@@ -48,7 +48,7 @@ referrers = _discipline_in(
     Discipline.CHAPLAIN,
     Discipline.COORDINATOR,
 )
-family_support = _discipline_in(
+family_support = discipline_in(
     Discipline.PHYSICIAN,
     Discipline.NURSE,
     Discipline.SOCIAL_WORKER,

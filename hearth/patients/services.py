@@ -23,7 +23,13 @@ from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hearth.core.models import AuditAction
-from hearth.core.validation import Errors, clean_or_raise, field_errors_of
+from hearth.core.validation import (
+    Errors,
+    clean_or_raise,
+    field_errors_of,
+    require_perm,
+    unknown_keys,
+)
 from hearth.patients import access
 from hearth.patients.choices import (
     ROLE_DISCIPLINES,
@@ -79,11 +85,6 @@ REFERRAL_FIELDS = (
 )
 
 
-def _require_perm(actor: Any, perm: str, obj: Any = None, message: str | None = None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise NotAllowed(message or _("Your role does not allow this."))
-
-
 def _require_state(episode: Episode, allowed: Iterable[str], doing: str) -> None:
     allowed = tuple(allowed)
     if episode.state not in allowed:
@@ -97,12 +98,6 @@ def _lock_episode(episode: Episode) -> Episode:
     """Re-read the episode inside the transaction, locked, so two people cannot
     move it at once (row lock on PostgreSQL; SQLite serialises writers)."""
     return Episode.objects.select_for_update().select_related("patient").get(pk=episode.pk)
-
-
-def _unknown_keys(data: Mapping[str, Any], allowed: Sequence[str], errors: Errors) -> None:
-    for key in data:
-        if key not in allowed:
-            errors.add(key, _("Unknown field."))
 
 
 def _snapshot(instance: Any, fields: Iterable[str]) -> dict[str, Any]:
@@ -122,10 +117,10 @@ def refer_new_patient(
 ) -> Episode:
     """Create the patient, their first episode and the referral together: a
     referral without a record, or a record without a referral, is never left."""
-    _require_perm(actor, "patients.refer_new_patient")
+    require_perm(actor, "patients.refer_new_patient")
     errors = Errors()
-    _unknown_keys(patient, PATIENT_FIELDS, errors)
-    _unknown_keys(referral, REFERRAL_FIELDS, errors)
+    unknown_keys(patient, PATIENT_FIELDS, errors)
+    unknown_keys(referral, REFERRAL_FIELDS, errors)
     errors.raise_if_any()
     record = Patient(**patient)
     clean_or_raise(record)
@@ -165,13 +160,13 @@ def refer_existing_patient(
     Family members may ask for this for their own patient; a referral only
     opens an episode, it never grants palliative-care status.
     """
-    _require_perm(actor, "patients.refer_again", patient)
+    require_perm(actor, "patients.refer_again", patient)
     if patient.episodes.open().exists():
         raise Conflict(_("This patient already has an open episode of care."))
     if patient.date_of_death:
         raise InvalidTransition(_("This patient has died; a new referral is not possible."))
     errors = Errors()
-    _unknown_keys(referral, REFERRAL_FIELDS, errors)
+    unknown_keys(referral, REFERRAL_FIELDS, errors)
     errors.raise_if_any()
     return _open_episode(actor=actor, patient=patient, referral=referral)
 
@@ -201,9 +196,9 @@ def _open_episode(*, actor: User, patient: Patient, referral: Mapping[str, Any])
 
 @transaction.atomic
 def update_patient(*, actor: User, patient: Patient, changes: Mapping[str, Any]) -> Patient:
-    _require_perm(actor, "patients.change_patient", patient)
+    require_perm(actor, "patients.change_patient", patient)
     errors = Errors()
-    _unknown_keys(changes, PATIENT_FIELDS, errors)
+    unknown_keys(changes, PATIENT_FIELDS, errors)
     errors.raise_if_any()
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     before = _snapshot(patient, changes.keys())
@@ -272,7 +267,7 @@ def add_diagnosis(
     group: str,
     is_primary: bool = False,
 ) -> Diagnosis:
-    _require_perm(actor, "patients.manage_diagnoses", patient)
+    require_perm(actor, "patients.manage_diagnoses", patient)
     return _add_diagnosis(
         actor=actor,
         patient=patient,
@@ -286,7 +281,7 @@ def add_diagnosis(
 @transaction.atomic
 def mark_diagnosis_entered_in_error(*, actor: User, diagnosis: Diagnosis, reason: str) -> Diagnosis:
     """Clinical records are never deleted: a wrong entry is marked and stays readable."""
-    _require_perm(actor, "patients.manage_diagnoses", diagnosis.patient)
+    require_perm(actor, "patients.manage_diagnoses", diagnosis.patient)
     if not (reason or "").strip():
         raise ValidationFailed(
             _("Say why the diagnosis was wrong."), field_errors={"reason": [_("Required.")]}
@@ -348,7 +343,7 @@ def add_family_caregiver(
     preferred_language: str = "",
 ) -> CaregiverLink:
     """Create a family member's portal sign-in, tied to this one patient."""
-    _require_perm(actor, "patients.manage_caregivers", patient)
+    require_perm(actor, "patients.manage_caregivers", patient)
     errors = Errors()
     username = (username or "").strip()
     _check_new_sign_in(username, password, first_name, last_name, errors)
@@ -408,7 +403,7 @@ def give_patient_portal_access(
     *, actor: User, patient: Patient, username: str, password: str
 ) -> User:
     """The person's own sign-in: they see what their family sees, about themself."""
-    _require_perm(actor, "patients.manage_caregivers", patient)
+    require_perm(actor, "patients.manage_caregivers", patient)
     if patient.portal_user_id is not None:
         raise Conflict(_("This patient already has a portal sign-in."))
     errors = Errors()
@@ -439,7 +434,7 @@ def give_patient_portal_access(
 
 @transaction.atomic
 def end_caregiver_access(*, actor: User, link: CaregiverLink, reason: str) -> CaregiverLink:
-    _require_perm(actor, "patients.manage_caregivers", link.patient)
+    require_perm(actor, "patients.manage_caregivers", link.patient)
     if not (reason or "").strip():
         raise ValidationFailed(_("Give a reason."), field_errors={"reason": [_("Required.")]})
     if link.ended_at is not None:
@@ -475,7 +470,7 @@ def record_eligibility_screening(
     outcome: str,
     condition_details: str = "",
 ) -> EligibilityScreening:
-    _require_perm(actor, "patients.screen_eligibility", episode.patient)
+    require_perm(actor, "patients.screen_eligibility", episode.patient)
     episode = _lock_episode(episode)
     _require_state(episode, [EpisodeState.REFERRED], _("record a screening"))
     errors = Errors()
@@ -548,7 +543,7 @@ def record_commission_decision(
 ) -> CommissionDecision:
     """Record and sign a decision. Signed decisions are immutable; this one
     supersedes any earlier decision on the episode."""
-    _require_perm(
+    require_perm(
         actor,
         "patients.record_commission_decision",
         episode.patient,
@@ -668,7 +663,7 @@ def _commission_members(member_ids: Sequence[Any], errors: Errors) -> list[User]
 
 @transaction.atomic
 def admit_to_home_care(*, actor: User, episode: Episode) -> Episode:
-    _require_perm(actor, "patients.admit", episode.patient)
+    require_perm(actor, "patients.admit", episode.patient)
     episode = _lock_episode(episode)
     _require_state(episode, [EpisodeState.AWAITING_COMMISSION], _("admit"))
     decision = episode.current_decision
@@ -695,7 +690,7 @@ def admit_to_home_care(*, actor: User, episode: Episode) -> Episode:
 def discharge(
     *, actor: User, episode: Episode, reason: str, note: str = "", when: datetime | None = None
 ) -> Episode:
-    _require_perm(actor, "patients.discharge", episode.patient)
+    require_perm(actor, "patients.discharge", episode.patient)
     episode = _lock_episode(episode)
     _require_state(episode, [EpisodeState.ACTIVE], _("discharge"))
     errors = Errors()
@@ -719,7 +714,7 @@ def discharge(
 def record_death(
     *, actor: User, episode: Episode, died_at: datetime, place_of_death: str, note: str = ""
 ) -> Episode:
-    _require_perm(actor, "patients.record_death", episode.patient)
+    require_perm(actor, "patients.record_death", episode.patient)
     episode = _lock_episode(episode)
     _require_state(episode, [EpisodeState.ACTIVE], _("record a death"))
     errors = Errors()
@@ -749,7 +744,7 @@ def record_death(
 
 @transaction.atomic
 def start_bereavement_follow_up(*, actor: User, episode: Episode) -> Episode:
-    _require_perm(actor, "patients.bereavement", episode.patient)
+    require_perm(actor, "patients.bereavement", episode.patient)
     episode = _lock_episode(episode)
     _require_state(episode, [EpisodeState.DECEASED], _("start bereavement follow-up"))
     episode.bereavement_started_at = clock.now()
@@ -769,7 +764,7 @@ def close_episode_permission(episode: Episode) -> str:
 def close_episode(*, actor: User, episode: Episode, note: str) -> Episode:
     """Close after discharge or after bereavement follow-up."""
     episode = _lock_episode(episode)  # the permission depends on the state as stored now
-    _require_perm(actor, close_episode_permission(episode), episode.patient)
+    require_perm(actor, close_episode_permission(episode), episode.patient)
     _require_state(
         episode, [EpisodeState.DISCHARGED, EpisodeState.BEREAVEMENT], _("close the episode")
     )
@@ -808,7 +803,7 @@ def _move(*, actor: User, episode: Episode, to: str, reason: str) -> None:
 def assign_to_care_team(
     *, actor: User, patient: Patient, staff: User, role: str
 ) -> CareTeamAssignment:
-    _require_perm(
+    require_perm(
         actor, "patients.manage_care_team", patient, _("Only coordinators manage the care team.")
     )
     errors = Errors()
@@ -846,7 +841,7 @@ def assign_to_care_team(
 
 @transaction.atomic
 def end_care_team_assignment(*, actor: User, assignment: CareTeamAssignment) -> CareTeamAssignment:
-    _require_perm(
+    require_perm(
         actor,
         "patients.manage_care_team",
         assignment.patient,
@@ -876,7 +871,7 @@ def use_emergency_access(*, actor: User, patient: Patient, reason: str) -> Emerg
     """
     if access.staff_can_open(actor, patient):
         raise Conflict(_("You can already open this record; emergency access is not needed."))
-    _require_perm(
+    require_perm(
         actor,
         "patients.use_emergency_access",
         patient,
@@ -914,7 +909,7 @@ def use_emergency_access(*, actor: User, patient: Patient, reason: str) -> Emerg
 def review_emergency_access(
     *, actor: User, grant: EmergencyAccess, outcome: str, note: str = ""
 ) -> EmergencyAccess:
-    _require_perm(
+    require_perm(
         actor,
         "patients.review_emergency_access",
         None,

@@ -36,7 +36,7 @@ from hearth.patients.forms import (
 from hearth.patients.models import CareTeamAssignment, EmergencyAccess, Episode, Patient
 
 
-def show_domain_error(form: forms.Form, error: DomainError) -> None:
+def show_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Put a service's refusal on the form: on the field it names, or on top."""
     placed = False
     for field, messages_for_field in error.field_errors.items():
@@ -141,7 +141,7 @@ def patient_page(request: HttpRequest, patient_id: Any) -> HttpResponse:
 def form_page(
     request: HttpRequest,
     *,
-    form_class: type[forms.Form],
+    form_class: type[forms.BaseForm],
     title: str,
     perform: Callable[[dict[str, Any]], Any],
     success_url: Callable[[Any], str],
@@ -383,7 +383,9 @@ def emergency_access(request: HttpRequest, patient_id: Any) -> HttpResponse:
             patient=patient,
             reason=data["reason"],
         ),
-        success_url=_back_to(patient),
+        # The emergency summary comes first: CPR status and focus of care are
+        # what a clinician called at night needs before anything else.
+        success_url=lambda _grant: reverse("emergency_summary", args=[patient.external_id]),
         success_message=_("Emergency access granted. The clinical lead will review it."),
         context={"emergency_warning": True},
         submit_label=_("Open the record"),
@@ -474,7 +476,7 @@ def _episode_action(
     request: HttpRequest,
     episode_id: Any,
     *,
-    form_class: type[forms.Form],
+    form_class: type[forms.BaseForm],
     title: str,
     service: Callable[..., Any],
     message: str,

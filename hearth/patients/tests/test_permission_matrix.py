@@ -65,6 +65,12 @@ BEREAVEMENT_TEAM = {
     "coordinator",
 }
 EMERGENCY_USERS = {"clinical_lead", "outsider_nurse"}
+PROFILE_KEEPERS = {"physician", "nurse", "psychologist", "social_worker", "chaplain", "coordinator"}
+#: Clinicians on patient A's team: they assess and write the care plan.
+CLINICIANS = {"physician", "nurse", "psychologist", "social_worker", "chaplain"}
+ACP_WRITERS = {"physician", "nurse"}
+#: Portal pages: the family of another patient gets their own patient's page.
+PORTAL_PAGES = PORTAL | {"other_family"}
 
 
 @dataclass
@@ -111,6 +117,34 @@ def _grant_for_outsider(world: World, actor: Any) -> None:
     services.use_emergency_access(
         actor=world.outsider_nurse, patient=world.patient, reason="Called at night, team away."
     )
+
+
+def _care(world: World, actor: Any) -> None:
+    world.care = world.personal_care()  # type: ignore[attr-defined]
+
+
+def _care_without_drafts(world: World, actor: Any) -> None:
+    world.care = world.personal_care(drafts=False)  # type: ignore[attr-defined]
+
+
+def _intervention_body(world: World, actor: Any) -> dict[str, Any]:
+    return {
+        "description": "Chaplain visit",
+        "kind": "home_visit",
+        "discipline": "chaplain",
+        "responsible_id": str(world.chaplain.external_id),
+        "times": 1,
+        "per": "week",
+        "duration_minutes": 30,
+    }
+
+
+def _meeting_body(world: World, actor: Any) -> dict[str, Any]:
+    return {
+        "held_on": clock.today().isoformat(),
+        "attendee_ids": [str(world.physician.external_id), str(world.nurse.external_id)],
+        "decisions": "Keep the plan; review pain in a week.",
+    }
 
 
 API_ROUTES: list[Route] = [
@@ -245,6 +279,139 @@ API_ROUTES: list[Route] = [
     Route("GET", "/api/v1/patients/{patient}/timeline", OPENERS),
     Route("GET", "/api/v1/patients/{patient}/audit", {"administrator"}),
     Route("GET", "/api/v1/commission/queue", {"commission_member"}),
+    # What matters to me
+    Route("GET", "/api/v1/patients/{patient}/profile", OPENERS | PORTAL),
+    Route(
+        "PUT",
+        "/api/v1/patients/{patient}/profile/{section}",
+        PROFILE_KEEPERS,
+        body=lambda w, a: {"favourite_foods": "Dates and mint tea"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/weekly-windows",
+        PROFILE_KEEPERS,
+        body=lambda w, a: {
+            "kind": "do_not_disturb",
+            "label": "Afternoon rest",
+            "weekdays": [0, 1, 2, 3, 4],
+            "starts_at": "14:00",
+            "ends_at": "15:30",
+        },
+    ),
+    Route("POST", "/api/v1/weekly-windows/{window}/remove", PROFILE_KEEPERS, prepare=_care),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/legacy-items",
+        PROFILE_KEEPERS,
+        body=lambda w, a: {"kind": "letters", "title": "Letters for the grandchildren"},
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/legacy-items/{legacy_item}",
+        PROFILE_KEEPERS,
+        prepare=_care,
+        body=lambda w, a: {"status": "in_progress"},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/profile-proposals", OPENERS | PORTAL),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/profile-proposals",
+        PORTAL,
+        body=lambda w, a: {"section": "home", "text": "Mum likes the window open."},
+    ),
+    Route(
+        "POST",
+        "/api/v1/profile-proposals/{proposal}/accept",
+        PROFILE_KEEPERS,
+        prepare=_care,
+        body=lambda w, a: {"response": "Thank you, added."},
+    ),
+    Route(
+        "POST",
+        "/api/v1/profile-proposals/{proposal}/decline",
+        PROFILE_KEEPERS,
+        prepare=_care,
+        body=lambda w, a: {"response": "We wrote this under food instead."},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/about-me.pdf", OPENERS | PORTAL),
+    # Holistic assessment and care plan
+    Route("GET", "/api/v1/patients/{patient}/holistic-assessments", OPENERS),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/holistic-assessments",
+        CLINICIANS,
+        body=lambda w, a: {
+            "assessed_on": clock.today().isoformat(),
+            "needs": [{"domain": "spiritual", "description": "Fear of dying", "severity": 2}],
+        },
+    ),
+    Route("GET", "/api/v1/patients/{patient}/care-plans", OPENERS),
+    Route(
+        "POST", "/api/v1/patients/{patient}/care-plans", CLINICIANS, prepare=_care_without_drafts
+    ),
+    Route("GET", "/api/v1/patients/{patient}/care-plan-summary", OPENERS | PORTAL, prepare=_care),
+    Route("GET", "/api/v1/care-plans/{plan}", OPENERS, prepare=_care),
+    Route(
+        "PATCH",
+        "/api/v1/care-plans/{plan}",
+        CLINICIANS,
+        prepare=_care,
+        body=lambda w, a: {"summary": "Comfort at home, with her family."},
+    ),
+    Route(
+        "POST",
+        "/api/v1/care-plans/{plan}/needs",
+        CLINICIANS,
+        prepare=_care,
+        body=lambda w, a: {"domain": "social", "description": "Isolated", "severity": 1},
+    ),
+    Route(
+        "POST",
+        "/api/v1/plan-needs/{need}/goals",
+        CLINICIANS,
+        prepare=_care,
+        body=lambda w, a: {"in_own_words": "Rest", "measurable_target": "Sleeps 6 hours"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/plan-goals/{goal}/interventions",
+        CLINICIANS,
+        prepare=_care,
+        body=_intervention_body,
+    ),
+    Route("POST", "/api/v1/plan-needs/{need}/remove", CLINICIANS, prepare=_care),
+    Route("POST", "/api/v1/plan-goals/{goal}/remove", CLINICIANS, prepare=_care),
+    Route("POST", "/api/v1/plan-interventions/{intervention}/remove", CLINICIANS, prepare=_care),
+    Route("POST", "/api/v1/care-plans/{plan}/activate", CLINICIANS, prepare=_care),
+    Route("POST", "/api/v1/care-plans/{plan}/discard", CLINICIANS, prepare=_care),
+    Route("GET", "/api/v1/care-plans/{plan}/diff", OPENERS, prepare=_care),
+    Route("GET", "/api/v1/patients/{patient}/team-meetings", OPENERS),
+    Route("POST", "/api/v1/patients/{patient}/team-meetings", CLINICIANS, body=_meeting_body),
+    # Advance care plan
+    Route("GET", "/api/v1/patients/{patient}/advance-care-plans", OPENERS | PORTAL),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/advance-care-plans",
+        ACP_WRITERS,
+        prepare=_care_without_drafts,
+    ),
+    Route("GET", "/api/v1/advance-care-plans/{acp}", OPENERS | PORTAL, prepare=_care),
+    Route(
+        "PATCH",
+        "/api/v1/advance-care-plans/{acp_draft}",
+        ACP_WRITERS,
+        prepare=_care,
+        body=lambda w, a: {"antibiotics": "consider"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/advance-care-plans/{acp_draft}/sign",
+        {"physician"},
+        prepare=_care,
+    ),
+    Route("GET", "/api/v1/advance-care-plans/{acp}/pdf", OPENERS | PORTAL, prepare=_care),
+    Route("GET", "/api/v1/patients/{patient}/emergency-summary", OPENERS | PORTAL),
 ]
 
 #: Pages: GET shows the page (200) only to those who may use it.
@@ -303,6 +470,67 @@ PAGE_ROUTES: list[Route] = [
     ),
     Route("POST", "/account/tokens/{token}/revoke/", SIGNED_IN, ok=(302,)),
     Route("POST", "/account/sign-out-everywhere/", SIGNED_IN, ok=(302,), key="signs_out"),
+    # What matters to me
+    Route("GET", "/patients/{patient}/profile/", OPENERS),
+    Route("GET", "/patients/{patient}/profile/windows/add/", PROFILE_KEEPERS),
+    Route("GET", "/patients/{patient}/profile/legacy/add/", PROFILE_KEEPERS),
+    Route("GET", "/patients/{patient}/profile/{section}/", PROFILE_KEEPERS),
+    Route("GET", "/patients/{patient}/about-me.pdf", OPENERS | PORTAL),
+    Route("POST", "/weekly-windows/{window}/remove/", PROFILE_KEEPERS, ok=(302,), prepare=_care),
+    Route("GET", "/legacy-items/{legacy_item}/edit/", PROFILE_KEEPERS, prepare=_care),
+    Route(
+        "POST",
+        "/profile-proposals/{proposal}/accept/",
+        PROFILE_KEEPERS,
+        ok=(302,),
+        prepare=_care,
+        body=lambda w, a: {"response": "Thank you."},
+    ),
+    Route(
+        "POST",
+        "/profile-proposals/{proposal}/decline/",
+        PROFILE_KEEPERS,
+        ok=(302,),
+        prepare=_care,
+        body=lambda w, a: {"response": "Written under food."},
+    ),
+    Route("GET", "/portal/profile/", PORTAL_PAGES),
+    Route("GET", "/portal/profile/propose/", PORTAL_PAGES),
+    # Care plan
+    Route("GET", "/patients/{patient}/care-plan/", OPENERS, prepare=_care),
+    Route("GET", "/patients/{patient}/care-plan/assessments/add/", CLINICIANS),
+    Route("GET", "/patients/{patient}/care-plan/start/", CLINICIANS),
+    Route("GET", "/patients/{patient}/team-meetings/add/", CLINICIANS, prepare=_care),
+    Route("GET", "/care-plans/{plan}/", OPENERS, prepare=_care),
+    Route("GET", "/care-plans/{plan}/edit/", CLINICIANS, prepare=_care),
+    Route("GET", "/care-plans/{plan}/needs/add/", CLINICIANS, prepare=_care),
+    Route("POST", "/care-plans/{plan}/activate/", CLINICIANS, ok=(302,), prepare=_care),
+    Route("POST", "/care-plans/{plan}/discard/", CLINICIANS, ok=(302,), prepare=_care),
+    Route("GET", "/care-plans/{plan}/diff/", OPENERS, prepare=_care),
+    Route("GET", "/plan-needs/{need}/goals/add/", CLINICIANS, prepare=_care),
+    Route("GET", "/plan-goals/{goal}/interventions/add/", CLINICIANS, prepare=_care),
+    Route(
+        "POST",
+        "/plan-items/{kind}/{intervention}/remove/",
+        CLINICIANS,
+        ok=(302,),
+        prepare=_care,
+    ),
+    Route("GET", "/portal/care-plan/", PORTAL_PAGES, prepare=_care),
+    # Advance care plan and the emergency summary
+    Route("GET", "/patients/{patient}/advance-care-plan/", OPENERS, prepare=_care),
+    Route(
+        "POST",
+        "/patients/{patient}/advance-care-plan/start/",
+        ACP_WRITERS,
+        ok=(302,),
+        prepare=_care_without_drafts,
+    ),
+    Route("GET", "/advance-care-plans/{acp}/", OPENERS, prepare=_care),
+    Route("GET", "/advance-care-plans/{acp_draft}/edit/", ACP_WRITERS, prepare=_care),
+    Route("GET", "/advance-care-plans/{acp_draft}/sign/", {"physician"}, prepare=_care),
+    Route("GET", "/advance-care-plans/{acp}/pdf/", OPENERS | PORTAL, prepare=_care),
+    Route("GET", "/patients/{patient}/emergency/", OPENERS, prepare=_care),
 ]
 #: Page routes outside the table, with the reason.
 PAGES_NOT_IN_TABLE = {
@@ -320,6 +548,23 @@ def _fill(path: str, world: World, actor: Any) -> str:
         "assignment": world.patient.care_team.filter(staff=world.volunteer).get().external_id,
         "caregiver": world.patient.caregivers.get(user=world.family).external_id,
     }
+    care = getattr(world, "care", None)
+    if care is not None:
+        values.update(
+            window=care.window.external_id,
+            legacy_item=care.legacy_item.external_id,
+            proposal=care.proposal.external_id,
+            plan=(care.draft_plan or care.active_plan).external_id,
+            acp=care.acp.external_id,
+        )
+        if care.draft_plan is not None:
+            values.update(
+                need=care.need.external_id,
+                goal=care.goal.external_id,
+                intervention=care.intervention.external_id,
+                acp_draft=care.acp_draft.external_id,
+            )
+    values.update(section="diet", kind="intervention")
     if "{grant}" in path:
         values["grant"] = world.patient.emergency_accesses.get().external_id
     if "{token}" in path:

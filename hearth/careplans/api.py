@@ -1,0 +1,357 @@
+"""Assessments, care plans, team meetings and advance care plans over JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Body, Query, Router, Schema
+from ninja.responses import Status
+
+from hearth.careplans import conflicts, queries, services
+from hearth.careplans.models import (
+    AdvanceCarePlan,
+    CarePlan,
+    HolisticAssessment,
+    PlanGoal,
+    PlanIntervention,
+    PlanNeed,
+)
+from hearth.careplans.pdf import advance_care_plan_pdf
+from hearth.careplans.schemas import (
+    AdvanceCarePlanOut,
+    AssessmentIn,
+    AssessmentOut,
+    DiffOut,
+    EmergencySummaryOut,
+    GoalIn,
+    GoalOut,
+    InterventionIn,
+    InterventionOut,
+    MeetingIn,
+    MeetingOut,
+    NeedIn,
+    NeedOut,
+    PlanOut,
+    PlanPatch,
+    PlanSummaryOut,
+    PlanVersionOut,
+    StartPlanIn,
+)
+from hearth.core.api import ERROR_RESPONSES
+from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
+from hearth.patients import access
+from hearth.patients.api import _actor, _get_by_external_id
+from hearth.patients.models import Patient
+
+router = Router(tags=["care plans"])
+
+
+def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
+    actor = _actor(request)
+    patient = access.access_patient(
+        actor, patient_id, clinical=False, event_type=read or "", audit_read=read is not None
+    )
+    if not actor.has_perm(perm, patient):
+        raise NotAllowed(_("Your role does not allow this."))
+    return patient
+
+
+def _plan(request: HttpRequest, plan_id: UUID, read: str | None = None) -> CarePlan:
+    plan: CarePlan = _get_by_external_id(CarePlan, plan_id, select=("patient",))
+    _open(request, plan.patient.external_id, "careplans.view_care_plan", read)
+    return plan
+
+
+def _plan_out(plan: CarePlan) -> CarePlan:
+    plan = (
+        queries.with_tree(CarePlan.objects.filter(pk=plan.pk))
+        .select_related("patient", "created_by", "activated_by")
+        .get()
+    )
+    plan.conflicts = conflicts.find_conflicts(plan)  # type: ignore[attr-defined]
+    return plan
+
+
+# --- Holistic assessment -----------------------------------------------------------
+
+
+@router.get(
+    "/patients/{patient_id}/holistic-assessments",
+    response={200: list[AssessmentOut], **ERROR_RESPONSES},
+)
+def list_assessments(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = _open(request, patient_id, "careplans.view_care_plan", "assessments.viewed")
+    return list(queries.assessments_for(patient))
+
+
+@router.post(
+    "/patients/{patient_id}/holistic-assessments",
+    response={201: AssessmentOut, **ERROR_RESPONSES},
+)
+def record_assessment(request: HttpRequest, patient_id: UUID, payload: AssessmentIn) -> Any:
+    patient = _open(request, patient_id, "careplans.view_care_plan")
+    assessment = services.record_holistic_assessment(
+        actor=_actor(request),
+        patient=patient,
+        assessed_on=payload.assessed_on,
+        summary=payload.summary,
+        needs=[need.model_dump() for need in payload.needs],
+    )
+    return Status(201, assessment)
+
+
+# --- Care plans ---------------------------------------------------------------------
+
+
+@router.get(
+    "/patients/{patient_id}/care-plans", response={200: list[PlanVersionOut], **ERROR_RESPONSES}
+)
+def list_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = _open(request, patient_id, "careplans.view_care_plan", "care_plans.viewed")
+    return list(queries.plans_for(patient))
+
+
+@router.post("/patients/{patient_id}/care-plans", response={201: PlanOut, **ERROR_RESPONSES})
+def start_care_plan(request: HttpRequest, patient_id: UUID, payload: StartPlanIn) -> Any:
+    """Start the next version: a copy of the active plan, plus an assessment's needs."""
+    patient = _open(request, patient_id, "careplans.view_care_plan")
+    assessment = None
+    if payload.assessment_id:
+        try:
+            assessment = HolisticAssessment.objects.get(
+                external_id=payload.assessment_id, patient=patient
+            )
+        except HolisticAssessment.DoesNotExist as error:
+            raise ValidationFailed(
+                _("No such assessment for this patient."),
+                field_errors={"assessment_id": [_("Not found.")]},
+            ) from error
+    plan = services.start_care_plan_draft(
+        actor=_actor(request), patient=patient, from_assessment=assessment
+    )
+    return Status(201, _plan_out(plan))
+
+
+@router.get(
+    "/patients/{patient_id}/care-plan-summary", response={200: PlanSummaryOut, **ERROR_RESPONSES}
+)
+def care_plan_summary(request: HttpRequest, patient_id: UUID) -> Any:
+    """The active plan as the family reads it."""
+    patient = _open(request, patient_id, "careplans.view_plan_summary", "care_plan.summary_viewed")
+    plan = queries.with_tree(queries.plans_for(patient).active()).first()
+    if plan is None:
+        raise NotFound(_("There is no active care plan yet."))
+    return queries.family_summary(plan)
+
+
+@router.get("/care-plans/{plan_id}", response={200: PlanOut, **ERROR_RESPONSES})
+def get_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
+    return _plan_out(_plan(request, plan_id, "care_plan.viewed"))
+
+
+@router.patch("/care-plans/{plan_id}", response={200: PlanOut, **ERROR_RESPONSES})
+def update_care_plan(request: HttpRequest, plan_id: UUID, payload: PlanPatch) -> Any:
+    plan = services.update_care_plan(
+        actor=_actor(request),
+        plan=_plan(request, plan_id),
+        changes=payload.model_dump(exclude_unset=True),
+    )
+    return _plan_out(plan)
+
+
+@router.post("/care-plans/{plan_id}/needs", response={201: NeedOut, **ERROR_RESPONSES})
+def add_need(request: HttpRequest, plan_id: UUID, payload: NeedIn) -> Any:
+    need = services.add_need(
+        actor=_actor(request), plan=_plan(request, plan_id), **payload.model_dump()
+    )
+    return Status(201, need)
+
+
+@router.post("/plan-needs/{need_id}/goals", response={201: GoalOut, **ERROR_RESPONSES})
+def add_goal(request: HttpRequest, need_id: UUID, payload: GoalIn) -> Any:
+    need: PlanNeed = _get_by_external_id(PlanNeed, need_id, select=("plan__patient",))
+    _open(request, need.plan.patient.external_id, "careplans.view_care_plan")
+    return Status(201, services.add_goal(actor=_actor(request), need=need, **payload.model_dump()))
+
+
+@router.post(
+    "/plan-goals/{goal_id}/interventions", response={201: InterventionOut, **ERROR_RESPONSES}
+)
+def add_intervention(request: HttpRequest, goal_id: UUID, payload: InterventionIn) -> Any:
+    goal: PlanGoal = _get_by_external_id(PlanGoal, goal_id, select=("need__plan__patient",))
+    _open(request, goal.need.plan.patient.external_id, "careplans.view_care_plan")
+    details = payload.model_dump()
+    responsible = details.pop("responsible_id")
+    details["responsible"] = str(responsible) if responsible else None
+    details["per"] = details["per"] or ""
+    return Status(201, services.add_intervention(actor=_actor(request), goal=goal, **details))
+
+
+def _remove(request: HttpRequest, model: Any, item_id: UUID, path: str) -> Any:
+    item = _get_by_external_id(model, item_id, select=(path,))
+    patient = item
+    for step in path.split("__"):
+        patient = getattr(patient, step)
+    _open(request, patient.external_id, "careplans.view_care_plan")
+    return _plan_out(services.remove_plan_item(actor=_actor(request), item=item))
+
+
+@router.post("/plan-needs/{need_id}/remove", response={200: PlanOut, **ERROR_RESPONSES})
+def remove_need(request: HttpRequest, need_id: UUID) -> Any:
+    return _remove(request, PlanNeed, need_id, "plan__patient")
+
+
+@router.post("/plan-goals/{goal_id}/remove", response={200: PlanOut, **ERROR_RESPONSES})
+def remove_goal(request: HttpRequest, goal_id: UUID) -> Any:
+    return _remove(request, PlanGoal, goal_id, "need__plan__patient")
+
+
+@router.post(
+    "/plan-interventions/{intervention_id}/remove", response={200: PlanOut, **ERROR_RESPONSES}
+)
+def remove_intervention(request: HttpRequest, intervention_id: UUID) -> Any:
+    return _remove(request, PlanIntervention, intervention_id, "goal__need__plan__patient")
+
+
+@router.post("/care-plans/{plan_id}/activate", response={200: PlanOut, **ERROR_RESPONSES})
+def activate_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
+    plan = services.activate_care_plan(actor=_actor(request), plan=_plan(request, plan_id))
+    return _plan_out(plan)
+
+
+@router.post("/care-plans/{plan_id}/discard", response={200: PlanVersionOut, **ERROR_RESPONSES})
+def discard_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
+    return services.discard_care_plan_draft(actor=_actor(request), plan=_plan(request, plan_id))
+
+
+class DiffQuery(Schema):
+    against: UUID | None = None
+
+
+@router.get("/care-plans/{plan_id}/diff", response={200: DiffOut, **ERROR_RESPONSES})
+def diff_care_plan(request: HttpRequest, plan_id: UUID, filters: Query[DiffQuery]) -> Any:
+    """What changed from the version this one was based on (or ``against``)."""
+    plan = _plan(request, plan_id, "care_plan.viewed")
+    older, newer = queries.versions_to_compare(plan, filters.against)
+    return {
+        "older_version": older.version,
+        "newer_version": newer.version,
+        "lines": queries.diff_plans(older, newer),
+    }
+
+
+# --- Team meetings ------------------------------------------------------------------
+
+
+@router.get(
+    "/patients/{patient_id}/team-meetings", response={200: list[MeetingOut], **ERROR_RESPONSES}
+)
+def list_meetings(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = _open(request, patient_id, "careplans.view_care_plan", "team_meetings.viewed")
+    return list(queries.meetings_for(patient))
+
+
+@router.post("/patients/{patient_id}/team-meetings", response={201: MeetingOut, **ERROR_RESPONSES})
+def record_meeting(request: HttpRequest, patient_id: UUID, payload: MeetingIn) -> Any:
+    patient = _open(request, patient_id, "careplans.view_care_plan")
+    plan = None
+    if payload.approve_plan_id:
+        plan = CarePlan.objects.filter(external_id=payload.approve_plan_id).first()
+        if plan is None:
+            raise ValidationFailed(
+                _("No such care plan."), field_errors={"approve_plan_id": [_("Not found.")]}
+            )
+    meeting = services.record_team_meeting(
+        actor=_actor(request),
+        patient=patient,
+        held_on=payload.held_on,
+        attendee_ids=payload.attendee_ids,
+        other_attendees=payload.other_attendees,
+        discussion=payload.discussion,
+        decisions=payload.decisions,
+        approve_plan=plan,
+    )
+    return Status(201, meeting)
+
+
+# --- Advance care plan -----------------------------------------------------------------
+
+
+def _acp(request: HttpRequest, acp_id: UUID, read: str | None = None) -> AdvanceCarePlan:
+    plan: AdvanceCarePlan = _get_by_external_id(
+        AdvanceCarePlan, acp_id, select=("patient", "created_by", "signed_by")
+    )
+    _open(request, plan.patient.external_id, "careplans.view_advance_care_plan", read)
+    if plan.status == "draft" and not _actor(request).has_perm(
+        "careplans.view_care_plan", plan.patient
+    ):
+        raise NotFound(_("Not found."))  # drafts are the team's working papers
+    return plan
+
+
+@router.get(
+    "/patients/{patient_id}/advance-care-plans",
+    response={200: list[AdvanceCarePlanOut], **ERROR_RESPONSES},
+)
+def list_advance_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = _open(
+        request, patient_id, "careplans.view_advance_care_plan", "advance_care_plans.viewed"
+    )
+    plans = AdvanceCarePlan.objects.filter(patient=patient).select_related(
+        "created_by", "signed_by"
+    )
+    if not _actor(request).has_perm("careplans.view_care_plan", patient):
+        plans = plans.exclude(status="draft")
+    return list(plans)
+
+
+@router.post(
+    "/patients/{patient_id}/advance-care-plans",
+    response={201: AdvanceCarePlanOut, **ERROR_RESPONSES},
+)
+def start_advance_care_plan(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = _open(request, patient_id, "careplans.view_advance_care_plan")
+    return Status(201, services.start_advance_care_plan(actor=_actor(request), patient=patient))
+
+
+@router.get("/advance-care-plans/{acp_id}", response={200: AdvanceCarePlanOut, **ERROR_RESPONSES})
+def get_advance_care_plan(request: HttpRequest, acp_id: UUID) -> Any:
+    return _acp(request, acp_id, "advance_care_plan.viewed")
+
+
+@router.patch("/advance-care-plans/{acp_id}", response={200: AdvanceCarePlanOut, **ERROR_RESPONSES})
+def update_advance_care_plan(
+    request: HttpRequest, acp_id: UUID, payload: Body[dict[str, Any]]
+) -> Any:
+    """Send only the fields that change."""
+    return services.update_advance_care_plan(
+        actor=_actor(request), plan=_acp(request, acp_id), changes=payload
+    )
+
+
+@router.post(
+    "/advance-care-plans/{acp_id}/sign", response={200: AdvanceCarePlanOut, **ERROR_RESPONSES}
+)
+def sign_advance_care_plan(request: HttpRequest, acp_id: UUID) -> Any:
+    return services.sign_advance_care_plan(actor=_actor(request), plan=_acp(request, acp_id))
+
+
+@router.get("/advance-care-plans/{acp_id}/pdf", response={200: None, **ERROR_RESPONSES})
+def advance_care_plan_document(request: HttpRequest, acp_id: UUID) -> HttpResponse:
+    plan = _acp(request, acp_id, "advance_care_plan.printed")
+    return advance_care_plan_pdf(request, plan)
+
+
+@router.get(
+    "/patients/{patient_id}/emergency-summary",
+    response={200: EmergencySummaryOut, **ERROR_RESPONSES},
+)
+def emergency_summary(request: HttpRequest, patient_id: UUID) -> Any:
+    """What an out-of-hours clinician reads first (also under emergency access)."""
+    patient = _open(
+        request, patient_id, "careplans.view_advance_care_plan", "emergency_summary.viewed"
+    )
+    return queries.emergency_summary_data(patient)

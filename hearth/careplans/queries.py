@@ -1,0 +1,186 @@
+"""Reads of care plans and advance care plans: the plan tree, version diffs,
+the emergency summary."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from hearth.careplans.choices import PlanStatus
+from hearth.careplans.models import (
+    AdvanceCarePlan,
+    CarePlan,
+    CarePlanQuerySet,
+    HolisticAssessment,
+    PlanGoal,
+    PlanNeed,
+    TeamMeeting,
+)
+from hearth.patients.models import Patient
+
+
+def plans_for(patient: Patient) -> CarePlanQuerySet:
+    return (
+        CarePlan.objects.for_patient(patient)
+        .exclude(status=PlanStatus.DISCARDED)
+        .select_related("created_by", "activated_by")
+    )
+
+
+def with_tree(plans: CarePlanQuerySet) -> CarePlanQuerySet:
+    return plans.prefetch_related(
+        Prefetch(
+            "needs",
+            queryset=PlanNeed.objects.prefetch_related(
+                Prefetch(
+                    "goals",
+                    queryset=PlanGoal.objects.prefetch_related("interventions__responsible"),
+                )
+            ),
+        )
+    )
+
+
+def plan_lines(plan: CarePlan) -> list[str]:
+    """The plan as indented lines, the unit of a readable diff."""
+    lines = [
+        _("Review date: %(date)s") % {"date": plan.review_date or "—"},
+        _("Summary: %(text)s") % {"text": plan.summary or "—"},
+    ]
+    for need in plan.needs.all():
+        lines.append(
+            f"{_('Need')} [{need.get_domain_display()}, {need.get_severity_display()}]: "
+            f"{need.description}"
+        )
+        for goal in need.goals.all():
+            target = goal.measurable_target
+            if goal.target_date:
+                target += f" ({_('by')} {goal.target_date})"
+            lines.append(f"    {_('Goal')}: {goal.in_own_words} — {target}")
+            for item in goal.interventions.all():
+                who = item.responsible.display_name if item.responsible else ""
+                detail = ", ".join(
+                    part
+                    for part in (item.get_discipline_display(), who, item.frequency_label)
+                    if part
+                )
+                lines.append(f"        {_('Intervention')}: {item.description} ({detail})")
+    return lines
+
+
+@dataclass
+class DiffLine:
+    change: str  # "added", "removed" or "same"
+    text: str
+
+
+def diff_plans(older: CarePlan, newer: CarePlan) -> list[DiffLine]:
+    """Line-by-line differences between two versions, both fully prefetched."""
+    marks = {"+ ": "added", "- ": "removed", "  ": "same"}
+    return [
+        DiffLine(marks[line[:2]], line[2:])
+        for line in difflib.ndiff(plan_lines(older), plan_lines(newer))
+        if line[:2] in marks
+    ]
+
+
+def assessments_for(patient: Patient) -> QuerySet[HolisticAssessment]:
+    return (
+        HolisticAssessment.objects.filter(patient=patient)
+        .select_related("assessed_by")
+        .prefetch_related("needs")
+    )
+
+
+def meetings_for(patient: Patient) -> QuerySet[TeamMeeting]:
+    return (
+        TeamMeeting.objects.filter(patient=patient)
+        .select_related("recorded_by", "approved_plan")
+        .prefetch_related("attendees")
+    )
+
+
+def current_advance_care_plan(patient: Patient) -> AdvanceCarePlan | None:
+    return (
+        AdvanceCarePlan.objects.filter(patient=patient)
+        .current()
+        .select_related("signed_by")
+        .first()
+    )
+
+
+def emergency_summary(patient: Patient) -> dict[str, Any]:
+    """What an out-of-hours clinician needs first: CPR status, focus of care,
+    preferred place of death, proxy contact, from the current signed plan only."""
+    plan = current_advance_care_plan(patient)
+    return {"patient": patient, "plan": plan, "has_plan": plan is not None}
+
+
+def family_summary(plan: CarePlan) -> dict[str, Any]:
+    """The active plan in the family's terms: no staff notes, no severities."""
+    goals, support = [], []
+    for need in plan.needs.all():
+        for goal in need.goals.all():
+            goals.append(goal.in_own_words)
+            for item in goal.interventions.all():
+                line = item.description
+                if item.frequency_label:
+                    line += f" ({item.frequency_label})"
+                support.append(line)
+    return {
+        "version": plan.version,
+        "summary": plan.summary,
+        "review_date": plan.review_date,
+        "goals": goals,
+        "support": support,
+    }
+
+
+def versions_to_compare(plan: CarePlan, against: Any = None) -> tuple[CarePlan, CarePlan]:
+    """(older, newer), both with their whole tree loaded."""
+    from hearth.core.errors import NotFound
+
+    if against is not None:
+        other = CarePlan.objects.filter(patient=plan.patient, external_id=against).first()
+        if other is None:
+            raise NotFound(_("No such version of this patient's care plan."))
+    else:
+        other = plan.based_on
+        if other is None:
+            raise NotFound(_("This is the first version; there is nothing to compare with."))
+    pair = {p.pk: p for p in with_tree(CarePlan.objects.filter(pk__in=[plan.pk, other.pk]))}
+    older, newer = (
+        sorted(pair.values(), key=lambda p: p.version)
+        if len(pair) == 2
+        else (
+            pair[plan.pk],
+            pair[plan.pk],
+        )
+    )
+    return older, newer
+
+
+def emergency_summary_data(patient: Patient) -> dict[str, Any]:
+    plan = current_advance_care_plan(patient)
+    if plan is None:
+        return {"has_signed_plan": False}
+    proxy = ", ".join(
+        part for part in (plan.proxy_name, plan.proxy_relationship, plan.proxy_phone) if part
+    )
+    return {
+        "has_signed_plan": True,
+        "version": plan.version,
+        "cpr": plan.cpr,
+        "cpr_label": plan.get_cpr_display(),
+        "focus_of_care": plan.focus_of_care,
+        "focus_of_care_label": plan.get_focus_of_care_display(),
+        "preferred_place_of_death": plan.preferred_place_of_death or None,
+        "proxy": proxy or None,
+        "signed_by": plan.signed_by.display_name if plan.signed_by else None,
+        "signed_at": plan.signed_at,
+        "review_date": plan.review_date,
+    }

@@ -1,0 +1,581 @@
+"""Every change to assessments, care plans, team meetings and advance care plans.
+
+Versioning rule for both plans: only a draft changes. Activating a care plan
+(or signing an advance care plan) freezes it and supersedes the one before, in
+the same transaction, under a lock on the patient row, so two clinicians
+activating at once still leave exactly one active plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from hearth.accounts.models import User
+from hearth.careplans.choices import AcpStatus, PlanStatus
+from hearth.careplans.forms import (
+    AdvanceCarePlanForm,
+    AssessedNeedForm,
+    AssessmentForm,
+    CarePlanForm,
+    PlanGoalForm,
+    PlanInterventionForm,
+    PlanNeedForm,
+    TeamMeetingForm,
+)
+from hearth.careplans.models import (
+    AdvanceCarePlan,
+    AssessedNeed,
+    CarePlan,
+    HolisticAssessment,
+    PlanGoal,
+    PlanIntervention,
+    PlanNeed,
+    TeamMeeting,
+)
+from hearth.core import audit, clock
+from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
+from hearth.core.models import AuditAction
+from hearth.core.validation import Errors, require_perm, unknown_keys, validated_form
+from hearth.patients.models import Patient
+from hearth.personhood.models import EndOfLifeWishes, InformationPreferences, ValuesAndGoals
+
+
+def _lock_patient(patient: Patient) -> Patient:
+    return Patient.objects.select_for_update().get(pk=patient.pk)
+
+
+def _check_fields(data: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    errors = Errors()
+    unknown_keys(data, allowed, errors)
+    errors.raise_if_any()
+
+
+# --- Holistic assessment ------------------------------------------------------
+
+
+@transaction.atomic
+def record_holistic_assessment(
+    *,
+    actor: User,
+    patient: Patient,
+    assessed_on: date | str,
+    needs: Sequence[Mapping[str, Any]],
+    summary: str = "",
+) -> HolisticAssessment:
+    """One assessment across the six domains; each need has a severity."""
+    require_perm(actor, "careplans.change_care_plan", patient)
+    header = validated_form(AssessmentForm(data={"assessed_on": assessed_on, "summary": summary}))
+    if header["assessed_on"] > clock.today():
+        raise ValidationFailed(
+            _("The assessment date cannot be in the future."),
+            field_errors={"assessed_on": [_("Cannot be in the future.")]},
+        )
+    if not needs:
+        raise ValidationFailed(
+            _("List at least one need (or write that there are none in the summary)."),
+            field_errors={"needs": [_("At least one need.")]},
+        )
+    cleaned_needs = []
+    errors = Errors()
+    for index, need in enumerate(needs):
+        form = AssessedNeedForm(data=dict(need))
+        if not form.is_valid():
+            for field, messages in form.errors.items():
+                for message in messages:
+                    errors.add(f"needs[{index}].{field}", str(message))
+            continue
+        cleaned_needs.append(form.cleaned_data)
+    errors.raise_if_any()
+    assessment = HolisticAssessment.objects.create(
+        patient=patient,
+        assessed_on=header["assessed_on"],
+        summary=header["summary"],
+        assessed_by=actor,
+        recorded_at=clock.now(),
+    )
+    AssessedNeed.objects.bulk_create(
+        AssessedNeed(assessment=assessment, **need) for need in cleaned_needs
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event_type="assessment.holistic_recorded",
+        patient=patient,
+        obj=assessment,
+        summary=_("Holistic assessment recorded (%(count)s needs)") % {"count": len(cleaned_needs)},
+    )
+    return assessment
+
+
+# --- Care plan drafts -----------------------------------------------------------
+
+
+def _next_version(model: Any, patient: Patient) -> int:
+    return int(model.objects.filter(patient=patient).aggregate(top=Max("version"))["top"] or 0) + 1
+
+
+def _copy_content(source: CarePlan, target: CarePlan) -> None:
+    for need in source.needs.prefetch_related("goals__interventions"):
+        new_need = PlanNeed.objects.create(
+            plan=target,
+            domain=need.domain,
+            description=need.description,
+            severity=need.severity,
+            from_assessment=need.from_assessment,
+        )
+        for goal in need.goals.all():
+            new_goal = PlanGoal.objects.create(
+                need=new_need,
+                in_own_words=goal.in_own_words,
+                measurable_target=goal.measurable_target,
+                target_date=goal.target_date,
+            )
+            PlanIntervention.objects.bulk_create(
+                PlanIntervention(
+                    goal=new_goal,
+                    description=item.description,
+                    kind=item.kind,
+                    discipline=item.discipline,
+                    responsible_id=item.responsible_id,
+                    times=item.times,
+                    per=item.per,
+                    duration_minutes=item.duration_minutes,
+                    food_contains=list(item.food_contains),
+                )
+                for item in goal.interventions.all()
+            )
+
+
+@transaction.atomic
+def start_care_plan_draft(
+    *, actor: User, patient: Patient, from_assessment: HolisticAssessment | None = None
+) -> CarePlan:
+    """A new version starts as a copy of the active plan (or empty), plus the
+    needs of an assessment if one is given."""
+    require_perm(actor, "careplans.change_care_plan", patient)
+    _lock_patient(patient)
+    if CarePlan.objects.for_patient(patient).filter(status=PlanStatus.DRAFT).exists():
+        raise Conflict(_("There is already a draft care plan. Finish or discard it first."))
+    if from_assessment is not None and from_assessment.patient_id != patient.pk:
+        raise ValidationFailed(
+            _("That assessment belongs to another patient."),
+            field_errors={"assessment_id": [_("Not this patient's assessment.")]},
+        )
+    active = CarePlan.objects.for_patient(patient).active().first()
+    plan = CarePlan.objects.create(
+        patient=patient,
+        version=_next_version(CarePlan, patient),
+        status=PlanStatus.DRAFT,
+        summary=active.summary if active else "",
+        review_date=None,
+        based_on=active,
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    if active:
+        _copy_content(active, plan)
+    if from_assessment is not None:
+        PlanNeed.objects.bulk_create(
+            PlanNeed(
+                plan=plan,
+                domain=need.domain,
+                description=need.description,
+                severity=need.severity,
+                from_assessment=need,
+            )
+            for need in from_assessment.needs.all()
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event_type="care_plan.draft_started",
+        patient=patient,
+        obj=plan,
+        summary=_("Care plan version %(version)s drafted") % {"version": plan.version},
+    )
+    return plan
+
+
+def _lock_draft(plan: CarePlan) -> CarePlan:
+    plan = CarePlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise InvalidTransition(
+            _("Version %(version)s is %(status)s and can no longer change; start a new draft.")
+            % {"version": plan.version, "status": plan.get_status_display().lower()}
+        )
+    return plan
+
+
+@transaction.atomic
+def update_care_plan(*, actor: User, plan: CarePlan, changes: Mapping[str, Any]) -> CarePlan:
+    require_perm(actor, "careplans.change_care_plan", plan.patient)
+    _check_fields(changes, list(CarePlanForm.base_fields))
+    plan = _lock_draft(plan)
+    fields = list(CarePlanForm.base_fields)
+    before = {field: getattr(plan, field) for field in fields}
+    validated_form(CarePlanForm(data={**before, **changes}, instance=plan))
+    changed = audit.diff(before, {field: getattr(plan, field) for field in fields})
+    if changed:
+        plan.save(update_fields=fields)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            event_type="care_plan.draft_changed",
+            patient=plan.patient,
+            obj=plan,
+            summary=_("Care plan draft changed"),
+            changes=changed,
+        )
+    return plan
+
+
+def _item_event(actor: User, plan: CarePlan, event: str, summary: str) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type=event,
+        patient=plan.patient,
+        obj=plan,
+        summary=summary,
+    )
+
+
+@transaction.atomic
+def add_need(*, actor: User, plan: CarePlan, **details: Any) -> PlanNeed:
+    require_perm(actor, "careplans.change_care_plan", plan.patient)
+    _check_fields(details, list(PlanNeedForm.base_fields))
+    plan = _lock_draft(plan)
+    need = PlanNeed(plan=plan)
+    validated_form(PlanNeedForm(data=details, instance=need))
+    need.save()
+    _item_event(actor, plan, "care_plan.need_added", _("Need added: %(text)s") % {"text": need})
+    return need
+
+
+@transaction.atomic
+def add_goal(*, actor: User, need: PlanNeed, **details: Any) -> PlanGoal:
+    require_perm(actor, "careplans.change_care_plan", need.plan.patient)
+    _check_fields(details, list(PlanGoalForm.base_fields))
+    plan = _lock_draft(need.plan)
+    goal = PlanGoal(need=need)
+    validated_form(PlanGoalForm(data=details, instance=goal))
+    goal.save()
+    _item_event(actor, plan, "care_plan.goal_added", _("Goal added: %(text)s") % {"text": goal})
+    return goal
+
+
+@transaction.atomic
+def add_intervention(*, actor: User, goal: PlanGoal, **details: Any) -> PlanIntervention:
+    """An intervention with a frequency and a duration becomes a visit need
+    for the planner; ``responsible`` is a staff member's external id."""
+    require_perm(actor, "careplans.change_care_plan", goal.need.plan.patient)
+    _check_fields(details, list(PlanInterventionForm.base_fields))
+    plan = _lock_draft(goal.need.plan)
+    intervention = PlanIntervention(goal=goal)
+    validated_form(PlanInterventionForm(data=details, instance=intervention))
+    intervention.save()
+    _item_event(
+        actor,
+        plan,
+        "care_plan.intervention_added",
+        _("Intervention added: %(text)s") % {"text": intervention},
+    )
+    return intervention
+
+
+@transaction.atomic
+def remove_plan_item(*, actor: User, item: PlanNeed | PlanGoal | PlanIntervention) -> CarePlan:
+    """Take an item (and what hangs under it) out of a draft. Active and
+    superseded versions keep theirs: the earlier version is the history."""
+    if isinstance(item, PlanNeed):
+        plan = item.plan
+    elif isinstance(item, PlanGoal):
+        plan = item.need.plan
+    else:
+        plan = item.goal.need.plan
+    require_perm(actor, "careplans.change_care_plan", plan.patient)
+    plan = _lock_draft(plan)
+    text = str(item)
+    item.delete()
+    _item_event(
+        actor,
+        plan,
+        "care_plan.item_removed",
+        _("Removed from the draft: %(text)s") % {"text": text},
+    )
+    return plan
+
+
+@transaction.atomic
+def discard_care_plan_draft(*, actor: User, plan: CarePlan) -> CarePlan:
+    require_perm(actor, "careplans.change_care_plan", plan.patient)
+    plan = _lock_draft(plan)
+    plan.status = PlanStatus.DISCARDED
+    plan.ended_at = clock.now()
+    plan.save(update_fields=["status", "ended_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        event_type="care_plan.draft_discarded",
+        patient=plan.patient,
+        obj=plan,
+        summary=_("Care plan draft version %(version)s discarded") % {"version": plan.version},
+    )
+    return plan
+
+
+def _activation_problems(plan: CarePlan) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    needs = list(plan.needs.prefetch_related("goals__interventions"))
+    if not needs:
+        problems["needs"] = [_("Add at least one need with a goal and an intervention.")]
+    for need in needs:
+        goals = list(need.goals.all())
+        if not goals:
+            problems.setdefault("needs", []).append(
+                _("“%(need)s” has no goal yet.") % {"need": need.description}
+            )
+        for goal in goals:
+            if not goal.interventions.all():
+                problems.setdefault("needs", []).append(
+                    _("Goal “%(goal)s” has no intervention yet.") % {"goal": goal.in_own_words}
+                )
+    if plan.review_date is None:
+        problems["review_date"] = [_("Set a review date.")]
+    elif plan.review_date <= clock.today():
+        problems["review_date"] = [_("The review date must be in the future.")]
+    return problems
+
+
+def _activate(actor: User, plan: CarePlan, meeting: TeamMeeting | None = None) -> CarePlan:
+    problems = _activation_problems(plan)
+    if problems:
+        first = next(iter(problems.values()))[0]
+        raise ValidationFailed(first, field_errors=problems)
+    now = clock.now()
+    previous = CarePlan.objects.for_patient(plan.patient).active().first()
+    if previous is not None:
+        previous.status = PlanStatus.SUPERSEDED
+        previous.ended_at = now
+        previous.save(update_fields=["status", "ended_at"])
+    plan.status = PlanStatus.ACTIVE
+    plan.activated_by = actor
+    plan.activated_at = now
+    plan.save(update_fields=["status", "activated_by", "activated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        event_type="care_plan.activated",
+        patient=plan.patient,
+        obj=plan,
+        summary=_("Care plan version %(version)s is now active") % {"version": plan.version},
+        changes={
+            "superseded_version": previous.version if previous else None,
+            "meeting": str(meeting.external_id) if meeting else None,
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def activate_care_plan(*, actor: User, plan: CarePlan) -> CarePlan:
+    require_perm(actor, "careplans.change_care_plan", plan.patient)
+    _lock_patient(plan.patient)
+    return _activate(actor, _lock_draft(plan))
+
+
+@transaction.atomic
+def record_team_meeting(
+    *,
+    actor: User,
+    patient: Patient,
+    held_on: date | str,
+    attendee_ids: Sequence[Any],
+    decisions: str,
+    other_attendees: str = "",
+    discussion: str = "",
+    approve_plan: CarePlan | None = None,
+) -> TeamMeeting:
+    """Minutes of an interdisciplinary team meeting. If it approved the draft
+    plan, that draft becomes the active version in the same transaction."""
+    require_perm(actor, "careplans.change_care_plan", patient)
+    _lock_patient(patient)
+    meeting = TeamMeeting(patient=patient, recorded_by=actor, recorded_at=clock.now())
+    form = TeamMeetingForm(
+        data={
+            "held_on": held_on,
+            "attendees": [str(item) for item in attendee_ids],
+            "other_attendees": other_attendees,
+            "discussion": discussion,
+            "decisions": decisions,
+        },
+        instance=meeting,
+    )
+    data = validated_form(form)
+    if data["held_on"] > clock.today():
+        raise ValidationFailed(
+            _("A meeting cannot be recorded before it happens."),
+            field_errors={"held_on": [_("Cannot be in the future.")]},
+        )
+    if approve_plan is not None:
+        if approve_plan.patient_id != patient.pk:
+            raise ValidationFailed(
+                _("That care plan belongs to another patient."),
+                field_errors={"approve_plan_id": [_("Not this patient's plan.")]},
+            )
+        approve_plan = _lock_draft(approve_plan)
+        meeting.approved_plan = approve_plan
+    form.save()
+    if approve_plan is not None:
+        _activate(actor, approve_plan, meeting)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event_type="team_meeting.recorded",
+        patient=patient,
+        obj=meeting,
+        summary=_("Team meeting recorded (%(count)s staff)") % {"count": len(data["attendees"])},
+        changes={"approved_plan_version": approve_plan.version if approve_plan else None},
+    )
+    return meeting
+
+
+# --- Advance care plan -------------------------------------------------------------
+
+
+def _prefill_from_profile(patient: Patient) -> dict[str, Any]:
+    """A first draft starts from what the person already told the team."""
+    values = ValuesAndGoals.objects.filter(patient=patient).first()
+    wishes = EndOfLifeWishes.objects.filter(patient=patient).first()
+    information = InformationPreferences.objects.filter(patient=patient).first()
+    prefill: dict[str, Any] = {}
+    if values:
+        prefill["what_matters"] = values.what_matters_most
+    if wishes:
+        prefill["preferred_place_of_care"] = wishes.preferred_place_of_care
+        prefill["preferred_place_of_death"] = wishes.preferred_place_of_death
+    if information and information.decision_maker_name:
+        prefill["proxy_name"] = information.decision_maker_name
+        prefill["proxy_relationship"] = information.decision_maker_relationship
+        prefill["proxy_phone"] = information.decision_maker_phone
+    diagnoses = "; ".join(
+        f"{d.icd10_code} {d.text}" for d in patient.diagnoses.current().order_by("-is_primary")
+    )
+    if diagnoses:
+        prefill["relevant_information"] = diagnoses
+    return prefill
+
+
+@transaction.atomic
+def start_advance_care_plan(*, actor: User, patient: Patient) -> AdvanceCarePlan:
+    require_perm(actor, "careplans.draft_advance_care_plan", patient)
+    _lock_patient(patient)
+    if AdvanceCarePlan.objects.filter(patient=patient, status=AcpStatus.DRAFT).exists():
+        raise Conflict(_("There is already a draft advance care plan. Finish it first."))
+    current = AdvanceCarePlan.objects.filter(patient=patient).current().first()
+    if current is not None:
+        content = {field: getattr(current, field) for field in AdvanceCarePlan.CONTENT_FIELDS}
+        content["review_date"] = None
+    else:
+        content = _prefill_from_profile(patient)
+    now = clock.now()
+    plan = AdvanceCarePlan.objects.create(
+        patient=patient,
+        version=_next_version(AdvanceCarePlan, patient),
+        based_on=current,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+        **content,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event_type="advance_care_plan.draft_started",
+        patient=patient,
+        obj=plan,
+        summary=_("Advance care plan version %(version)s drafted") % {"version": plan.version},
+    )
+    return plan
+
+
+def _lock_acp_draft(plan: AdvanceCarePlan) -> AdvanceCarePlan:
+    plan = AdvanceCarePlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
+    if plan.status != AcpStatus.DRAFT:
+        raise InvalidTransition(_("A signed advance care plan cannot change; start a new version."))
+    return plan
+
+
+@transaction.atomic
+def update_advance_care_plan(
+    *, actor: User, plan: AdvanceCarePlan, changes: Mapping[str, Any]
+) -> AdvanceCarePlan:
+    require_perm(actor, "careplans.draft_advance_care_plan", plan.patient)
+    _check_fields(changes, AdvanceCarePlan.CONTENT_FIELDS)
+    plan = _lock_acp_draft(plan)
+    fields = AdvanceCarePlan.CONTENT_FIELDS
+    before = {field: getattr(plan, field) for field in fields}
+    validated_form(AdvanceCarePlanForm(data={**before, **changes}, instance=plan))
+    changed = audit.diff(before, {field: getattr(plan, field) for field in fields})
+    if changed:
+        plan.updated_at = clock.now()
+        plan.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            event_type="advance_care_plan.draft_changed",
+            patient=plan.patient,
+            obj=plan,
+            summary=_("Advance care plan draft changed"),
+            changes=changed,
+        )
+    return plan
+
+
+@transaction.atomic
+def sign_advance_care_plan(*, actor: User, plan: AdvanceCarePlan) -> AdvanceCarePlan:
+    """Only a physician signs. Signing makes this version the one an
+    out-of-hours clinician sees first, and supersedes the one before."""
+    require_perm(
+        actor,
+        "careplans.sign_advance_care_plan",
+        plan.patient,
+        message=_("Only a physician on the care team can sign an advance care plan."),
+    )
+    _lock_patient(plan.patient)
+    plan = _lock_acp_draft(plan)
+    problems = plan.signing_problems(clock.today())
+    if problems:
+        first = next(iter(problems.values()))[0]
+        raise ValidationFailed(first, field_errors=problems)
+    now = clock.now()
+    previous = AdvanceCarePlan.objects.filter(patient=plan.patient).current().first()
+    if previous is not None:
+        previous.status = AcpStatus.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["status", "superseded_at"])
+    plan.status = AcpStatus.CURRENT
+    plan.signed_by = actor
+    plan.signed_at = now
+    plan.save(update_fields=["status", "signed_by", "signed_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        event_type="advance_care_plan.signed",
+        patient=plan.patient,
+        obj=plan,
+        summary=_("Advance care plan version %(version)s signed: %(cpr)s, %(focus)s")
+        % {
+            "version": plan.version,
+            "cpr": plan.get_cpr_display(),
+            "focus": plan.get_focus_of_care_display(),
+        },
+        changes={"superseded_version": previous.version if previous else None},
+    )
+    return plan

@@ -1,0 +1,637 @@
+"""Care plan, team meeting and advance care plan pages. Same services as the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hearth.accounts.models import User, UserKind
+from hearth.careplans import conflicts, queries, services
+from hearth.careplans.choices import Domain, PlanStatus
+from hearth.careplans.forms import (
+    AdvanceCarePlanForm,
+    AssessedNeedForm,
+    AssessmentForm,
+    CarePlanForm,
+    PlanGoalForm,
+    PlanInterventionForm,
+    PlanNeedForm,
+    SignForm,
+    TeamMeetingForm,
+)
+from hearth.careplans.models import (
+    AdvanceCarePlan,
+    CarePlan,
+    PlanGoal,
+    PlanIntervention,
+    PlanNeed,
+)
+from hearth.careplans.pdf import advance_care_plan_pdf
+from hearth.core.errors import DomainError, NotAllowed, NotFound
+from hearth.patients import access
+from hearth.patients.models import Patient
+from hearth.patients.views import form_page, refusal, show_domain_error, staff_required
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
+    patient = access.access_patient(
+        request.user, patient_id, clinical=False, event_type=read or "", audit_read=bool(read)
+    )
+    if not request.user.has_perm(perm, patient):
+        raise NotAllowed(_("Your role does not allow this."))
+    return patient
+
+
+def _guarded(
+    request: HttpRequest,
+    patient_id: Any,
+    perm: str,
+    build: Callable[[Patient], HttpResponse],
+    read: str | None = None,
+) -> HttpResponse:
+    try:
+        patient = _open(request, patient_id, perm, read)
+        return build(patient)
+    except DomainError as error:
+        if error.code == "emergency_access_available":
+            return redirect("emergency_access", patient_id=patient_id)
+        return refusal(request, error)
+
+
+def _get(model: Any, object_id: Any, *related: str) -> Any:
+    obj = model.objects.select_related(*related).filter(external_id=object_id).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _plan_url(plan: CarePlan) -> Callable[[Any], str]:
+    return lambda _result: reverse("care_plan_version", args=[plan.external_id])
+
+
+# --- Overview --------------------------------------------------------------------
+
+
+@staff_required
+def care_plan_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        plans = list(queries.with_tree(queries.plans_for(patient)))
+        active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
+        draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+        return render(
+            request,
+            "careplans/home.html",
+            {
+                "patient": patient,
+                "active": active,
+                "draft": draft,
+                "plans": plans,
+                "conflicts": conflicts.find_conflicts(active) if active else [],
+                "assessments": queries.assessments_for(patient)[:5],
+                "meetings": queries.meetings_for(patient)[:10],
+                "can_edit": request.user.has_perm("careplans.change_care_plan", patient),
+            },
+        )
+
+    return _guarded(request, patient_id, "careplans.view_care_plan", build, "care_plan.viewed")
+
+
+NeedFormSet = forms.formset_factory(AssessedNeedForm, extra=0)
+
+
+@staff_required
+def add_assessment(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    """One form for the six domains; empty rows are skipped."""
+
+    def build(patient: Patient) -> HttpResponse:
+        initial = [{"domain": domain} for domain in Domain.values]
+        form = AssessmentForm(request.POST or None)
+        formset = NeedFormSet(request.POST or None, initial=initial * 2, prefix="needs")
+        for need_form in formset.forms:
+            need_form.empty_permitted = True
+            need_form.use_required_attribute = False
+        status = 200
+        if request.method == "POST":
+            if form.is_valid() and formset.is_valid():
+                needs = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("description")]
+                try:
+                    services.record_holistic_assessment(
+                        actor=_actor(request),
+                        patient=patient,
+                        needs=needs,
+                        **form.cleaned_data,
+                    )
+                except DomainError as error:
+                    show_domain_error(form, error)
+                    status = 422
+                else:
+                    messages.success(request, _("Assessment recorded."))
+                    return redirect("care_plan_home", patient_id=patient.external_id)
+            else:
+                status = 422
+        return render(
+            request,
+            "careplans/assessment_form.html",
+            {"patient": patient, "form": form, "formset": formset},
+            status=status,
+        )
+
+    return _guarded(request, patient_id, "careplans.change_care_plan", build)
+
+
+class StartDraftForm(forms.Form):
+    assessment = forms.ChoiceField(
+        label=gettext_lazy("Add the needs of an assessment"), required=False
+    )
+
+
+@staff_required
+def start_draft(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        assessments = list(queries.assessments_for(patient)[:10])
+
+        class Form(StartDraftForm):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.fields["assessment"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+                    (str(a.external_id), f"{a.assessed_on} — {a.assessed_by.display_name}")
+                    for a in assessments
+                ]
+
+        def perform(data: dict[str, Any]) -> CarePlan:
+            chosen = next(
+                (a for a in assessments if str(a.external_id) == data.get("assessment")), None
+            )
+            return services.start_care_plan_draft(
+                actor=_actor(request),
+                patient=patient,
+                from_assessment=chosen,
+            )
+
+        return form_page(
+            request,
+            form_class=Form,
+            title=_("Start a new version of the care plan"),
+            perform=perform,
+            success_url=lambda plan: reverse("care_plan_version", args=[plan.external_id]),
+            success_message=_(
+                "Draft started: it copies the active plan. Change it, then activate."
+            ),
+            context={"patient": patient},
+            submit_label=_("Start the draft"),
+        )
+
+    return _guarded(request, patient_id, "careplans.change_care_plan", build)
+
+
+@staff_required
+def plan_version(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    plan = _get(CarePlan, plan_id, "patient")
+
+    def build(patient: Patient) -> HttpResponse:
+        full = (
+            queries.with_tree(CarePlan.objects.filter(pk=plan.pk))
+            .select_related("created_by", "activated_by", "based_on")
+            .get()
+        )
+        return render(
+            request,
+            "careplans/plan.html",
+            {
+                "patient": patient,
+                "plan": full,
+                "conflicts": conflicts.find_conflicts(full),
+                "can_edit": full.is_draft
+                and request.user.has_perm("careplans.change_care_plan", patient),
+            },
+        )
+
+    return _guarded(
+        request, plan.patient.external_id, "careplans.view_care_plan", build, "care_plan.viewed"
+    )
+
+
+def _draft_form(
+    request: HttpRequest,
+    plan: CarePlan,
+    *,
+    form_class: type[forms.BaseForm],
+    title: str,
+    perform: Callable[[dict[str, Any]], Any],
+    initial: dict[str, Any] | None = None,
+) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=form_class,  # type: ignore[arg-type]
+            title=title,
+            perform=perform,
+            success_url=_plan_url(plan),
+            success_message=_("Saved."),
+            context={"patient": patient},
+            initial=initial,
+        )
+
+    return _guarded(request, plan.patient.external_id, "careplans.change_care_plan", build)
+
+
+@staff_required
+def edit_plan(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    plan = _get(CarePlan, plan_id, "patient")
+    return _draft_form(
+        request,
+        plan,
+        form_class=CarePlanForm,
+        title=_("Summary and review date"),
+        perform=lambda data: services.update_care_plan(
+            actor=_actor(request),
+            plan=plan,
+            changes=data,
+        ),
+        initial={"summary": plan.summary, "review_date": plan.review_date},
+    )
+
+
+@staff_required
+def add_need(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    plan = _get(CarePlan, plan_id, "patient")
+    return _draft_form(
+        request,
+        plan,
+        form_class=PlanNeedForm,
+        title=_("Add a need"),
+        perform=lambda data: services.add_need(actor=_actor(request), plan=plan, **data),
+    )
+
+
+@staff_required
+def add_goal(request: HttpRequest, need_id: Any) -> HttpResponse:
+    need = _get(PlanNeed, need_id, "plan__patient")
+    return _draft_form(
+        request,
+        need.plan,
+        form_class=PlanGoalForm,
+        title=_("Add a goal for “%(need)s”") % {"need": need.description},
+        perform=lambda data: services.add_goal(actor=_actor(request), need=need, **data),
+    )
+
+
+@staff_required
+def add_intervention(request: HttpRequest, goal_id: Any) -> HttpResponse:
+    goal = _get(PlanGoal, goal_id, "need__plan__patient")
+
+    def perform(data: dict[str, Any]) -> PlanIntervention:
+        responsible = data.pop("responsible", None)
+        data["responsible"] = str(responsible.external_id) if responsible else None
+        return services.add_intervention(actor=_actor(request), goal=goal, **data)
+
+    return _draft_form(
+        request,
+        goal.need.plan,
+        form_class=PlanInterventionForm,
+        title=_("Add an intervention for “%(goal)s”") % {"goal": goal.in_own_words},
+        perform=perform,
+    )
+
+
+def _plan_post(
+    request: HttpRequest, plan: CarePlan, act: Callable[[], Any], done: str
+) -> HttpResponse:
+    try:
+        _open(request, plan.patient.external_id, "careplans.view_care_plan")
+        result = act()
+    except DomainError as error:
+        if error.status in (403, 404):
+            return refusal(request, error)
+        messages.error(request, error.message)
+        for field_messages in error.field_errors.values():
+            for text in field_messages:
+                if text != error.message:
+                    messages.error(request, text)
+        return redirect("care_plan_version", plan_id=plan.external_id)
+    messages.success(request, done)
+    target = result if isinstance(result, CarePlan) else plan
+    return redirect("care_plan_version", plan_id=target.external_id)
+
+
+@staff_required
+@require_POST
+def remove_item(request: HttpRequest, kind: str, item_id: Any) -> HttpResponse:
+    models = {
+        "need": (PlanNeed, "plan__patient", "plan"),
+        "goal": (PlanGoal, "need__plan__patient", "need__plan"),
+        "intervention": (PlanIntervention, "goal__need__plan__patient", "goal__need__plan"),
+    }
+    if kind not in models:
+        raise Http404
+    model, related, path = models[kind]
+    item = _get(model, item_id, related)
+    plan = item
+    for step in path.split("__"):
+        plan = getattr(plan, step)
+    return _plan_post(
+        request,
+        plan,
+        lambda: services.remove_plan_item(actor=_actor(request), item=item),
+        _("Removed from the draft."),
+    )
+
+
+@staff_required
+@require_POST
+def activate(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    plan = _get(CarePlan, plan_id, "patient")
+    return _plan_post(
+        request,
+        plan,
+        lambda: services.activate_care_plan(actor=_actor(request), plan=plan),
+        _("This version is now the active care plan."),
+    )
+
+
+@staff_required
+@require_POST
+def discard(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    plan = _get(CarePlan, plan_id, "patient")
+    try:
+        _open(request, plan.patient.external_id, "careplans.view_care_plan")
+        services.discard_care_plan_draft(actor=_actor(request), plan=plan)
+    except DomainError as error:
+        if error.status in (403, 404):
+            return refusal(request, error)
+        messages.error(request, error.message)
+        return redirect("care_plan_version", plan_id=plan.external_id)
+    messages.success(request, _("Draft discarded."))
+    return redirect("care_plan_home", patient_id=plan.patient.external_id)
+
+
+@staff_required
+def plan_diff(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    plan = _get(CarePlan, plan_id, "patient")
+
+    def build(patient: Patient) -> HttpResponse:
+        against = request.GET.get("against") or None
+        try:
+            older, newer = queries.versions_to_compare(plan, against)
+        except NotFound as error:
+            messages.info(request, error.message)
+            return redirect("care_plan_version", plan_id=plan.external_id)
+        return render(
+            request,
+            "careplans/diff.html",
+            {
+                "patient": patient,
+                "older": older,
+                "newer": newer,
+                "lines": queries.diff_plans(older, newer),
+            },
+        )
+
+    return _guarded(
+        request, plan.patient.external_id, "careplans.view_care_plan", build, "care_plan.viewed"
+    )
+
+
+@staff_required
+def add_meeting(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        draft = queries.plans_for(patient).filter(status=PlanStatus.DRAFT).first()
+
+        class Form(TeamMeetingForm):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                if draft is None:
+                    del self.fields["approve_plan"]
+                else:
+                    self.fields["approve_plan"].label = _(
+                        "The meeting approved draft version %(version)s of the care plan"
+                    ) % {"version": draft.version}
+
+        def perform(data: dict[str, Any]) -> Any:
+            return services.record_team_meeting(
+                actor=_actor(request),
+                patient=patient,
+                held_on=data["held_on"],
+                attendee_ids=[user.external_id for user in data["attendees"]],
+                other_attendees=data["other_attendees"],
+                discussion=data["discussion"],
+                decisions=data["decisions"],
+                approve_plan=draft if data.get("approve_plan") else None,
+            )
+
+        return form_page(
+            request,
+            form_class=Form,
+            title=_("Record an interdisciplinary team meeting"),
+            perform=perform,
+            success_url=lambda _r: reverse("care_plan_home", args=[patient.external_id]),
+            success_message=_("Meeting recorded."),
+            context={"patient": patient},
+        )
+
+    return _guarded(request, patient_id, "careplans.change_care_plan", build)
+
+
+# --- Advance care plan ---------------------------------------------------------------
+
+
+@staff_required
+def acp_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        plans = list(
+            AdvanceCarePlan.objects.filter(patient=patient).select_related(
+                "created_by", "signed_by"
+            )
+        )
+        return render(
+            request,
+            "careplans/acp_home.html",
+            {
+                "patient": patient,
+                "plans": plans,
+                "acp": next((p for p in plans if p.status == "current"), None),
+                "draft": next((p for p in plans if p.status == "draft"), None),
+                "can_draft": request.user.has_perm("careplans.draft_advance_care_plan", patient),
+            },
+        )
+
+    return _guarded(
+        request, patient_id, "careplans.view_care_plan", build, "advance_care_plans.viewed"
+    )
+
+
+@staff_required
+@require_POST
+def acp_start(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    try:
+        patient = _open(request, patient_id, "careplans.view_care_plan")
+        plan = services.start_advance_care_plan(actor=_actor(request), patient=patient)
+    except DomainError as error:
+        if error.status in (403, 404):
+            return refusal(request, error)
+        messages.error(request, error.message)
+        return redirect("acp_home", patient_id=patient_id)
+    return redirect("acp_edit", acp_id=plan.external_id)
+
+
+@staff_required
+def acp_detail(request: HttpRequest, acp_id: Any) -> HttpResponse:
+    plan = _get(AdvanceCarePlan, acp_id, "patient", "signed_by", "created_by")
+
+    def build(patient: Patient) -> HttpResponse:
+        from hearth.core import clock
+
+        return render(
+            request,
+            "careplans/acp_detail.html",
+            {
+                "patient": patient,
+                "plan": plan,
+                "problems": plan.signing_problems(clock.today()) if plan.status == "draft" else {},
+                "can_edit": plan.status == "draft"
+                and request.user.has_perm("careplans.draft_advance_care_plan", patient),
+                "can_sign": plan.status == "draft"
+                and request.user.has_perm("careplans.sign_advance_care_plan", patient),
+            },
+        )
+
+    return _guarded(
+        request,
+        plan.patient.external_id,
+        "careplans.view_care_plan",
+        build,
+        "advance_care_plan.viewed",
+    )
+
+
+@staff_required
+def acp_edit(request: HttpRequest, acp_id: Any) -> HttpResponse:
+    plan = _get(AdvanceCarePlan, acp_id, "patient")
+
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=AdvanceCarePlanForm,
+            title=_("Advance care plan, version %(version)s (draft)") % {"version": plan.version},
+            perform=lambda data: services.update_advance_care_plan(
+                actor=_actor(request),
+                plan=plan,
+                changes=data,  # type: ignore[arg-type]
+            ),
+            success_url=lambda _r: reverse("acp_detail", args=[plan.external_id]),
+            success_message=_("Draft saved. A physician signs it when it is complete."),
+            context={"patient": patient},
+            initial={field: getattr(plan, field) for field in AdvanceCarePlan.CONTENT_FIELDS},
+        )
+
+    return _guarded(request, plan.patient.external_id, "careplans.draft_advance_care_plan", build)
+
+
+@staff_required
+def acp_sign(request: HttpRequest, acp_id: Any) -> HttpResponse:
+    plan = _get(AdvanceCarePlan, acp_id, "patient")
+
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=SignForm,
+            title=_("Sign the advance care plan"),
+            perform=lambda _data: services.sign_advance_care_plan(
+                actor=_actor(request),
+                plan=plan,  # type: ignore[arg-type]
+            ),
+            success_url=lambda _r: reverse("acp_detail", args=[plan.external_id]),
+            success_message=_("Signed. This is now the plan shown in an emergency."),
+            context={"patient": patient, "signing_warning": True},
+            submit_label=_("Sign"),
+        )
+
+    return _guarded(request, plan.patient.external_id, "careplans.sign_advance_care_plan", build)
+
+
+@login_required
+def acp_document(request: HttpRequest, acp_id: Any) -> HttpResponse:
+    plan = _get(AdvanceCarePlan, acp_id, "patient", "signed_by")
+
+    def build(patient: Patient) -> HttpResponse:
+        if plan.status == "draft" and not request.user.has_perm(
+            "careplans.view_care_plan", patient
+        ):
+            raise Http404
+        return advance_care_plan_pdf(request, plan)
+
+    return _guarded(
+        request,
+        plan.patient.external_id,
+        "careplans.view_advance_care_plan",
+        build,
+        "advance_care_plan.printed",
+    )
+
+
+@staff_required
+def emergency_summary(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    """The first page after break-the-glass access: the decisions that matter
+    in the next ten minutes, before anything else."""
+
+    def build(patient: Patient) -> HttpResponse:
+        acp = queries.current_advance_care_plan(patient)
+        return render(
+            request,
+            "careplans/emergency.html",
+            {
+                "patient": patient,
+                "acp": acp,
+                "acp_url": reverse("acp_detail", args=[acp.external_id]) if acp else "",
+                "emergency": access.reached_only_by_emergency_access(request.user, patient),
+            },
+        )
+
+    return _guarded(
+        request, patient_id, "careplans.view_care_plan", build, "emergency_summary.viewed"
+    )
+
+
+@login_required
+def portal_care_plan(request: HttpRequest) -> HttpResponse:
+    """The family's view: goals in the person's words, who helps and how often,
+    and the signed emergency decisions."""
+    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+        return redirect("worklist")
+    patient = access.patients_visible_to(request.user).first()
+    if patient is None:
+        return render(request, "patients/portal_no_patient.html", status=403)
+
+    def build(patient: Patient) -> HttpResponse:
+        plan = queries.with_tree(queries.plans_for(patient).active()).first()
+        return render(
+            request,
+            "careplans/portal_care_plan.html",
+            {
+                "patient": patient,
+                "summary": queries.family_summary(plan) if plan else None,
+                "acp": queries.current_advance_care_plan(patient),
+            },
+        )
+
+    return _guarded(
+        request,
+        patient.external_id,
+        "careplans.view_plan_summary",
+        build,
+        "portal.care_plan_viewed",
+    )

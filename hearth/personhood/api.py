@@ -1,0 +1,189 @@
+"""The profile over JSON: the same services and rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Body, Router
+from ninja.responses import Status
+
+from hearth.core.api import ERROR_RESPONSES
+from hearth.core.errors import NotAllowed
+from hearth.patients import access
+from hearth.patients.api import _actor, _get_by_external_id
+from hearth.patients.models import Patient
+from hearth.personhood import queries, services
+from hearth.personhood.choices import Section
+from hearth.personhood.models import SECTION_MODELS, LegacyItem, ProfileProposal, WeeklyWindow
+from hearth.personhood.pdf import about_me_pdf
+from hearth.personhood.schemas import (
+    AcceptProposalIn,
+    DeclineProposalIn,
+    LegacyItemIn,
+    LegacyItemOut,
+    LegacyItemPatch,
+    ProfileOut,
+    ProposalIn,
+    ProposalOut,
+    SectionOut,
+    WeeklyWindowIn,
+    WeeklyWindowOut,
+)
+
+router = Router(tags=["what matters to me"])
+
+
+def open_profile(request: HttpRequest, patient_id: Any, *, read: str | None = None) -> Patient:
+    """The family reaches the profile too; staff need the patient on their caseload."""
+    actor = _actor(request)
+    patient = access.access_patient(
+        actor, patient_id, clinical=False, event_type=read or "", audit_read=read is not None
+    )
+    if not actor.has_perm("personhood.view_profile", patient):
+        raise NotAllowed(_("This patient is not on your caseload."))
+    return patient
+
+
+def _section_out(view: queries.SectionView) -> dict[str, Any]:
+    row = view.row
+    return {
+        "section": view.key,
+        "title": view.title,
+        "recorded_by": row.recorded_by if row else None,
+        "recorded_at": row.recorded_at if row else None,
+        "content": row.content() if row else {},
+    }
+
+
+@router.get("/patients/{patient_id}/profile", response={200: ProfileOut, **ERROR_RESPONSES})
+def get_profile(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = open_profile(request, patient_id, read="profile.viewed")
+    data = queries.profile(patient)
+    return {
+        "sections": [_section_out(view) for view in data["sections"] if view.key in SECTION_MODELS],
+        "weekly_windows": data["windows"],
+        "legacy_items": data["legacy_items"],
+        "proposals": data["proposals"],
+    }
+
+
+@router.put(
+    "/patients/{patient_id}/profile/{section}", response={200: SectionOut, **ERROR_RESPONSES}
+)
+def update_section(
+    request: HttpRequest, patient_id: UUID, section: Section, payload: Body[dict[str, Any]]
+) -> Any:
+    """Send only the fields that change; the others keep their value."""
+    patient = open_profile(request, patient_id)
+    row = services.update_section(
+        actor=_actor(request), patient=patient, section=section, changes=payload
+    )
+    return {
+        "section": section,
+        "title": str(Section(section).label),
+        "recorded_by": row.recorded_by,
+        "recorded_at": row.recorded_at,
+        "content": row.content(),
+    }
+
+
+@router.post(
+    "/patients/{patient_id}/weekly-windows", response={201: WeeklyWindowOut, **ERROR_RESPONSES}
+)
+def add_weekly_window(request: HttpRequest, patient_id: UUID, payload: WeeklyWindowIn) -> Any:
+    patient = open_profile(request, patient_id)
+    details = payload.model_dump()
+    details["weekdays"] = [int(day) for day in details["weekdays"]]
+    return Status(
+        201, services.add_weekly_window(actor=_actor(request), patient=patient, **details)
+    )
+
+
+@router.post(
+    "/weekly-windows/{window_id}/remove", response={200: WeeklyWindowOut, **ERROR_RESPONSES}
+)
+def remove_weekly_window(request: HttpRequest, window_id: UUID) -> Any:
+    window = _get_by_external_id(WeeklyWindow, window_id, select=("patient",))
+    open_profile(request, window.patient.external_id)
+    return services.remove_weekly_window(actor=_actor(request), window=window)
+
+
+@router.post(
+    "/patients/{patient_id}/legacy-items", response={201: LegacyItemOut, **ERROR_RESPONSES}
+)
+def add_legacy_item(request: HttpRequest, patient_id: UUID, payload: LegacyItemIn) -> Any:
+    patient = open_profile(request, patient_id)
+    return Status(
+        201,
+        services.add_legacy_item(actor=_actor(request), patient=patient, **payload.model_dump()),
+    )
+
+
+@router.patch("/legacy-items/{item_id}", response={200: LegacyItemOut, **ERROR_RESPONSES})
+def update_legacy_item(request: HttpRequest, item_id: UUID, payload: LegacyItemPatch) -> Any:
+    item = _get_by_external_id(LegacyItem, item_id, select=("patient",))
+    open_profile(request, item.patient.external_id)
+    return services.update_legacy_item(
+        actor=_actor(request), item=item, changes=payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.get(
+    "/patients/{patient_id}/profile-proposals",
+    response={200: list[ProposalOut], **ERROR_RESPONSES},
+)
+def list_proposals(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = open_profile(request, patient_id, read="profile.proposals_viewed")
+    return list(queries.proposals_for(patient))
+
+
+@router.post(
+    "/patients/{patient_id}/profile-proposals", response={201: ProposalOut, **ERROR_RESPONSES}
+)
+def propose_change(request: HttpRequest, patient_id: UUID, payload: ProposalIn) -> Any:
+    patient = open_profile(request, patient_id)
+    return Status(
+        201,
+        services.propose_change(
+            actor=_actor(request), patient=patient, section=payload.section, text=payload.text
+        ),
+    )
+
+
+def _proposal(request: HttpRequest, proposal_id: UUID) -> ProfileProposal:
+    proposal = _get_by_external_id(
+        ProfileProposal, proposal_id, select=("patient", "proposed_by", "decided_by")
+    )
+    open_profile(request, proposal.patient.external_id)
+    return proposal  # type: ignore[no-any-return]
+
+
+@router.post(
+    "/profile-proposals/{proposal_id}/accept", response={200: ProposalOut, **ERROR_RESPONSES}
+)
+def accept_proposal(request: HttpRequest, proposal_id: UUID, payload: AcceptProposalIn) -> Any:
+    return services.accept_proposal(
+        actor=_actor(request),
+        proposal=_proposal(request, proposal_id),
+        changes=payload.changes,
+        response=payload.response,
+    )
+
+
+@router.post(
+    "/profile-proposals/{proposal_id}/decline", response={200: ProposalOut, **ERROR_RESPONSES}
+)
+def decline_proposal(request: HttpRequest, proposal_id: UUID, payload: DeclineProposalIn) -> Any:
+    return services.decline_proposal(
+        actor=_actor(request), proposal=_proposal(request, proposal_id), response=payload.response
+    )
+
+
+@router.get("/patients/{patient_id}/about-me.pdf", response={200: None, **ERROR_RESPONSES})
+def about_me(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    """The one-page "About me" to print for the home and for each visit."""
+    patient = open_profile(request, patient_id, read="profile.about_me_printed")
+    return about_me_pdf(request, patient)

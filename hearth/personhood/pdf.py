@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from hearth.core import clock
+from hearth.core.pdf import render_pdf
+from hearth.patients.models import Patient
+from hearth.personhood import queries
+
+
+def about_me_pdf(request: HttpRequest | None, patient: Patient) -> HttpResponse:
+    context = queries.about_me(patient)
+    context["printed_at"] = clock.now()
+    return render_pdf(
+        request, "personhood/about_me_pdf.html", context, f"about-me-{patient.record_number}"
+    )

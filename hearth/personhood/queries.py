@@ -1,0 +1,134 @@
+"""Reads of the profile, shaped for pages, the API and the printed summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from hearth.core.choices import SPOKEN_LANGUAGES
+from hearth.patients.models import Patient
+from hearth.personhood.choices import ProposalStatus, Section
+from hearth.personhood.models import (
+    SECTION_MODELS,
+    Communication,
+    CultureAndFaith,
+    DailyRoutine,
+    Diet,
+    EndOfLifeWishes,
+    HomeEnvironment,
+    InformationPreferences,
+    LegacyItem,
+    ProfileProposal,
+    ProfileSection,
+    ValuesAndGoals,
+    WeeklyWindow,
+)
+
+
+@dataclass
+class SectionView:
+    key: str
+    title: str
+    row: ProfileSection | None
+    fields: list[tuple[Any, Any]] = field(default_factory=list)
+    accepted_words: list[ProfileProposal] = field(default_factory=list)
+
+
+def _display(row: ProfileSection, model_field: Any) -> Any:
+    value = getattr(row, model_field.name)
+    if value in ("", None, []):
+        return None
+    if model_field.choices:
+        return getattr(row, f"get_{model_field.name}_display")()
+    item_choices = getattr(model_field, "item_choices", None)
+    if item_choices:
+        names = dict(item_choices)
+        return ", ".join(str(names.get(item, item)) for item in value)
+    if isinstance(value, bool):
+        return value or None
+    return value
+
+
+def profile(patient: Patient) -> dict[str, Any]:
+    """All sections (saved or not), windows, legacy items and proposals, in a
+    constant number of queries."""
+    rows: dict[str, ProfileSection | None] = {
+        key: model._default_manager.filter(patient=patient).select_related("recorded_by").first()
+        for key, model in SECTION_MODELS.items()
+    }
+    proposals = list(
+        ProfileProposal.objects.filter(patient=patient).select_related("proposed_by", "decided_by")
+    )
+    sections = []
+    for key, title in Section.choices:
+        row = rows.get(key)
+        fields = []
+        if row is not None:
+            fields = [
+                (model_field.verbose_name, shown)
+                for model_field in row.content_fields()
+                if (shown := _display(row, model_field)) is not None
+            ]
+        sections.append(
+            SectionView(
+                key=key,
+                title=str(title),
+                row=row,
+                fields=fields,
+                accepted_words=[
+                    p for p in proposals if p.section == key and p.status == ProposalStatus.ACCEPTED
+                ],
+            )
+        )
+    return {
+        "sections": sections,
+        "windows": list(WeeklyWindow.objects.current().for_patient(patient)),
+        "legacy_items": list(LegacyItem.objects.filter(patient=patient)),
+        "pending_proposals": [p for p in proposals if p.status == ProposalStatus.PENDING],
+        "proposals": proposals,
+    }
+
+
+def proposals_for(patient: Patient) -> QuerySet[ProfileProposal]:
+    return ProfileProposal.objects.filter(patient=patient).select_related(
+        "proposed_by", "decided_by"
+    )
+
+
+def _first(model: type[ProfileSection], patient: Patient) -> Any:
+    return model._default_manager.filter(patient=patient).first()
+
+
+def about_me(patient: Patient) -> dict[str, Any]:
+    """The one-page "About me": what a visiting nurse should know before
+    knocking, in the order they need it."""
+    values: ValuesAndGoals | None = _first(ValuesAndGoals, patient)
+    information: InformationPreferences | None = _first(InformationPreferences, patient)
+    faith: CultureAndFaith | None = _first(CultureAndFaith, patient)
+    diet: Diet | None = _first(Diet, patient)
+    communication: Communication | None = _first(Communication, patient)
+    routine: DailyRoutine | None = _first(DailyRoutine, patient)
+    home: HomeEnvironment | None = _first(HomeEnvironment, patient)
+    wishes: EndOfLifeWishes | None = _first(EndOfLifeWishes, patient)
+    languages = dict(SPOKEN_LANGUAGES)
+    diet_names = dict(Diet._meta.get_field("practices").item_choices)  # type: ignore[attr-defined]
+    return {
+        "patient": patient,
+        "values": values,
+        "information": information,
+        "faith": faith,
+        "diet": diet,
+        "diet_practices": [str(diet_names[p]) for p in (diet.practices if diet else [])],
+        "communication": communication,
+        "language": languages.get(communication.preferred_language, "") if communication else "",
+        "routine": routine,
+        "home": home,
+        "wishes": wishes,
+        "windows": list(WeeklyWindow.objects.current().for_patient(patient)),
+        "legacy_items": list(LegacyItem.objects.filter(patient=patient).exclude(status="done")),
+        "is_empty": not any(
+            (values, information, faith, diet, communication, routine, home, wishes)
+        ),
+    }
