@@ -7,9 +7,16 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format typecheck bench env messages migrations-check deploy-check clean
+.PHONY: system-libraries run test test-postgres lint format typecheck bench env messages migrations-check deploy-check clean
 
-env: .venv/.synced
+env: .venv/.synced system-libraries
+
+# WeasyPrint (printed care plans) needs Pango and a font from the system. Debian
+# names; skipped when they are already there (no root needed then).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-libraries:
+	@ldconfig -p | grep -q libpango-1.0 && ldconfig -p | grep -q libharfbuzz-subset \
+	  || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES))
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"

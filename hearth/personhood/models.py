@@ -342,10 +342,13 @@ class WeeklyWindow(ExternalIdModel):
         return f"{self.label} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
 
     def clean(self) -> None:
+        errors: dict[str, Any] = {}
         if not self.weekdays:
-            raise ValidationError({"weekdays": _("Choose at least one day.")})
+            errors["weekdays"] = _("Choose at least one day.")
         if self.starts_at is not None and self.starts_at == self.ends_at:
-            raise ValidationError({"ends_at": _("The window must end at a different time.")})
+            errors["ends_at"] = _("The window must end at a different time.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def crosses_midnight(self) -> bool:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.patients.models import Patient
-from hearth.personhood.choices import ProposalStatus, Section
+from hearth.personhood.choices import BLOCKING_WINDOW_KINDS, ProposalStatus, Section
 from hearth.personhood.models import (
     SECTION_MODELS,
     Communication,
@@ -84,7 +84,11 @@ def profile(patient: Patient) -> dict[str, Any]:
         )
     return {
         "sections": sections,
-        "windows": list(WeeklyWindow.objects.current().for_patient(patient)),
+        "windows": [
+            window
+            for window in WeeklyWindow.objects.current().for_patient(patient)
+            if window.kind in BLOCKING_WINDOW_KINDS
+        ],
         "legacy_items": list(LegacyItem.objects.filter(patient=patient)),
         "pending_proposals": [p for p in proposals if p.status == ProposalStatus.PENDING],
         "proposals": proposals,
@@ -126,7 +130,11 @@ def about_me(patient: Patient) -> dict[str, Any]:
         "routine": routine,
         "home": home,
         "wishes": wishes,
-        "windows": list(WeeklyWindow.objects.current().for_patient(patient)),
+        "windows": [
+            window
+            for window in WeeklyWindow.objects.current().for_patient(patient)
+            if window.kind in BLOCKING_WINDOW_KINDS
+        ],
         "legacy_items": list(LegacyItem.objects.filter(patient=patient).exclude(status="done")),
         "is_empty": not any(
             (values, information, faith, diet, communication, routine, home, wishes)
