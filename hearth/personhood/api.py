@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router
 from ninja.responses import Status
 
+from hearth.accounts.models import UserKind
 from hearth.core.api import ERROR_RESPONSES
 from hearth.core.errors import NotAllowed
 from hearth.patients import access
@@ -47,23 +48,35 @@ def open_profile(request: HttpRequest, patient_id: Any, *, read: str | None = No
     return patient
 
 
-def _section_out(view: queries.SectionView) -> dict[str, Any]:
+def _section_out(view: queries.SectionView, *, for_family: bool) -> dict[str, Any]:
     row = view.row
+    content = row.content() if row else {}
+    if for_family:
+        content = {
+            key: value
+            for key, value in content.items()
+            if key not in queries.CONFIDENTIAL_FROM_FAMILY
+        }
     return {
         "section": view.key,
         "title": view.title,
         "recorded_by": row.recorded_by if row else None,
         "recorded_at": row.recorded_at if row else None,
-        "content": row.content() if row else {},
+        "content": content,
     }
 
 
 @router.get("/patients/{patient_id}/profile", response={200: ProfileOut, **ERROR_RESPONSES})
 def get_profile(request: HttpRequest, patient_id: UUID) -> Any:
     patient = open_profile(request, patient_id, read="profile.viewed")
-    data = queries.profile(patient)
+    for_family = _actor(request).kind == UserKind.FAMILY
+    data = queries.profile(patient, for_family=for_family)
     return {
-        "sections": [_section_out(view) for view in data["sections"] if view.key in SECTION_MODELS],
+        "sections": [
+            _section_out(view, for_family=for_family)
+            for view in data["sections"]
+            if view.key in SECTION_MODELS
+        ],
         "weekly_windows": data["windows"],
         "legacy_items": data["legacy_items"],
         "proposals": data["proposals"],

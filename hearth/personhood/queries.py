@@ -51,7 +51,12 @@ def _display(row: ProfileSection, model_field: Any) -> Any:
     return value
 
 
-def profile(patient: Patient) -> dict[str, Any]:
+#: Fields the family must never read: "who must not be told what" is often
+#: about them. Staff and the patient themself see it.
+CONFIDENTIAL_FROM_FAMILY = frozenset({"who_must_not_be_told"})
+
+
+def profile(patient: Patient, *, for_family: bool = False) -> dict[str, Any]:
     """All sections (saved or not), windows, legacy items and proposals, in a
     constant number of queries."""
     rows: dict[str, ProfileSection | None] = {
@@ -69,7 +74,8 @@ def profile(patient: Patient) -> dict[str, Any]:
             fields = [
                 (model_field.verbose_name, shown)
                 for model_field in row.content_fields()
-                if (shown := _display(row, model_field)) is not None
+                if not (for_family and model_field.name in CONFIDENTIAL_FROM_FAMILY)
+                and (shown := _display(row, model_field)) is not None
             ]
         sections.append(
             SectionView(
@@ -105,9 +111,10 @@ def _first(model: type[ProfileSection], patient: Patient) -> Any:
     return model._default_manager.filter(patient=patient).first()
 
 
-def about_me(patient: Patient) -> dict[str, Any]:
+def about_me(patient: Patient, *, confidential: bool = False) -> dict[str, Any]:
     """The one-page "About me": what a visiting nurse should know before
-    knocking, in the order they need it."""
+    knocking, in the order they need it. ``confidential`` adds who must not be
+    told what: on the staff screen only, never on paper left in the home."""
     values: ValuesAndGoals | None = _first(ValuesAndGoals, patient)
     information: InformationPreferences | None = _first(InformationPreferences, patient)
     faith: CultureAndFaith | None = _first(CultureAndFaith, patient)
@@ -136,6 +143,7 @@ def about_me(patient: Patient) -> dict[str, Any]:
             if window.kind in BLOCKING_WINDOW_KINDS
         ],
         "legacy_items": list(LegacyItem.objects.filter(patient=patient).exclude(status="done")),
+        "confidential": confidential,
         "is_empty": not any(
             (values, information, faith, diet, communication, routine, home, wishes)
         ),

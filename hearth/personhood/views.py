@@ -266,7 +266,11 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "personhood/portal_profile.html",
-            {"patient": patient, **queries.profile(patient), **queries.about_me(patient)},
+            {
+                "patient": patient,
+                **queries.profile(patient, for_family=request.user.kind == UserKind.FAMILY),  # type: ignore[union-attr]
+                **queries.about_me(patient),
+            },
         )
 
     return _with_patient(

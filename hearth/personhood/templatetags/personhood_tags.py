@@ -13,4 +13,5 @@ register = template.Library()
 
 @register.inclusion_tag("personhood/_about_me.html")
 def about_me(patient: Any) -> dict[str, Any]:
-    return queries.about_me(patient)
+    """The staff record's panel (the family never sees this page)."""
+    return queries.about_me(patient, confidential=True)

@@ -231,3 +231,30 @@ def test_other_families_cannot_find_the_profile(active: World, client_for: Any) 
         from hearth.patients import access
 
         access.access_patient(active.other_family, active.patient.external_id, clinical=False)
+
+
+def test_the_family_never_reads_who_must_not_be_told(active: World, client_for: Any) -> None:
+    services.update_section(
+        actor=active.psychologist,
+        patient=active.patient,
+        section="information",
+        changes={
+            "information_wish": "full",
+            "who_must_not_be_told": "Her daughter must not hear the prognosis yet.",
+        },
+    )
+    secret = "must not hear the prognosis"
+    family = client_for(active.family)
+    api = family.get(f"/api/v1/patients/{active.patient.external_id}/profile").content.decode()
+    assert secret not in api
+    assert secret not in family.get("/portal/profile/").content.decode()
+    staff = client_for(active.psychologist)
+    assert secret in staff.get(f"/patients/{active.patient.external_id}/").content.decode()
+    assert (
+        secret
+        in staff.get(f"/api/v1/patients/{active.patient.external_id}/profile").content.decode()
+    )
+    patient_view = client_for(active.patient_user).get(
+        f"/api/v1/patients/{active.patient.external_id}/profile"
+    )
+    assert secret in patient_view.content.decode()  # their own words
