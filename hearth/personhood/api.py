@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from hearth.accounts.models import UserKind
 from hearth.core.api import ERROR_RESPONSES
-from hearth.core.errors import NotAllowed
+from hearth.core.errors import NotAllowed, NotFound
 from hearth.patients import access
 from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import Patient
@@ -30,6 +30,7 @@ from hearth.personhood.schemas import (
     ProposalIn,
     ProposalOut,
     SectionOut,
+    SectionVersionOut,
     WeeklyWindowIn,
     WeeklyWindowOut,
 )
@@ -81,6 +82,26 @@ def get_profile(request: HttpRequest, patient_id: UUID) -> Any:
         "legacy_items": data["legacy_items"],
         "proposals": data["proposals"],
     }
+
+
+@router.get(
+    "/patients/{patient_id}/profile/{section}/history",
+    response={200: list[SectionVersionOut], **ERROR_RESPONSES},
+)
+def section_history(request: HttpRequest, patient_id: UUID, section: Section) -> Any:
+    """Every version of one section: who wrote what, when."""
+    patient = open_profile(request, patient_id, read="profile.history_viewed")
+    if section not in SECTION_MODELS:
+        raise NotFound(_("This part of the profile is a list and has no versions."))
+    versions = queries.section_history(patient, section)
+    if _actor(request).kind == UserKind.FAMILY:
+        for version in versions:
+            for key in queries.CONFIDENTIAL_FROM_FAMILY:
+                version.content.pop(key, None)
+            version.changed = [
+                name for name in version.changed if name not in queries.CONFIDENTIAL_FROM_FAMILY
+            ]
+    return versions
 
 
 @router.put(

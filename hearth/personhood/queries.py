@@ -148,3 +148,34 @@ def about_me(patient: Patient, *, confidential: bool = False) -> dict[str, Any]:
             (values, information, faith, diet, communication, routine, home, wishes)
         ),
     }
+
+
+@dataclass
+class SectionVersion:
+    recorded_by: Any
+    recorded_at: Any
+    changed: list[str]
+    content: dict[str, Any]
+
+
+def section_history(patient: Patient, section: str) -> list[SectionVersion]:
+    """Every saved version of a section, newest first, with what changed from
+    the one before: the answer to "who wrote that she wants to die at home?"."""
+    model = SECTION_MODELS[section]
+    names = [f.name for f in model.content_fields()]
+    rows = list(
+        model.history.filter(patient=patient)  # type: ignore[attr-defined]
+        .select_related("recorded_by")
+        .order_by("history_date", "history_id")
+    )
+    versions: list[SectionVersion] = []
+    previous: dict[str, Any] = {}
+    for row in rows:
+        content = {name: getattr(row, name) for name in names}
+        if previous:
+            changed = [name for name in names if content[name] != previous[name]]
+        else:
+            changed = [name for name in names if content[name] not in ("", None, [], False)]
+        versions.append(SectionVersion(row.recorded_by, row.recorded_at, changed, content))
+        previous = content
+    return list(reversed(versions))

@@ -30,6 +30,13 @@ class SectionOut(Schema):
     content: dict[str, Any]
 
 
+class SectionVersionOut(Schema):
+    recorded_by: PersonOut | None
+    recorded_at: datetime | None
+    changed: list[str]
+    content: dict[str, Any]
+
+
 class WeeklyWindowIn(StrictIn):
     kind: WindowKind
     label: str = Field(min_length=1, max_length=200)

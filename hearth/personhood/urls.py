@@ -16,6 +16,11 @@ urlpatterns = [
         name="edit_profile_section",
     ),
     path(
+        "patients/<uuid:patient_id>/profile/<slug:section>/history/",
+        views.section_history,
+        name="profile_section_history",
+    ),
+    path(
         "patients/<uuid:patient_id>/about-me.pdf",
         views.about_me_document,
         name="about_me_pdf",

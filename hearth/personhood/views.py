@@ -104,6 +104,33 @@ def edit_section(request: HttpRequest, patient_id: Any, section: str) -> HttpRes
 
 
 @staff_required
+def section_history(request: HttpRequest, patient_id: Any, section: str) -> HttpResponse:
+    if section not in SECTION_MODELS:
+        raise Http404
+    model = SECTION_MODELS[section]
+    labels = {f.name: f.verbose_name for f in model.content_fields()}
+
+    def build(patient: Patient) -> HttpResponse:
+        versions = queries.section_history(patient, section)
+        return render(
+            request,
+            "personhood/section_history.html",
+            {
+                "patient": patient,
+                "title": Section(section).label,
+                "versions": [
+                    (version, [(labels[name], version.content[name]) for name in version.changed])
+                    for version in versions
+                ],
+            },
+        )
+
+    return _with_patient(
+        request, patient_id, "personhood.view_profile", build, "profile.history_viewed"
+    )
+
+
+@staff_required
 def add_window(request: HttpRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(

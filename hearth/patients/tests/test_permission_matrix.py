@@ -281,6 +281,7 @@ API_ROUTES: list[Route] = [
     Route("GET", "/api/v1/commission/queue", {"commission_member"}),
     # What matters to me
     Route("GET", "/api/v1/patients/{patient}/profile", OPENERS | PORTAL),
+    Route("GET", "/api/v1/patients/{patient}/profile/{section}/history", OPENERS | PORTAL),
     Route(
         "PUT",
         "/api/v1/patients/{patient}/profile/{section}",
@@ -475,6 +476,7 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/patients/{patient}/profile/windows/add/", PROFILE_KEEPERS),
     Route("GET", "/patients/{patient}/profile/legacy/add/", PROFILE_KEEPERS),
     Route("GET", "/patients/{patient}/profile/{section}/", PROFILE_KEEPERS),
+    Route("GET", "/patients/{patient}/profile/{section}/history/", OPENERS),
     Route("GET", "/patients/{patient}/about-me.pdf", OPENERS | PORTAL),
     Route("POST", "/weekly-windows/{window}/remove/", PROFILE_KEEPERS, ok=(302,), prepare=_care),
     Route("GET", "/legacy-items/{legacy_item}/edit/", PROFILE_KEEPERS, prepare=_care),

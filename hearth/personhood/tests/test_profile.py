@@ -258,3 +258,30 @@ def test_the_family_never_reads_who_must_not_be_told(active: World, client_for: 
         f"/api/v1/patients/{active.patient.external_id}/profile"
     )
     assert secret in patient_view.content.decode()  # their own words
+
+
+def test_each_version_of_a_section_says_who_changed_what(active: World, client_for: Any) -> None:
+    services.update_section(
+        actor=active.nurse,
+        patient=active.patient,
+        section="end_of_life",
+        changes={"preferred_place_of_death": "hospice"},
+    )
+    services.update_section(
+        actor=active.physician,
+        patient=active.patient,
+        section="end_of_life",
+        changes={"preferred_place_of_death": "home", "people_present": "Her sister"},
+    )
+    url = f"/api/v1/patients/{active.patient.external_id}/profile/end_of_life/history"
+    versions = client_for(active.family).get(url).json()
+    assert [v["recorded_by"]["name"] for v in versions] == [
+        active.physician.display_name,
+        active.nurse.display_name,
+    ]
+    assert versions[0]["changed"] == ["preferred_place_of_death", "people_present"]
+    assert versions[1]["content"]["preferred_place_of_death"] == "hospice"
+    page = client_for(active.nurse).get(
+        f"/patients/{active.patient.external_id}/profile/end_of_life/history/"
+    )
+    assert "Her sister" in page.content.decode()
