@@ -150,6 +150,11 @@ def language_problem(
     if spoken & communication.languages:
         return None
     language = dict(SPOKEN_LANGUAGES).get(communication.preferred_language, "")
+    if not spoken:
+        return _(
+            "No languages are recorded for %(staff)s: check they speak %(language)s "
+            "or arrange an interpreter."
+        ) % {"staff": intervention.responsible.display_name, "language": _(language)}
     return _("%(staff)s does not speak %(language)s and no interpreter is arranged.") % {
         "staff": intervention.responsible.display_name,
         "language": _(language),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm, unknown_keys, validated_form
@@ -29,6 +30,7 @@ from hearth.personhood.forms import (
 )
 from hearth.personhood.models import (
     SECTION_MODELS,
+    Communication,
     LegacyItem,
     ProfileProposal,
     ProfileSection,
@@ -50,9 +52,19 @@ def _section_model(section: str) -> type[ProfileSection]:
 
 
 def section_of(patient: Patient, section: str) -> ProfileSection:
-    """The saved section, or an empty unsaved one (nothing recorded yet)."""
+    """The saved section, or an unsaved one to start from: the language
+    section starts from what the referral recorded."""
     model = _section_model(section)
-    return model._default_manager.filter(patient=patient).first() or model(patient=patient)
+    row = model._default_manager.filter(patient=patient).first()
+    if row is not None:
+        return row
+    if model is Communication and patient.preferred_language in dict(SPOKEN_LANGUAGES):
+        return Communication(
+            patient=patient,
+            preferred_language=patient.preferred_language,
+            interpreter_needed=patient.interpreter_needed,
+        )
+    return model(patient=patient)
 
 
 @transaction.atomic

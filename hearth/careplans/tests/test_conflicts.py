@@ -213,3 +213,20 @@ def test_free_intervals_subtract_overlapping_windows() -> None:
         (11 * 60, 15 * 60),
         (16 * 60, 18 * 60),
     ]
+
+
+def test_staff_without_recorded_languages_are_flagged_to_check(
+    world: World, goal: PlanGoal
+) -> None:
+    profile.update_section(
+        actor=world.nurse,
+        patient=world.patient,
+        section="communication",
+        changes={"preferred_language": "ar"},
+    )
+    world.nurse.spoken_languages = []
+    world.nurse.save()
+    _visit(world, goal)
+    found = conflicts.find_conflicts(goal.need.plan)
+    assert [c.kind for c in found] == ["language"]
+    assert "No languages are recorded" in found[0].message
