@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.accounts.models import Discipline, User, UserKind
+from hearth.careplans.demo import seed_personal_care
 from hearth.core import clock
 from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
@@ -32,6 +33,7 @@ STAFF: list[dict[str, Any]] = [
         "sits_on_medical_commission": True,
         "is_clinical_lead": True,
         "phone": "+44 20 7946 0101",
+        "spoken_languages": ["en", "ig"],
     },
     {
         "username": "dr.ivanova",
@@ -40,6 +42,7 @@ STAFF: list[dict[str, Any]] = [
         "discipline": Discipline.PHYSICIAN,
         "sits_on_medical_commission": True,
         "phone": "+44 20 7946 0102",
+        "spoken_languages": ["en", "ru", "uk"],
         "preferred_language": "ru",
     },
     {
@@ -48,6 +51,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Hale",
         "discipline": Discipline.COMMISSION_MEMBER,
         "phone": "+44 20 7946 0103",
+        "spoken_languages": ["en", "fr"],
     },
     {
         "username": "dr.patel",
@@ -55,6 +59,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Patel",
         "discipline": Discipline.PHYSICIAN,
         "phone": "+44 20 7946 0104",
+        "spoken_languages": ["en", "hi"],
     },
     {
         "username": "nurse.brennan",
@@ -62,6 +67,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Brennan",
         "discipline": Discipline.NURSE,
         "phone": "+44 20 7946 0201",
+        "spoken_languages": ["en"],
     },
     {
         "username": "nurse.sokolova",
@@ -69,6 +75,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Sokolova",
         "discipline": Discipline.NURSE,
         "phone": "+44 20 7946 0202",
+        "spoken_languages": ["en", "ru"],
         "preferred_language": "ru",
     },
     {
@@ -77,6 +84,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Mensah",
         "discipline": Discipline.PSYCHOLOGIST,
         "phone": "+44 20 7946 0301",
+        "spoken_languages": ["en"],
     },
     {
         "username": "sw.garcia",
@@ -84,6 +92,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Garcia",
         "discipline": Discipline.SOCIAL_WORKER,
         "phone": "+44 20 7946 0302",
+        "spoken_languages": ["en", "es"],
     },
     {
         "username": "chaplain.davies",
@@ -91,6 +100,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Davies",
         "discipline": Discipline.CHAPLAIN,
         "phone": "+44 20 7946 0303",
+        "spoken_languages": ["en", "cy"],
     },
     {
         "username": "coord.lewis",
@@ -98,6 +108,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Lewis",
         "discipline": Discipline.COORDINATOR,
         "phone": "+44 20 7946 0000",
+        "spoken_languages": ["en"],
     },
     {
         "username": "vol.hughes",
@@ -105,6 +116,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Hughes",
         "discipline": Discipline.VOLUNTEER,
         "phone": "+44 20 7946 0401",
+        "spoken_languages": ["en", "cy"],
     },
     {
         "username": "admin.kaur",
@@ -112,6 +124,7 @@ STAFF: list[dict[str, Any]] = [
         "last_name": "Kaur",
         "discipline": Discipline.ADMINISTRATOR,
         "phone": "+44 20 7946 0501",
+        "spoken_languages": ["en", "pa"],
     },
 ]
 
@@ -485,6 +498,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._build(demo, staff)
             created += 1
+        seed_personal_care(staff)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(staff)} staff, {created} new patients "
@@ -496,6 +510,10 @@ class Command(BaseCommand):
     def _staff(self, spec: dict[str, Any]) -> User:
         user = User.objects.filter(username=spec["username"]).first()
         if user is not None:
+            languages = spec.get("spoken_languages", [])
+            if list(user.spoken_languages or []) != languages:
+                user.spoken_languages = languages
+                user.save(update_fields=["spoken_languages"])
             return user
         values = {k: v for k, v in spec.items() if k != "username"}
         return User.objects.create_user(
