@@ -41,7 +41,7 @@ from hearth.careplans.schemas import (
     StartPlanIn,
 )
 from hearth.core.api import ERROR_RESPONSES
-from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
+from hearth.core.errors import NotFound, ValidationFailed
 from hearth.patients import access
 from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import Patient
@@ -50,13 +50,7 @@ router = Router(tags=["care plans"])
 
 
 def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    actor = _actor(request)
-    patient = access.access_patient(
-        actor, patient_id, clinical=False, event_type=read or "", audit_read=read is not None
-    )
-    if not actor.has_perm(perm, patient):
-        raise NotAllowed(_("Your role does not allow this."))
-    return patient
+    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
 
 
 def _plan(request: HttpRequest, plan_id: UUID, read: str | None = None) -> CarePlan:

@@ -37,39 +37,21 @@ from hearth.careplans.models import (
     PlanNeed,
 )
 from hearth.careplans.pdf import advance_care_plan_pdf
-from hearth.core.errors import DomainError, NotAllowed, NotFound
+from hearth.core.errors import DomainError, NotFound
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, refusal, show_domain_error, staff_required
+from hearth.patients.views import (
+    form_page,
+    open_for,
+    refusal,
+    show_domain_error,
+    staff_required,
+    with_patient,
+)
 
 
 def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    patient = access.access_patient(
-        request.user, patient_id, clinical=False, event_type=read or "", audit_read=bool(read)
-    )
-    if not request.user.has_perm(perm, patient):
-        raise NotAllowed(_("Your role does not allow this."))
-    return patient
-
-
-def _guarded(
-    request: HttpRequest,
-    patient_id: Any,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-    read: str | None = None,
-) -> HttpResponse:
-    try:
-        patient = _open(request, patient_id, perm, read)
-        return build(patient)
-    except DomainError as error:
-        if error.code == "emergency_access_available":
-            return redirect("emergency_access", patient_id=patient_id)
-        return refusal(request, error)
 
 
 def _get(model: Any, object_id: Any, *related: str) -> Any:
@@ -107,7 +89,7 @@ def care_plan_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return _guarded(request, patient_id, "careplans.view_care_plan", build, "care_plan.viewed")
+    return with_patient(request, patient_id, "careplans.view_care_plan", build, "care_plan.viewed")
 
 
 NeedFormSet = forms.formset_factory(AssessedNeedForm, extra=0)
@@ -150,7 +132,7 @@ def add_assessment(request: HttpRequest, patient_id: Any) -> HttpResponse:
             status=status,
         )
 
-    return _guarded(request, patient_id, "careplans.change_care_plan", build)
+    return with_patient(request, patient_id, "careplans.change_care_plan", build)
 
 
 class StartDraftForm(forms.Form):
@@ -195,7 +177,7 @@ def start_draft(request: HttpRequest, patient_id: Any) -> HttpResponse:
             submit_label=_("Start the draft"),
         )
 
-    return _guarded(request, patient_id, "careplans.change_care_plan", build)
+    return with_patient(request, patient_id, "careplans.change_care_plan", build)
 
 
 @staff_required
@@ -220,7 +202,7 @@ def plan_version(request: HttpRequest, plan_id: Any) -> HttpResponse:
             },
         )
 
-    return _guarded(
+    return with_patient(
         request, plan.patient.external_id, "careplans.view_care_plan", build, "care_plan.viewed"
     )
 
@@ -246,7 +228,7 @@ def _draft_form(
             initial=initial,
         )
 
-    return _guarded(request, plan.patient.external_id, "careplans.change_care_plan", build)
+    return with_patient(request, plan.patient.external_id, "careplans.change_care_plan", build)
 
 
 @staff_required
@@ -312,7 +294,7 @@ def _plan_post(
     request: HttpRequest, plan: CarePlan, act: Callable[[], Any], done: str
 ) -> HttpResponse:
     try:
-        _open(request, plan.patient.external_id, "careplans.view_care_plan")
+        open_for(request, plan.patient.external_id, "careplans.view_care_plan")
         result = act()
     except DomainError as error:
         if error.status in (403, 404):
@@ -368,7 +350,7 @@ def activate(request: HttpRequest, plan_id: Any) -> HttpResponse:
 def discard(request: HttpRequest, plan_id: Any) -> HttpResponse:
     plan = _get(CarePlan, plan_id, "patient")
     try:
-        _open(request, plan.patient.external_id, "careplans.view_care_plan")
+        open_for(request, plan.patient.external_id, "careplans.view_care_plan")
         services.discard_care_plan_draft(actor=_actor(request), plan=plan)
     except DomainError as error:
         if error.status in (403, 404):
@@ -401,7 +383,7 @@ def plan_diff(request: HttpRequest, plan_id: Any) -> HttpResponse:
             },
         )
 
-    return _guarded(
+    return with_patient(
         request, plan.patient.external_id, "careplans.view_care_plan", build, "care_plan.viewed"
     )
 
@@ -443,7 +425,7 @@ def add_meeting(request: HttpRequest, patient_id: Any) -> HttpResponse:
             context={"patient": patient},
         )
 
-    return _guarded(request, patient_id, "careplans.change_care_plan", build)
+    return with_patient(request, patient_id, "careplans.change_care_plan", build)
 
 
 # --- Advance care plan ---------------------------------------------------------------
@@ -469,7 +451,7 @@ def acp_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return _guarded(
+    return with_patient(
         request, patient_id, "careplans.view_care_plan", build, "advance_care_plans.viewed"
     )
 
@@ -478,7 +460,7 @@ def acp_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
 @require_POST
 def acp_start(request: HttpRequest, patient_id: Any) -> HttpResponse:
     try:
-        patient = _open(request, patient_id, "careplans.view_care_plan")
+        patient = open_for(request, patient_id, "careplans.view_care_plan")
         plan = services.start_advance_care_plan(actor=_actor(request), patient=patient)
     except DomainError as error:
         if error.status in (403, 404):
@@ -509,7 +491,7 @@ def acp_detail(request: HttpRequest, acp_id: Any) -> HttpResponse:
             },
         )
 
-    return _guarded(
+    return with_patient(
         request,
         plan.patient.external_id,
         "careplans.view_care_plan",
@@ -538,7 +520,9 @@ def acp_edit(request: HttpRequest, acp_id: Any) -> HttpResponse:
             initial={field: getattr(plan, field) for field in AdvanceCarePlan.CONTENT_FIELDS},
         )
 
-    return _guarded(request, plan.patient.external_id, "careplans.draft_advance_care_plan", build)
+    return with_patient(
+        request, plan.patient.external_id, "careplans.draft_advance_care_plan", build
+    )
 
 
 @staff_required
@@ -560,7 +544,9 @@ def acp_sign(request: HttpRequest, acp_id: Any) -> HttpResponse:
             submit_label=_("Sign"),
         )
 
-    return _guarded(request, plan.patient.external_id, "careplans.sign_advance_care_plan", build)
+    return with_patient(
+        request, plan.patient.external_id, "careplans.sign_advance_care_plan", build
+    )
 
 
 @login_required
@@ -574,7 +560,7 @@ def acp_document(request: HttpRequest, acp_id: Any) -> HttpResponse:
             raise Http404
         return advance_care_plan_pdf(request, plan)
 
-    return _guarded(
+    return with_patient(
         request,
         plan.patient.external_id,
         "careplans.view_advance_care_plan",
@@ -601,7 +587,7 @@ def emergency_summary(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return _guarded(
+    return with_patient(
         request, patient_id, "careplans.view_care_plan", build, "emergency_summary.viewed"
     )
 
@@ -628,7 +614,7 @@ def portal_care_plan(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _guarded(
+    return with_patient(
         request,
         patient.external_id,
         "careplans.view_plan_summary",

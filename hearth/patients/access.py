@@ -194,3 +194,17 @@ def access_patient(
     if is_staff(user) and not clinical:
         raise NotAllowed(_("This patient is not on your caseload."))
     raise NotFound(_("No patient with that identifier."))
+
+
+def access_patient_for(
+    user: Any, patient_id: UUID | str, perm: str, *, read: str | None = None
+) -> Patient:
+    """Open a patient for one purpose: family and staff alike (``clinical=False``),
+    then the object permission ``perm`` decides. ``read`` names the audit event
+    of a read; writes leave their own event in the service."""
+    patient = access_patient(
+        user, patient_id, clinical=False, event_type=read or "", audit_read=read is not None
+    )
+    if not user.has_perm(perm, patient):
+        raise NotAllowed(_("Your role does not allow this."))
+    return patient

@@ -56,6 +56,28 @@ def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     return render(request, "patients/refused.html", {"error": error}, status=error.status)
 
 
+def open_for(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
+    return access.access_patient_for(request.user, patient_id, perm, read=read)
+
+
+def with_patient(
+    request: HttpRequest,
+    patient_id: Any,
+    perm: str,
+    build: Callable[[Patient], HttpResponse],
+    read: str | None = None,
+) -> HttpResponse:
+    """Open the patient for ``perm`` and build the page; a refusal (here or from
+    the service the page calls) becomes the refusal page, and staff outside the
+    caseload are offered emergency access."""
+    try:
+        return build(open_for(request, patient_id, perm, read))
+    except DomainError as error:
+        if error.code == "emergency_access_available":
+            return redirect("emergency_access", patient_id=patient_id)
+        return refusal(request, error)
+
+
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

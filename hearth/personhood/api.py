@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from hearth.accounts.models import UserKind
 from hearth.core.api import ERROR_RESPONSES
-from hearth.core.errors import NotAllowed, NotFound
+from hearth.core.errors import NotFound
 from hearth.patients import access
 from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import Patient
@@ -40,13 +40,9 @@ router = Router(tags=["what matters to me"])
 
 def open_profile(request: HttpRequest, patient_id: Any, *, read: str | None = None) -> Patient:
     """The family reaches the profile too; staff need the patient on their caseload."""
-    actor = _actor(request)
-    patient = access.access_patient(
-        actor, patient_id, clinical=False, event_type=read or "", audit_read=read is not None
+    return access.access_patient_for(
+        _actor(request), patient_id, "personhood.view_profile", read=read
     )
-    if not actor.has_perm("personhood.view_profile", patient):
-        raise NotAllowed(_("This patient is not on your caseload."))
-    return patient
 
 
 def _section_out(view: queries.SectionView, *, for_family: bool) -> dict[str, Any]:

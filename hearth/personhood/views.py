@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
-from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.errors import DomainError
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, refusal, staff_required
+from hearth.patients.views import form_page, open_for, refusal, staff_required, with_patient
 from hearth.personhood import queries, services
 from hearth.personhood.choices import Section
 from hearth.personhood.forms import (
@@ -29,31 +29,6 @@ from hearth.personhood.forms import (
 )
 from hearth.personhood.models import SECTION_MODELS, LegacyItem, ProfileProposal, WeeklyWindow
 from hearth.personhood.pdf import about_me_pdf
-
-
-def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    patient = access.access_patient(
-        request.user, patient_id, clinical=False, event_type=read or "", audit_read=bool(read)
-    )
-    if not request.user.has_perm(perm, patient):
-        raise NotAllowed(_("Your role does not allow this."))
-    return patient
-
-
-def _with_patient(
-    request: HttpRequest,
-    patient_id: Any,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-    read: str | None = None,
-) -> HttpResponse:
-    try:
-        patient = _open(request, patient_id, perm, read)
-    except DomainError as error:
-        if error.code == "emergency_access_available":
-            return redirect("emergency_access", patient_id=patient_id)
-        return refusal(request, error)
-    return build(patient)
 
 
 def _profile_url(patient: Patient) -> Callable[[Any], str]:
@@ -74,7 +49,7 @@ def profile(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return _with_patient(request, patient_id, "personhood.view_profile", build, "profile.viewed")
+    return with_patient(request, patient_id, "personhood.view_profile", build, "profile.viewed")
 
 
 @staff_required
@@ -100,7 +75,7 @@ def edit_section(request: HttpRequest, patient_id: Any, section: str) -> HttpRes
             initial=row.content(),
         )
 
-    return _with_patient(request, patient_id, "personhood.change_profile", build)
+    return with_patient(request, patient_id, "personhood.change_profile", build)
 
 
 @staff_required
@@ -125,7 +100,7 @@ def section_history(request: HttpRequest, patient_id: Any, section: str) -> Http
             },
         )
 
-    return _with_patient(
+    return with_patient(
         request, patient_id, "personhood.view_profile", build, "profile.history_viewed"
     )
 
@@ -147,7 +122,7 @@ def add_window(request: HttpRequest, patient_id: Any) -> HttpResponse:
             context={"patient": patient},
         )
 
-    return _with_patient(request, patient_id, "personhood.change_profile", build)
+    return with_patient(request, patient_id, "personhood.change_profile", build)
 
 
 def _post_action(
@@ -157,7 +132,7 @@ def _post_action(
     if obj is None:
         raise Http404
     try:
-        _open(request, obj.patient.external_id, "personhood.view_profile")
+        open_for(request, obj.patient.external_id, "personhood.view_profile")
         act(obj)
     except DomainError as error:
         if error.status in (403, 404):
@@ -197,7 +172,7 @@ def add_legacy_item(request: HttpRequest, patient_id: Any) -> HttpResponse:
             context={"patient": patient},
         )
 
-    return _with_patient(request, patient_id, "personhood.change_profile", build)
+    return with_patient(request, patient_id, "personhood.change_profile", build)
 
 
 @staff_required
@@ -222,7 +197,7 @@ def edit_legacy_item(request: HttpRequest, item_id: Any) -> HttpResponse:
             initial={field: getattr(item, field) for field in LegacyItemForm.base_fields},
         )
 
-    return _with_patient(request, item.patient.external_id, "personhood.change_profile", build)
+    return with_patient(request, item.patient.external_id, "personhood.change_profile", build)
 
 
 @staff_required
@@ -264,7 +239,7 @@ def decline_proposal(request: HttpRequest, proposal_id: Any) -> HttpResponse:
 @login_required
 def about_me_document(request: HttpRequest, patient_id: Any) -> HttpResponse:
     """Printed for the home and for each visit; the family may print it too."""
-    return _with_patient(
+    return with_patient(
         request,
         patient_id,
         "personhood.view_profile",
@@ -300,7 +275,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _with_patient(
+    return with_patient(
         request, patient.external_id, "personhood.view_profile", build, "portal.profile_viewed"
     )
 
@@ -330,4 +305,4 @@ def portal_propose(request: HttpRequest) -> HttpResponse:
             submit_label=_("Send to the team"),
         )
 
-    return _with_patient(request, patient.external_id, "personhood.propose_change", build)
+    return with_patient(request, patient.external_id, "personhood.propose_change", build)
