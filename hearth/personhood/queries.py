@@ -179,3 +179,7 @@ def section_history(patient: Patient, section: str) -> list[SectionVersion]:
         versions.append(SectionVersion(row.recorded_by, row.recorded_at, changed, content))
         previous = content
     return list(reversed(versions))
+
+
+def pending_proposal_count(patient: Patient) -> int:
+    return ProfileProposal.objects.filter(patient=patient, status=ProposalStatus.PENDING).count()

@@ -15,3 +15,9 @@ register = template.Library()
 def about_me(patient: Any) -> dict[str, Any]:
     """The staff record's panel (the family never sees this page)."""
     return queries.about_me(patient, confidential=True)
+
+
+@register.inclusion_tag("personhood/_pending_proposals.html")
+def pending_proposals(patient: Any) -> dict[str, Any]:
+    """What the person or family asked the team, still unanswered."""
+    return {"patient": patient, "count": queries.pending_proposal_count(patient)}

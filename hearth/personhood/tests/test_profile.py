@@ -285,3 +285,19 @@ def test_each_version_of_a_section_says_who_changed_what(active: World, client_f
         f"/patients/{active.patient.external_id}/profile/end_of_life/history/"
     )
     assert "Her sister" in page.content.decode()
+
+
+def test_the_record_tells_staff_when_the_family_is_waiting_for_an_answer(
+    active: World, client_for: Any
+) -> None:
+    url = f"/patients/{active.patient.external_id}/"
+    assert "Please read and answer" not in client_for(active.nurse).get(url).content.decode()
+    proposal = services.propose_change(
+        actor=active.family,
+        patient=active.patient,
+        section="values",
+        text="He wants to see the sea.",
+    )
+    assert "wrote 1 message" in client_for(active.nurse).get(url).content.decode()
+    services.accept_proposal(actor=active.nurse, proposal=proposal)
+    assert "Please read and answer" not in client_for(active.nurse).get(url).content.decode()
