@@ -25,6 +25,7 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
     SUPERSEDED = "superseded", _("Superseded")
+    ENDED = "ended", _("Ended with home care")
     DISCARDED = "discarded", _("Discarded draft")
 
 

@@ -19,8 +19,7 @@ Who gets what follows the patient's journey in ``seed_demo``:
   nobody is on the care team yet, so nothing clinical;
 * died (HH-1005) and discharged to a nursing home (HH-1007): the profile and the
   signed advance care plan from their time with us, and the last team meeting.
-  No care plan: no service ends a plan at death or discharge, so it would still
-  read "active" today.
+  No care plan in the demo (a plan would now read "ended with home care").
 """
 
 from __future__ import annotations

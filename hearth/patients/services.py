@@ -30,7 +30,7 @@ from hearth.core.validation import (
     require_perm,
     unknown_keys,
 )
-from hearth.patients import access
+from hearth.patients import access, signals
 from hearth.patients.choices import (
     ROLE_DISCIPLINES,
     CareTeamRole,
@@ -707,6 +707,7 @@ def discharge(
     episode.discharge_note = (note or "").strip()
     episode.save(update_fields=["discharged_at", "discharge_reason", "discharge_note"])
     _move(actor=actor, episode=episode, to=EpisodeState.DISCHARGED, reason=reason)
+    signals.home_care_ended.send(sender=Episode, actor=actor, episode=episode)
     return episode
 
 
@@ -739,6 +740,7 @@ def record_death(
     patient.date_of_death = timezone.localdate(died_at)
     patient.save(update_fields=["date_of_death"])
     _move(actor=actor, episode=episode, to=EpisodeState.DECEASED, reason=place_of_death)
+    signals.home_care_ended.send(sender=Episode, actor=actor, episode=episode)
     return episode
 
 

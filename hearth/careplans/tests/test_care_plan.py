@@ -264,3 +264,25 @@ def test_a_holistic_assessment_seeds_the_next_draft(active: World, client_for: A
     assert started.status_code == 201, started.content
     needs = [need["description"] for need in started.json()["needs"]]
     assert needs == ["Night-time anxiety", "Carer exhaustion"]
+
+
+@pytest.mark.parametrize("ending", ["discharge", "death"])
+def test_the_plan_ends_when_home_care_ends(active: World, ending: str) -> None:
+    from hearth.patients import services as patients
+
+    care = active.personal_care()
+    if ending == "discharge":
+        patients.discharge(actor=active.physician, episode=active.episode, reason="moved_away")
+    else:
+        patients.record_death(
+            actor=active.nurse, episode=active.episode, died_at=clock.now(), place_of_death="home"
+        )
+    care.active_plan.refresh_from_db()
+    care.draft_plan.refresh_from_db()
+    assert care.active_plan.status == PlanStatus.ENDED
+    assert care.draft_plan.status == PlanStatus.DISCARDED
+    assert not CarePlan.objects.for_patient(active.patient).active().exists()
+    assert care.active_plan.needs.get().goals.get().interventions.count() == 1  # kept whole
+    assert AuditEvent.objects.filter(event_type="care_plan.ended").count() == 1
+    care.acp.refresh_from_db()
+    assert care.acp.status == "current"  # the signed decisions stay as signed
