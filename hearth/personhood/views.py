@@ -200,20 +200,27 @@ def edit_legacy_item(request: HttpRequest, item_id: Any) -> HttpResponse:
     return with_patient(request, item.patient.external_id, "personhood.change_profile", build)
 
 
-@staff_required
-@require_POST
-def accept_proposal(request: HttpRequest, proposal_id: Any) -> HttpResponse:
+def _answer_proposal(
+    request: HttpRequest, proposal_id: Any, answer: Callable[..., Any], done: str
+) -> HttpResponse:
     form = ProposalDecisionForm(request.POST)
     response = form.cleaned_data["response"] if form.is_valid() else ""
     return _post_action(
         request,
         ProfileProposal,
         proposal_id,
-        lambda proposal: services.accept_proposal(
-            actor=request.user,  # type: ignore[arg-type]
-            proposal=proposal,
-            response=response,
-        ),
+        lambda proposal: answer(actor=request.user, proposal=proposal, response=response),
+        done,
+    )
+
+
+@staff_required
+@require_POST
+def accept_proposal(request: HttpRequest, proposal_id: Any) -> HttpResponse:
+    return _answer_proposal(
+        request,
+        proposal_id,
+        services.accept_proposal,
         _("Accepted. Their words are now shown with that part of the profile."),
     )
 
@@ -221,19 +228,7 @@ def accept_proposal(request: HttpRequest, proposal_id: Any) -> HttpResponse:
 @staff_required
 @require_POST
 def decline_proposal(request: HttpRequest, proposal_id: Any) -> HttpResponse:
-    form = ProposalDecisionForm(request.POST)
-    response = form.cleaned_data["response"] if form.is_valid() else ""
-    return _post_action(
-        request,
-        ProfileProposal,
-        proposal_id,
-        lambda proposal: services.decline_proposal(
-            actor=request.user,  # type: ignore[arg-type]
-            proposal=proposal,
-            response=response,
-        ),
-        _("Reply sent."),
-    )
+    return _answer_proposal(request, proposal_id, services.decline_proposal, _("Reply sent."))
 
 
 @login_required
