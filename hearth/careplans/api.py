@@ -19,7 +19,7 @@ from hearth.careplans.models import (
     PlanIntervention,
     PlanNeed,
 )
-from hearth.careplans.pdf import advance_care_plan_pdf
+from hearth.careplans.pdf import advance_care_plan_pdf, care_plan_pdf
 from hearth.careplans.schemas import (
     AdvanceCarePlanOut,
     AssessmentIn,
@@ -219,6 +219,11 @@ def activate_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
 @router.post("/care-plans/{plan_id}/discard", response={200: PlanVersionOut, **ERROR_RESPONSES})
 def discard_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
     return services.discard_care_plan_draft(actor=_actor(request), plan=_plan(request, plan_id))
+
+
+@router.get("/care-plans/{plan_id}/pdf", response={200: None, **ERROR_RESPONSES})
+def care_plan_document(request: HttpRequest, plan_id: UUID) -> HttpResponse:
+    return care_plan_pdf(request, _plan(request, plan_id, "care_plan.printed"))
 
 
 class DiffQuery(Schema):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from hearth.careplans.models import AdvanceCarePlan
+from hearth.careplans.models import AdvanceCarePlan, CarePlan
 from hearth.core import clock
 from hearth.core.pdf import render_pdf
 
@@ -14,4 +14,26 @@ def advance_care_plan_pdf(request: HttpRequest | None, plan: AdvanceCarePlan) ->
         "careplans/advance_care_plan_pdf.html",
         {"plan": plan, "patient": plan.patient, "printed_at": clock.now()},
         f"advance-care-plan-{plan.patient.record_number}-v{plan.version}",
+    )
+
+
+def care_plan_pdf(request: HttpRequest | None, plan: CarePlan) -> HttpResponse:
+    """The plan as the team follows it, for the folder kept in the home."""
+    from hearth.careplans import conflicts, queries
+
+    full = (
+        queries.with_tree(CarePlan.objects.filter(pk=plan.pk))
+        .select_related("patient", "activated_by", "created_by")
+        .get()
+    )
+    return render_pdf(
+        request,
+        "careplans/care_plan_pdf.html",
+        {
+            "plan": full,
+            "patient": full.patient,
+            "conflicts": conflicts.find_conflicts(full),
+            "printed_at": clock.now(),
+        },
+        f"care-plan-{full.patient.record_number}-v{full.version}",
     )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("care-plans/<uuid:plan_id>/activate/", views.activate, name="activate_care_plan"),
     path("care-plans/<uuid:plan_id>/discard/", views.discard, name="discard_care_plan"),
     path("care-plans/<uuid:plan_id>/diff/", views.plan_diff, name="care_plan_diff"),
+    path("care-plans/<uuid:plan_id>/pdf/", views.plan_document, name="care_plan_pdf"),
     path("plan-needs/<uuid:need_id>/goals/add/", views.add_goal, name="add_goal"),
     path(
         "plan-goals/<uuid:goal_id>/interventions/add/",

@@ -36,7 +36,7 @@ from hearth.careplans.models import (
     PlanIntervention,
     PlanNeed,
 )
-from hearth.careplans.pdf import advance_care_plan_pdf
+from hearth.careplans.pdf import advance_care_plan_pdf, care_plan_pdf
 from hearth.core.errors import DomainError, NotFound
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -359,6 +359,18 @@ def discard(request: HttpRequest, plan_id: Any) -> HttpResponse:
         return redirect("care_plan_version", plan_id=plan.external_id)
     messages.success(request, _("Draft discarded."))
     return redirect("care_plan_home", patient_id=plan.patient.external_id)
+
+
+@staff_required
+def plan_document(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    plan = _get(CarePlan, plan_id, "patient")
+    return with_patient(
+        request,
+        plan.patient.external_id,
+        "careplans.view_care_plan",
+        lambda _patient: care_plan_pdf(request, plan),
+        "care_plan.printed",
+    )
 
 
 @staff_required

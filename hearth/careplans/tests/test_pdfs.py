@@ -69,3 +69,26 @@ def test_a_draft_prints_with_a_warning(world: World, care: Any, client_for: Any)
     )
     assert "DRAFT" in text
     assert "NOT VALID" in text
+
+
+def test_the_care_plan_prints_goals_interventions_and_conflicts(
+    world: World, care: Any, client_for: Any
+) -> None:
+    world.nurse.spoken_languages = ["en"]
+    world.nurse.save()
+    profile.update_section(
+        actor=world.nurse,
+        patient=world.patient,
+        section="communication",
+        changes={"preferred_language": "ar"},
+    )
+    active = _text(client_for(world.nurse).get(f"/care-plans/{care.active_plan.external_id}/pdf/"))
+    assert "To sleep through the night" in active
+    assert "Nurse home visit" in active
+    assert "3× a week, 45 min" in active
+    assert "does not speak Arabic" in active
+    assert "NOT THE ACTIVE PLAN" not in active
+    draft = _text(
+        client_for(world.nurse).get(f"/api/v1/care-plans/{care.draft_plan.external_id}/pdf")
+    )
+    assert "NOT THE ACTIVE PLAN" in draft

@@ -387,6 +387,7 @@ API_ROUTES: list[Route] = [
     Route("POST", "/api/v1/care-plans/{plan}/activate", CLINICIANS, prepare=_care),
     Route("POST", "/api/v1/care-plans/{plan}/discard", CLINICIANS, prepare=_care),
     Route("GET", "/api/v1/care-plans/{plan}/diff", OPENERS, prepare=_care),
+    Route("GET", "/api/v1/care-plans/{plan}/pdf", OPENERS, prepare=_care),
     Route("GET", "/api/v1/patients/{patient}/team-meetings", OPENERS),
     Route("POST", "/api/v1/patients/{patient}/team-meetings", CLINICIANS, body=_meeting_body),
     # Advance care plan
@@ -509,6 +510,7 @@ PAGE_ROUTES: list[Route] = [
     Route("POST", "/care-plans/{plan}/activate/", CLINICIANS, ok=(302,), prepare=_care),
     Route("POST", "/care-plans/{plan}/discard/", CLINICIANS, ok=(302,), prepare=_care),
     Route("GET", "/care-plans/{plan}/diff/", OPENERS, prepare=_care),
+    Route("GET", "/care-plans/{plan}/pdf/", OPENERS, prepare=_care),
     Route("GET", "/plan-needs/{need}/goals/add/", CLINICIANS, prepare=_care),
     Route("GET", "/plan-goals/{goal}/interventions/add/", CLINICIANS, prepare=_care),
     Route(
