@@ -9,6 +9,7 @@ instead of running an unsafe service.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -98,6 +99,11 @@ INSTALLED_APPS = [
     "hearth.patients",
     "hearth.personhood",
     "hearth.careplans",
+    "hearth.assessments",
+    "hearth.monitoring",
+    "hearth.visits",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +272,62 @@ HEARTH_DIET_CONFLICTS: dict[str, list[str]] = {
     "gluten_free": ["gluten"],
     "lactose_free": ["lactose", "dairy"],
 }
+# --- Symptoms, alerts and escalation ----------------------------------------
+# Personal thresholds start from these (CLINICAL.md, "Escalation and triage":
+# an ESAS item >= 7, or a rise of >= 3 points since the previous check-in;
+# *verify* with the clinical lead). A physician changes them per patient.
+HEARTH_ESAS_ITEM_THRESHOLD = env_int("HEARTH_ESAS_ITEM_THRESHOLD", 7)
+HEARTH_ESAS_RISE_THRESHOLD = env_int("HEARTH_ESAS_RISE_THRESHOLD", 3)
+# Caregiver strain counted as high at or above these totals. Zarit-12 >= 17 is
+# "commonly used" (Bedard 2001; CLINICAL.md says *verify*). CLINICAL.md gives no
+# cut-off for the Modified Caregiver Strain Index, so it is off (None) until
+# the service's clinical lead chooses one.
+HEARTH_CAREGIVER_STRAIN_HIGH: dict[str, int | None] = {
+    "zarit12": env_int("HEARTH_ZARIT12_HIGH", 17),
+    "mcsi": env_int("HEARTH_MCSI_HIGH", 0) or None,
+}
+# The licensed Zarit-12 wording, for a service that holds a licence: a JSON file
+# {"item_1": "...", ...}. Without it the items show as numbers.
+_zarit_file = env_str("HEARTH_ZARIT12_WORDING_FILE", "")
+HEARTH_ZARIT12_WORDING: dict[str, str] = (
+    json.loads(Path(_zarit_file).read_text(encoding="utf-8")) if _zarit_file else {}
+)
+# Severity of the alert each rule raises. CLINICAL.md names the triggers but
+# not their severity, except NEWS2 (its bands map to low/medium/high) and the
+# "we need help now" button (high, at once, by the issue). A service choice:
+# the clinical lead should review it.
+HEARTH_ALERT_SEVERITY: dict[str, str] = {
+    "help_requested": "high",
+    "esas_severe": "medium",
+    "esas_rise": "medium",
+    "caregiver_strain": "medium",
+    "caregiver_cannot_cope": "medium",
+    "oxygen_equipment": "high",
+    # NEWS2 bands (Royal College of Physicians 2017): >= 7 emergency response,
+    # 5-6 urgent response, a single parameter scoring 3 low-medium; 1-4 low
+    # raises no alert.
+    "news2_high": "high",
+    "news2_medium": "medium",
+    "news2_low_medium": "low",
+}
+# Minutes to acknowledge an alert before it escalates, by severity.
+# CLINICAL.md defaults (*verify*): high 15 min, medium 2 h, low next working day.
+HEARTH_ACKNOWLEDGE_MINUTES: dict[str, int | None] = {
+    "high": env_int("HEARTH_ACK_HIGH_MINUTES", 15),
+    "medium": env_int("HEARTH_ACK_MEDIUM_MINUTES", 120),
+    "low": None,  # None = the start of the next working day
+}
+HEARTH_WORKING_DAY_START = env_str("HEARTH_WORKING_DAY_START", "09:00") or "09:00"
+# NEWS2 from home readings uses the latest value of each parameter from this
+# many minutes before the newest reading.
+HEARTH_NEWS2_WINDOW_MINUTES = env_int("HEARTH_NEWS2_WINDOW_MINUTES", 60)
+# A device batch may carry at most this many readings.
+HEARTH_OBSERVATION_BATCH_LIMIT = 1000
+
+# Background work (alert escalation timers): django-tasks with the database
+# backend; `manage.py db_worker` runs them (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 HEARTH_SERVICE_NAME = env_str("HEARTH_SERVICE_NAME", "Hearth home palliative care")
 HEARTH_SERVICE_PHONE = env_str("HEARTH_SERVICE_PHONE", "+44 20 7946 0000")
 

@@ -69,7 +69,17 @@ def list_patients(request: HttpRequest, filters: Query[WorklistQuery]) -> list[A
     rows = queries.worklist(
         _actor(request), state=filters.state, mine_only=filters.mine, search=filters.search[:100]
     )
-    return [row.__dict__ for row in rows]
+    keys = [key for key, _title in rows.columns]
+    return [
+        {
+            **row.__dict__,
+            "columns": {
+                key: (cell or {}).get("text")
+                for key, (_title, cell) in zip(keys, row.extra, strict=True)
+            },
+        }
+        for row in rows
+    ]
 
 
 @router.post("/referrals", response={201: EpisodeOut, **ERROR_RESPONSES})

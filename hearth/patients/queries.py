@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -14,6 +16,28 @@ from hearth.core.models import AuditEvent
 from hearth.patients import access
 from hearth.patients.choices import EpisodeState
 from hearth.patients.models import CareTeamAssignment, Diagnosis, EmergencyAccess, Episode, Patient
+
+
+@dataclass
+class WorklistColumn:
+    """A column a higher app adds to the worklist (open alerts, phase, PPS):
+    ``cells`` maps patient pk to ``{"text": ..., "css": ...}``; ``sort_keys``, if
+    given, orders the rows (patients without a key come after, by name)."""
+
+    key: str
+    title: Any
+    cells: dict[int, dict[str, Any]]
+    sort_keys: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+
+
+WorklistExtension = Callable[[Sequence[int]], list[WorklistColumn]]
+_worklist_extensions: list[WorklistExtension] = []
+
+
+def register_worklist_extension(extension: WorklistExtension) -> None:
+    """Higher apps add columns here at start-up, so this app imports none of them."""
+    if extension not in _worklist_extensions:
+        _worklist_extensions.append(extension)
 
 
 @dataclass(frozen=True)
@@ -28,14 +52,24 @@ class WorklistRow:
     days_since_admission: int | None
     next_review_date: date | None
     emergency_access: bool
+    #: (column title, cell or None) for each column other apps add.
+    extra: tuple[tuple[Any, dict[str, Any] | None], ...] = ()
+
+
+class Worklist(list[WorklistRow]):
+    """The rows plus the (key, title) of the extra columns higher apps added."""
+
+    columns: list[tuple[str, Any]]
 
 
 def worklist(
     actor: Any, *, state: str | None = None, mine_only: bool = False, search: str = ""
-) -> list[WorklistRow]:
+) -> Worklist:
     """ "My patients": everyone the actor may see, in a constant number of queries.
 
-    Each patient shown is written to the audit trail as listed.
+    Rows with the most urgent open alert come first (when the monitoring app
+    adds that column), then by name. Each patient shown is written to the
+    audit trail as listed.
     """
     patients = access.patients_visible_to(actor).prefetch_related(
         Prefetch(
@@ -91,8 +125,27 @@ def worklist(
             )
         )
         shown.append(patient)
+    columns = [
+        column
+        for extension in _worklist_extensions
+        for column in extension([patient.pk for patient in shown])
+    ]
+    ids = [patient.pk for patient in shown]
+    rows = [
+        dataclasses.replace(
+            row, extra=tuple((column.title, column.cells.get(pk)) for column in columns)
+        )
+        for row, pk in zip(rows, ids, strict=True)
+    ]
+    keys = {pk: key for column in columns for pk, key in column.sort_keys.items()}
+    order = sorted(
+        range(len(rows)),
+        key=lambda index: (0, keys[ids[index]]) if ids[index] in keys else (1, ()),
+    )
+    result = Worklist(rows[index] for index in order)
+    result.columns = [(column.key, column.title) for column in columns]
     audit.record_list_view(actor=actor, event_type="worklist.listed", patients=shown)
-    return rows
+    return result
 
 
 def care_team(patient: Patient) -> QuerySet[CareTeamAssignment]:

@@ -141,6 +141,8 @@ class WorklistRowOut(Schema):
     days_since_admission: int | None
     next_review_date: date | None
     emergency_access: bool
+    #: Columns other apps add: open alerts, phase of illness, latest PPS.
+    columns: dict[str, str | None] = {}
 
 
 class ReferralOut(Schema):

@@ -1,0 +1,306 @@
+"""Recording instrument scores and phases of illness.
+
+Each function checks the rules, validates against the instrument registry,
+writes in one transaction, leaves an audit event and tells higher apps
+(``signals.assessment_recorded``) inside that transaction, so an alert that a
+score raises is never lost nor written without its score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from hearth.accounts.models import User, UserKind
+from hearth.assessments import instruments, signals
+from hearth.assessments.choices import Context, Phase, Respondent
+from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
+from hearth.core import audit, clock
+from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from hearth.core.models import AuditAction
+from hearth.core.validation import require, require_perm
+from hearth.patients.models import CaregiverLink, Patient
+
+#: A phone's clock may run a little fast; later than this is "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+PORTAL_RESPONDENTS = (
+    Respondent.PATIENT,
+    Respondent.FAMILY_CAREGIVER,
+    Respondent.CAREGIVER_ASSISTED,
+)
+
+
+def _instrument(code: str) -> instruments.Instrument:
+    definition = instruments.get(code)
+    if definition is None:
+        message = _("Unknown instrument.")
+        raise ValidationFailed(message, field_errors={"instrument": [message]})
+    return definition
+
+
+def _check_who(actor: User, patient: Patient, definition: instruments.Instrument) -> None:
+    if actor.kind in (UserKind.FAMILY, UserKind.PATIENT):
+        require_perm(actor, "assessments.record_own_assessment", patient)
+        if not definition.portal:
+            raise NotAllowed(_("This form is completed by the care team."))
+        if definition.about_caregiver and actor.kind != UserKind.FAMILY:
+            raise NotAllowed(_("This form is completed by a family caregiver about themself."))
+        return
+    require_perm(actor, "assessments.record_assessment", patient)
+    if "professional" in definition.respondents and not definition.portal:
+        require_perm(
+            actor,
+            "assessments.record_clinical_assessment",
+            patient,
+            _("Only a physician or nurse records this scale."),
+        )
+
+
+def _caregiver_for(
+    actor: User, patient: Patient, definition: instruments.Instrument, caregiver_id: Any
+) -> CaregiverLink | None:
+    if not definition.about_caregiver:
+        require(caregiver_id in (None, ""), "caregiver_id", _("Only caregiver forms name one."))
+        return None
+    if actor.kind == UserKind.FAMILY:
+        return CaregiverLink.objects.get(user=actor, patient=patient, ended_at__isnull=True)
+    link = (
+        CaregiverLink.objects.filter(
+            patient=patient, external_id=caregiver_id, ended_at__isnull=True
+        ).first()
+        if caregiver_id
+        else None
+    )
+    require(link is not None, "caregiver_id", _("Choose the family caregiver it is about."))
+    return link
+
+
+def _same_request(existing: AssessmentResponse, **fields: Any) -> bool:
+    return all(getattr(existing, name) == value for name, value in fields.items())
+
+
+@transaction.atomic
+def record_assessment(
+    *,
+    actor: User,
+    patient: Patient,
+    instrument: str,
+    answers: Mapping[str, Any],
+    completed_by: str = "",
+    assessed_at: datetime | None = None,
+    other_problem: str = "",
+    caregiver_id: Any = None,
+    context: str = Context.OTHER,
+    idempotency_key: str = "",
+) -> AssessmentResponse:
+    """Score and store one completed form.
+
+    A phone that retries sends the same ``idempotency_key``: the same body gets
+    the stored answer back (nothing twice); a different body is refused.
+    """
+    definition = _instrument(instrument)
+    _check_who(actor, patient, definition)
+    answers = {key: value for key, value in dict(answers).items() if value not in ("", None)}
+    if not completed_by:
+        completed_by = {
+            UserKind.FAMILY: Respondent.FAMILY_CAREGIVER,
+            UserKind.PATIENT: Respondent.PATIENT,
+        }.get(actor.kind, Respondent.PROFESSIONAL)
+    errors = instruments.validate(definition, answers)
+    if completed_by not in Respondent.values:
+        errors.setdefault("completed_by", []).append(_("Not a known respondent."))
+    elif completed_by not in definition.respondents:
+        errors.setdefault("completed_by", []).append(
+            _("This form is not completed by %(who)s.")
+            % {"who": Respondent(completed_by).label.lower()}
+        )
+    elif actor.kind in (UserKind.FAMILY, UserKind.PATIENT) and completed_by not in (
+        PORTAL_RESPONDENTS
+    ):
+        errors.setdefault("completed_by", []).append(
+            _("A form sent from the portal is completed by the patient or the family.")
+        )
+    if context not in Context.values:
+        errors.setdefault("context", []).append(_("Not a known context."))
+    now = clock.now()
+    assessed_at = assessed_at or now
+    if assessed_at > now + CLOCK_SKEW:
+        errors.setdefault("assessed_at", []).append(_("Cannot be in the future."))
+    other_problem = (other_problem or "").strip()
+    if answers.get("other") is not None and not other_problem and definition.code == "esas_r":
+        errors.setdefault("other_problem", []).append(_("Name the other problem."))
+    if len(idempotency_key) > 80:
+        errors.setdefault("idempotency_key", []).append(_("At most 80 characters."))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, field_errors=errors)
+    caregiver = _caregiver_for(actor, patient, definition, caregiver_id)
+
+    if idempotency_key:
+        existing = AssessmentResponse.objects.filter(
+            recorded_by=actor, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return _replay(existing, patient, definition.code, answers)
+
+    result = instruments.score(definition, answers)
+    response = AssessmentResponse(
+        patient=patient,
+        instrument=definition.code,
+        answers=answers,
+        other_problem=other_problem[:100],
+        completed_by=completed_by,
+        caregiver=caregiver,
+        context=context,
+        assessed_at=assessed_at,
+        recorded_at=now,
+        recorded_by=actor,
+        total=result.total,
+        subscores=result.subscales,
+        item_bands=result.item_bands,
+        total_band=result.total_band or "",
+        partial=result.partial,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        existing = AssessmentResponse.objects.get(
+            recorded_by=actor, idempotency_key=idempotency_key
+        )
+        return _replay(existing, patient, definition.code, answers)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event_type="assessment.recorded",
+        patient=patient,
+        obj=response,
+        summary=_("%(instrument)s recorded: total %(total)s%(partial)s")
+        % {
+            "instrument": definition.name,
+            "total": "—" if result.total is None else result.total,
+            "partial": _(" (partial)") if result.partial else "",
+        },
+        changes={"answers": answers, "total": result.total, "partial": result.partial},
+    )
+    signals.assessment_recorded.send(sender=AssessmentResponse, response=response, actor=actor)
+    return response
+
+
+def _replay(
+    existing: AssessmentResponse, patient: Patient, instrument: str, answers: Mapping[str, Any]
+) -> AssessmentResponse:
+    if not _same_request(existing, patient_id=patient.pk, instrument=instrument, answers=answers):
+        raise ValidationFailed(
+            _("This idempotency key was already used for a different form."),
+            field_errors={"idempotency_key": [_("Already used for a different form.")]},
+        )
+    existing.replayed = True  # type: ignore[attr-defined]
+    return existing
+
+
+@transaction.atomic
+def mark_entered_in_error(
+    *, actor: User, response: AssessmentResponse, reason: str
+) -> AssessmentResponse:
+    """Clinical records are never deleted: a wrong one is kept, marked and
+    left out of charts and alert rules."""
+    require_perm(actor, "assessments.mark_entered_in_error", response.patient)
+    reason = (reason or "").strip()
+    require(bool(reason), "reason", _("Say why it is wrong."))
+    locked = AssessmentResponse.objects.select_for_update().get(pk=response.pk)
+    if locked.entered_in_error_at is not None:
+        raise Conflict(_("Already marked as entered in error."))
+    locked.entered_in_error_at = clock.now()
+    locked.entered_in_error_by = actor
+    locked.entered_in_error_reason = reason[:300]
+    locked.save(
+        update_fields=["entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"]
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type="assessment.entered_in_error",
+        patient=locked.patient,
+        obj=locked,
+        summary=_("Assessment marked as entered in error: %(reason)s") % {"reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def start_phase(
+    *,
+    actor: User,
+    patient: Patient,
+    phase: str,
+    note: str = "",
+    end_reason: str = "",
+    started_at: datetime | None = None,
+) -> PhaseOfIllness:
+    """Close the current phase (with the reason it ended) and open the next."""
+    require_perm(actor, "assessments.set_phase", patient)
+    if phase not in Phase.values:
+        raise ValidationFailed(_("Not a known phase."), field_errors={"phase": [_("Unknown.")]})
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    now = clock.now()
+    started_at = started_at or now
+    require(started_at <= now + CLOCK_SKEW, "started_at", _("Cannot be in the future."))
+    current = PhaseOfIllness.objects.current().filter(patient=patient).first()
+    if current is not None:
+        require(
+            bool((end_reason or "").strip()),
+            "end_reason",
+            _("Say why the %(phase)s phase ended.") % {"phase": current.get_phase_display()},
+        )
+        require(
+            started_at >= current.started_at,
+            "started_at",
+            _("The new phase cannot start before the current one did."),
+        )
+        if current.phase == Phase.BEREAVED:
+            raise InvalidTransition(_("The bereaved phase is the last one."))
+        current.ended_at = started_at
+        current.ended_by = actor
+        current.end_reason = end_reason.strip()[:300]
+        current.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    new = PhaseOfIllness.objects.create(
+        patient=patient,
+        phase=phase,
+        started_at=started_at,
+        started_by=actor,
+        note=(note or "").strip()[:300],
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        event_type="phase.started",
+        patient=patient,
+        obj=new,
+        summary=_("Phase of illness: %(phase)s") % {"phase": new.get_phase_display()},
+        changes={
+            "phase": {"from": current.phase if current else None, "to": phase},
+            "end_reason": end_reason,
+        },
+    )
+    signals.phase_started.send(sender=PhaseOfIllness, phase=new, actor=actor)
+    return new
+
+
+def current_phase(patient: Patient) -> PhaseOfIllness | None:
+    return PhaseOfIllness.objects.current().filter(patient=patient).first()
+
+
+def latest(patient: Patient, instrument: str) -> AssessmentResponse | None:
+    return (
+        AssessmentResponse.objects.valid()
+        .for_patient(patient)
+        .of(instrument)
+        .order_by("-assessed_at", "-id")
+        .first()
+    )

@@ -1,0 +1,252 @@
+"""Raising alerts, choosing their owner and escalating them until someone acts.
+
+Called only from services (inside their transaction) and from the escalation
+task. One open alert per rule and patient: new evidence is attached to the
+open one, and raises its severity if the evidence is worse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hearth.accounts.models import Discipline, User
+from hearth.core import audit, clock
+from hearth.core.models import AuditAction
+from hearth.monitoring.choices import SEVERITY_RANK, AlertStatus, OnCallRole
+from hearth.monitoring.models import Alert, AlertEscalation, AlertEvidence, OnCallShift
+from hearth.patients.choices import CareTeamRole
+from hearth.patients.models import CareTeamAssignment, Patient
+
+#: The on-call chain, first to last (CLINICAL.md: nurse → physician on call → clinical lead).
+CHAIN = (OnCallRole.NURSE, OnCallRole.PHYSICIAN, OnCallRole.CLINICAL_LEAD)
+
+
+@dataclass
+class Evidence:
+    description: str
+    source: str
+    observed_at: datetime
+    source_id: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def severity_for(rule_key: str) -> str:
+    return str(settings.HEARTH_ALERT_SEVERITY[rule_key])
+
+
+def acknowledge_deadline(severity: str, moment: datetime) -> datetime:
+    """``moment`` plus the severity's minutes; "low" waits for the start of the
+    next working day (Monday to Friday, ``HEARTH_WORKING_DAY_START`` local)."""
+    minutes = settings.HEARTH_ACKNOWLEDGE_MINUTES.get(severity)
+    if minutes:
+        return moment + timedelta(minutes=minutes)
+    start = time.fromisoformat(settings.HEARTH_WORKING_DAY_START)
+    local = timezone.localtime(moment)
+    day = local.date()
+    while True:
+        candidate = timezone.make_aware(datetime.combine(day, start))
+        if candidate > moment and candidate.weekday() < 5:
+            return candidate
+        day += timedelta(days=1)
+
+
+def on_call(role: str, moment: datetime) -> User | None:
+    shift = (
+        OnCallShift.objects.covering(moment)
+        .filter(role=role, staff__is_active=True)
+        .select_related("staff")
+        .order_by("starts_at", "id")
+        .first()
+    )
+    return shift.staff if shift else None
+
+
+def _fallback(role: str, patient: Patient) -> User | None:
+    """Nobody on the roster: the patient's own key nurse or lead physician, or
+    the clinical lead, so an alert always has a named owner when anyone fits."""
+    if role == OnCallRole.CLINICAL_LEAD:
+        return (
+            User.objects.filter(is_active=True, is_clinical_lead=True, kind="staff")
+            .order_by("id")
+            .first()
+        )
+    roles = (
+        (CareTeamRole.KEY_NURSE, CareTeamRole.NURSE)
+        if role == OnCallRole.NURSE
+        else (CareTeamRole.LEAD_PHYSICIAN, CareTeamRole.PHYSICIAN)
+    )
+    discipline = Discipline.NURSE if role == OnCallRole.NURSE else Discipline.PHYSICIAN
+    for team_role in roles:
+        assignment = (
+            CareTeamAssignment.objects.current()
+            .filter(patient=patient, role=team_role, staff__is_active=True)
+            .filter(staff__discipline=discipline)
+            .select_related("staff")
+            .first()
+        )
+        if assignment is not None:
+            return assignment.staff
+    return None
+
+
+def owner_for(role: str, patient: Patient, moment: datetime) -> User | None:
+    return on_call(role, moment) or _fallback(role, patient)
+
+
+def _schedule(alert: Alert) -> None:
+    """(Re)start the acknowledgement timer: a database task runs at the deadline."""
+    from hearth.monitoring.tasks import escalate_alert
+
+    alert.timer_version += 1
+    alert.save(update_fields=["timer_version", "acknowledge_by", "owner", "owner_role", "severity"])
+    if alert.acknowledge_by is None:
+        return
+    escalate_alert.using(run_after=alert.acknowledge_by).enqueue(
+        alert_id=alert.pk, timer_version=alert.timer_version
+    )
+
+
+def _add_evidence(alert: Alert, evidence: Sequence[Evidence]) -> None:
+    AlertEvidence.objects.bulk_create(
+        AlertEvidence(
+            alert=alert,
+            observed_at=item.observed_at,
+            description=item.description[:300],
+            source=item.source,
+            source_id=item.source_id,
+            values=item.values,
+        )
+        for item in evidence
+    )
+
+
+def raise_alert(
+    *,
+    actor: Any,
+    patient: Patient,
+    rule: str,
+    severity: str,
+    summary: str,
+    evidence: Sequence[Evidence],
+    routing_note: str = "",
+) -> tuple[Alert, bool]:
+    """Open an alert, or attach the evidence to the one already open for this
+    rule and patient. Returns ``(alert, created)``. Must run inside the
+    caller's transaction."""
+    now = clock.now()
+    existing = (
+        Alert.objects.select_for_update().open().filter(patient=patient, rule=rule).first()
+    )
+    if existing is None:
+        alert = Alert(
+            patient=patient,
+            rule=rule,
+            severity=severity,
+            summary=summary[:300],
+            raised_at=now,
+            last_evidence_at=now,
+            routing_note=routing_note[:300],
+            owner_role=CHAIN[0],
+            owner=owner_for(CHAIN[0], patient, now),
+            acknowledge_by=acknowledge_deadline(severity, now),
+        )
+        try:
+            with transaction.atomic():
+                alert.save()
+        except IntegrityError:
+            # Another request opened it a moment ago: attach to that one.
+            existing = Alert.objects.select_for_update().open().get(patient=patient, rule=rule)
+        else:
+            _add_evidence(alert, evidence)
+            _schedule(alert)
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                event_type="alert.raised",
+                patient=patient,
+                obj=alert,
+                summary=_("Alert (%(severity)s): %(summary)s")
+                % {"severity": alert.get_severity_display(), "summary": summary},
+                changes={
+                    "rule": rule,
+                    "severity": severity,
+                    "owner": alert.owner.display_name if alert.owner else None,
+                    "acknowledge_by": alert.acknowledge_by,
+                },
+            )
+            return alert, True
+    assert existing is not None
+    _add_evidence(existing, evidence)
+    existing.last_evidence_at = now
+    changes: dict[str, Any] = {"evidence": [item.description for item in evidence]}
+    if SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]:
+        changes["severity"] = {"from": existing.severity, "to": severity}
+        existing.severity = severity
+        existing.summary = summary[:300]
+        if existing.status == AlertStatus.OPEN:
+            sooner = acknowledge_deadline(severity, now)
+            if existing.acknowledge_by is None or sooner < existing.acknowledge_by:
+                existing.acknowledge_by = sooner
+        existing.save(update_fields=["last_evidence_at", "severity", "summary", "acknowledge_by"])
+        if existing.status == AlertStatus.OPEN:
+            _schedule(existing)
+    else:
+        existing.save(update_fields=["last_evidence_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type="alert.evidence_added",
+        patient=patient,
+        obj=existing,
+        summary=_("More evidence for an open alert: %(summary)s") % {"summary": summary},
+        changes=changes,
+    )
+    return existing, False
+
+
+@transaction.atomic
+def escalate(*, alert_id: int, timer_version: int) -> bool:
+    """The acknowledgement deadline passed. If nobody has acknowledged, hand the
+    alert to the next person on the chain (the clinical lead is asked again and
+    again) and restart the timer. A stale timer does nothing."""
+    alert = Alert.objects.select_for_update().select_related("patient").filter(pk=alert_id).first()
+    if alert is None or alert.status != AlertStatus.OPEN or alert.timer_version != timer_version:
+        return False
+    now = clock.now()
+    step = min(alert.escalation_count + 1, len(CHAIN) - 1)
+    role = CHAIN[step]
+    previous = alert.owner
+    alert.escalation_count += 1
+    alert.owner_role = role
+    alert.owner = owner_for(role, alert.patient, now)
+    alert.acknowledge_by = acknowledge_deadline(alert.severity, now)
+    alert.save(update_fields=["escalation_count", "owner_role", "owner", "acknowledge_by"])
+    note = _("Not acknowledged by %(who)s in time.") % {
+        "who": previous.display_name if previous else _("anyone")
+    }
+    AlertEscalation.objects.create(
+        alert=alert, escalated_at=now, role=role, to_user=alert.owner, note=note
+    )
+    _schedule(alert)
+    audit.record(
+        actor=None,
+        action=AuditAction.UPDATE,
+        event_type="alert.escalated",
+        patient=alert.patient,
+        obj=alert,
+        summary=_("Alert escalated to the %(role)s: %(who)s")
+        % {
+            "role": OnCallRole(role).label.lower(),
+            "who": alert.owner.display_name if alert.owner else _("nobody on call"),
+        },
+        changes={"escalation": alert.escalation_count, "role": role, "note": note},
+    )
+    return True

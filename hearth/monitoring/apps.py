@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    label = "monitoring"
+    verbose_name = "Monitoring: check-ins, home readings, alerts and escalation"
+    name = "hearth.monitoring"
+
+    def ready(self) -> None:
+        from hearth.assessments.signals import assessment_recorded
+        from hearth.monitoring import receivers
+        from hearth.patients.queries import register_worklist_extension
+
+        assessment_recorded.connect(
+            receivers.evaluate_assessment, dispatch_uid="monitoring.evaluate_assessment"
+        )
+        register_worklist_extension(receivers.worklist_columns)

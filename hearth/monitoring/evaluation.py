@@ -1,0 +1,272 @@
+"""The alert rules: what in a check-in, a score or a reading calls for someone to act.
+
+Each function runs inside the transaction that stored the data and calls
+``alerts.raise_alert``. Thresholds are the person's own, falling back to the
+service defaults from settings (CLINICAL.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from hearth.assessments import instruments
+from hearth.assessments.choices import Phase
+from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
+from hearth.monitoring import news2
+from hearth.monitoring.alerts import Evidence, raise_alert, severity_for
+from hearth.monitoring.choices import AlertRule, PhysiologicalRouting
+from hearth.monitoring.codes import CODES
+from hearth.monitoring.models import Observation, PersonalThresholds
+from hearth.patients.models import Patient
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    esas_item: int
+    esas_items: dict[str, int]
+    esas_rise: int
+    routing: str
+    routing_reason: str
+    spo2_scale: int
+    personal: bool
+
+    def item_threshold(self, item: str) -> int:
+        return int(self.esas_items.get(item, self.esas_item))
+
+
+def goals_of_care_reason(patient: Patient) -> str:
+    """Why NEWS2 should be a comfort check for this person, or "" if not.
+    CLINICAL.md: comfort-focused advance care plan, or the terminal phase."""
+    from hearth.careplans.choices import FocusOfCare
+    from hearth.careplans.models import AdvanceCarePlan
+
+    phase = PhaseOfIllness.objects.current().filter(patient=patient).first()
+    if phase is not None and phase.phase == Phase.TERMINAL:
+        return _("The person is in the terminal phase.")
+    plan = AdvanceCarePlan.objects.current().filter(patient=patient).first()
+    if plan is not None and plan.focus_of_care == FocusOfCare.COMFORT:
+        return _("The advance care plan says symptom control and comfort only.")
+    return ""
+
+
+def thresholds_for(patient: Patient) -> Thresholds:
+    row = PersonalThresholds.objects.filter(patient=patient).first()
+    routing = row.physiological_routing if row else PhysiologicalRouting.AUTOMATIC
+    reason = row.reason if row else ""
+    if routing == PhysiologicalRouting.AUTOMATIC:
+        automatic = goals_of_care_reason(patient)
+        routing = PhysiologicalRouting.COMFORT_CHECK if automatic else PhysiologicalRouting.STANDARD
+        reason = automatic
+    return Thresholds(
+        esas_item=(row.esas_item_threshold if row and row.esas_item_threshold is not None else None)
+        or settings.HEARTH_ESAS_ITEM_THRESHOLD,
+        esas_items=dict(row.esas_item_overrides) if row else {},
+        esas_rise=(row.esas_rise_threshold if row and row.esas_rise_threshold else None)
+        or settings.HEARTH_ESAS_RISE_THRESHOLD,
+        routing=routing,
+        routing_reason=reason,
+        spo2_scale=row.spo2_scale if row else 1,
+        personal=row is not None,
+    )
+
+
+def _item_label(definition: instruments.Instrument, key: str) -> str:
+    item = definition.item(key)
+    return str(item.label) if item else key
+
+
+def evaluate_esas(response: AssessmentResponse, actor: Any) -> None:
+    definition = instruments.ESAS_R
+    patient = response.patient
+    limits = thresholds_for(patient)
+    scored = [item.key for item in definition.scored_items]
+    severe = {
+        key: response.value(key)
+        for key in scored
+        if response.value(key) is not None and response.value(key) >= limits.item_threshold(key)  # type: ignore[operator]
+    }
+    if severe:
+        words = ", ".join(f"{_item_label(definition, key)} {value}" for key, value in severe.items())
+        raise_alert(
+            actor=actor,
+            patient=patient,
+            rule=AlertRule.ESAS_SEVERE,
+            severity=severity_for("esas_severe"),
+            summary=_("Severe symptoms: %(items)s") % {"items": words},
+            evidence=[
+                Evidence(
+                    description=_("ESAS-r: %(items)s") % {"items": words},
+                    source="assessment",
+                    source_id=str(response.external_id),
+                    observed_at=response.assessed_at,
+                    values=severe,
+                )
+            ],
+        )
+    previous = (
+        AssessmentResponse.objects.valid()
+        .for_patient(patient)
+        .of(definition.code)
+        .filter(assessed_at__lt=response.assessed_at)
+        .exclude(pk=response.pk)
+        .order_by("-assessed_at", "-id")
+        .first()
+    )
+    if previous is None:
+        return
+    rises: dict[str, list[int]] = {}
+    for key in scored:
+        now_value, before = response.value(key), previous.value(key)
+        if now_value is not None and before is not None and now_value - before >= limits.esas_rise:
+            rises[key] = [before, now_value]
+    if rises:
+        words = ", ".join(
+            f"{_item_label(definition, key)} {before}→{after}" for key, (before, after) in rises.items()
+        )
+        raise_alert(
+            actor=actor,
+            patient=patient,
+            rule=AlertRule.ESAS_RISE,
+            severity=severity_for("esas_rise"),
+            summary=_("Symptoms rising since the last check-in: %(items)s") % {"items": words},
+            evidence=[
+                Evidence(
+                    description=_("ESAS-r since %(when)s: %(items)s")
+                    % {"when": previous.assessed_at.strftime("%d %b %H:%M"), "items": words},
+                    source="assessment",
+                    source_id=str(response.external_id),
+                    observed_at=response.assessed_at,
+                    values=rises,
+                )
+            ],
+        )
+
+
+def evaluate_caregiver_strain(response: AssessmentResponse, actor: Any) -> None:
+    cut_off = instruments.caregiver_strain_cut_off(response.instrument)
+    if cut_off is None or response.total is None or response.total < cut_off:
+        return
+    who = response.caregiver.user.display_name if response.caregiver else _("a caregiver")
+    raise_alert(
+        actor=actor,
+        patient=response.patient,
+        rule=AlertRule.CAREGIVER_STRAIN,
+        severity=severity_for("caregiver_strain"),
+        summary=_("Caregiver strain high for %(who)s: %(total)d (at or above %(cut)d)")
+        % {"who": who, "total": response.total, "cut": cut_off},
+        evidence=[
+            Evidence(
+                description=_("%(instrument)s total %(total)d%(partial)s")
+                % {
+                    "instrument": response.instrument_name,
+                    "total": response.total,
+                    "partial": _(" (partial)") if response.partial else "",
+                },
+                source="assessment",
+                source_id=str(response.external_id),
+                observed_at=response.assessed_at,
+                values={"total": response.total, "cut_off": cut_off},
+            )
+        ],
+    )
+
+
+NEWS2_CODES = tuple(code for code, spec in CODES.items() if spec.news2)
+
+
+def latest_news2_values(patient: Patient, at: Any) -> dict[str, Any]:
+    """The newest value of each NEWS2 parameter within the window before ``at``."""
+    window = timedelta(minutes=settings.HEARTH_NEWS2_WINDOW_MINUTES)
+    rows = (
+        Observation.objects.filter(
+            patient=patient,
+            code__in=NEWS2_CODES,
+            observed_at__gt=at - window,
+            observed_at__lte=at,
+        )
+        .order_by("code", "-observed_at")
+        .values_list("code", "value", "observed_at")
+    )
+    values: dict[str, Any] = {}
+    for code, value, _observed in rows:
+        parameter = CODES[code].news2
+        if parameter in values:
+            continue
+        values[parameter] = value > 0 if parameter == "on_oxygen" else value
+    return values
+
+
+def evaluate_readings(
+    *, patient: Patient, stored: Sequence[Observation], actor: Any
+) -> None:
+    """After a batch is stored: oxygen equipment faults, then NEWS2 at the newest reading."""
+    if not stored:
+        return
+    faults = [o for o in stored if o.code == "oxygen_concentrator_fault" and o.value >= 1]
+    if faults:
+        newest_fault = max(faults, key=lambda o: o.observed_at)
+        raise_alert(
+            actor=actor,
+            patient=patient,
+            rule=AlertRule.OXYGEN_EQUIPMENT,
+            severity=severity_for("oxygen_equipment"),
+            summary=_("The oxygen concentrator reports a fault."),
+            evidence=[
+                Evidence(
+                    description=_("Concentrator fault signal from %(device)s")
+                    % {"device": newest_fault.device.label},
+                    source="observation",
+                    source_id=str(newest_fault.pk),
+                    observed_at=newest_fault.observed_at,
+                )
+            ],
+        )
+    if not any(o.code in NEWS2_CODES for o in stored):
+        return
+    newest = max((o for o in stored if o.code in NEWS2_CODES), key=lambda o: o.observed_at)
+    limits = thresholds_for(patient)
+    values = latest_news2_values(patient, newest.observed_at)
+    result = news2.score(values, spo2_scale=limits.spo2_scale)
+    band_key = {"high": "news2_high", "medium": "news2_medium", "low_medium": "news2_low_medium"}
+    if result.band not in band_key:
+        return
+    if limits.routing == PhysiologicalRouting.MUTED:
+        return
+    severity = severity_for(band_key[result.band])
+    routing_note = ""
+    if limits.routing == PhysiologicalRouting.COMFORT_CHECK:
+        severity = "low"
+        routing_note = _("Routed as a comfort check, not an emergency: %(reason)s") % {
+            "reason": limits.routing_reason
+        }
+    description = _("NEWS2 %(total)d (%(band)s)%(partial)s: %(points)s") % {
+        "total": result.total,
+        "band": result.band.replace("_", "-"),
+        "partial": _(", partial: %(missing)s not measured") % {"missing": ", ".join(result.missing)}
+        if result.partial
+        else "",
+        "points": ", ".join(f"{name} {points}" for name, points in result.points.items()),
+    }
+    raise_alert(
+        actor=actor,
+        patient=patient,
+        rule=AlertRule.NEWS2,
+        severity=severity,
+        summary=description,
+        evidence=[
+            Evidence(
+                description=description,
+                source="observation",
+                source_id=str(newest.pk),
+                observed_at=newest.observed_at,
+                values={"values": values, "points": result.points, "total": result.total},
+            )
+        ],
+        routing_note=routing_note,
+    )

@@ -1,0 +1,700 @@
+"""Every change in monitoring: check-ins, devices and their readings, personal
+thresholds, acting on alerts, and the on-call roster.
+
+Each function checks the rules, validates naming the field, writes in one
+transaction and leaves an audit event. Pages and the API call these only.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from hearth.accounts.models import Discipline, User, UserKind
+from hearth.assessments import instruments
+from hearth.assessments import services as assessments
+from hearth.assessments.choices import Context
+from hearth.core import audit, clock
+from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from hearth.core.models import AuditAction
+from hearth.core.validation import Errors, require, require_perm, unknown_keys
+from hearth.monitoring import evaluation, signals
+from hearth.monitoring.alerts import Evidence, raise_alert, severity_for
+from hearth.monitoring.choices import (
+    AlertRule,
+    AlertStatus,
+    DeviceKind,
+    OnCallRole,
+    PhysiologicalRouting,
+    TriageOutcome,
+)
+from hearth.monitoring.codes import CODES
+from hearth.monitoring.models import (
+    Alert,
+    CheckIn,
+    MonitoringDevice,
+    Observation,
+    OnCallShift,
+    PersonalThresholds,
+)
+from hearth.patients.models import Patient
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+# --- Daily check-in ---------------------------------------------------------
+
+
+def _check_in_matches(existing: CheckIn, esas: Mapping[str, Any], **fields: Any) -> bool:
+    answers = existing.esas.answers if existing.esas else {}
+    return answers == dict(esas) and all(
+        getattr(existing, name) == value for name, value in fields.items()
+    )
+
+
+@transaction.atomic
+def record_check_in(
+    *,
+    actor: User,
+    patient: Patient,
+    esas: Mapping[str, Any] | None = None,
+    other_problem: str = "",
+    completed_by: str = "",
+    note: str = "",
+    help_requested: bool = False,
+    cannot_cope: bool = False,
+    idempotency_key: str = "",
+) -> CheckIn:
+    """The family's (or patient's) daily check-in.
+
+    "We need help now" raises a high alert before anything else is looked at.
+    A repeated submit with the same ``idempotency_key`` returns the first
+    check-in and creates nothing.
+    """
+    require_perm(actor, "monitoring.check_in", patient)
+    esas = {key: value for key, value in dict(esas or {}).items() if value not in ("", None)}
+    note = (note or "").strip()
+    require(len(idempotency_key) <= 80, "idempotency_key", _("At most 80 characters."))
+    if idempotency_key:
+        existing = (
+            CheckIn.objects.select_related("esas")
+            .filter(submitted_by=actor, idempotency_key=idempotency_key)
+            .first()
+        )
+        if existing is not None:
+            if existing.patient_id != patient.pk or not _check_in_matches(
+                existing,
+                esas,
+                note=note,
+                help_requested=help_requested,
+                cannot_cope=cannot_cope,
+            ):
+                raise ValidationFailed(
+                    _("This idempotency key was already used for a different check-in."),
+                    field_errors={"idempotency_key": [_("Already used for a different check-in.")]},
+                )
+            existing.replayed = True  # type: ignore[attr-defined]
+            return existing
+    if not esas and not note and not help_requested and not cannot_cope:
+        raise ValidationFailed(
+            _("There is nothing to send yet: move a slider, write a note, or ask for help."),
+            field_errors={"__all__": [_("Nothing to send.")]},
+        )
+    if cannot_cope and actor.kind == UserKind.PATIENT:
+        raise ValidationFailed(
+            _("“I cannot cope with caring” is for a family caregiver."),
+            field_errors={"cannot_cope": [_("For family caregivers.")]},
+        )
+    now = clock.now()
+    check_in = CheckIn(
+        patient=patient,
+        submitted_by=actor,
+        submitted_at=now,
+        note=note,
+        help_requested=help_requested,
+        cannot_cope=cannot_cope,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            check_in.save()
+    except IntegrityError as error:
+        raise Conflict(_("This check-in is already being saved. Try again in a moment.")) from error
+    who = actor.display_name
+    if help_requested:
+        raise_alert(
+            actor=actor,
+            patient=patient,
+            rule=AlertRule.HELP_REQUESTED,
+            severity=severity_for("help_requested"),
+            summary=_("%(who)s pressed “We need help now”.") % {"who": who}
+            + (f" {note[:200]}" if note else ""),
+            evidence=[
+                Evidence(
+                    description=_("Help requested by %(who)s") % {"who": who},
+                    source="check_in",
+                    source_id=str(check_in.external_id),
+                    observed_at=now,
+                    values={"note": note[:300]},
+                )
+            ],
+        )
+    if esas:
+        check_in.esas = assessments.record_assessment(
+            actor=actor,
+            patient=patient,
+            instrument=instruments.ESAS_R.code,
+            answers=esas,
+            other_problem=other_problem,
+            completed_by=completed_by,
+            assessed_at=now,
+            context=Context.CHECK_IN,
+        )
+        check_in.save(update_fields=["esas"])
+    if cannot_cope:
+        raise_alert(
+            actor=actor,
+            patient=patient,
+            rule=AlertRule.CAREGIVER_CANNOT_COPE,
+            severity=severity_for("caregiver_cannot_cope"),
+            summary=_("%(who)s says they cannot cope with caring right now.") % {"who": who},
+            evidence=[
+                Evidence(
+                    description=_("Check-in from %(who)s") % {"who": who},
+                    source="check_in",
+                    source_id=str(check_in.external_id),
+                    observed_at=now,
+                )
+            ],
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event_type="check_in.recorded",
+        patient=patient,
+        obj=check_in,
+        summary=_("Check-in from %(who)s%(help)s")
+        % {"who": who, "help": _(": help requested") if help_requested else ""},
+        changes={"esas": esas, "help_requested": help_requested, "cannot_cope": cannot_cope},
+    )
+    return check_in
+
+
+# --- Devices and their readings --------------------------------------------
+
+
+@transaction.atomic
+def register_device(
+    *, actor: User, patient: Patient, kind: str, label: str, serial_number: str = ""
+) -> tuple[MonitoringDevice, str]:
+    """Returns the device and its token. The token is shown once and only its
+    SHA-256 is stored; it can write readings for this patient only."""
+    require_perm(actor, "monitoring.manage_devices", patient)
+    errors = Errors()
+    if kind not in DeviceKind.values:
+        errors.add("kind", _("Not a known kind of device."))
+    label = (label or "").strip()
+    if not label:
+        errors.add("label", _("Name the device so the family and the team recognise it."))
+    if len(label) > 100:
+        errors.add("label", _("At most 100 characters."))
+    if len(serial_number or "") > 60:
+        errors.add("serial_number", _("At most 60 characters."))
+    errors.raise_if_any()
+    secret = MonitoringDevice.TOKEN_PREFIX + secrets.token_urlsafe(32)
+    device = MonitoringDevice.objects.create(
+        patient=patient,
+        kind=kind,
+        label=label,
+        serial_number=(serial_number or "").strip(),
+        prefix=secret[:12],
+        digest=MonitoringDevice.digest_of(secret),
+        issued_at=clock.now(),
+        issued_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.SECURITY,
+        event_type="device.registered",
+        patient=patient,
+        obj=device,
+        summary=_("Home device registered: %(label)s") % {"label": label},
+        changes={"kind": kind, "prefix": device.prefix},
+    )
+    return device, secret
+
+
+@transaction.atomic
+def revoke_device(*, actor: User, device: MonitoringDevice) -> MonitoringDevice:
+    require_perm(actor, "monitoring.manage_devices", device.patient)
+    locked = MonitoringDevice.objects.select_for_update().get(pk=device.pk)
+    if locked.revoked_at is not None:
+        raise InvalidTransition(_("This device's token is already revoked."))
+    locked.revoked_at = clock.now()
+    locked.revoked_by = actor
+    locked.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.SECURITY,
+        event_type="device.revoked",
+        patient=locked.patient,
+        obj=locked,
+        summary=_("Home device token revoked: %(label)s") % {"label": locked.label},
+    )
+    return locked
+
+
+def authenticate_device(secret: str) -> MonitoringDevice | None:
+    """The device behind a token, if it is still in use."""
+    if not secret or not secret.startswith(MonitoringDevice.TOKEN_PREFIX):
+        return None
+    return (
+        MonitoringDevice.objects.usable()
+        .select_related("patient")
+        .filter(digest=MonitoringDevice.digest_of(secret))
+        .first()
+    )
+
+
+@dataclass
+class ReadingResult:
+    index: int
+    status: str  # "stored", "duplicate" or "rejected"
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _check_reading(
+    reading: Mapping[str, Any], device: MonitoringDevice, now: datetime
+) -> tuple[dict[str, list[str]], Observation | None]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for key in reading:
+        if key not in ("code", "value", "unit", "observed_at", "patient_id"):
+            add(key, _("Unknown field."))
+    code = reading.get("code")
+    spec = CODES.get(code) if isinstance(code, str) else None
+    if spec is None:
+        add("code", _("Unknown code. Known codes: %(codes)s.") % {"codes": ", ".join(CODES)})
+    value = reading.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        add("value", _("Give a number."))
+        value = None
+    unit = reading.get("unit")
+    if spec is not None and unit != spec.unit:
+        add("unit", _("%(code)s is sent in %(unit)s.") % {"code": spec.code, "unit": spec.unit})
+    if spec is not None and value is not None and not spec.minimum <= value <= spec.maximum:
+        add(
+            "value",
+            _("%(value)s %(unit)s is not physiologically possible for %(code)s "
+              "(%(low)s to %(high)s).")
+            % {
+                "value": value,
+                "unit": spec.unit,
+                "code": spec.code,
+                "low": spec.minimum,
+                "high": spec.maximum,
+            },
+        )
+    observed_at = _parse_time(reading.get("observed_at"))
+    if observed_at is None:
+        add("observed_at", _("Give the time of the reading (ISO 8601, with a time zone)."))
+    elif timezone.is_naive(observed_at):
+        add("observed_at", _("The time needs a time zone (for example 2026-11-24T08:00:00Z)."))
+        observed_at = None
+    elif observed_at > now + CLOCK_SKEW:
+        add("observed_at", _("The reading is timed in the future."))
+    patient_id = reading.get("patient_id")
+    if patient_id not in (None, "") and str(patient_id) != str(device.patient.external_id):
+        add("patient_id", _("This device writes readings only for its own patient."))
+    if errors:
+        return errors, None
+    assert spec is not None and observed_at is not None and value is not None
+    return errors, Observation(
+        patient_id=device.patient_id,
+        device=device,
+        code=spec.code,
+        value=float(value),
+        unit=spec.unit,
+        observed_at=observed_at,
+        received_at=now,
+    )
+
+
+@transaction.atomic
+def ingest_readings(
+    *, device: MonitoringDevice, readings: Sequence[Mapping[str, Any]]
+) -> list[ReadingResult]:
+    """Store a batch from one device: each reading is checked on its own, good
+    ones are stored even when others are refused, and a reading already stored
+    (same device, code and time) is reported as a duplicate, not stored twice.
+
+    The device row is locked for the batch, so two deliveries of the same
+    batch cannot both pass the duplicate check.
+    """
+    limit = settings.HEARTH_OBSERVATION_BATCH_LIMIT
+    if len(readings) > limit:
+        raise ValidationFailed(
+            _("Send at most %(limit)d readings at a time.") % {"limit": limit},
+            field_errors={"readings": [_("Too many readings in one batch.")]},
+        )
+    device = MonitoringDevice.objects.select_for_update().select_related("patient").get(pk=device.pk)
+    if device.revoked_at is not None:
+        raise NotAllowed(_("This device's token has been revoked."), code="device_revoked")
+    now = clock.now()
+    results: list[ReadingResult] = []
+    candidates: list[tuple[int, Observation]] = []
+    for index, reading in enumerate(readings):
+        if not isinstance(reading, Mapping):
+            results.append(ReadingResult(index, "rejected", {"__all__": [_("Not a reading.")]}))
+            continue
+        errors, observation = _check_reading(reading, device, now)
+        if observation is None:
+            results.append(ReadingResult(index, "rejected", errors))
+        else:
+            results.append(ReadingResult(index, "stored"))
+            candidates.append((index, observation))
+    stored: list[Observation] = []
+    if candidates:
+        times = [observation.observed_at for _index, observation in candidates]
+        seen = set(
+            Observation.objects.filter(
+                device=device,
+                observed_at__gte=min(times),
+                observed_at__lte=max(times),
+                code__in={observation.code for _index, observation in candidates},
+            ).values_list("code", "observed_at")
+        )
+        for index, observation in candidates:
+            key = (observation.code, observation.observed_at)
+            if key in seen:
+                results[index].status = "duplicate"
+                continue
+            seen.add(key)
+            stored.append(observation)
+        Observation.objects.bulk_create(stored, batch_size=500)
+        if stored:
+            newest = max(observation.observed_at for observation in stored)
+            if device.last_reading_at is None or newest > device.last_reading_at:
+                device.last_reading_at = newest
+                device.save(update_fields=["last_reading_at"])
+    counts = {
+        status: sum(1 for result in results if result.status == status)
+        for status in ("stored", "duplicate", "rejected")
+    }
+    audit.record(
+        actor=None,
+        action=AuditAction.CREATE,
+        event_type="observations.received",
+        patient=device.patient,
+        obj=device,
+        summary=_("%(stored)d readings from %(device)s (%(duplicate)d duplicates, "
+                  "%(rejected)d refused)")
+        % {**counts, "device": device.label},
+        changes=counts,
+    )
+    if stored:
+        evaluation.evaluate_readings(patient=device.patient, stored=stored, actor=None)
+    return results
+
+
+# --- Personal thresholds ----------------------------------------------------
+
+THRESHOLD_FIELDS = (
+    "esas_item_threshold",
+    "esas_item_overrides",
+    "esas_rise_threshold",
+    "physiological_routing",
+    "spo2_scale",
+)
+
+
+@transaction.atomic
+def set_thresholds(
+    *, actor: User, patient: Patient, changes: Mapping[str, Any], reason: str
+) -> PersonalThresholds:
+    """A physician sets this person's own thresholds. Muting NEWS2 or routing it
+    as comfort checks is for comfort-focused care or the terminal phase only
+    (CLINICAL.md); the reason is kept and shown beside every reading."""
+    require_perm(
+        actor, "monitoring.set_thresholds", patient, _("Only a physician on the team sets these.")
+    )
+    errors = Errors()
+    unknown_keys(changes, THRESHOLD_FIELDS, errors)
+    reason = (reason or "").strip()
+    if not reason:
+        errors.add("reason", _("Say why these thresholds suit this person."))
+    errors.raise_if_any()
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    row = PersonalThresholds.objects.filter(patient=patient).first() or PersonalThresholds(
+        patient=patient, set_by=actor
+    )
+    before = {name: getattr(row, name) for name in THRESHOLD_FIELDS}
+    for name in ("esas_item_threshold", "esas_rise_threshold"):
+        if name in changes:
+            value = changes[name]
+            if value in (None, ""):
+                setattr(row, name, None)
+            elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+                errors.add(name, _("A whole number from 1 to 10."))
+            else:
+                setattr(row, name, value)
+    if "esas_item_overrides" in changes:
+        overrides = changes["esas_item_overrides"] or {}
+        if not isinstance(overrides, Mapping):
+            errors.add("esas_item_overrides", _("Give item: threshold pairs."))
+        else:
+            clean: dict[str, int] = {}
+            for item, value in overrides.items():
+                if item not in instruments.ESAS_ITEM_KEYS:
+                    errors.add("esas_item_overrides", _("%(item)s is not an ESAS-r item.") % {"item": item})
+                elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+                    errors.add("esas_item_overrides", _("%(item)s: a whole number from 1 to 10.") % {"item": item})
+                else:
+                    clean[item] = value
+            row.esas_item_overrides = clean
+    if "physiological_routing" in changes:
+        routing = changes["physiological_routing"]
+        if routing not in PhysiologicalRouting.values:
+            errors.add("physiological_routing", _("Not a known choice."))
+        else:
+            row.physiological_routing = routing
+    if "spo2_scale" in changes:
+        if changes["spo2_scale"] not in (1, 2):
+            errors.add("spo2_scale", _("Scale 1 or scale 2."))
+        else:
+            row.spo2_scale = changes["spo2_scale"]
+    errors.raise_if_any()
+    if row.physiological_routing in (PhysiologicalRouting.MUTED, PhysiologicalRouting.COMFORT_CHECK):
+        require(
+            bool(evaluation.goals_of_care_reason(patient)),
+            "physiological_routing",
+            _("NEWS2 alerts can be muted or made comfort checks only when the advance care plan "
+              "is comfort-focused or the person is in the terminal phase."),
+        )
+    row.reason = reason
+    row.set_by = actor
+    row.set_at = clock.now()
+    row.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type="thresholds.set",
+        patient=patient,
+        obj=patient,
+        summary=_("Personal alert thresholds set: %(reason)s") % {"reason": reason[:200]},
+        changes={**audit.diff(before, {n: getattr(row, n) for n in THRESHOLD_FIELDS}), "reason": reason},
+    )
+    return row
+
+
+# --- Acting on alerts -------------------------------------------------------
+
+
+def _lock_alert(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update().select_related("patient").get(pk=alert.pk)
+
+
+@transaction.atomic
+def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
+    """"I have seen it and I am on it": stops the escalation timer and makes the
+    acknowledging clinician the owner."""
+    require_perm(actor, "monitoring.act_on_alert", alert)
+    alert = _lock_alert(alert)
+    if alert.status != AlertStatus.OPEN:
+        raise InvalidTransition(
+            _("This alert was already acknowledged by %(who)s.")
+            % {"who": alert.acknowledged_by.display_name if alert.acknowledged_by else _("someone")}
+            if alert.status == AlertStatus.ACKNOWLEDGED
+            else _("This alert is already resolved.")
+        )
+    now = clock.now()
+    alert.status = AlertStatus.ACKNOWLEDGED
+    alert.acknowledged_at = now
+    alert.acknowledged_by = actor
+    alert.owner = actor
+    alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "owner"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        event_type="alert.acknowledged",
+        patient=alert.patient,
+        obj=alert,
+        summary=_("Alert acknowledged: %(summary)s") % {"summary": alert.summary},
+        changes={"minutes_to_acknowledge": round((now - alert.raised_at).total_seconds() / 60, 1)},
+    )
+    return alert
+
+
+def _emergency_services_allowed(patient: Patient) -> str:
+    """"" if the advance care plan allows emergency services, else why not."""
+    from hearth.careplans.choices import InterventionChoice
+    from hearth.careplans.models import AdvanceCarePlan
+
+    plan = AdvanceCarePlan.objects.current().filter(patient=patient).first()
+    if plan is not None and plan.hospital_transfer == InterventionChoice.DO_NOT_CONSIDER:
+        return _(
+            "The signed advance care plan says not to consider transfer to hospital. Talk with "
+            "the physician on call; treat at home."
+        )
+    return ""
+
+
+@transaction.atomic
+def triage_alert(*, actor: User, alert: Alert, outcome: str, note: str = "") -> Alert:
+    """Decide what happens: advice, a change of treatment, a teleconsult, a
+    visit, emergency services (only where the advance care plan allows), or no
+    action with the reason. An urgent physician visit asks for a visit today."""
+    require_perm(actor, "monitoring.act_on_alert", alert)
+    alert = _lock_alert(alert)
+    note = (note or "").strip()
+    errors = Errors()
+    if outcome not in TriageOutcome.values:
+        errors.add("outcome", _("Choose what happens next."))
+    if outcome == TriageOutcome.NO_ACTION and not note:
+        errors.add("note", _("Say why no action is needed."))
+    errors.raise_if_any()
+    if alert.status == AlertStatus.RESOLVED:
+        raise InvalidTransition(_("This alert is already resolved."))
+    if outcome == TriageOutcome.EMERGENCY_SERVICES:
+        refusal = _emergency_services_allowed(alert.patient)
+        if refusal:
+            raise ValidationFailed(refusal, field_errors={"outcome": [refusal]})
+    now = clock.now()
+    before = alert.triage_outcome
+    if alert.status == AlertStatus.OPEN:
+        alert.status = AlertStatus.ACKNOWLEDGED
+        alert.acknowledged_at = now
+        alert.acknowledged_by = actor
+        alert.owner = actor
+    alert.triage_outcome = outcome
+    alert.triage_note = note
+    alert.triaged_at = now
+    alert.triaged_by = actor
+    alert.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type="alert.triaged",
+        patient=alert.patient,
+        obj=alert,
+        summary=_("Alert triaged: %(outcome)s") % {"outcome": TriageOutcome(outcome).label},
+        changes={"triage_outcome": {"from": before, "to": outcome}, "note": note},
+    )
+    signals.alert_triaged.send(sender=Alert, alert=alert, actor=actor, outcome=outcome)
+    return alert
+
+
+@transaction.atomic
+def resolve_alert(*, actor: User, alert: Alert, note: str) -> Alert:
+    require_perm(actor, "monitoring.act_on_alert", alert)
+    alert = _lock_alert(alert)
+    note = (note or "").strip()
+    require(bool(note), "note", _("Say what was done."))
+    if alert.status == AlertStatus.RESOLVED:
+        raise InvalidTransition(_("This alert is already resolved."))
+    if not alert.triage_outcome:
+        raise InvalidTransition(
+            _("Record the triage (what happens next) before resolving the alert.")
+        )
+    alert.status = AlertStatus.RESOLVED
+    alert.resolved_at = clock.now()
+    alert.resolved_by = actor
+    alert.resolution_note = note
+    alert.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        event_type="alert.resolved",
+        patient=alert.patient,
+        obj=alert,
+        summary=_("Alert resolved: %(note)s") % {"note": note[:200]},
+    )
+    return alert
+
+
+# --- On-call roster ---------------------------------------------------------
+
+ROLE_DISCIPLINE = {OnCallRole.NURSE: Discipline.NURSE, OnCallRole.PHYSICIAN: Discipline.PHYSICIAN}
+
+
+@transaction.atomic
+def add_on_call_shift(
+    *, actor: User, role: str, staff: User, starts_at: datetime, ends_at: datetime
+) -> OnCallShift:
+    require_perm(actor, "monitoring.manage_on_call")
+    errors = Errors()
+    if role not in OnCallRole.values:
+        errors.add("role", _("Not a step of the on-call chain."))
+    elif role == OnCallRole.CLINICAL_LEAD:
+        if not staff.is_clinical_lead:
+            errors.add("staff_id", _("Only a clinical lead takes the clinical lead's calls."))
+    elif staff.kind != UserKind.STAFF or staff.discipline != ROLE_DISCIPLINE[role]:
+        errors.add(
+            "staff_id",
+            _("The %(role)s must be a %(discipline)s.")
+            % {
+                "role": OnCallRole(role).label.lower(),
+                "discipline": Discipline(ROLE_DISCIPLINE[role]).label.lower(),
+            },
+        )
+    if not staff.is_active:
+        errors.add("staff_id", _("This account is not active."))
+    if ends_at <= starts_at:
+        errors.add("ends_at", _("The shift must end after it starts."))
+    elif ends_at - starts_at > timedelta(hours=24):
+        errors.add("ends_at", _("A shift lasts at most 24 hours."))
+    errors.raise_if_any()
+    shift = OnCallShift.objects.create(
+        role=role, staff=staff, starts_at=starts_at, ends_at=ends_at, created_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event_type="on_call.shift_added",
+        obj=shift,
+        summary=_("On call: %(who)s, %(role)s") % {"who": staff.display_name, "role": shift.get_role_display()},
+        changes={"starts_at": starts_at, "ends_at": ends_at},
+    )
+    return shift
+
+
+@transaction.atomic
+def cancel_on_call_shift(*, actor: User, shift: OnCallShift) -> OnCallShift:
+    require_perm(actor, "monitoring.manage_on_call")
+    locked = OnCallShift.objects.select_for_update().get(pk=shift.pk)
+    if locked.cancelled_at is not None:
+        raise InvalidTransition(_("This shift is already cancelled."))
+    locked.cancelled_at = clock.now()
+    locked.save(update_fields=["cancelled_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type="on_call.shift_cancelled",
+        obj=locked,
+        summary=_("On-call shift cancelled: %(shift)s") % {"shift": str(locked)},
+    )
+    return locked

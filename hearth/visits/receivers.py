@@ -1,0 +1,20 @@
+"""Triage "urgent physician visit" becomes a visit request for today."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hearth.monitoring.choices import TriageOutcome
+from hearth.visits import services
+
+
+def dispatch_from_triage(sender: Any, alert: Any, actor: Any, outcome: str, **kwargs: Any) -> None:
+    if outcome != TriageOutcome.URGENT_PHYSICIAN_VISIT:
+        return
+    services.request_urgent_visit(
+        actor=actor,
+        patient=alert.patient,
+        alert=alert,
+        reason=alert.triage_note or alert.summary,
+        discipline="physician",
+    )
