@@ -6,10 +6,13 @@ from ninja import NinjaAPI
 
 from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import API_AUTH
+from hearth.assessments.api import router as assessments_router
 from hearth.careplans.api import router as careplans_router
 from hearth.core.api import install_error_handlers
+from hearth.monitoring.api import router as monitoring_router
 from hearth.patients.api import router as patients_router
 from hearth.personhood.api import router as personhood_router
+from hearth.visits.api import router as visits_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -24,3 +27,6 @@ api.add_router("", accounts_router)
 api.add_router("", patients_router)
 api.add_router("", personhood_router)
 api.add_router("", careplans_router)
+api.add_router("", assessments_router)
+api.add_router("", monitoring_router)
+api.add_router("", visits_router)

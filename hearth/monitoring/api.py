@@ -1,0 +1,258 @@
+"""Monitoring over JSON: check-ins, devices and readings, thresholds, alerts, on call.
+
+The same services and rules as the pages. ``POST /observations`` is the one
+route a home device calls, with its own token (``Authorization: Bearer hdv_…``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.responses import Status
+from ninja.security import HttpBearer
+
+from hearth.accounts.models import User
+from hearth.core.api import ERROR_RESPONSES
+from hearth.core.errors import NotFound, ValidationFailed
+from hearth.core.validation import require_perm
+from hearth.monitoring import evaluation, queries, services
+from hearth.monitoring.models import MonitoringDevice, OnCallShift
+from hearth.monitoring.schemas import (
+    AlertDetailOut,
+    AlertOut,
+    AlertsQuery,
+    CheckInIn,
+    CheckInOut,
+    DeviceIn,
+    DeviceIssuedOut,
+    DeviceOut,
+    ObservationOut,
+    OnCallShiftIn,
+    OnCallShiftOut,
+    ReadingsIn,
+    ReadingsOut,
+    ResolveIn,
+    ThresholdsIn,
+    ThresholdsOut,
+    TriageIn,
+)
+from hearth.patients import access
+from hearth.patients.api import _actor, _get_by_external_id
+from hearth.patients.models import Patient
+
+router = Router(tags=["symptoms, readings and alerts"])
+
+
+class DeviceAuth(HttpBearer):
+    """``Authorization: Bearer hdv_…``: a home device's own token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return services.authenticate_device(token)
+
+
+def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
+    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+
+
+# --- Check-ins --------------------------------------------------------------
+
+
+@router.get(
+    "/patients/{patient_id}/check-ins", response={200: list[CheckInOut], **ERROR_RESPONSES}
+)
+def list_check_ins(request: HttpRequest, patient_id: UUID) -> Any:
+    """The family sees their own patient's history; staff the patients they care for."""
+    actor = _actor(request)
+    patient = access.access_patient(
+        actor, patient_id, clinical=False, event_type="check_ins.viewed"
+    )
+    return list(queries.check_ins(patient))
+
+
+@router.post(
+    "/patients/{patient_id}/check-ins",
+    response={200: CheckInOut, 201: CheckInOut, **ERROR_RESPONSES},
+)
+def record_check_in(request: HttpRequest, patient_id: UUID, payload: CheckInIn) -> Any:
+    """Send the same ``idempotency_key`` when retrying: the first check-in comes back
+    (200) and nothing is created twice."""
+    patient = _open(request, patient_id, "monitoring.check_in")
+    check_in = services.record_check_in(
+        actor=_actor(request), patient=patient, **payload.model_dump()
+    )
+    return Status(200 if getattr(check_in, "replayed", False) else 201, check_in)
+
+
+# --- Devices and readings ---------------------------------------------------
+
+
+@router.get("/patients/{patient_id}/devices", response={200: list[DeviceOut], **ERROR_RESPONSES})
+def list_devices(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = _open(request, patient_id, "monitoring.manage_devices", read="devices.viewed")
+    return list(patient.devices.order_by("-issued_at"))
+
+
+@router.post(
+    "/patients/{patient_id}/devices", response={201: DeviceIssuedOut, **ERROR_RESPONSES}
+)
+def register_device(request: HttpRequest, patient_id: UUID, payload: DeviceIn) -> Any:
+    """The token in the answer is shown once; put it in the device now."""
+    patient = _open(request, patient_id, "monitoring.manage_devices")
+    device, secret = services.register_device(
+        actor=_actor(request), patient=patient, **payload.model_dump()
+    )
+    device.token = secret  # type: ignore[attr-defined]
+    return Status(201, device)
+
+
+@router.post("/devices/{device_id}/revoke", response={200: DeviceOut, **ERROR_RESPONSES})
+def revoke_device(request: HttpRequest, device_id: UUID) -> Any:
+    device = _get_by_external_id(MonitoringDevice, device_id, select=("patient",))
+    _open(request, device.patient.external_id, "monitoring.manage_devices")
+    return services.revoke_device(actor=_actor(request), device=device)
+
+
+@router.post(
+    "/observations",
+    auth=DeviceAuth(),
+    response={200: ReadingsOut, **ERROR_RESPONSES},
+    summary="Home-device readings (device token)",
+)
+def post_observations(request: HttpRequest, payload: ReadingsIn) -> Any:
+    """Up to 1,000 readings. Each is checked on its own: good readings are stored
+    even when others are refused; one already stored is a duplicate. The answer
+    lists every reading by its position in the batch."""
+    device: MonitoringDevice = request.auth  # type: ignore[attr-defined]
+    results = services.ingest_readings(device=device, readings=payload.readings)
+    return {
+        "stored": sum(1 for r in results if r.status == "stored"),
+        "duplicates": sum(1 for r in results if r.status == "duplicate"),
+        "rejected": sum(1 for r in results if r.status == "rejected"),
+        "results": [r.__dict__ for r in results],
+    }
+
+
+@router.get(
+    "/patients/{patient_id}/observations",
+    response={200: list[ObservationOut], **ERROR_RESPONSES},
+)
+def list_observations(
+    request: HttpRequest, patient_id: UUID, code: str | None = None, days: int = 14
+) -> Any:
+    patient = _open(request, patient_id, "monitoring.view_monitoring", read="observations.viewed")
+    return list(queries.observations(patient, days=max(1, min(days, 90)), code=code)[:2000])
+
+
+# --- Personal thresholds ----------------------------------------------------
+
+
+def _thresholds_out(patient: Patient) -> dict[str, Any]:
+    effective = evaluation.thresholds_for(patient)
+    row = getattr(patient, "thresholds", None)
+    return {
+        "esas_item_threshold": effective.esas_item,
+        "esas_item_overrides": effective.esas_items,
+        "esas_rise_threshold": effective.esas_rise,
+        "physiological_routing": row.physiological_routing if row else "automatic",
+        "effective_routing": effective.routing,
+        "routing_reason": effective.routing_reason,
+        "spo2_scale": effective.spo2_scale,
+        "personal": effective.personal,
+        "set_by": row.set_by if row else None,
+        "set_at": row.set_at if row else None,
+    }
+
+
+@router.get(
+    "/patients/{patient_id}/thresholds", response={200: ThresholdsOut, **ERROR_RESPONSES}
+)
+def get_thresholds(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = _open(request, patient_id, "monitoring.view_monitoring", read="thresholds.viewed")
+    return _thresholds_out(patient)
+
+
+@router.put(
+    "/patients/{patient_id}/thresholds", response={200: ThresholdsOut, **ERROR_RESPONSES}
+)
+def set_thresholds(request: HttpRequest, patient_id: UUID, payload: ThresholdsIn) -> Any:
+    """Send only what changes, with the reason. Physicians only."""
+    patient = _open(request, patient_id, "monitoring.view_monitoring")
+    changes = payload.model_dump(exclude_unset=True)
+    reason = changes.pop("reason")
+    services.set_thresholds(actor=_actor(request), patient=patient, changes=changes, reason=reason)
+    patient.refresh_from_db()
+    return _thresholds_out(Patient.objects.select_related("thresholds").get(pk=patient.pk))
+
+
+# --- Alerts -----------------------------------------------------------------
+
+
+@router.get("/alerts", response={200: list[AlertOut], **ERROR_RESPONSES})
+def list_alerts(request: HttpRequest, filters: Query[AlertsQuery]) -> Any:
+    """Open alerts (or ``status=resolved``…) on the caller's patients and any
+    they own on call, most severe and oldest first."""
+    actor = _actor(request)
+    if not actor.has_perm("monitoring.view_alerts"):
+        raise NotFound(_("Not found."))
+    return queries.alerts_for(actor, status=filters.status, mine=filters.mine)
+
+
+@router.get("/alerts/{alert_id}", response={200: AlertDetailOut, **ERROR_RESPONSES})
+def get_alert(request: HttpRequest, alert_id: UUID) -> Any:
+    return queries.open_alert(_actor(request), alert_id)
+
+
+@router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERROR_RESPONSES})
+def acknowledge_alert(request: HttpRequest, alert_id: UUID) -> Any:
+    actor = _actor(request)
+    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
+    return services.acknowledge_alert(actor=actor, alert=alert)
+
+
+@router.post("/alerts/{alert_id}/triage", response={200: AlertOut, **ERROR_RESPONSES})
+def triage_alert(request: HttpRequest, alert_id: UUID, payload: TriageIn) -> Any:
+    actor = _actor(request)
+    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
+    return services.triage_alert(actor=actor, alert=alert, **payload.model_dump())
+
+
+@router.post("/alerts/{alert_id}/resolve", response={200: AlertOut, **ERROR_RESPONSES})
+def resolve_alert(request: HttpRequest, alert_id: UUID, payload: ResolveIn) -> Any:
+    actor = _actor(request)
+    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
+    return services.resolve_alert(actor=actor, alert=alert, note=payload.note)
+
+
+# --- On call ----------------------------------------------------------------
+
+
+@router.get("/on-call", response={200: list[OnCallShiftOut], **ERROR_RESPONSES})
+def on_call_roster(request: HttpRequest) -> Any:
+    if not _actor(request).has_perm("monitoring.view_on_call"):
+        raise NotFound(_("Not found."))
+    return list(queries.on_call_roster())
+
+
+@router.post("/on-call", response={201: OnCallShiftOut, **ERROR_RESPONSES})
+def add_on_call_shift(request: HttpRequest, payload: OnCallShiftIn) -> Any:
+    actor = _actor(request)
+    require_perm(actor, "monitoring.manage_on_call")
+    details = payload.model_dump()
+    staff = User.objects.filter(external_id=details.pop("staff_id"), kind="staff").first()
+    if staff is None:
+        raise ValidationFailed(
+            _("No staff member with that identifier."),
+            field_errors={"staff_id": [_("No staff member with that identifier.")]},
+        )
+    return Status(201, services.add_on_call_shift(actor=actor, staff=staff, **details))
+
+
+@router.post("/on-call/{shift_id}/cancel", response={200: OnCallShiftOut, **ERROR_RESPONSES})
+def cancel_on_call_shift(request: HttpRequest, shift_id: UUID) -> Any:
+    shift = _get_by_external_id(OnCallShift, shift_id, select=("staff",))
+    return services.cancel_on_call_shift(actor=_actor(request), shift=shift)
+

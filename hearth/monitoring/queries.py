@@ -1,0 +1,97 @@
+"""Reads for monitoring, already filtered to what the actor may see."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from hearth.core import audit, clock
+from hearth.core.models import AuditAction
+from hearth.core.errors import NotAllowed, NotFound
+from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus
+from hearth.monitoring.models import Alert, CheckIn, Observation, OnCallShift
+from hearth.patients import access
+from hearth.patients.models import Patient
+
+
+def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[Alert]:
+    """Alerts on patients the actor may see, plus any they own (on call),
+    most severe first, then oldest first. Each patient listed is audited."""
+    visible = access.patients_visible_to(actor).values("pk")
+    alerts = Alert.objects.filter(Q(patient__in=visible) | Q(owner=actor))
+    if status == "open":
+        alerts = alerts.filter(status__in=OPEN_STATUSES)
+    elif status in AlertStatus.values:
+        alerts = alerts.filter(status=status)
+    if mine:
+        alerts = alerts.filter(owner=actor)
+    rows = list(
+        alerts.select_related("patient", "owner", "acknowledged_by").order_by("raised_at")[:500]
+    )
+    rows.sort(key=lambda alert: (-SEVERITY_RANK[alert.severity], alert.raised_at))
+    patients = {alert.patient_id: alert.patient for alert in rows}
+    audit.record_list_view(actor=actor, event_type="alerts.listed", patients=patients.values())
+    return rows
+
+
+def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert") -> Alert:
+    """Load one alert for ``actor`` or refuse (404 hides it from strangers)."""
+    alert = (
+        Alert.objects.select_related("patient", "owner", "acknowledged_by", "triaged_by")
+        .filter(external_id=alert_id)
+        .first()
+        if _is_uuid(alert_id)
+        else None
+    )
+    if alert is None or not actor.has_perm("monitoring.view_alert", alert):
+        raise NotFound(_("No alert with that identifier."))
+    if perm != "monitoring.view_alert" and not actor.has_perm(perm, alert):
+        raise NotAllowed(_("Only a physician or nurse on the team, or whoever is on call, acts on alerts."))
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        event_type="alert.viewed",
+        patient=alert.patient,
+        obj=alert,
+    )
+    return alert
+
+
+def _is_uuid(value: Any) -> bool:
+    from uuid import UUID
+
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def check_ins(patient: Patient, *, limit: int = 60) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(patient=patient)
+        .select_related("esas", "submitted_by")
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def observations(patient: Patient, *, days: int = 14, code: str | None = None) -> QuerySet[Observation]:
+    since = clock.now() - timedelta(days=days)
+    rows = Observation.objects.filter(patient=patient, observed_at__gte=since).select_related("device")
+    if code:
+        rows = rows.filter(code=code)
+    return rows.order_by("-observed_at")
+
+
+def on_call_roster(*, days: int = 7) -> QuerySet[OnCallShift]:
+    now = clock.now()
+    return (
+        OnCallShift.objects.filter(ends_at__gt=now, starts_at__lt=now + timedelta(days=days))
+        .filter(cancelled_at__isnull=True)
+        .select_related("staff")
+        .order_by("starts_at", "role")
+    )
+
