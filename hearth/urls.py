@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("hearth.patients.urls")),
     path("", include("hearth.personhood.urls")),
     path("", include("hearth.careplans.urls")),
+    path("", include("hearth.monitoring.urls")),
 ]

@@ -147,6 +147,73 @@ def _meeting_body(world: World, actor: Any) -> dict[str, Any]:
     }
 
 
+def _alert(world: World, actor: Any) -> None:
+    from hearth.monitoring import services as monitoring
+
+    check_in = monitoring.record_check_in(
+        actor=world.family, patient=world.patient, help_requested=True, note="Breathless"
+    )
+    world.alert = world.patient.alerts.get()  # type: ignore[attr-defined]
+    assert check_in.help_requested
+
+
+def _triaged_alert(world: World, actor: Any) -> None:
+    from hearth.monitoring import services as monitoring
+
+    _alert(world, actor)
+    monitoring.triage_alert(
+        actor=world.nurse, alert=world.alert, outcome="advice_by_phone", note="Advised"  # type: ignore[attr-defined]
+    )
+
+
+def _device(world: World, actor: Any) -> None:
+    from hearth.monitoring import services as monitoring
+
+    world.device, _token = monitoring.register_device(  # type: ignore[attr-defined]
+        actor=world.nurse, patient=world.patient, kind="pulse_oximeter", label="Oximeter"
+    )
+
+
+def _assessment(world: World, actor: Any) -> None:
+    from hearth.assessments import services as assessments
+
+    world.assessment = assessments.record_assessment(  # type: ignore[attr-defined]
+        actor=world.nurse, patient=world.patient, instrument="pps", answers={"level": 50}
+    )
+
+
+def _shift(world: World, actor: Any) -> None:
+    from datetime import timedelta
+
+    from hearth.monitoring import services as monitoring
+
+    world.shift = monitoring.add_on_call_shift(  # type: ignore[attr-defined]
+        actor=world.coordinator,
+        role="nurse",
+        staff=world.nurse,
+        starts_at=clock.now(),
+        ends_at=clock.now() + timedelta(hours=12),
+    )
+
+
+#: Physicians and nurses on patient A's team: they record clinical scales and act on alerts.
+PHYSICIAN_NURSE = {"physician", "nurse"}
+DEVICE_KEEPERS = {"physician", "nurse", "coordinator"}
+#: Physicians and nurses anywhere, and the coordinator: the urgent-visit list.
+URGENT_LIST = {"physician", "nurse", "coordinator", "clinical_lead", "outsider_nurse"}
+
+
+def _shift_body(world: World, actor: Any) -> dict[str, Any]:
+    from datetime import timedelta
+
+    return {
+        "role": "nurse",
+        "staff_id": str(world.nurse.external_id),
+        "starts_at": clock.now().isoformat(),
+        "ends_at": (clock.now() + timedelta(hours=12)).isoformat(),
+    }
+
+
 API_ROUTES: list[Route] = [
     Route("GET", "/api/v1/me", SIGNED_IN),
     Route("GET", "/api/v1/staff", STAFF),
@@ -414,6 +481,84 @@ API_ROUTES: list[Route] = [
     ),
     Route("GET", "/api/v1/advance-care-plans/{acp}/pdf", OPENERS | PORTAL, prepare=_care),
     Route("GET", "/api/v1/patients/{patient}/emergency-summary", OPENERS | PORTAL),
+    # Instruments, scores and phases
+    Route("GET", "/api/v1/instruments", SIGNED_IN),
+    Route("GET", "/api/v1/patients/{patient}/assessments", OPENERS),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/assessments",
+        CLINICIANS | PORTAL,
+        body=lambda w, a: {"instrument": "esas_r", "answers": {"pain": 3, "nausea": 1}},
+    ),
+    Route(
+        "POST",
+        "/api/v1/assessments/{assessment}/entered-in-error",
+        PHYSICIAN_NURSE,
+        prepare=_assessment,
+        body=lambda w, a: {"reason": "Wrong patient"},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/phases", OPENERS),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/phases",
+        PHYSICIAN_NURSE,
+        body=lambda w, a: {"phase": "deteriorating", "note": "Weaker this week"},
+    ),
+    # Check-ins, devices, readings, thresholds
+    Route("GET", "/api/v1/patients/{patient}/check-ins", OPENERS | PORTAL),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/check-ins",
+        PHYSICIAN_NURSE | PORTAL,
+        body=lambda w, a: {"esas": {"pain": 2, "anxiety": 4}, "note": "A calm day"},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/devices", DEVICE_KEEPERS),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/devices",
+        DEVICE_KEEPERS,
+        body=lambda w, a: {"kind": "thermometer", "label": "Thermometer"},
+    ),
+    Route("POST", "/api/v1/devices/{device}/revoke", DEVICE_KEEPERS, prepare=_device),
+    # Only a device token writes readings: no person, whatever their role.
+    Route("POST", "/api/v1/observations", set(), body=lambda w, a: {"readings": []}),
+    Route("GET", "/api/v1/patients/{patient}/observations", OPENERS),
+    Route("GET", "/api/v1/patients/{patient}/thresholds", OPENERS),
+    Route(
+        "PUT",
+        "/api/v1/patients/{patient}/thresholds",
+        {"physician"},
+        body=lambda w, a: {"esas_item_threshold": 6, "reason": "Pain is her main worry."},
+    ),
+    # Alerts and on call
+    Route("GET", "/api/v1/alerts", STAFF),
+    Route("GET", "/api/v1/alerts/{alert}", OPENERS, prepare=_alert),
+    Route("POST", "/api/v1/alerts/{alert}/acknowledge", PHYSICIAN_NURSE, prepare=_alert),
+    Route(
+        "POST",
+        "/api/v1/alerts/{alert}/triage",
+        PHYSICIAN_NURSE,
+        prepare=_alert,
+        body=lambda w, a: {"outcome": "teleconsult", "note": "Video call at 3 p.m."},
+    ),
+    Route(
+        "POST",
+        "/api/v1/alerts/{alert}/resolve",
+        PHYSICIAN_NURSE,
+        prepare=_triaged_alert,
+        body=lambda w, a: {"note": "Settled after advice."},
+    ),
+    Route("GET", "/api/v1/on-call", STAFF),
+    Route("POST", "/api/v1/on-call", {"coordinator"}, body=_shift_body),
+    Route("POST", "/api/v1/on-call/{shift}/cancel", {"coordinator"}, prepare=_shift),
+    # Urgent visits
+    Route("GET", "/api/v1/urgent-visit-requests", URGENT_LIST),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/urgent-visit-requests",
+        DEVICE_KEEPERS,
+        body=lambda w, a: {"reason": "Pain out of control since the morning."},
+    ),
 ]
 
 #: Pages: GET shows the page (200) only to those who may use it.
@@ -535,6 +680,25 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/advance-care-plans/{acp_draft}/sign/", {"physician"}, prepare=_care),
     Route("GET", "/advance-care-plans/{acp}/pdf/", OPENERS | PORTAL, prepare=_care),
     Route("GET", "/patients/{patient}/emergency/", OPENERS, prepare=_care),
+    # Symptoms, alerts, on call
+    Route("GET", "/patients/{patient}/symptoms/", OPENERS),
+    Route("GET", "/patients/{patient}/assessments/{instrument}/add/", PHYSICIAN_NURSE),
+    Route("GET", "/patients/{patient}/phase/", PHYSICIAN_NURSE),
+    Route("GET", "/patients/{patient}/thresholds/", {"physician"}),
+    Route("GET", "/patients/{patient}/devices/", DEVICE_KEEPERS),
+    Route("GET", "/patients/{patient}/urgent-visit/", DEVICE_KEEPERS),
+    Route("POST", "/devices/{device}/revoke/", DEVICE_KEEPERS, ok=(302,), prepare=_device),
+    Route("GET", "/alerts/", STAFF),
+    Route("GET", "/alerts/{alert}/", OPENERS, prepare=_alert),
+    Route("POST", "/alerts/{alert}/acknowledge/", PHYSICIAN_NURSE, ok=(302,), prepare=_alert),
+    Route("GET", "/alerts/{alert}/triage/", PHYSICIAN_NURSE, prepare=_alert),
+    Route("GET", "/alerts/{alert}/resolve/", PHYSICIAN_NURSE, prepare=_triaged_alert),
+    Route("GET", "/on-call/", STAFF),
+    Route("GET", "/on-call/add/", {"coordinator"}),
+    Route("POST", "/on-call/{shift}/cancel/", {"coordinator"}, ok=(302,), prepare=_shift),
+    Route("GET", "/visits/urgent/", URGENT_LIST),
+    Route("GET", "/portal/check-in/", PORTAL_PAGES),
+    Route("GET", "/portal/check-ins/", PORTAL_PAGES),
 ]
 #: Page routes outside the table, with the reason.
 PAGES_NOT_IN_TABLE = {
@@ -568,7 +732,10 @@ def _fill(path: str, world: World, actor: Any) -> str:
                 intervention=care.intervention.external_id,
                 acp_draft=care.acp_draft.external_id,
             )
-    values.update(section="diet", kind="intervention")
+    values.update(section="diet", kind="intervention", instrument="pps")
+    for name in ("alert", "device", "assessment", "shift"):
+        if hasattr(world, name):
+            values[name] = getattr(world, name).external_id
     if "{grant}" in path:
         values["grant"] = world.patient.emergency_accesses.get().external_id
     if "{token}" in path:

@@ -1,0 +1,156 @@
+"""Forms for the monitoring and assessment pages, built from the instrument
+registry so a new instrument needs no new page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hearth.accounts.models import User
+from hearth.assessments import instruments
+from hearth.assessments.choices import Phase, Respondent
+from hearth.monitoring.choices import DeviceKind, OnCallRole, PhysiologicalRouting, TriageOutcome
+
+
+class ScaleSlider(forms.Widget):
+    """An ESAS-r slider with the words at both ends. It sends a value only once
+    touched (check-in.js), so an item left alone is missing, not zero; without
+    JavaScript a number box takes its place."""
+
+    template_name = "monitoring/widgets/scale_slider.html"
+
+    def __init__(self, item: instruments.Item, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.item = item
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["item"] = self.item
+        return context
+
+
+def instrument_form(definition: instruments.Instrument, *, sliders: bool = False) -> type[forms.Form]:
+    """A form with one field per item; blank means not answered."""
+    fields: dict[str, forms.Field] = {}
+    for item in definition.items:
+        if item.choices and not sliders:
+            fields[item.key] = forms.TypedChoiceField(
+                label=item.label,
+                choices=[("", "—")] + [(value, f"{value} — {words}") for value, words in item.choices],
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+        else:
+            fields[item.key] = forms.IntegerField(
+                label=item.label,
+                min_value=item.minimum,
+                max_value=item.maximum,
+                required=False,
+                widget=ScaleSlider(item) if sliders else forms.NumberInput(),
+                help_text=(
+                    f"{item.minimum} = {item.low_anchor} · {item.maximum} = {item.high_anchor}"
+                    if item.low_anchor and not sliders
+                    else ""
+                ),
+            )
+        if item.key == "other":
+            fields["other_problem"] = forms.CharField(
+                label=_("Name the other problem"), max_length=100, required=False
+            )
+    return type(f"{definition.code.title()}Form", (forms.Form,), dict(fields))
+
+
+def answers_from(definition: instruments.Instrument, data: dict[str, Any]) -> dict[str, Any]:
+    return {item.key: data.get(item.key) for item in definition.items if data.get(item.key) is not None}
+
+
+class StaffAssessmentExtras(forms.Form):
+    completed_by = forms.ChoiceField(label=_("Completed by"), choices=Respondent.choices)
+    caregiver_id = forms.ChoiceField(label=_("About which family caregiver"), required=False)
+
+
+class CheckInForm(forms.Form):
+    help_requested = forms.BooleanField(label=_("We need help now"), required=False)
+    note = forms.CharField(
+        label=_("Anything else you want the team to know"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+    cannot_cope = forms.BooleanField(
+        label=_("I am finding it too hard to care right now"), required=False
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase of illness"), choices=Phase.choices)
+    note = forms.CharField(label=_("Why"), max_length=300, required=False)
+    end_reason = forms.CharField(
+        label=_("Why the current phase ended"), max_length=300, required=False
+    )
+
+
+class ThresholdsForm(forms.Form):
+    esas_item_threshold = forms.IntegerField(
+        label=_("Alert when any ESAS-r item is at least"), min_value=1, max_value=10
+    )
+    esas_rise_threshold = forms.IntegerField(
+        label=_("Alert when an item rises by at least (since the previous check-in)"),
+        min_value=1,
+        max_value=10,
+    )
+    physiological_routing = forms.ChoiceField(
+        label=_("NEWS2 triggers from home readings"), choices=PhysiologicalRouting.choices
+    )
+    spo2_scale = forms.TypedChoiceField(
+        label=_("SpO2 scale"),
+        choices=[(1, _("Scale 1")), (2, _("Scale 2 (target 88–92%, hypercapnic failure)"))],
+        coerce=int,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeviceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DeviceKind.choices)
+    label = forms.CharField(label=_("Label"), max_length=100)
+    serial_number = forms.CharField(label=_("Serial number"), max_length=60, required=False)
+
+
+class TriageForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("What happens next"), choices=TriageOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class OnCallShiftForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=OnCallRole.choices)
+    staff = forms.ModelChoiceField(
+        label=_("Who"),
+        queryset=User.objects.filter(kind="staff", is_active=True).order_by("last_name"),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class UrgentVisitForm(forms.Form):
+    reason = forms.CharField(label=_("Why the visit is urgent"), widget=forms.Textarea(attrs={"rows": 3}))
+    discipline = forms.ChoiceField(
+        label=_("Who should go"), choices=[("physician", _("Physician")), ("nurse", _("Nurse"))]
+    )

@@ -1,0 +1,523 @@
+"""Symptom, check-in and alert pages for staff and the family portal.
+
+The same services and rules as the API; refusals become the refusal page or
+errors on the form.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hearth.accounts.models import UserKind
+from hearth.assessments import instruments
+from hearth.assessments import services as assessments
+from hearth.assessments.choices import PHASE_HELP, Respondent
+from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
+from hearth.core.errors import DomainError
+from hearth.monitoring import charts, evaluation, queries, services
+from hearth.monitoring.forms import (
+    CheckInForm,
+    DeviceForm,
+    OnCallShiftForm,
+    PhaseForm,
+    ResolveForm,
+    StaffAssessmentExtras,
+    ThresholdsForm,
+    TriageForm,
+    UrgentVisitForm,
+    answers_from,
+    instrument_form,
+)
+from hearth.monitoring.models import Alert, MonitoringDevice, OnCallShift
+from hearth.patients import access
+from hearth.patients.views import (
+    form_page,
+    refusal,
+    show_domain_error,
+    staff_required,
+    with_patient,
+)
+from hearth.patients.models import Patient
+from hearth.visits import services as visits
+
+
+def _symptoms_url(patient: Patient) -> Callable[[Any], str]:
+    return lambda _result: reverse("symptoms", args=[patient.external_id])
+
+
+@staff_required
+def symptoms(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    """The patient's symptoms at a glance: open alerts, phase, trends, latest scores."""
+
+    def build(patient: Patient) -> HttpResponse:
+        limits = evaluation.thresholds_for(patient)
+        latest = {
+            code: assessments.latest(patient, code) for code in ("esas_r", "pps", "akps", "painad")
+        }
+        return render(
+            request,
+            "monitoring/symptoms.html",
+            {
+                "patient": patient,
+                "alerts": Alert.objects.open().for_patient(patient).select_related("owner"),
+                "phase": assessments.current_phase(patient),
+                "phases": PhaseOfIllness.objects.filter(patient=patient)[:10],
+                "latest": latest,
+                "esas_items": instruments.ESAS_R.scored_items,
+                "limits": limits,
+                "check_ins": queries.check_ins(patient, limit=10),
+                "assessments": AssessmentResponse.objects.for_patient(patient)
+                .select_related("recorded_by")[:20],
+                "instruments": instruments.registry().values(),
+                "esas_chart": charts.esas_chart(patient),
+                "function_chart": charts.function_chart(patient),
+                "vitals_chart": charts.vitals_chart(patient),
+                "devices": patient.devices.usable(),
+            },
+        )
+
+    return with_patient(request, patient_id, "monitoring.view_monitoring", build, "symptoms.viewed")
+
+
+@staff_required
+def add_assessment(request: HttpRequest, patient_id: Any, instrument: str) -> HttpResponse:
+    definition = instruments.get(instrument)
+    if definition is None:
+        raise Http404
+    perm = (
+        "assessments.record_assessment"
+        if definition.portal
+        else "assessments.record_clinical_assessment"
+    )
+    items_form = instrument_form(definition)
+
+    def build(patient: Patient) -> HttpResponse:
+        caregivers = [
+            (str(link.external_id), link.user.display_name)
+            for link in patient.caregivers.filter(ended_at__isnull=True).select_related("user")
+        ]
+        form = items_form(request.POST or None)
+        extras = StaffAssessmentExtras(
+            request.POST or None, initial={"completed_by": Respondent.PROFESSIONAL}
+        )
+        extras.fields["completed_by"].choices = [
+            (key, label) for key, label in Respondent.choices if key in definition.respondents
+        ]
+        extras.fields["caregiver_id"].choices = [("", "—"), *caregivers]
+        status = 200
+        if request.method == "POST":
+            if form.is_valid() and extras.is_valid():
+                try:
+                    assessments.record_assessment(
+                        actor=request.user,  # type: ignore[arg-type]
+                        patient=patient,
+                        instrument=definition.code,
+                        answers=answers_from(definition, form.cleaned_data),
+                        other_problem=form.cleaned_data.get("other_problem") or "",
+                        completed_by=extras.cleaned_data["completed_by"],
+                        caregiver_id=extras.cleaned_data.get("caregiver_id") or None,
+                    )
+                except DomainError as error:
+                    show_domain_error(form, error)
+                    status = error.status if error.status != 404 else 400
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("symptoms", patient_id=patient.external_id)
+            else:
+                status = 422
+        return render(
+            request,
+            "monitoring/assessment_form.html",
+            {
+                "patient": patient,
+                "definition": definition,
+                "form": form,
+                "extras": extras,
+                "show_caregiver": definition.about_caregiver,
+            },
+            status=status,
+        )
+
+    return with_patient(request, patient_id, perm, build)
+
+
+@staff_required
+def start_phase(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=PhaseForm,
+            title=_("Phase of illness"),
+            perform=lambda data: assessments.start_phase(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                **data,
+            ),
+            success_url=_symptoms_url(patient),
+            success_message=_("Phase recorded."),
+            context={"patient": patient, "phase_help": PHASE_HELP.items()},
+        )
+
+    return with_patient(request, patient_id, "assessments.set_phase", build)
+
+
+@staff_required
+def thresholds(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        current = evaluation.thresholds_for(patient)
+        row = getattr(patient, "thresholds", None)
+        return form_page(
+            request,
+            form_class=ThresholdsForm,
+            title=_("Personal alert thresholds"),
+            perform=lambda data: services.set_thresholds(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                reason=data.pop("reason"),
+                changes=data,
+            ),
+            success_url=_symptoms_url(patient),
+            success_message=_("Thresholds saved."),
+            context={"patient": patient},
+            initial={
+                "esas_item_threshold": current.esas_item,
+                "esas_rise_threshold": current.esas_rise,
+                "physiological_routing": row.physiological_routing if row else "automatic",
+                "spo2_scale": current.spo2_scale,
+            },
+        )
+
+    return with_patient(request, patient_id, "monitoring.set_thresholds", build)
+
+
+@staff_required
+def devices(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        form = DeviceForm(request.POST or None)
+        issued: dict[str, Any] | None = None
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    device, secret = services.register_device(
+                        actor=request.user,  # type: ignore[arg-type]
+                        patient=patient,
+                        **form.cleaned_data,
+                    )
+                except DomainError as error:
+                    show_domain_error(form, error)
+                    status = error.status
+                else:
+                    issued = {"device": device, "token": secret}
+                    form = DeviceForm()
+            else:
+                status = 422
+        return render(
+            request,
+            "monitoring/devices.html",
+            {
+                "patient": patient,
+                "devices": patient.devices.order_by("-issued_at"),
+                "form": form,
+                "issued": issued,
+            },
+            status=status,
+        )
+
+    return with_patient(request, patient_id, "monitoring.manage_devices", build, "devices.viewed")
+
+
+@staff_required
+@require_POST
+def revoke_device(request: HttpRequest, device_id: Any) -> HttpResponse:
+    device = MonitoringDevice.objects.select_related("patient").filter(external_id=device_id).first()
+    if device is None:
+        raise Http404
+
+    def build(patient: Patient) -> HttpResponse:
+        try:
+            services.revoke_device(actor=request.user, device=device)  # type: ignore[arg-type]
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Token revoked: the device can no longer send readings."))
+        return redirect("devices", patient_id=patient.external_id)
+
+    return with_patient(request, device.patient.external_id, "monitoring.manage_devices", build)
+
+
+# --- Alerts -----------------------------------------------------------------
+
+
+@staff_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    mine = request.GET.get("mine") == "1"
+    return render(
+        request,
+        "monitoring/alerts.html",
+        {"alerts": queries.alerts_for(request.user, status=status, mine=mine), "mine": mine, "status": status},
+    )
+
+
+def _alert_page(
+    request: HttpRequest, alert_id: Any, perm: str, build: Callable[[Alert], HttpResponse]
+) -> HttpResponse:
+    try:
+        alert = queries.open_alert(request.user, alert_id, perm=perm)
+        return build(alert)
+    except DomainError as error:
+        return refusal(request, error)
+
+
+@staff_required
+def alert_detail(request: HttpRequest, alert_id: Any) -> HttpResponse:
+    def build(alert: Alert) -> HttpResponse:
+        return render(
+            request,
+            "monitoring/alert.html",
+            {
+                "alert": alert,
+                "patient": alert.patient,
+                "evidence": alert.evidence.all(),
+                "escalations": alert.escalations.select_related("to_user"),
+                "visit_requests": alert.visit_requests.all(),
+                "can_act": request.user.has_perm("monitoring.act_on_alert", alert),
+                "can_open_record": access.staff_can_open(request.user, alert.patient),
+            },
+        )
+
+    return _alert_page(request, alert_id, "monitoring.view_alert", build)
+
+
+@staff_required
+@require_POST
+def acknowledge_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
+    def build(alert: Alert) -> HttpResponse:
+        try:
+            services.acknowledge_alert(actor=request.user, alert=alert)  # type: ignore[arg-type]
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Acknowledged: you own this alert now."))
+        return redirect("alert", alert_id=alert.external_id)
+
+    return _alert_page(request, alert_id, "monitoring.act_on_alert", build)
+
+
+@staff_required
+def triage_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
+    def build(alert: Alert) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=TriageForm,
+            title=_("Triage: %(summary)s") % {"summary": alert.summary},
+            perform=lambda data: services.triage_alert(
+                actor=request.user,  # type: ignore[arg-type]
+                alert=alert,
+                **data,
+            ),
+            success_url=lambda _result: reverse("alert", args=[alert.external_id]),
+            success_message=_("Triage recorded."),
+            context={"patient": None},
+        )
+
+    return _alert_page(request, alert_id, "monitoring.act_on_alert", build)
+
+
+@staff_required
+def resolve_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
+    def build(alert: Alert) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=ResolveForm,
+            title=_("Resolve: %(summary)s") % {"summary": alert.summary},
+            perform=lambda data: services.resolve_alert(
+                actor=request.user,  # type: ignore[arg-type]
+                alert=alert,
+                note=data["note"],
+            ),
+            success_url=lambda _result: reverse("alert", args=[alert.external_id]),
+            success_message=_("Alert resolved."),
+            context={"patient": None},
+        )
+
+    return _alert_page(request, alert_id, "monitoring.act_on_alert", build)
+
+
+# --- On call and urgent visits ---------------------------------------------
+
+
+@staff_required
+def on_call(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "monitoring/on_call.html",
+        {
+            "shifts": queries.on_call_roster(days=14),
+            "can_manage": request.user.has_perm("monitoring.manage_on_call"),
+        },
+    )
+
+
+@staff_required
+def add_on_call_shift(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("monitoring.manage_on_call"):
+        from hearth.core.errors import NotAllowed
+
+        return refusal(request, NotAllowed(_("Only the coordinator keeps the on-call roster.")))
+    return form_page(
+        request,
+        form_class=OnCallShiftForm,
+        title=_("Add an on-call shift"),
+        perform=lambda data: services.add_on_call_shift(actor=request.user, **data),  # type: ignore[arg-type]
+        success_url=lambda _result: reverse("on_call"),
+        success_message=_("Shift added."),
+    )
+
+
+@staff_required
+@require_POST
+def cancel_on_call_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
+    shift = OnCallShift.objects.filter(external_id=shift_id).first()
+    if shift is None:
+        raise Http404
+    try:
+        services.cancel_on_call_shift(actor=request.user, shift=shift)  # type: ignore[arg-type]
+    except DomainError as error:
+        if error.status in (403, 404):
+            return refusal(request, error)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Shift cancelled."))
+    return redirect("on_call")
+
+
+@staff_required
+def urgent_visits(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("visits.view_urgent_requests"):
+        from hearth.core.errors import NotAllowed
+
+        return refusal(request, NotAllowed(_("Your role does not allow this.")))
+    visible = access.patients_visible_to(request.user).values("pk")
+    rows = list(visits.waiting_requests().filter(patient__in=visible))
+    from hearth.core import audit
+
+    audit.record_list_view(
+        actor=request.user, event_type="urgent_visits.listed", patients={r.patient for r in rows}
+    )
+    return render(request, "monitoring/urgent_visits.html", {"requests": rows})
+
+
+@staff_required
+def request_urgent_visit(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=UrgentVisitForm,
+            title=_("Ask for an urgent visit today"),
+            perform=lambda data: visits.request_urgent_visit(
+                actor=request.user,  # type: ignore[arg-type]
+                patient=patient,
+                **data,
+            ),
+            success_url=lambda _result: reverse("urgent_visits"),
+            success_message=_("Urgent visit requested. The coordinator has it on today's list."),
+            context={"patient": patient},
+        )
+
+    return with_patient(request, patient_id, "visits.request_urgent_visit", build)
+
+
+# --- Family portal ----------------------------------------------------------
+
+
+def _portal_patient(request: HttpRequest) -> Patient | None:
+    return access.patients_visible_to(request.user).first()
+
+
+@login_required
+def portal_check_in(request: HttpRequest) -> HttpResponse:
+    """The daily check-in on a phone: sliders with words at both ends, a note,
+    and the large "we need help now" button. A repeated submit creates nothing
+    twice (a one-time key in the form)."""
+    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+        return redirect("worklist")
+    patient = _portal_patient(request)
+    if patient is None:
+        raise Http404
+    definition = instruments.ESAS_R
+    esas_form = instrument_form(definition, sliders=True)(request.POST or None)
+    form = CheckInForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and esas_form.is_valid():
+            help_now = "help_now" in request.POST or form.cleaned_data["help_requested"]
+            try:
+                services.record_check_in(
+                    actor=request.user,  # type: ignore[arg-type]
+                    patient=patient,
+                    esas=answers_from(definition, esas_form.cleaned_data),
+                    other_problem=esas_form.cleaned_data.get("other_problem") or "",
+                    note=form.cleaned_data["note"],
+                    help_requested=help_now,
+                    cannot_cope=form.cleaned_data["cannot_cope"],
+                    idempotency_key=form.cleaned_data["idempotency_key"] or "",
+                )
+            except DomainError as error:
+                show_domain_error(form, error)
+                status = error.status if error.status != 404 else 400
+            else:
+                if help_now:
+                    messages.warning(
+                        request,
+                        _("The team has been told now. If you cannot wait, phone the service "
+                          "number below."),
+                    )
+                else:
+                    messages.success(request, _("Thank you. The team can see your check-in."))
+                return redirect("portal_check_ins")
+        else:
+            status = 422
+    return render(
+        request,
+        "monitoring/portal_check_in.html",
+        {"patient": patient, "form": form, "esas_form": esas_form,
+         "is_family": request.user.kind == UserKind.FAMILY},  # type: ignore[union-attr]
+        status=status,
+    )
+
+
+@login_required
+def portal_check_ins(request: HttpRequest) -> HttpResponse:
+    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+        return redirect("worklist")
+    patient = _portal_patient(request)
+    if patient is None:
+        raise Http404
+    patient = access.access_patient(
+        request.user, patient.external_id, clinical=False, event_type="check_ins.viewed"
+    )
+    labels = {item.key: item.label for item in instruments.ESAS_R.items}
+    rows = list(queries.check_ins(patient, limit=30))
+    for row in rows:
+        row.scores = [  # type: ignore[attr-defined]
+            (labels.get(key, key), value) for key, value in (row.esas.answers if row.esas else {}).items()
+        ]
+    return render(
+        request, "monitoring/portal_check_ins.html", {"patient": patient, "check_ins": rows}
+    )
