@@ -120,7 +120,12 @@ class Score:
 
 _ESAS_ITEMS = (
     ("pain", _("Pain"), _("No pain"), _("Worst possible pain")),
-    ("tiredness", _("Tiredness (lack of energy)"), _("No tiredness"), _("Worst possible tiredness")),
+    (
+        "tiredness",
+        _("Tiredness (lack of energy)"),
+        _("No tiredness"),
+        _("Worst possible tiredness"),
+    ),
     (
         "drowsiness",
         _("Drowsiness (feeling sleepy)"),
@@ -140,7 +145,12 @@ _ESAS_ITEMS = (
         _("No shortness of breath"),
         _("Worst possible shortness of breath"),
     ),
-    ("depression", _("Depression (feeling sad)"), _("No depression"), _("Worst possible depression")),
+    (
+        "depression",
+        _("Depression (feeling sad)"),
+        _("No depression"),
+        _("Worst possible depression"),
+    ),
     ("anxiety", _("Anxiety (feeling nervous)"), _("No anxiety"), _("Worst possible anxiety")),
     (
         "wellbeing",
@@ -154,11 +164,11 @@ ESAS_R = Instrument(
     code="esas_r",
     name=_("Edmonton Symptom Assessment System (revised)"),
     source="Watanabe 2011; sums and minimal differences Hui 2015/2016 (CLINICAL.md)",
-    items=tuple(
-        Item(key, label, 0, 10, low_anchor=low, high_anchor=high)
-        for key, label, low, high in _ESAS_ITEMS
-    )
-    + (
+    items=(
+        *(
+            Item(key, label, 0, 10, low_anchor=low, high_anchor=high)
+            for key, label, low, high in _ESAS_ITEMS
+        ),
         Item(
             "other",
             _("Other problem (for example constipation)"),
@@ -196,26 +206,46 @@ ESAS_R = Instrument(
 # --- PPS v2 (Victoria Hospice Society) and AKPS (Abernethy 2005) --------------
 
 PPS_LEVELS: dict[int, Label] = {
-    100: _("Full ambulation; normal activity and work, no evidence of disease; full self-care; "
-           "normal intake; full consciousness"),
-    90: _("Full ambulation; normal activity and work, some evidence of disease; full self-care; "
-          "normal intake; full consciousness"),
-    80: _("Full ambulation; normal activity with effort, some evidence of disease; full "
-          "self-care; normal or reduced intake; full consciousness"),
-    70: _("Reduced ambulation; unable to do normal job or work, significant disease; full "
-          "self-care; normal or reduced intake; full consciousness"),
-    60: _("Reduced ambulation; unable to do hobby or housework, significant disease; occasional "
-          "assistance necessary; normal or reduced intake; full or confusion"),
-    50: _("Mainly sit or lie; unable to do any work, extensive disease; considerable assistance "
-          "required; normal or reduced intake; full or confusion"),
-    40: _("Mainly in bed; unable to do most activity, extensive disease; mainly assistance; "
-          "normal or reduced intake; full or drowsy, with or without confusion"),
-    30: _("Totally bed bound; unable to do any activity, extensive disease; total care; normal "
-          "or reduced intake; full or drowsy, with or without confusion"),
-    20: _("Totally bed bound; unable to do any activity, extensive disease; total care; minimal "
-          "to sips; full or drowsy, with or without confusion"),
-    10: _("Totally bed bound; unable to do any activity, extensive disease; total care; mouth "
-          "care only; drowsy or coma, with or without confusion"),
+    100: _(
+        "Full ambulation; normal activity and work, no evidence of disease; full self-care; "
+        "normal intake; full consciousness"
+    ),
+    90: _(
+        "Full ambulation; normal activity and work, some evidence of disease; full self-care; "
+        "normal intake; full consciousness"
+    ),
+    80: _(
+        "Full ambulation; normal activity with effort, some evidence of disease; full "
+        "self-care; normal or reduced intake; full consciousness"
+    ),
+    70: _(
+        "Reduced ambulation; unable to do normal job or work, significant disease; full "
+        "self-care; normal or reduced intake; full consciousness"
+    ),
+    60: _(
+        "Reduced ambulation; unable to do hobby or housework, significant disease; occasional "
+        "assistance necessary; normal or reduced intake; full or confusion"
+    ),
+    50: _(
+        "Mainly sit or lie; unable to do any work, extensive disease; considerable assistance "
+        "required; normal or reduced intake; full or confusion"
+    ),
+    40: _(
+        "Mainly in bed; unable to do most activity, extensive disease; mainly assistance; "
+        "normal or reduced intake; full or drowsy, with or without confusion"
+    ),
+    30: _(
+        "Totally bed bound; unable to do any activity, extensive disease; total care; normal "
+        "or reduced intake; full or drowsy, with or without confusion"
+    ),
+    20: _(
+        "Totally bed bound; unable to do any activity, extensive disease; total care; minimal "
+        "to sips; full or drowsy, with or without confusion"
+    ),
+    10: _(
+        "Totally bed bound; unable to do any activity, extensive disease; total care; mouth "
+        "care only; drowsy or coma, with or without confusion"
+    ),
     0: _("Death"),
 }
 PPS = Instrument(
@@ -282,8 +312,13 @@ PAINAD = Instrument(
             choices=(
                 (0, _("Normal")),
                 (1, _("Occasional laboured breathing; short period of hyperventilation")),
-                (2, _("Noisy laboured breathing; long period of hyperventilation; "
-                      "Cheyne-Stokes respirations")),
+                (
+                    2,
+                    _(
+                        "Noisy laboured breathing; long period of hyperventilation; "
+                        "Cheyne-Stokes respirations"
+                    ),
+                ),
             ),
         ),
         Item(
@@ -316,8 +351,13 @@ PAINAD = Instrument(
             choices=(
                 (0, _("Relaxed")),
                 (1, _("Tense; distressed pacing; fidgeting")),
-                (2, _("Rigid; fists clenched; knees pulled up; pulling or pushing away; "
-                      "striking out")),
+                (
+                    2,
+                    _(
+                        "Rigid; fists clenched; knees pulled up; pulling or pushing away; "
+                        "striking out"
+                    ),
+                ),
             ),
         ),
         Item(

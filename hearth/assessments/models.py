@@ -39,9 +39,7 @@ class AssessmentResponse(ExternalIdModel):
     other_problem = models.CharField(
         _("other problem (named)"), max_length=100, blank=True, default=""
     )
-    completed_by = models.CharField(
-        _("completed by"), max_length=20, choices=Respondent.choices
-    )
+    completed_by = models.CharField(_("completed by"), max_length=20, choices=Respondent.choices)
     #: For caregiver-strain instruments: which family caregiver it is about.
     caregiver = models.ForeignKey(
         CaregiverLink,

@@ -106,10 +106,11 @@ def record_assessment(
     _check_who(actor, patient, definition)
     answers = {key: value for key, value in dict(answers).items() if value not in ("", None)}
     if not completed_by:
-        completed_by = {
+        defaults: dict[str, str] = {
             UserKind.FAMILY: Respondent.FAMILY_CAREGIVER,
             UserKind.PATIENT: Respondent.PATIENT,
-        }.get(actor.kind, Respondent.PROFESSIONAL)
+        }
+        completed_by = defaults.get(actor.kind, Respondent.PROFESSIONAL)
     errors = instruments.validate(definition, answers)
     if completed_by not in Respondent.values:
         errors.setdefault("completed_by", []).append(_("Not a known respondent."))

@@ -142,9 +142,7 @@ def raise_alert(
     rule and patient. Returns ``(alert, created)``. Must run inside the
     caller's transaction."""
     now = clock.now()
-    existing = (
-        Alert.objects.select_for_update().open().filter(patient=patient, rule=rule).first()
-    )
+    existing = Alert.objects.select_for_update().open().filter(patient=patient, rule=rule).first()
     if existing is None:
         alert = Alert(
             patient=patient,

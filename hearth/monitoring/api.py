@@ -61,9 +61,7 @@ def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = N
 # --- Check-ins --------------------------------------------------------------
 
 
-@router.get(
-    "/patients/{patient_id}/check-ins", response={200: list[CheckInOut], **ERROR_RESPONSES}
-)
+@router.get("/patients/{patient_id}/check-ins", response={200: list[CheckInOut], **ERROR_RESPONSES})
 def list_check_ins(request: HttpRequest, patient_id: UUID) -> Any:
     """The family sees their own patient's history; staff the patients they care for."""
     actor = _actor(request)
@@ -96,9 +94,7 @@ def list_devices(request: HttpRequest, patient_id: UUID) -> Any:
     return list(patient.devices.order_by("-issued_at"))
 
 
-@router.post(
-    "/patients/{patient_id}/devices", response={201: DeviceIssuedOut, **ERROR_RESPONSES}
-)
+@router.post("/patients/{patient_id}/devices", response={201: DeviceIssuedOut, **ERROR_RESPONSES})
 def register_device(request: HttpRequest, patient_id: UUID, payload: DeviceIn) -> Any:
     """The token in the answer is shown once; put it in the device now."""
     patient = _open(request, patient_id, "monitoring.manage_devices")
@@ -167,17 +163,13 @@ def _thresholds_out(patient: Patient) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/patients/{patient_id}/thresholds", response={200: ThresholdsOut, **ERROR_RESPONSES}
-)
+@router.get("/patients/{patient_id}/thresholds", response={200: ThresholdsOut, **ERROR_RESPONSES})
 def get_thresholds(request: HttpRequest, patient_id: UUID) -> Any:
     patient = _open(request, patient_id, "monitoring.view_monitoring", read="thresholds.viewed")
     return _thresholds_out(patient)
 
 
-@router.put(
-    "/patients/{patient_id}/thresholds", response={200: ThresholdsOut, **ERROR_RESPONSES}
-)
+@router.put("/patients/{patient_id}/thresholds", response={200: ThresholdsOut, **ERROR_RESPONSES})
 def set_thresholds(request: HttpRequest, patient_id: UUID, payload: ThresholdsIn) -> Any:
     """Send only what changes, with the reason. Physicians only."""
     patient = _open(request, patient_id, "monitoring.view_monitoring")
@@ -255,4 +247,3 @@ def add_on_call_shift(request: HttpRequest, payload: OnCallShiftIn) -> Any:
 def cancel_on_call_shift(request: HttpRequest, shift_id: UUID) -> Any:
     shift = _get_by_external_id(OnCallShift, shift_id, select=("staff",))
     return services.cancel_on_call_shift(actor=_actor(request), shift=shift)
-

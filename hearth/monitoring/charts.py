@@ -62,7 +62,7 @@ def _chart(title: str, *, minimum: float | None = None, maximum: float | None = 
 
 def _render(chart: Any) -> SafeString:
     # pygal escapes titles and labels it writes into the SVG.
-    return mark_safe(chart.render(is_unicode=True))  # noqa: S308
+    return mark_safe(chart.render(is_unicode=True))
 
 
 def esas_chart(patient: Patient, *, days: int = 14) -> SafeString:

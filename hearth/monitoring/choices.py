@@ -30,7 +30,7 @@ class Severity(models.TextChoices):
     LOW = "low", _("Low")
 
 
-SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
+SEVERITY_RANK: dict[str, int] = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
 
 
 class AlertStatus(models.TextChoices):
@@ -65,9 +65,12 @@ class OnCallRole(models.TextChoices):
 class PhysiologicalRouting(models.TextChoices):
     """What NEWS2 triggers do for this person (CLINICAL.md: follow the goals of care)."""
 
-    AUTOMATIC = "automatic", _(
-        "Follow the goals of care: comfort checks when care is comfort-focused or the person "
-        "is dying, otherwise standard"
+    AUTOMATIC = (
+        "automatic",
+        _(
+            "Follow the goals of care: comfort checks when care is comfort-focused or the person "
+            "is dying, otherwise standard"
+        ),
     )
     STANDARD = "standard", _("Standard: NEWS2 triggers raise alerts")
     COMFORT_CHECK = "comfort_check", _("Comfort check: a low-severity check, not an emergency")

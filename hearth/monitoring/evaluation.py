@@ -92,7 +92,9 @@ def evaluate_esas(response: AssessmentResponse, actor: Any) -> None:
         if response.value(key) is not None and response.value(key) >= limits.item_threshold(key)  # type: ignore[operator]
     }
     if severe:
-        words = ", ".join(f"{_item_label(definition, key)} {value}" for key, value in severe.items())
+        words = ", ".join(
+            f"{_item_label(definition, key)} {value}" for key, value in severe.items()
+        )
         raise_alert(
             actor=actor,
             patient=patient,
@@ -127,7 +129,8 @@ def evaluate_esas(response: AssessmentResponse, actor: Any) -> None:
             rises[key] = [before, now_value]
     if rises:
         words = ", ".join(
-            f"{_item_label(definition, key)} {before}→{after}" for key, (before, after) in rises.items()
+            f"{_item_label(definition, key)} {before}→{after}"
+            for key, (before, after) in rises.items()
         )
         raise_alert(
             actor=actor,
@@ -202,9 +205,7 @@ def latest_news2_values(patient: Patient, at: Any) -> dict[str, Any]:
     return values
 
 
-def evaluate_readings(
-    *, patient: Patient, stored: Sequence[Observation], actor: Any
-) -> None:
+def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor: Any) -> None:
     """After a batch is stored: oxygen equipment faults, then NEWS2 at the newest reading."""
     if not stored:
         return

@@ -31,21 +31,24 @@ class ScaleSlider(forms.Widget):
         return context
 
 
-def instrument_form(definition: instruments.Instrument, *, sliders: bool = False) -> type[forms.Form]:
+def instrument_form(
+    definition: instruments.Instrument, *, sliders: bool = False
+) -> type[forms.Form]:
     """A form with one field per item; blank means not answered."""
     fields: dict[str, forms.Field] = {}
     for item in definition.items:
         if item.choices and not sliders:
             fields[item.key] = forms.TypedChoiceField(
-                label=item.label,
-                choices=[("", "—")] + [(value, f"{value} — {words}") for value, words in item.choices],
+                label=str(item.label),
+                choices=[("", "—")]
+                + [(value, f"{value} — {words}") for value, words in item.choices],
                 coerce=int,
                 required=False,
                 empty_value=None,
             )
         else:
             fields[item.key] = forms.IntegerField(
-                label=item.label,
+                label=str(item.label),
                 min_value=item.minimum,
                 max_value=item.maximum,
                 required=False,
@@ -64,7 +67,9 @@ def instrument_form(definition: instruments.Instrument, *, sliders: bool = False
 
 
 def answers_from(definition: instruments.Instrument, data: dict[str, Any]) -> dict[str, Any]:
-    return {item.key: data.get(item.key) for item in definition.items if data.get(item.key) is not None}
+    return {
+        item.key: data.get(item.key) for item in definition.items if data.get(item.key) is not None
+    }
 
 
 class StaffAssessmentExtras(forms.Form):
@@ -150,7 +155,9 @@ class OnCallShiftForm(forms.Form):
 
 
 class UrgentVisitForm(forms.Form):
-    reason = forms.CharField(label=_("Why the visit is urgent"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why the visit is urgent"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     discipline = forms.ChoiceField(
         label=_("Who should go"), choices=[("physician", _("Physician")), ("nurse", _("Nurse"))]
     )

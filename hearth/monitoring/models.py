@@ -72,7 +72,7 @@ class MonitoringDevice(ExternalIdModel):
     """A device in the home with its own token: it can write readings for its
     own patient and nothing else. Only the token's SHA-256 is stored."""
 
-    TOKEN_PREFIX = "hdv_"
+    TOKEN_PREFIX = "hdv_"  # noqa: S105 - a public prefix, not a secret
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="devices")
     kind = models.CharField(_("kind"), max_length=24, choices=DeviceKind.choices)
@@ -130,7 +130,9 @@ class Observation(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["patient", "code", "-observed_at"], name="observation_patient_time")
+            models.Index(
+                fields=["patient", "code", "-observed_at"], name="observation_patient_time"
+            )
         ]
 
     def __str__(self) -> str:
@@ -313,5 +315,3 @@ class OnCallShift(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.staff} {self.starts_at:%Y-%m-%d %H:%M}"
-
-

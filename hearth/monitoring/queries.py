@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hearth.core import audit, clock
-from hearth.core.models import AuditAction
 from hearth.core.errors import NotAllowed, NotFound
+from hearth.core.models import AuditAction
 from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus
 from hearth.monitoring.models import Alert, CheckIn, Observation, OnCallShift
 from hearth.patients import access
@@ -49,7 +49,9 @@ def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert"
     if alert is None or not actor.has_perm("monitoring.view_alert", alert):
         raise NotFound(_("No alert with that identifier."))
     if perm != "monitoring.view_alert" and not actor.has_perm(perm, alert):
-        raise NotAllowed(_("Only a physician or nurse on the team, or whoever is on call, acts on alerts."))
+        raise NotAllowed(
+            _("Only a physician or nurse on the team, or whoever is on call, acts on alerts.")
+        )
     audit.record(
         actor=actor,
         action=AuditAction.VIEW,
@@ -78,9 +80,13 @@ def check_ins(patient: Patient, *, limit: int = 60) -> QuerySet[CheckIn]:
     )
 
 
-def observations(patient: Patient, *, days: int = 14, code: str | None = None) -> QuerySet[Observation]:
+def observations(
+    patient: Patient, *, days: int = 14, code: str | None = None
+) -> QuerySet[Observation]:
     since = clock.now() - timedelta(days=days)
-    rows = Observation.objects.filter(patient=patient, observed_at__gte=since).select_related("device")
+    rows = Observation.objects.filter(patient=patient, observed_at__gte=since).select_related(
+        "device"
+    )
     if code:
         rows = rows.filter(code=code)
     return rows.order_by("-observed_at")
@@ -94,4 +100,3 @@ def on_call_roster(*, days: int = 7) -> QuerySet[OnCallShift]:
         .select_related("staff")
         .order_by("starts_at", "role")
     )
-

@@ -16,7 +16,9 @@ from hearth.monitoring.models import Alert
 from hearth.patients.queries import WorklistColumn
 
 
-def evaluate_assessment(sender: Any, response: AssessmentResponse, actor: Any, **kwargs: Any) -> None:
+def evaluate_assessment(
+    sender: Any, response: AssessmentResponse, actor: Any, **kwargs: Any
+) -> None:
     if response.instrument == instruments.ESAS_R.code:
         evaluation.evaluate_esas(response, actor)
     definition = response.definition
@@ -38,7 +40,11 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
         rank = SEVERITY_RANK[row["severity"]]
         current = worst.get(row["patient_id"])
         count = (current[2] if current else 0) + row["count"]
-        if current is None or rank > current[0] or (rank == current[0] and row["oldest"] < current[1]):
+        if (
+            current is None
+            or rank > current[0]
+            or (rank == current[0] and row["oldest"] < current[1])
+        ):
             worst[row["patient_id"]] = (rank, row["oldest"], count)
         else:
             worst[row["patient_id"]] = (current[0], current[1], count)
@@ -79,11 +85,18 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
         WorklistColumn(
             key="phase",
             title=_("Phase"),
-            cells={pid: {"text": Phase(phase).label, "css": f"phase-{phase}"} for pid, phase in phases.items()},
+            cells={
+                pid: {"text": Phase(phase).label, "css": f"phase-{phase}"}
+                for pid, phase in phases.items()
+            },
         ),
         WorklistColumn(
             key="pps",
             title=_("Latest PPS"),
-            cells={pid: {"text": f"{value}%", "css": ""} for pid, value in pps.items() if value is not None},
+            cells={
+                pid: {"text": f"{value}%", "css": ""}
+                for pid, value in pps.items()
+                if value is not None
+            },
         ),
     ]

@@ -43,9 +43,7 @@ rules.add_perm("monitoring.view_own_check_ins", portal_can_open)
 rules.add_perm("monitoring.manage_devices", (physician_or_nurse & staff_can_open) | coordinator)
 rules.add_perm("monitoring.set_thresholds", physician & staff_can_open)
 rules.add_perm("monitoring.view_alert", opens_alert_patient | owns_alert)
-rules.add_perm(
-    "monitoring.act_on_alert", (physician_or_nurse & opens_alert_patient) | owns_alert
-)
+rules.add_perm("monitoring.act_on_alert", (physician_or_nurse & opens_alert_patient) | owns_alert)
 rules.add_perm("monitoring.view_alerts", is_staff)
 rules.add_perm("monitoring.view_on_call", is_staff)
 rules.add_perm("monitoring.manage_on_call", coordinator)

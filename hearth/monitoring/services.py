@@ -309,8 +309,10 @@ def _check_reading(
     if spec is not None and value is not None and not spec.minimum <= value <= spec.maximum:
         add(
             "value",
-            _("%(value)s %(unit)s is not physiologically possible for %(code)s "
-              "(%(low)s to %(high)s).")
+            _(
+                "%(value)s %(unit)s is not physiologically possible for %(code)s "
+                "(%(low)s to %(high)s)."
+            )
             % {
                 "value": value,
                 "unit": spec.unit,
@@ -361,7 +363,9 @@ def ingest_readings(
             _("Send at most %(limit)d readings at a time.") % {"limit": limit},
             field_errors={"readings": [_("Too many readings in one batch.")]},
         )
-    device = MonitoringDevice.objects.select_for_update().select_related("patient").get(pk=device.pk)
+    device = (
+        MonitoringDevice.objects.select_for_update().select_related("patient").get(pk=device.pk)
+    )
     if device.revoked_at is not None:
         raise NotAllowed(_("This device's token has been revoked."), code="device_revoked")
     now = clock.now()
@@ -411,8 +415,9 @@ def ingest_readings(
         event_type="observations.received",
         patient=device.patient,
         obj=device,
-        summary=_("%(stored)d readings from %(device)s (%(duplicate)d duplicates, "
-                  "%(rejected)d refused)")
+        summary=_(
+            "%(stored)d readings from %(device)s (%(duplicate)d duplicates, %(rejected)d refused)"
+        )
         % {**counts, "device": device.label},
         changes=counts,
     )
@@ -470,9 +475,14 @@ def set_thresholds(
             clean: dict[str, int] = {}
             for item, value in overrides.items():
                 if item not in instruments.ESAS_ITEM_KEYS:
-                    errors.add("esas_item_overrides", _("%(item)s is not an ESAS-r item.") % {"item": item})
+                    errors.add(
+                        "esas_item_overrides", _("%(item)s is not an ESAS-r item.") % {"item": item}
+                    )
                 elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-                    errors.add("esas_item_overrides", _("%(item)s: a whole number from 1 to 10.") % {"item": item})
+                    errors.add(
+                        "esas_item_overrides",
+                        _("%(item)s: a whole number from 1 to 10.") % {"item": item},
+                    )
                 else:
                     clean[item] = value
             row.esas_item_overrides = clean
@@ -488,12 +498,17 @@ def set_thresholds(
         else:
             row.spo2_scale = changes["spo2_scale"]
     errors.raise_if_any()
-    if row.physiological_routing in (PhysiologicalRouting.MUTED, PhysiologicalRouting.COMFORT_CHECK):
+    if row.physiological_routing in (
+        PhysiologicalRouting.MUTED,
+        PhysiologicalRouting.COMFORT_CHECK,
+    ):
         require(
             bool(evaluation.goals_of_care_reason(patient)),
             "physiological_routing",
-            _("NEWS2 alerts can be muted or made comfort checks only when the advance care plan "
-              "is comfort-focused or the person is in the terminal phase."),
+            _(
+                "NEWS2 alerts can be muted or made comfort checks only when the advance care plan "
+                "is comfort-focused or the person is in the terminal phase."
+            ),
         )
     row.reason = reason
     row.set_by = actor
@@ -506,7 +521,10 @@ def set_thresholds(
         patient=patient,
         obj=patient,
         summary=_("Personal alert thresholds set: %(reason)s") % {"reason": reason[:200]},
-        changes={**audit.diff(before, {n: getattr(row, n) for n in THRESHOLD_FIELDS}), "reason": reason},
+        changes={
+            **audit.diff(before, {n: getattr(row, n) for n in THRESHOLD_FIELDS}),
+            "reason": reason,
+        },
     )
     return row
 
@@ -520,7 +538,7 @@ def _lock_alert(alert: Alert) -> Alert:
 
 @transaction.atomic
 def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
-    """"I have seen it and I am on it": stops the escalation timer and makes the
+    """ "I have seen it and I am on it": stops the escalation timer and makes the
     acknowledging clinician the owner."""
     require_perm(actor, "monitoring.act_on_alert", alert)
     alert = _lock_alert(alert)
@@ -550,7 +568,7 @@ def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
 
 
 def _emergency_services_allowed(patient: Patient) -> str:
-    """"" if the advance care plan allows emergency services, else why not."""
+    """ "" if the advance care plan allows emergency services, else why not."""
     from hearth.careplans.choices import InterventionChoice
     from hearth.careplans.models import AdvanceCarePlan
 
@@ -638,7 +656,10 @@ def resolve_alert(*, actor: User, alert: Alert, note: str) -> Alert:
 
 # --- On-call roster ---------------------------------------------------------
 
-ROLE_DISCIPLINE = {OnCallRole.NURSE: Discipline.NURSE, OnCallRole.PHYSICIAN: Discipline.PHYSICIAN}
+ROLE_DISCIPLINE: dict[str, str] = {
+    OnCallRole.NURSE: Discipline.NURSE,
+    OnCallRole.PHYSICIAN: Discipline.PHYSICIAN,
+}
 
 
 @transaction.atomic
@@ -676,7 +697,8 @@ def add_on_call_shift(
         action=AuditAction.CREATE,
         event_type="on_call.shift_added",
         obj=shift,
-        summary=_("On call: %(who)s, %(role)s") % {"who": staff.display_name, "role": shift.get_role_display()},
+        summary=_("On call: %(who)s, %(role)s")
+        % {"who": staff.display_name, "role": shift.get_role_display()},
         changes={"starts_at": starts_at, "ends_at": ends_at},
     )
     return shift

@@ -20,9 +20,7 @@ urlpatterns = [
     path("devices/<uuid:device_id>/revoke/", views.revoke_device, name="revoke_device"),
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/<uuid:alert_id>/", views.alert_detail, name="alert"),
-    path(
-        "alerts/<uuid:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge_alert"
-    ),
+    path("alerts/<uuid:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge_alert"),
     path("alerts/<uuid:alert_id>/triage/", views.triage_alert, name="triage_alert"),
     path("alerts/<uuid:alert_id>/resolve/", views.resolve_alert, name="resolve_alert"),
     path("on-call/", views.on_call, name="on_call"),

@@ -40,6 +40,7 @@ from hearth.monitoring.forms import (
 )
 from hearth.monitoring.models import Alert, MonitoringDevice, OnCallShift
 from hearth.patients import access
+from hearth.patients.models import Patient
 from hearth.patients.views import (
     form_page,
     refusal,
@@ -47,7 +48,6 @@ from hearth.patients.views import (
     staff_required,
     with_patient,
 )
-from hearth.patients.models import Patient
 from hearth.visits import services as visits
 
 
@@ -76,8 +76,9 @@ def symptoms(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 "esas_items": instruments.ESAS_R.scored_items,
                 "limits": limits,
                 "check_ins": queries.check_ins(patient, limit=10),
-                "assessments": AssessmentResponse.objects.for_patient(patient)
-                .select_related("recorded_by")[:20],
+                "assessments": AssessmentResponse.objects.for_patient(patient).select_related(
+                    "recorded_by"
+                )[:20],
                 "instruments": instruments.registry().values(),
                 "esas_chart": charts.esas_chart(patient),
                 "function_chart": charts.function_chart(patient),
@@ -110,10 +111,10 @@ def add_assessment(request: HttpRequest, patient_id: Any, instrument: str) -> Ht
         extras = StaffAssessmentExtras(
             request.POST or None, initial={"completed_by": Respondent.PROFESSIONAL}
         )
-        extras.fields["completed_by"].choices = [
+        extras.fields["completed_by"].choices = [  # type: ignore[attr-defined]
             (key, label) for key, label in Respondent.choices if key in definition.respondents
         ]
-        extras.fields["caregiver_id"].choices = [("", "—"), *caregivers]
+        extras.fields["caregiver_id"].choices = [("", "—"), *caregivers]  # type: ignore[attr-defined]
         status = 200
         if request.method == "POST":
             if form.is_valid() and extras.is_valid():
@@ -240,7 +241,9 @@ def devices(request: HttpRequest, patient_id: Any) -> HttpResponse:
 @staff_required
 @require_POST
 def revoke_device(request: HttpRequest, device_id: Any) -> HttpResponse:
-    device = MonitoringDevice.objects.select_related("patient").filter(external_id=device_id).first()
+    device = (
+        MonitoringDevice.objects.select_related("patient").filter(external_id=device_id).first()
+    )
     if device is None:
         raise Http404
 
@@ -268,7 +271,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/alerts.html",
-        {"alerts": queries.alerts_for(request.user, status=status, mine=mine), "mine": mine, "status": status},
+        {
+            "alerts": queries.alerts_for(request.user, status=status, mine=mine),
+            "mine": mine,
+            "status": status,
+        },
     )
 
 
@@ -485,8 +492,10 @@ def portal_check_in(request: HttpRequest) -> HttpResponse:
                 if help_now:
                     messages.warning(
                         request,
-                        _("The team has been told now. If you cannot wait, phone the service "
-                          "number below."),
+                        _(
+                            "The team has been told now. If you cannot wait, phone the service "
+                            "number below."
+                        ),
                     )
                 else:
                     messages.success(request, _("Thank you. The team can see your check-in."))
@@ -496,8 +505,12 @@ def portal_check_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/portal_check_in.html",
-        {"patient": patient, "form": form, "esas_form": esas_form,
-         "is_family": request.user.kind == UserKind.FAMILY},  # type: ignore[union-attr]
+        {
+            "patient": patient,
+            "form": form,
+            "esas_form": esas_form,
+            "is_family": request.user.kind == UserKind.FAMILY,  # type: ignore[union-attr]
+        },
         status=status,
     )
 
@@ -516,7 +529,8 @@ def portal_check_ins(request: HttpRequest) -> HttpResponse:
     rows = list(queries.check_ins(patient, limit=30))
     for row in rows:
         row.scores = [  # type: ignore[attr-defined]
-            (labels.get(key, key), value) for key, value in (row.esas.answers if row.esas else {}).items()
+            (labels.get(key, key), value)
+            for key, value in (row.esas.answers if row.esas else {}).items()
         ]
     return render(
         request, "monitoring/portal_check_ins.html", {"patient": patient, "check_ins": rows}

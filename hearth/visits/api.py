@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from hearth.core.api import ERROR_RESPONSES
 from hearth.core import audit
+from hearth.core.api import ERROR_RESPONSES
 from hearth.core.errors import NotFound
 from hearth.patients import access
 from hearth.patients.api import _actor
@@ -70,9 +70,7 @@ def list_urgent_visits(request: HttpRequest) -> Any:
     response={201: UrgentVisitOut, **ERROR_RESPONSES},
 )
 def request_urgent_visit(request: HttpRequest, patient_id: UUID, payload: UrgentVisitIn) -> Any:
-    patient = access.access_patient_for(
-        _actor(request), patient_id, "visits.request_urgent_visit"
-    )
+    patient = access.access_patient_for(_actor(request), patient_id, "visits.request_urgent_visit")
     return Status(
         201,
         services.request_urgent_visit(

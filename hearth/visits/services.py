@@ -28,9 +28,7 @@ def request_urgent_visit(
 ) -> UrgentVisitRequest:
     """A visit today. From triage the permission is the triage's own (the
     owner of the alert may dispatch even off their caseload)."""
-    if alert is None:
-        require_perm(actor, "visits.request_urgent_visit", patient)
-    elif not actor.has_perm("monitoring.act_on_alert", alert):
+    if alert is None or not actor.has_perm("monitoring.act_on_alert", alert):
         require_perm(actor, "visits.request_urgent_visit", patient)
     reason = (reason or "").strip()
     require(bool(reason), "reason", _("Say why the visit is urgent."))

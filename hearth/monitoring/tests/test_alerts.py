@@ -32,7 +32,8 @@ def check_in(world: World, **details: Any) -> CheckIn:
 
 def test_we_need_help_now_raises_a_high_alert_at_once(active: World, client_for: Any) -> None:
     response = client_for(active.family).post(
-        "/portal/check-in/", {"help_now": "1", "note": "He is very breathless", "idempotency_key": "k1"}
+        "/portal/check-in/",
+        {"help_now": "1", "note": "He is very breathless", "idempotency_key": "k1"},
     )
     assert response.status_code == 302
     alert = Alert.objects.get()
@@ -62,9 +63,7 @@ def test_a_check_in_over_the_api_replays_with_200(active: World, client_for: Any
     again = api.post(url, data=body, content_type="application/json")
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
-    different = api.post(
-        url, data={**body, "esas": {"pain": 9}}, content_type="application/json"
-    )
+    different = api.post(url, data={**body, "esas": {"pain": 9}}, content_type="application/json")
     assert different.status_code == 422
 
 
@@ -343,7 +342,7 @@ def test_the_worklist_puts_the_most_urgent_alert_first(active: World) -> None:
     )
     assessments.start_phase(actor=active.nurse, patient=active.patient, phase="deteriorating")
     rows = patient_queries.worklist(active.nurse)
-    assert [row.record_number for row in rows][0] == "A-1"
+    assert rows[0].record_number == "A-1"
     cells = dict(rows[0].extra)
     assert [key for key, _title in rows.columns] == ["alerts", "phase", "pps"]
     assert list(cells.values())[1]["text"] == "Deteriorating"  # type: ignore[index]
