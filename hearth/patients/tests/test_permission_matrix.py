@@ -162,7 +162,10 @@ def _triaged_alert(world: World, actor: Any) -> None:
 
     _alert(world, actor)
     monitoring.triage_alert(
-        actor=world.nurse, alert=world.alert, outcome="advice_by_phone", note="Advised"  # type: ignore[attr-defined]
+        actor=world.nurse,
+        alert=world.alert,
+        outcome="advice_by_phone",
+        note="Advised",  # type: ignore[attr-defined]
     )
 
 
