@@ -404,8 +404,7 @@ PYOTR_WEEK: dict[int, tuple[dict[str, int], str]] = {
     3: (esas(3, 6, 4, 0, 5, 5, 3, 6, 6), "Маска ночью соскользнула, медсестра звонила утром."),
     2: (
         esas(3, 6, 4, 0, 5, 7, 4, 6, 6),
-        "Задыхается, когда говорит. Боится ночи. (Breathless when he talks. Afraid of the "
-        "night.)",
+        "Задыхается, когда говорит. Боится ночи. (Breathless when he talks. Afraid of the night.)",
     ),
     1: (
         esas(3, 6, 5, 1, 6, 6, 4, 6, 6),
@@ -530,12 +529,17 @@ def _pyotr(s: Story) -> None:
             "says antibiotics at home first. Urgent visit by Dr Ivanova (Russian-speaking) "
             "today. Tatiana to call at once if he is choking or more breathless.",
         )
+    _ingest(device, s.earlier_today(0.6), 91, 108)  # still low: more evidence, same alert
 
 
 # --- HH-1006 Tom Whitaker: stable, a seizure, a bad morning today ----------------------
 
 TOM_WEEK: dict[int, tuple[str, dict[str, int], str]] = {
-    7: ("patient.whitaker", esas(2, 4, 2, 1, 2, 0, 4, 4, 4), "First go at this. Bit of a headache."),
+    7: (
+        "patient.whitaker",
+        esas(2, 4, 2, 1, 2, 0, 4, 4, 4),
+        "First go at this. Bit of a headache.",
+    ),
     6: ("patient.whitaker", esas(2, 4, 2, 0, 2, 0, 4, 5, 4), ""),
     5: (
         "patient.whitaker",
@@ -596,8 +600,8 @@ def _tom(s: Story) -> None:
             "family.whitaker",
             esas(6, 5, 4, 4, 3, 0, 3, 5, 5),
             note=(
-                "Tom woke with a really bad headache and was sick once. He kept his "
-                "dexamethasone down. Jess"
+                "Tom's had a really bad headache for a few hours now and he was sick once. "
+                "He kept his dexamethasone down. Jess"
             ),
             completed_by=Respondent.FAMILY_CAREGIVER,
         )
