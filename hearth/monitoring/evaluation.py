@@ -35,6 +35,8 @@ class Thresholds:
     routing_reason: str
     spo2_scale: int
     personal: bool
+    #: The physician's reason for this person's own thresholds.
+    reason: str = ""
 
     def item_threshold(self, item: str) -> int:
         return int(self.esas_items.get(item, self.esas_item))
@@ -73,6 +75,7 @@ def thresholds_for(patient: Patient) -> Thresholds:
         routing_reason=reason,
         spo2_scale=row.spo2_scale if row else 1,
         personal=row is not None,
+        reason=row.reason if row else "",
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from hearth.assessments import services as assessments
+from hearth.monitoring import charts
 from hearth.monitoring.models import Alert
 
 register = template.Library()
@@ -20,4 +21,5 @@ def open_alerts(patient: Any) -> dict[str, Any]:
         "alerts": list(Alert.objects.open().for_patient(patient).select_related("owner")),
         "phase": assessments.current_phase(patient),
         "pps": assessments.latest(patient, "pps"),
+        "esas_chart": charts.esas_chart(patient),
     }
