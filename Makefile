@@ -11,12 +11,15 @@ PORT ?= 8000
 
 env: .venv/.synced system-libraries
 
-# WeasyPrint (printed care plans) needs Pango and a font from the system. Debian
+# WeasyPrint (printed care plans) needs Pango and a font from the system; the
+# browser tests drive Debian's Chromium (never a downloaded browser). Debian
 # names; skipped when they are already there (no root needed then).
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 system-libraries:
 	@ldconfig -p | grep -q libpango-1.0 && ldconfig -p | grep -q libharfbuzz-subset \
 	  || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES))
+	@command -v chromium >/dev/null \
+	  || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
