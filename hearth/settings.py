@@ -352,7 +352,10 @@ if HEARTH_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- Internationalisation -------------------------------------------------
-LANGUAGE_CODE = "en"
+# The service's own language: pages fall back to it, and alert texts (read by
+# every clinician on call, whatever the language of the family who wrote) are
+# stored in it.
+LANGUAGE_CODE = env_str("HEARTH_LANGUAGE", "en") or "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

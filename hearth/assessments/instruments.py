@@ -273,6 +273,7 @@ AKPS_LEVELS: dict[int, Label] = {
     70: _("Cares for self; unable to carry on normal activity or to do active work"),
     60: _("Able to care for most needs; but requires occasional assistance"),
     50: _("Considerable assistance and frequent medical care required"),
+    # xgettext:no-python-format
     40: _("In bed more than 50% of the time"),
     30: _("Almost completely bedfast"),
     20: _("Totally bedfast and requiring extensive nursing care by professionals and/or family"),

@@ -7,14 +7,15 @@ open one, and raises its severity if the evidence is worse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User
@@ -24,6 +25,9 @@ from hearth.monitoring.choices import SEVERITY_RANK, AlertStatus, OnCallRole
 from hearth.monitoring.models import Alert, AlertEscalation, AlertEvidence, OnCallShift
 from hearth.patients.choices import CareTeamRole
 from hearth.patients.models import CareTeamAssignment, Patient
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: The on-call chain, first to last (CLINICAL.md: nurse → physician on call → clinical lead).
 CHAIN = (OnCallRole.NURSE, OnCallRole.PHYSICIAN, OnCallRole.CLINICAL_LEAD)
@@ -36,6 +40,23 @@ class Evidence:
     observed_at: datetime
     source_id: str = ""
     values: dict[str, Any] = field(default_factory=dict)
+
+
+def in_service_language(function: Callable[P, R]) -> Callable[P, R]:
+    """Alert texts are stored once and read by whoever is on call, so they are
+    written in the service's language, not in that of the family member whose
+    check-in raised them."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def local_time(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "j M H:i")
 
 
 def severity_for(rule_key: str) -> str:
@@ -210,6 +231,7 @@ def raise_alert(
     return existing, False
 
 
+@in_service_language
 @transaction.atomic
 def escalate(*, alert_id: int, timer_version: int) -> bool:
     """The acknowledgement deadline passed. If nobody has acknowledged, hand the

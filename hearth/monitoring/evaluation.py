@@ -13,13 +13,21 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hearth.assessments import instruments
 from hearth.assessments.choices import Phase
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
 from hearth.monitoring import news2
-from hearth.monitoring.alerts import Evidence, raise_alert, severity_for
+from hearth.monitoring.alerts import (
+    Evidence,
+    in_service_language,
+    local_time,
+    raise_alert,
+    severity_for,
+)
 from hearth.monitoring.choices import AlertRule, PhysiologicalRouting
 from hearth.monitoring.codes import CODES
 from hearth.monitoring.models import Observation, PersonalThresholds
@@ -84,6 +92,7 @@ def _item_label(definition: instruments.Instrument, key: str) -> str:
     return str(item.label) if item else key
 
 
+@in_service_language
 def evaluate_esas(response: AssessmentResponse, actor: Any) -> None:
     definition = instruments.ESAS_R
     patient = response.patient
@@ -144,7 +153,7 @@ def evaluate_esas(response: AssessmentResponse, actor: Any) -> None:
             evidence=[
                 Evidence(
                     description=_("ESAS-r since %(when)s: %(items)s")
-                    % {"when": previous.assessed_at.strftime("%d %b %H:%M"), "items": words},
+                    % {"when": local_time(previous.assessed_at), "items": words},
                     source="assessment",
                     source_id=str(response.external_id),
                     observed_at=response.assessed_at,
@@ -154,6 +163,7 @@ def evaluate_esas(response: AssessmentResponse, actor: Any) -> None:
         )
 
 
+@in_service_language
 def evaluate_caregiver_strain(response: AssessmentResponse, actor: Any) -> None:
     cut_off = instruments.caregiver_strain_cut_off(response.instrument)
     if cut_off is None or response.total is None or response.total < cut_off:
@@ -183,31 +193,50 @@ def evaluate_caregiver_strain(response: AssessmentResponse, actor: Any) -> None:
     )
 
 
+NEWS2_PARAMETERS = {
+    "respiratory_rate": gettext_lazy("breathing rate"),
+    "spo2": gettext_lazy("SpO2"),
+    "on_oxygen": gettext_lazy("air or oxygen"),
+    "systolic_bp": gettext_lazy("systolic blood pressure"),
+    "pulse": gettext_lazy("pulse"),
+    "consciousness": gettext_lazy("consciousness"),
+    "temperature": gettext_lazy("temperature"),
+}
+NEWS2_BANDS = {
+    "high": gettext_lazy("high"),
+    "medium": gettext_lazy("medium"),
+    "low_medium": gettext_lazy("low-medium"),
+    "low": gettext_lazy("low"),
+}
 NEWS2_CODES = tuple(code for code, spec in CODES.items() if spec.news2)
 
 
 def latest_news2_values(patient: Patient, at: Any) -> dict[str, Any]:
     """The newest value of each NEWS2 parameter within the window before ``at``."""
     window = timedelta(minutes=settings.HEARTH_NEWS2_WINDOW_MINUTES)
-    rows = (
-        Observation.objects.filter(
-            patient=patient,
-            code__in=NEWS2_CODES,
-            observed_at__gt=at - window,
-            observed_at__lte=at,
+    in_window = Observation.objects.filter(
+        patient=patient, observed_at__gt=at - window, observed_at__lte=at
+    ).order_by("code", "-observed_at")
+    # One row per code whatever the reading rate: DISTINCT ON where the database
+    # has it (PostgreSQL), otherwise one indexed look-up per code.
+    if connection.features.can_distinct_on_fields:
+        rows = list(
+            in_window.filter(code__in=NEWS2_CODES).distinct("code").values_list("code", "value")
         )
-        .order_by("code", "-observed_at")
-        .values_list("code", "value", "observed_at")
-    )
+    else:
+        rows = [
+            row
+            for code in NEWS2_CODES
+            if (row := in_window.filter(code=code).values_list("code", "value").first())
+        ]
     values: dict[str, Any] = {}
-    for code, value, _observed in rows:
+    for code, value in rows:
         parameter = CODES[code].news2
-        if parameter in values:
-            continue
         values[parameter] = value > 0 if parameter == "on_oxygen" else value
     return values
 
 
+@in_service_language
 def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor: Any) -> None:
     """After a batch is stored: oxygen equipment faults, then NEWS2 at the newest reading."""
     if not stored:
@@ -234,12 +263,18 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
     if not any(o.code in NEWS2_CODES for o in stored):
         return
     newest = max((o for o in stored if o.code in NEWS2_CODES), key=lambda o: o.observed_at)
-    limits = thresholds_for(patient)
+    spo2_scale = (
+        PersonalThresholds.objects.filter(patient=patient)
+        .values_list("spo2_scale", flat=True)
+        .first()
+    ) or 1
     values = latest_news2_values(patient, newest.observed_at)
-    result = news2.score(values, spo2_scale=limits.spo2_scale)
+    result = news2.score(values, spo2_scale=spo2_scale)
     band_key = {"high": "news2_high", "medium": "news2_medium", "low_medium": "news2_low_medium"}
     if result.band not in band_key:
         return
+    # Only when the readings call for an alert: the goals of care decide its routing.
+    limits = thresholds_for(patient)
     if limits.routing == PhysiologicalRouting.MUTED:
         return
     severity = severity_for(band_key[result.band])
@@ -251,11 +286,14 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
         }
     description = _("NEWS2 %(total)d (%(band)s)%(partial)s: %(points)s") % {
         "total": result.total,
-        "band": result.band.replace("_", "-"),
-        "partial": _(", partial: %(missing)s not measured") % {"missing": ", ".join(result.missing)}
+        "band": NEWS2_BANDS[result.band],
+        "partial": _(", partial: %(missing)s not measured")
+        % {"missing": ", ".join(str(NEWS2_PARAMETERS[name]) for name in result.missing)}
         if result.partial
         else "",
-        "points": ", ".join(f"{name} {points}" for name, points in result.points.items()),
+        "points": ", ".join(
+            f"{NEWS2_PARAMETERS[name]} {points}" for name, points in result.points.items()
+        ),
     }
     raise_alert(
         actor=actor,

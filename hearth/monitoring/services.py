@@ -29,7 +29,7 @@ from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, Validati
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm, unknown_keys
 from hearth.monitoring import evaluation, signals
-from hearth.monitoring.alerts import Evidence, raise_alert, severity_for
+from hearth.monitoring.alerts import Evidence, in_service_language, raise_alert, severity_for
 from hearth.monitoring.choices import (
     AlertRule,
     AlertStatus,
@@ -132,22 +132,8 @@ def record_check_in(
         raise Conflict(_("This check-in is already being saved. Try again in a moment.")) from error
     who = actor.display_name
     if help_requested:
-        raise_alert(
-            actor=actor,
-            patient=patient,
-            rule=AlertRule.HELP_REQUESTED,
-            severity=severity_for("help_requested"),
-            summary=_("%(who)s pressed “We need help now”.") % {"who": who}
-            + (f" {note[:200]}" if note else ""),
-            evidence=[
-                Evidence(
-                    description=_("Help requested by %(who)s") % {"who": who},
-                    source="check_in",
-                    source_id=str(check_in.external_id),
-                    observed_at=now,
-                    values={"note": note[:300]},
-                )
-            ],
+        _check_in_alert(
+            actor=actor, patient=patient, check_in=check_in, rule=AlertRule.HELP_REQUESTED
         )
     if esas:
         check_in.esas = assessments.record_assessment(
@@ -162,20 +148,8 @@ def record_check_in(
         )
         check_in.save(update_fields=["esas"])
     if cannot_cope:
-        raise_alert(
-            actor=actor,
-            patient=patient,
-            rule=AlertRule.CAREGIVER_CANNOT_COPE,
-            severity=severity_for("caregiver_cannot_cope"),
-            summary=_("%(who)s says they cannot cope with caring right now.") % {"who": who},
-            evidence=[
-                Evidence(
-                    description=_("Check-in from %(who)s") % {"who": who},
-                    source="check_in",
-                    source_id=str(check_in.external_id),
-                    observed_at=now,
-                )
-            ],
+        _check_in_alert(
+            actor=actor, patient=patient, check_in=check_in, rule=AlertRule.CAREGIVER_CANNOT_COPE
         )
     audit.record(
         actor=actor,
@@ -188,6 +162,39 @@ def record_check_in(
         changes={"esas": esas, "help_requested": help_requested, "cannot_cope": cannot_cope},
     )
     return check_in
+
+
+@in_service_language
+def _check_in_alert(*, actor: User, patient: Patient, check_in: CheckIn, rule: str) -> None:
+    """The two buttons that must never wait: "we need help now" and "I cannot cope"."""
+    who = actor.display_name
+    note = check_in.note
+    if rule == AlertRule.HELP_REQUESTED:
+        summary = _("%(who)s pressed “We need help now”.") % {"who": who} + (
+            f" {note[:200]}" if note else ""
+        )
+        description = _("Help requested by %(who)s") % {"who": who}
+        severity = severity_for("help_requested")
+    else:
+        summary = _("%(who)s says they cannot cope with caring right now.") % {"who": who}
+        description = _("Check-in from %(who)s") % {"who": who}
+        severity = severity_for("caregiver_cannot_cope")
+    raise_alert(
+        actor=actor,
+        patient=patient,
+        rule=rule,
+        severity=severity,
+        summary=summary,
+        evidence=[
+            Evidence(
+                description=description,
+                source="check_in",
+                source_id=str(check_in.external_id),
+                observed_at=check_in.submitted_at,
+                values={"note": note[:300]},
+            )
+        ],
+    )
 
 
 # --- Devices and their readings --------------------------------------------
@@ -481,7 +488,8 @@ def set_thresholds(
                 elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
                     errors.add(
                         "esas_item_overrides",
-                        _("%(item)s: a whole number from 1 to 10.") % {"item": item},
+                        _("%(item)s: a whole number from 1 to 10.")
+                        % {"item": instruments.ESAS_R.item(item).label},  # type: ignore[union-attr]
                     )
                 else:
                     clean[item] = value

@@ -75,6 +75,11 @@ def symptoms(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 "latest": latest,
                 "esas_items": instruments.ESAS_R.scored_items,
                 "limits": limits,
+                "item_overrides": [
+                    (item.label, limits.esas_items[item.key])
+                    for item in instruments.ESAS_R.scored_items
+                    if item.key in limits.esas_items
+                ],
                 "check_ins": queries.check_ins(patient, limit=10),
                 "assessments": AssessmentResponse.objects.for_patient(patient).select_related(
                     "recorded_by"

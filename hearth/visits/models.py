@@ -42,5 +42,11 @@ class UrgentVisitRequest(ExternalIdModel):
             )
         ]
 
+    @property
+    def discipline_label(self) -> str:
+        from hearth.accounts.models import Discipline
+
+        return str(Discipline(self.discipline).label)
+
     def __str__(self) -> str:
         return f"Urgent {self.discipline} visit for {self.patient_id} on {self.for_date}"

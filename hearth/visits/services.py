@@ -55,7 +55,7 @@ def request_urgent_visit(
         patient=patient,
         obj=request,
         summary=_("Urgent %(discipline)s visit requested for today: %(reason)s")
-        % {"discipline": discipline, "reason": reason[:200]},
+        % {"discipline": request.discipline_label.lower(), "reason": reason[:200]},
     )
     return request
 

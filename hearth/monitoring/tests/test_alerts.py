@@ -369,3 +369,14 @@ def test_the_symptom_page_draws_trends_with_a_charting_library(
     assert html.count('class="pygal-chart"') == 3
     assert "Generated with pygal" in html
     assert "Pain" in html
+
+
+def test_alert_texts_are_written_in_the_services_language(active: World) -> None:
+    """A Russian-speaking daughter's check-in is read by an English-speaking nurse."""
+    from django.utils import translation
+
+    with translation.override("ru"):
+        check_in(active, help_requested=True, esas={"pain": 9})
+    summaries = sorted(Alert.objects.values_list("summary", flat=True))
+    assert summaries[0].startswith("Family A pressed")
+    assert summaries[1] == "Severe symptoms: Pain 9"
