@@ -8,6 +8,7 @@ page must not load code from elsewhere.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -60,12 +61,21 @@ def _chart(title: str, *, minimum: float | None = None, maximum: float | None = 
     )
 
 
-def _render(chart: Any) -> SafeString:
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    #: The SVG, or "" when there is nothing to draw (the page says so in words).
+    svg: SafeString | str
+
+
+def _render(chart: Any) -> Chart:
+    if not chart.raw_series:
+        return Chart(title=str(chart.config.title), svg="")
     # pygal escapes titles and labels it writes into the SVG.
-    return mark_safe(chart.render(is_unicode=True))
+    return Chart(title=str(chart.config.title), svg=mark_safe(chart.render(is_unicode=True)))
 
 
-def esas_chart(patient: Patient, *, days: int = 14) -> SafeString:
+def esas_chart(patient: Patient, *, days: int = 14) -> Chart:
     since = clock.now() - timedelta(days=days)
     rows = (
         AssessmentResponse.objects.valid()
@@ -87,7 +97,7 @@ def esas_chart(patient: Patient, *, days: int = 14) -> SafeString:
     return _render(chart)
 
 
-def function_chart(patient: Patient, *, days: int = 60) -> SafeString:
+def function_chart(patient: Patient, *, days: int = 60) -> Chart:
     since = clock.now() - timedelta(days=days)
     chart = _chart(_("Performance (PPS and AKPS, %)"), minimum=0, maximum=100)
     for code, label in (("pps", "PPS"), ("akps", "AKPS")):
@@ -104,7 +114,7 @@ def function_chart(patient: Patient, *, days: int = 60) -> SafeString:
     return _render(chart)
 
 
-def vitals_chart(patient: Patient, *, days: int = 7) -> SafeString:
+def vitals_chart(patient: Patient, *, days: int = 7) -> Chart:
     since = clock.now() - timedelta(days=days)
     series: dict[str, list[tuple[Any, float]]] = defaultdict(list)
     for code, moment, value in (

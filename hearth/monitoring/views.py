@@ -85,9 +85,11 @@ def symptoms(request: HttpRequest, patient_id: Any) -> HttpResponse:
                     "recorded_by"
                 )[:20],
                 "instruments": instruments.registry().values(),
-                "esas_chart": charts.esas_chart(patient),
-                "function_chart": charts.function_chart(patient),
-                "vitals_chart": charts.vitals_chart(patient),
+                "charts": [
+                    charts.esas_chart(patient),
+                    charts.function_chart(patient),
+                    charts.vitals_chart(patient),
+                ],
                 "devices": patient.devices.usable(),
             },
         )

@@ -21,5 +21,5 @@ def open_alerts(patient: Any) -> dict[str, Any]:
         "alerts": list(Alert.objects.open().for_patient(patient).select_related("owner")),
         "phase": assessments.current_phase(patient),
         "pps": assessments.latest(patient, "pps"),
-        "esas_chart": charts.esas_chart(patient),
+        "esas_chart": charts.esas_chart(patient).svg,
     }

@@ -366,9 +366,11 @@ def test_the_symptom_page_draws_trends_with_a_charting_library(
     page = client_for(active.nurse).get(f"/patients/{active.patient.external_id}/symptoms/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.count('class="pygal-chart"') == 3
+    # ESAS-r and PPS drawn; no home readings, and the page says so in words.
+    assert html.count('class="pygal-chart"') == 2
     assert "Generated with pygal" in html
     assert "Pain" in html
+    assert "Nothing recorded in this period." in html
 
 
 def test_alert_texts_are_written_in_the_services_language(active: World) -> None:
