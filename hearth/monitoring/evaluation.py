@@ -284,10 +284,10 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
         routing_note = _("Routed as a comfort check, not an emergency: %(reason)s") % {
             "reason": limits.routing_reason
         }
-    description = _("NEWS2 %(total)d (%(band)s)%(partial)s: %(points)s") % {
+    description = _("NEWS2 %(total)d (%(band)s): %(points)s%(partial)s") % {
         "total": result.total,
         "band": NEWS2_BANDS[result.band],
-        "partial": _(", partial: %(missing)s not measured")
+        "partial": _(" — partial, not measured: %(missing)s")
         % {"missing": ", ".join(str(NEWS2_PARAMETERS[name]) for name in result.missing)}
         if result.partial
         else "",
