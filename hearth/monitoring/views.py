@@ -48,7 +48,24 @@ from hearth.patients.views import (
     staff_required,
     with_patient,
 )
+from hearth.visits import queries as urgent_queries
 from hearth.visits import services as visits
+
+
+def _act_then_go_back(
+    request: HttpRequest, act: Callable[[], Any], done: str, back: str
+) -> HttpResponse:
+    """A one-button page action: do it and go back with a message; a refusal
+    that hides or forbids (403/404) is raised for the caller's refusal page."""
+    try:
+        act()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(back)
 
 
 def _symptoms_url(patient: Patient) -> Callable[[Any], str]:
@@ -255,15 +272,12 @@ def revoke_device(request: HttpRequest, device_id: Any) -> HttpResponse:
         raise Http404
 
     def build(patient: Patient) -> HttpResponse:
-        try:
-            services.revoke_device(actor=request.user, device=device)  # type: ignore[arg-type]
-        except DomainError as error:
-            if error.status in (403, 404):
-                raise
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Token revoked: the device can no longer send readings."))
-        return redirect("devices", patient_id=patient.external_id)
+        return _act_then_go_back(
+            request,
+            lambda: services.revoke_device(actor=request.user, device=device),  # type: ignore[arg-type]
+            _("Token revoked: the device can no longer send readings."),
+            reverse("devices", args=[patient.external_id]),
+        )
 
     return with_patient(request, device.patient.external_id, "monitoring.manage_devices", build)
 
@@ -320,15 +334,12 @@ def alert_detail(request: HttpRequest, alert_id: Any) -> HttpResponse:
 @require_POST
 def acknowledge_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
     def build(alert: Alert) -> HttpResponse:
-        try:
-            services.acknowledge_alert(actor=request.user, alert=alert)  # type: ignore[arg-type]
-        except DomainError as error:
-            if error.status in (403, 404):
-                raise
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Acknowledged: you own this alert now."))
-        return redirect("alert", alert_id=alert.external_id)
+        return _act_then_go_back(
+            request,
+            lambda: services.acknowledge_alert(actor=request.user, alert=alert),  # type: ignore[arg-type]
+            _("Acknowledged: you own this alert now."),
+            reverse("alert", args=[alert.external_id]),
+        )
 
     return _alert_page(request, alert_id, "monitoring.act_on_alert", build)
 
@@ -411,14 +422,14 @@ def cancel_on_call_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
     if shift is None:
         raise Http404
     try:
-        services.cancel_on_call_shift(actor=request.user, shift=shift)  # type: ignore[arg-type]
+        return _act_then_go_back(
+            request,
+            lambda: services.cancel_on_call_shift(actor=request.user, shift=shift),  # type: ignore[arg-type]
+            _("Shift cancelled."),
+            reverse("on_call"),
+        )
     except DomainError as error:
-        if error.status in (403, 404):
-            return refusal(request, error)
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Shift cancelled."))
-    return redirect("on_call")
+        return refusal(request, error)
 
 
 @staff_required
@@ -427,13 +438,7 @@ def urgent_visits(request: HttpRequest) -> HttpResponse:
         from hearth.core.errors import NotAllowed
 
         return refusal(request, NotAllowed(_("Your role does not allow this.")))
-    visible = access.patients_visible_to(request.user).values("pk")
-    rows = list(visits.waiting_requests().filter(patient__in=visible))
-    from hearth.core import audit
-
-    audit.record_list_view(
-        actor=request.user, event_type="urgent_visits.listed", patients={r.patient for r in rows}
-    )
+    rows = urgent_queries.urgent_requests_for(request.user)
     return render(request, "monitoring/urgent_visits.html", {"requests": rows})
 
 

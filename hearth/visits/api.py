@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from hearth.core import audit
 from hearth.core.api import ERROR_RESPONSES
 from hearth.core.errors import NotFound
 from hearth.patients import access
 from hearth.patients.api import _actor
 from hearth.patients.schemas import StrictIn
-from hearth.visits import services
+from hearth.visits import queries, services
 
 router = Router(tags=["visits"])
 
@@ -57,12 +56,7 @@ def list_urgent_visits(request: HttpRequest) -> Any:
     actor = _actor(request)
     if not actor.has_perm("visits.view_urgent_requests"):
         raise NotFound(_("Not found."))
-    visible = access.patients_visible_to(actor).values("pk")
-    rows = list(services.waiting_requests().filter(patient__in=visible))
-    audit.record_list_view(
-        actor=actor, event_type="urgent_visits.listed", patients={r.patient for r in rows}
-    )
-    return rows
+    return queries.urgent_requests_for(actor)
 
 
 @router.post(
