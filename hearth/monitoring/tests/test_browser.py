@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from hearth.conftest import World
@@ -50,6 +51,9 @@ def phone(live_server: Any, world: World, monkeypatch: Any) -> Iterator[Any]:
         page.base_url = live_server.url  # type: ignore[attr-defined]
         yield page
         browser.close()
+        # Database reads made while Playwright's loop runs get a connection of
+        # their own (another context); close it so the test database can be dropped.
+        connections.close_all()
 
 
 def _open_check_in(page: Any) -> None:
