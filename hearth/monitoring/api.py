@@ -176,7 +176,6 @@ def set_thresholds(request: HttpRequest, patient_id: UUID, payload: ThresholdsIn
     changes = payload.model_dump(exclude_unset=True)
     reason = changes.pop("reason")
     services.set_thresholds(actor=_actor(request), patient=patient, changes=changes, reason=reason)
-    patient.refresh_from_db()
     return _thresholds_out(Patient.objects.select_related("thresholds").get(pk=patient.pk))
 
 

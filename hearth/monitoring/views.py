@@ -23,7 +23,7 @@ from hearth.assessments import instruments
 from hearth.assessments import services as assessments
 from hearth.assessments.choices import PHASE_HELP, Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
-from hearth.core.errors import DomainError
+from hearth.core.errors import DomainError, NotAllowed
 from hearth.monitoring import charts, evaluation, queries, services
 from hearth.monitoring.forms import (
     CheckInForm,
@@ -402,8 +402,6 @@ def on_call(request: HttpRequest) -> HttpResponse:
 @staff_required
 def add_on_call_shift(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("monitoring.manage_on_call"):
-        from hearth.core.errors import NotAllowed
-
         return refusal(request, NotAllowed(_("Only the coordinator keeps the on-call roster.")))
     return form_page(
         request,
@@ -435,8 +433,6 @@ def cancel_on_call_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
 @staff_required
 def urgent_visits(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("visits.view_urgent_requests"):
-        from hearth.core.errors import NotAllowed
-
         return refusal(request, NotAllowed(_("Your role does not allow this.")))
     rows = urgent_queries.urgent_requests_for(request.user)
     return render(request, "monitoring/urgent_visits.html", {"requests": rows})
