@@ -125,12 +125,8 @@ def worklist(
             )
         )
         shown.append(patient)
-    columns = [
-        column
-        for extension in _worklist_extensions
-        for column in extension([patient.pk for patient in shown])
-    ]
     ids = [patient.pk for patient in shown]
+    columns = [column for extension in _worklist_extensions for column in extension(ids)]
     rows = [
         dataclasses.replace(
             row, extra=tuple((column.title, column.cells.get(pk)) for column in columns)
