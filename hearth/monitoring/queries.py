@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from hearth.core import audit, clock
@@ -28,10 +29,16 @@ def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[
         alerts = alerts.filter(status=status)
     if mine:
         alerts = alerts.filter(owner=actor)
-    rows = list(
-        alerts.select_related("patient", "owner", "acknowledged_by").order_by("raised_at")[:500]
+    # Ordered in the database so the cap keeps the most severe, not the oldest.
+    severity_rank = Case(
+        *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()),
+        output_field=IntegerField(),
     )
-    rows.sort(key=lambda alert: (-SEVERITY_RANK[alert.severity], alert.raised_at))
+    rows = list(
+        alerts.select_related("patient", "owner", "acknowledged_by").order_by(
+            severity_rank.desc(), "raised_at"
+        )[:500]
+    )
     patients = {alert.patient_id: alert.patient for alert in rows}
     audit.record_list_view(actor=actor, event_type="alerts.listed", patients=patients.values())
     return rows
@@ -39,13 +46,14 @@ def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[
 
 def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert") -> Alert:
     """Load one alert for ``actor`` or refuse (404 hides it from strangers)."""
-    alert = (
-        Alert.objects.select_related("patient", "owner", "acknowledged_by", "triaged_by")
-        .filter(external_id=alert_id)
-        .first()
-        if _is_uuid(alert_id)
-        else None
-    )
+    try:
+        alert = (
+            Alert.objects.select_related("patient", "owner", "acknowledged_by", "triaged_by")
+            .filter(external_id=alert_id)
+            .first()
+        )
+    except ValidationError:
+        alert = None
     if alert is None or not actor.has_perm("monitoring.view_alert", alert):
         raise NotFound(_("No alert with that identifier."))
     if perm != "monitoring.view_alert" and not actor.has_perm(perm, alert):
@@ -60,16 +68,6 @@ def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert"
         obj=alert,
     )
     return alert
-
-
-def _is_uuid(value: Any) -> bool:
-    from uuid import UUID
-
-    try:
-        UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def check_ins(patient: Patient, *, limit: int = 60) -> QuerySet[CheckIn]:

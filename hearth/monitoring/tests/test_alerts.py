@@ -382,3 +382,15 @@ def test_alert_texts_are_written_in_the_services_language(active: World) -> None
     summaries = sorted(Alert.objects.values_list("summary", flat=True))
     assert summaries[0].startswith("Family A pressed")
     assert summaries[1] == "Severe symptoms: Pain 9"
+
+
+def test_the_alert_list_puts_the_most_severe_first_then_the_oldest(active: World) -> None:
+    from hearth.monitoring import queries
+
+    with clock.travel_to(clock.now() - timedelta(hours=3)):
+        check_in(active, cannot_cope=True, note="Tired")  # medium, oldest
+    with clock.travel_to(clock.now() - timedelta(hours=2)):
+        check_in(active, esas={"pain": 9})  # medium
+    check_in(active, help_requested=True)  # high, newest
+    rules = [alert.rule for alert in queries.alerts_for(active.nurse)]
+    assert rules == ["help_requested", "caregiver_cannot_cope", "esas_severe"]
