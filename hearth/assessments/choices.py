@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,7 @@ class Phase(models.TextChoices):
     BEREAVED = "bereaved", _("Bereaved")
 
 
-PHASE_HELP = {
+PHASE_HELP: dict[str, Any] = {
     Phase.STABLE: _(
         "Symptoms adequately controlled by the established plan; family situation relatively "
         "stable."

@@ -123,11 +123,12 @@ def owner_for(role: str, patient: Patient, moment: datetime) -> User | None:
 
 
 def _schedule(alert: Alert) -> None:
-    """(Re)start the acknowledgement timer: a database task runs at the deadline."""
+    """(Re)start the acknowledgement timer: a database task runs at the deadline.
+    The caller has saved the alert; a timer of an older version does nothing."""
     from hearth.monitoring.tasks import escalate_alert
 
     alert.timer_version += 1
-    alert.save(update_fields=["timer_version", "acknowledge_by", "owner", "owner_role", "severity"])
+    alert.save(update_fields=["timer_version"])
     if alert.acknowledge_by is None:
         return
     escalate_alert.using(run_after=alert.acknowledge_by).enqueue(

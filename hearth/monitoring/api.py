@@ -153,7 +153,7 @@ def _thresholds_out(patient: Patient) -> dict[str, Any]:
         "esas_item_threshold": effective.esas_item,
         "esas_item_overrides": effective.esas_items,
         "esas_rise_threshold": effective.esas_rise,
-        "physiological_routing": row.physiological_routing if row else "automatic",
+        "physiological_routing": effective.chosen_routing,
         "effective_routing": effective.routing,
         "routing_reason": effective.routing_reason,
         "spo2_scale": effective.spo2_scale,

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from hearth.assessments import instruments
 from hearth.assessments.choices import Phase
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
+from hearth.careplans.choices import FocusOfCare
+from hearth.careplans.models import AdvanceCarePlan
 from hearth.monitoring import news2
 from hearth.monitoring.alerts import (
     Evidence,
@@ -39,6 +41,8 @@ class Thresholds:
     esas_item: int
     esas_items: dict[str, int]
     esas_rise: int
+    #: What the physician chose (``automatic`` unless set) and what applies now.
+    chosen_routing: str
     routing: str
     routing_reason: str
     spo2_scale: int
@@ -53,9 +57,6 @@ class Thresholds:
 def goals_of_care_reason(patient: Patient) -> str:
     """Why NEWS2 should be a comfort check for this person, or "" if not.
     CLINICAL.md: comfort-focused advance care plan, or the terminal phase."""
-    from hearth.careplans.choices import FocusOfCare
-    from hearth.careplans.models import AdvanceCarePlan
-
     phase = PhaseOfIllness.objects.current().filter(patient=patient).first()
     if phase is not None and phase.phase == Phase.TERMINAL:
         return _("The person is in the terminal phase.")
@@ -67,18 +68,16 @@ def goals_of_care_reason(patient: Patient) -> str:
 
 def thresholds_for(patient: Patient) -> Thresholds:
     row = PersonalThresholds.objects.filter(patient=patient).first()
-    routing = row.physiological_routing if row else PhysiologicalRouting.AUTOMATIC
-    reason = row.reason if row else ""
-    if routing == PhysiologicalRouting.AUTOMATIC:
-        automatic = goals_of_care_reason(patient)
-        routing = PhysiologicalRouting.COMFORT_CHECK if automatic else PhysiologicalRouting.STANDARD
-        reason = automatic
+    chosen = row.physiological_routing if row else PhysiologicalRouting.AUTOMATIC
+    routing, reason = chosen, row.reason if row else ""
+    if chosen == PhysiologicalRouting.AUTOMATIC:
+        reason = goals_of_care_reason(patient)
+        routing = PhysiologicalRouting.COMFORT_CHECK if reason else PhysiologicalRouting.STANDARD
     return Thresholds(
-        esas_item=(row.esas_item_threshold if row and row.esas_item_threshold is not None else None)
-        or settings.HEARTH_ESAS_ITEM_THRESHOLD,
+        esas_item=(row.esas_item_threshold if row else None) or settings.HEARTH_ESAS_ITEM_THRESHOLD,
         esas_items=dict(row.esas_item_overrides) if row else {},
-        esas_rise=(row.esas_rise_threshold if row and row.esas_rise_threshold else None)
-        or settings.HEARTH_ESAS_RISE_THRESHOLD,
+        esas_rise=(row.esas_rise_threshold if row else None) or settings.HEARTH_ESAS_RISE_THRESHOLD,
+        chosen_routing=chosen,
         routing=routing,
         routing_reason=reason,
         spo2_scale=row.spo2_scale if row else 1,

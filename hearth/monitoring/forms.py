@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hearth.accounts.models import User
 from hearth.assessments import instruments
-from hearth.assessments.choices import Phase, Respondent
+from hearth.assessments.choices import PHASE_HELP, Phase, Respondent
 from hearth.monitoring.choices import DeviceKind, OnCallRole, PhysiologicalRouting, TriageOutcome
 
 
@@ -92,7 +93,15 @@ class CheckInForm(forms.Form):
 
 
 class PhaseForm(forms.Form):
-    phase = forms.ChoiceField(label=_("Phase of illness"), choices=Phase.choices)
+    phase = forms.ChoiceField(
+        label=_("Phase of illness"),
+        # Each phase with its PCOC definition, so the choice is made against it.
+        choices=[
+            (value, format_lazy("{} — {}", label, PHASE_HELP[value]))
+            for value, label in Phase.choices
+        ],
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(label=_("Why"), max_length=300, required=False)
     end_reason = forms.CharField(
         label=_("Why the current phase ended"), max_length=300, required=False

@@ -9,6 +9,7 @@ from django.db.models import Count, Min
 from django.utils.translation import gettext as _
 
 from hearth.assessments import instruments
+from hearth.assessments.choices import Phase
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
 from hearth.monitoring import evaluation
 from hearth.monitoring.choices import SEVERITY_RANK, Severity
@@ -29,7 +30,9 @@ def evaluate_assessment(
 def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
     """Open alerts (worst severity, oldest first), current phase and latest PPS,
     in three queries whatever the number of patients."""
-    worst: dict[int, tuple[int, Any, int]] = {}
+    counts: dict[int, int] = {}
+    #: patient → ((-rank, oldest), severity): the most severe, then the oldest, wins.
+    worst: dict[int, tuple[tuple[int, Any], str]] = {}
     rows = (
         Alert.objects.open()
         .filter(patient_id__in=patient_ids)
@@ -37,17 +40,11 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
         .annotate(oldest=Min("raised_at"), count=Count("id"))
     )
     for row in rows:
-        rank = SEVERITY_RANK[row["severity"]]
-        current = worst.get(row["patient_id"])
-        count = (current[2] if current else 0) + row["count"]
-        if (
-            current is None
-            or rank > current[0]
-            or (rank == current[0] and row["oldest"] < current[1])
-        ):
-            worst[row["patient_id"]] = (rank, row["oldest"], count)
-        else:
-            worst[row["patient_id"]] = (current[0], current[1], count)
+        patient_id = row["patient_id"]
+        counts[patient_id] = counts.get(patient_id, 0) + row["count"]
+        key = (-SEVERITY_RANK[row["severity"]], row["oldest"])
+        if patient_id not in worst or key < worst[patient_id][0]:
+            worst[patient_id] = (key, row["severity"])
     phases = dict(
         PhaseOfIllness.objects.current()
         .filter(patient_id__in=patient_ids)
@@ -61,20 +58,18 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
         .values_list("patient_id", "total")
     ):
         pps.setdefault(patient_id, total)
-    from hearth.assessments.choices import Phase
-
-    rank_to_severity = {rank: severity for severity, rank in SEVERITY_RANK.items()}
-    alert_cells: dict[int, dict[str, Any]] = {}
-    sort_keys: dict[int, tuple[Any, ...]] = {}
-    for patient_id, (rank, oldest, count) in worst.items():
-        severity = rank_to_severity[rank]
-        alert_cells[patient_id] = {
+    alert_cells = {
+        patient_id: {
             "text": _("%(count)d open (%(severity)s)")
-            % {"count": count, "severity": Severity(severity).label.lower()},
+            % {"count": counts[patient_id], "severity": Severity(severity).label.lower()},
             "css": f"alert-{severity}",
-            "since": oldest,
         }
-        sort_keys[patient_id] = (-rank, oldest.timestamp())
+        for patient_id, (_key, severity) in worst.items()
+    }
+    sort_keys = {
+        patient_id: (rank, oldest.timestamp())
+        for patient_id, ((rank, oldest), _severity) in worst.items()
+    }
     return [
         WorklistColumn(
             key="alerts",

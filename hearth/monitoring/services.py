@@ -24,6 +24,8 @@ from hearth.accounts.models import Discipline, User, UserKind
 from hearth.assessments import instruments
 from hearth.assessments import services as assessments
 from hearth.assessments.choices import Context
+from hearth.careplans.choices import InterventionChoice
+from hearth.careplans.models import AdvanceCarePlan
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.models import AuditAction
@@ -577,9 +579,6 @@ def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
 
 def _emergency_services_allowed(patient: Patient) -> str:
     """ "" if the advance care plan allows emergency services, else why not."""
-    from hearth.careplans.choices import InterventionChoice
-    from hearth.careplans.models import AdvanceCarePlan
-
     plan = AdvanceCarePlan.objects.current().filter(patient=patient).first()
     if plan is not None and plan.hospital_transfer == InterventionChoice.DO_NOT_CONSIDER:
         return _(

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import UserKind
 from hearth.assessments import instruments
 from hearth.assessments import services as assessments
-from hearth.assessments.choices import PHASE_HELP, Respondent
+from hearth.assessments.choices import Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.monitoring import charts, evaluation, queries, services
@@ -90,7 +90,6 @@ def symptoms(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 "phase": assessments.current_phase(patient),
                 "phases": PhaseOfIllness.objects.filter(patient=patient)[:10],
                 "latest": latest,
-                "esas_items": instruments.ESAS_R.scored_items,
                 "limits": limits,
                 "item_overrides": [
                     (item.label, limits.esas_items[item.key])
@@ -190,7 +189,7 @@ def start_phase(request: HttpRequest, patient_id: Any) -> HttpResponse:
             ),
             success_url=_symptoms_url(patient),
             success_message=_("Phase recorded."),
-            context={"patient": patient, "phase_help": PHASE_HELP.items()},
+            context={"patient": patient},
         )
 
     return with_patient(request, patient_id, "assessments.set_phase", build)
@@ -200,7 +199,6 @@ def start_phase(request: HttpRequest, patient_id: Any) -> HttpResponse:
 def thresholds(request: HttpRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         current = evaluation.thresholds_for(patient)
-        row = getattr(patient, "thresholds", None)
         return form_page(
             request,
             form_class=ThresholdsForm,
@@ -217,7 +215,7 @@ def thresholds(request: HttpRequest, patient_id: Any) -> HttpResponse:
             initial={
                 "esas_item_threshold": current.esas_item,
                 "esas_rise_threshold": current.esas_rise,
-                "physiological_routing": row.physiological_routing if row else "automatic",
+                "physiological_routing": current.chosen_routing,
                 "spo2_scale": current.spo2_scale,
             },
         )
