@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "hearth.assessments",
     "hearth.monitoring",
     "hearth.visits",
+    "hearth.medications",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -303,6 +304,9 @@ HEARTH_ALERT_SEVERITY: dict[str, str] = {
     "caregiver_strain": "medium",
     "caregiver_cannot_cope": "medium",
     "oxygen_equipment": "high",
+    # Three or more breakthrough doses in 24 h: a prompt for the physician to
+    # review the regular dose, not an emergency.
+    "breakthrough_doses": "medium",
     # NEWS2 bands (Royal College of Physicians 2017): >= 7 emergency response,
     # 5-6 urgent response, a single parameter scoring 3 low-medium; 1-4 low
     # raises no alert.
@@ -323,6 +327,40 @@ HEARTH_WORKING_DAY_START = env_str("HEARTH_WORKING_DAY_START", "09:00") or "09:0
 HEARTH_NEWS2_WINDOW_MINUTES = env_int("HEARTH_NEWS2_WINDOW_MINUTES", 60)
 # A device batch may carry at most this many readings.
 HEARTH_OBSERVATION_BATCH_LIMIT = 1000
+
+# --- Medicines (shared/CLINICAL.md, "Medicines"; every default is *verify*) ---
+# Breakthrough (as-needed) opioid dose as a fraction of the 24 h regular opioid
+# dose; the service picks its guideline: UK 1/6; US NCCN 10-20 %; Australian
+# eTG 1/12 to 1/6.
+HEARTH_BREAKTHROUGH_FRACTIONS: dict[str, tuple[str, str]] = {
+    "uk": ("1/6", "1/6"),
+    "nccn": ("1/10", "1/5"),
+    "etg": ("1/12", "1/6"),
+}
+HEARTH_BREAKTHROUGH_GUIDELINE = env_str("HEARTH_BREAKTHROUGH_GUIDELINE", "uk") or "uk"
+if HEARTH_BREAKTHROUGH_GUIDELINE not in HEARTH_BREAKTHROUGH_FRACTIONS:
+    raise ImproperlyConfigured("HEARTH_BREAKTHROUGH_GUIDELINE must be uk, nccn or etg")
+# A breakthrough dose "may be repeated after 1 hour": the suggested minimum
+# interval when a physician writes an as-needed opioid order.
+HEARTH_BREAKTHROUGH_INTERVAL_MINUTES = env_int("HEARTH_BREAKTHROUGH_INTERVAL_MINUTES", 60)
+# Three or more breakthrough doses in a rolling 24 h prompt the physician to
+# review the regular dose (an alert).
+HEARTH_BREAKTHROUGH_REVIEW_COUNT = env_int("HEARTH_BREAKTHROUGH_REVIEW_COUNT", 3)
+# Switching opioids: the calculated equivalent is reduced by 25-50 % for
+# incomplete cross-tolerance (EAPC; UK about a third). Shown, never applied.
+HEARTH_OPIOID_SWITCH_REDUCTION_PERCENT = (25, 50)
+# Titration steps of 30-50 % of the 24 h dose (shown to the physician).
+HEARTH_OPIOID_TITRATION_PERCENT = (30, 50)
+# A local policy, not from CLINICAL.md: how long before its scheduled time a
+# regular dose may be recorded as given (stops tomorrow's slot being used
+# today), and how far back a live (not offline) record may be dated.
+HEARTH_SCHEDULED_DOSE_EARLY_MINUTES = env_int("HEARTH_SCHEDULED_DOSE_EARLY_MINUTES", 60)
+HEARTH_ADMINISTRATION_BACKDATE_HOURS = env_int("HEARTH_ADMINISTRATION_BACKDATE_HOURS", 12)
+# An offline phone may sync doses given up to this many days ago.
+HEARTH_OFFLINE_SYNC_DAYS = env_int("HEARTH_OFFLINE_SYNC_DAYS", 7)
+# A write claimed by an idempotency key but not finished after this long is
+# taken to have died, and a retry may run it again.
+HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS = env_int("HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS", 120)
 
 # Background work (alert escalation timers): django-tasks with the database
 # backend; `manage.py db_worker` runs them (`make run` starts one).

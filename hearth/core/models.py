@@ -98,3 +98,40 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class IdempotencyKey(models.Model):
+    """A client's one-time key for a write that must never happen twice (a dose
+    given, sent again by a phone that lost its connection).
+
+    The row is committed *before* the work starts, so a retry that arrives
+    while the first attempt is still running sees ``in_flight`` and is told to
+    wait (409) instead of doing the work a second time. ``fingerprint`` is the
+    hash of the request body: the same key with a different body is refused.
+    """
+
+    class State(models.TextChoices):
+        IN_FLIGHT = "in_flight", "in flight"
+        DONE = "done", "done"
+
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    scope = models.CharField(max_length=60)
+    key = models.CharField(max_length=80)
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_FLIGHT)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result_type = models.CharField(max_length=80, blank=True)
+    result_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "scope", "key"], name="one_use_per_idempotency_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} ({self.state})"

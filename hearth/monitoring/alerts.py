@@ -159,10 +159,12 @@ def raise_alert(
     summary: str,
     evidence: Sequence[Evidence],
     routing_note: str = "",
+    first_role: str = CHAIN[0],
 ) -> tuple[Alert, bool]:
     """Open an alert, or attach the evidence to the one already open for this
     rule and patient. Returns ``(alert, created)``. Must run inside the
-    caller's transaction."""
+    caller's transaction. ``first_role`` starts the chain further up when the
+    decision belongs there (a dose review goes to the physician first)."""
     now = clock.now()
     existing = Alert.objects.select_for_update().open().filter(patient=patient, rule=rule).first()
     if existing is None:
@@ -174,8 +176,8 @@ def raise_alert(
             raised_at=now,
             last_evidence_at=now,
             routing_note=routing_note[:300],
-            owner_role=CHAIN[0],
-            owner=owner_for(CHAIN[0], patient, now),
+            owner_role=first_role,
+            owner=owner_for(first_role, patient, now),
             acknowledge_by=acknowledge_deadline(severity, now),
         )
         try:
@@ -242,8 +244,8 @@ def escalate(*, alert_id: int, timer_version: int) -> bool:
     if alert is None or alert.status != AlertStatus.OPEN or alert.timer_version != timer_version:
         return False
     now = clock.now()
-    step = min(alert.escalation_count + 1, len(CHAIN) - 1)
-    role = CHAIN[step]
+    current = CHAIN.index(alert.owner_role) if alert.owner_role in CHAIN else 0
+    role = CHAIN[min(current + 1, len(CHAIN) - 1)]
     previous = alert.owner
     alert.escalation_count += 1
     alert.owner_role = role

@@ -22,6 +22,7 @@ class AlertRule(models.TextChoices):
     CAREGIVER_STRAIN = "caregiver_strain", _("Caregiver strain high")
     CAREGIVER_CANNOT_COPE = "caregiver_cannot_cope", _("Caregiver says they cannot cope")
     OXYGEN_EQUIPMENT = "oxygen_equipment", _("Oxygen equipment failure")
+    BREAKTHROUGH_DOSES = "breakthrough_doses", _("Three or more breakthrough doses in 24 h")
 
 
 class Severity(models.TextChoices):
