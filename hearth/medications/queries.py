@@ -1,0 +1,272 @@
+"""Reads for medicine pages and the API: orders, the administration record,
+today's scheduled doses, the family's home chart and daily opioid figures.
+
+Callers have already opened the patient (``access_patient``), so these only
+shape data; each costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from hearth.core import clock
+from hearth.medications import checks, ome
+from hearth.medications.choices import OrderKind, OrderStatus, ReviewStatus
+from hearth.medications.models import (
+    Administration,
+    MedicationOrder,
+    MedicineSignOff,
+    OrderVersion,
+    StockEntry,
+    StockHolding,
+    SyncReview,
+)
+from hearth.patients.models import Patient
+
+
+def orders(patient: Patient, *, include_stopped: bool = False) -> list[MedicationOrder]:
+    found = MedicationOrder.objects.for_patient(patient).with_current()
+    if not include_stopped:
+        found = found.active()
+    return list(found)
+
+
+def order_history(order: MedicationOrder) -> list[OrderVersion]:
+    """Every version, newest first, with who wrote it."""
+    return list(order.versions.select_related("prescribed_by", "formulation").order_by("-number"))
+
+
+def administrations(patient: Patient, *, days: int = 7) -> QuerySet[Administration]:
+    """The record for the last ``days`` days, newest first, entries in error included
+    (they are shown struck through, never hidden)."""
+    since = clock.now() - timedelta(days=days)
+    return (
+        Administration.objects.for_patient(patient)
+        .filter(given_at__gte=since)
+        .select_related("order__drug_route__drug", "recorded_by", "entered_in_error_by")
+    )
+
+
+def waiting_reviews(patient: Patient) -> QuerySet[SyncReview]:
+    return SyncReview.objects.filter(patient=patient, status=ReviewStatus.WAITING).select_related(
+        "order__drug_route__drug", "submitted_by"
+    )
+
+
+def sign_offs(patient: Patient) -> QuerySet[MedicineSignOff]:
+    return MedicineSignOff.objects.filter(patient=patient).select_related(
+        "caregiver", "signed_off_by"
+    )
+
+
+@dataclass
+class Slot:
+    """One scheduled dose of a regular order, and what was recorded for it."""
+
+    order: MedicationOrder
+    scheduled_for: datetime
+    record: Administration | None = None
+
+    @property
+    def is_due(self) -> bool:
+        return self.record is None and self.scheduled_for <= clock.now()
+
+
+def _due_on(order: MedicationOrder, version: OrderVersion, day: date, first: date) -> bool:
+    return (day - first).days % max(version.every_days, 1) == 0
+
+
+def schedule_for_day(patient: Patient, day: date | None = None) -> list[Slot]:
+    """Today's (or ``day``'s) scheduled doses of the active regular orders."""
+    day = day or clock.today()
+    active = [
+        order
+        for order in MedicationOrder.objects.for_patient(patient)
+        .active()
+        .filter(kind=OrderKind.REGULAR)
+        .with_current()
+        .prefetch_related(Prefetch("versions", queryset=OrderVersion.objects.order_by("number")))
+        if order.current is not None
+    ]
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    records = {
+        (record.order_id, record.scheduled_for): record
+        for record in Administration.objects.valid()
+        .filter(
+            order__in=active, scheduled_for__gte=start, scheduled_for__lt=start + timedelta(days=1)
+        )
+        .select_related("recorded_by")
+    }
+    slots: list[Slot] = []
+    for order in active:
+        version = order.current
+        assert version is not None
+        versions = list(order.versions.all())
+        first = timezone.localtime(versions[0].valid_from).date() if versions else day
+        if not _due_on(order, version, day, first):
+            continue
+        for text in version.times:
+            moment = timezone.make_aware(datetime.combine(day, time.fromisoformat(text)))
+            if moment < version.valid_from - timedelta(days=1):
+                continue
+            slots.append(Slot(order, moment, records.get((order.pk, moment))))
+    return sorted(slots, key=lambda slot: (slot.scheduled_for, slot.order.drug_route.drug.name))
+
+
+@dataclass
+class ChartLine:
+    """One medicine on the family's home chart: what, when, how much, why;
+    for as-needed medicines, how long to wait and the 24 h limit."""
+
+    order: MedicationOrder
+    version: OrderVersion
+    given_last_24h: int = 0
+    next_allowed_at: datetime | None = None
+    last_given_at: datetime | None = None
+
+    @property
+    def is_as_needed(self) -> bool:
+        return self.order.kind == OrderKind.AS_NEEDED
+
+    @property
+    def limit_reached(self) -> bool:
+        maximum = self.version.maximum_doses_24h
+        return bool(self.is_as_needed and maximum and self.given_last_24h >= maximum)
+
+    @property
+    def wait_now(self) -> bool:
+        return bool(self.next_allowed_at and self.next_allowed_at > clock.now())
+
+
+def home_chart(patient: Patient, moment: datetime | None = None) -> list[ChartLine]:
+    """The current orders as the family reads them (read-only)."""
+    moment = moment or clock.now()
+    active = [order for order in orders(patient) if order.current is not None]
+    given: dict[int, list[datetime]] = defaultdict(list)
+    for order_id, given_at in (
+        Administration.objects.given()
+        .filter(order__in=active, given_at__gt=moment - checks.DAY, given_at__lte=moment)
+        .values_list("order_id", "given_at")
+    ):
+        given[order_id].append(given_at)
+    lines: list[ChartLine] = []
+    for order in active:
+        version = order.current
+        assert version is not None
+        line = ChartLine(order, version)
+        times = given[order.pk]
+        line.given_last_24h = len(times)
+        line.last_given_at = max(times) if times else None
+        if order.kind == OrderKind.AS_NEEDED:
+            minimum = (
+                timedelta(minutes=version.minimum_interval_minutes)
+                if version.minimum_interval_minutes
+                else None
+            )
+            line.next_allowed_at = checks.next_allowed(
+                moment, times, minimum, version.maximum_doses_24h
+            )
+        lines.append(line)
+    return sorted(lines, key=lambda line: (line.order.kind, line.order.drug_route.drug.name))
+
+
+@dataclass
+class OpioidDay:
+    day: date
+    regular_ome: Decimal = Decimal(0)
+    breakthrough_ome: Decimal = Decimal(0)
+    breakthrough_doses: int = 0
+    unconverted: list[str] = field(default_factory=list)
+
+
+def opioid_days(patient: Patient, days: int = 14) -> list[OpioidDay]:
+    """Per local day: the regular opioid 24 h OME as prescribed at midday, the
+    OME of breakthrough doses given, and how many breakthrough doses."""
+    today = clock.today()
+    first = today - timedelta(days=days - 1)
+    result = {first + timedelta(days=n): OpioidDay(first + timedelta(days=n)) for n in range(days)}
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    versions = (
+        OrderVersion.objects.filter(
+            order__patient=patient,
+            order__kind=OrderKind.REGULAR,
+            order__drug_route__drug__is_opioid=True,
+        )
+        .exclude(valid_until__lt=start)
+        .select_related("order__drug_route__drug")
+    )
+    for version in versions:
+        drug_route = version.order.drug_route
+        equivalent = ome.per_24h(drug_route, version)
+        for day, row in result.items():
+            midday = timezone.make_aware(datetime.combine(day, time(12)))
+            if not version.covers(midday):
+                continue
+            if equivalent.ome_mg is None:
+                if drug_route.drug.name not in row.unconverted:
+                    row.unconverted.append(drug_route.drug.name)
+            else:
+                row.regular_ome += equivalent.ome_mg
+    for administration in (
+        Administration.objects.given()
+        .filter(
+            patient=patient,
+            order__kind=OrderKind.AS_NEEDED,
+            order__drug_route__drug__is_opioid=True,
+            given_at__gte=start,
+        )
+        .select_related("order__drug_route__drug")
+    ):
+        day = timezone.localtime(administration.given_at).date()
+        if day not in result or administration.dose is None:
+            continue
+        row = result[day]
+        row.breakthrough_doses += 1
+        equivalent = ome.dose_equivalent(administration.order.drug_route, administration.dose)
+        if equivalent.ome_mg is not None:
+            row.breakthrough_ome += equivalent.ome_mg
+    return list(result.values())
+
+
+@dataclass
+class RegisterLine:
+    holding: StockHolding
+    entries: list[StockEntry]
+
+
+def controlled_drug_register(patient: Patient, *, entries: int = 50) -> list[RegisterLine]:
+    """Each controlled drug at home with its newest ``entries`` register lines."""
+    holdings = (
+        StockHolding.objects.filter(patient=patient)
+        .select_related("formulation__drug_route__drug")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=StockEntry.objects.select_related("recorded_by", "administration"),
+            )
+        )
+    )
+    return [RegisterLine(holding, list(holding.entries.all())[:entries]) for holding in holdings]
+
+
+def stopped_with_stock(patient: Patient) -> list[StockHolding]:
+    """Controlled drugs still at home whose orders were all stopped (or the
+    patient died): to be returned or destroyed."""
+    active_formulations = set(
+        MedicationOrder.objects.for_patient(patient)
+        .filter(status=OrderStatus.ACTIVE)
+        .values_list("current__formulation_id", flat=True)
+    )
+    return [
+        holding
+        for holding in StockHolding.objects.filter(patient=patient, balance__gt=0).select_related(
+            "formulation__drug_route__drug"
+        )
+        if patient.date_of_death is not None or holding.formulation_id not in active_formulations
+    ]
