@@ -18,6 +18,7 @@ from django.utils import timezone
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.careplans.demo import seed_personal_care
 from hearth.core import clock
+from hearth.medications.demo import seed_medicines
 from hearth.monitoring.demo import seed_monitoring
 from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
@@ -501,6 +502,7 @@ class Command(BaseCommand):
             created += 1
         seed_personal_care(staff)
         seed_monitoring(staff)
+        seed_medicines(staff)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(staff)} staff, {created} new patients "
