@@ -124,6 +124,9 @@ class Chart:
 
 
 def _settle_breakthrough_alert(chart: Chart, days_ago: int, note: str) -> None:
+    """The physician on call (who acknowledged it at 17:25, within the
+    deadline) agrees the change with the lead physician and resolves it the
+    next morning."""
     alert = (
         Alert.objects.open()
         .filter(patient=chart.patient, rule=AlertRule.BREAKTHROUGH_DOSES)
@@ -132,8 +135,6 @@ def _settle_breakthrough_alert(chart: Chart, days_ago: int, note: str) -> None:
     if alert is None or alert.owner is None:
         return
     owner = alert.owner
-    with chart.at(days_ago, 20, 20):
-        alert = monitoring.acknowledge_alert(actor=owner, alert=alert)
     with chart.at(days_ago, 21, 40):
         alert = monitoring.triage_alert(
             actor=owner, alert=alert, outcome=TriageOutcome.TREATMENT_ADJUSTMENT, note=note
@@ -142,7 +143,7 @@ def _settle_breakthrough_alert(chart: Chart, days_ago: int, note: str) -> None:
         monitoring.resolve_alert(
             actor=owner,
             alert=alert,
-            note="Pump at the new dose since last night; one breakthrough dose overnight.",
+            note="Pump at the new dose since last night; no breakthrough dose overnight.",
         )
 
 
@@ -181,6 +182,13 @@ def _amina(c: Chart) -> None:
     for days_ago, hour, minute in ((6, 19, 0), (5, 21, 0), (4, 14, 30), (4, 17, 0), (4, 20, 0)):
         with c.at(days_ago, hour, minute):
             c.give(leila, breakthrough)
+        if (days_ago, hour) == (4, 17):
+            with c.at(4, 17, 25):
+                alert = Alert.objects.open().get(
+                    patient=c.patient, rule=AlertRule.BREAKTHROUGH_DOSES
+                )
+                assert alert.owner is not None, "the on-call roster names an owner"
+                monitoring.acknowledge_alert(actor=alert.owner, alert=alert)
     _settle_breakthrough_alert(
         c,
         4,
