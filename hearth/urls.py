@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("hearth.personhood.urls")),
     path("", include("hearth.careplans.urls")),
     path("", include("hearth.monitoring.urls")),
+    path("", include("hearth.medications.urls")),
 ]

@@ -176,19 +176,22 @@ def _amina(c: Chart) -> None:
         c.stock(nurse, ampoule, "received", 50, witness="Leila Hassan", note="From the pharmacy")
     with c.at(11, 11, 0):
         c.sign_off(nurse, leila, "subcutaneous", "oral")
-    for days_ago in range(11, 0, -1):
+    # Told in time order, so the register's running balance reads as it happened.
+    breakthrough_times = {6: [(19, 0)], 5: [(21, 0)], 4: [(14, 30), (17, 0), (20, 0)]}
+    for days_ago in range(11, 3, -1):
         with c.at(days_ago, 10, 5):
             c.give(nurse, pump, slot=c.moment(days_ago, 10, 0))
-    for days_ago, hour, minute in ((6, 19, 0), (5, 21, 0), (4, 14, 30), (4, 17, 0), (4, 20, 0)):
-        with c.at(days_ago, hour, minute):
-            c.give(leila, breakthrough)
-        if (days_ago, hour) == (4, 17):
-            with c.at(4, 17, 25):
-                alert = Alert.objects.open().get(
-                    patient=c.patient, rule=AlertRule.BREAKTHROUGH_DOSES
-                )
-                assert alert.owner is not None, "the on-call roster names an owner"
-                monitoring.acknowledge_alert(actor=alert.owner, alert=alert)
+        for hour, minute in breakthrough_times.get(days_ago, []):
+            with c.at(days_ago, hour, minute):
+                c.give(leila, breakthrough)
+            if (days_ago, hour) == (4, 17):
+                # The third dose in 24 h: the physician on call acknowledges in time.
+                with c.at(4, 17, 25):
+                    alert = Alert.objects.open().get(
+                        patient=c.patient, rule=AlertRule.BREAKTHROUGH_DOSES
+                    )
+                    assert alert.owner is not None, "the on-call roster names an owner"
+                    monitoring.acknowledge_alert(actor=alert.owner, alert=alert)
     _settle_breakthrough_alert(
         c,
         4,
@@ -217,8 +220,12 @@ def _amina(c: Chart) -> None:
             instructions="Into the butterfly in her tummy. Flush with the small syringe after.",
             formulation=ampoule,
         )
+    with c.at(3, 10, 5):
+        c.give(nurse, pump, slot=c.moment(3, 10, 0))
     with c.at(2, 3, 0):
         c.give(leila, breakthrough)
+    with c.at(2, 10, 5):
+        c.give(nurse, pump, slot=c.moment(2, 10, 0))
     midazolam = _form("Midazolam", "subcutaneous", "10 mg/2 ml")
     with c.at(2, 12, 0):
         settle = c.prescribe(
@@ -233,6 +240,8 @@ def _amina(c: Chart) -> None:
             instructions="If she is restless and cannot settle. Call us after giving it.",
         )
         c.stock(nurse, midazolam, "received", 5, witness="Leila Hassan")
+    with c.at(1, 10, 5):
+        c.give(nurse, pump, slot=c.moment(1, 10, 0))
     with c.at(1, 23, 0):
         c.give(nurse, settle, note="Restless, pulling at the sheets; settled within 20 minutes.")
     with clock.travel_to(c.earlier_today(0.5)):

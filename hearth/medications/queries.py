@@ -113,8 +113,8 @@ def schedule_for_day(patient: Patient, day: date | None = None) -> list[Slot]:
             continue
         for text in version.times:
             moment = timezone.make_aware(datetime.combine(day, time.fromisoformat(text)))
-            if moment < version.valid_from - timedelta(days=1):
-                continue
+            if versions and moment < versions[0].valid_from:
+                continue  # before the order was written: the service would refuse it
             slots.append(Slot(order, moment, records.get((order.pk, moment))))
     return sorted(slots, key=lambda slot: (slot.scheduled_for, slot.order.drug_route.drug.name))
 
@@ -148,10 +148,19 @@ def home_chart(patient: Patient, moment: datetime | None = None) -> list[ChartLi
     """The current orders as the family reads them (read-only)."""
     moment = moment or clock.now()
     active = [order for order in orders(patient) if order.current is not None]
+    # A minimum interval may be longer than a day (up to 7 days): look back that far.
+    span = max(
+        (
+            checks.lookback(timedelta(minutes=order.current.minimum_interval_minutes or 0))
+            for order in active
+            if order.current is not None
+        ),
+        default=checks.DAY,
+    )
     given: dict[int, list[datetime]] = defaultdict(list)
     for order_id, given_at in (
         Administration.objects.given()
-        .filter(order__in=active, given_at__gt=moment - checks.DAY, given_at__lte=moment)
+        .filter(order__in=active, given_at__gt=moment - span, given_at__lte=moment)
         .values_list("order_id", "given_at")
     ):
         given[order_id].append(given_at)
@@ -161,7 +170,7 @@ def home_chart(patient: Patient, moment: datetime | None = None) -> list[ChartLi
         assert version is not None
         line = ChartLine(order, version)
         times = given[order.pk]
-        line.given_last_24h = len(times)
+        line.given_last_24h = sum(1 for t in times if t > moment - checks.DAY)
         line.last_given_at = max(times) if times else None
         if order.kind == OrderKind.AS_NEEDED:
             minimum = (

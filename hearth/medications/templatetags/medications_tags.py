@@ -1,0 +1,52 @@
+"""The medicines panel on the patient record (a page of a lower app)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import ngettext
+
+from hearth.core import clock
+from hearth.medications import queries, services
+from hearth.medications.models import MedicationOrder, StockHolding, describe_dose
+
+register = template.Library()
+
+
+@register.inclusion_tag("medications/_panel.html")
+def medicines_panel(patient: Any) -> dict[str, Any]:
+    """What a clinician opening the record should see first about medicines:
+    how many orders, breakthrough doses in the last 24 h (three or more call
+    for a review), offline doses waiting for a decision and an open register
+    discrepancy."""
+    return {
+        "patient": patient,
+        "active_orders": MedicationOrder.objects.for_patient(patient).active().count(),
+        "breakthrough_24h": len(services.breakthrough_doses(patient, clock.now())),
+        "review_count": queries.waiting_reviews(patient).count(),
+        "discrepancy": StockHolding.objects.filter(patient=patient, discrepancy_open=True).exists(),
+    }
+
+
+@register.filter
+def dose(record: Any) -> str:
+    """``5 mg`` for an order version or a dose record (``dose``, ``dose_unit``)."""
+    if record is None:
+        return ""
+    return describe_dose(record.dose, record.dose_unit)
+
+
+@register.filter
+def minutes(value: Any) -> str:
+    """A waiting time a carer reads at night: "1 hour", "4 hours", "30 minutes"."""
+    if value in (None, ""):
+        return ""
+    total = int(value)
+    hours, rest = divmod(total, 60)
+    if not hours:
+        return ngettext("%(count)s minute", "%(count)s minutes", rest) % {"count": rest}
+    text = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    if rest:
+        text += " " + ngettext("%(count)s minute", "%(count)s minutes", rest) % {"count": rest}
+    return text
