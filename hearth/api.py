@@ -9,6 +9,7 @@ from hearth.accounts.api_auth import API_AUTH
 from hearth.assessments.api import router as assessments_router
 from hearth.careplans.api import router as careplans_router
 from hearth.core.api import install_error_handlers
+from hearth.medications.api import router as medications_router
 from hearth.monitoring.api import router as monitoring_router
 from hearth.patients.api import router as patients_router
 from hearth.personhood.api import router as personhood_router
@@ -30,3 +31,4 @@ api.add_router("", careplans_router)
 api.add_router("", assessments_router)
 api.add_router("", monitoring_router)
 api.add_router("", visits_router)
+api.add_router("", medications_router)

@@ -217,6 +217,161 @@ def _shift_body(world: World, actor: Any) -> dict[str, Any]:
     }
 
 
+# --- Medicines: objects the routes act on, made through the services -----------
+
+#: Who gives medicines at home: the team's physician and nurse, and the patient's family.
+MEDICINE_GIVERS = PHYSICIAN_NURSE | {"family"}
+
+
+def _prn_order(world: World, actor: Any) -> None:
+    """Oral morphine 5 mg as needed, written an hour ago (``world.order``)."""
+    from datetime import timedelta
+
+    from hearth.medications import services as medicines
+    from hearth.medications.models import DrugRoute
+
+    with clock.travel_to(clock.now() - timedelta(hours=1)):
+        world.order = medicines.prescribe(  # type: ignore[attr-defined]
+            actor=world.physician,
+            patient=world.patient,
+            drug_route=DrugRoute.objects.get(drug__name="Morphine", route="oral"),
+            kind="as_needed",
+            dose="5",
+            indication="breakthrough pain",
+            minimum_interval_minutes=60,
+            maximum_doses_24h=6,
+        )
+
+
+def _medicine_sign_off(world: World, actor: Any) -> None:
+    from datetime import timedelta
+
+    from hearth.medications import services as medicines
+
+    world.sign_off = medicines.sign_off_caregiver(  # type: ignore[attr-defined]
+        actor=world.nurse,
+        patient=world.patient,
+        caregiver=world.family,
+        route="oral",
+        signed_off_on=clock.today(),
+        expires_on=clock.today() + timedelta(days=90),
+    )
+
+
+def _signed_family_prn(world: World, actor: Any) -> None:
+    _prn_order(world, actor)
+    _medicine_sign_off(world, actor)
+
+
+def _dose_given(world: World, actor: Any) -> None:
+    """A dose of ``world.order`` ten minutes ago (``world.administration``)."""
+    from datetime import timedelta
+
+    from hearth.medications import services as medicines
+
+    _prn_order(world, actor)
+    world.administration = medicines.record_administration(  # type: ignore[attr-defined]
+        actor=world.nurse,
+        order=world.order,  # type: ignore[attr-defined]
+        idempotency_key="matrix-dose",
+        dose="5",
+        route="oral",
+        given_at=clock.now() - timedelta(minutes=10),
+    ).administration
+
+
+def _sync_review(world: World, actor: Any) -> None:
+    """An offline dose too soon after the one given (``world.review``)."""
+    from datetime import timedelta
+
+    from hearth.medications import services as medicines
+
+    _dose_given(world, actor)
+    moment = clock.now() - timedelta(minutes=5)
+    world.review = medicines.record_administration(  # type: ignore[attr-defined]
+        actor=world.nurse,
+        order=world.order,  # type: ignore[attr-defined]
+        idempotency_key="matrix-offline",
+        dose="5",
+        route="oral",
+        given_at=moment,
+        recorded_offline=True,
+        device_recorded_at=moment,
+        client_id="matrix-phone",
+    ).review
+
+
+def _stock_discrepancy(world: World, actor: Any) -> None:
+    from hearth.medications import services as medicines
+    from hearth.medications.models import Formulation
+
+    solution = Formulation.objects.get(
+        drug_route__drug__name="Morphine", drug_route__route="oral", strength="10 mg/5 ml"
+    )
+    for movement, quantity in (("received", "10"), ("counted", "9")):
+        medicines.record_stock(
+            actor=world.nurse,
+            patient=world.patient,
+            formulation=solution,
+            movement=movement,
+            quantity=quantity,
+        )
+
+
+def _medicine_ids(world: World) -> dict[str, Any]:
+    """The formulary rows the medicines routes name: seeded, so always there."""
+    from hearth.medications.models import DrugRoute, Formulation
+
+    morphine = DrugRoute.objects.select_related("drug").get(drug__name="Morphine", route="oral")
+    solution = Formulation.objects.get(drug_route=morphine, strength="10 mg/5 ml")
+    return {
+        "drug_route": morphine.external_id,
+        "drug": morphine.drug.external_id,
+        "formulation": solution.external_id,
+    }
+
+
+def _prescription_body(world: World, actor: Any) -> dict[str, Any]:
+    ids = _medicine_ids(world)
+    return {
+        "drug_route": str(ids["drug_route"]),
+        "formulation": str(ids["formulation"]),
+        "kind": "as_needed",
+        "dose": "2.5",
+        "indication": "breakthrough pain",
+        "minimum_interval_minutes": 60,
+        "maximum_doses_24h": 6,
+    }
+
+
+def _dose_body(world: World, actor: Any) -> dict[str, Any]:
+    return {
+        "order": str(world.order.external_id),  # type: ignore[attr-defined]
+        "dose": "5",
+        "route": "oral",
+        "idempotency_key": "matrix-api-dose",
+    }
+
+
+def _medicine_sign_off_body(world: World, actor: Any) -> dict[str, Any]:
+    from datetime import timedelta
+
+    return {
+        "caregiver": str(world.family.external_id),
+        "route": "subcutaneous",
+        "signed_off_on": clock.today().isoformat(),
+        "expires_on": (clock.today() + timedelta(days=30)).isoformat(),
+    }
+
+
+def _stock_body(world: World, actor: Any) -> dict[str, Any]:
+    return {
+        "formulation": str(_medicine_ids(world)["formulation"]),
+        "movement": "received",
+        "quantity": "20",
+    }
+
+
 API_ROUTES: list[Route] = [
     Route("GET", "/api/v1/me", SIGNED_IN),
     Route("GET", "/api/v1/staff", STAFF),
@@ -562,6 +717,93 @@ API_ROUTES: list[Route] = [
         DEVICE_KEEPERS,
         body=lambda w, a: {"reason": "Pain out of control since the morning."},
     ),
+    # Medicines: formulary
+    Route("GET", "/api/v1/formulary", STAFF),
+    Route(
+        "PATCH",
+        "/api/v1/formulary/routes/{drug_route}",
+        {"administrator"},
+        body=lambda w, a: {"source": "Local guideline 2026", "reason": "Agreed locally"},
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/formulary/drugs/{drug}",
+        {"administrator"},
+        body=lambda w, a: {"warning": "Check kidney function", "reason": "Local guideline"},
+    ),
+    # Medicines: prescriptions and the opioid summary
+    Route("GET", "/api/v1/patients/{patient}/medication-orders", OPENERS),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/medication-orders",
+        {"physician"},
+        body=_prescription_body,
+    ),
+    Route("GET", "/api/v1/medication-orders/{order}", OPENERS, prepare=_prn_order),
+    Route(
+        "POST",
+        "/api/v1/medication-orders/{order}/change",
+        {"physician"},
+        prepare=_prn_order,
+        body=lambda w, a: {"dose": "10", "reason": "Pain not controlled"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/medication-orders/{order}/stop",
+        {"physician"},
+        prepare=_prn_order,
+        body=lambda w, a: {"reason": "Pain settled"},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/opioid-summary", OPENERS),
+    # Medicines: the administration record and the offline-sync review queue
+    Route("GET", "/api/v1/patients/{patient}/administrations", OPENERS),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/administrations",
+        MEDICINE_GIVERS,
+        prepare=_signed_family_prn,
+        body=_dose_body,
+    ),
+    Route(
+        "POST",
+        "/api/v1/administrations/{administration}/entered-in-error",
+        PHYSICIAN_NURSE,
+        prepare=_dose_given,
+        body=lambda w, a: {"reason": "Recorded against the wrong order"},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/sync-reviews", OPENERS),
+    Route(
+        "POST",
+        "/api/v1/sync-reviews/{review}/resolve",
+        PHYSICIAN_NURSE,
+        prepare=_sync_review,
+        body=lambda w, a: {"decision": "duplicate", "note": "The same dose, phoned the nurse."},
+    ),
+    # Medicines: family sign-off, the controlled-drug register, the home chart
+    Route("GET", "/api/v1/patients/{patient}/medicine-sign-offs", OPENERS),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/medicine-sign-offs",
+        PHYSICIAN_NURSE,
+        body=_medicine_sign_off_body,
+    ),
+    Route(
+        "POST",
+        "/api/v1/medicine-sign-offs/{sign_off}/revoke",
+        PHYSICIAN_NURSE,
+        prepare=_medicine_sign_off,
+        body=lambda w, a: {"reason": "Not confident any more"},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/controlled-drugs", OPENERS),
+    Route("POST", "/api/v1/patients/{patient}/controlled-drugs", PHYSICIAN_NURSE, body=_stock_body),
+    Route(
+        "POST",
+        "/api/v1/patients/{patient}/controlled-drugs/{formulation}/close-discrepancy",
+        PHYSICIAN_NURSE,
+        prepare=_stock_discrepancy,
+        body=lambda w, a: {"note": "Spilled, confirmed with the daughter."},
+    ),
+    Route("GET", "/api/v1/patients/{patient}/medication-chart", OPENERS | PORTAL),
 ]
 
 #: Pages: GET shows the page (200) only to those who may use it.
@@ -702,6 +944,41 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/visits/urgent/", URGENT_LIST),
     Route("GET", "/portal/check-in/", PORTAL_PAGES),
     Route("GET", "/portal/check-ins/", PORTAL_PAGES),
+    # Medicines pages
+    Route("GET", "/patients/{patient}/medicines/", OPENERS),
+    Route("GET", "/patients/{patient}/medicines/prescribe/", {"physician"}),
+    Route("GET", "/patients/{patient}/medicines/give/", PHYSICIAN_NURSE),
+    Route("GET", "/patients/{patient}/medicines/sign-off/", PHYSICIAN_NURSE),
+    Route("GET", "/patients/{patient}/medicines/chart.pdf", OPENERS),
+    Route("GET", "/patients/{patient}/medicines/controlled-drugs/", PHYSICIAN_NURSE),
+    Route(
+        "GET",
+        "/patients/{patient}/medicines/controlled-drugs/{formulation}/close/",
+        PHYSICIAN_NURSE,
+        prepare=_stock_discrepancy,
+    ),
+    Route("GET", "/medicines/orders/{order}/", OPENERS, prepare=_prn_order),
+    Route("GET", "/medicines/orders/{order}/change/", {"physician"}, prepare=_prn_order),
+    Route("GET", "/medicines/orders/{order}/stop/", {"physician"}, prepare=_prn_order),
+    Route(
+        "GET",
+        "/medicines/doses/{administration}/entered-in-error/",
+        PHYSICIAN_NURSE,
+        prepare=_dose_given,
+    ),
+    Route("GET", "/medicines/reviews/{review}/", PHYSICIAN_NURSE, prepare=_sync_review),
+    Route(
+        "GET",
+        "/medicines/sign-offs/{sign_off}/withdraw/",
+        PHYSICIAN_NURSE,
+        prepare=_medicine_sign_off,
+    ),
+    Route("GET", "/formulary/", STAFF),
+    Route("GET", "/formulary/{drug_route}/", {"administrator"}),
+    Route("GET", "/portal/medicines/", PORTAL_PAGES),
+    # Recording a dose: the family of a patient (the service then checks the sign-off).
+    Route("GET", "/portal/medicines/give/", {"family", "other_family"}),
+    Route("GET", "/portal/medicines/chart.pdf", PORTAL_PAGES),
 ]
 #: Page routes outside the table, with the reason.
 PAGES_NOT_IN_TABLE = {
@@ -739,6 +1016,12 @@ def _fill(path: str, world: World, actor: Any) -> str:
     for name in ("alert", "device", "assessment", "shift"):
         if hasattr(world, name):
             values[name] = getattr(world, name).external_id
+    # Medicines: objects a prepare= function made, and the seeded formulary rows.
+    for name in ("order", "administration", "review", "sign_off"):
+        if getattr(world, name, None) is not None:
+            values[name] = getattr(world, name).external_id
+    if any(f"{{{name}}}" in path for name in ("drug_route", "drug", "formulation")):
+        values.update(_medicine_ids(world))
     if "{grant}" in path:
         values["grant"] = world.patient.emergency_accesses.get().external_id
     if "{token}" in path:
