@@ -38,6 +38,13 @@ run: env messages
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: env messages
 	HEARTH_ENV=test $(RUN) pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+	@# SQLite serializes writers only between real connections to a file: the
+	@# two-carer races run again on a file database (the suite uses memory).
+	@if [ -z "$$DATABASE_URL" ] && [ -z "$(PYTEST_ARGS)" ]; then \
+	  dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  HEARTH_ENV=test HEARTH_TEST_SQLITE_NAME="$$dir/races.sqlite3" $(RUN) pytest \
+	    -p no:cacheprovider -q -k on_sqlite hearth/medications/tests/test_concurrency.py; \
+	fi
 
 lint: env
 	$(RUN) ruff check .

@@ -15,6 +15,12 @@ from datetime import datetime, timedelta
 DAY = timedelta(hours=24)
 
 
+def lookback(minimum: timedelta | None, window: timedelta = DAY) -> timedelta:
+    """How far either side of a dose the other doses can matter: the 24 h
+    window, or the minimum interval when that is longer (up to 7 days)."""
+    return max(window, minimum or timedelta(0))
+
+
 def too_close(new: datetime, others: Sequence[datetime], minimum: timedelta) -> datetime | None:
     """The nearest other dose closer than ``minimum`` to ``new``, if any."""
     closest: datetime | None = None

@@ -65,6 +65,7 @@ from hearth.patients.choices import EpisodeState
 from hearth.patients.models import CaregiverLink, Patient
 
 CLOCK_SKEW = timedelta(minutes=5)
+MICROSECOND = timedelta(microseconds=1)
 TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_DOSE = Decimal("100000")
 #: The longest minimum interval and the most doses a day an as-needed order may carry.
@@ -280,7 +281,7 @@ def _dosing(
         if len(clean_times) > MAX_DOSES_PER_DAY:
             errors.add("times", _("At most %(count)s times a day.") % {"count": MAX_DOSES_PER_DAY})
         try:
-            days = int(every_days or 1)
+            days = 1 if every_days in (None, "") else int(every_days)
         except (TypeError, ValueError):
             errors.add("every_days", _("Enter a whole number of days."))
         else:
@@ -423,8 +424,10 @@ def prescribe(
 
 
 def _lock_order(order: MedicationOrder) -> MedicationOrder:
+    # ``of=("self",)``: lock the order row only. PostgreSQL refuses FOR UPDATE on
+    # the nullable side of the outer join to ``current``.
     return (
-        MedicationOrder.objects.select_for_update()
+        MedicationOrder.objects.select_for_update(of=("self",))
         .select_related("drug_route__drug", "current", "patient")
         .get(pk=order.pk)
     )
@@ -775,12 +778,19 @@ def _slot_problem(
     return ""
 
 
-def _given_times(order: MedicationOrder, around: datetime) -> list[datetime]:
+def _given_times(
+    order: MedicationOrder, around: datetime, span: timedelta = checks.DAY
+) -> list[datetime]:
     return list(
         Administration.objects.given()
-        .filter(order=order, given_at__gt=around - checks.DAY, given_at__lt=around + checks.DAY)
+        .filter(order=order, given_at__gt=around - span, given_at__lt=around + span)
         .values_list("given_at", flat=True)
     )
+
+
+def _minimum_interval(version: OrderVersion) -> timedelta | None:
+    minutes = version.minimum_interval_minutes
+    return timedelta(minutes=minutes) if minutes else None
 
 
 def _timing_problems(
@@ -788,12 +798,13 @@ def _timing_problems(
 ) -> list[str]:
     """As-needed interval and rolling 24 h maximum, against every dose of this
     order (all versions) either side of ``given_at``."""
-    others = _given_times(order, given_at)
+    # An interval may be longer than the 24 h window (up to 7 days): look that far.
+    others = _given_times(order, given_at, checks.lookback(_minimum_interval(version)))
     problems: list[str] = []
     if version.minimum_interval_minutes:
         minimum = timedelta(minutes=version.minimum_interval_minutes)
         clash = checks.too_close(given_at, others, minimum)
-        if clash is not None:
+        if clash is not None and clash <= given_at:
             wait_until = checks.next_allowed(given_at, others, minimum, None)
             problems.append(
                 _(
@@ -805,6 +816,15 @@ def _timing_problems(
                     "minutes": version.minimum_interval_minutes,
                     "next": _local(wait_until),
                 }
+            )
+        elif clash is not None:
+            # A dose dated before one already recorded (an offline phone, a late entry).
+            problems.append(
+                _(
+                    "Too close to the dose recorded at %(other)s: this medicine needs at least "
+                    "%(minutes)s minutes between doses."
+                )
+                % {"other": _local(clash), "minutes": version.minimum_interval_minutes}
             )
     if version.maximum_doses_24h and checks.over_maximum(
         given_at, others, version.maximum_doses_24h
@@ -1183,15 +1203,18 @@ def mark_administration_entered_in_error(
 # --- Breakthrough review -------------------------------------------------------
 
 
-def breakthrough_doses(patient: Patient, until: datetime) -> list[Administration]:
-    """As-needed opioid doses given in the 24 h up to ``until``."""
+def breakthrough_doses(
+    patient: Patient, until: datetime, *, since: datetime | None = None
+) -> list[Administration]:
+    """As-needed opioid doses given after ``since`` (default: 24 h before
+    ``until``) up to ``until``."""
     return list(
         Administration.objects.given()
         .filter(
             patient=patient,
             order__kind=OrderKind.AS_NEEDED,
             order__drug_route__drug__is_opioid=True,
-            given_at__gt=until - checks.DAY,
+            given_at__gt=since if since is not None else until - checks.DAY,
             given_at__lte=until,
         )
         .select_related("order__drug_route__drug")
@@ -1199,11 +1222,29 @@ def breakthrough_doses(patient: Patient, until: datetime) -> list[Administration
     )
 
 
+def _busiest_breakthrough_day(administration: Administration) -> list[Administration]:
+    """The breakthrough doses in the busiest rolling 24 h that holds this dose.
+    A dose written down late can complete three with doses given after it, so
+    the doses after it count too, not only the 24 h up to it."""
+    moment = administration.given_at
+    nearby = breakthrough_doses(
+        administration.patient, moment + checks.DAY - MICROSECOND, since=moment - checks.DAY
+    )
+    busiest: list[Administration] = []
+    for first in nearby:
+        if not moment - checks.DAY < first.given_at <= moment:
+            continue
+        window = [d for d in nearby if first.given_at <= d.given_at < first.given_at + checks.DAY]
+        if len(window) > len(busiest):
+            busiest = window
+    return busiest
+
+
 @in_service_language
 def _review_breakthrough(*, actor: User, administration: Administration) -> None:
     """Three or more breakthrough doses in 24 h: prompt the physician to review
     the regular dose (CLINICAL.md), through the monitoring alerts."""
-    doses = breakthrough_doses(administration.patient, administration.given_at)
+    doses = _busiest_breakthrough_day(administration)
     if len(doses) < settings.HEARTH_BREAKTHROUGH_REVIEW_COUNT:
         return
     already_open = (
@@ -1455,10 +1496,6 @@ def next_dose_time(order: MedicationOrder, moment: datetime | None = None) -> da
         return None
     moment = moment or clock.now()
     version = order.current
-    given = _given_times(order, moment)
-    minimum = (
-        timedelta(minutes=version.minimum_interval_minutes)
-        if version.minimum_interval_minutes
-        else None
-    )
+    minimum = _minimum_interval(version)
+    given = _given_times(order, moment, checks.lookback(minimum))
     return checks.next_allowed(moment, given, minimum, version.maximum_doses_24h)
