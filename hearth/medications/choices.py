@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Route(models.TextChoices):
@@ -59,7 +60,7 @@ class OrderKind(models.TextChoices):
 
 
 class OrderStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("medicine order", "Active")
     STOPPED = "stopped", _("Stopped")
 
 
@@ -70,7 +71,7 @@ class AdministrationOutcome(models.TextChoices):
 
 class NotGivenReason(models.TextChoices):
     ASLEEP = "asleep", _("Asleep")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("dose not given because the person", "Refused")
     VOMITED = "vomited", _("Vomited")
     NIL_BY_MOUTH = "cannot_swallow", _("Could not swallow")
     NOT_AVAILABLE = "not_available", _("Medicine not available at home")
