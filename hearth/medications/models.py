@@ -296,6 +296,23 @@ class AdministrationQuerySet(models.QuerySet["Administration"]):
     def given(self) -> AdministrationQuerySet:
         return self.valid().filter(outcome=AdministrationOutcome.GIVEN)
 
+    def counting_towards(self, order: MedicationOrder) -> AdministrationQuerySet:
+        """Doses that count against ``order``'s interval and 24 h maximum: its
+        own, and for an as-needed order also those of a stopped as-needed order
+        of the same medicine and route, so stopping and writing the order again
+        never resets the count."""
+        if order.kind != OrderKind.AS_NEEDED:
+            return self.given().filter(order=order)
+        return self.given().filter(
+            Q(order=order)
+            | Q(
+                order__patient_id=order.patient_id,
+                order__drug_route_id=order.drug_route_id,
+                order__kind=OrderKind.AS_NEEDED,
+                order__status=OrderStatus.STOPPED,
+            )
+        )
+
 
 class Administration(ExternalIdModel):
     """One line of the medication administration record: a dose given, or a

@@ -158,18 +158,24 @@ def home_chart(patient: Patient, moment: datetime | None = None) -> list[ChartLi
         default=checks.DAY,
     )
     given: dict[int, list[datetime]] = defaultdict(list)
-    for order_id, given_at in (
+    replaced: dict[int, list[datetime]] = defaultdict(list)  # stopped as-needed, by drug and route
+    for order_id, drug_route_id, kind, status, given_at in (
         Administration.objects.given()
-        .filter(order__in=active, given_at__gt=moment - span, given_at__lte=moment)
-        .values_list("order_id", "given_at")
+        .filter(patient=patient, given_at__gt=moment - span, given_at__lte=moment)
+        .values_list("order_id", "order__drug_route_id", "order__kind", "order__status", "given_at")
     ):
         given[order_id].append(given_at)
+        if kind == OrderKind.AS_NEEDED and status == OrderStatus.STOPPED:
+            replaced[drug_route_id].append(given_at)
     lines: list[ChartLine] = []
     for order in active:
         version = order.current
         assert version is not None
         line = ChartLine(order, version)
         times = given[order.pk]
+        if order.kind == OrderKind.AS_NEEDED:
+            # Doses of a stopped order it replaced still count (as in the service).
+            times = times + replaced[order.drug_route_id]
         line.given_last_24h = sum(1 for t in times if t > moment - checks.DAY)
         line.last_given_at = max(times) if times else None
         if order.kind == OrderKind.AS_NEEDED:

@@ -782,8 +782,8 @@ def _given_times(
     order: MedicationOrder, around: datetime, span: timedelta = checks.DAY
 ) -> list[datetime]:
     return list(
-        Administration.objects.given()
-        .filter(order=order, given_at__gt=around - span, given_at__lt=around + span)
+        Administration.objects.counting_towards(order)
+        .filter(given_at__gt=around - span, given_at__lt=around + span)
         .values_list("given_at", flat=True)
     )
 
@@ -797,7 +797,8 @@ def _timing_problems(
     order: MedicationOrder, version: OrderVersion, given_at: datetime
 ) -> list[str]:
     """As-needed interval and rolling 24 h maximum, against every dose of this
-    order (all versions) either side of ``given_at``."""
+    order (all versions, and a stopped order it replaced) either side of
+    ``given_at``."""
     # An interval may be longer than the 24 h window (up to 7 days): look that far.
     others = _given_times(order, given_at, checks.lookback(_minimum_interval(version)))
     problems: list[str] = []

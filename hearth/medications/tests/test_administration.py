@@ -323,6 +323,29 @@ def test_the_interval_counts_doses_of_every_version_of_the_order(active: Any, pr
     assert dose_at(active.nurse, prn, at(0, "11:00")).administration
 
 
+def test_stopping_and_writing_the_order_again_does_not_reset_the_count(active: Any) -> None:
+    """A physician who stops an as-needed order and writes a new one for the same
+    medicine and route (instead of changing it) must not give the carer a fresh
+    interval and a fresh 24 h allowance."""
+    first = prescribe_prn(active, maximum=2, when=at(0, "07:00"))
+    dose_at(active.nurse, first, at(0, "08:00"))
+    dose_at(active.nurse, first, at(0, "10:00"))
+    with clock.travel_to(at(0, "10:20")):
+        services.stop_order(actor=active.physician, order=first, reason="Rewritten.")
+    second = prescribe_prn(active, maximum=2, when=at(0, "10:30"))
+    refused(lambda: dose_at(active.nurse, second, at(0, "10:40")), code="dose_refused")
+    error = refused(lambda: dose_at(active.nurse, second, at(0, "12:00")), code="dose_refused")
+    assert "at most 2 doses in any 24 hours" in error.message
+    with clock.travel_to(at(0, "12:00")):
+        (line,) = [line for line in queries.home_chart(active.patient) if line.order == second]
+    assert line.given_last_24h == 2
+    assert line.limit_reached
+    assert line.next_allowed_at == at(1, "08:00")
+    # Another medicine's as-needed order keeps its own count.
+    other = prescribe_prn(active, drug="Oxycodone", strength=None, when=at(0, "10:30"))
+    assert dose_at(active.nurse, other, at(0, "12:00")).administration
+
+
 # --- As needed: rolling 24 h maximum ----------------------------------------------------------
 
 
