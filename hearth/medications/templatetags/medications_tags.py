@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import ngettext
 
 from hearth.core import clock
-from hearth.medications import queries, services
+from hearth.medications import charts, queries, services
 from hearth.medications.models import MedicationOrder, StockHolding, describe_dose
 
 register = template.Library()
@@ -18,10 +18,17 @@ register = template.Library()
 def medicines_panel(patient: Any) -> dict[str, Any]:
     """What a clinician opening the record should see first about medicines:
     how many orders, breakthrough doses in the last 24 h (three or more call
-    for a review), offline doses waiting for a decision and an open register
-    discrepancy."""
+    for a review), offline doses waiting for a decision, an open register
+    discrepancy, and the opioid charts when there is anything to draw."""
+    days = queries.opioid_days(patient)
     return {
         "patient": patient,
+        # The issue asks for both opioid charts on the patient page itself.
+        "charts": [
+            chart
+            for chart in (charts.ome_chart(patient, days), charts.breakthrough_chart(patient, days))
+            if chart.svg
+        ],
         "active_orders": MedicationOrder.objects.for_patient(patient).active().count(),
         "breakthrough_24h": len(services.breakthrough_doses(patient, clock.now())),
         "review_count": queries.waiting_reviews(patient).count(),

@@ -604,3 +604,12 @@ def test_the_patient_record_shows_the_medicines_panel(active: Any, client_for: A
     assert "1 active order" in text
     assert "3 breakthrough doses in the last 24 hours" in text
     assert _page(active) in text
+    # Both opioid charts are drawn on the record itself.
+    assert "Oral morphine equivalent per 24 h (mg)" in text
+    assert "Breakthrough doses per day" in text
+    assert text.count("<svg") >= 2
+
+
+def test_the_record_draws_no_opioid_chart_without_opioids(active: Any, client_for: Any) -> None:
+    text = client_for(active.nurse).get(f"/patients/{active.patient.external_id}/").content.decode()
+    assert "Breakthrough doses per day" not in text
