@@ -4,11 +4,14 @@ of patient A and of another patient (B)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from hearth.accounts.models import Discipline, User, UserKind
@@ -339,3 +342,27 @@ def client_for() -> Any:
         return client
 
     return make
+
+
+def at_once(*actions: Callable[[], Any]) -> list[Any]:
+    """Run each action in its own thread (its own database connection), all
+    released together, for the two-people-at-the-same-moment tests. Returns
+    each result or the exception it raised, in finishing order."""
+    barrier = threading.Barrier(len(actions))
+    results: list[Any] = []
+
+    def run(action: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(action())
+        except Exception as error:
+            results.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results

@@ -13,16 +13,14 @@ that a transactional test's flush would otherwise remove.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
-from hearth.conftest import _build_world
+from hearth.conftest import _build_world, at_once
 from hearth.core import clock
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.medications import services
@@ -38,27 +36,6 @@ sqlite_file_only = pytest.mark.skipif(
     reason="needs a file SQLite test database shared by two threads "
     "(set HEARTH_TEST_SQLITE_NAME=/tmp/hearth-test.sqlite3)",
 )
-
-
-def _at_once(*actions: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = []
-
-    def run(action: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(action())
-        except Exception as error:
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _care_team() -> Any:
@@ -114,7 +91,7 @@ def _last_prn_dose_race() -> None:
     now = clock.now()
     order = _one_left(world, now)
     # Two minutes apart, so the interval allows both: only the maximum can refuse one.
-    results = _at_once(
+    results = at_once(
         _dose(world.nurse, order, "nurse-phone", now - timedelta(minutes=2)),
         _dose(world.family, order, "daughter-phone", now),
     )
@@ -141,7 +118,7 @@ def _slot_race() -> None:
             times=[slot.strftime("%H:%M")],
             indication="pain",
         )
-    results = _at_once(
+    results = at_once(
         _dose(world.nurse, order, "nurse-phone", now, dose="20", scheduled_for=slot),
         _dose(world.family, order, "daughter-phone", now, dose="20", scheduled_for=slot),
     )
@@ -172,7 +149,7 @@ def test_the_same_submission_sent_twice_at_once_is_recorded_once() -> None:
     world = _care_team()
     now = clock.now()
     order = _one_left(world, now)
-    results = _at_once(
+    results = at_once(
         _dose(world.family, order, "retry-key", now),
         _dose(world.family, order, "retry-key", now),
     )

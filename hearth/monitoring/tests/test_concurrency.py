@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from hearth.conftest import _build_world
+from hearth.conftest import _build_world, at_once
 from hearth.core import clock
 from hearth.monitoring import services
 from hearth.monitoring.models import Alert, CheckIn, Observation
@@ -21,32 +18,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _at_once(*actions: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = []
-
-    def run(action: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(action())
-        except Exception as error:
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_help_presses_at_once_open_one_alert_with_both_as_evidence() -> None:
     world = _build_world()
     world.bring_to("active")
-    results = _at_once(
+    results = at_once(
         lambda: services.record_check_in(
             actor=world.family, patient=world.patient, help_requested=True, note="Daughter"
         ),
@@ -76,7 +52,7 @@ def test_the_same_batch_delivered_twice_at_once_is_stored_once() -> None:
         }
         for i in range(50)
     ]
-    results = _at_once(
+    results = at_once(
         lambda: services.ingest_readings(device=device, readings=batch),
         lambda: services.ingest_readings(device=device, readings=batch),
     )
