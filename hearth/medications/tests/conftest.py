@@ -3,11 +3,13 @@ from the seeded formulary, and orders a physician wrote."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps
 
 from hearth.core import clock
 from hearth.medications import services
@@ -94,3 +96,11 @@ def signed_family(active: Any) -> Any:
             expires_on=today + timedelta(days=90),
         )
     return active.family
+
+
+@pytest.fixture
+def seeded_formulary() -> None:
+    """The starting formulary, loaded by the data migration's own function
+    (idempotent): for transactional tests, which run after a flush."""
+    migration = importlib.import_module("hearth.medications.migrations.0002_formulary_defaults")
+    migration.load(apps, None)

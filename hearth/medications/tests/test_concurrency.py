@@ -7,8 +7,10 @@ SQLite: every write transaction starts ``IMMEDIATE``, so writers queue; that
 needs a file database shared by the threads (an in-memory test database is
 one connection's), so it runs when ``HEARTH_TEST_SQLITE_NAME`` names a file.
 
-``serialized_rollback`` brings back the seeded formulary (a data migration)
-that a transactional test's flush would otherwise remove.
+A transactional test starts from whatever the last one's flush left, so the
+formulary (a data migration) is loaded again by the ``seeded_formulary``
+fixture. (``serialized_rollback`` cannot do it on PostgreSQL after another
+transactional test: it re-inserts content types the flush already recreated.)
 """
 
 from __future__ import annotations
@@ -130,19 +132,22 @@ def _slot_race() -> None:
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_formulary")
 def test_two_carers_giving_the_last_allowed_dose_at_once_record_one() -> None:
     _last_prn_dose_race()
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_formulary")
 def test_two_carers_recording_the_same_slot_at_once_record_one() -> None:
     _slot_race()
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_formulary")
 def test_the_same_submission_sent_twice_at_once_is_recorded_once() -> None:
     """A phone retrying while its first request runs: one dose; the other
     attempt either waits (409) or replays the first answer."""
@@ -160,12 +165,14 @@ def test_the_same_submission_sent_twice_at_once_is_recorded_once() -> None:
 
 
 @sqlite_file_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_formulary")
 def test_on_sqlite_two_carers_giving_the_last_allowed_dose_record_one() -> None:
     _last_prn_dose_race()
 
 
 @sqlite_file_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_formulary")
 def test_on_sqlite_two_carers_recording_the_same_slot_record_one() -> None:
     _slot_race()
