@@ -58,7 +58,13 @@ from hearth.medications.models import (
     SyncReview,
     describe_dose,
 )
-from hearth.monitoring.alerts import Evidence, in_service_language, raise_alert, severity_for
+from hearth.monitoring.alerts import (
+    Evidence,
+    in_service_language,
+    local_time,
+    raise_alert,
+    severity_for,
+)
 from hearth.monitoring.choices import AlertRule, OnCallRole
 from hearth.monitoring.models import Alert
 from hearth.patients.choices import EpisodeState
@@ -71,10 +77,6 @@ MAX_DOSE = Decimal("100000")
 #: The longest minimum interval and the most doses a day an as-needed order may carry.
 MAX_INTERVAL_MINUTES = 7 * 24 * 60
 MAX_DOSES_PER_DAY = 48
-
-
-def _local(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j M H:i")
 
 
 def _decimal(value: Any, field: str, errors: Errors, *, required: bool = True) -> Decimal | None:
@@ -772,7 +774,7 @@ def _slot_problem(
     early = timedelta(minutes=settings.HEARTH_SCHEDULED_DOSE_EARLY_MINUTES)
     if given_at < slot - early:
         return _("The %(time)s dose cannot be recorded more than %(minutes)s minutes early.") % {
-            "time": _local(slot),
+            "time": local_time(slot),
             "minutes": settings.HEARTH_SCHEDULED_DOSE_EARLY_MINUTES,
         }
     return ""
@@ -813,9 +815,9 @@ def _timing_problems(
                     "%(minutes)s minutes between doses. The next dose can be given from %(next)s."
                 )
                 % {
-                    "last": _local(clash),
+                    "last": local_time(clash),
                     "minutes": version.minimum_interval_minutes,
-                    "next": _local(wait_until),
+                    "next": local_time(wait_until),
                 }
             )
         elif clash is not None:
@@ -825,7 +827,7 @@ def _timing_problems(
                     "Too close to the dose recorded at %(other)s: this medicine needs at least "
                     "%(minutes)s minutes between doses."
                 )
-                % {"other": _local(clash), "minutes": version.minimum_interval_minutes}
+                % {"other": local_time(clash), "minutes": version.minimum_interval_minutes}
             )
     if version.maximum_doses_24h and checks.over_maximum(
         given_at, others, version.maximum_doses_24h
@@ -896,7 +898,7 @@ def _record(
     if version is None:
         raise ValidationFailed(
             _("There is no active order for %(drug)s at %(time)s. Nothing was recorded.")
-            % {"drug": str(locked.drug_route), "time": _local(given_at)},
+            % {"drug": str(locked.drug_route), "time": local_time(given_at)},
             code="no_active_order",
             field_errors={"order": [_("No active order at that time.")]},
         )
@@ -946,7 +948,8 @@ def _record(
             problem = (
                 _slot_problem(locked, slot_version, scheduled_for, given_at)
                 if slot_version is not None
-                else _("The order was not active at %(time)s.") % {"time": _local(scheduled_for)}
+                else _("The order was not active at %(time)s.")
+                % {"time": local_time(scheduled_for)}
             )
             if problem:
                 errors.add("scheduled_for", problem)
@@ -967,7 +970,7 @@ def _record(
             problems.append(
                 _("The %(time)s dose was already recorded (%(outcome)s) by %(who)s.")
                 % {
-                    "time": _local(scheduled_for),
+                    "time": local_time(scheduled_for),
                     "outcome": taken.get_outcome_display().lower(),
                     "who": taken.recorded_by.display_name,
                 }
@@ -1033,7 +1036,7 @@ def _after_dose(*, actor: User, administration: Administration, order: Medicatio
         % {
             "drug": order.drug_route.drug.name,
             "dose": describe_dose(administration.dose, administration.dose_unit),
-            "time": _local(administration.given_at),
+            "time": local_time(administration.given_at),
             "reason": administration.get_not_given_reason_display(),
         },
         changes={
@@ -1082,7 +1085,11 @@ def _send_for_review(
         patient=order.patient,
         obj=review,
         summary=_("Offline dose of %(drug)s at %(time)s needs a clinician's review: %(problem)s")
-        % {"drug": order.drug_route.drug.name, "time": _local(given_at), "problem": problems[0]},
+        % {
+            "drug": order.drug_route.drug.name,
+            "time": local_time(given_at),
+            "problem": problems[0],
+        },
         changes={"problems": problems, "client_id": client_id},
     )
     return review
@@ -1266,7 +1273,7 @@ def _review_breakthrough(*, actor: User, administration: Administration) -> None
                 % {
                     "drug": dose.order.drug_route.drug.name,
                     "dose": describe_dose(dose.dose, dose.dose_unit),
-                    "time": _local(dose.given_at),
+                    "time": local_time(dose.given_at),
                 },
                 source="administration",
                 source_id=str(dose.external_id),
