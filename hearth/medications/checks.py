@@ -10,7 +10,7 @@ against the doses after it as well as before it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 DAY = timedelta(hours=24)
 
@@ -19,6 +19,12 @@ def lookback(minimum: timedelta | None, window: timedelta = DAY) -> timedelta:
     """How far either side of a dose the other doses can matter: the 24 h
     window, or the minimum interval when that is longer (up to 7 days)."""
     return max(window, minimum or timedelta(0))
+
+
+def due_on(day: date, first_day: date, every_days: int) -> bool:
+    """Whether a regular order given every ``every_days`` days, counted from
+    the day it was first written, has doses on ``day``."""
+    return (day - first_day).days % max(every_days, 1) == 0
 
 
 def too_close(new: datetime, others: Sequence[datetime], minimum: timedelta) -> datetime | None:

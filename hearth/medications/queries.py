@@ -78,10 +78,6 @@ class Slot:
         return self.record is None and self.scheduled_for <= clock.now()
 
 
-def _due_on(order: MedicationOrder, version: OrderVersion, day: date, first: date) -> bool:
-    return (day - first).days % max(version.every_days, 1) == 0
-
-
 def schedule_for_day(patient: Patient, day: date | None = None) -> list[Slot]:
     """Today's (or ``day``'s) scheduled doses of the active regular orders."""
     day = day or clock.today()
@@ -109,7 +105,7 @@ def schedule_for_day(patient: Patient, day: date | None = None) -> list[Slot]:
         assert version is not None
         versions = list(order.versions.all())
         first = timezone.localtime(versions[0].valid_from).date() if versions else day
-        if not _due_on(order, version, day, first):
+        if not checks.due_on(day, first, version.every_days):
             continue
         for text in version.times:
             moment = timezone.make_aware(datetime.combine(day, time.fromisoformat(text)))

@@ -767,7 +767,7 @@ def _slot_problem(
     if version.every_days > 1:
         first = order.versions.order_by("number").first()
         start = timezone.localtime(first.valid_from if first else version.valid_from).date()
-        if (local.date() - start).days % version.every_days:
+        if not checks.due_on(local.date(), start, version.every_days):
             return _("This medicine is not due on %(day)s.") % {
                 "day": formats.date_format(local.date(), "j M")
             }
