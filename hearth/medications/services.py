@@ -1495,15 +1495,3 @@ def close_discrepancy(*, actor: User, holding: StockHolding, note: str) -> Stock
         changes={"note": note},
     )
     return locked
-
-
-def next_dose_time(order: MedicationOrder, moment: datetime | None = None) -> datetime | None:
-    """When the next as-needed dose may be given (the family chart's "wait
-    until"); None for regular orders."""
-    if order.kind != OrderKind.AS_NEEDED or order.current is None:
-        return None
-    moment = moment or clock.now()
-    version = order.current
-    minimum = _minimum_interval(version)
-    given = _given_times(order, moment, checks.lookback(minimum))
-    return checks.next_allowed(moment, given, minimum, version.maximum_doses_24h)
