@@ -58,7 +58,13 @@ from hearth.medications.models import (
 )
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import refusal, show_domain_error, staff_required, with_patient
+from hearth.patients.views import (
+    form_page,
+    refusal,
+    show_domain_error,
+    staff_required,
+    with_patient,
+)
 
 # --- Shared shapes ------------------------------------------------------------
 
@@ -79,34 +85,22 @@ def _form_page(
     context: dict[str, Any] | None = None,
     submit_label: str | None = None,
 ) -> HttpResponse:
-    """Like ``patients.views.form_page`` (show, call the service, put its
-    refusal on the form), for forms that need more than ``initial`` and with
-    the way back to the medicines page."""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                perform(form.cleaned_data)
-            except DomainError as error:
-                show_domain_error(form, error)
-                status = error.status if error.status != 404 else 400
-            else:
-                messages.success(request, success_message)
-                return redirect(success_url)
-        else:
-            status = 422
-    return render(
+    """``patients.views.form_page`` with the medicines template and the way
+    back to the medicines page (or the formulary)."""
+    return form_page(
         request,
-        "medications/form_page.html",
-        {
-            "form": form,
-            "title": title,
+        form=form,
+        title=title,
+        perform=perform,
+        success_url=lambda _result: success_url,
+        success_message=success_message,
+        context={
             "patient": patient,
             "back_url": _medicines_url(patient) if patient else reverse("formulary"),
-            "submit_label": submit_label or _("Save"),
             **(context or {}),
         },
-        status=status,
+        submit_label=submit_label,
+        template="medications/form_page.html",
     )
 
 

@@ -163,7 +163,8 @@ def patient_page(request: HttpRequest, patient_id: Any) -> HttpResponse:
 def form_page(
     request: HttpRequest,
     *,
-    form_class: type[forms.BaseForm],
+    form_class: type[forms.BaseForm] | None = None,
+    form: forms.BaseForm | None = None,
     title: str,
     perform: Callable[[dict[str, Any]], Any],
     success_url: Callable[[Any], str],
@@ -171,10 +172,14 @@ def form_page(
     context: dict[str, Any] | None = None,
     initial: dict[str, Any] | None = None,
     submit_label: str | None = None,
+    template: str = "patients/form_page.html",
 ) -> HttpResponse:
     """One shape for every write page: show the form, call the service,
-    show its refusal on the form or go back with a message."""
-    form = form_class(request.POST or None, initial=initial)
+    show its refusal on the form or go back with a message. Pass ``form``
+    when the form needs more than ``initial`` to be built."""
+    if form is None:
+        assert form_class is not None, "form_page needs form_class or form"
+        form = form_class(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -190,7 +195,7 @@ def form_page(
             status = 422
     return render(
         request,
-        "patients/form_page.html",
+        template,
         {
             "form": form,
             "title": title,
