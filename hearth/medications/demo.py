@@ -20,15 +20,11 @@ Safe to run again: a patient who already has orders is left as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from hearth.accounts.models import User
 from hearth.core import clock
@@ -36,7 +32,7 @@ from hearth.medications import services
 from hearth.medications.models import DrugRoute, Formulation, MedicationOrder
 from hearth.monitoring import services as monitoring
 from hearth.monitoring.choices import AlertRule, TriageOutcome
-from hearth.monitoring.demo import _today_stretch
+from hearth.monitoring.demo import Week, _today_stretch
 from hearth.monitoring.models import Alert
 from hearth.patients.choices import EpisodeState
 from hearth.patients.models import Patient
@@ -53,30 +49,8 @@ def _form(name: str, route: str, strength: str, form: str | None = None) -> Form
     return found.get(form=form) if form else found.get()
 
 
-@dataclass
-class Chart:
+class Chart(Week):
     """One patient's medicines, told day by day."""
-
-    patient: Patient
-    staff: dict[str, User]
-    today: date
-    recent: tuple[datetime, datetime]
-
-    def moment(self, days_ago: int, hour: int, minute: int = 0) -> datetime:
-        day = self.today - timedelta(days=days_ago)
-        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-    @contextmanager
-    def at(self, days_ago: int, hour: int, minute: int = 0) -> Iterator[None]:
-        with clock.travel_to(self.moment(days_ago, hour, minute)):
-            yield
-
-    def earlier_today(self, fraction: float) -> datetime:
-        start, end = self.recent
-        return start + (end - start) * fraction
-
-    def user(self, username: str) -> User:
-        return self.staff.get(username) or User.objects.get(username=username)
 
     def prescribe(self, by: str, drug_route: DrugRoute, **values: Any) -> MedicationOrder:
         return services.prescribe(

@@ -119,8 +119,10 @@ def esas(*scores: int | None) -> dict[str, int]:
 
 
 @dataclass
-class Story:
-    """One patient's week; ``recent`` is the stretch of today before loading."""
+class Week:
+    """One patient's past week, to tell through the services at the moments
+    things happened; ``recent`` is the stretch of today before loading. The
+    medicines demo tells its part on the same clock."""
 
     patient: Patient
     staff: dict[str, User]
@@ -147,6 +149,10 @@ class Story:
 
     def user(self, username: str) -> User:
         return self.staff.get(username) or User.objects.get(username=username)
+
+
+class Story(Week):
+    """A week of symptom monitoring: check-ins, scores, phases and alerts."""
 
     # Family and patient
     def check_in(
