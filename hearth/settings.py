@@ -51,6 +51,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from error
 
 
+def env_float(name: str, default: float) -> float:
+    value = env_str(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from error
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     if value is None or value.strip() == "":
@@ -364,6 +374,36 @@ HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS = env_int("HEARTH_IDEMPOTENCY_IN_FLIGHT_SEC
 
 # Background work (alert escalation timers): django-tasks with the database
 # backend; `manage.py db_worker` runs them (`make run` starts one).
+# --- Visit planning ---------------------------------------------------------
+# Where the team's base is (shifts start or end there) and how travel is
+# estimated. Straight-line distance x road factor / average speed is the
+# default; set HEARTH_OSRM_URL to use an OSRM table service instead. Service
+# choices, not clinical rules: measure them against real journeys.
+HEARTH_SERVICE_BASE = (
+    env_float("HEARTH_SERVICE_BASE_LATITUDE", 51.5072),
+    env_float("HEARTH_SERVICE_BASE_LONGITUDE", -0.1276),
+)
+HEARTH_ROAD_FACTOR = env_float("HEARTH_ROAD_FACTOR", 1.3)
+HEARTH_AVERAGE_SPEED_KMH = env_float("HEARTH_AVERAGE_SPEED_KMH", 30.0)
+HEARTH_OSRM_URL = env_str("HEARTH_OSRM_URL", "")
+# How long the planner searches: a whole day, and an urgent re-plan (target < 2 s).
+HEARTH_PLANNER_SECONDS = env_float("HEARTH_PLANNER_SECONDS", 5.0)
+HEARTH_URGENT_REPLAN_SECONDS = env_float("HEARTH_URGENT_REPLAN_SECONDS", 1.0)
+# Preferences, in minutes of travel they are worth: a visit by someone other
+# than the preferred carer costs this much extra, and so does one by someone
+# who shares no language with the person (continuity of carer and a shared
+# language matter in palliative care, but never more than a hard rule).
+HEARTH_CONTINUITY_WORTH_MINUTES = env_int("HEARTH_CONTINUITY_WORTH_MINUTES", 20)
+HEARTH_SHARED_LANGUAGE_WORTH_MINUTES = env_int("HEARTH_SHARED_LANGUAGE_WORTH_MINUTES", 15)
+# In an urgent re-plan, moving a published visit to someone else costs this
+# much, so the planner changes as few visits as it can.
+HEARTH_REPLAN_KEEP_STAFF_WORTH_MINUTES = env_int("HEARTH_REPLAN_KEEP_STAFF_WORTH_MINUTES", 30)
+# A published visit whose start moves by more than this counts as moved, and
+# the family is to be told.
+HEARTH_REPLAN_MOVED_MINUTES = env_int("HEARTH_REPLAN_MOVED_MINUTES", 15)
+# Families see the planned start plus or minus this many minutes, not the minute.
+HEARTH_FAMILY_WINDOW_MINUTES = env_int("HEARTH_FAMILY_WINDOW_MINUTES", 60)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 HEARTH_SERVICE_NAME = env_str("HEARTH_SERVICE_NAME", "Hearth home palliative care")

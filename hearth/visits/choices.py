@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UrgentRequestStatus(models.TextChoices):
@@ -7,3 +8,86 @@ class UrgentRequestStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class Skill(models.TextChoices):
+    """Skills a home visit may need beyond the discipline itself. A service
+    list, not a clinical rule: add what the team actually signs staff off for."""
+
+    SYRINGE_DRIVER = "syringe_driver", _("Syringe driver")
+    WOUND_CARE = "wound_care", _("Wound care")
+    STOMA_CARE = "stoma_care", _("Stoma care")
+    CATHETER_CARE = "catheter_care", _("Catheter care")
+    ENTERAL_FEEDING = "enteral_feeding", _("Enteral feeding tube")
+    TRACHEOSTOMY = "tracheostomy", _("Tracheostomy care")
+
+
+class Endpoint(models.TextChoices):
+    HOME = "home", pgettext_lazy("shift start or end", "Home")
+    BASE = "base", pgettext_lazy("shift start or end", "Base")
+
+
+class VisitKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Home visit")
+    TELECONSULT = "teleconsult", _("Teleconsultation")
+
+
+class Per(models.TextChoices):
+    DAY = "day", _("a day")
+    WEEK = "week", _("a week")
+
+
+class TimeRequestKind(models.TextChoices):
+    ONLY = "only", _("Please come only between these times")
+    NOT = "not", _("Please do not come between these times")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    REPLACED = "replaced", _("Replaced")
+
+
+class VisitStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    UNDER_WAY = "under_way", _("Under way")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AlertOutcome(models.TextChoices):
+    """What closing a visit does to the alert it answered."""
+
+    RESOLVED = "resolved", _("Resolved by the visit")
+    STILL_OPEN = "still_open", _("Still needs attention")
+
+
+class UnplacedReason(models.TextChoices):
+    """Why the planner could not place a visit. The first five come from
+    ``hearth.routing.problem.Reason``; the last two are found before planning."""
+
+    NO_QUALIFIED_STAFF = (
+        "no_qualified_staff",
+        _("Nobody working that day has the discipline and skills this visit needs."),
+    )
+    OUTSIDE_SHIFTS = (
+        "outside_shifts",
+        _("No qualified staff member's shift overlaps the times the person can be visited."),
+    )
+    CANNOT_REACH_IN_TIME = (
+        "cannot_reach_in_time",
+        _("The window is too narrow once travel to and from the home is counted."),
+    )
+    DAY_FULL = "day_full", _("Qualified staff could go, but their days are already full.")
+    NOT_WORTH_IT = (
+        "not_worth_it",
+        _("Left out: an optional visit that costs more than it is worth."),
+    )
+    NO_ADDRESS = "no_address", _("The home has no map position, so travel cannot be planned.")
+    NO_FREE_TIME = (
+        "no_free_time",
+        _(
+            "The person has no free time that day "
+            "(visiting hours, prayer, rest or the family's request)."
+        ),
+    )

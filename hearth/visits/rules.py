@@ -1,10 +1,70 @@
-"""Who may ask for an urgent visit and who sees the list."""
+"""Who plans the day, who records visits and who sees them.
+
+Patient rules take ``(user, patient)``; visit rules take ``(user, visit)``;
+staff-day rules take ``(user, member_of_staff)``; the planning rules are
+service-wide. The coordinator plans; staff see their own day; a family sees
+only their own patient's visits.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 
-from hearth.patients.rules import coordinator, physician_or_nurse, staff_can_open
+from hearth.accounts.models import CLINICAL_DISCIPLINES
+from hearth.patients import access
+from hearth.patients.rules import (
+    coordinator,
+    discipline_in,
+    physician_or_nurse,
+    portal_can_open,
+    staff_can_open,
+)
+
+clinical_staff = discipline_in(*CLINICAL_DISCIPLINES)
+
+
+@rules.predicate
+def is_that_staff_member(user: Any, member: Any) -> bool:
+    return access.is_staff(user) and member is not None and user.pk == member.pk
+
+
+@rules.predicate
+def visits_that_patient(user: Any, visit: Any) -> bool:
+    """The member of staff the visit belongs to, while they can open the record."""
+    return (
+        visit is not None
+        and access.is_staff(user)
+        and visit.staff_id == user.pk
+        and access.staff_can_open(user, visit.patient)
+    )
+
+
+@rules.predicate
+def clinician_for_visit(user: Any, visit: Any) -> bool:
+    return (
+        visit is not None
+        and physician_or_nurse(user)
+        and access.staff_can_open(user, visit.patient)
+    )
+
 
 rules.add_perm("visits.request_urgent_visit", (physician_or_nurse & staff_can_open) | coordinator)
 rules.add_perm("visits.view_urgent_requests", coordinator | physician_or_nurse)
+
+# Planning the day: the coordinator only.
+rules.add_perm("visits.plan_visits", coordinator)
+rules.add_perm("visits.manage_staff_availability", coordinator)
+rules.add_perm("visits.view_staff_day", coordinator | is_that_staff_member)
+
+# A person's visit needs and visits.
+rules.add_perm("visits.manage_visit_needs", (clinical_staff & staff_can_open) | coordinator)
+rules.add_perm("visits.book_teleconsult", (clinical_staff & staff_can_open) | coordinator)
+rules.add_perm("visits.view_visits", staff_can_open | portal_can_open | coordinator)
+rules.add_perm("visits.request_visit_time", portal_can_open | staff_can_open | coordinator)
+
+# A visit record: the member of staff who made the visit, or a physician or
+# nurse on the team (covering for a colleague).
+rules.add_perm("visits.record_visit", visits_that_patient | clinician_for_visit)
+rules.add_perm("visits.cancel_visit", coordinator | clinician_for_visit)
