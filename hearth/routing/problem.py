@@ -76,6 +76,11 @@ class Visit:
     required: bool = True
     prize: int = 0  # for optional visits: what placing it is worth in cost units
     demand: int = 0  # load (benchmarks)
+    # When the day cannot hold every required visit: one visit of higher
+    # priority is kept over any one of lower priority (an urgent visit, say 1,
+    # may bump one routine visit, 0, but not two). Among equals, a re-plan
+    # keeps visits the current plan holds over new ones.
+    priority: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,10 @@ class Weights:
     not_preferred_staff: int = 0  # extra cost of a visit by someone other than the preferred carer
     no_shared_language: int = 0  # extra cost of a visit by someone who shares no language
     moved_from_current_staff: int = 0  # extra cost, in a re-plan, of giving a visit to someone else
+    # Extra cost, in a re-plan, of each visit reached from anywhere but the
+    # stop before it in the current plan: keeps the order of people's days
+    # (and so their times) unless changing it is worth this much.
+    changed_order: int = 0
 
 
 class TravelTimes(Protocol):
@@ -109,7 +118,8 @@ class Problem:
 class Reason(StrEnum):
     """Why a visit could not be placed (the page translates these)."""
 
-    NO_QUALIFIED_STAFF = "no_qualified_staff"  # nobody with the discipline and skills works that day
+    # nobody with the discipline and skills works that day
+    NO_QUALIFIED_STAFF = "no_qualified_staff"
     OUTSIDE_SHIFTS = "outside_shifts"  # no qualified shift overlaps any of the visit's windows
     CANNOT_REACH_IN_TIME = "cannot_reach_in_time"  # window too narrow once travel is counted
     DAY_FULL = "day_full"  # qualified staff could go, but their days are full
