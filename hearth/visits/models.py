@@ -361,7 +361,9 @@ class Visit(ExternalIdModel):
     )
     # Teleconsultations.
     video_link = models.URLField(_("video link"), blank=True, default="")
-    participants = models.ManyToManyField(USER, blank=True, related_name="+")
+    participants: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        USER, blank=True, related_name="+"
+    )
     participants_note = models.CharField(
         _("other participants"), max_length=300, blank=True, default=""
     )

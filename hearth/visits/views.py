@@ -1,0 +1,684 @@
+"""Visits pages: staff availability (the coordinator), a person's visits and
+visit needs, the visit record, and the family portal.
+
+Every write goes through ``hearth.visits.services``; a refusal shows on the
+form it came from, or as the refusal page for a page the person may not open.
+The family's page is built from ``queries.portal_visits``, which never holds
+the planned minute of a home visit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hearth.accounts.models import User, UserKind
+from hearth.core import clock
+from hearth.core.errors import DomainError, NotAllowed
+from hearth.patients.models import Patient
+from hearth.patients.views import (
+    form_page,
+    refusal,
+    show_domain_error,
+    staff_required,
+    with_patient,
+)
+from hearth.visits import queries, services
+from hearth.visits.forms import (
+    ArriveForm,
+    CloseVisitForm,
+    ConfirmForm,
+    PlanningProfileForm,
+    ReasonForm,
+    ShiftForm,
+    TeleconsultForm,
+    TimeRequestForm,
+    VisitNeedForm,
+    VisitNoteForm,
+)
+from hearth.visits.models import Shift, Visit, VisitNeed, VisitTimeRequest
+from hearth.visits.services import PLANNED_DISCIPLINES
+
+VIEW = "visits.view_visits"
+
+# --- Shared shapes ------------------------------------------------------------------
+
+
+def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
+    found = queryset.filter(external_id=external_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _visits_url(patient: Patient) -> str:
+    return reverse("patient_visits", args=[patient.external_id])
+
+
+def _page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    title: str,
+    perform: Callable[[dict[str, Any]], Any],
+    back_url: str,
+    back_label: str,
+    success_message: str,
+    context: dict[str, Any] | None = None,
+    submit_label: str | None = None,
+) -> HttpResponse:
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        perform=perform,
+        success_url=lambda _result: back_url,
+        success_message=success_message,
+        context={"back_url": back_url, "back_label": back_label, **(context or {})},
+        submit_label=submit_label,
+        template="visits/form_page.html",
+    )
+
+
+def _confirm(request: HttpRequest) -> ConfirmForm:
+    """A button with no fields: bound on any POST (even one without a CSRF field)."""
+    return ConfirmForm(request.POST if request.method == "POST" else None)
+
+
+def _on_patient_of(
+    request: HttpRequest, record: Model, perm: str, build: Callable[[Patient], HttpResponse]
+) -> HttpResponse:
+    patient: Patient = record.patient  # type: ignore[attr-defined]
+    return with_patient(request, patient.external_id, perm, build)
+
+
+# --- Staff availability ------------------------------------------------------------
+
+
+def _may_see_staff_page(user: User) -> bool:
+    return user.has_perm("visits.manage_staff_availability") or user.has_perm(
+        "visits.view_staff_day", user
+    )
+
+
+@staff_required
+def staff_availability(request: HttpRequest) -> HttpResponse:
+    """Who is planned onto visits: discipline, skills, languages, visits a
+    day and their shifts for the next seven days. The coordinator changes
+    them; anyone else sees only their own row."""
+    actor = _actor(request)
+    if not _may_see_staff_page(actor):
+        return refusal(request, NotAllowed(_("Your role does not allow this.")))
+    days = queries.next_days(7)
+    rows = queries.staff_availability(actor, days[0], days[-1])
+    grid = [
+        {
+            "row": row,
+            "days": [
+                (day, next((shift for shift in row.shifts if shift.date == day), None))
+                for day in days
+            ],
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "visits/staff_availability.html",
+        {
+            "days": days,
+            "grid": grid,
+            "can_manage": actor.has_perm("visits.manage_staff_availability"),
+        },
+    )
+
+
+def _planned_staff_member(staff_id: Any) -> User:
+    found: User | None = queries.planned_staff().filter(external_id=staff_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _coordinator_only(request: HttpRequest) -> HttpResponse | None:
+    if not _actor(request).has_perm("visits.manage_staff_availability"):
+        return refusal(request, NotAllowed(_("Only the coordinator plans staff.")))
+    return None
+
+
+@staff_required
+def edit_planning_profile(request: HttpRequest, staff_id: Any) -> HttpResponse:
+    refused = _coordinator_only(request)
+    if refused:
+        return refused
+    staff = _planned_staff_member(staff_id)
+    profile = queries.profile_of(staff)
+    initial = (
+        {
+            "skills": list(profile.skills or []),
+            "max_visits_per_day": profile.max_visits_per_day,
+            "home_latitude": profile.home_latitude,
+            "home_longitude": profile.home_longitude,
+        }
+        if profile
+        else {"max_visits_per_day": 8}
+    )
+    return _page(
+        request,
+        PlanningProfileForm(request.POST or None, initial=initial),
+        title=_("Planning profile: %(name)s") % {"name": staff.display_name},
+        perform=lambda data: services.set_planning_profile(
+            actor=_actor(request), staff=staff, **data
+        ),
+        back_url=reverse("staff_availability"),
+        back_label=_("Staff availability"),
+        success_message=_("Planning profile saved."),
+    )
+
+
+@staff_required
+def add_shift(request: HttpRequest, staff_id: Any) -> HttpResponse:
+    refused = _coordinator_only(request)
+    if refused:
+        return refused
+    staff = _planned_staff_member(staff_id)
+    return _page(
+        request,
+        ShiftForm(
+            request.POST or None,
+            initial={
+                "date": clock.today() + timedelta(days=1),
+                "starts_at": "08:30",
+                "ends_at": "16:30",
+            },
+        ),
+        title=_("Add a shift: %(name)s") % {"name": staff.display_name},
+        perform=lambda data: services.add_shift(actor=_actor(request), staff=staff, **data),
+        back_url=reverse("staff_availability"),
+        back_label=_("Staff availability"),
+        success_message=_("Shift added."),
+        submit_label=_("Add the shift"),
+    )
+
+
+@staff_required
+def cancel_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
+    refused = _coordinator_only(request)
+    if refused:
+        return refused
+    shift = _find(Shift.objects.select_related("staff"), shift_id)
+    return _page(
+        request,
+        _confirm(request),
+        title=_("Cancel the shift of %(name)s on %(date)s")
+        % {"name": shift.staff.display_name, "date": shift.date.strftime("%d %b %Y")},
+        perform=lambda _data: services.cancel_shift(actor=_actor(request), shift=shift),
+        back_url=reverse("staff_availability"),
+        back_label=_("Staff availability"),
+        success_message=_("Shift cancelled. Re-plan the day if visits were published."),
+        submit_label=_("Cancel the shift"),
+    )
+
+
+# --- A person's visits (staff) --------------------------------------------------
+
+
+def _need_form(patient: Patient, data: Any = None) -> VisitNeedForm:
+    team = queries.care_team_for_discipline(patient, PLANNED_DISCIPLINES)
+    return VisitNeedForm(data, team=team)
+
+
+def _teleconsult_form(patient: Patient, data: Any = None) -> TeleconsultForm:
+    return TeleconsultForm(
+        data,
+        clinicians=queries.care_team_clinicians(patient),
+        people=queries.people_for_teleconsult(patient),
+        initial={"duration_minutes": 30},
+    )
+
+
+@staff_required
+def patient_visits(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    """Visit needs, upcoming and past visits and calls, the family's time
+    requests, and the forms that change them."""
+
+    def build(patient: Patient) -> HttpResponse:
+        actor = _actor(request)
+        found = queries.patient_visits(patient)
+        can = {
+            "manage_needs": actor.has_perm("visits.manage_visit_needs", patient),
+            "book_teleconsult": actor.has_perm("visits.book_teleconsult", patient),
+            "request_time": actor.has_perm("visits.request_visit_time", patient),
+        }
+        return render(
+            request,
+            "visits/patient_visits.html",
+            {
+                "patient": patient,
+                "visits": found,
+                "can": can,
+                "need_form": _need_form(patient) if can["manage_needs"] else None,
+                "time_form": TimeRequestForm(initial={"date": clock.today()})
+                if can["request_time"]
+                else None,
+                "teleconsult_form": _teleconsult_form(patient) if can["book_teleconsult"] else None,
+            },
+        )
+
+    return with_patient(request, patient_id, VIEW, build, "visits.viewed")
+
+
+@staff_required
+def add_visit_need(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return _page(
+            request,
+            _need_form(patient, request.POST or None),
+            title=_("Add a visit need"),
+            perform=lambda data: services.add_visit_need(
+                actor=_actor(request), patient=patient, **data
+            ),
+            back_url=_visits_url(patient),
+            back_label=_("Visits") + " · " + patient.full_name,
+            success_message=_("Visit need added."),
+        )
+
+    return with_patient(request, patient_id, "visits.manage_visit_needs", build)
+
+
+@staff_required
+@require_POST
+def visit_needs_from_care_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        try:
+            created = services.sync_needs_from_care_plan(actor=_actor(request), patient=patient)
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise
+            messages.error(request, error.message)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("%(count)s visit needs taken from the care plan.") % {"count": len(created)},
+                )
+            else:
+                messages.info(request, _("The visit needs already match the care plan."))
+        return redirect(_visits_url(patient))
+
+    return with_patient(request, patient_id, "visits.manage_visit_needs", build)
+
+
+@staff_required
+def end_visit_need(request: HttpRequest, need_id: Any) -> HttpResponse:
+    need = _find(VisitNeed.objects.select_related("patient"), need_id)
+
+    def build(patient: Patient) -> HttpResponse:
+        return _page(
+            request,
+            _confirm(request),
+            title=_("End the visit need: %(need)s") % {"need": need.description},
+            perform=lambda _data: services.end_visit_need(actor=_actor(request), need=need),
+            back_url=_visits_url(patient),
+            back_label=_("Visits") + " · " + patient.full_name,
+            success_message=_("Visit need ended."),
+            submit_label=_("End it"),
+        )
+
+    return _on_patient_of(request, need, "visits.manage_visit_needs", build)
+
+
+@staff_required
+def add_time_request(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return _page(
+            request,
+            TimeRequestForm(request.POST or None, initial={"date": clock.today()}),
+            title=_("A time request from the family"),
+            perform=lambda data: services.request_visit_time(
+                actor=_actor(request), patient=patient, **data
+            ),
+            back_url=_visits_url(patient),
+            back_label=_("Visits") + " · " + patient.full_name,
+            success_message=_("Time request recorded."),
+        )
+
+    return with_patient(request, patient_id, "visits.request_visit_time", build)
+
+
+@staff_required
+def withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse:
+    found = _find(VisitTimeRequest.objects.select_related("patient"), request_id)
+
+    def build(patient: Patient) -> HttpResponse:
+        return _page(
+            request,
+            _confirm(request),
+            title=_("Withdraw the time request for %(date)s")
+            % {"date": found.date.strftime("%d %b %Y")},
+            perform=lambda _data: services.withdraw_visit_time_request(
+                actor=_actor(request), request=found
+            ),
+            back_url=_visits_url(patient),
+            back_label=_("Visits") + " · " + patient.full_name,
+            success_message=_("Time request withdrawn."),
+            submit_label=_("Withdraw"),
+        )
+
+    return _on_patient_of(request, found, "visits.request_visit_time", build)
+
+
+@staff_required
+def book_teleconsult(request: HttpRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return _page(
+            request,
+            _teleconsult_form(patient, request.POST or None),
+            title=_("Book a teleconsultation"),
+            perform=lambda data: services.book_teleconsult(
+                actor=_actor(request), patient=patient, **data
+            ),
+            back_url=_visits_url(patient),
+            back_label=_("Visits") + " · " + patient.full_name,
+            success_message=_("Teleconsultation booked. The family sees the time and the link."),
+            submit_label=_("Book"),
+        )
+
+    return with_patient(request, patient_id, "visits.book_teleconsult", build)
+
+
+# --- The visit record ---------------------------------------------------------------
+
+
+def _visit(visit_id: Any) -> Visit:
+    found = queries.visit_detail(visit_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _visit_page(
+    request: HttpRequest,
+    visit: Visit,
+    *,
+    note_form: forms.BaseForm | None = None,
+    close_form: forms.BaseForm | None = None,
+    arrive_form: forms.BaseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = _actor(request)
+    alert = services.linked_alert(visit)
+    may_record = actor.has_perm("visits.record_visit", visit)
+    return render(
+        request,
+        "visits/visit.html",
+        {
+            "patient": visit.patient,
+            "visit": visit,
+            "alert": alert,
+            "notes": list(visit.notes.all()),
+            "participants": list(visit.participants.all()),
+            "can_record": may_record,
+            "can_cancel": actor.has_perm("visits.cancel_visit", visit),
+            "arrive_form": arrive_form or ArriveForm(),
+            "note_form": note_form or VisitNoteForm(),
+            "close_form": close_form
+            or CloseVisitForm(
+                answers_alert=alert is not None and alert.is_open,
+                initial={"departed_at": clock.now()},
+            ),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def visit_record(request: HttpRequest, visit_id: Any) -> HttpResponse:
+    """One visit: who, when, why; arrive, write notes, close with vital
+    signs, PPS, phase of illness and the alert's outcome."""
+    visit = _visit(visit_id)
+    return with_patient(
+        request,
+        visit.patient.external_id,
+        VIEW,
+        lambda _patient: _visit_page(request, visit),
+        "visit.viewed",
+    )
+
+
+def _visit_action(
+    request: HttpRequest,
+    visit_id: Any,
+    form: forms.BaseForm,
+    act: Callable[[Visit, dict[str, Any]], Any],
+    success: str,
+    form_key: str,
+) -> HttpResponse:
+    """Run one step on the visit page; on refusal show the page again with
+    the form and the service's message on it."""
+    visit = _visit(visit_id)
+
+    def build(_patient: Patient) -> HttpResponse:
+        status = 422
+        if form.is_valid():
+            try:
+                act(visit, form.cleaned_data)
+            except DomainError as error:
+                if isinstance(error, NotAllowed):
+                    raise
+                show_domain_error(form, error)
+                status = error.status if error.status != 404 else 400
+            else:
+                messages.success(request, success)
+                return redirect("visit_record", visit_id=visit.external_id)
+        fresh = _visit(visit_id)
+        return _visit_page(request, fresh, status=status, **{form_key: form})
+
+    return with_patient(request, visit.patient.external_id, VIEW, build)
+
+
+@staff_required
+@require_POST
+def visit_arrive(request: HttpRequest, visit_id: Any) -> HttpResponse:
+    return _visit_action(
+        request,
+        visit_id,
+        ArriveForm(request.POST),
+        lambda visit, data: services.arrive(actor=_actor(request), visit=visit, at=data["at"]),
+        _("Arrival recorded."),
+        "arrive_form",
+    )
+
+
+@staff_required
+@require_POST
+def visit_note(request: HttpRequest, visit_id: Any) -> HttpResponse:
+    return _visit_action(
+        request,
+        visit_id,
+        VisitNoteForm(request.POST),
+        lambda visit, data: services.add_visit_note(
+            actor=_actor(request), visit=visit, text=data["text"]
+        ),
+        _("Note added."),
+        "note_form",
+    )
+
+
+@staff_required
+@require_POST
+def visit_close(request: HttpRequest, visit_id: Any) -> HttpResponse:
+    visit = _visit(visit_id)
+    alert = services.linked_alert(visit)
+    form = CloseVisitForm(request.POST, answers_alert=alert is not None and alert.is_open)
+
+    def close(target: Visit, data: dict[str, Any]) -> Visit:
+        values = dict(data)
+        values["phase"] = values.get("phase") or None
+        values["alert_outcome"] = values.get("alert_outcome") or None
+        return services.close_visit(actor=_actor(request), visit=target, **values)
+
+    return _visit_action(request, visit_id, form, close, _("Visit closed."), "close_form")
+
+
+@staff_required
+def visit_cancel(request: HttpRequest, visit_id: Any) -> HttpResponse:
+    visit = _visit(visit_id)
+    back = reverse("visit_record", args=[visit.external_id])
+
+    def build(_patient: Patient) -> HttpResponse:
+        if not _actor(request).has_perm("visits.cancel_visit", visit):
+            raise NotAllowed(_("Your role does not allow this."))
+        return _page(
+            request,
+            ReasonForm(request.POST or None),
+            title=_("Cancel the %(kind)s on %(date)s")
+            % {"kind": visit.get_kind_display().lower(), "date": visit.date.strftime("%d %b %Y")},
+            perform=lambda data: services.cancel_visit(
+                actor=_actor(request), visit=visit, reason=data["reason"]
+            ),
+            back_url=back,
+            back_label=_("The visit"),
+            success_message=_("Visit cancelled."),
+            submit_label=_("Cancel the visit"),
+        )
+
+    return with_patient(request, visit.patient.external_id, VIEW, build)
+
+
+# --- The family portal ------------------------------------------------------------------
+
+
+def _portal(
+    request: HttpRequest, perm: str, build: Callable[[Patient], HttpResponse], read: str | None
+) -> HttpResponse:
+    """The family's own patient, found the way the medicines portal finds it."""
+    if _actor(request).kind == UserKind.STAFF:
+        return redirect("worklist")
+    patient = queries.portal_patient(request.user)
+    if patient is None:
+        return render(request, "patients/portal_no_patient.html", status=403)
+    return with_patient(request, patient.external_id, perm, build, read)
+
+
+@login_required
+def portal_visits(request: HttpRequest) -> HttpResponse:
+    """Who is coming and roughly when (the family window, never the minute a
+    home visit is planned for), calls with their time and link, changed
+    times, and the family's own requests about times."""
+
+    def build(patient: Patient) -> HttpResponse:
+        actor = _actor(request)
+        can_request = actor.has_perm("visits.request_visit_time", patient)
+        form = TimeRequestForm(request.POST or None, initial={"date": clock.today()})
+        status = 200
+        if request.method == "POST":
+            if not can_request:
+                raise NotAllowed(_("Your role does not allow this."))
+            if form.is_valid():
+                try:
+                    services.request_visit_time(actor=actor, patient=patient, **form.cleaned_data)
+                except DomainError as error:
+                    if isinstance(error, NotAllowed):
+                        raise
+                    show_domain_error(form, error)
+                    status = error.status if error.status != 404 else 400
+                else:
+                    messages.success(request, _("Thank you: the team will plan around it."))
+                    return redirect("portal_visits")
+            else:
+                status = 422
+        return render(
+            request,
+            "visits/portal_visits.html",
+            {
+                "patient": patient,
+                "visits": queries.portal_visits(patient),
+                "form": form if can_request else None,
+            },
+            status=status,
+        )
+
+    read = "visits.portal_viewed" if request.method == "GET" else None
+    return _portal(request, VIEW, build, read)
+
+
+@login_required
+@require_POST
+def portal_withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse:
+    if _actor(request).kind == UserKind.STAFF:
+        return redirect("worklist")
+    found = _find(VisitTimeRequest.objects.select_related("patient"), request_id)
+
+    def build(_patient: Patient) -> HttpResponse:
+        try:
+            services.withdraw_visit_time_request(actor=_actor(request), request=found)
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Request withdrawn."))
+        return redirect("portal_visits")
+
+    return _on_patient_of(request, found, "visits.request_visit_time", build)
+
+
+urlpatterns = [
+    path("visits/staff/", staff_availability, name="staff_availability"),
+    path(
+        "visits/staff/<uuid:staff_id>/profile/",
+        edit_planning_profile,
+        name="staff_planning_profile",
+    ),
+    path("visits/staff/<uuid:staff_id>/shifts/add/", add_shift, name="staff_add_shift"),
+    path("visits/shifts/<uuid:shift_id>/cancel/", cancel_shift, name="cancel_shift"),
+    path("patients/<uuid:patient_id>/visits/", patient_visits, name="patient_visits"),
+    path("patients/<uuid:patient_id>/visits/needs/add/", add_visit_need, name="add_visit_need"),
+    path(
+        "patients/<uuid:patient_id>/visits/needs/from-care-plan/",
+        visit_needs_from_care_plan,
+        name="visit_needs_from_care_plan",
+    ),
+    path(
+        "patients/<uuid:patient_id>/visits/time-requests/add/",
+        add_time_request,
+        name="add_visit_time_request",
+    ),
+    path(
+        "patients/<uuid:patient_id>/visits/teleconsults/add/",
+        book_teleconsult,
+        name="book_teleconsult",
+    ),
+    path("visits/needs/<uuid:need_id>/end/", end_visit_need, name="end_visit_need"),
+    path(
+        "visits/time-requests/<uuid:request_id>/withdraw/",
+        withdraw_time_request,
+        name="withdraw_visit_time_request",
+    ),
+    path("visits/<uuid:visit_id>/", visit_record, name="visit_record"),
+    path("visits/<uuid:visit_id>/arrive/", visit_arrive, name="visit_arrive"),
+    path("visits/<uuid:visit_id>/notes/", visit_note, name="visit_note"),
+    path("visits/<uuid:visit_id>/close/", visit_close, name="visit_close"),
+    path("visits/<uuid:visit_id>/cancel/", visit_cancel, name="visit_cancel"),
+    path("portal/visits/", portal_visits, name="portal_visits"),
+    path(
+        "portal/visits/requests/<uuid:request_id>/withdraw/",
+        portal_withdraw_time_request,
+        name="portal_withdraw_visit_time_request",
+    ),
+]
