@@ -14,6 +14,7 @@ from hearth.monitoring.api import router as monitoring_router
 from hearth.patients.api import router as patients_router
 from hearth.personhood.api import router as personhood_router
 from hearth.visits.api import router as visits_router
+from hearth.visits.planner_api import router as visit_planning_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -31,4 +32,5 @@ api.add_router("", careplans_router)
 api.add_router("", assessments_router)
 api.add_router("", monitoring_router)
 api.add_router("", visits_router)
+api.add_router("", visit_planning_router)
 api.add_router("", medications_router)

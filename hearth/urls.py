@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("hearth.careplans.urls")),
     path("", include("hearth.monitoring.urls")),
     path("", include("hearth.medications.urls")),
+    path("", include("hearth.visits.urls")),
 ]

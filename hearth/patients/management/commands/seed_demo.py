@@ -23,6 +23,7 @@ from hearth.monitoring.demo import seed_monitoring
 from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import Patient
+from hearth.visits.demo import seed_visits
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - published demo password
 
@@ -503,6 +504,7 @@ class Command(BaseCommand):
         seed_personal_care(staff)
         seed_monitoring(staff)
         seed_medicines(staff)
+        seed_visits(staff)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(staff)} staff, {created} new patients "
