@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hearth.accounts.models import Discipline, User
 from hearth.assessments.choices import Phase
@@ -124,7 +125,7 @@ class TimeRequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Request"), choices=TimeRequestKind.choices, widget=forms.RadioSelect
     )
-    starts_at = forms.TimeField(label=_("From"), widget=TIME)
+    starts_at = forms.TimeField(label=pgettext_lazy("time of day", "From"), widget=TIME)
     ends_at = forms.TimeField(label=_("Until"), widget=TIME)
     note = forms.CharField(label=_("Why (optional)"), required=False, max_length=300)
 

@@ -187,6 +187,13 @@ def plan_page(request: HttpRequest) -> HttpResponse:
             .filter(date=day, kind=VisitKind.HOME_VISIT)
             .select_related("patient", "staff")
         )
+        # What the published plan could not place stays in view: someone
+        # still has to arrange those visits.
+        unplaced = list(
+            published.planned_visits.filter(staff__isnull=True).select_related(
+                "patient", "need", "urgent_request"
+            )
+        )
     lanes, hours = _lanes(day, items)
     today = clock.today()
     waiting = list(
@@ -244,7 +251,7 @@ def run_plan(request: HttpRequest) -> HttpResponse:
     unplaced = plan.planned_visits.filter(staff__isnull=True).count()
     messages.success(
         request,
-        _("Draft plan ready: %(placed)s visits placed, %(unplaced)s not placed.")
+        _("Draft plan ready. Placed: %(placed)s; not placed: %(unplaced)s.")
         % {"placed": placed, "unplaced": unplaced},
     )
     return redirect(_plan_url(day))
@@ -266,7 +273,7 @@ def publish(request: HttpRequest, plan_id: Any) -> HttpResponse:
         return redirect(_plan_url(_day_from(request)))
     messages.success(
         request,
-        _("Plan published: %(count)s visits. Staff see them on their day.")
+        _("Plan published. Visits: %(count)s. Staff see them on their day.")
         % {"count": len(visits)},
     )
     return redirect(_plan_url(plan.date))

@@ -44,14 +44,19 @@ def test_the_coordinator_plans_sees_the_timeline_and_publishes(
     answer = client.post(reverse("visit_plan_run"), {"date": MONDAY.isoformat()}, follow=True)
     assert answer.status_code == 200
     page = answer.content.decode()
-    assert "Draft plan ready: 1 visits placed, 1 not placed." in page
+    assert "Draft plan ready. Placed: 1; not placed: 1." in page
     assert 'class="block visit' in page and 'class="block travel' in page
     assert "The home has no map position" in page
     assert pw.patient.full_name in page
     plan = DayPlan.objects.get()
     published = client.post(reverse("visit_plan_publish", args=[plan.external_id]), follow=True)
-    assert "Plan published: 1 visits." in published.content.decode()
+    assert "Plan published. Visits: 1." in published.content.decode()
     assert Visit.objects.count() == 1
+    # The published day still shows what could not be placed, now without a
+    # hand move (only a draft changes by hand).
+    after = client.get(_plan_url()).content.decode()
+    assert "The home has no map position" in after
+    assert "Place by hand" not in after
 
 
 def test_a_hand_move_shows_the_broken_rule(pw: PlanningWorld, client_for: Any) -> None:
