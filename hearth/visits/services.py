@@ -885,8 +885,10 @@ def book_teleconsult(
 
 
 def _lock_visit(visit: Visit) -> Visit:
+    """Only the visit row: PostgreSQL cannot lock the nullable side of the
+    outer joins to the alert and the urgent request."""
     return (
-        Visit.objects.select_for_update()
+        Visit.objects.select_for_update(of=("self",))
         .select_related("patient", "staff", "alert", "urgent_request__alert")
         .get(pk=visit.pk)
     )

@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -225,7 +226,7 @@ def cancel_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
         request,
         _confirm(request),
         title=_("Cancel the shift of %(name)s on %(date)s")
-        % {"name": shift.staff.display_name, "date": shift.date.strftime("%d %b %Y")},
+        % {"name": shift.staff.display_name, "date": date_format(shift.date, "j M Y")},
         perform=lambda _data: services.cancel_shift(actor=_actor(request), shift=shift),
         back_url=reverse("staff_availability"),
         back_label=_("Staff availability"),
@@ -369,7 +370,7 @@ def withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse
             request,
             _confirm(request),
             title=_("Withdraw the time request for %(date)s")
-            % {"date": found.date.strftime("%d %b %Y")},
+            % {"date": date_format(found.date, "j M Y")},
             perform=lambda _data: services.withdraw_visit_time_request(
                 actor=_actor(request), request=found
             ),
@@ -547,7 +548,7 @@ def visit_cancel(request: HttpRequest, visit_id: Any) -> HttpResponse:
             request,
             ReasonForm(request.POST or None),
             title=_("Cancel the %(kind)s on %(date)s")
-            % {"kind": visit.get_kind_display().lower(), "date": visit.date.strftime("%d %b %Y")},
+            % {"kind": visit.get_kind_display().lower(), "date": date_format(visit.date, "j M Y")},
             perform=lambda data: services.cancel_visit(
                 actor=_actor(request), visit=visit, reason=data["reason"]
             ),
