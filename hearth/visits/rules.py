@@ -62,9 +62,13 @@ rules.add_perm("visits.view_staff_day", coordinator | is_that_staff_member)
 rules.add_perm("visits.manage_visit_needs", (clinical_staff & staff_can_open) | coordinator)
 rules.add_perm("visits.book_teleconsult", (clinical_staff & staff_can_open) | coordinator)
 rules.add_perm("visits.view_visits", staff_can_open | portal_can_open | coordinator)
-rules.add_perm("visits.request_visit_time", portal_can_open | staff_can_open | coordinator)
+# The family asks for times; the team's clinicians and the coordinator write
+# down what the family said on the phone.
+rules.add_perm(
+    "visits.request_visit_time", portal_can_open | (clinical_staff & staff_can_open) | coordinator
+)
 
 # A visit record: the member of staff who made the visit, or a physician or
 # nurse on the team (covering for a colleague).
 rules.add_perm("visits.record_visit", visits_that_patient | clinician_for_visit)
-rules.add_perm("visits.cancel_visit", coordinator | clinician_for_visit)
+rules.add_perm("visits.cancel_visit", coordinator | visits_that_patient | clinician_for_visit)
