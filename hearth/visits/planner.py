@@ -592,19 +592,48 @@ def _routing_visit_of_published(visit: Visit, place: Place, day: dt.date) -> Rou
 def _current_plan(
     day: dt.date, visits: Sequence[Visit], problem: Problem, staff_keys: set[str]
 ) -> Plan:
+    """Today's published visits as the planner's own answer, with the journey
+    to each: the re-plan keeps a visit whose carer has already set off
+    (planned start minus travel is past), so the travel must be real."""
     by_staff: dict[str, list[Visit]] = defaultdict(list)
     for visit in visits:
         key = planning.staff_key(visit.staff)
         if key in staff_keys:
             by_staff[key].append(visit)
+    starts = {member.key: member.start for member in problem.staff}
+    places = {visit.key: visit.place for visit in problem.visits}
+    spots = list({place.key: place for place in [*starts.values(), *places.values()]}.values())
+    durations, distances = problem.travel.matrix(spots)
+    index = {place.key: n for n, place in enumerate(spots)}
     routes: list[Route] = []
     for key, rows in by_staff.items():
         stops = []
+        here = index[starts[key].key]
         for visit in sorted(rows, key=lambda v: v.planned_start):
             start = planning.seconds_of(day, visit.planned_start)
             end = planning.seconds_of(day, visit.planned_end)
-            stops.append(Stop(_visit_key(visit), start, start, end, 0, 0))
-        routes.append(Route(key, tuple(stops), stops[0].start, stops[-1].end, 0, 0))
+            there = index[places[_visit_key(visit)].key]
+            stops.append(
+                Stop(
+                    _visit_key(visit),
+                    start,
+                    start,
+                    end,
+                    durations[here][there],
+                    distances[here][there],
+                )
+            )
+            here = there
+        routes.append(
+            Route(
+                key,
+                tuple(stops),
+                stops[0].start - stops[0].travel_before,
+                stops[-1].end,
+                sum(stop.travel_before for stop in stops),
+                sum(stop.distance_before for stop in stops),
+            )
+        )
     return Plan(routes=tuple(routes), unplaced=(), cost=0, feasible=True)
 
 

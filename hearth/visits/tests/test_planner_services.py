@@ -360,6 +360,24 @@ def test_an_urgent_visit_is_fitted_into_todays_plan(
         planner.mark_family_told(actor=pw.world.coordinator, change=change)
 
 
+def test_a_carer_already_on_the_way_is_not_turned_round(
+    pw: PlanningWorld, published_day: dict[str, Any]
+) -> None:
+    """At 11:10 the physician has left the base for Boris's 11:15 visit (about
+    8 minutes away): that visit stays as it is, and the urgent one comes after."""
+    later = published_day["later"]
+    with clock.travel_to(at(MONDAY, "11:10")):
+        report = planner.insert_urgent_visit(
+            actor=pw.world.coordinator, request=published_day["request"]
+        )
+    assert report.placed, report.reason_label
+    assert report.visit is not None
+    later.refresh_from_db()
+    assert (later.staff, later.planned_start) == (pw.world.physician, at(MONDAY, "11:15"))
+    assert report.visit.planned_start >= later.planned_end
+    assert not VisitTimeChange.objects.filter(visit=later).exists()
+
+
 def test_without_a_published_plan_today_insertion_is_refused(pw: PlanningWorld) -> None:
     request = UrgentVisitRequest.objects.create(
         patient=pw.patient,
