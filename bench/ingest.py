@@ -29,7 +29,6 @@ import http.client
 import json
 import os
 import random
-import re
 import shutil
 import socket
 import statistics
@@ -47,11 +46,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.support.report import DOC, git_commit, write_section  # noqa: E402
+
 DB_NAME = "hearth_bench"
 DB_HOST = "127.0.0.1"
 DB_PORT = 5432
 DATABASE_URL = f"postgres://postgres@{DB_HOST}:{DB_PORT}/{DB_NAME}"
-DOC = ROOT / "docs" / "performance.md"
 START_MARKER = "<!-- ingest:start -->"
 END_MARKER = "<!-- ingest:end -->"
 
@@ -143,19 +143,6 @@ def migrate() -> None:
     if result.returncode != 0:
         raise BenchError(f"manage.py migrate failed:\n{result.stdout}\n{result.stderr}")
     print(f"Migrated {DB_NAME} in {time.perf_counter() - started:.1f} s.")
-
-
-def git_commit() -> str:
-    def git(*args: str) -> str:
-        result = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        )
-        return result.stdout.strip() if result.returncode == 0 else ""
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    if git("status", "--porcelain", "--untracked-files=no"):
-        commit += " (with uncommitted changes)"
-    return commit
 
 
 # --- Fixture through the services --------------------------------------------
@@ -736,15 +723,7 @@ def update_doc(figures: list[Figure], details: dict[str, str]) -> None:
             f"| {figure.name} | {figure.value} | {figure.target or '—'} | {figure.verdict or '—'} |"
         )
     lines.append(END_MARKER)
-    section = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else INTRO
-    pattern = re.compile(re.escape(START_MARKER) + r".*?" + re.escape(END_MARKER), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _match: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
+    write_section("\n".join(lines), start=START_MARKER, end=END_MARKER, intro=INTRO)
 
 
 # --- Main ----------------------------------------------------------------------

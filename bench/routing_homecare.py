@@ -33,9 +33,7 @@ import datetime as dt
 import math
 import os
 import random
-import re
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -45,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.support.report import DOC, git_commit, write_section  # noqa: E402
 from hearth.routing import (  # noqa: E402
     Place,
     Plan,
@@ -61,7 +60,6 @@ from hearth.routing import (  # noqa: E402
     solve,
 )
 
-DOC = ROOT / "docs" / "performance.md"
 START_MARKER = "<!-- routing-homecare:start -->"
 END_MARKER = "<!-- routing-homecare:end -->"
 
@@ -396,13 +394,6 @@ class Row:
     verdict: str = ""
 
 
-def git_commit() -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return result.stdout.strip() or "unknown"
-
-
 def update_doc(rows: list[Row], details: dict[str, str]) -> None:
     lines = [
         START_MARKER,
@@ -441,14 +432,7 @@ def update_doc(rows: list[Row], details: dict[str, str]) -> None:
     for row in rows:
         lines.append(f"| {row.name} | {row.value} | {row.target or '—'} | {row.verdict or '—'} |")
     lines.append(END_MARKER)
-    section = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    pattern = re.compile(re.escape(START_MARKER) + r".*?" + re.escape(END_MARKER), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _match: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    write_section("\n".join(lines), start=START_MARKER, end=END_MARKER)
 
 
 def main(argv: list[str] | None = None) -> int:

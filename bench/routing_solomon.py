@@ -34,7 +34,6 @@ import datetime as dt
 import os
 import re
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ if str(ROOT) not in sys.path:
 import pyvrp  # noqa: E402
 from pyvrp.stop import MaxRuntime  # noqa: E402
 
+from bench.support.report import DOC, git_commit, write_section  # noqa: E402
 from hearth.routing import (  # noqa: E402
     Matrix,
     Place,
@@ -58,7 +58,6 @@ from hearth.routing import (  # noqa: E402
     solve,
 )
 
-DOC = ROOT / "docs" / "performance.md"
 START_MARKER = "<!-- routing-solomon:start -->"
 END_MARKER = "<!-- routing-solomon:end -->"
 TARGET_MEAN_GAP = 0.5  # % above BKS, at 5 s
@@ -299,13 +298,6 @@ def fmt_cost(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def git_commit() -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return result.stdout.strip() or "unknown"
-
-
 def family(name: str) -> str:
     return re.sub(r"\d+$", "", name)
 
@@ -409,14 +401,7 @@ def update_doc(summary: list[str], table: list[str], details: dict[str, str]) ->
         "</details>",
         END_MARKER,
     ]
-    section = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    pattern = re.compile(re.escape(START_MARKER) + r".*?" + re.escape(END_MARKER), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _match: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    write_section("\n".join(lines), start=START_MARKER, end=END_MARKER)
 
 
 def main(argv: list[str] | None = None) -> int:
