@@ -7,14 +7,20 @@ from ninja import NinjaAPI
 from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import API_AUTH
 from hearth.assessments.api import router as assessments_router
+from hearth.bereavement.api import router as bereavement_router
+from hearth.caregiving.api import router as caregiving_router
 from hearth.careplans.api import router as careplans_router
 from hearth.core.api import install_error_handlers
+from hearth.directory.api import router as directory_router
+from hearth.equipment.api import router as equipment_router
 from hearth.medications.api import router as medications_router
 from hearth.monitoring.api import router as monitoring_router
 from hearth.patients.api import router as patients_router
 from hearth.personhood.api import router as personhood_router
+from hearth.team.api import router as team_router
 from hearth.visits.api import router as visits_router
 from hearth.visits.planner_api import router as visit_planning_router
+from hearth.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -34,3 +40,9 @@ api.add_router("", monitoring_router)
 api.add_router("", visits_router)
 api.add_router("", visit_planning_router)
 api.add_router("", medications_router)
+api.add_router("", equipment_router)
+api.add_router("", directory_router)
+api.add_router("", volunteers_router)
+api.add_router("", caregiving_router)
+api.add_router("", bereavement_router)
+api.add_router("", team_router)

@@ -113,6 +113,12 @@ INSTALLED_APPS = [
     "hearth.monitoring",
     "hearth.visits",
     "hearth.medications",
+    "hearth.equipment",
+    "hearth.directory",
+    "hearth.volunteers",
+    "hearth.caregiving",
+    "hearth.bereavement",
+    "hearth.team",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -314,6 +320,11 @@ HEARTH_ALERT_SEVERITY: dict[str, str] = {
     "caregiver_strain": "medium",
     "caregiver_cannot_cope": "medium",
     "oxygen_equipment": "high",
+    # Faults and failed safety checks on other home equipment (a mattress, a
+    # feeding pump): the team should act the same day, not at once. Oxygen
+    # faults and failed oxygen checks use "oxygen_equipment" above.
+    "equipment_fault": "medium",
+    "equipment_safety_check": "medium",
     # Three or more breakthrough doses in 24 h: a prompt for the physician to
     # review the regular dose, not an emergency.
     "breakthrough_doses": "medium",
@@ -408,6 +419,31 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 HEARTH_SERVICE_NAME = env_str("HEARTH_SERVICE_NAME", "Hearth home palliative care")
 HEARTH_SERVICE_PHONE = env_str("HEARTH_SERVICE_PHONE", "+44 20 7946 0000")
+
+# --- Family, equipment and the team's own support ------------------------------
+# A number for relatives who need to talk (support and bereavement line), shown
+# on every portal page next to the clinical line above. Empty hides it.
+HEARTH_FAMILY_HELPLINE_PHONE = env_str("HEARTH_FAMILY_HELPLINE_PHONE", "+44 20 7946 0111")
+HEARTH_FAMILY_HELPLINE_HOURS = env_str("HEARTH_FAMILY_HELPLINE_HOURS", "9:00–21:00")
+# How long a carer's skill sign-off stays valid before it is taught again. A
+# service choice, not a clinical rule (CLINICAL.md gives none): one year.
+HEARTH_SKILL_SIGN_OFF_DAYS = env_int("HEARTH_SKILL_SIGN_OFF_DAYS", 365)
+# Caregiver strain is assessed "on a schedule" (issue 7); CLINICAL.md gives no
+# interval, so this is a service choice for the clinical lead: every 4 weeks.
+HEARTH_CAREGIVER_STRAIN_EVERY_DAYS = env_int("HEARTH_CAREGIVER_STRAIN_EVERY_DAYS", 28)
+# Bereavement contacts, in days after the death: 2 weeks, 6 weeks, 6 months and
+# 13 months (CLINICAL.md: "bereavement follow-up commonly runs to 13 months").
+HEARTH_BEREAVEMENT_CONTACT_DAYS: list[int] = [
+    int(day) for day in env_list("HEARTH_BEREAVEMENT_CONTACT_DAYS", ["14", "42", "182", "395"])
+]
+# Equipment whose maintenance falls due within this many days is listed as due soon.
+HEARTH_EQUIPMENT_MAINTENANCE_WARNING_DAYS = env_int("HEARTH_EQUIPMENT_MAINTENANCE_WARNING_DAYS", 14)
+# Mandatory training that expires within this many days is listed, and its
+# holder reminded.
+HEARTH_TRAINING_REMINDER_DAYS = env_int("HEARTH_TRAINING_REMINDER_DAYS", 30)
+# Staff wellbeing figures are shown to the clinical lead only for groups of at
+# least this many people, so no one's answers can be picked out.
+HEARTH_WELLBEING_MINIMUM_GROUP = env_int("HEARTH_WELLBEING_MINIMUM_GROUP", 5)
 
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -22,4 +22,10 @@ urlpatterns = [
     path("", include("hearth.monitoring.urls")),
     path("", include("hearth.medications.urls")),
     path("", include("hearth.visits.urls")),
+    path("", include("hearth.equipment.urls")),
+    path("", include("hearth.directory.urls")),
+    path("", include("hearth.volunteers.urls")),
+    path("", include("hearth.caregiving.urls")),
+    path("", include("hearth.bereavement.urls")),
+    path("", include("hearth.team.urls")),
 ]

@@ -23,6 +23,8 @@ class AlertRule(models.TextChoices):
     CAREGIVER_CANNOT_COPE = "caregiver_cannot_cope", _("Caregiver says they cannot cope")
     OXYGEN_EQUIPMENT = "oxygen_equipment", _("Oxygen equipment failure")
     BREAKTHROUGH_DOSES = "breakthrough_doses", _("Three or more breakthrough doses in 24 h")
+    EQUIPMENT_FAULT = "equipment_fault", _("Home equipment fault reported")
+    EQUIPMENT_SAFETY_CHECK = "equipment_safety_check", _("Home equipment safety check failed")
 
 
 class Severity(models.TextChoices):

@@ -1,0 +1,7 @@
+"""The family support JSON API: the same services and rules as the pages."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["family support"])

@@ -1,0 +1,3 @@
+"""Directory: where to get equipment, paperwork help and services."""
+
+from __future__ import annotations

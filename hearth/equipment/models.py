@@ -1,0 +1,122 @@
+"""Home equipment: the service's items, their loans to patients and the safety
+checks done at home."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hearth.core import clock
+from hearth.core.models import ExternalIdModel
+from hearth.equipment.choices import AT_HOME, CheckOutcome, EquipmentKind, ItemStatus, LoanStatus
+from hearth.patients.models import Patient
+
+USER = settings.AUTH_USER_MODEL
+
+
+class EquipmentItem(ExternalIdModel):
+    """One physical item the service owns and lends."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=EquipmentKind.choices)
+    model_name = models.CharField(_("make and model"), max_length=120, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=60, unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.AVAILABLE
+    )
+    maintenance_due_on = models.DateField(_("maintenance due"), null=True, blank=True)
+    last_maintained_on = models.DateField(_("last serviced"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    added_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["kind", "serial_number"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.serial_number}"
+
+
+class LoanQuerySet(models.QuerySet["Loan"]):
+    def for_patient(self, patient: Patient) -> LoanQuerySet:
+        return self.filter(patient=patient)
+
+    def at_home(self) -> LoanQuerySet:
+        """Items still in a patient's home (delivered or in use)."""
+        return self.filter(status__in=AT_HOME)
+
+
+class Loan(ExternalIdModel):
+    """An item lent to a patient: delivered, checked at home, returned."""
+
+    item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, related_name="loans")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="equipment_loans")
+    status = models.CharField(
+        _("status"), max_length=16, choices=LoanStatus.choices, default=LoanStatus.DELIVERED
+    )
+    delivered_at = models.DateTimeField(_("delivered"))
+    delivered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    returned_to = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    return_note = models.TextField(_("condition on return"), blank=True)
+
+    objects = LoanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-delivered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(status__in=[status.value for status in AT_HOME]),
+                name="an_item_is_in_one_home_at_a_time",
+            ),
+            models.CheckConstraint(
+                name="returned_loans_have_a_return_time",
+                condition=~Q(status="returned") | Q(returned_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.patient}"
+
+
+class SafetyCheck(ExternalIdModel):
+    """A safety checklist done at home for one loan. ``answers`` maps each
+    checklist item code to true (safe) or false (not safe); any false fails it."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="safety_checks")
+    checked_at = models.DateTimeField(_("checked"))
+    checked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=CheckOutcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    alert_id = models.IntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.loan} {self.outcome} {self.checked_at:%Y-%m-%d}"
+
+
+class FaultReport(ExternalIdModel):
+    """A fault reported by the family or staff on an item at home."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="fault_reports")
+    reported_at = models.DateTimeField(_("reported"))
+    reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("what is wrong"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    resolution = models.TextField(_("what was done"), blank=True)
+    alert_id = models.IntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.loan}: {self.description[:40]}"

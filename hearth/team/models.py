@@ -1,0 +1,3 @@
+"""Team support: continuing education, wellbeing check-ins, case-load, debriefs."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Volunteers: profiles, training, availability and assignments to families."""
+
+from __future__ import annotations
