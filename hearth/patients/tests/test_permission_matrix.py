@@ -6,10 +6,10 @@ nobody can add an endpoint without deciding who may use it.
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import pytest
@@ -22,74 +22,25 @@ from hearth.conftest import World, patient_details, referral_details
 from hearth.core import clock
 from hearth.patients import services
 from hearth.patients.choices import EpisodeState
+from hearth.patients.tests.matrix import (
+    ACP_WRITERS,
+    BEREAVEMENT_TEAM,
+    CLINICIANS,
+    EMERGENCY_USERS,
+    ON_TEAM,
+    OPENERS,
+    PORTAL,
+    PORTAL_PAGES,
+    PROFILE_KEEPERS,
+    RECORD_KEEPERS,
+    REFERRERS,
+    ROLES,
+    SERVICE_WIDE,
+    SIGNED_IN,
+    STAFF,
+    Route,
+)
 from hearth.visits.tests.planning_world import MONDAY, at
-
-ROLES = [
-    "physician",
-    "nurse",
-    "psychologist",
-    "social_worker",
-    "chaplain",
-    "volunteer",
-    "coordinator",
-    "administrator",
-    "commission_member",
-    "clinical_lead",
-    "outsider_nurse",
-    "family",
-    "other_family",
-    "patient_user",
-    "anonymous",
-]
-ON_TEAM = {"physician", "nurse", "psychologist", "social_worker", "chaplain", "volunteer"}
-SERVICE_WIDE = {"coordinator", "administrator"}
-STAFF = ON_TEAM | SERVICE_WIDE | {"commission_member", "clinical_lead", "outsider_nurse"}
-PORTAL = {"family", "patient_user"}
-SIGNED_IN = set(ROLES) - {"anonymous"}
-#: Staff who can open patient A while the episode is active or awaiting the commission.
-OPENERS = ON_TEAM | SERVICE_WIDE | {"commission_member"}
-REFERRERS = {
-    "physician",
-    "nurse",
-    "psychologist",
-    "social_worker",
-    "chaplain",
-    "coordinator",
-    "clinical_lead",
-    "outsider_nurse",
-}
-RECORD_KEEPERS = {"physician", "nurse", "social_worker", "coordinator"}
-BEREAVEMENT_TEAM = {
-    "physician",
-    "nurse",
-    "psychologist",
-    "social_worker",
-    "chaplain",
-    "coordinator",
-}
-EMERGENCY_USERS = {"clinical_lead", "outsider_nurse"}
-PROFILE_KEEPERS = {"physician", "nurse", "psychologist", "social_worker", "chaplain", "coordinator"}
-#: Clinicians on patient A's team: they assess and write the care plan.
-CLINICIANS = {"physician", "nurse", "psychologist", "social_worker", "chaplain"}
-ACP_WRITERS = {"physician", "nurse"}
-#: Portal pages: the family of another patient gets their own patient's page.
-PORTAL_PAGES = PORTAL | {"other_family"}
-
-
-@dataclass
-class Route:
-    method: str
-    path: str  # with {patient}, {episode}, {diagnosis}, {assignment}, {caregiver}, {grant}, {token}
-    allowed: set[str]
-    stage: str = EpisodeState.ACTIVE
-    body: Callable[[World, Any], dict[str, Any]] | None = None
-    ok: tuple[int, ...] = (200, 201)
-    prepare: Callable[[World, Any], None] | None = None
-    key: str = field(default="")
-    #: Statuses that count as "not let in" besides 401/403/404 (e.g. 409 "not needed").
-    also_refused: tuple[int, ...] = ()
-    #: Runs the whole case (stage, prepare and request) inside it: a set clock, settings.
-    around: Callable[[], AbstractContextManager[Any]] | None = None
 
 
 def _decision_body(world: World, actor: Any) -> dict[str, Any]:
@@ -1383,6 +1334,13 @@ PAGE_ROUTES: list[Route] = [
     _visit_route("GET", "/visits/staff/{staff}/day/", NURSE_DAY, prepare=_published_plan),
 ]
 #: Page routes outside the table, with the reason.
+#: Apps that declare their own routes in ``hearth/<app>/tests/matrix_routes.py``.
+ROUTE_MODULES = ["equipment", "directory", "volunteers", "caregiving", "bereavement", "team"]
+for _app in ROUTE_MODULES:
+    _module = importlib.import_module(f"hearth.{_app}.tests.matrix_routes")
+    API_ROUTES += _module.API_ROUTES
+    PAGE_ROUTES += _module.PAGE_ROUTES
+
 PAGES_NOT_IN_TABLE = {
     "home": "redirects everyone to their own start page",
 }
@@ -1433,6 +1391,11 @@ def _fill(path: str, world: World, actor: Any) -> str:
         if getattr(world, name, None) is not None:
             values[name] = getattr(world, name).pk
     values["staff"] = world.nurse.external_id
+    # Objects an app's prepare= function put on the world, named as in the path.
+    for name in re.findall(r"\{([a-z_]+)\}", path):
+        found = getattr(world, name, None)
+        if name not in values and found is not None:
+            values[name] = getattr(found, "external_id", None) or found.pk
     if "{grant}" in path:
         values["grant"] = world.patient.emergency_accesses.get().external_id
     if "{token}" in path:
