@@ -13,6 +13,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -436,6 +437,16 @@ HEARTH_CAREGIVER_STRAIN_EVERY_DAYS = env_int("HEARTH_CAREGIVER_STRAIN_EVERY_DAYS
 HEARTH_BEREAVEMENT_CONTACT_DAYS: list[int] = [
     int(day) for day in env_list("HEARTH_BEREAVEMENT_CONTACT_DAYS", ["14", "42", "182", "395"])
 ]
+# Bereavement risk screening: how many of the screen's factors make the risk
+# moderate or high, and factors that make it high on their own. The factors
+# are structure; the banding is a service choice, not a validated cut-off.
+HEARTH_BEREAVEMENT_RISK_BANDS: dict[str, Any] = {
+    "moderate_from": env_int("HEARTH_BEREAVEMENT_MODERATE_FROM", 1),
+    "high_from": env_int("HEARTH_BEREAVEMENT_HIGH_FROM", 3),
+    "high_if_any": env_list("HEARTH_BEREAVEMENT_HIGH_IF_ANY", []),
+}
+# A high-risk screen adds a phone call this many days later (a service choice).
+HEARTH_BEREAVEMENT_HIGH_RISK_CONTACT_DAYS = env_int("HEARTH_BEREAVEMENT_HIGH_RISK_CONTACT_DAYS", 7)
 # Equipment whose maintenance falls due within this many days is listed as due soon.
 HEARTH_EQUIPMENT_MAINTENANCE_WARNING_DAYS = env_int("HEARTH_EQUIPMENT_MAINTENANCE_WARNING_DAYS", 14)
 # Mandatory training that expires within this many days is listed, and its

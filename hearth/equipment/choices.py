@@ -36,3 +36,24 @@ AT_HOME = (LoanStatus.DELIVERED, LoanStatus.IN_USE)
 class CheckOutcome(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
+
+
+class CheckAnswer(models.TextChoices):
+    """One answer on a safety checklist. "Not applicable" only where the item
+    allows it (e.g. the fire service need not be told in every area)."""
+
+    SAFE = "safe", _("Safe")
+    NOT_SAFE = "not_safe", _("Not safe")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+#: Statuses a person may set by hand; "on loan" is set only by lending.
+SETTABLE_ITEM_STATUSES = (ItemStatus.AVAILABLE, ItemStatus.MAINTENANCE, ItemStatus.RETIRED)
+
+
+class MaintenanceState(models.TextChoices):
+    """Where an item stands against its next service date."""
+
+    OVERDUE = "overdue", _("Service overdue")
+    DUE_SOON = "due_soon", _("Service due soon")
+    UNKNOWN = "unknown", _("No service date recorded")

@@ -3,6 +3,8 @@ checks done at home."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hearth.core import clock
 from hearth.core.models import ExternalIdModel
-from hearth.equipment.choices import AT_HOME, CheckOutcome, EquipmentKind, ItemStatus, LoanStatus
+from hearth.equipment.choices import (
+    AT_HOME,
+    CheckOutcome,
+    EquipmentKind,
+    ItemStatus,
+    LoanStatus,
+    MaintenanceState,
+)
 from hearth.patients.models import Patient
 
 USER = settings.AUTH_USER_MODEL
@@ -32,9 +41,36 @@ class EquipmentItem(ExternalIdModel):
 
     class Meta:
         ordering = ["kind", "serial_number"]
+        constraints = [
+            models.CheckConstraint(
+                name="equipment_item_status_is_known",
+                condition=Q(status__in=[status.value for status in ItemStatus]),
+            ),
+            models.CheckConstraint(
+                name="equipment_item_kind_is_known",
+                condition=Q(kind__in=[kind.value for kind in EquipmentKind]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.serial_number}"
+
+    @property
+    def is_oxygen(self) -> bool:
+        return self.kind == EquipmentKind.OXYGEN_CONCENTRATOR
+
+    def maintenance_state(self, today: date | None = None) -> str | None:
+        """Overdue, due within ``HEARTH_EQUIPMENT_MAINTENANCE_WARNING_DAYS``,
+        unknown (no date), or None when the next service is comfortably ahead."""
+        if self.maintenance_due_on is None:
+            return MaintenanceState.UNKNOWN
+        today = today or clock.today()
+        if self.maintenance_due_on < today:
+            return MaintenanceState.OVERDUE
+        warning = timedelta(days=settings.HEARTH_EQUIPMENT_MAINTENANCE_WARNING_DAYS)
+        if self.maintenance_due_on <= today + warning:
+            return MaintenanceState.DUE_SOON
+        return None
 
 
 class LoanQuerySet(models.QuerySet["Loan"]):
@@ -44,6 +80,11 @@ class LoanQuerySet(models.QuerySet["Loan"]):
     def at_home(self) -> LoanQuerySet:
         """Items still in a patient's home (delivered or in use)."""
         return self.filter(status__in=AT_HOME)
+
+    def checks_due(self) -> LoanQuerySet:
+        """Delivered and not yet passed a safety check: never checked, or every
+        check so far failed (the item is at home but not yet safe to rely on)."""
+        return self.filter(status=LoanStatus.DELIVERED)
 
 
 class Loan(ExternalIdModel):
@@ -81,10 +122,19 @@ class Loan(ExternalIdModel):
     def __str__(self) -> str:
         return f"{self.item} → {self.patient}"
 
+    @property
+    def is_at_home(self) -> bool:
+        return self.status in AT_HOME
+
+    @property
+    def check_due(self) -> bool:
+        return self.status == LoanStatus.DELIVERED
+
 
 class SafetyCheck(ExternalIdModel):
     """A safety checklist done at home for one loan. ``answers`` maps each
-    checklist item code to true (safe) or false (not safe); any false fails it."""
+    checklist item code (``checklists.py``) to "safe", "not_safe" or
+    "not_applicable"; any "not_safe" fails it."""
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="safety_checks")
     checked_at = models.DateTimeField(_("checked"))
@@ -96,9 +146,28 @@ class SafetyCheck(ExternalIdModel):
 
     class Meta:
         ordering = ["-checked_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="equipment_check_outcome_is_known",
+                condition=Q(outcome__in=[outcome.value for outcome in CheckOutcome]),
+            ),
+        ]
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == CheckOutcome.PASSED
+
+    @property
+    def alert_raised(self) -> bool:
+        return self.alert_id is not None
 
     def __str__(self) -> str:
         return f"{self.loan} {self.outcome} {self.checked_at:%Y-%m-%d}"
+
+
+class FaultReportQuerySet(models.QuerySet["FaultReport"]):
+    def open(self) -> FaultReportQuerySet:
+        return self.filter(resolved_at__isnull=True)
 
 
 class FaultReport(ExternalIdModel):
@@ -115,8 +184,25 @@ class FaultReport(ExternalIdModel):
     resolution = models.TextField(_("what was done"), blank=True)
     alert_id = models.IntegerField(null=True, blank=True, editable=False)
 
+    objects = FaultReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="a_resolved_fault_says_who_and_what",
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | Q(resolved_at__isnull=False, resolved_by__isnull=False),
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def alert_raised(self) -> bool:
+        return self.alert_id is not None
 
     def __str__(self) -> str:
         return f"{self.loan}: {self.description[:40]}"

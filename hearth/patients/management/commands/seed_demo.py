@@ -16,8 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.accounts.models import Discipline, User, UserKind
+from hearth.bereavement.demo import seed_bereavement
 from hearth.careplans.demo import seed_personal_care
 from hearth.core import clock
+from hearth.equipment.demo import seed_equipment
 from hearth.medications.demo import seed_medicines
 from hearth.monitoring.demo import seed_monitoring
 from hearth.patients import services
@@ -505,6 +507,8 @@ class Command(BaseCommand):
         seed_monitoring(staff)
         seed_medicines(staff)
         seed_visits(staff)
+        seed_equipment(staff)
+        seed_bereavement(staff)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(staff)} staff, {created} new patients "
