@@ -26,6 +26,7 @@ from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import Patient
 from hearth.visits.demo import seed_visits
+from hearth.volunteers.demo import seed_volunteers
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - published demo password
 
@@ -508,6 +509,7 @@ class Command(BaseCommand):
         seed_medicines(staff)
         seed_visits(staff)
         seed_equipment(staff)
+        seed_volunteers(staff)
         seed_bereavement(staff)
         self.stdout.write(
             self.style.SUCCESS(

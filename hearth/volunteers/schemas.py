@@ -1,0 +1,177 @@
+"""Volunteers over JSON: what goes in and what comes out.
+
+Objects are named by their external UUID. Times of the week are local
+wall-clock times (``HH:MM``); weekdays are 0 (Monday) to 6 (Sunday). The
+family's schema (``FamilyVolunteerOut``) holds a first name, what the volunteer
+does and when: never their surname or phone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from hearth.patients.schemas import StrictIn
+from hearth.volunteers.choices import Activity, EndReason, TrainingModule, VolunteerStatus
+
+# --- In ----------------------------------------------------------------------------
+
+
+class ProfileIn(StrictIn):
+    volunteer_id: UUID = Field(description="The volunteer's user id (staff, role volunteer).")
+    started_on: date
+    offers: list[Activity] = Field(default_factory=list)
+    area: str = Field("", max_length=300)
+    vetting_checked_on: date | None = None
+    vetting_expires_on: date | None = None
+    notes: str = Field("", max_length=4000)
+
+
+class ProfilePatch(StrictIn):
+    started_on: date | None = None
+    offers: list[Activity] | None = None
+    area: str | None = Field(None, max_length=300)
+    vetting_checked_on: date | None = None
+    vetting_expires_on: date | None = None
+    notes: str | None = Field(None, max_length=4000)
+
+
+class StatusIn(StrictIn):
+    status: VolunteerStatus
+    note: str = Field("", max_length=300)
+
+
+class TrainingIn(StrictIn):
+    module: TrainingModule
+    completed_on: date
+    expires_on: date | None = None
+
+
+class SlotIn(StrictIn):
+    weekday: int = Field(ge=0, le=6, description="0 Monday … 6 Sunday.")
+    starts_at: time = Field(description="Local wall-clock time, HH:MM.")
+    ends_at: time = Field(description="Local wall-clock time, HH:MM, after the start.")
+
+
+class AwayIn(StrictIn):
+    starts_on: date
+    ends_on: date
+    note: str = Field("", max_length=200)
+
+
+class AssignmentIn(StrictIn):
+    volunteer_id: UUID = Field(description="The volunteer's user id.")
+    kind: Activity
+    starts_on: date
+    ends_on: date | None = None
+    usual_times: str = Field("", max_length=200)
+    note: str = Field("", max_length=4000)
+
+
+class EndAssignmentIn(StrictIn):
+    reason: EndReason
+    note: str = Field("", max_length=300)
+
+
+# --- Out ---------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    id: UUID
+    name: str
+
+
+class TrainingOut(Schema):
+    id: UUID
+    module: str
+    module_label: str
+    completed_on: date
+    expires_on: date | None
+    current: bool
+    withdrawn: bool
+
+
+class SlotOut(Schema):
+    id: UUID
+    weekday: int
+    weekday_label: str
+    starts_at: time
+    ends_at: time
+
+
+class AwayOut(Schema):
+    id: UUID
+    starts_on: date
+    ends_on: date
+    note: str
+
+
+class AssignmentOut(Schema):
+    id: UUID
+    patient_id: UUID
+    patient_name: str
+    volunteer: PersonRef
+    kind: str
+    kind_label: str
+    starts_on: date
+    ends_on: date | None
+    usual_times: str
+    note: str
+    status: str
+    end_reason: str
+    end_note: str
+    on_care_team: bool
+    care_ended: str | None = Field(
+        None, description="Set when the family is no longer on the service for this kind."
+    )
+
+
+class VolunteerSummaryOut(Schema):
+    id: UUID
+    volunteer: PersonRef
+    status: str
+    offers: list[str]
+    area: str
+    languages: list[str]
+    vetting_expires_on: date | None
+    vetting_current: bool
+    training_complete: bool
+    missing_training: list[str]
+    availability: str
+    away_now: bool
+    assignments: list[AssignmentOut]
+
+
+class VolunteerDetailOut(VolunteerSummaryOut):
+    started_on: date
+    vetting_checked_on: date | None
+    notes: str
+    training: list[TrainingOut]
+    weekly_slots: list[SlotOut]
+    away: list[AwayOut]
+
+
+class MyVolunteerOut(VolunteerSummaryOut):
+    """The volunteer's own view: no coordinator's notes."""
+
+    started_on: date
+    vetting_checked_on: date | None
+    training: list[TrainingOut]
+    weekly_slots: list[SlotOut]
+    away: list[AwayOut]
+
+
+class FamilyVolunteerOut(Schema):
+    first_name: str
+    kind: str
+    kind_label: str
+    usual_times: str
+    starts_on: date
+    ends_on: date | None
+
+
+class PortalVolunteersOut(Schema):
+    volunteers: list[FamilyVolunteerOut]
+    service_phone: str = Field(description="Call the service to reach the volunteer.")
