@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+"""Team support pages (see views.urlpatterns)."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from hearth.team import views
+
+urlpatterns = [*views.urlpatterns]

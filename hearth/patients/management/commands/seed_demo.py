@@ -25,6 +25,7 @@ from hearth.monitoring.demo import seed_monitoring
 from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import Patient
+from hearth.team.demo import seed_team
 from hearth.visits.demo import seed_visits
 from hearth.volunteers.demo import seed_volunteers
 
@@ -511,6 +512,7 @@ class Command(BaseCommand):
         seed_equipment(staff)
         seed_volunteers(staff)
         seed_bereavement(staff)
+        seed_team(staff)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(staff)} staff, {created} new patients "
