@@ -447,6 +447,8 @@ HEARTH_BEREAVEMENT_RISK_BANDS: dict[str, Any] = {
 }
 # A high-risk screen adds a phone call this many days later (a service choice).
 HEARTH_BEREAVEMENT_HIGH_RISK_CONTACT_DAYS = env_int("HEARTH_BEREAVEMENT_HIGH_RISK_CONTACT_DAYS", 7)
+# A directory entry not checked for this long is flagged "due for review".
+HEARTH_DIRECTORY_REVIEW_DAYS = env_int("HEARTH_DIRECTORY_REVIEW_DAYS", 365)
 # Equipment whose maintenance falls due within this many days is listed as due soon.
 HEARTH_EQUIPMENT_MAINTENANCE_WARNING_DAYS = env_int("HEARTH_EQUIPMENT_MAINTENANCE_WARNING_DAYS", 14)
 # Mandatory training that expires within this many days is listed, and its

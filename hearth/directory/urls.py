@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+"""Directory: where to get equipment, paperwork help and services."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from hearth.directory import views
+
+urlpatterns = [*views.urlpatterns]

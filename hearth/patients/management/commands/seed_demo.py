@@ -19,6 +19,7 @@ from hearth.accounts.models import Discipline, User, UserKind
 from hearth.bereavement.demo import seed_bereavement
 from hearth.careplans.demo import seed_personal_care
 from hearth.core import clock
+from hearth.directory.demo import seed_directory
 from hearth.equipment.demo import seed_equipment
 from hearth.medications.demo import seed_medicines
 from hearth.monitoring.demo import seed_monitoring
@@ -511,6 +512,7 @@ class Command(BaseCommand):
         seed_visits(staff)
         seed_equipment(staff)
         seed_volunteers(staff)
+        seed_directory(staff)
         seed_bereavement(staff)
         seed_team(staff)
         self.stdout.write(
