@@ -413,7 +413,7 @@ def _alert_failed_check(*, actor: User, check: SafetyCheck, loan: Loan) -> int:
             Evidence(
                 description=_("Not safe: %(points)s %(note)s")
                 % {"points": points, "note": check.note},
-                source="equipment_safety_check",
+                source="safety_check",
                 source_id=str(check.external_id),
                 observed_at=check.checked_at,
                 values={"kind": loan.item.kind, "serial_number": loan.item.serial_number},
