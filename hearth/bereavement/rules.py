@@ -2,7 +2,9 @@
 
 Rules take ``(user, patient)`` except the worklist rule (service-wide).
 
-- Reading the plan: any member of staff who may open the record.
+- Reading the plan and the worklist: the same people as planning. Risk
+  screens can hold a relative's mental-health history, so volunteers, the
+  administrator and the commission do not read them.
 - Planning, recording and closing: the family-support disciplines on the team
   and the coordinator: the same rule as ``patients.bereavement``, so a
   contact that starts bereavement follow-up can always do so.
@@ -27,7 +29,6 @@ from hearth.patients.rules import (
     staff_can_open,
 )
 
-is_staff = rules.predicate(access.is_staff)
 family_of_patient = rules.predicate(access.is_family_of)
 screeners = discipline_in(
     Discipline.PSYCHOLOGIST,
@@ -38,8 +39,8 @@ screeners = discipline_in(
 )
 support_team = (family_support & staff_can_open) | coordinator
 
-rules.add_perm("bereavement.view_worklist", is_staff)
-rules.add_perm("bereavement.view_plan", staff_can_open)
+rules.add_perm("bereavement.view_worklist", family_support | coordinator)
+rules.add_perm("bereavement.view_plan", support_team)
 rules.add_perm("bereavement.manage_plan", support_team)
 rules.add_perm("bereavement.screen_risk", screeners & staff_can_open)
 rules.add_perm("bereavement.confirm_equipment", support_team)

@@ -5,3 +5,13 @@ class CaregivingConfig(AppConfig):
     label = "caregiving"
     verbose_name = "Caregiving: family training, caregiver burden, counselling, respite"
     name = "hearth.caregiving"
+
+    def ready(self) -> None:
+        from hearth.assessments.signals import assessment_recorded
+        from hearth.caregiving import queries, receivers
+        from hearth.patients.queries import register_worklist_extension
+
+        assessment_recorded.connect(
+            receivers.strain_recorded, dispatch_uid="caregiving.strain_recorded"
+        )
+        register_worklist_extension(queries.worklist_columns)

@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from hearth.caregiving import views
+
+urlpatterns = views.urlpatterns

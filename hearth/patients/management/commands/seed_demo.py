@@ -18,6 +18,7 @@ from django.utils import timezone
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.bereavement.demo import seed_bereavement
 from hearth.careplans.demo import seed_personal_care
+from hearth.caregiving.demo import seed_caregiving
 from hearth.core import clock
 from hearth.directory.demo import seed_directory
 from hearth.equipment.demo import seed_equipment
@@ -512,6 +513,7 @@ class Command(BaseCommand):
         seed_visits(staff)
         seed_equipment(staff)
         seed_volunteers(staff)
+        seed_caregiving(staff)
         seed_directory(staff)
         seed_bereavement(staff)
         seed_team(staff)
