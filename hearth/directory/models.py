@@ -28,6 +28,7 @@ from hearth.patients.models import Patient
 
 USER = settings.AUTH_USER_MODEL
 
+
 def review_days() -> int:
     """An entry not confirmed current for this many days is shown as "due for review"."""
     return int(settings.HEARTH_DIRECTORY_REVIEW_DAYS)

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.bereavement.demo import seed_bereavement
-from hearth.careplans.demo import seed_personal_care
 from hearth.caregiving.demo import seed_caregiving
+from hearth.careplans.demo import seed_personal_care
 from hearth.core import clock
 from hearth.directory.demo import seed_directory
 from hearth.equipment.demo import seed_equipment
