@@ -41,3 +41,20 @@ def test_it_hides_the_line_when_the_service_has_none(world, client_for, settings
     world.bring_to("active")
     body = client_for(world.family).get(reverse("portal")).content.decode()
     assert "Family support line" not in body
+
+
+def test_the_portal_home_leads_to_every_kind_of_help(world, client_for):
+    world.bring_to("active")
+    body = client_for(world.family).get(reverse("portal")).content.decode()
+    for page in (
+        "caregiving_portal_training",
+        "caregiving_portal_support",
+        "directory_portal_next_steps",
+        "directory_search",
+        "equipment_portal",
+        "volunteers_portal",
+    ):
+        assert f'href="{reverse(page)}"' in body, page
+    # Training is for family carers; the patient's own sign-in is not offered it.
+    own = client_for(world.patient_user).get(reverse("portal")).content.decode()
+    assert reverse("caregiving_portal_training") not in own
