@@ -104,7 +104,7 @@ def _refuse_if_published(date: dt.date) -> None:
         message = _(
             "The plan for %(day)s is already published and families have their times. "
             "To add an urgent visit, use “Insert urgent visit” on today's plan."
-        ) % {"day": formats.date_format(date, "j F Y")}
+        ) % {"day": formats.date_format(date, "j E Y")}
         raise Conflict(message, field_errors={"date": [message]})
 
 
@@ -284,7 +284,7 @@ def move_planned_visit(
         errors.add(
             "start",
             _("The plan is for %(day)s: choose a time on that day.")
-            % {"day": formats.date_format(plan.date, "j F Y")},
+            % {"day": formats.date_format(plan.date, "j E Y")},
         )
     if staff.kind != UserKind.STAFF or not staff.is_active:
         errors.add("staff", _("Choose an active member of staff."))
@@ -294,7 +294,7 @@ def move_planned_visit(
         shift is not None,
         "staff",
         _("%(who)s has no shift on %(day)s.")
-        % {"who": staff.display_name, "day": formats.date_format(plan.date, "j F Y")},
+        % {"who": staff.display_name, "day": formats.date_format(plan.date, "j E Y")},
     )
     assert shift is not None
     member = planning.staff_of(shift)
