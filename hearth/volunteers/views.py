@@ -75,7 +75,7 @@ def _page(
         success_message=success_message,
         context={"back_url": back_url, "back_label": back_label, **(context or {})},
         submit_label=submit_label,
-        template="volunteers/form_page.html",
+        template="form_page.html",
     )
 
 
