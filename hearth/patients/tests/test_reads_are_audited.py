@@ -24,16 +24,18 @@ pytestmark = pytest.mark.django_db
 RECORD_PAGE = re.compile(r"^/patients/\{patient\}/[a-z-]+/$|^/portal/[a-z-]+/$")
 
 
+def _reads_a_record(kind: str, path: str) -> bool:
+    if kind == "API_ROUTES":
+        return "{patient}" in path or "/portal/" in path
+    return RECORD_PAGE.match(path) is not None
+
+
 def _patient_reads(kind: str) -> list[Route]:
     rows: list[Route] = []
     for app in ROUTE_MODULES:
         module = importlib.import_module(f"hearth.{app}.tests.matrix_routes")
         for route in getattr(module, kind):
-            if route.method != "GET":
-                continue
-            if (
-                kind == "API_ROUTES" and ("{patient}" in route.path or "/portal/" in route.path)
-            ) or (kind == "PAGE_ROUTES" and RECORD_PAGE.match(route.path)):
+            if route.method == "GET" and _reads_a_record(kind, route.path):
                 rows.append(route)
     return rows
 
