@@ -366,3 +366,16 @@ def at_once(*actions: Callable[[], Any]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+@pytest.fixture(autouse=True)
+def _service_language() -> Any:
+    """Each test starts in the service's language: a page served in Russian
+    leaves Russian switched on in the thread, which would otherwise decide the
+    language of the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
