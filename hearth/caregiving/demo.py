@@ -44,6 +44,9 @@ from hearth.caregiving.models import (
 )
 from hearth.core import clock
 from hearth.medications.models import MedicineSignOff
+from hearth.monitoring.choices import AlertRule, TriageOutcome
+from hearth.monitoring.demo import act_on_alert
+from hearth.monitoring.models import Alert
 from hearth.patients.choices import EpisodeState
 from hearth.patients.models import CaregiverLink, Patient
 
@@ -164,6 +167,18 @@ def _tatiana_support(f: Family) -> None:
                 completed_by="family_caregiver",
                 caregiver_id=tatiana.external_id,
                 context="home_visit",
+            )
+        # The strain alert is answered in time; the task carries the follow-up.
+        alert = (
+            Alert.objects.open().filter(patient=f.patient, rule=AlertRule.CAREGIVER_STRAIN).first()
+        )
+        if alert is not None:
+            act_on_alert(
+                alert,
+                outcome=TriageOutcome.NO_ACTION,
+                note="Seen by the psychologist at the visit that recorded it; a support "
+                "task for respite and counselling follows it up.",
+                resolution="Support task open: counselling offered, respite to be arranged.",
             )
         task = SupportTask.objects.open().filter(caregiver=tatiana).first()
         if task is not None:

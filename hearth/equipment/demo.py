@@ -41,6 +41,9 @@ from hearth.equipment.choices import (
     LoanStatus,
 )
 from hearth.equipment.models import EquipmentItem, Loan, SafetyCheck
+from hearth.monitoring.choices import TriageOutcome
+from hearth.monitoring.demo import act_on_alert
+from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
 
 COORDINATOR = "coord.lewis"
@@ -72,6 +75,18 @@ def _patient(record_number: str) -> Patient | None:
 def _at(days_ago: float, hour: int = 11) -> Any:
     day = clock.today() - timedelta(days=int(days_ago))
     return clock.travel_to(timezone.make_aware(datetime.combine(day, time(hour, 0))))
+
+
+def _moment(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    day = clock.today() - timedelta(days=days_ago)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _answered(alert_id: int | None, **how: Any) -> None:
+    """The team answered the alert in time (see ``monitoring.demo.act_on_alert``)."""
+    alert = Alert.objects.filter(pk=alert_id).first() if alert_id is not None else None
+    if alert is not None and alert.is_open:
+        act_on_alert(alert, **how)
 
 
 def _all_safe(kind: str) -> dict[str, str]:
@@ -192,7 +207,7 @@ def _seed(coordinator: User, brennan: User, sokolova: User) -> None:
         with _at(2, 15):
             answers = _all_safe(EquipmentKind.OXYGEN_CONCENTRATOR)
             answers["no_smoking_or_flame"] = CheckAnswer.NOT_SAFE
-            services.record_safety_check(
+            failed = services.record_safety_check(
                 actor=sokolova,
                 loan=oxygen,
                 answers=answers,
@@ -202,7 +217,23 @@ def _seed(coordinator: User, brennan: User, sokolova: User) -> None:
                     "to Tatiana and the nephew; no-smoking sign put up. Recheck at next visit."
                 ),
             )
-        with _at(0, 9):
+        with _at(1, 11):
+            services.record_safety_check(
+                actor=sokolova,
+                loan=oxygen,
+                answers=_all_safe(EquipmentKind.OXYGEN_CONCENTRATOR),
+                note="Rechecked: nobody smokes in the flat now; the sign is up by the cooker.",
+            )
+        _answered(
+            failed.alert_id,
+            outcome=TriageOutcome.ADVICE_BY_PHONE,
+            note="Phoned Tatiana: the nephew smokes outside only; concentrator off while "
+            "the cooker is on. Recheck booked for tomorrow.",
+            resolution="Recheck passed; no smoking in the flat.",
+            resolved_at=_moment(1, 11, 30),
+        )
+        # Delivered this morning, or an hour ago if the demo loads before nine.
+        with clock.travel_to(min(_moment(0, 9), clock.now() - timedelta(hours=1))):
             services.lend(actor=sokolova, item=items["SUC-0501"], patient=pyotr)
     if amina is not None:
         _lend_and_check(items["BED-0301"], amina, lender=coordinator, checker=brennan, days_ago=30)
@@ -212,7 +243,7 @@ def _seed(coordinator: User, brennan: User, sokolova: User) -> None:
         family = User.objects.filter(username="family.hassan").first()
         if family is not None:
             with _at(1, 22):
-                services.report_fault(
+                fault = services.report_fault(
                     actor=family,
                     loan=mattress,
                     description=(
@@ -220,6 +251,13 @@ def _seed(coordinator: User, brennan: User, sokolova: User) -> None:
                         "feels softer than the right."
                     ),
                 )
+            # The alert is answered that night; the fault stays open for the engineer.
+            _answered(
+                fault.alert_id,
+                outcome=TriageOutcome.ADVICE_BY_PHONE,
+                note="Talked Leila through the hose and the power lead; the pump settled.",
+                resolution="Mattress inflating again; an engineer is booked for the pump.",
+            )
     if tom is not None:
         _lend_and_check(items["WCH-0601"], tom, lender=coordinator, checker=brennan, days_ago=6)
     if olga is not None:

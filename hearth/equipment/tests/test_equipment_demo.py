@@ -82,7 +82,8 @@ def test_the_demo_pages_open() -> None:
     pyotr = Loan.objects.filter(patient__record_number="HH-1002").first()
     assert pyotr is not None
     page = nurse.get(f"/patients/{pyotr.patient.external_id}/equipment/").content.decode()
-    assert "OXY-0101" in page and "The last safety check failed" in page
+    # The failed check two days ago and the passing recheck, in the nurse's language.
+    assert "OXY-0101" in page and "nephew was smoking" in page
     family = Client()
     family.force_login(User.objects.get(username="family.hassan"))
     portal = family.get("/portal/equipment/").content.decode()
