@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -40,7 +40,7 @@ from hearth.core.errors import NotAllowed
 from hearth.patients import access
 from hearth.patients import queries as patient_queries
 from hearth.patients.models import CaregiverLink, Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient
+from hearth.patients.views import form_page, refusal, staff_required, with_patient, with_patient_of
 
 TEMPLATE_FORM = "caregiving/form_page.html"
 
@@ -85,15 +85,6 @@ def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
     if found is None:
         raise Http404
     return found
-
-
-def _on_patient_of(
-    request: HttpRequest, record: Model, perm: str, build: Callable[[Patient], HttpResponse]
-) -> HttpResponse:
-    """A page about one record is opened through its patient, with the same
-    refusals as the patient's pages."""
-    patient: Patient = record.patient  # type: ignore[attr-defined]
-    return with_patient(request, patient.external_id, perm, build)
 
 
 def _page(
@@ -338,7 +329,7 @@ def contact_entered_in_error(request: HttpRequest, contact_id: Any) -> HttpRespo
             submit_label=_("Mark as entered in error"),
         )
 
-    return _on_patient_of(request, contact, "caregiving.view_family_support", build)
+    return with_patient_of(request, contact, "caregiving.view_family_support", build)
 
 
 # --- Support tasks ----------------------------------------------------------------------
@@ -417,7 +408,7 @@ def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
             context={"task": task},
         )
 
-    return _on_patient_of(request, task, "caregiving.manage_support_tasks", build)
+    return with_patient_of(request, task, "caregiving.manage_support_tasks", build)
 
 
 @staff_required
@@ -450,7 +441,7 @@ def task_close(request: HttpRequest, task_id: Any) -> HttpResponse:
             submit_label=_("Close the task"),
         )
 
-    return _on_patient_of(request, task, "caregiving.manage_support_tasks", build)
+    return with_patient_of(request, task, "caregiving.manage_support_tasks", build)
 
 
 @staff_required
@@ -541,7 +532,7 @@ def respite_book(request: HttpRequest, respite_id: Any) -> HttpResponse:
             submit_label=_("Book"),
         )
 
-    return _on_patient_of(request, respite, "caregiving.book_respite", build)
+    return with_patient_of(request, respite, "caregiving.book_respite", build)
 
 
 @staff_required
@@ -564,7 +555,7 @@ def respite_complete(request: HttpRequest, respite_id: Any) -> HttpResponse:
             context={"respite": respite},
         )
 
-    return _on_patient_of(request, respite, "caregiving.book_respite", build)
+    return with_patient_of(request, respite, "caregiving.book_respite", build)
 
 
 @staff_required
@@ -588,7 +579,7 @@ def respite_decline(request: HttpRequest, respite_id: Any) -> HttpResponse:
             submit_label=_("Decline"),
         )
 
-    return _on_patient_of(request, respite, "caregiving.book_respite", build)
+    return with_patient_of(request, respite, "caregiving.book_respite", build)
 
 
 @staff_required
@@ -612,7 +603,7 @@ def respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse:
             submit_label=_("Cancel the respite"),
         )
 
-    return _on_patient_of(request, respite, "caregiving.cancel_respite", build)
+    return with_patient_of(request, respite, "caregiving.cancel_respite", build)
 
 
 # --- The family portal ------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,6 +64,7 @@ from hearth.patients.views import (
     show_domain_error,
     staff_required,
     with_patient,
+    with_patient_of,
 )
 
 # --- Shared shapes ------------------------------------------------------------
@@ -109,18 +110,6 @@ def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
     if found is None:
         raise Http404
     return found
-
-
-def _on_patient_of(
-    request: HttpRequest,
-    record: Model,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-) -> HttpResponse:
-    """A page about one record (an order, a dose, a sign-off) is opened through
-    its patient, with the same refusals as the patient's pages."""
-    patient: Patient = record.patient  # type: ignore[attr-defined]
-    return with_patient(request, patient.external_id, perm, build)
 
 
 def _may(request: HttpRequest, perm: str, patient: Patient) -> bool:
@@ -341,7 +330,7 @@ def change_order(request: HttpRequest, order_id: Any) -> HttpResponse:
             context={"order": order, "dosing_help": True},
         )
 
-    return _on_patient_of(request, order, "medications.prescribe", build)
+    return with_patient_of(request, order, "medications.prescribe", build)
 
 
 @staff_required
@@ -365,7 +354,7 @@ def stop_order(request: HttpRequest, order_id: Any) -> HttpResponse:
             submit_label=_("Stop this medicine"),
         )
 
-    return _on_patient_of(request, order, "medications.prescribe", build)
+    return with_patient_of(request, order, "medications.prescribe", build)
 
 
 # --- Recording a dose (staff and trained family) ----------------------------------
@@ -506,7 +495,7 @@ def entered_in_error(request: HttpRequest, administration_id: Any) -> HttpRespon
             submit_label=_("Mark as entered in error"),
         )
 
-    return _on_patient_of(request, administration, "medications.correct_administration", build)
+    return with_patient_of(request, administration, "medications.correct_administration", build)
 
 
 @staff_required
@@ -533,7 +522,7 @@ def resolve_review(request: HttpRequest, review_id: Any) -> HttpResponse:
             context={"review": review},
         )
 
-    return _on_patient_of(request, review, "medications.review_sync", build)
+    return with_patient_of(request, review, "medications.review_sync", build)
 
 
 # --- Family sign-off -------------------------------------------------------------
@@ -592,7 +581,7 @@ def revoke_sign_off(request: HttpRequest, sign_off_id: Any) -> HttpResponse:
             submit_label=_("Withdraw"),
         )
 
-    return _on_patient_of(request, record, "medications.sign_off_caregiver", build)
+    return with_patient_of(request, record, "medications.sign_off_caregiver", build)
 
 
 # --- Controlled drugs at home -------------------------------------------------------

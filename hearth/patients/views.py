@@ -78,6 +78,17 @@ def with_patient(
         return refusal(request, error)
 
 
+def with_patient_of(
+    request: HttpRequest,
+    record: Any,
+    perm: str,
+    build: Callable[[Patient], HttpResponse],
+) -> HttpResponse:
+    """A page about one record (an order, a visit, a respite booking) is opened
+    through its patient, with the same refusals as the patient's own pages."""
+    return with_patient(request, record.patient.external_id, perm, build)
+
+
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -34,6 +34,7 @@ from hearth.patients.views import (
     show_domain_error,
     staff_required,
     with_patient,
+    with_patient_of,
 )
 from hearth.visits import queries, services
 from hearth.visits.forms import (
@@ -99,13 +100,6 @@ def _page(
 def _confirm(request: HttpRequest) -> ConfirmForm:
     """A button with no fields: bound on any POST (even one without a CSRF field)."""
     return ConfirmForm(request.POST if request.method == "POST" else None)
-
-
-def _on_patient_of(
-    request: HttpRequest, record: Model, perm: str, build: Callable[[Patient], HttpResponse]
-) -> HttpResponse:
-    patient: Patient = record.patient  # type: ignore[attr-defined]
-    return with_patient(request, patient.external_id, perm, build)
 
 
 # --- Staff availability ------------------------------------------------------------
@@ -340,7 +334,7 @@ def end_visit_need(request: HttpRequest, need_id: Any) -> HttpResponse:
             submit_label=_("End it"),
         )
 
-    return _on_patient_of(request, need, "visits.manage_visit_needs", build)
+    return with_patient_of(request, need, "visits.manage_visit_needs", build)
 
 
 @staff_required
@@ -380,7 +374,7 @@ def withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse
             submit_label=_("Withdraw"),
         )
 
-    return _on_patient_of(request, found, "visits.request_visit_time", build)
+    return with_patient_of(request, found, "visits.request_visit_time", build)
 
 
 @staff_required
@@ -636,7 +630,7 @@ def portal_withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpR
             messages.success(request, _("Request withdrawn."))
         return redirect("portal_visits")
 
-    return _on_patient_of(request, found, "visits.request_visit_time", build)
+    return with_patient_of(request, found, "visits.request_visit_time", build)
 
 
 urlpatterns = [
