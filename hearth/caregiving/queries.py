@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hearth.assessments import instruments
 from hearth.assessments.models import AssessmentResponse
@@ -338,9 +338,8 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
         count = counts.get(patient_id, 0)
         if count:
             parts.append(
-                _("%(count)d open support task") % {"count": count}
-                if count == 1
-                else _("%(count)d open support tasks") % {"count": count}
+                ngettext("%(count)d open support task", "%(count)d open support tasks", count)
+                % {"count": count}
             )
         due = [item for item in schedule.get(patient_id, []) if item.is_due]
         if due:
