@@ -8,10 +8,9 @@ the form it came from, or as the refusal page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,7 +35,13 @@ from hearth.directory.forms import (
 )
 from hearth.directory.models import DirectoryEntry, NextStep, Region
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient
+from hearth.patients.views import (
+    form_page,
+    page_with_way_back,
+    refusal,
+    staff_required,
+    with_patient,
+)
 
 MAINTAIN = services.MAINTAIN
 VIEW_STEPS = "directory.view_next_steps"
@@ -61,30 +66,7 @@ def _maintainers_only(request: HttpRequest) -> HttpResponse | None:
     )
 
 
-def _page(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    success_url: Callable[[Any], str],
-    back_url: str,
-    back_label: str,
-    success_message: str,
-    submit_label: str | None = None,
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=success_url,
-        success_message=success_message,
-        context={"back_url": back_url, "back_label": back_label, **(context or {})},
-        submit_label=submit_label,
-        template="directory/form_page.html",
-    )
+_page = functools.partial(page_with_way_back, template="directory/form_page.html")
 
 
 def _entry_or_404(request: HttpRequest, entry_id: Any) -> DirectoryEntry:

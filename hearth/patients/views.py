@@ -78,6 +78,35 @@ def with_patient(
         return refusal(request, error)
 
 
+def page_with_way_back(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    title: str,
+    perform: Callable[[dict[str, Any]], Any],
+    back_url: str,
+    back_label: str,
+    success_message: str,
+    success_url: Callable[[Any], str] | None = None,
+    context: dict[str, Any] | None = None,
+    submit_label: str | None = None,
+    template: str = "form_page.html",
+) -> HttpResponse:
+    """``form_page`` on the shared write-page template: a link back (where the
+    page also returns after saving, unless ``success_url`` says otherwise)."""
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        perform=perform,
+        success_url=success_url or (lambda _result: back_url),
+        success_message=success_message,
+        context={"back_url": back_url, "back_label": back_label, **(context or {})},
+        submit_label=submit_label,
+        template=template,
+    )
+
+
 def with_patient_of(
     request: HttpRequest,
     record: Any,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,11 @@ from hearth.accounts.models import User
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.patients.models import CareTeamAssignment, Patient
-from hearth.patients.views import form_page, refusal, staff_required
+from hearth.patients.views import (
+    page_with_way_back,
+    refusal,
+    staff_required,
+)
 from hearth.team import queries, services
 from hearth.team.choices import WELLBEING_ANCHORS, ComplianceState, WellbeingItem
 from hearth.team.forms import (
@@ -39,32 +42,6 @@ from hearth.team.models import MandatoryCourse, TrainingReminder
 
 def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _page(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    back_url: str,
-    back_label: str,
-    success_message: str,
-    success_url: Callable[[Any], str] | None = None,
-    context: dict[str, Any] | None = None,
-    submit_label: str | None = None,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=success_url or (lambda _result: back_url),
-        success_message=success_message,
-        context={"back_url": back_url, "back_label": back_label, **(context or {})},
-        submit_label=submit_label,
-        template="form_page.html",
-    )
 
 
 def _refuse(request: HttpRequest, message: str | None = None) -> HttpResponse:
@@ -151,7 +128,7 @@ def add_training(request: HttpRequest) -> HttpResponse:
             mandatory_course=course,
         )
 
-    return _page(
+    return page_with_way_back(
         request,
         form,
         title=_("Record training"),
@@ -170,7 +147,7 @@ def withdraw_training(request: HttpRequest, record_id: Any) -> HttpResponse:
         raise Http404
     if not actor.has_perm("team.withdraw_training", record):
         return _refuse(request)
-    return _page(
+    return page_with_way_back(
         request,
         ReasonForm(request.POST or None),
         title=_("Withdraw the training record: %(course)s") % {"course": record.course_title},
@@ -241,7 +218,7 @@ def add_course(request: HttpRequest) -> HttpResponse:
             request,
             _("Only the administrator or the clinical lead keeps the list of mandatory courses."),
         )
-    return _page(
+    return page_with_way_back(
         request,
         MandatoryCourseForm(request.POST or None),
         title=_("Add a mandatory course"),
@@ -270,7 +247,7 @@ def edit_course(request: HttpRequest, course_id: Any) -> HttpResponse:
         "description": course.description,
         "is_active": course.is_active,
     }
-    return _page(
+    return page_with_way_back(
         request,
         EditMandatoryCourseForm(request.POST or None, initial=initial),
         title=_("Change the mandatory course: %(title)s") % {"title": course.title},
@@ -446,7 +423,7 @@ def add_debrief(request: HttpRequest, patient_id: Any) -> HttpResponse:
             )
 
         back = reverse("team_patient_debriefs", args=[patient.external_id])
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Team debrief after the death of %(name)s") % {"name": patient.full_name},
@@ -494,7 +471,7 @@ def withdraw_debrief(request: HttpRequest, debrief_id: Any) -> HttpResponse:
 
     def build(patient: Patient) -> HttpResponse:
         back = reverse("team_patient_debriefs", args=[patient.external_id])
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Withdraw the debrief"),

@@ -29,7 +29,7 @@ from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.patients.models import Patient
 from hearth.patients.views import (
-    form_page,
+    page_with_way_back,
     refusal,
     show_domain_error,
     staff_required,
@@ -70,31 +70,6 @@ def _actor(request: HttpRequest) -> User:
 
 def _visits_url(patient: Patient) -> str:
     return reverse("patient_visits", args=[patient.external_id])
-
-
-def _page(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    back_url: str,
-    back_label: str,
-    success_message: str,
-    context: dict[str, Any] | None = None,
-    submit_label: str | None = None,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: back_url,
-        success_message=success_message,
-        context={"back_url": back_url, "back_label": back_label, **(context or {})},
-        submit_label=submit_label,
-        template="form_page.html",
-    )
 
 
 def _confirm(request: HttpRequest) -> ConfirmForm:
@@ -172,7 +147,7 @@ def edit_planning_profile(request: HttpRequest, staff_id: Any) -> HttpResponse:
         if profile
         else {"max_visits_per_day": 8}
     )
-    return _page(
+    return page_with_way_back(
         request,
         PlanningProfileForm(request.POST or None, initial=initial),
         title=_("Planning profile: %(name)s") % {"name": staff.display_name},
@@ -191,7 +166,7 @@ def add_shift(request: HttpRequest, staff_id: Any) -> HttpResponse:
     if refused:
         return refused
     staff = _planned_staff_member(staff_id)
-    return _page(
+    return page_with_way_back(
         request,
         ShiftForm(
             request.POST or None,
@@ -216,7 +191,7 @@ def cancel_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
     if refused:
         return refused
     shift = _find(Shift.objects.select_related("staff"), shift_id)
-    return _page(
+    return page_with_way_back(
         request,
         _confirm(request),
         title=_("Cancel the shift of %(name)s on %(date)s")
@@ -280,7 +255,7 @@ def patient_visits(request: HttpRequest, patient_id: Any) -> HttpResponse:
 @staff_required
 def add_visit_need(request: HttpRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             _need_form(patient, request.POST or None),
             title=_("Add a visit need"),
@@ -323,7 +298,7 @@ def end_visit_need(request: HttpRequest, need_id: Any) -> HttpResponse:
     need = _find(VisitNeed.objects.select_related("patient"), need_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             _confirm(request),
             title=_("End the visit need: %(need)s") % {"need": need.description},
@@ -340,7 +315,7 @@ def end_visit_need(request: HttpRequest, need_id: Any) -> HttpResponse:
 @staff_required
 def add_time_request(request: HttpRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             TimeRequestForm(request.POST or None, initial={"date": clock.today()}),
             title=_("A time request from the family"),
@@ -360,7 +335,7 @@ def withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse
     found = _find(VisitTimeRequest.objects.select_related("patient"), request_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             _confirm(request),
             title=_("Withdraw the time request for %(date)s")
@@ -380,7 +355,7 @@ def withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse
 @staff_required
 def book_teleconsult(request: HttpRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             _teleconsult_form(patient, request.POST or None),
             title=_("Book a teleconsultation"),
@@ -538,7 +513,7 @@ def visit_cancel(request: HttpRequest, visit_id: Any) -> HttpResponse:
     def build(_patient: Patient) -> HttpResponse:
         if not _actor(request).has_perm("visits.cancel_visit", visit):
             raise NotAllowed(_("Your role does not allow this."))
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Cancel the %(kind)s on %(date)s")

@@ -23,7 +23,12 @@ from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.errors import NotAllowed
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient
+from hearth.patients.views import (
+    page_with_way_back,
+    refusal,
+    staff_required,
+    with_patient,
+)
 from hearth.volunteers import queries, services
 from hearth.volunteers.choices import VolunteerStatus
 from hearth.volunteers.forms import (
@@ -51,32 +56,6 @@ ASSIGN = "volunteers.assign_volunteers"
 
 def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _page(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    back_url: str,
-    back_label: str,
-    success_message: str,
-    submit_label: str | None = None,
-    success_url: Callable[[Any], str] | None = None,
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=success_url or (lambda _result: back_url),
-        success_message=success_message,
-        context={"back_url": back_url, "back_label": back_label, **(context or {})},
-        submit_label=submit_label,
-        template="form_page.html",
-    )
 
 
 def _confirm(request: HttpRequest) -> ConfirmForm:
@@ -136,7 +115,7 @@ def add_profile(request: HttpRequest) -> HttpResponse:
         volunteer = data.pop("volunteer")
         return services.create_profile(actor=_actor(request), volunteer=volunteer, **data)
 
-    return _page(
+    return page_with_way_back(
         request,
         NewProfileForm(
             request.POST or None,
@@ -179,7 +158,7 @@ def edit_profile(request: HttpRequest, profile_id: Any) -> HttpResponse:
         "vetting_expires_on": profile.vetting_expires_on,
         "notes": profile.notes,
     }
-    return _page(
+    return page_with_way_back(
         request,
         ProfileForm(request.POST or None, initial=initial),
         title=_("Volunteer profile: %(name)s") % {"name": profile.volunteer.display_name},
@@ -198,7 +177,7 @@ def change_status(request: HttpRequest, profile_id: Any) -> HttpResponse:
     if refused:
         return refused
     profile = _profile(profile_id)
-    return _page(
+    return page_with_way_back(
         request,
         StatusForm(request.POST or None, initial={"status": profile.status}),
         title=_("Status of %(name)s") % {"name": profile.volunteer.display_name},
@@ -215,7 +194,7 @@ def add_training(request: HttpRequest, profile_id: Any) -> HttpResponse:
     if refused:
         return refused
     profile = _profile(profile_id)
-    return _page(
+    return page_with_way_back(
         request,
         TrainingForm(request.POST or None, initial={"completed_on": clock.today()}),
         title=_("Record training: %(name)s") % {"name": profile.volunteer.display_name},
@@ -241,7 +220,7 @@ def withdraw_training(request: HttpRequest, training_id: Any) -> HttpResponse:
     )
     if record is None:
         raise Http404
-    return _page(
+    return page_with_way_back(
         request,
         ReasonForm(request.POST or None),
         title=_("Withdraw a training record entered in error: %(module)s, %(date)s")
@@ -282,7 +261,7 @@ def add_slot(request: HttpRequest, profile_id: Any) -> HttpResponse:
     if not _may_change_availability(request, profile):
         return _not_yours(request)
     back_url, back_label = _availability_back(request, profile)
-    return _page(
+    return page_with_way_back(
         request,
         SlotForm(request.POST or None),
         title=_("Add a usual time"),
@@ -306,7 +285,7 @@ def remove_slot(request: HttpRequest, slot_id: Any) -> HttpResponse:
     if not _may_change_availability(request, slot.profile):
         return _not_yours(request)
     back_url, back_label = _availability_back(request, slot.profile)
-    return _page(
+    return page_with_way_back(
         request,
         _confirm(request),
         title=_("Remove %(slot)s?") % {"slot": str(slot)},
@@ -324,7 +303,7 @@ def add_away(request: HttpRequest, profile_id: Any) -> HttpResponse:
     if not _may_change_availability(request, profile):
         return _not_yours(request)
     back_url, back_label = _availability_back(request, profile)
-    return _page(
+    return page_with_way_back(
         request,
         AwayForm(request.POST or None),
         title=_("Add time away"),
@@ -350,7 +329,7 @@ def remove_away(request: HttpRequest, period_id: Any) -> HttpResponse:
     if not _may_change_availability(request, period.profile):
         return _not_yours(request)
     back_url, back_label = _availability_back(request, period.profile)
-    return _page(
+    return page_with_way_back(
         request,
         _confirm(request),
         title=_("Remove time away from %(start)s to %(end)s?")
@@ -410,7 +389,7 @@ def assign(request: HttpRequest, patient_id: Any) -> HttpResponse:
         volunteers = User.objects.filter(
             volunteer_profile__status=VolunteerStatus.ACTIVE, is_active=True
         ).order_by("last_name", "first_name")
-        return _page(
+        return page_with_way_back(
             request,
             AssignmentForm(
                 request.POST or None, volunteers=volunteers, initial={"starts_on": clock.today()}
@@ -443,7 +422,7 @@ def _assignment_action(
         raise Http404
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             form(),
             title=title
