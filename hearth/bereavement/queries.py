@@ -252,9 +252,9 @@ def family_view(patient: Patient) -> FamilyView | None:
 
 def portal_patient(user: Any) -> Patient | None:
     """The one patient a family member reaches through the portal."""
-    if not access.is_staff(user) and getattr(user, "kind", None) == "family":
-        return access.patients_visible_to(user).first()
-    return None
+    if getattr(user, "kind", None) != "family":
+        return None
+    return access.portal_patient(user)
 
 
 def panel(patient: Patient, user: Any) -> dict[str, Any]:

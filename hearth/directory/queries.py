@@ -225,13 +225,3 @@ def panel(patient: Patient) -> dict[str, Any]:
         "done_count": steps.filter(status=NextStepStatus.DONE).count(),
         "retired_count": steps.open().filter(entry__active=False).count(),
     }
-
-
-def portal_patient(user: Any) -> Patient | None:
-    """The one patient a family member or a patient reaches through the portal."""
-    from hearth.accounts.models import UserKind
-    from hearth.patients import access
-
-    if getattr(user, "kind", None) == UserKind.STAFF:
-        return None
-    return access.patients_visible_to(user).first()

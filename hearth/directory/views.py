@@ -34,6 +34,7 @@ from hearth.directory.forms import (
     SearchForm,
 )
 from hearth.directory.models import DirectoryEntry, NextStep, Region
+from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.views import (
     form_page,
@@ -375,7 +376,7 @@ def portal_next_steps(request: HttpRequest) -> HttpResponse:
     languages, and a button to mark one done."""
     if _actor(request).kind == UserKind.STAFF:
         return redirect("worklist")
-    patient = queries.portal_patient(request.user)
+    patient = access.portal_patient(request.user)
     if patient is None:
         return render(request, "patients/portal_no_patient.html", status=403)
 

@@ -459,10 +459,6 @@ def request_urgent_visit(request: HttpRequest, patient_id: Any) -> HttpResponse:
 # --- Family portal ----------------------------------------------------------
 
 
-def _portal_patient(request: HttpRequest) -> Patient | None:
-    return access.patients_visible_to(request.user).first()
-
-
 @login_required
 def portal_check_in(request: HttpRequest) -> HttpResponse:
     """The daily check-in on a phone: sliders with words at both ends, a note,
@@ -470,7 +466,7 @@ def portal_check_in(request: HttpRequest) -> HttpResponse:
     twice (a one-time key in the form)."""
     if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
         return redirect("worklist")
-    patient = _portal_patient(request)
+    patient = access.portal_patient(request.user)
     if patient is None:
         raise Http404
     definition = instruments.ESAS_R
@@ -525,7 +521,7 @@ def portal_check_in(request: HttpRequest) -> HttpResponse:
 def portal_check_ins(request: HttpRequest) -> HttpResponse:
     if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
         return redirect("worklist")
-    patient = _portal_patient(request)
+    patient = access.portal_patient(request.user)
     if patient is None:
         raise Http404
     patient = access.access_patient(

@@ -126,6 +126,14 @@ def can_use_emergency_access(user: Any, patient: Patient) -> bool:
     )
 
 
+def portal_patient(user: Any) -> Patient | None:
+    """The one patient a family member or a patient's own sign-in reaches
+    through the portal; staff reach none this way."""
+    if not _active(user) or user.kind == UserKind.STAFF:
+        return None
+    return patients_visible_to(user).first()
+
+
 def patients_visible_to(user: Any) -> PatientQuerySet:
     """Every patient ``user`` may see, as one queryset (no per-row checks)."""
     patients = Patient.objects.all()

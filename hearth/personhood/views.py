@@ -246,16 +246,12 @@ def about_me_document(request: HttpRequest, patient_id: Any) -> HttpResponse:
 # --- Portal -----------------------------------------------------------------------
 
 
-def _portal_patient(request: HttpRequest) -> Patient | None:
-    return access.patients_visible_to(request.user).first()
-
-
 @login_required
 def portal_profile(request: HttpRequest) -> HttpResponse:
     """The family reads the profile and what they asked to change, with the answers."""
     if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
         return redirect("worklist")
-    patient = _portal_patient(request)
+    patient = access.portal_patient(request.user)
     if patient is None:
         return render(request, "patients/portal_no_patient.html", status=403)
 
@@ -279,7 +275,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
 def portal_propose(request: HttpRequest) -> HttpResponse:
     if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
         return redirect("worklist")
-    patient = _portal_patient(request)
+    patient = access.portal_patient(request.user)
     if patient is None:
         return render(request, "patients/portal_no_patient.html", status=403)
     initial = {"section": request.GET.get("section", "")}

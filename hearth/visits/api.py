@@ -394,7 +394,7 @@ def portal_visits(request: HttpRequest) -> Any:
     told (never the planned minute of a home visit), who is coming,
     teleconsultations with their time and link, time changes and requests."""
     actor = _actor(request)
-    patient = queries.portal_patient(actor)
+    patient = access.portal_patient(actor)
     if patient is None:
         raise NotFound(_("Not found."))
     patient = _open(request, patient.external_id, VIEW, "visits.portal_viewed")

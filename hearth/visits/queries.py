@@ -316,13 +316,6 @@ def portal_visits(patient: Patient) -> PortalVisits:
     return PortalVisits(upcoming=upcoming, recent=recent, changes=changes, time_requests=requests)
 
 
-def portal_patient(user: Any) -> Patient | None:
-    """The one patient a family member or a patient reaches through the portal."""
-    if getattr(user, "kind", None) == UserKind.STAFF:
-        return None
-    return access.patients_visible_to(user).first()
-
-
 def people_for_teleconsult(patient: Patient) -> list[User]:
     """Who may be invited to a call: the care team and the person's family."""
     from hearth.patients.models import CaregiverLink, CareTeamAssignment

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.views import (
     page_with_way_back,
@@ -539,7 +540,7 @@ def _portal(
     """The family's own patient, found the way the medicines portal finds it."""
     if _actor(request).kind == UserKind.STAFF:
         return redirect("worklist")
-    patient = queries.portal_patient(request.user)
+    patient = access.portal_patient(request.user)
     if patient is None:
         return render(request, "patients/portal_no_patient.html", status=403)
     return with_patient(request, patient.external_id, perm, build, read)

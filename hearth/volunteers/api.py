@@ -382,7 +382,7 @@ def portal_volunteers(request: HttpRequest) -> Any:
     """The family's volunteer(s): first name, what they do and usual times.
     To reach them, call the service (``service_phone``)."""
     actor = _actor(request)
-    patient = queries.portal_patient(actor)
+    patient = access.portal_patient(actor)
     if patient is None:
         raise NotAllowed(_("This is for the family's portal."))
     access.access_patient_for(

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import audit, clock
 from hearth.core.choices import SPOKEN_LANGUAGES
-from hearth.patients import access
 from hearth.patients.models import Episode, Patient
 from hearth.volunteers import services
 from hearth.volunteers.choices import (
@@ -382,12 +381,6 @@ def portal_volunteers(patient: Patient) -> list[FamilyVolunteer]:
         .order_by("starts_on", "pk")
     )
     return [family_volunteer(a) for a in found]
-
-
-def portal_patient(user: Any) -> Patient | None:
-    if getattr(user, "kind", None) == UserKind.STAFF:
-        return None
-    return access.patients_visible_to(user).first()
 
 
 def panel(patient: Patient) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.errors import NotAllowed
+from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.views import (
     page_with_way_back,
@@ -480,7 +481,7 @@ def portal_volunteers(request: HttpRequest) -> HttpResponse:
     phone number: the family calls the service, which reaches the volunteer."""
     if _actor(request).kind == UserKind.STAFF:
         return redirect("worklist")
-    patient = queries.portal_patient(request.user)
+    patient = access.portal_patient(request.user)
     if patient is None:
         return render(request, "patients/portal_no_patient.html", status=403)
 
