@@ -20,8 +20,10 @@ def bereavement_panel(patient: Any, user: Any = None) -> dict[str, Any]:
 
 
 @register.simple_tag
-def family_has_bereavement_plan(user: Any) -> bool:
-    """The portal shows "Our contacts with you" only to a family whose person
-    has died, never as a menu item to families still caring."""
-    patient = queries.portal_patient(user)
-    return patient is not None and BereavementPlan.objects.filter(patient=patient).exists()
+def family_has_bereavement_plan(user: Any, patient: Any) -> bool:
+    """The portal home offers "Our contacts with you" only to the family of a
+    person who has died, never to families still caring."""
+    return (
+        getattr(user, "kind", None) == "family"
+        and BereavementPlan.objects.filter(patient=patient).exists()
+    )
