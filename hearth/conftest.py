@@ -4,8 +4,10 @@ of patient A and of another patient (B)."""
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +21,7 @@ from hearth.core import clock
 from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import CaregiverLink, CareTeamAssignment, Episode, Patient
+from hearth.saved_states import SavedStates, saved_states
 
 PASSWORD = "a-long-test-password-1"
 
@@ -328,9 +331,120 @@ def _build_world() -> World:
     )
 
 
+#: Fixtures that stand on a saved database state (see ``hearth.saved_states``).
+SAVED_STATE_FIXTURES = {"world", "route_world"}
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _stands_on_saved_state(item: pytest.Item) -> bool:
+    """Whether ``item`` will ask for a saved state before its own transaction
+    opens: only then may the saved states stay in place under it. A test marked
+    ``django_db`` opens its transaction first (pytest-django's autouse fixture)."""
+    if item.get_closest_marker("django_db") is not None:
+        return False
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    seen: set[str] = set()
+
+    def first_reached(name: str) -> str | None:
+        if name in seen:
+            return None
+        seen.add(name)
+        if name in SAVED_STATE_FIXTURES or name in _DATABASE_FIXTURES:
+            return name
+        definitions = info.name2fixturedefs.get(name)
+        if not definitions:
+            return None
+        for argument in definitions[-1].argnames:
+            found = first_reached(argument)
+            if found is not None:
+                return found
+        return None
+
+    for name in item.fixturenames:  # the order pytest sets them up in
+        found = first_reached(name)
+        if found is not None:
+            return found in SAVED_STATE_FIXTURES
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on a saved state asks for ``db`` only once the state is in place;
+    naming ``db`` last among its fixtures tells pytest-django beforehand that
+    it needs the test database (and sorts it with the other database tests)."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is not None and SAVED_STATE_FIXTURES & set(names) and "db" not in names:
+            names.append("db")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of a test that will not stand on the saved states,
+    roll them back, so it starts from the empty test database."""
+    if not _stands_on_saved_state(item):
+        saved_states.discard()
+
+
+@pytest.fixture(scope="session")
+def _saved_states(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    saved_states.attach(django_db_blocker)
+    yield saved_states
+    saved_states.discard()
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool((_DATABASE_FIXTURES - {"db"}) & set(request.fixturenames))
+
+
+class BuiltInTheTest:
+    """Stands in for the saved states where none can be used: each state is
+    built straight into the test's own transaction."""
+
+    def __init__(self, exits: ExitStack) -> None:
+        self._exits = exits
+
+    def use(
+        self,
+        depth: int,
+        key: Any,
+        build: Callable[[], Any],
+        *,
+        around: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> Any:
+        if around is not None:
+            self._exits.enter_context(around())
+        return build()
+
+
+def on_saved_state(
+    request: pytest.FixtureRequest, build: Callable[[SavedStates | BuiltInTheTest], Any]
+) -> Any:
+    """The value ``build`` makes from the saved states, then the test's own
+    transaction (``db``) on top. Where a saved state cannot stand under this
+    test (a transactional test, or one whose transaction is already open),
+    ``build`` runs inside the test's own transaction instead, as before."""
+    if _transactional(request) or not saved_states.stackable():
+        request.getfixturevalue("db")
+        exits = ExitStack()
+        request.addfinalizer(exits.close)
+        return build(BuiltInTheTest(exits))
+    value = build(saved_states)
+    request.getfixturevalue("db")
+    return copy.deepcopy(value)
+
+
 @pytest.fixture
-def world(db: Any) -> World:
-    return _build_world()
+def world(request: pytest.FixtureRequest, _saved_states: SavedStates) -> World:
+    """Patient A's team, the service-wide roles and both families, built once per
+    test process and rolled back after each test (each test gets its own copy
+    of the Python objects)."""
+    return on_saved_state(request, lambda states: states.use(0, "world", _build_world))  # type: ignore[no-any-return]
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ nobody can add an endpoint without deciding who may use it.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from hearth.accounts.services import issue_api_token
 from hearth.api import api
-from hearth.conftest import World, patient_details, referral_details
+from hearth.conftest import World, _build_world, on_saved_state, patient_details, referral_details
 from hearth.core import clock
 from hearth.patients import services
 from hearth.patients.choices import EpisodeState
@@ -1409,19 +1410,49 @@ def _case_ids(routes: list[Route]) -> list[tuple[Route, str]]:
     return [(route, role) for route in routes for role in ROLES]
 
 
+def _at_stage(world: World, route: Route) -> World:
+    stage = copy.deepcopy(world)
+    stage.bring_to(route.stage)
+    return stage
+
+
+def _prepared(world: World, route: Route) -> World:
+    prepared = copy.deepcopy(world)
+    if route.prepare:
+        # No prepare step depends on who will make the request.
+        route.prepare(prepared, None)
+    return prepared
+
+
+@pytest.fixture
+def route_world(request: pytest.FixtureRequest, _saved_states: Any, route: Route) -> World:
+    """Patient A at the route's stage with the objects the route needs, built
+    once per route (and each stage once for the routes that share it) and
+    rolled back under each role's request; ``route.around`` stays entered while
+    they live, as it did around the whole case."""
+
+    def build(states: Any) -> World:
+        world = states.use(0, "world", _build_world)
+        stage = states.use(
+            1,
+            ("stage", route.stage, route.around),
+            lambda: _at_stage(world, route),
+            around=route.around,
+        )
+        return states.use(2, ("route", id(route)), lambda: _prepared(stage, route))  # type: ignore[no-any-return]
+
+    return on_saved_state(request, build)  # type: ignore[no-any-return]
+
+
 def _perform(world: World, client_for: Any, route: Route, role: str, *, api: bool) -> Any:
-    """Bring patient A to the route's stage, then make the request as ``role``."""
-    with route.around() if route.around else nullcontext():
-        world.bring_to(route.stage)
-        actor = None if role == "anonymous" else getattr(world, role)
-        if route.prepare:
-            route.prepare(world, actor)
-        path = _fill(route.path, world, actor)
-        body = (route.body(world, actor) if route.body else None) or {}
-        method = getattr(client_for(actor), route.method.lower())
-        if api:
-            return method(path, data=body, content_type="application/json")
-        return method(path, data=body)
+    """Make the request as ``role`` on patient A at the route's stage."""
+    actor = None if role == "anonymous" else getattr(world, role)
+    path = _fill(route.path, world, actor)
+    body = (route.body(world, actor) if route.body else None) or {}
+    method = getattr(client_for(actor), route.method.lower())
+    if api:
+        return method(path, data=body, content_type="application/json")
+    return method(path, data=body)
 
 
 @pytest.mark.parametrize(
@@ -1429,8 +1460,8 @@ def _perform(world: World, client_for: Any, route: Route, role: str, *, api: boo
     _case_ids(API_ROUTES),
     ids=[f"{r.method} {r.path} as {role}" for r, role in _case_ids(API_ROUTES)],
 )
-def test_api_route_access(world: World, client_for: Any, route: Route, role: str) -> None:
-    response = _perform(world, client_for, route, role, api=True)
+def test_api_route_access(route_world: World, client_for: Any, route: Route, role: str) -> None:
+    response = _perform(route_world, client_for, route, role, api=True)
     if role in route.allowed:
         assert response.status_code in route.ok, response.content
     else:
@@ -1443,8 +1474,8 @@ def test_api_route_access(world: World, client_for: Any, route: Route, role: str
     _case_ids(PAGE_ROUTES),
     ids=[f"{r.method} {r.path} as {role}" for r, role in _case_ids(PAGE_ROUTES)],
 )
-def test_page_access(world: World, client_for: Any, route: Route, role: str) -> None:
-    response = _perform(world, client_for, route, role, api=False)
+def test_page_access(route_world: World, client_for: Any, route: Route, role: str) -> None:
+    response = _perform(route_world, client_for, route, role, api=False)
     ok = route.ok if route.method == "POST" else (200,)
     if role in route.allowed:
         assert response.status_code in ok, response.content[:500]
