@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import API_AUTH
+from hearth.accounts.models import UserKind
 from hearth.assessments.api import router as assessments_router
 from hearth.bereavement.api import router as bereavement_router
 from hearth.caregiving.api import router as caregiving_router
@@ -30,7 +31,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
 )
-install_error_handlers(api)
+install_error_handlers(api, told_not_found=lambda user: user.kind != UserKind.STAFF)
 api.add_router("", accounts_router)
 api.add_router("", patients_router)
 api.add_router("", personhood_router)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -263,7 +263,7 @@ class PersonalCare:
     acp_draft: Any
 
 
-def _build_world() -> World:
+def build_world() -> World:
     people = {
         "physician": make_user("dr.team", discipline=Discipline.PHYSICIAN, phone="+44 1"),
         "nurse": make_user("nurse.team", discipline=Discipline.NURSE),
@@ -331,9 +331,9 @@ def _build_world() -> World:
     )
 
 
-#: Fixtures that stand on a saved database state (see ``hearth.saved_states``).
-SAVED_STATE_FIXTURES = {"world", "route_world"}
 _DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+#: Every fixture that stands on a saved database state asks for this one.
+_SAVED_STATES = "_saved_states"
 
 
 def _stands_on_saved_state(item: pytest.Item) -> bool:
@@ -351,7 +351,7 @@ def _stands_on_saved_state(item: pytest.Item) -> bool:
         if name in seen:
             return None
         seen.add(name)
-        if name in SAVED_STATE_FIXTURES or name in _DATABASE_FIXTURES:
+        if name == _SAVED_STATES or name in _DATABASE_FIXTURES:
             return name
         definitions = info.name2fixturedefs.get(name)
         if not definitions:
@@ -365,7 +365,7 @@ def _stands_on_saved_state(item: pytest.Item) -> bool:
     for name in item.fixturenames:  # the order pytest sets them up in
         found = first_reached(name)
         if found is not None:
-            return found in SAVED_STATE_FIXTURES
+            return found == _SAVED_STATES
     return False
 
 
@@ -376,7 +376,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     it needs the test database (and sorts it with the other database tests)."""
     for item in items:
         names = getattr(item, "fixturenames", None)
-        if names is not None and SAVED_STATE_FIXTURES & set(names) and "db" not in names:
+        if names is not None and _SAVED_STATES in names and "db" not in names:
             names.append("db")
 
 
@@ -402,12 +402,15 @@ def _transactional(request: pytest.FixtureRequest) -> bool:
     return bool((_DATABASE_FIXTURES - {"db"}) & set(request.fixturenames))
 
 
+Context = Callable[[], AbstractContextManager[Any]]
+
+
 class BuiltInTheTest:
     """Stands in for the saved states where none can be used: each state is
     built straight into the test's own transaction."""
 
-    def __init__(self, exits: ExitStack) -> None:
-        self._exits = exits
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self._request = request
 
     def use(
         self,
@@ -415,11 +418,15 @@ class BuiltInTheTest:
         key: Any,
         build: Callable[[], Any],
         *,
-        around: Callable[[], AbstractContextManager[Any]] | None = None,
+        building_in: Context | None = None,
+        living_in: Context | None = None,
     ) -> Any:
-        if around is not None:
-            self._exits.enter_context(around())
-        return build()
+        if living_in is not None:
+            exits = ExitStack()
+            exits.enter_context(living_in())
+            self._request.addfinalizer(exits.close)
+        with building_in() if building_in is not None else nullcontext():
+            return build()
 
 
 def on_saved_state(
@@ -431,20 +438,73 @@ def on_saved_state(
     ``build`` runs inside the test's own transaction instead, as before."""
     if _transactional(request) or not saved_states.stackable():
         request.getfixturevalue("db")
-        exits = ExitStack()
-        request.addfinalizer(exits.close)
-        return build(BuiltInTheTest(exits))
+        return build(BuiltInTheTest(request))
     value = build(saved_states)
     request.getfixturevalue("db")
     return copy.deepcopy(value)
+
+
+_TEST_WORLD = pytest.StashKey[World]()
+#: Names of the fixtures ``stage_fixture`` made; ``world`` sets them up first.
+STAGE_FIXTURES: set[str] = set()
+
+
+def base_world(states: SavedStates | BuiltInTheTest) -> World:
+    return states.use(0, "world", build_world)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, _saved_states: SavedStates) -> World:
     """Patient A's team, the service-wide roles and both families, built once per
     test process and rolled back after each test (each test gets its own copy
-    of the Python objects)."""
-    return on_saved_state(request, lambda states: states.use(0, "world", _build_world))  # type: ignore[no-any-return]
+    of the Python objects). A test that also brings patient A to a stage (an
+    ``active`` fixture) gets the same world, at that stage."""
+    for name in STAGE_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue(name)
+    if _TEST_WORLD not in request.node.stash:
+        request.node.stash[_TEST_WORLD] = on_saved_state(request, base_world)
+    return request.node.stash[_TEST_WORLD]
+
+
+def brought_to(world: World, stage: str) -> World:
+    staged = copy.deepcopy(world)
+    staged.bring_to(stage)
+    return staged
+
+
+def stage_fixture(
+    name: str,
+    stage: str,
+    *,
+    building_in: Context | None = None,
+    testing_in: Context | None = None,
+) -> Any:
+    """A fixture ``name`` giving the world with patient A brought to ``stage``
+    (built in ``building_in``, a set clock, say), saved once for every test that
+    asks for it; the test itself runs in ``testing_in`` if given."""
+
+    @pytest.fixture(name=name)
+    def fixture(request: pytest.FixtureRequest, _saved_states: SavedStates) -> Any:
+        def build(states: SavedStates | BuiltInTheTest) -> World:
+            base = base_world(states)
+            return states.use(  # type: ignore[no-any-return]
+                1,
+                ("stage", stage, building_in),
+                lambda: brought_to(base, stage),
+                building_in=building_in,
+            )
+
+        if _TEST_WORLD not in request.node.stash:
+            request.node.stash[_TEST_WORLD] = on_saved_state(request, build)
+        with testing_in() if testing_in is not None else nullcontext():
+            yield request.node.stash[_TEST_WORLD]
+
+    STAGE_FIXTURES.add(name)
+    return fixture
+
+
+#: Patient A in active home care (apps with their own clock override it).
+active = stage_fixture("active", EpisodeState.ACTIVE)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ starts from the empty test database as before.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -69,11 +69,13 @@ class SavedStates:
         key: Hashable,
         build: Callable[[], T],
         *,
-        around: Callable[[], AbstractContextManager[Any]] | None = None,
+        building_in: Callable[[], AbstractContextManager[Any]] | None = None,
+        living_in: Callable[[], AbstractContextManager[Any]] | None = None,
     ) -> T:
         """The state at ``depth`` called ``key``, built by ``build`` if it is not
-        the one saved there. ``around`` (a set clock, settings) stays entered
-        while the state lives, as it was while the state was built."""
+        the one saved there. ``building_in`` (a set clock, say) is entered while
+        ``build`` runs; ``living_in`` stays entered as long as the state lives,
+        for the tests that stand on it too. Name both in ``key``."""
         if depth > self.depth:
             raise SavedStateError(f"no saved state below depth {depth}")
         if depth < self.depth and self._states[depth].key == key:
@@ -86,13 +88,14 @@ class SavedStates:
         exits = ExitStack()
         with self._unblocked():
             try:
-                if around is not None:
-                    exits.enter_context(around())
+                if living_in is not None:
+                    exits.enter_context(living_in())
                 for alias in connections:
                     exits.enter_context(transaction.atomic(using=alias))
                     # Runs before that atomic block exits (ExitStack is LIFO).
                     exits.callback(transaction.set_rollback, True, using=alias)
-                value = build()
+                with building_in() if building_in is not None else nullcontext():
+                    value = build()
             except BaseException:
                 exits.close()
                 raise

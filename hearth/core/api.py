@@ -6,6 +6,7 @@ field for validation) with a 4xx status: never a 500 for bad input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -39,8 +40,33 @@ def _field_path(location: list[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
-def install_error_handlers(api: NinjaAPI) -> None:
+def install_error_handlers(
+    api: NinjaAPI, *, told_not_found: Callable[[Any], bool] | None = None
+) -> None:
+    """Map every exception a handler may raise to the error shape.
+
+    ``told_not_found(user)`` picks the sign-ins (a family, the patient) who are
+    answered "not found" where staff would hear that their role does not allow
+    it: they are never told that a staff-only thing, or another patient's
+    record, exists (docs/architecture.md, "Errors")."""
+
+    def refused_by_role(exc: Any) -> bool:
+        return isinstance(exc, PermissionDenied) or (
+            isinstance(exc, DomainError) and exc.status == 403 and exc.code == "forbidden"
+        )
+
+    def conceals(request: HttpRequest, exc: Any) -> bool:
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        return (
+            told_not_found is not None
+            and refused_by_role(exc)
+            and bool(getattr(user, "is_authenticated", False))
+            and told_not_found(user)
+        )
+
     def domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if conceals(request, exc):
+            return not_found(request, exc)
         return api.create_response(request, exc.as_dict(), status=exc.status)
 
     def validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -65,6 +91,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, body, status=404)
 
     def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
+        if conceals(request, exc):
+            return not_found(request, exc)
         body = {"detail": _("Your role does not allow this."), "code": "forbidden"}
         return api.create_response(request, body, status=403)
 

@@ -301,10 +301,15 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def _alert_page(
     request: HttpRequest, alert_id: Any, perm: str, build: Callable[[Alert], HttpResponse]
 ) -> HttpResponse:
+    """An alert's page opens like its patient's record: staff outside the
+    caseload are led to emergency access for that patient."""
     try:
         alert = queries.open_alert(request.user, alert_id, perm=perm)
         return build(alert)
     except DomainError as error:
+        if error.code == "emergency_access_available":
+            patient = Alert.objects.values_list("patient__external_id", flat=True)
+            return redirect("emergency_access", patient_id=patient.get(external_id=alert_id))
         return refusal(request, error)
 
 

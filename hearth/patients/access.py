@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hearth.accounts.models import Discipline, UserKind
 from hearth.core import audit
@@ -158,6 +159,13 @@ def patients_visible_to(user: Any) -> PatientQuerySet:
     return patients.filter(pk__in=ids)
 
 
+#: What staff outside the caseload are told where emergency access would let them in.
+OUTSIDE_THE_CASELOAD = gettext_lazy(
+    "This patient is not on your caseload. If this is an emergency, "
+    "use emergency access and give the reason."
+)
+
+
 def find_patient(patient_id: UUID | str) -> Patient:
     try:
         return Patient.objects.get(external_id=patient_id)
@@ -192,13 +200,7 @@ def access_patient(
             )
         return patient
     if can_use_emergency_access(user, patient):
-        raise NotAllowed(
-            _(
-                "This patient is not on your caseload. If this is an emergency, "
-                "use emergency access and give the reason."
-            ),
-            code="emergency_access_available",
-        )
+        raise NotAllowed(OUTSIDE_THE_CASELOAD, code="emergency_access_available")
     if is_staff(user) and not clinical:
         raise NotAllowed(_("This patient is not on your caseload."))
     raise NotFound(_("No patient with that identifier."))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hearth.bereavement.models import BereavementPlan
-from hearth.conftest import World
+from hearth.conftest import World, stage_fixture
 from hearth.core import clock
 from hearth.equipment.models import EquipmentItem, Loan
 from hearth.medications import services as medicines
@@ -18,10 +18,8 @@ from hearth.medications.models import Formulation
 JSON = "application/json"
 
 
-@pytest.fixture
-def deceased(world: World) -> World:
-    world.bring_to("deceased")
-    return world
+#: Patient A died at home (saved once, see ``hearth.conftest.stage_fixture``).
+deceased = stage_fixture("deceased", "deceased")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from hearth.patients.choices import EpisodeState
 from hearth.patients.tests.matrix import (
     BEREAVEMENT_TEAM,
     CLINICIANS,
+    PORTAL_ONLY_FOR_STAFF,
     STAFF,
     Route,
 )
@@ -154,7 +155,7 @@ API_ROUTES: list[Route] = [
         body=lambda w, a: {"note": "The family is supported by their community."},
     ),
     # The family's "our contacts with you"
-    _after_death("GET", "/api/v1/portal/bereavement", PORTAL_FAMILY),
+    _after_death("GET", "/api/v1/portal/bereavement", PORTAL_FAMILY, refused=PORTAL_ONLY_FOR_STAFF),
 ]
 
 PAGE_ROUTES: list[Route] = [

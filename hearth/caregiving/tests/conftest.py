@@ -12,7 +12,7 @@ import pytest
 from hearth.accounts.models import UserKind
 from hearth.caregiving import services
 from hearth.caregiving.models import TrainingRecord
-from hearth.conftest import World, make_user
+from hearth.conftest import World, make_user, stage_fixture
 from hearth.core import clock
 from hearth.patients.models import CaregiverLink
 
@@ -56,11 +56,12 @@ def teach(
     return record
 
 
-@pytest.fixture
-def active(world: World) -> World:
-    with clock.travel_to(at(-30, "09:00")):
-        world.bring_to("active")
-    return world
+def _a_month_ago() -> Any:
+    return clock.travel_to(at(-30, "09:00"))
+
+
+#: Patient A admitted to home care a month ago.
+active = stage_fixture("active", "active", building_in=_a_month_ago)
 
 
 @pytest.fixture

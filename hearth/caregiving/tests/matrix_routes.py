@@ -19,10 +19,12 @@ from hearth.conftest import World
 from hearth.core import clock
 from hearth.patients.tests.matrix import (
     BEREAVEMENT_TEAM,
+    NOT_FOUND,
     OPENERS,
     PORTAL,
     PORTAL_PAGES,
     SIGNED_IN,
+    STAFF,
     Route,
 )
 
@@ -167,7 +169,14 @@ API_ROUTES: list[Route] = [
     ),
     # Caregiver strain and support tasks
     Route("GET", "/api/v1/patients/{patient}/caregiver-strain-schedule", SUPPORT_TEAM),
-    Route("GET", "/api/v1/support-tasks", TASK_LIST, prepare=_task),
+    Route(
+        "GET",
+        "/api/v1/support-tasks",
+        TASK_LIST,
+        prepare=_task,
+        # The worklist exists only for the family-support team (caregiving's own tests).
+        refused=dict.fromkeys(STAFF - TASK_LIST, NOT_FOUND),
+    ),
     Route("GET", "/api/v1/patients/{patient}/support-tasks", SUPPORT_TEAM, prepare=_task),
     Route("POST", "/api/v1/patients/{patient}/support-tasks", SUPPORT_TEAM, body=_task_body),
     Route(

@@ -14,14 +14,7 @@ from hearth.careplans.models import AdvanceCarePlan
 from hearth.conftest import World, complete_advance_care_plan
 from hearth.core import clock
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
-from hearth.patients.choices import EpisodeState
 from hearth.personhood import services as profile
-
-
-@pytest.fixture
-def active(world: World) -> World:
-    world.bring_to(EpisodeState.ACTIVE)
-    return world
 
 
 def _complete_draft(world: World) -> AdvanceCarePlan:

@@ -16,13 +16,6 @@ from hearth.conftest import World
 from hearth.core import clock
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.models import AuditEvent
-from hearth.patients.choices import EpisodeState
-
-
-@pytest.fixture
-def active(world: World) -> World:
-    world.bring_to(EpisodeState.ACTIVE)
-    return world
 
 
 def _complete_draft(world: World, plan: CarePlan, need_text: str = "Breathless at rest") -> None:

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from hearth.careplans import services
 from hearth.careplans.choices import AcpStatus, PlanStatus
 from hearth.careplans.models import AdvanceCarePlan, CarePlan
-from hearth.conftest import _build_world
+from hearth.conftest import build_world
 from hearth.core.errors import Conflict, InvalidTransition
 from hearth.patients.choices import EpisodeState
 
@@ -46,7 +46,7 @@ def _race(*calls: Callable[[], Any]) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_starting_a_draft_get_one_draft() -> None:
-    world = _build_world()
+    world = build_world()
     world.bring_to(EpisodeState.ACTIVE)
     world.personal_care(drafts=False)
     outcomes = _race(
@@ -59,7 +59,7 @@ def test_two_people_starting_a_draft_get_one_draft() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_signatures_of_the_same_draft_sign_it_once() -> None:
-    world = _build_world()
+    world = build_world()
     world.bring_to(EpisodeState.ACTIVE)
     care = world.personal_care()
     draft = care.acp_draft

@@ -46,9 +46,3 @@ def areas(world: World) -> dict[str, Region]:
         "camden": services.create_region(actor=world.coordinator, name="Camden"),
         "hackney": services.create_region(actor=world.coordinator, name="Hackney"),
     }
-
-
-@pytest.fixture
-def active(world: World) -> World:
-    world.bring_to("active")
-    return world

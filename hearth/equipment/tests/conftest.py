@@ -42,12 +42,6 @@ def lend(world: World, item: EquipmentItem) -> Loan:
 
 
 @pytest.fixture
-def active(world: World) -> World:
-    world.bring_to("active")
-    return world
-
-
-@pytest.fixture
 def oxygen_loan(active: World) -> Loan:
     return lend(active, new_item(active, EquipmentKind.OXYGEN_CONCENTRATOR))
 

@@ -46,12 +46,6 @@ def give(actor: Any, order: MedicationOrder, **overrides: Any) -> services.Recor
 
 
 @pytest.fixture
-def active(world: Any) -> Any:
-    world.bring_to("active")
-    return world
-
-
-@pytest.fixture
 def prn_morphine(active: Any) -> MedicationOrder:
     """Oral morphine 5 mg as needed, at least 60 minutes apart, at most 6 in 24 h."""
     return services.prescribe(

@@ -22,7 +22,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from hearth.conftest import _build_world, at_once
+from hearth.conftest import at_once, build_world
 from hearth.core import clock
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.medications import services
@@ -42,7 +42,7 @@ sqlite_file_only = pytest.mark.skipif(
 
 def _care_team() -> Any:
     """The world in active home care, the daughter signed off for oral medicines."""
-    world = _build_world()
+    world = build_world()
     world.bring_to("active")
     services.sign_off_caregiver(
         actor=world.nurse,

@@ -17,12 +17,6 @@ from hearth.patients import queries as patient_queries
 from hearth.visits.models import UrgentVisitRequest
 
 
-@pytest.fixture
-def active(world: World) -> World:
-    world.bring_to("active")
-    return world
-
-
 def check_in(world: World, **details: Any) -> CheckIn:
     return services.record_check_in(actor=world.family, patient=world.patient, **details)
 

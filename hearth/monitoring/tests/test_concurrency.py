@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from hearth.conftest import _build_world, at_once
+from hearth.conftest import at_once, build_world
 from hearth.core import clock
 from hearth.monitoring import services
 from hearth.monitoring.models import Alert, CheckIn, Observation
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_help_presses_at_once_open_one_alert_with_both_as_evidence() -> None:
-    world = _build_world()
+    world = build_world()
     world.bring_to("active")
     results = at_once(
         lambda: services.record_check_in(
@@ -37,7 +37,7 @@ def test_two_help_presses_at_once_open_one_alert_with_both_as_evidence() -> None
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_batch_delivered_twice_at_once_is_stored_once() -> None:
-    world = _build_world()
+    world = build_world()
     world.bring_to("active")
     device, _token = services.register_device(
         actor=world.nurse, patient=world.patient, kind="pulse_oximeter", label="Oximeter"

@@ -8,6 +8,7 @@ world as ``world.<name>`` fills ``{<name>}`` in a path by its external id.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -68,6 +69,63 @@ ACP_WRITERS = {"physician", "nurse"}
 PORTAL_PAGES = PORTAL | {"other_family"}
 
 
+#: A refusal as the API answers it: the status and the ``code`` of the JSON body.
+Refusal = tuple[int, str]
+NOT_SIGNED_IN: Refusal = (401, "not_authenticated")
+NOT_FOUND: Refusal = (404, "not_found")
+EMERGENCY_ACCESS: Refusal = (403, "emergency_access_available")
+FORBIDDEN: Refusal = (403, "forbidden")
+#: Portal sign-ins: a family (of patient A or of another patient) and the patient.
+PORTAL_SIGN_INS = PORTAL | {"other_family"}
+#: A refused page: the status, and a clue to check, in ``Location`` for a
+#: redirect and in the page for a refusal page ("" checks nothing more).
+PageRefusal = tuple[int, str]
+TO_SIGN_IN: PageRefusal = (302, "/accounts/login/")
+TO_THE_PORTAL: PageRefusal = (302, "/portal/")
+TO_STAFF_START: PageRefusal = (302, "/patients/")
+TO_EMERGENCY_ACCESS: PageRefusal = (302, "/emergency-access/")
+PAGE_NOT_FOUND: PageRefusal = (404, "")
+PAGE_FORBIDDEN: PageRefusal = (403, "")
+#: A write page that refuses staff outside the caseload on the spot, naming
+#: emergency access, instead of leading them to it.
+NAMES_EMERGENCY_ACCESS: PageRefusal = (403, "use emergency access")
+#: The medical commission's members see a patient only while its decision is
+#: awaited: at other stages the record is not found for them.
+COMMISSION_OUT_OF_ITS_STAGE: dict[str, Refusal] = {"commission_member": NOT_FOUND}
+COMMISSION_PAGE_OUT_OF_ITS_STAGE: dict[str, PageRefusal] = {"commission_member": PAGE_NOT_FOUND}
+#: A family's own portal view: staff have no portal patient, so it is not found.
+PORTAL_ONLY_FOR_STAFF: dict[str, Refusal] = dict.fromkeys(STAFF, NOT_FOUND)
+#: Path placeholders that name something of the service rather than of a patient
+#: (a member of staff, a shift, the day's plan, the formulary, the directory, a
+#: volunteer, training); every other placeholder names something of patient A.
+SERVICE_PLACEHOLDERS = {
+    "token",
+    "grant",
+    "staff",
+    "staff_shift",
+    "shift",
+    "day_plan",
+    "planned_visit",
+    "time_change",
+    "urgent",
+    "drug",
+    "drug_route",
+    "course",
+    "training",
+    "record",
+    "reminder",
+    "debrief",
+    "region",
+    "entry",
+    "retired_entry",
+    "volunteer_profile",
+    "volunteer_assignment",
+    "slot",
+    "away",
+    "item",
+}
+
+
 @dataclass
 class Route:
     method: str
@@ -78,7 +136,51 @@ class Route:
     ok: tuple[int, ...] = (200, 201)
     prepare: Callable[[World, Any], None] | None = None
     key: str = field(default="")
-    #: Statuses that count as "not let in" besides 401/403/404 (e.g. 409 "not needed").
-    also_refused: tuple[int, ...] = ()
+    #: The API's answer to a refused role where it is not the usual one for the
+    #: role's class (``expected_api_refusal``), with the reason in a comment.
+    refused: dict[str, Refusal] = field(default_factory=dict)
+    #: The same for a page (``expected_page_refusal``).
+    page_refused: dict[str, PageRefusal] = field(default_factory=dict)
     #: Runs the whole case (stage, prepare and request) inside it: a set clock, settings.
     around: Callable[[], AbstractContextManager[Any]] | None = None
+
+    def about_patient(self) -> bool:
+        """Whether the path names patient A or something of theirs."""
+        return bool(set(re.findall(r"\{([a-z_]+)\}", self.path)) - SERVICE_PLACEHOLDERS)
+
+
+def expected_api_refusal(route: Route, role: str) -> Refusal:
+    """What the API answers a role the route refuses (docs/architecture.md,
+    "Errors"): 401 to nobody signed in; 404 to a family or a patient, who are
+    never told that a staff-only thing or another patient's record exists; 403
+    ``emergency_access_available`` to staff outside patient A's caseload; 403
+    ``forbidden`` to staff whose role does not allow it."""
+    if role in route.refused:
+        return route.refused[role]
+    if role == "anonymous":
+        return NOT_SIGNED_IN
+    if role in PORTAL_SIGN_INS:
+        return NOT_FOUND
+    if role in EMERGENCY_USERS and route.about_patient():
+        return EMERGENCY_ACCESS
+    return FORBIDDEN
+
+
+def expected_page_refusal(route: Route, role: str) -> PageRefusal:
+    """Where a page leaves a role it refuses: nobody signed in goes to sign in;
+    a family or a patient to their portal (or "not found" for a portal page
+    about someone else's patient); staff to their start page from a portal
+    page; staff outside patient A's caseload to emergency access; other staff
+    get the refusal page."""
+    if role in route.page_refused:
+        return route.page_refused[role]
+    if role == "anonymous":
+        return TO_SIGN_IN
+    portal_page = route.path.startswith("/portal/")
+    if role in PORTAL_SIGN_INS:
+        return PAGE_NOT_FOUND if portal_page else TO_THE_PORTAL
+    if portal_page:
+        return TO_STAFF_START
+    if role in EMERGENCY_USERS and route.about_patient():
+        return TO_EMERGENCY_ACCESS
+    return PAGE_FORBIDDEN

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from hearth.conftest import _build_world
+from hearth.conftest import build_world
 from hearth.core.errors import InvalidTransition
 from hearth.patients import services
 from hearth.patients.choices import EpisodeState
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.mark.django_db(transaction=True)
 def test_only_one_of_two_simultaneous_admissions_succeeds() -> None:
-    world = _build_world()
+    world = build_world()
     world.bring_to("granted")
     episode = world.episode
     barrier = threading.Barrier(2)

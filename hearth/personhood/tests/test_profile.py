@@ -11,16 +11,9 @@ import pytest
 from hearth.conftest import World
 from hearth.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from hearth.core.models import AuditEvent
-from hearth.patients.choices import EpisodeState
 from hearth.personhood import services
 from hearth.personhood.choices import ProposalStatus
 from hearth.personhood.models import Communication, Diet, ProfileProposal, WeeklyWindow
-
-
-@pytest.fixture
-def active(world: World) -> World:
-    world.bring_to(EpisodeState.ACTIVE)
-    return world
 
 
 def test_it_records_who_wrote_a_section_and_keeps_its_history(active: World) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from hearth.conftest import World
 from hearth.core import clock
 from hearth.patients.choices import EpisodeState
-from hearth.patients.tests.matrix import ON_TEAM, STAFF, Route
+from hearth.patients.tests.matrix import FORBIDDEN, NOT_FOUND, ON_TEAM, STAFF, Route
 
 #: ``team.manage_mandatory_courses``: the administrator and the clinical lead.
 COURSE_KEEPERS = {"administrator", "clinical_lead"}
@@ -33,6 +33,8 @@ COURSE_KEEPERS = {"administrator", "clinical_lead"}
 TRAINING_KEEPERS = {"administrator", "clinical_lead", "coordinator"}
 #: The nurse's own training: the nurse and those who keep everyone's.
 NURSE_TRAINING = {"nurse"} | TRAINING_KEEPERS
+#: The nurse's training record is not found for staff who do not keep training.
+SOMEONE_ELSES_RECORD = dict.fromkeys(STAFF - NURSE_TRAINING, NOT_FOUND)
 #: ``team.view_wellbeing_summary``: the clinical lead only.
 WELLBEING_READERS = {"clinical_lead"}
 #: ``team.view_deaths_without_debrief``: the coordinator and the clinical lead.
@@ -160,13 +162,20 @@ API_ROUTES: list[Route] = [
         NURSE_TRAINING,
         prepare=_record,
         body=_reason,
+        refused=SOMEONE_ELSES_RECORD,
     ),
     # Compliance: everyone's for the keepers, one's own for other staff.
     Route("GET", "/api/v1/team/compliance", STAFF, prepare=_course),
     Route("GET", "/api/v1/team/compliance", NURSE_TRAINING, prepare=_course, body=_the_nurse),
     # Reminders: one's own only.
     Route("GET", "/api/v1/team/reminders", STAFF, prepare=_reminder),
-    Route("POST", "/api/v1/team/reminders/{reminder}/dismiss", {"nurse"}, prepare=_reminder),
+    Route(
+        "POST",
+        "/api/v1/team/reminders/{reminder}/dismiss",
+        {"nurse"},
+        prepare=_reminder,
+        refused=dict.fromkeys(STAFF - {"nurse"}, NOT_FOUND),  # the nurse's own reminder
+    ),
     # Wellbeing: one's own check-ins; the clinical lead's aggregates.
     Route("GET", "/api/v1/team/wellbeing/check-ins", STAFF),
     Route("POST", "/api/v1/team/wellbeing/check-ins", STAFF, body=_check_in_body),
@@ -184,8 +193,21 @@ API_ROUTES: list[Route] = [
         prepare=_debrief,
         body=_reason,
     ),
-    _after_death("GET", "/api/v1/patients/{patient}/debriefs", DEBRIEFERS, prepare=_debrief),
-    _after_death("POST", "/api/v1/patients/{patient}/debriefs", DEBRIEFERS, body=_debrief_body),
+    # Debriefs are the team's own: emergency access to the record does not reach them.
+    _after_death(
+        "GET",
+        "/api/v1/patients/{patient}/debriefs",
+        DEBRIEFERS,
+        prepare=_debrief,
+        refused={"outsider_nurse": FORBIDDEN},
+    ),
+    _after_death(
+        "POST",
+        "/api/v1/patients/{patient}/debriefs",
+        DEBRIEFERS,
+        body=_debrief_body,
+        refused={"outsider_nurse": FORBIDDEN},
+    ),
 ]
 
 PAGE_ROUTES: list[Route] = [

@@ -4,16 +4,14 @@ planner's publishing is tested on its own)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import pytest
 from django.conf import settings
 from django.utils import timezone
 
 from hearth.accounts.models import User
-from hearth.conftest import World
+from hearth.conftest import World, stage_fixture
 from hearth.core import clock
 from hearth.monitoring import services as monitoring
 from hearth.monitoring.models import Alert
@@ -31,12 +29,12 @@ def _ten_today() -> datetime:
     return local(timezone.localdate(), "10:00")
 
 
-@pytest.fixture
-def active(world: World) -> Iterator[World]:
-    """Patient A in active home care; ``clock`` says 10:00 today (and ticks)."""
-    with clock.travel_to(_ten_today()):
-        world.bring_to("active")
-        yield world
+def _at_ten_today() -> Any:
+    return clock.travel_to(_ten_today())
+
+
+#: Patient A in active home care; ``clock`` says 10:00 today (and ticks).
+active = stage_fixture("active", "active", building_in=_at_ten_today, testing_in=_at_ten_today)
 
 
 def home_visit(

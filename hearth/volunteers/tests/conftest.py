@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
-
 from hearth.accounts.models import Discipline, User
 from hearth.conftest import World, make_user
 from hearth.core import clock
@@ -65,9 +63,3 @@ def propose(world: World, volunteer: User, **overrides: Any) -> VolunteerAssignm
     }
     arguments.update(overrides)
     return services.propose_assignment(**arguments)
-
-
-@pytest.fixture
-def active(world: World) -> World:
-    world.bring_to("active")
-    return world
