@@ -332,8 +332,9 @@ def build_world() -> World:
 
 
 _DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
-#: Every fixture that stands on a saved database state asks for this one.
-_SAVED_STATES = "_saved_states"
+#: Fixtures that stand on a saved database state (``on_saved_state``); the
+#: stage fixtures ``stage_fixture`` makes join them.
+SAVED_STATE_FIXTURES = {"world", "route_world"}
 
 
 def _stands_on_saved_state(item: pytest.Item) -> bool:
@@ -351,7 +352,7 @@ def _stands_on_saved_state(item: pytest.Item) -> bool:
         if name in seen:
             return None
         seen.add(name)
-        if name == _SAVED_STATES or name in _DATABASE_FIXTURES:
+        if name in SAVED_STATE_FIXTURES or name in _DATABASE_FIXTURES:
             return name
         definitions = info.name2fixturedefs.get(name)
         if not definitions:
@@ -365,7 +366,7 @@ def _stands_on_saved_state(item: pytest.Item) -> bool:
     for name in item.fixturenames:  # the order pytest sets them up in
         found = first_reached(name)
         if found is not None:
-            return found == _SAVED_STATES
+            return found in SAVED_STATE_FIXTURES
     return False
 
 
@@ -376,7 +377,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     it needs the test database (and sorts it with the other database tests)."""
     for item in items:
         names = getattr(item, "fixturenames", None)
-        if names is not None and _SAVED_STATES in names and "db" not in names:
+        if names is not None and SAVED_STATE_FIXTURES & set(names) and "db" not in names:
             names.append("db")
 
 
@@ -440,6 +441,7 @@ def on_saved_state(
         request.getfixturevalue("db")
         return build(BuiltInTheTest(request))
     value = build(saved_states)
+    saved_states.settle()
     request.getfixturevalue("db")
     return copy.deepcopy(value)
 
@@ -500,6 +502,7 @@ def stage_fixture(
             yield request.node.stash[_TEST_WORLD]
 
     STAGE_FIXTURES.add(name)
+    SAVED_STATE_FIXTURES.add(name)
     return fixture
 
 

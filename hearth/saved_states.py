@@ -48,6 +48,8 @@ class SavedStates:
     def __init__(self) -> None:
         self._states: list[_State] = []
         self._blocker: Any = None
+        #: The deepest state the current test asked for (see ``settle``).
+        self._deepest_used = -1
 
     @property
     def depth(self) -> int:
@@ -78,6 +80,7 @@ class SavedStates:
         for the tests that stand on it too. Name both in ``key``."""
         if depth > self.depth:
             raise SavedStateError(f"no saved state below depth {depth}")
+        self._deepest_used = depth
         if depth < self.depth and self._states[depth].key == key:
             return self._states[depth].value  # type: ignore[no-any-return]
         self.discard(from_depth=depth)
@@ -101,6 +104,13 @@ class SavedStates:
                 raise
         self._states.append(_State(key, value, exits))
         return value
+
+    def settle(self) -> None:
+        """Roll back the states deeper than the last one asked for: a test that
+        stands on the shared world must not see a stage or a route's objects
+        that the previous test stood on."""
+        self.discard(from_depth=self._deepest_used + 1)
+        self._deepest_used = -1
 
     def discard(self, from_depth: int = 0) -> None:
         """Roll back the states at ``from_depth`` and above, deepest first."""

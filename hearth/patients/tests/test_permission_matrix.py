@@ -6,7 +6,6 @@ nobody can add an endpoint without deciding who may use it.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import importlib
 import re
@@ -22,9 +21,6 @@ from hearth.accounts.services import issue_api_token
 from hearth.api import api
 from hearth.conftest import (
     World,
-    base_world,
-    brought_to,
-    on_saved_state,
     patient_details,
     referral_details,
 )
@@ -1463,34 +1459,6 @@ def _fill(path: str, world: World, actor: Any) -> str:
 
 def _case_ids(routes: list[Route]) -> list[tuple[Route, str]]:
     return [(route, role) for route in routes for role in ROLES]
-
-
-def _prepared(world: World, route: Route) -> World:
-    prepared = copy.deepcopy(world)
-    if route.prepare:
-        # No prepare step depends on who will make the request.
-        route.prepare(prepared, None)
-    return prepared
-
-
-@pytest.fixture
-def route_world(request: pytest.FixtureRequest, _saved_states: Any, route: Route) -> World:
-    """Patient A at the route's stage with the objects the route needs, built
-    once per route (and each stage once for the routes that share it) and
-    rolled back under each role's request; ``route.around`` stays entered while
-    they live, as it did around the whole case."""
-
-    def build(states: Any) -> World:
-        world = base_world(states)
-        stage = states.use(
-            1,
-            ("stage", route.stage, route.around),
-            lambda: brought_to(world, route.stage),
-            living_in=route.around,
-        )
-        return states.use(2, ("route", id(route)), lambda: _prepared(stage, route))  # type: ignore[no-any-return]
-
-    return on_saved_state(request, build)  # type: ignore[no-any-return]
 
 
 def _perform(world: World, client_for: Any, route: Route, role: str, *, api: bool) -> Any:

@@ -15,9 +15,6 @@ from hearth.core.models import AuditAction, AuditEvent
 from hearth.patients.tests.matrix import Route
 from hearth.patients.tests.test_permission_matrix import ROUTE_MODULES, _perform
 
-pytestmark = pytest.mark.django_db
-
-
 #: Pages that show a record: a patient's section, or a portal page. Form pages
 #: (".../add/", ".../record/") show only the form and, as everywhere in Hearth,
 #: are audited when they write.
@@ -54,7 +51,8 @@ API_READS = _patient_reads("API_ROUTES")
 PAGE_READS = _patient_reads("PAGE_ROUTES")
 
 
-def _check(world: Any, client_for: Any, route: Route, *, api: bool) -> None:
+def _check(route_world: Any, client_for: Any, route: Route, *, api: bool) -> None:
+    world = route_world
     role = _reader(route)
     response = _perform(world, client_for, route, role, api=api)
     assert response.status_code == 200, response.content[:300]
@@ -72,10 +70,10 @@ def test_the_new_apps_declare_patient_reads() -> None:
 
 
 @pytest.mark.parametrize("route", API_READS, ids=[r.path for r in API_READS])
-def test_an_api_read_is_audited(world: Any, client_for: Any, route: Route) -> None:
-    _check(world, client_for, route, api=True)
+def test_an_api_read_is_audited(route_world: Any, client_for: Any, route: Route) -> None:
+    _check(route_world, client_for, route, api=True)
 
 
 @pytest.mark.parametrize("route", PAGE_READS, ids=[r.path for r in PAGE_READS])
-def test_a_page_read_is_audited(world: Any, client_for: Any, route: Route) -> None:
-    _check(world, client_for, route, api=False)
+def test_a_page_read_is_audited(route_world: Any, client_for: Any, route: Route) -> None:
+    _check(route_world, client_for, route, api=False)

@@ -106,4 +106,4 @@ def test_staff_see_their_own_row_the_coordinator_and_lead_everyone(
         rows = client_for(user).get("/api/v1/team/caseload").json()
         assert len(rows) > 10
         assert client_for(user).get("/team/caseload/").status_code == 200
-    assert client_for(world.family).get("/api/v1/team/caseload").status_code == 403
+    assert client_for(world.family).get("/api/v1/team/caseload").status_code == 404

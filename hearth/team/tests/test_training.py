@@ -221,7 +221,7 @@ def test_others_see_only_their_own_compliance(
     assert rows[0]["courses"][0]["state"] == "missing"
     other = f"/api/v1/team/compliance?staff_id={world.physician.external_id}"
     assert client_for(world.nurse).get(other).status_code == 403
-    assert client_for(world.family).get("/api/v1/team/compliance").status_code == 403
+    assert client_for(world.family).get("/api/v1/team/compliance").status_code == 404
 
 
 # --- Reminders ---------------------------------------------------------------------------

@@ -71,8 +71,9 @@ def test_nobody_else_reads_the_answers(world: World, client_for: Any, reader: st
 def test_family_and_patients_have_no_wellbeing_pages(world: World, client_for: Any) -> None:
     submit(world.nurse, SECRET)
     for user in (world.family, world.patient_user):
-        assert client_for(user).get("/api/v1/team/wellbeing/check-ins").status_code == 403
-        assert client_for(user).get("/api/v1/team/wellbeing/summary").status_code == 403
+        # Not found: a family is never told a staff-only thing exists.
+        assert client_for(user).get("/api/v1/team/wellbeing/check-ins").status_code == 404
+        assert client_for(user).get("/api/v1/team/wellbeing/summary").status_code == 404
         assert client_for(user).get("/team/wellbeing/").status_code == 302  # to the portal
     with pytest.raises(NotAllowed):
         submit(world.family)
