@@ -1,5 +1,4 @@
-"""What the medicine services share: reading a number or a time from a form,
-whether the patient is in home care, and locking an order while it changes."""
+"""What the medicine services share: reading a number or a time from a form."""
 
 from __future__ import annotations
 
@@ -11,9 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.core.validation import Errors
-from hearth.medications.models import MedicationOrder
-from hearth.patients.choices import EpisodeState
-from hearth.patients.models import Patient
 
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_DOSE = Decimal("100000")
@@ -45,22 +41,3 @@ def _aware(value: datetime | None, field: str, errors: Errors) -> datetime | Non
         errors.add(field, _("Give the time with its time zone, e.g. 2026-05-01T08:00+01:00."))
         return None
     return value
-
-
-def _receiving_care(patient: Patient) -> bool:
-    episode = patient.current_episode
-    return (
-        patient.date_of_death is None
-        and episode is not None
-        and episode.state == EpisodeState.ACTIVE
-    )
-
-
-def _lock_order(order: MedicationOrder) -> MedicationOrder:
-    # ``of=("self",)``: lock the order row only. PostgreSQL refuses FOR UPDATE on
-    # the nullable side of the outer join to ``current``.
-    return (
-        MedicationOrder.objects.select_for_update(of=("self",))
-        .select_related("drug_route__drug", "current", "patient")
-        .get(pk=order.pk)
-    )

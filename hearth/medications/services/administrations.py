@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock, idempotency
 from hearth.core.errors import InvalidTransition, NotAllowed, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications import checks
@@ -43,7 +44,7 @@ from hearth.medications.models import (
     SyncReview,
     describe_dose,
 )
-from hearth.medications.services._common import CLOCK_SKEW, _aware, _decimal, _lock_order
+from hearth.medications.services._common import CLOCK_SKEW, _aware, _decimal
 from hearth.medications.services.breakthrough import _review_breakthrough
 from hearth.medications.services.controlled_drugs import _move_stock, _take_from_stock
 from hearth.monitoring.alerts import local_time
@@ -269,7 +270,12 @@ def _record(
     client_id: str,
     body: dict[str, Any],
 ) -> Recorded:
-    locked = _lock_order(order)
+    locked = lock(
+        MedicationOrder,
+        order.pk,
+        related=("drug_route__drug", "current", "patient"),
+        of=("self",),
+    )
     now = clock.now()
     errors = Errors()
     note = (note or "").strip()
@@ -515,7 +521,12 @@ def mark_administration_entered_in_error(
     require_perm(actor, "medications.correct_administration", administration.patient)
     reason = (reason or "").strip()
     require(bool(reason), "reason", _("Say why it is wrong."))
-    _lock_order(administration.order)
+    lock(
+        MedicationOrder,
+        administration.order.pk,
+        related=("drug_route__drug", "current", "patient"),
+        of=("self",),
+    )
     locked = Administration.objects.select_for_update().get(pk=administration.pk)
     if locked.entered_in_error_at is not None:
         raise InvalidTransition(_("This record is already marked as entered in error."))

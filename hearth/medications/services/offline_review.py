@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.errors import InvalidTransition
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
 from hearth.medications.choices import AdministrationOutcome, ReviewStatus
-from hearth.medications.models import Administration, SyncReview
-from hearth.medications.services._common import _lock_order
+from hearth.medications.models import Administration, MedicationOrder, SyncReview
 from hearth.medications.services.administrations import _after_dose
 
 
@@ -42,7 +42,12 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
         raise InvalidTransition(_("This dose was already reviewed."))
     now = clock.now()
     if decision == ReviewStatus.ACCEPTED:
-        order = _lock_order(locked.order)
+        order = lock(
+            MedicationOrder,
+            locked.order.pk,
+            related=("drug_route__drug", "current", "patient"),
+            of=("self",),
+        )
         payload = locked.payload
         slot = payload.get("scheduled_for")
         slot_time = datetime.fromisoformat(slot) if slot else None

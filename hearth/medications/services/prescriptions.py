@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.errors import InvalidTransition, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications.choices import OrderKind, OrderStatus, Route
@@ -25,7 +26,7 @@ from hearth.medications.models import (
     OrderVersion,
     describe_dose,
 )
-from hearth.medications.services._common import _decimal, _lock_order, _receiving_care
+from hearth.medications.services._common import _decimal
 from hearth.patients.models import Patient
 
 TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -185,7 +186,7 @@ def prescribe(
 ) -> MedicationOrder:
     """A new order. Only a physician; only for a patient in active home care."""
     require_perm(actor, "medications.prescribe", patient, _("Only a physician can prescribe."))
-    if not _receiving_care(patient):
+    if not patient.is_receiving_care:
         raise InvalidTransition(_("Medicines can be prescribed only during active home care."))
     errors = Errors()
     if not drug_route.drug.active:
@@ -251,7 +252,12 @@ def change_order(
     require_perm(
         actor, "medications.prescribe", order.patient, _("Only a physician can change a dose.")
     )
-    locked = _lock_order(order)
+    locked = lock(
+        MedicationOrder,
+        order.pk,
+        related=("drug_route__drug", "current", "patient"),
+        of=("self",),
+    )
     if locked.status != OrderStatus.ACTIVE or locked.current is None:
         raise InvalidTransition(_("This order was stopped; write a new one."))
     errors = Errors()
@@ -316,7 +322,12 @@ def stop_order(*, actor: User, order: MedicationOrder, reason: str) -> Medicatio
     )
     reason = (reason or "").strip()
     require(bool(reason), "reason", _("Say why the medicine is stopped."))
-    locked = _lock_order(order)
+    locked = lock(
+        MedicationOrder,
+        order.pk,
+        related=("drug_route__drug", "current", "patient"),
+        of=("self",),
+    )
     if locked.status != OrderStatus.ACTIVE:
         raise InvalidTransition(_("This order was already stopped."))
     now = clock.now()
