@@ -527,7 +527,7 @@ def mark_administration_entered_in_error(
         related=("drug_route__drug", "current", "patient"),
         of=("self",),
     )
-    locked = Administration.objects.select_for_update().get(pk=administration.pk)
+    locked = lock(Administration, administration.pk)
     if locked.entered_in_error_at is not None:
         raise InvalidTransition(_("This record is already marked as entered in error."))
     locked.entered_in_error_at = clock.now()

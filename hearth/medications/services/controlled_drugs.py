@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications.choices import STOCK_OUT, StockMovement
@@ -31,7 +32,7 @@ def _holding(patient: Patient, formulation: Formulation, *, create: bool) -> Sto
         holding, _created = StockHolding.objects.get_or_create(
             patient=patient, formulation=formulation
         )
-        holding = StockHolding.objects.select_for_update().get(pk=holding.pk)
+        holding = lock(StockHolding, holding.pk)
     return holding
 
 
@@ -211,7 +212,7 @@ def close_discrepancy(*, actor: User, holding: StockHolding, note: str) -> Stock
     require_perm(actor, "medications.manage_controlled_drugs", holding.patient)
     note = (note or "").strip()
     require(bool(note), "note", _("Say what you found."))
-    locked = StockHolding.objects.select_for_update().get(pk=holding.pk)
+    locked = lock(StockHolding, holding.pk)
     if not locked.discrepancy_open:
         raise Conflict(_("There is no open discrepancy for this medicine."))
     locked.discrepancy_open = False

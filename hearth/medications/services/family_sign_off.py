@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.errors import InvalidTransition
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications.choices import FAMILY_ROUTES, Route
@@ -88,7 +89,7 @@ def revoke_sign_off(*, actor: User, sign_off: MedicineSignOff, reason: str) -> M
     require_perm(actor, "medications.sign_off_caregiver", sign_off.patient)
     reason = (reason or "").strip()
     require(bool(reason), "reason", _("Say why the sign-off ends."))
-    locked = MedicineSignOff.objects.select_for_update().get(pk=sign_off.pk)
+    locked = lock(MedicineSignOff, sign_off.pk)
     if locked.revoked_at is not None:
         raise InvalidTransition(_("This sign-off was already withdrawn."))
     locked.revoked_at = clock.now()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User
 from hearth.core import audit
 from hearth.core.errors import ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications.choices import Conversion
@@ -35,7 +36,7 @@ def update_drug_route(
     reason = (reason or "").strip()
     if not reason:
         errors.add("reason", _("Say why the factor changes (and its source)."))
-    locked = DrugRoute.objects.select_for_update().select_related("drug").get(pk=drug_route.pk)
+    locked = lock(DrugRoute, drug_route.pk, related=("drug",))
     before = {
         "ome_factor": locked.ome_factor,
         "conversion": locked.conversion,
@@ -95,7 +96,7 @@ def update_drug(
     require_perm(actor, "medications.manage_formulary")
     reason = (reason or "").strip()
     require(bool(reason), "reason", _("Say why this changes."))
-    locked = Drug.objects.select_for_update().get(pk=drug.pk)
+    locked = lock(Drug, drug.pk)
     fields = {
         "is_controlled": is_controlled,
         "is_opioid": is_opioid,

@@ -33,10 +33,10 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
     if not note:
         errors.add("note", _("Say what you found (who you spoke to)."))
     errors.raise_if_any()
-    locked = (
-        SyncReview.objects.select_for_update()
-        .select_related("order__drug_route__drug", "order__patient", "version", "submitted_by")
-        .get(pk=review.pk)
+    locked = lock(
+        SyncReview,
+        review.pk,
+        related=("order__drug_route__drug", "order__patient", "version", "submitted_by"),
     )
     if locked.status != ReviewStatus.WAITING:
         raise InvalidTransition(_("This dose was already reviewed."))
