@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.errors import InvalidTransition, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
 from hearth.patients import services as patient_services
@@ -57,22 +58,6 @@ def _day(value: date) -> str:
 
 def _text(value: Any, limit: int = NOTE_LIMIT) -> str:
     return str(value or "").strip()[:limit]
-
-
-def _lock_plan(plan: BereavementPlan) -> BereavementPlan:
-    return (
-        BereavementPlan.objects.select_for_update(of=("self",))
-        .select_related("patient", "episode")
-        .get(pk=plan.pk)
-    )
-
-
-def _lock_contact(contact: BereavementContact) -> BereavementContact:
-    return (
-        BereavementContact.objects.select_for_update(of=("self",))
-        .select_related("plan__patient", "plan__episode")
-        .get(pk=contact.pk)
-    )
 
 
 def _require_open(plan: BereavementPlan) -> None:
@@ -195,7 +180,7 @@ def create_plan(*, actor: User, patient: Patient) -> BereavementPlan:
         patient,
         _("Only the family-support team or the coordinator plans bereavement follow-up."),
     )
-    episode = patient.episodes.filter(died_at__isnull=False).order_by("-opened_at").first()
+    episode = patient.death_episode()
     if episode is None:
         raise InvalidTransition(
             _("A bereavement plan follows a recorded death; no death is recorded."),
@@ -224,7 +209,7 @@ def add_contact(
         plan.patient,
         _("Only the family-support team or the coordinator plans bereavement contacts."),
     )
-    plan = _lock_plan(plan)
+    plan = lock(BereavementPlan, plan.pk, related=("patient", "episode"), of=("self",))
     _require_open(plan)
     errors = Errors()
     due_on = _due_date(due_on, plan, errors)
@@ -290,7 +275,12 @@ def update_contact(
         contact.plan.patient,
         _("Only the family-support team or the coordinator plans bereavement contacts."),
     )
-    contact = _lock_contact(contact)
+    contact = lock(
+        BereavementContact,
+        contact.pk,
+        related=("plan__patient", "plan__episode"),
+        of=("self",),
+    )
     plan = contact.plan
     _require_open(plan)
     if not contact.is_open:
@@ -363,7 +353,12 @@ def record_contact(
         contact.plan.patient,
         _("Only the family-support team or the coordinator records bereavement contacts."),
     )
-    contact = _lock_contact(contact)
+    contact = lock(
+        BereavementContact,
+        contact.pk,
+        related=("plan__patient", "plan__episode"),
+        of=("self",),
+    )
     plan = contact.plan
     _require_open(plan)
     if not contact.is_open:
@@ -442,7 +437,12 @@ def mark_contact_not_needed(
         contact.plan.patient,
         _("Only the family-support team or the coordinator plans bereavement contacts."),
     )
-    contact = _lock_contact(contact)
+    contact = lock(
+        BereavementContact,
+        contact.pk,
+        related=("plan__patient", "plan__episode"),
+        of=("self",),
+    )
     _require_open(contact.plan)
     if not contact.is_open:
         raise InvalidTransition(
@@ -520,7 +520,7 @@ def record_risk_screen(
             "screens bereavement risk."
         ),
     )
-    plan = _lock_plan(plan)
+    plan = lock(BereavementPlan, plan.pk, related=("patient", "episode"), of=("self",))
     _require_open(plan)
     errors = Errors()
     factors = list(dict.fromkeys(factors or []))
@@ -675,7 +675,7 @@ def confirm_equipment_collected(
         plan.patient,
         _("Only the family-support team or the coordinator confirms equipment collection."),
     )
-    plan = _lock_plan(plan)
+    plan = lock(BereavementPlan, plan.pk, related=("patient", "episode"), of=("self",))
     _require_open(plan)
     refusal = _equipment_refusal(queries.returns_checklist(plan.patient))
     if refusal:
@@ -708,7 +708,7 @@ def confirm_controlled_drugs(
         plan.patient,
         _("Only a physician or nurse on the team confirms controlled drugs returned or destroyed."),
     )
-    plan = _lock_plan(plan)
+    plan = lock(BereavementPlan, plan.pk, related=("patient", "episode"), of=("self",))
     _require_open(plan)
     refusal = _drugs_refusal(queries.returns_checklist(plan.patient))
     if refusal:
@@ -748,7 +748,7 @@ def close_plan(
         plan.patient,
         _("Only the family-support team or the coordinator closes bereavement follow-up."),
     )
-    plan = _lock_plan(plan)
+    plan = lock(BereavementPlan, plan.pk, related=("patient", "episode"), of=("self",))
     _require_open(plan)
     note = _text(note)
     if not note:

@@ -40,12 +40,12 @@ from hearth.caregiving.choices import (
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask, TrainingRecord
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications import services as medicines
 from hearth.medications.models import MedicineSignOff
 from hearth.patients import access
-from hearth.patients.choices import EpisodeState
 from hearth.patients.models import CaregiverLink, Patient
 
 #: A phone's clock may run a little fast; later than this is "in the future".
@@ -68,11 +68,6 @@ def _carer_of(
         errors.add(field, _("Choose a family caregiver of this patient."))
         return False
     return True
-
-
-def _in_active_care(patient: Patient) -> bool:
-    episode = patient.current_episode
-    return episode is not None and episode.state == EpisodeState.ACTIVE
 
 
 # --- Family training ------------------------------------------------------------
@@ -463,10 +458,6 @@ def create_support_task(
     return task
 
 
-def _locked_task(task: SupportTask) -> SupportTask:
-    return SupportTask.objects.select_for_update().get(pk=task.pk)
-
-
 TASK_FIELDS = ("suggested_actions", "assigned_discipline", "assigned_to", "due_on")
 
 
@@ -481,7 +472,7 @@ def update_support_task(
         if key not in TASK_FIELDS:
             errors.add(key, _("Unknown field."))
     errors.raise_if_any()
-    locked = _locked_task(task)
+    locked = lock(SupportTask, task.pk)
     if not locked.is_open:
         raise InvalidTransition(_("This task is closed."))
     updated: dict[str, Any] = {}
@@ -528,7 +519,7 @@ def _close_task(*, actor: User, task: SupportTask, status: str, text: str) -> Su
         _("Say what was done.") if status == SupportTaskStatus.DONE else _("Say why."),
     )
     require(len(text) <= MAX_TEXT, field, _("At most 4000 characters."))
-    locked = _locked_task(task)
+    locked = lock(SupportTask, task.pk)
     if not locked.is_open:
         raise InvalidTransition(_("This task is already closed."))
     locked.status = status
@@ -731,7 +722,7 @@ def request_respite(
         patient,
         _("Respite is asked for by the family or by the team caring for them."),
     )
-    if not _in_active_care(patient):
+    if not patient.is_receiving_care:
         raise InvalidTransition(_("Respite is arranged only while the person is in home care."))
     errors = Errors()
     if kind not in RespiteKind.values:
@@ -787,10 +778,6 @@ def request_respite(
     return respite
 
 
-def _locked_respite(respite: RespiteRequest) -> RespiteRequest:
-    return RespiteRequest.objects.select_for_update(of=("self",)).get(pk=respite.pk)
-
-
 def _status_refusal(respite: RespiteRequest) -> InvalidTransition:
     return InvalidTransition(
         _("This respite is %(status)s.") % {"status": respite.get_status_display().lower()}
@@ -813,7 +800,7 @@ def book_respite(
     require_perm(
         actor, "caregiving.book_respite", respite.patient, _("The care coordinator books respite.")
     )
-    locked = _locked_respite(respite)
+    locked = lock(RespiteRequest, respite.pk, of=("self",))
     if locked.status != RespiteStatus.REQUESTED:
         raise _status_refusal(locked)
     errors = Errors()
@@ -901,7 +888,7 @@ def complete_respite(*, actor: User, respite: RespiteRequest, note: str = "") ->
     require_perm(
         actor, "caregiving.book_respite", respite.patient, _("The care coordinator records this.")
     )
-    locked = _locked_respite(respite)
+    locked = lock(RespiteRequest, respite.pk, of=("self",))
     if locked.status != RespiteStatus.BOOKED:
         raise _status_refusal(locked)
     assert locked.booked_from is not None
@@ -930,7 +917,7 @@ def _close_respite(
     reason = _text(reason)
     require(bool(reason), "reason", _("Say why."))
     require(len(reason) <= MAX_TEXT, "reason", _("At most 4000 characters."))
-    locked = _locked_respite(respite)
+    locked = lock(RespiteRequest, respite.pk, of=("self",))
     if locked.status not in (RespiteStatus.REQUESTED, RespiteStatus.BOOKED):
         raise _status_refusal(locked)
     previous = locked.status

@@ -40,14 +40,11 @@ from hearth.careplans.models import (
 )
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm, unknown_keys, validated_form
 from hearth.patients.models import Patient
 from hearth.personhood.models import EndOfLifeWishes, InformationPreferences, ValuesAndGoals
-
-
-def _lock_patient(patient: Patient) -> Patient:
-    return Patient.objects.select_for_update().get(pk=patient.pk)
 
 
 def _check_fields(data: Mapping[str, Any], allowed: Sequence[str]) -> None:
@@ -159,7 +156,7 @@ def start_care_plan_draft(
     """A new version starts as a copy of the active plan (or empty), plus the
     needs of an assessment if one is given."""
     require_perm(actor, "careplans.change_care_plan", patient)
-    _lock_patient(patient)
+    lock(Patient, patient.pk)
     if CarePlan.objects.for_patient(patient).filter(status=PlanStatus.DRAFT).exists():
         raise Conflict(_("There is already a draft care plan. Finish or discard it first."))
     if from_assessment is not None and from_assessment.patient_id != patient.pk:
@@ -202,8 +199,8 @@ def start_care_plan_draft(
     return plan
 
 
-def _lock_draft(plan: CarePlan) -> CarePlan:
-    plan = CarePlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
+def _still_a_draft(plan: CarePlan) -> CarePlan:
+    """The plan as locked, if it is still a draft: only a draft changes."""
     if plan.status != PlanStatus.DRAFT:
         raise InvalidTransition(
             _("Version %(version)s is %(status)s and can no longer change; start a new draft.")
@@ -216,7 +213,7 @@ def _lock_draft(plan: CarePlan) -> CarePlan:
 def update_care_plan(*, actor: User, plan: CarePlan, changes: Mapping[str, Any]) -> CarePlan:
     require_perm(actor, "careplans.change_care_plan", plan.patient)
     _check_fields(changes, list(CarePlanForm.base_fields))
-    plan = _lock_draft(plan)
+    plan = _still_a_draft(lock(CarePlan, plan.pk, related=("patient",)))
     fields = list(CarePlanForm.base_fields)
     before = {field: getattr(plan, field) for field in fields}
     validated_form(CarePlanForm(data={**before, **changes}, instance=plan))
@@ -250,7 +247,7 @@ def _item_event(actor: User, plan: CarePlan, event: str, summary: str) -> None:
 def add_need(*, actor: User, plan: CarePlan, **details: Any) -> PlanNeed:
     require_perm(actor, "careplans.change_care_plan", plan.patient)
     _check_fields(details, list(PlanNeedForm.base_fields))
-    plan = _lock_draft(plan)
+    plan = _still_a_draft(lock(CarePlan, plan.pk, related=("patient",)))
     need = PlanNeed(plan=plan)
     validated_form(PlanNeedForm(data=details, instance=need))
     need.save()
@@ -262,7 +259,7 @@ def add_need(*, actor: User, plan: CarePlan, **details: Any) -> PlanNeed:
 def add_goal(*, actor: User, need: PlanNeed, **details: Any) -> PlanGoal:
     require_perm(actor, "careplans.change_care_plan", need.plan.patient)
     _check_fields(details, list(PlanGoalForm.base_fields))
-    plan = _lock_draft(need.plan)
+    plan = _still_a_draft(lock(CarePlan, need.plan.pk, related=("patient",)))
     goal = PlanGoal(need=need)
     validated_form(PlanGoalForm(data=details, instance=goal))
     goal.save()
@@ -276,7 +273,7 @@ def add_intervention(*, actor: User, goal: PlanGoal, **details: Any) -> PlanInte
     for the planner; ``responsible`` is a staff member's external id."""
     require_perm(actor, "careplans.change_care_plan", goal.need.plan.patient)
     _check_fields(details, list(PlanInterventionForm.base_fields))
-    plan = _lock_draft(goal.need.plan)
+    plan = _still_a_draft(lock(CarePlan, goal.need.plan.pk, related=("patient",)))
     intervention = PlanIntervention(goal=goal)
     validated_form(PlanInterventionForm(data=details, instance=intervention))
     intervention.save()
@@ -300,7 +297,7 @@ def remove_plan_item(*, actor: User, item: PlanNeed | PlanGoal | PlanInterventio
     else:
         plan = item.goal.need.plan
     require_perm(actor, "careplans.change_care_plan", plan.patient)
-    plan = _lock_draft(plan)
+    plan = _still_a_draft(lock(CarePlan, plan.pk, related=("patient",)))
     text = str(item)
     item.delete()
     _item_event(
@@ -315,7 +312,7 @@ def remove_plan_item(*, actor: User, item: PlanNeed | PlanGoal | PlanInterventio
 @transaction.atomic
 def discard_care_plan_draft(*, actor: User, plan: CarePlan) -> CarePlan:
     require_perm(actor, "careplans.change_care_plan", plan.patient)
-    plan = _lock_draft(plan)
+    plan = _still_a_draft(lock(CarePlan, plan.pk, related=("patient",)))
     plan.status = PlanStatus.DISCARDED
     plan.ended_at = clock.now()
     plan.save(update_fields=["status", "ended_at"])
@@ -386,8 +383,8 @@ def _activate(actor: User, plan: CarePlan, meeting: TeamMeeting | None = None) -
 @transaction.atomic
 def activate_care_plan(*, actor: User, plan: CarePlan) -> CarePlan:
     require_perm(actor, "careplans.change_care_plan", plan.patient)
-    _lock_patient(plan.patient)
-    return _activate(actor, _lock_draft(plan))
+    lock(Patient, plan.patient.pk)
+    return _activate(actor, _still_a_draft(lock(CarePlan, plan.pk, related=("patient",))))
 
 
 @transaction.atomic
@@ -405,7 +402,7 @@ def record_team_meeting(
     """Minutes of an interdisciplinary team meeting. If it approved the draft
     plan, that draft becomes the active version in the same transaction."""
     require_perm(actor, "careplans.change_care_plan", patient)
-    _lock_patient(patient)
+    lock(Patient, patient.pk)
     meeting = TeamMeeting(patient=patient, recorded_by=actor, recorded_at=clock.now())
     form = TeamMeetingForm(
         data={
@@ -429,7 +426,7 @@ def record_team_meeting(
                 _("That care plan belongs to another patient."),
                 field_errors={"approve_plan_id": [_("Not this patient's plan.")]},
             )
-        approve_plan = _lock_draft(approve_plan)
+        approve_plan = _still_a_draft(lock(CarePlan, approve_plan.pk, related=("patient",)))
         meeting.approved_plan = approve_plan
     form.save()
     if approve_plan is not None:
@@ -475,7 +472,7 @@ def _prefill_from_profile(patient: Patient) -> dict[str, Any]:
 @transaction.atomic
 def start_advance_care_plan(*, actor: User, patient: Patient) -> AdvanceCarePlan:
     require_perm(actor, "careplans.draft_advance_care_plan", patient)
-    _lock_patient(patient)
+    lock(Patient, patient.pk)
     if AdvanceCarePlan.objects.filter(patient=patient, status=AcpStatus.DRAFT).exists():
         raise Conflict(_("There is already a draft advance care plan. Finish it first."))
     current = AdvanceCarePlan.objects.filter(patient=patient).current().first()
@@ -505,8 +502,8 @@ def start_advance_care_plan(*, actor: User, patient: Patient) -> AdvanceCarePlan
     return plan
 
 
-def _lock_acp_draft(plan: AdvanceCarePlan) -> AdvanceCarePlan:
-    plan = AdvanceCarePlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
+def _still_an_acp_draft(plan: AdvanceCarePlan) -> AdvanceCarePlan:
+    """The advance care plan as locked, if it is still a draft: a signed one never changes."""
     if plan.status != AcpStatus.DRAFT:
         raise InvalidTransition(_("A signed advance care plan cannot change; start a new version."))
     return plan
@@ -518,7 +515,7 @@ def update_advance_care_plan(
 ) -> AdvanceCarePlan:
     require_perm(actor, "careplans.draft_advance_care_plan", plan.patient)
     _check_fields(changes, AdvanceCarePlan.CONTENT_FIELDS)
-    plan = _lock_acp_draft(plan)
+    plan = _still_an_acp_draft(lock(AdvanceCarePlan, plan.pk, related=("patient",)))
     fields = AdvanceCarePlan.CONTENT_FIELDS
     before = {field: getattr(plan, field) for field in fields}
     validated_form(AdvanceCarePlanForm(data={**before, **changes}, instance=plan))
@@ -548,8 +545,8 @@ def sign_advance_care_plan(*, actor: User, plan: AdvanceCarePlan) -> AdvanceCare
         plan.patient,
         message=_("Only a physician on the care team can sign an advance care plan."),
     )
-    _lock_patient(plan.patient)
-    plan = _lock_acp_draft(plan)
+    lock(Patient, plan.patient.pk)
+    plan = _still_an_acp_draft(lock(AdvanceCarePlan, plan.pk, related=("patient",)))
     problems = plan.signing_problems(clock.today())
     if problems:
         first = next(iter(problems.values()))[0]

@@ -21,6 +21,7 @@ from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
 from hearth.directory.choices import (
@@ -332,10 +333,6 @@ def create_entry(*, actor: User, **data: Any) -> DirectoryEntry:
     return entry
 
 
-def _lock(entry: DirectoryEntry) -> DirectoryEntry:
-    return DirectoryEntry.objects.select_for_update().get(pk=entry.pk)
-
-
 @transaction.atomic
 def update_entry(
     *, actor: User, entry: DirectoryEntry, changes: Mapping[str, Any], reviewed: bool = False
@@ -344,7 +341,7 @@ def update_entry(
     details are current (phone answered, hours right), which resets the
     review date; a change alone does not."""
     require_maintainer(actor)
-    entry = _lock(entry)
+    entry = lock(DirectoryEntry, entry.pk)
     errors = Errors()
     for key in changes:
         if key not in ENTRY_FIELDS:
@@ -396,7 +393,7 @@ def update_entry(
 def confirm_entry_current(*, actor: User, entry: DirectoryEntry) -> DirectoryEntry:
     """The maintainer checked the entry and nothing changed."""
     require_maintainer(actor)
-    entry = _lock(entry)
+    entry = lock(DirectoryEntry, entry.pk)
     if not entry.active:
         raise InvalidTransition(_("This entry is retired; reinstate it first."))
     entry.last_reviewed_on = clock.today()
@@ -417,7 +414,7 @@ def retire_entry(*, actor: User, entry: DirectoryEntry, reason: str = "") -> Dir
     """Take an entry out of the directory (closed, moved, wrong). It is kept so
     the next steps that point to it still read; nobody can attach it again."""
     require_maintainer(actor)
-    entry = _lock(entry)
+    entry = lock(DirectoryEntry, entry.pk)
     reason = _text(reason)
     if not entry.active:
         raise InvalidTransition(_("This entry is already retired."))
@@ -446,7 +443,7 @@ def retire_entry(*, actor: User, entry: DirectoryEntry, reason: str = "") -> Dir
 def reinstate_entry(*, actor: User, entry: DirectoryEntry) -> DirectoryEntry:
     """List a retired entry again (it was retired by mistake, or reopened)."""
     require_maintainer(actor)
-    entry = _lock(entry)
+    entry = lock(DirectoryEntry, entry.pk)
     if entry.active:
         raise InvalidTransition(_("This entry is already listed."))
     errors = Errors()

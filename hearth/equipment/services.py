@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
 from hearth.equipment import checklists
@@ -38,7 +39,6 @@ from hearth.equipment.choices import (
 from hearth.equipment.models import EquipmentItem, FaultReport, Loan, SafetyCheck
 from hearth.monitoring.alerts import Evidence, in_service_language, raise_alert, severity_for
 from hearth.monitoring.choices import AlertRule
-from hearth.patients.choices import EpisodeState
 from hearth.patients.models import Patient
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -67,29 +67,8 @@ def _moment(value: datetime | None, field: str, errors: Errors) -> datetime:
     return value
 
 
-def _receiving_care(patient: Patient) -> bool:
-    episode = patient.current_episode
-    return (
-        patient.date_of_death is None
-        and episode is not None
-        and episode.state == EpisodeState.ACTIVE
-    )
-
-
 def _item_label(item: EquipmentItem) -> str:
     return f"{item.get_kind_display()} {item.serial_number}"
-
-
-def _lock_item(item: EquipmentItem) -> EquipmentItem:
-    return EquipmentItem.objects.select_for_update().get(pk=item.pk)
-
-
-def _lock_loan(loan: Loan) -> Loan:
-    return (
-        Loan.objects.select_for_update(of=("self",))
-        .select_related("item", "patient")
-        .get(pk=loan.pk)
-    )
 
 
 # --- The store ------------------------------------------------------------------
@@ -183,7 +162,7 @@ def record_maintenance(
     require_perm(
         actor, "equipment.manage_inventory", None, _("Only coordinators and nurses keep the store.")
     )
-    locked = _lock_item(item)
+    locked = lock(EquipmentItem, item.pk)
     errors = Errors()
     if locked.status == ItemStatus.RETIRED:
         raise InvalidTransition(_("This item is retired and is not serviced any more."))
@@ -232,7 +211,7 @@ def change_item_status(
     require_perm(
         actor, "equipment.manage_inventory", None, _("Only coordinators and nurses keep the store.")
     )
-    locked = _lock_item(item)
+    locked = lock(EquipmentItem, item.pk)
     errors = Errors()
     if status not in SETTABLE_ITEM_STATUSES:
         errors.add("status", _("Choose available, maintenance or retired; lending sets 'on loan'."))
@@ -296,7 +275,7 @@ def lend(
         patient,
         _("Only a coordinator or a nurse of this patient's team can lend equipment."),
     )
-    locked = _lock_item(item)
+    locked = lock(EquipmentItem, item.pk)
     errors = Errors()
     moment = _moment(delivered_at, "delivered_at", errors)
     errors.raise_if_any()
@@ -327,7 +306,7 @@ def lend(
         raise InvalidTransition(
             message, code="maintenance_overdue", field_errors={"item": [message]}
         )
-    if not _receiving_care(patient):
+    if not patient.is_receiving_care:
         raise InvalidTransition(
             _("Equipment is lent only to a patient in active home care."), code="not_in_care"
         )
@@ -441,7 +420,7 @@ def record_safety_check(
         loan.patient,
         _("Only a physician or nurse of this patient's team records a safety check."),
     )
-    locked = _lock_loan(loan)
+    locked = lock(Loan, loan.pk, related=("item", "patient"), of=("self",))
     if not locked.is_at_home:
         raise InvalidTransition(_("This item has been returned; there is nothing to check."))
     cleaned = validate_answers(locked.item.kind, answers)
@@ -526,7 +505,7 @@ def report_fault(*, actor: User, loan: Loan, description: str) -> FaultReport:
         loan.patient,
         _("Only the family and the team of this patient can report a fault."),
     )
-    locked = _lock_loan(loan)
+    locked = lock(Loan, loan.pk, related=("item", "patient"), of=("self",))
     if not locked.is_at_home:
         raise InvalidTransition(_("This item has been returned; report it to the store instead."))
     errors = Errors()
@@ -601,7 +580,7 @@ def return_loan(
         loan.patient,
         _("Only a coordinator or a nurse of this patient's team records a return."),
     )
-    locked = _lock_loan(loan)
+    locked = lock(Loan, loan.pk, related=("item", "patient"), of=("self",))
     if not locked.is_at_home:
         raise InvalidTransition(_("This item was already returned."))
     errors = Errors()
@@ -610,7 +589,7 @@ def return_loan(
         errors.add("returned_at", _("Cannot be before the item was delivered."))
     text = _text(condition_note, "condition_note", errors, required=False)
     errors.raise_if_any()
-    item = _lock_item(locked.item)
+    item = lock(EquipmentItem, locked.item.pk)
     open_fault = FaultReport.objects.open().filter(loan__item=item).exists()
     overdue = item.maintenance_due_on is None or item.maintenance_due_on < clock.today()
     before = locked.status

@@ -28,6 +28,7 @@ from hearth.careplans.choices import InterventionChoice
 from hearth.careplans.models import AdvanceCarePlan
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm, unknown_keys
 from hearth.monitoring import evaluation, signals
@@ -542,16 +543,12 @@ def set_thresholds(
 # --- Acting on alerts -------------------------------------------------------
 
 
-def _lock_alert(alert: Alert) -> Alert:
-    return Alert.objects.select_for_update().select_related("patient").get(pk=alert.pk)
-
-
 @transaction.atomic
 def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
     """ "I have seen it and I am on it": stops the escalation timer and makes the
     acknowledging clinician the owner."""
     require_perm(actor, "monitoring.act_on_alert", alert)
-    alert = _lock_alert(alert)
+    alert = lock(Alert, alert.pk, related=("patient",))
     if alert.status != AlertStatus.OPEN:
         raise InvalidTransition(
             _("This alert was already acknowledged by %(who)s.")
@@ -594,7 +591,7 @@ def triage_alert(*, actor: User, alert: Alert, outcome: str, note: str = "") -> 
     visit, emergency services (only where the advance care plan allows), or no
     action with the reason. An urgent physician visit asks for a visit today."""
     require_perm(actor, "monitoring.act_on_alert", alert)
-    alert = _lock_alert(alert)
+    alert = lock(Alert, alert.pk, related=("patient",))
     note = (note or "").strip()
     errors = Errors()
     if outcome not in TriageOutcome.values:
@@ -636,7 +633,7 @@ def triage_alert(*, actor: User, alert: Alert, outcome: str, note: str = "") -> 
 @transaction.atomic
 def resolve_alert(*, actor: User, alert: Alert, note: str) -> Alert:
     require_perm(actor, "monitoring.act_on_alert", alert)
-    alert = _lock_alert(alert)
+    alert = lock(Alert, alert.pk, related=("patient",))
     note = (note or "").strip()
     require(bool(note), "note", _("Say what was done."))
     if alert.status == AlertStatus.RESOLVED:

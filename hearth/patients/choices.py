@@ -64,6 +64,9 @@ OPEN_EPISODE_STATES = frozenset(
     }
 )
 
+#: States an episode can be in once the patient has died in it.
+AFTER_DEATH_STATES = (EpisodeState.DECEASED, EpisodeState.BEREAVEMENT, EpisodeState.CLOSED)
+
 
 class SpictGeneralIndicator(models.TextChoices):
     """SPICT general indicators (CLINICAL.md, Eligibility: screening aid)."""

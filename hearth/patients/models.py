@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from hearth.core import clock
 from hearth.core.models import ExternalIdModel
 from hearth.patients.choices import (
+    AFTER_DEATH_STATES,
     OPEN_EPISODE_STATES,
     CareTeamRole,
     CommissionOutcome,
@@ -54,6 +55,19 @@ class PatientQuerySet(models.QuerySet["Patient"]):
                 queryset=Episode.objects.order_by("-opened_at"),
                 to_attr="episodes_newest_first",
             )
+        )
+
+    def in_care(self) -> PatientQuerySet:
+        """People in active home care now: alive, and their current (newest)
+        episode is active. The same question as ``Patient.is_receiving_care``,
+        asked of many patients in one query."""
+        newest_state = (
+            Episode.objects.filter(patient=models.OuterRef("pk"))
+            .order_by("-opened_at")
+            .values("state")[:1]
+        )
+        return self.alias(current_episode_state=models.Subquery(newest_state)).filter(
+            date_of_death__isnull=True, current_episode_state=EpisodeState.ACTIVE
         )
 
 
@@ -140,6 +154,24 @@ class Patient(ExternalIdModel):
         if cached is not None:
             return cached[0] if cached else None
         return self.episodes.order_by("-opened_at").first()
+
+    @property
+    def is_receiving_care(self) -> bool:
+        """Alive, and the current episode is active home care. Prescribing,
+        lending equipment and planning visits are for these people only: not
+        for someone referred and not yet admitted, discharged, or who has died."""
+        episode = self.current_episode
+        return (
+            self.date_of_death is None
+            and episode is not None
+            and episode.state == EpisodeState.ACTIVE
+        )
+
+    def death_episode(self) -> Episode | None:
+        """The episode in which this person died, or None while they live. The
+        team's debrief, the bereavement plan and who was on the team at the
+        time all hang on this one episode."""
+        return Episode.objects.filter(patient=self).of_death().first()
 
     @property
     def primary_diagnosis(self) -> Diagnosis | None:
@@ -235,6 +267,13 @@ class CaregiverLink(ExternalIdModel):
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def open(self) -> EpisodeQuerySet:
         return self.filter(state__in=OPEN_EPISODE_STATES)
+
+    def of_death(self) -> EpisodeQuerySet:
+        """Episodes in which the patient died, the latest death first (a person
+        dies once, so for one patient this is at most one episode)."""
+        return self.filter(died_at__isnull=False, state__in=AFTER_DEATH_STATES).order_by(
+            "-died_at", "-id"
+        )
 
 
 class Episode(ExternalIdModel):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import (
     Errors,
@@ -92,12 +93,6 @@ def _require_state(episode: Episode, allowed: Iterable[str], doing: str) -> None
             _("Cannot %(doing)s: the episode is %(state)s.")
             % {"doing": doing, "state": episode.get_state_display().lower()}
         )
-
-
-def _lock_episode(episode: Episode) -> Episode:
-    """Re-read the episode inside the transaction, locked, so two people cannot
-    move it at once (row lock on PostgreSQL; SQLite serialises writers)."""
-    return Episode.objects.select_for_update().select_related("patient").get(pk=episode.pk)
 
 
 def _snapshot(instance: Any, fields: Iterable[str]) -> dict[str, Any]:
@@ -471,7 +466,7 @@ def record_eligibility_screening(
     condition_details: str = "",
 ) -> EligibilityScreening:
     require_perm(actor, "patients.screen_eligibility", episode.patient)
-    episode = _lock_episode(episode)
+    episode = lock(Episode, episode.pk, related=("patient",))
     _require_state(episode, [EpisodeState.REFERRED], _("record a screening"))
     errors = Errors()
     general = list(dict.fromkeys(general_indicators or []))
@@ -549,7 +544,7 @@ def record_commission_decision(
         episode.patient,
         _("Only members of the medical commission record its decisions."),
     )
-    episode = _lock_episode(episode)
+    episode = lock(Episode, episode.pk, related=("patient",))
     _require_state(
         episode,
         [EpisodeState.AWAITING_COMMISSION, EpisodeState.ACTIVE],
@@ -664,7 +659,7 @@ def _commission_members(member_ids: Sequence[Any], errors: Errors) -> list[User]
 @transaction.atomic
 def admit_to_home_care(*, actor: User, episode: Episode) -> Episode:
     require_perm(actor, "patients.admit", episode.patient)
-    episode = _lock_episode(episode)
+    episode = lock(Episode, episode.pk, related=("patient",))
     _require_state(episode, [EpisodeState.AWAITING_COMMISSION], _("admit"))
     decision = episode.current_decision
     if decision is None or decision.outcome != CommissionOutcome.GRANTED:
@@ -691,7 +686,7 @@ def discharge(
     *, actor: User, episode: Episode, reason: str, note: str = "", when: datetime | None = None
 ) -> Episode:
     require_perm(actor, "patients.discharge", episode.patient)
-    episode = _lock_episode(episode)
+    episode = lock(Episode, episode.pk, related=("patient",))
     _require_state(episode, [EpisodeState.ACTIVE], _("discharge"))
     errors = Errors()
     if reason not in DischargeReason.values:
@@ -716,7 +711,7 @@ def record_death(
     *, actor: User, episode: Episode, died_at: datetime, place_of_death: str, note: str = ""
 ) -> Episode:
     require_perm(actor, "patients.record_death", episode.patient)
-    episode = _lock_episode(episode)
+    episode = lock(Episode, episode.pk, related=("patient",))
     _require_state(episode, [EpisodeState.ACTIVE], _("record a death"))
     errors = Errors()
     if died_at is None:
@@ -747,7 +742,7 @@ def record_death(
 @transaction.atomic
 def start_bereavement_follow_up(*, actor: User, episode: Episode) -> Episode:
     require_perm(actor, "patients.bereavement", episode.patient)
-    episode = _lock_episode(episode)
+    episode = lock(Episode, episode.pk, related=("patient",))
     _require_state(episode, [EpisodeState.DECEASED], _("start bereavement follow-up"))
     episode.bereavement_started_at = clock.now()
     episode.save(update_fields=["bereavement_started_at"])
@@ -765,7 +760,8 @@ def close_episode_permission(episode: Episode) -> str:
 @transaction.atomic
 def close_episode(*, actor: User, episode: Episode, note: str) -> Episode:
     """Close after discharge or after bereavement follow-up."""
-    episode = _lock_episode(episode)  # the permission depends on the state as stored now
+    # The permission depends on the state as stored now.
+    episode = lock(Episode, episode.pk, related=("patient",))
     require_perm(actor, close_episode_permission(episode), episode.patient)
     _require_state(
         episode, [EpisodeState.DISCHARGED, EpisodeState.BEREAVEMENT], _("close the episode")

@@ -18,6 +18,7 @@ from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm, unknown_keys, validated_form
 from hearth.patients.models import Patient
@@ -36,11 +37,6 @@ from hearth.personhood.models import (
     ProfileSection,
     WeeklyWindow,
 )
-
-
-def _lock_patient(patient: Patient) -> Patient:
-    """Serialise writes to one person's profile (two nurses saving at once)."""
-    return Patient.objects.select_for_update().get(pk=patient.pk)
 
 
 def _section_model(section: str) -> type[ProfileSection]:
@@ -77,7 +73,8 @@ def update_section(
     errors = Errors()
     unknown_keys(changes, [f.name for f in model.content_fields()], errors)
     errors.raise_if_any()
-    _lock_patient(patient)
+    # Serialise writes to one person's profile (two nurses saving at once).
+    lock(Patient, patient.pk)
     row = model._default_manager.filter(patient=patient).first() or model(patient=patient)
     before = row.content()
     form = section_form(section)(data={**before, **changes}, instance=row)

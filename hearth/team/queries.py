@@ -21,7 +21,12 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
 from hearth.monitoring.models import Alert
-from hearth.patients.choices import OPEN_EPISODE_STATES, CareTeamRole, EpisodeState
+from hearth.patients.choices import (
+    AFTER_DEATH_STATES,
+    OPEN_EPISODE_STATES,
+    CareTeamRole,
+    EpisodeState,
+)
 from hearth.patients.models import CareTeamAssignment, Episode, Patient
 from hearth.team.choices import ComplianceState, WellbeingGroup, WellbeingItem
 from hearth.team.models import (
@@ -39,7 +44,6 @@ RECENT_DEATH_DAYS = 90
 #: However the setting is configured, wellbeing figures are never shown for
 #: fewer people than this: a group of one or two is an individual's answers.
 WELLBEING_ABSOLUTE_MINIMUM = 3
-AFTER_DEATH_STATES = (EpisodeState.DECEASED, EpisodeState.BEREAVEMENT, EpisodeState.CLOSED)
 
 
 def active_staff() -> QuerySet[User]:
@@ -428,9 +432,7 @@ def deaths_without_debrief(
 
 def panel(patient: Patient, user: Any) -> dict[str, Any]:
     """For the patient record: whether the team has debriefed after the death."""
-    from hearth.team.services import death_episode
-
-    episode = death_episode(patient)
+    episode = patient.death_episode()
     visible = episode is not None and bool(user.has_perm("team.view_debriefs", patient))
     current = (
         Debrief.objects.current().filter(episode=episode).first() if visible and episode else None

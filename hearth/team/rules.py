@@ -16,7 +16,7 @@ import rules
 from django.db.models import Q
 
 from hearth.patients import access
-from hearth.patients.models import CareTeamAssignment, Episode
+from hearth.patients.models import CareTeamAssignment
 from hearth.patients.rules import administrator, coordinator, is_clinical_lead
 
 staff = rules.predicate(access.is_staff, name="is_staff")
@@ -33,22 +33,11 @@ def owns_the_record(user: Any, record: Any) -> bool:
     return access.is_staff(user) and record is not None and record.staff_id == user.pk
 
 
-def death_of(patient: Any) -> Episode | None:
-    """The episode in which ``patient`` died (their latest with a time of death)."""
-    if patient is None:
-        return None
-    return (
-        Episode.objects.filter(patient=patient, died_at__isnull=False)
-        .order_by("-died_at", "-id")
-        .first()
-    )
-
-
 def was_on_the_team(user: Any, patient: Any) -> bool:
     """On the patient's care team now, or on it when they died."""
     if not access.is_staff(user) or patient is None:
         return False
-    episode = death_of(patient)
+    episode = patient.death_episode()
     when = Q(ended_at__isnull=True)
     if episode is not None and episode.died_at is not None:
         when |= Q(started_at__lte=episode.died_at, ended_at__gte=episode.died_at)

@@ -26,7 +26,6 @@ from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm, unknown_keys
-from hearth.patients.choices import EpisodeState
 from hearth.patients.models import Episode, Patient
 from hearth.team.choices import (
     DISCIPLINE_GROUP,
@@ -49,8 +48,6 @@ logger = logging.getLogger("hearth.team")
 
 #: Earliest completion date accepted (catches a mistyped year).
 EARLIEST_TRAINING = date(1970, 1, 1)
-#: Episode states in which the patient has died.
-AFTER_DEATH_STATES = (EpisodeState.DECEASED, EpisodeState.BEREAVEMENT, EpisodeState.CLOSED)
 TEXT_LIMIT = 10_000
 MAX_ATTENDEES = 60
 
@@ -503,12 +500,9 @@ def submit_wellbeing_check_in(*, actor: User, **answers: Any) -> WellbeingCheckI
 
 
 def death_episode(patient: Patient) -> Episode | None:
-    """The episode in which the patient died, if they have."""
-    return (
-        Episode.objects.filter(patient=patient, died_at__isnull=False, state__in=AFTER_DEATH_STATES)
-        .order_by("-died_at", "-id")
-        .first()
-    )
+    """The episode in which the patient died, if they have (the debrief page
+    asks this through the team's services)."""
+    return patient.death_episode()
 
 
 def _staff_list(people: Iterable[Any], errors: Errors, field: str) -> list[User]:
@@ -542,7 +536,7 @@ def record_debrief(
         patient,
         _("A debrief is recorded by the patient's team, the coordinator or the clinical lead."),
     )
-    episode = death_episode(patient)
+    episode = patient.death_episode()
     if episode is None:
         raise InvalidTransition(_("A debrief is recorded after a patient's death."))
     episode = Episode.objects.select_for_update().get(pk=episode.pk)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm, unknown_keys
 from hearth.patients import services as patient_services
@@ -243,20 +244,12 @@ def create_profile(
     return profile
 
 
-def _lock_profile(profile: VolunteerProfile) -> VolunteerProfile:
-    return (
-        VolunteerProfile.objects.select_for_update(of=("self",))
-        .select_related("volunteer")
-        .get(pk=profile.pk)
-    )
-
-
 @transaction.atomic
 def update_profile(
     *, actor: User, profile: VolunteerProfile, changes: Mapping[str, Any]
 ) -> VolunteerProfile:
     require_perm(actor, MANAGE, profile, _only_coordinator())
-    profile = _lock_profile(profile)
+    profile = lock(VolunteerProfile, profile.pk, related=("volunteer",), of=("self",))
     errors = Errors()
     unknown_keys(changes, PROFILE_FIELDS, errors)
     values = {key: changes[key] for key in PROFILE_FIELDS if key in changes}
@@ -300,7 +293,7 @@ def set_status(
     or let go until each is ended or handed over: a family must not be left
     expecting someone who will not come."""
     require_perm(actor, MANAGE, profile, _only_coordinator())
-    profile = _lock_profile(profile)
+    profile = lock(VolunteerProfile, profile.pk, related=("volunteer",), of=("self",))
     if status not in VolunteerStatus.values:
         raise ValidationFailed(
             _("Choose a status."), field_errors={"status": [_("Choose a status.")]}
@@ -360,7 +353,7 @@ def record_training(
     elif expires_on is not None and expires_on <= completed_on:
         errors.add("expires_on", _("The expiry date is after the completion date."))
     errors.raise_if_any()
-    profile = _lock_profile(profile)
+    profile = lock(VolunteerProfile, profile.pk, related=("volunteer",), of=("self",))
     training = VolunteerTraining.objects.create(
         profile=profile,
         module=module,
@@ -436,7 +429,8 @@ def add_weekly_slot(
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         errors.add("ends_at", _("The end is after the start, on the same day."))
     errors.raise_if_any()
-    profile = _lock_profile(profile)  # two overlapping slots cannot be added at once
+    # Two overlapping slots cannot be added at once.
+    profile = lock(VolunteerProfile, profile.pk, related=("volunteer",), of=("self",))
     for slot in profile.weekly_slots.filter(weekday=weekday):
         if slot.starts_at < ends_at and slot.ends_at > starts_at:
             errors.add(
@@ -498,7 +492,7 @@ def add_unavailable_period(
     if len(note or "") > 200:
         errors.add("note", _("At most 200 characters."))
     errors.raise_if_any()
-    profile = _lock_profile(profile)
+    profile = lock(VolunteerProfile, profile.pk, related=("volunteer",), of=("self",))
     clash = profile.unavailable_periods.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
     for period in clash:
         errors.add(
@@ -600,7 +594,7 @@ def propose_assignment(
             code="not_eligible",
             field_errors={"volunteer": [_("No volunteer profile.")]},
         )
-    profile = _lock_profile(profile)
+    profile = lock(VolunteerProfile, profile.pk, related=("volunteer",), of=("self",))
     _refuse_if(_assignment_problems(profile, patient, kind, starts_on))
     if (
         VolunteerAssignment.objects.open()
@@ -640,20 +634,14 @@ def propose_assignment(
     return assignment
 
 
-def _lock_assignment(assignment: VolunteerAssignment) -> VolunteerAssignment:
-    return (
-        VolunteerAssignment.objects.select_for_update(of=("self",))
-        .select_related("patient", "volunteer")
-        .get(pk=assignment.pk)
-    )
-
-
 @transaction.atomic
 def activate_assignment(*, actor: User, assignment: VolunteerAssignment) -> VolunteerAssignment:
     """The family and the volunteer agreed: the assignment starts, and the
     volunteer joins the person's care team so they can open that record."""
     require_perm(actor, ASSIGN, assignment.patient, _only_coordinator_assigns())
-    assignment = _lock_assignment(assignment)
+    assignment = lock(
+        VolunteerAssignment, assignment.pk, related=("patient", "volunteer"), of=("self",)
+    )
     if assignment.status != AssignmentStatus.PROPOSED:
         raise InvalidTransition(
             _("Only a proposed assignment can start; this one is %(status)s.")
@@ -662,7 +650,7 @@ def activate_assignment(*, actor: User, assignment: VolunteerAssignment) -> Volu
     profile = profile_of(assignment.volunteer)
     if profile is None:
         raise NotFound(_("The volunteer no longer has a profile."))
-    profile = _lock_profile(profile)
+    profile = lock(VolunteerProfile, profile.pk, related=("volunteer",), of=("self",))
     _refuse_if(
         _assignment_problems(profile, assignment.patient, assignment.kind, assignment.starts_on)
     )
@@ -720,7 +708,9 @@ def end_assignment(
     volunteer with this family, the care-team place an assignment created
     ends too, and with it their access to the record."""
     require_perm(actor, ASSIGN, assignment.patient, _only_coordinator_assigns())
-    assignment = _lock_assignment(assignment)
+    assignment = lock(
+        VolunteerAssignment, assignment.pk, related=("patient", "volunteer"), of=("self",)
+    )
     if not assignment.is_open:
         raise InvalidTransition(_("This assignment has already ended."))
     errors = Errors()

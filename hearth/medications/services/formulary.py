@@ -1,0 +1,125 @@
+"""The formulary (administrator): the medicines the service stocks and the
+factors every opioid total uses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hearth.accounts.models import User
+from hearth.core import audit
+from hearth.core.errors import ValidationFailed
+from hearth.core.locking import lock
+from hearth.core.models import AuditAction
+from hearth.core.validation import Errors, require, require_perm
+from hearth.medications.choices import Conversion
+from hearth.medications.models import Drug, DrugRoute
+from hearth.medications.services._common import _decimal
+
+
+@transaction.atomic
+def update_drug_route(
+    *,
+    actor: User,
+    drug_route: DrugRoute,
+    reason: str,
+    ome_factor: Decimal | str | None = None,
+    conversion: str | None = None,
+    source: str | None = None,
+) -> DrugRoute:
+    """Change a conversion factor. The reason is kept with the history row and
+    in the audit trail, because every opioid total after this uses it."""
+    require_perm(actor, "medications.manage_formulary")
+    errors = Errors()
+    reason = (reason or "").strip()
+    if not reason:
+        errors.add("reason", _("Say why the factor changes (and its source)."))
+    locked = lock(DrugRoute, drug_route.pk, related=("drug",))
+    before = {
+        "ome_factor": locked.ome_factor,
+        "conversion": locked.conversion,
+        "source": locked.source,
+    }
+    if conversion is not None:
+        if conversion not in Conversion.values:
+            errors.add("conversion", _("Choose one of the listed conversions."))
+        else:
+            locked.conversion = conversion
+    if ome_factor not in (None, ""):
+        factor = _decimal(ome_factor, "ome_factor", errors)
+        if factor is not None:
+            locked.ome_factor = factor
+    elif ome_factor == "":
+        locked.ome_factor = None
+    if source is not None:
+        locked.source = source.strip()[:200]
+    if locked.conversion in (Conversion.PER_DOSE_UNIT, Conversion.PATCH_RATE) and (
+        locked.ome_factor is None
+    ):
+        errors.add("ome_factor", _("This conversion needs a factor."))
+    errors.raise_if_any()
+    after = {
+        "ome_factor": locked.ome_factor,
+        "conversion": locked.conversion,
+        "source": locked.source,
+    }
+    if after == before:
+        raise ValidationFailed(
+            _("Nothing changed."), field_errors={"ome_factor": [_("Nothing changed.")]}
+        )
+    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type="formulary.changed",
+        obj=locked,
+        summary=_("Formulary: %(row)s changed") % {"row": str(locked)},
+        changes={"before": before, "after": after, "reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def update_drug(
+    *,
+    actor: User,
+    drug: Drug,
+    reason: str,
+    is_controlled: bool | None = None,
+    is_opioid: bool | None = None,
+    warning: str | None = None,
+    active: bool | None = None,
+) -> Drug:
+    require_perm(actor, "medications.manage_formulary")
+    reason = (reason or "").strip()
+    require(bool(reason), "reason", _("Say why this changes."))
+    locked = lock(Drug, drug.pk)
+    fields = {
+        "is_controlled": is_controlled,
+        "is_opioid": is_opioid,
+        "warning": warning.strip()[:300] if warning is not None else None,
+        "active": active,
+    }
+    before = {name: getattr(locked, name) for name in fields}
+    for name, value in fields.items():
+        if value is not None:
+            setattr(locked, name, value)
+    after = {name: getattr(locked, name) for name in fields}
+    if after == before:
+        raise ValidationFailed(
+            _("Nothing changed."), field_errors={"reason": [_("Nothing changed.")]}
+        )
+    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type="formulary.changed",
+        obj=locked,
+        summary=_("Formulary: %(drug)s changed") % {"drug": locked.name},
+        changes={"before": before, "after": after, "reason": reason},
+    )
+    return locked
