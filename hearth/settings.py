@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "hearth.caregiving",
     "hearth.bereavement",
     "hearth.team",
+    "hearth.demo",
     "django_tasks",
     "django_tasks_db",
 ]
