@@ -363,7 +363,7 @@ def _stands_on_saved_state(item: pytest.Item) -> bool:
                 return found
         return None
 
-    for name in item.fixturenames:  # the order pytest sets them up in
+    for name in getattr(item, "fixturenames", ()):  # the order pytest sets them up in
         found = first_reached(name)
         if found is not None:
             return found in SAVED_STATE_FIXTURES

@@ -57,7 +57,7 @@ def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert"
     if alert is not None and not actor.has_perm("monitoring.view_alert", alert):
         # Staff outside the caseload are told what the patient's record tells them.
         if access.can_use_emergency_access(actor, alert.patient):
-            raise NotAllowed(access.OUTSIDE_THE_CASELOAD, code="emergency_access_available")
+            raise NotAllowed(str(access.OUTSIDE_THE_CASELOAD), code="emergency_access_available")
         alert = None
     if alert is None:
         raise NotFound(_("No alert with that identifier."))

@@ -200,7 +200,7 @@ def access_patient(
             )
         return patient
     if can_use_emergency_access(user, patient):
-        raise NotAllowed(OUTSIDE_THE_CASELOAD, code="emergency_access_available")
+        raise NotAllowed(str(OUTSIDE_THE_CASELOAD), code="emergency_access_available")
     if is_staff(user) and not clinical:
         raise NotAllowed(_("This patient is not on your caseload."))
     raise NotFound(_("No patient with that identifier."))
