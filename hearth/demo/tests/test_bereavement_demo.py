@@ -30,7 +30,6 @@ def _counts() -> dict[str, int]:
     }
 
 
-@pytest.mark.django_db
 def test_it_tells_the_bereavement_story_once() -> None:
     _seed()
     first = _counts()
@@ -45,7 +44,6 @@ def test_it_tells_the_bereavement_story_once() -> None:
     assert [link.user.username for link in done.relatives.all()] == ["family.kuznetsov"]
 
 
-@pytest.mark.django_db
 def test_a_death_seeded_before_the_app_gets_its_plan() -> None:
     _seed()
     BereavementContact.relatives.through.objects.all().delete()

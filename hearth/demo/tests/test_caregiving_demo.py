@@ -37,7 +37,6 @@ def _seed() -> None:
     seed_caregiving(staff)
 
 
-@pytest.mark.django_db
 def test_it_tells_the_caregiving_story_once() -> None:
     _seed()
     first = _counts()

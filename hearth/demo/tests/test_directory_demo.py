@@ -31,7 +31,6 @@ def _seed() -> None:
     seed_directory(staff)
 
 
-@pytest.mark.django_db
 def test_it_tells_the_directory_story_once() -> None:
     _seed()
     first = _counts()

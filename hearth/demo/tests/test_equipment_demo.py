@@ -34,7 +34,6 @@ def _seed() -> None:
     seed_equipment(staff)
 
 
-@pytest.mark.django_db
 def test_it_tells_the_equipment_story_once() -> None:
     _seed()
     first = _counts()
@@ -71,7 +70,6 @@ def test_it_tells_the_equipment_story_once() -> None:
     assert bed.delivered_at.date() < bed.patient.date_of_death
 
 
-@pytest.mark.django_db
 def test_the_demo_pages_open() -> None:
     from django.test import Client
 

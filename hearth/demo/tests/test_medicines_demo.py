@@ -45,7 +45,6 @@ def _counts() -> dict[str, int]:
     }
 
 
-@pytest.mark.django_db
 def test_it_tells_the_medicines_story_once() -> None:
     with clock.travel_to(_today_at(15, 20)):
         _seed()

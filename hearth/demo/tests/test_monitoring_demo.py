@@ -92,13 +92,11 @@ def _in_care() -> list[Patient]:
 PENDING = [UrgentRequestStatus.WAITING, UrgentRequestStatus.SCHEDULED]
 
 
-@pytest.mark.django_db
 def test_it_adds_nothing_the_second_time(seeded_twice: dict[str, int]) -> None:
     assert all(seeded_twice.values()), seeded_twice
     assert _counts() == seeded_twice
 
 
-@pytest.mark.django_db
 def test_only_patients_in_care_check_in_every_day(seeded_twice: dict[str, int]) -> None:
     in_care = _in_care()
     assert len(in_care) == 3
@@ -118,7 +116,6 @@ def test_only_patients_in_care_check_in_every_day(seeded_twice: dict[str, int]) 
         assert latest_pps.assessed_at > clock.now() - timedelta(days=5)
 
 
-@pytest.mark.django_db
 def test_each_patient_is_in_a_different_phase(seeded_twice: dict[str, int]) -> None:
     phases = {
         phase.patient.record_number: phase.phase
@@ -135,7 +132,6 @@ def test_each_patient_is_in_a_different_phase(seeded_twice: dict[str, int]) -> N
     assert ended.end_reason
 
 
-@pytest.mark.django_db
 def test_the_breathless_patient_gets_more_breathless(seeded_twice: dict[str, int]) -> None:
     pyotr = Patient.objects.get(record_number="HH-1002")
     breath = [
@@ -147,7 +143,6 @@ def test_the_breathless_patient_gets_more_breathless(seeded_twice: dict[str, int
     assert breath[-1] - breath[0] >= 3  # type: ignore[operator]
 
 
-@pytest.mark.django_db
 def test_someone_is_on_call_for_every_step_for_two_weeks(seeded_twice: dict[str, int]) -> None:
     moment = clock.now() - timedelta(days=7)
     while moment < clock.now() + timedelta(days=6, hours=12):
@@ -157,7 +152,6 @@ def test_someone_is_on_call_for_every_step_for_two_weeks(seeded_twice: dict[str,
     assert on_call(OnCallRole.CLINICAL_LEAD, clock.now()).is_clinical_lead  # type: ignore[union-attr]
 
 
-@pytest.mark.django_db
 def test_past_alerts_were_acted_on_in_time(seeded_twice: dict[str, int]) -> None:
     assert not AlertEscalation.objects.exists()
     resolved = list(Alert.objects.filter(status=AlertStatus.RESOLVED))
@@ -172,7 +166,6 @@ def test_past_alerts_were_acted_on_in_time(seeded_twice: dict[str, int]) -> None
     assert {AlertRule.ESAS_SEVERE, AlertRule.CAREGIVER_CANNOT_COPE, AlertRule.NEWS2} <= rules
 
 
-@pytest.mark.django_db
 def test_it_leaves_alerts_waiting_for_the_team_now(seeded_twice: dict[str, int]) -> None:
     open_alerts = list(Alert.objects.open())
     assert 2 <= len(open_alerts) <= 3
@@ -193,7 +186,6 @@ def test_it_leaves_alerts_waiting_for_the_team_now(seeded_twice: dict[str, int])
     assert urgent.alert.is_open
 
 
-@pytest.mark.django_db
 def test_a_pulse_oximeter_reads_every_few_hours(seeded_twice: dict[str, int]) -> None:
     device = MonitoringDevice.objects.get()
     assert device.kind == DeviceKind.PULSE_OXIMETER
@@ -208,7 +200,6 @@ def test_a_pulse_oximeter_reads_every_few_hours(seeded_twice: dict[str, int]) ->
     assert len(news2_days) >= 2
 
 
-@pytest.mark.django_db
 def test_a_caregiver_told_us_how_hard_caring_is(seeded_twice: dict[str, int]) -> None:
     strain = AssessmentResponse.objects.get(instrument="mcsi")
     assert strain.caregiver is not None

@@ -71,13 +71,11 @@ def seeded_twice() -> dict[str, int]:
     return first
 
 
-@pytest.mark.django_db
 def test_it_adds_nothing_the_second_time(seeded_twice: dict[str, int]) -> None:
     assert all(seeded_twice.values()), seeded_twice
     assert _counts() == seeded_twice
 
 
-@pytest.mark.django_db
 def test_it_gives_every_demo_patient_a_profile(seeded_twice: dict[str, int]) -> None:
     patients = Patient.objects.filter(record_number__in=DEMO_PATIENTS)
     assert patients.count() == len(DEMO_PATIENTS)
@@ -91,7 +89,6 @@ def test_it_gives_every_demo_patient_a_profile(seeded_twice: dict[str, int]) -> 
     )
 
 
-@pytest.mark.django_db
 def test_it_tells_the_stories_the_demo_shows(seeded_twice: dict[str, int]) -> None:
     prays = set(
         WeeklyWindow.objects.current()
@@ -115,7 +112,6 @@ def test_it_tells_the_stories_the_demo_shows(seeded_twice: dict[str, int]) -> No
     assert AdvanceCarePlan.objects.filter(status=AcpStatus.CURRENT, cpr="do_not_attempt").exists()
 
 
-@pytest.mark.django_db
 def test_it_gives_each_patient_in_care_one_active_plan_and_one_signed_acp(
     seeded_twice: dict[str, int],
 ) -> None:
@@ -131,7 +127,6 @@ def test_it_gives_each_patient_in_care_one_active_plan_and_one_signed_acp(
         assert TeamMeeting.objects.filter(patient=patient).exists()
 
 
-@pytest.mark.django_db
 def test_it_shows_a_conflict_on_purpose_and_keeps_most_plans_clean(
     seeded_twice: dict[str, int],
 ) -> None:
@@ -141,7 +136,6 @@ def test_it_shows_a_conflict_on_purpose_and_keeps_most_plans_clean(
     assert len(with_conflicts) < len(active)
 
 
-@pytest.mark.django_db
 def test_it_records_the_languages_every_staff_member_speaks(
     seeded_twice: dict[str, int],
 ) -> None:

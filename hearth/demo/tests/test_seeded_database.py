@@ -19,7 +19,6 @@ pytestmark = pytest.mark.usefixtures("seeded_demo")
 PEGGY = "HH-1003"
 
 
-@pytest.mark.django_db
 def test_a_test_may_change_the_demo() -> None:
     assert Patient.objects.get(record_number=PEGGY).preferred_name == "Peggy"
     Patient.objects.filter(record_number=PEGGY).update(preferred_name="Changed by a test")
@@ -30,14 +29,12 @@ def test_a_test_may_change_the_demo() -> None:
     assert User.objects.filter(username="left.behind").exists()
 
 
-@pytest.mark.django_db
 def test_the_next_test_sees_the_demo_as_it_was_loaded() -> None:
     assert Patient.objects.get(record_number=PEGGY).preferred_name == "Peggy"
     assert not User.objects.filter(username="left.behind").exists()
     assert Patient.objects.count() == 7
 
 
-@pytest.mark.django_db
 def test_loading_again_changes_nothing() -> None:
     before = (Patient.objects.count(), User.objects.count(), AuditEvent.objects.count())
     out = StringIO()

@@ -42,7 +42,6 @@ def _seed() -> None:
     seed_team(staff)
 
 
-@pytest.mark.django_db
 def test_it_tells_the_team_story_once() -> None:
     _seed()
     first = _counts()
@@ -87,7 +86,6 @@ def test_it_tells_the_team_story_once() -> None:
     assert debrief.attendees.count() == 3
 
 
-@pytest.mark.django_db
 def test_the_demo_pages_open(client: Any) -> None:
     _seed()
     lead = User.objects.get(username="dr.okafor")

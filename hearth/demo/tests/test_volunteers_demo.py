@@ -43,7 +43,6 @@ def _seed() -> None:
     seed_volunteers(staff)
 
 
-@pytest.mark.django_db
 def test_it_tells_the_volunteers_story_once() -> None:
     _seed()
     first = _counts()
