@@ -23,11 +23,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hearth.accounts.models import User, UserKind
+from hearth.accounts.models import UserKind
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient
+from hearth.patients.web import with_patient
 
 from . import queries, services
 from .forms import (
@@ -43,10 +44,6 @@ from .models import BereavementContact, BereavementPlan
 
 VIEW = "bereavement.view_plan"
 MANAGE = "bereavement.manage_plan"
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _plan_url(patient: Patient) -> str:
@@ -104,9 +101,9 @@ def _contact(contact_id: Any) -> BereavementContact:
 
 
 @staff_required
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedRequest) -> HttpResponse:
     """Families whose contact is overdue or due this week, on the caller's patients."""
-    actor = _actor(request)
+    actor = request.user
     if not actor.has_perm("bereavement.view_worklist"):
         return refusal(request, NotAllowed(_("Your role does not allow this.")))
     everything = request.GET.get("all") == "1"
@@ -118,11 +115,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def patient_bereavement(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_bereavement(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """The plan: contacts, risk screens, the live return checklist and closure."""
 
     def build(patient: Patient) -> HttpResponse:
-        actor = _actor(request)
+        actor = request.user
         plan = queries.plan_for(patient)
         checklist = queries.returns_checklist(patient) if plan else None
         can = {
@@ -167,10 +164,10 @@ def patient_bereavement(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def start_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def start_plan(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         try:
-            services.create_plan(actor=_actor(request), patient=patient)
+            services.create_plan(actor=request.user, patient=patient)
         except DomainError as error:
             if isinstance(error, NotAllowed):
                 raise
@@ -183,7 +180,7 @@ def start_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_contact(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_contact(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
         form = ContactForm(
@@ -194,7 +191,7 @@ def add_contact(request: HttpRequest, patient_id: Any) -> HttpResponse:
             patient,
             form,
             title=_("Plan a contact with the family"),
-            perform=lambda data: services.add_contact(actor=_actor(request), plan=plan, **data),
+            perform=lambda data: services.add_contact(actor=request.user, plan=plan, **data),
             success_message=_("Contact planned."),
             submit_label=_("Plan it"),
         )
@@ -203,7 +200,7 @@ def add_contact(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 def _on_contact(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     contact_id: Any,
     perm: str,
     build: Callable[[BereavementContact], HttpResponse],
@@ -217,7 +214,7 @@ def _contact_title(contact: BereavementContact) -> str:
 
 
 @staff_required
-def change_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
+def change_contact(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     def build(contact: BereavementContact) -> HttpResponse:
         patient = contact.plan.patient
         form = ChangeContactForm(
@@ -235,7 +232,7 @@ def change_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
             form,
             title=_("Reschedule or change: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.update_contact(
-                actor=_actor(request),
+                actor=request.user,
                 contact=contact,
                 due_on=data["due_on"],
                 kind=data["kind"],
@@ -249,7 +246,7 @@ def change_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
 
 
 @staff_required
-def record_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
+def record_contact(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     def build(contact: BereavementContact) -> HttpResponse:
         patient = contact.plan.patient
         form = ContactOutcomeForm(
@@ -267,7 +264,7 @@ def record_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
             form,
             title=_("Record: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.record_contact(
-                actor=_actor(request), contact=contact, **data
+                actor=request.user, contact=contact, **data
             ),
             success_message=_("Contact recorded."),
             context={"episode_state": contact.plan.episode.state},
@@ -277,7 +274,7 @@ def record_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
 
 
 @staff_required
-def contact_not_needed(request: HttpRequest, contact_id: Any) -> HttpResponse:
+def contact_not_needed(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     def build(contact: BereavementContact) -> HttpResponse:
         return _page(
             request,
@@ -285,7 +282,7 @@ def contact_not_needed(request: HttpRequest, contact_id: Any) -> HttpResponse:
             ReasonForm(request.POST or None),
             title=_("Not needed: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.mark_contact_not_needed(
-                actor=_actor(request), contact=contact, reason=data["reason"]
+                actor=request.user, contact=contact, reason=data["reason"]
             ),
             success_message=_("Contact marked not needed."),
             submit_label=_("Mark not needed"),
@@ -295,7 +292,7 @@ def contact_not_needed(request: HttpRequest, contact_id: Any) -> HttpResponse:
 
 
 @staff_required
-def risk_screen(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def risk_screen(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
         bands = queries.risk_bands()
@@ -305,7 +302,7 @@ def risk_screen(request: HttpRequest, patient_id: Any) -> HttpResponse:
             RiskScreenForm(request.POST or None, relatives=_relatives(patient)),
             title=_("Bereavement risk screen"),
             perform=lambda data: services.record_risk_screen(
-                actor=_actor(request),
+                actor=request.user,
                 plan=plan,
                 factors=data["factors"],
                 relative_ids=data["relative_ids"],
@@ -328,7 +325,7 @@ def risk_screen(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def screen_entered_in_error(request: HttpRequest, screen_id: Any) -> HttpResponse:
+def screen_entered_in_error(request: AuthenticatedRequest, screen_id: Any) -> HttpResponse:
     screen = queries.screen_detail(screen_id)
     if screen is None:
         raise Http404
@@ -341,7 +338,7 @@ def screen_entered_in_error(request: HttpRequest, screen_id: Any) -> HttpRespons
             title=_("Mark the risk screen of %(day)s entered in error")
             % {"day": date_format(screen.screened_at, "j M Y")},
             perform=lambda data: services.mark_screen_entered_in_error(
-                actor=_actor(request), screen=screen, reason=data["reason"]
+                actor=request.user, screen=screen, reason=data["reason"]
             ),
             success_message=_("Risk screen marked entered in error."),
             submit_label=_("Mark entered in error"),
@@ -351,7 +348,12 @@ def screen_entered_in_error(request: HttpRequest, screen_id: Any) -> HttpRespons
 
 
 def _confirm_page(
-    request: HttpRequest, patient_id: Any, perm: str, title: str, act: Callable[..., Any], done: str
+    request: AuthenticatedRequest,
+    patient_id: Any,
+    perm: str,
+    title: str,
+    act: Callable[..., Any],
+    done: str,
 ) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
@@ -360,7 +362,7 @@ def _confirm_page(
             patient,
             ConfirmForm(request.POST or None),
             title=title,
-            perform=lambda data: act(actor=_actor(request), plan=plan, note=data["note"]),
+            perform=lambda data: act(actor=request.user, plan=plan, note=data["note"]),
             success_message=done,
             submit_label=_("Confirm"),
         )
@@ -369,7 +371,7 @@ def _confirm_page(
 
 
 @staff_required
-def confirm_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def confirm_equipment(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return _confirm_page(
         request,
         patient_id,
@@ -381,7 +383,7 @@ def confirm_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def confirm_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def confirm_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return _confirm_page(
         request,
         patient_id,
@@ -393,7 +395,7 @@ def confirm_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def close_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def close_plan(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
         return _page(
@@ -401,7 +403,7 @@ def close_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
             patient,
             ClosePlanForm(request.POST or None),
             title=_("Close bereavement follow-up"),
-            perform=lambda data: services.close_plan(actor=_actor(request), plan=plan, **data),
+            perform=lambda data: services.close_plan(actor=request.user, plan=plan, **data),
             success_message=_("Bereavement follow-up closed."),
             submit_label=_("Close"),
         )
@@ -413,9 +415,9 @@ def close_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @login_required
-def portal_bereavement(request: HttpRequest) -> HttpResponse:
+def portal_bereavement(request: AuthenticatedRequest) -> HttpResponse:
     """Our contacts with you: the months we plan to be in touch, and whom to call."""
-    if _actor(request).kind == UserKind.STAFF:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = queries.portal_patient(request.user)
     if patient is None:

@@ -37,10 +37,11 @@ from hearth.caregiving.forms import (
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask
 from hearth.core import clock
 from hearth.core.errors import NotAllowed
+from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.patients import access
 from hearth.patients import queries as patient_queries
 from hearth.patients.models import CaregiverLink, Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient, with_patient_of
+from hearth.patients.web import with_patient, with_patient_of
 
 TEMPLATE_FORM = "caregiving/form_page.html"
 
@@ -121,7 +122,7 @@ def _support_url(patient: Patient) -> str:
     return reverse("caregiving_family_support", args=[patient.external_id])
 
 
-def _may(request: HttpRequest, perm: str, patient: Patient | None = None) -> bool:
+def _may(request: AuthenticatedRequest, perm: str, patient: Patient | None = None) -> bool:
     return bool(request.user.has_perm(f"caregiving.{perm}", patient))
 
 
@@ -129,7 +130,7 @@ def _may(request: HttpRequest, perm: str, patient: Patient | None = None) -> boo
 
 
 @staff_required
-def training(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def training(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """Carers × skills: where each stands, the next step, the sign-off and its expiry."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -149,7 +150,7 @@ def training(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def training_record(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def training_record(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = _carers(patient)
         initial = {
@@ -166,7 +167,7 @@ def training_record(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form,
             title=_("Record a carer's training"),
             perform=lambda data: services.record_training_step(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 caregiver=links.get(data["caregiver"]),
                 skill=data["skill"],
@@ -184,7 +185,7 @@ def training_record(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def training_withdraw(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def training_withdraw(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = _carers(patient, include_ended=True)
         form = WithdrawTrainingForm(
@@ -200,7 +201,7 @@ def training_withdraw(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form,
             title=_("Withdraw a carer's sign-off"),
             perform=lambda data: services.withdraw_training(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 caregiver=links.get(data["caregiver"]),
                 skill=data["skill"],
@@ -221,7 +222,7 @@ def training_withdraw(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def family_support(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def family_support(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """Contacts, respite, support tasks and the strain schedule for one family."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -252,7 +253,7 @@ def family_support(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def contact_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def contact_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """A psychologist records counselling; a social worker a social-work action."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -289,7 +290,7 @@ def contact_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form,
             title=_("Record a contact with the family"),
             perform=lambda data: services.record_support_contact(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 kind=data["kind"],
                 mode=data["mode"],
@@ -310,7 +311,7 @@ def contact_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def contact_entered_in_error(request: HttpRequest, contact_id: Any) -> HttpResponse:
+def contact_entered_in_error(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     contact = _find(SupportContact.objects.select_related("patient"), contact_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -319,7 +320,7 @@ def contact_entered_in_error(request: HttpRequest, contact_id: Any) -> HttpRespo
             ReasonForm(request.POST or None),
             title=_("Mark this contact as entered in error"),
             perform=lambda data: services.mark_contact_entered_in_error(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 contact=contact,
                 reason=data["reason"],
             ),
@@ -336,7 +337,7 @@ def contact_entered_in_error(request: HttpRequest, contact_id: Any) -> HttpRespo
 
 
 @staff_required
-def task_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def task_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = _carers(patient)
         team = _team(patient)
@@ -353,7 +354,7 @@ def task_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form,
             title=_("New support task for the family"),
             perform=lambda data: services.create_support_task(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 caregiver=links.get(data["caregiver"]),
                 reason=data["reason"],
@@ -371,7 +372,7 @@ def task_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
+def task_edit(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
     task = _find(SupportTask.objects.select_related("patient", "assigned_to"), task_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -393,7 +394,7 @@ def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
             form,
             title=_("Assign or change the support task"),
             perform=lambda data: services.update_support_task(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 task=task,
                 changes={
                     "suggested_actions": data["suggested_actions"],
@@ -412,18 +413,18 @@ def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
 
 
 @staff_required
-def task_close(request: HttpRequest, task_id: Any) -> HttpResponse:
+def task_close(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
     task = _find(SupportTask.objects.select_related("patient"), task_id)
 
     def perform(data: dict[str, Any]) -> SupportTask:
         if data["status"] == SupportTaskStatus.DONE:
             return services.complete_support_task(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 task=task,
                 outcome=data["text"],
             )
         return services.cancel_support_task(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             task=task,
             reason=data["text"],
         )
@@ -445,7 +446,7 @@ def task_close(request: HttpRequest, task_id: Any) -> HttpResponse:
 
 
 @staff_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthenticatedRequest) -> HttpResponse:
     """Open support tasks and strain assessments due, for every patient the
     user may see."""
     if not _may(request, "view_support_tasks"):
@@ -466,7 +467,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def respite_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def respite_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = _carers(patient)
         form = RespiteRequestForm(
@@ -479,7 +480,7 @@ def respite_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form,
             title=_("Ask for respite for the family"),
             perform=lambda data: services.request_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 kind=data["kind"],
                 wanted_from=data["wanted_from"],
@@ -503,7 +504,7 @@ def _respite(respite_id: Any) -> RespiteRequest:
 
 
 @staff_required
-def respite_book(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def respite_book(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -517,7 +518,7 @@ def respite_book(request: HttpRequest, respite_id: Any) -> HttpResponse:
             form,
             title=_("Book respite"),
             perform=lambda data: services.book_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 volunteer=volunteers.get(data["volunteer"]),
                 place=data["place"],
@@ -536,7 +537,7 @@ def respite_book(request: HttpRequest, respite_id: Any) -> HttpResponse:
 
 
 @staff_required
-def respite_complete(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def respite_complete(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -545,7 +546,7 @@ def respite_complete(request: HttpRequest, respite_id: Any) -> HttpResponse:
             NoteForm(request.POST or None),
             title=_("Respite took place"),
             perform=lambda data: services.complete_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 note=data["note"],
             ),
@@ -559,7 +560,7 @@ def respite_complete(request: HttpRequest, respite_id: Any) -> HttpResponse:
 
 
 @staff_required
-def respite_decline(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def respite_decline(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -568,7 +569,7 @@ def respite_decline(request: HttpRequest, respite_id: Any) -> HttpResponse:
             ReasonForm(request.POST or None),
             title=_("Decline the respite request"),
             perform=lambda data: services.decline_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 reason=data["reason"],
             ),
@@ -583,7 +584,7 @@ def respite_decline(request: HttpRequest, respite_id: Any) -> HttpResponse:
 
 
 @staff_required
-def respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def respite_cancel(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -592,7 +593,7 @@ def respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse:
             ReasonForm(request.POST or None),
             title=_("Cancel the respite"),
             perform=lambda data: services.cancel_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 reason=data["reason"],
             ),
@@ -610,10 +611,13 @@ def respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse:
 
 
 def _portal(
-    request: HttpRequest, perm: str, build: Callable[[Patient], HttpResponse], read: str | None
+    request: AuthenticatedRequest,
+    perm: str,
+    build: Callable[[Patient], HttpResponse],
+    read: str | None,
 ) -> HttpResponse:
     """The signed-in family member's (or patient's) own patient, or nothing."""
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.patients_visible_to(request.user).first()
     if patient is None:
@@ -622,7 +626,7 @@ def _portal(
 
 
 @login_required
-def portal_training(request: HttpRequest) -> HttpResponse:
+def portal_training(request: AuthenticatedRequest) -> HttpResponse:
     """What I have learned, what is next, and the guidance for each skill."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -636,7 +640,7 @@ def portal_training(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_skill(request: HttpRequest, skill: str) -> HttpResponse:
+def portal_skill(request: AuthenticatedRequest, skill: str) -> HttpResponse:
     definition = curriculum.get(skill)
     if definition is None:
         raise Http404
@@ -654,7 +658,7 @@ def portal_skill(request: HttpRequest, skill: str) -> HttpResponse:
 
 
 @login_required
-def portal_support(request: HttpRequest) -> HttpResponse:
+def portal_support(request: AuthenticatedRequest) -> HttpResponse:
     """The family's respite requests and their status, and the helpline."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -673,7 +677,7 @@ def portal_support(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_respite_new(request: HttpRequest) -> HttpResponse:
+def portal_respite_new(request: AuthenticatedRequest) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         form = RespiteRequestForm(
             request.POST or None,
@@ -684,7 +688,7 @@ def portal_respite_new(request: HttpRequest) -> HttpResponse:
             form,
             title=_("Ask for a break (respite)"),
             perform=lambda data: services.request_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 kind=data["kind"],
                 wanted_from=data["wanted_from"],
@@ -702,7 +706,7 @@ def portal_respite_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def portal_respite_cancel(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         respite = _find(RespiteRequest.objects.filter(patient=patient), respite_id)
         return _page(
@@ -710,7 +714,7 @@ def portal_respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse
             ReasonForm(request.POST or None),
             title=_("Cancel this respite"),
             perform=lambda data: services.cancel_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 reason=data["reason"],
             ),

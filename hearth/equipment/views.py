@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import UserKind
 from hearth.core.errors import NotAllowed
+from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.equipment import checklists, queries, services
 from hearth.equipment.choices import EquipmentKind
 from hearth.equipment.forms import (
@@ -35,7 +36,7 @@ from hearth.equipment.forms import (
 from hearth.equipment.models import EquipmentItem, FaultReport, Loan
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient
+from hearth.patients.web import with_patient
 
 FORM = "equipment/form_page.html"
 
@@ -47,7 +48,7 @@ def _find(queryset: Any, external_id: Any) -> Any:
     return found
 
 
-def _may(request: HttpRequest, perm: str, patient: Patient | None = None) -> bool:
+def _may(request: AuthenticatedRequest, perm: str, patient: Patient | None = None) -> bool:
     return bool(request.user.has_perm(f"equipment.{perm}", patient))
 
 
@@ -55,7 +56,9 @@ def _patient_url(patient: Patient) -> str:
     return reverse("equipment_patient", args=[patient.external_id])
 
 
-def _store_page(request: HttpRequest, perm: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+def _store_page(
+    request: AuthenticatedRequest, perm: str, build: Callable[[], HttpResponse]
+) -> HttpResponse:
     if not _may(request, perm):
         return refusal(
             request,
@@ -93,7 +96,7 @@ def _form(
 
 
 @staff_required
-def inventory(request: HttpRequest) -> HttpResponse:
+def inventory(request: AuthenticatedRequest) -> HttpResponse:
     def build() -> HttpResponse:
         filters = ItemFilterForm(request.GET or None)
         data = filters.cleaned_data if filters.is_valid() else {}
@@ -116,13 +119,13 @@ def inventory(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def add_item(request: HttpRequest) -> HttpResponse:
+def add_item(request: AuthenticatedRequest) -> HttpResponse:
     def build() -> HttpResponse:
         return _form(
             request,
             ItemForm(request.POST or None),
             title=_("Add an item to the store"),
-            perform=lambda data: services.add_item(actor=request.user, **data),  # type: ignore[arg-type]
+            perform=lambda data: services.add_item(actor=request.user, **data),
             back_url=reverse("equipment_inventory"),
             success_message=_("Item added."),
         )
@@ -131,7 +134,7 @@ def add_item(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def item_page(request: HttpRequest, item_id: Any) -> HttpResponse:
+def item_page(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     def build() -> HttpResponse:
         item = _find(queries.inventory(), item_id)
         return render(
@@ -150,7 +153,7 @@ def item_page(request: HttpRequest, item_id: Any) -> HttpResponse:
 
 
 @staff_required
-def maintenance(request: HttpRequest, item_id: Any) -> HttpResponse:
+def maintenance(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     def build() -> HttpResponse:
         item = _find(EquipmentItem.objects.all(), item_id)
         back = reverse("equipment_item", args=[item.external_id])
@@ -159,7 +162,7 @@ def maintenance(request: HttpRequest, item_id: Any) -> HttpResponse:
             MaintenanceForm(request.POST or None),
             title=_("Record a service: %(item)s") % {"item": item},
             perform=lambda data: services.record_maintenance(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 **data,
             ),
@@ -172,7 +175,7 @@ def maintenance(request: HttpRequest, item_id: Any) -> HttpResponse:
 
 
 @staff_required
-def item_status(request: HttpRequest, item_id: Any) -> HttpResponse:
+def item_status(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     def build() -> HttpResponse:
         item = _find(EquipmentItem.objects.all(), item_id)
         back = reverse("equipment_item", args=[item.external_id])
@@ -181,7 +184,7 @@ def item_status(request: HttpRequest, item_id: Any) -> HttpResponse:
             ItemStatusForm(request.POST or None),
             title=_("Change the status: %(item)s") % {"item": item},
             perform=lambda data: services.change_item_status(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 **data,
             ),
@@ -208,7 +211,7 @@ def _loan_rows(patient: Patient, include_returned: bool) -> list[dict[str, Any]]
 
 
 @staff_required
-def patient_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_equipment(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         rows = _loan_rows(patient, include_returned=True)
         return render(
@@ -235,7 +238,7 @@ def patient_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def lend(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def lend(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         items = list(queries.lendable_items())
         form = LendForm(request.POST or None, items=items)
@@ -243,7 +246,7 @@ def lend(request: HttpRequest, patient_id: Any) -> HttpResponse:
         def perform(data: dict[str, Any]) -> Loan:
             item = next(i for i in items if str(i.external_id) == data["item"])
             return services.lend(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 patient=patient,
                 delivered_at=data.get("delivered_at"),
@@ -264,7 +267,10 @@ def lend(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 def _on_loan(
-    request: HttpRequest, loan_id: Any, perm: str, build: Callable[[Loan, Patient], HttpResponse]
+    request: AuthenticatedRequest,
+    loan_id: Any,
+    perm: str,
+    build: Callable[[Loan, Patient], HttpResponse],
 ) -> HttpResponse:
     loan = _find(Loan.objects.select_related("item", "patient"), loan_id)
     return with_patient(
@@ -273,7 +279,7 @@ def _on_loan(
 
 
 @staff_required
-def safety_check(request: HttpRequest, loan_id: Any) -> HttpResponse:
+def safety_check(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
         form = SafetyCheckForm(request.POST or None, kind=loan.item.kind)
         return _form(
@@ -281,7 +287,7 @@ def safety_check(request: HttpRequest, loan_id: Any) -> HttpResponse:
             form,
             title=_("Safety check: %(item)s") % {"item": loan.item},
             perform=lambda data: services.record_safety_check(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 loan=loan,
                 answers=form.answers(),
                 note=data.get("note", ""),
@@ -296,14 +302,14 @@ def safety_check(request: HttpRequest, loan_id: Any) -> HttpResponse:
 
 
 @staff_required
-def report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
+def report_fault(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
         return _form(
             request,
             FaultForm(request.POST or None),
             title=_("Report a fault: %(item)s") % {"item": loan.item},
             perform=lambda data: services.report_fault(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 loan=loan,
                 description=data["description"],
             ),
@@ -317,7 +323,7 @@ def report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
 
 
 @staff_required
-def resolve_fault(request: HttpRequest, fault_id: Any) -> HttpResponse:
+def resolve_fault(request: AuthenticatedRequest, fault_id: Any) -> HttpResponse:
     fault = _find(FaultReport.objects.select_related("loan__item", "loan__patient"), fault_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -326,7 +332,7 @@ def resolve_fault(request: HttpRequest, fault_id: Any) -> HttpResponse:
             ResolveFaultForm(request.POST or None),
             title=_("Close a fault: %(item)s") % {"item": fault.loan.item},
             perform=lambda data: services.resolve_fault(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 fault=fault,
                 resolution=data["resolution"],
             ),
@@ -339,14 +345,14 @@ def resolve_fault(request: HttpRequest, fault_id: Any) -> HttpResponse:
 
 
 @staff_required
-def return_loan(request: HttpRequest, loan_id: Any) -> HttpResponse:
+def return_loan(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
         return _form(
             request,
             ReturnForm(request.POST or None),
             title=_("Record the return: %(item)s") % {"item": loan.item},
             perform=lambda data: services.return_loan(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 loan=loan,
                 condition_note=data["condition_note"],
             ),
@@ -363,9 +369,12 @@ def return_loan(request: HttpRequest, loan_id: Any) -> HttpResponse:
 
 
 def _portal(
-    request: HttpRequest, perm: str, build: Callable[[Patient], HttpResponse], read: str | None
+    request: AuthenticatedRequest,
+    perm: str,
+    build: Callable[[Patient], HttpResponse],
+    read: str | None,
 ) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.patients_visible_to(request.user).first()
     if patient is None:
@@ -374,7 +383,7 @@ def _portal(
 
 
 @login_required
-def portal_equipment(request: HttpRequest) -> HttpResponse:
+def portal_equipment(request: AuthenticatedRequest) -> HttpResponse:
     """The family's equipment, the safety advice for each kind, and a way to
     report a fault."""
 
@@ -398,7 +407,7 @@ def portal_equipment(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
+def portal_report_fault(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     """A family member reports a fault on an item at their home. Another
     family's item is "not found"."""
 
@@ -411,7 +420,7 @@ def portal_report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
             FaultForm(request.POST or None),
             title=_("Report a problem: %(item)s") % {"item": loan.item.get_kind_display()},
             perform=lambda data: services.report_fault(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 loan=loan,
                 description=data["description"],
             ),

@@ -30,6 +30,13 @@ from hearth.accounts.models import UserKind
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.pdf import render_pdf
+from hearth.core.web import (
+    AuthenticatedRequest,
+    form_page,
+    refusal,
+    show_domain_error,
+    staff_required,
+)
 from hearth.medications import charts, ome, queries, services
 from hearth.medications.choices import AdministrationOutcome, Conversion, OrderStatus
 from hearth.medications.forms import (
@@ -58,14 +65,7 @@ from hearth.medications.models import (
 )
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import (
-    form_page,
-    refusal,
-    show_domain_error,
-    staff_required,
-    with_patient,
-    with_patient_of,
-)
+from hearth.patients.web import with_patient, with_patient_of
 
 # --- Shared shapes ------------------------------------------------------------
 
@@ -112,7 +112,7 @@ def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
     return found
 
 
-def _may(request: HttpRequest, perm: str, patient: Patient) -> bool:
+def _may(request: AuthenticatedRequest, perm: str, patient: Patient) -> bool:
     return bool(request.user.has_perm(f"medications.{perm}", patient))
 
 
@@ -169,7 +169,7 @@ def _switching(request: HttpRequest, summary: ome.OpioidSummary) -> tuple[Switch
 
 
 @staff_required
-def medicines(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def medicines(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """Orders, today's doses, the record, reviews, sign-offs and the
     prescriber's opioid helper on one page."""
 
@@ -230,7 +230,7 @@ def medicines(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def order_history(request: HttpRequest, order_id: Any) -> HttpResponse:
+def order_history(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
     """Every version of one order: who wrote it, when, and why it changed."""
     order = _find(MedicationOrder.objects.with_current().select_related("stopped_by"), order_id)
 
@@ -259,7 +259,7 @@ def order_history(request: HttpRequest, order_id: Any) -> HttpResponse:
 
 
 @staff_required
-def prescribe(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def prescribe(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         form = PrescribeForm(
             request.POST or None,
@@ -273,7 +273,7 @@ def prescribe(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form,
             title=_("Prescribe"),
             perform=lambda data: services.prescribe(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 drug_route=data["drug_route"],
                 kind=data["kind"],
@@ -306,7 +306,7 @@ def _version_initial(order: MedicationOrder) -> dict[str, Any]:
 
 
 @staff_required
-def change_order(request: HttpRequest, order_id: Any) -> HttpResponse:
+def change_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
     """A dose change is a new version; the form starts from the current one."""
     order = _find(MedicationOrder.objects.with_current().select_related("patient"), order_id)
 
@@ -319,7 +319,7 @@ def change_order(request: HttpRequest, order_id: Any) -> HttpResponse:
             form,
             title=_("Change %(order)s") % {"order": order_label(order)},
             perform=lambda data: services.change_order(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 order=order,
                 reason=data["reason"],
                 **dosing_values(data, order.kind),
@@ -334,7 +334,7 @@ def change_order(request: HttpRequest, order_id: Any) -> HttpResponse:
 
 
 @staff_required
-def stop_order(request: HttpRequest, order_id: Any) -> HttpResponse:
+def stop_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
     order = _find(MedicationOrder.objects.with_current().select_related("patient"), order_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -343,7 +343,7 @@ def stop_order(request: HttpRequest, order_id: Any) -> HttpResponse:
             ReasonForm(request.POST or None),
             title=_("Stop %(order)s") % {"order": order_label(order)},
             perform=lambda data: services.stop_order(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 order=order,
                 reason=data["reason"],
             ),
@@ -389,7 +389,7 @@ def _order_by_id(patient: Patient, value: str) -> MedicationOrder | None:
     return MedicationOrder.objects.for_patient(patient).filter(external_id=external_id).first()
 
 
-def _give_page(request: HttpRequest, patient: Patient, *, portal: bool) -> HttpResponse:
+def _give_page(request: AuthenticatedRequest, patient: Patient, *, portal: bool) -> HttpResponse:
     """Record a dose. The one-time key is made when the form is shown, so a
     double-submit is answered with the first record, not a second one."""
     active = queries.orders(patient)
@@ -424,7 +424,7 @@ def _give_page(request: HttpRequest, patient: Patient, *, portal: bool) -> HttpR
             given = data["outcome"] == AdministrationOutcome.GIVEN
             try:
                 result = services.record_administration(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     order=order,
                     idempotency_key=data["idempotency_key"],
                     outcome=data["outcome"],
@@ -462,7 +462,7 @@ def _give_page(request: HttpRequest, patient: Patient, *, portal: bool) -> HttpR
 
 
 @staff_required
-def give(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def give(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return with_patient(
         request,
         patient_id,
@@ -472,7 +472,7 @@ def give(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def entered_in_error(request: HttpRequest, administration_id: Any) -> HttpResponse:
+def entered_in_error(request: AuthenticatedRequest, administration_id: Any) -> HttpResponse:
     administration = _find(
         Administration.objects.select_related("patient", "order__drug_route__drug"),
         administration_id,
@@ -484,7 +484,7 @@ def entered_in_error(request: HttpRequest, administration_id: Any) -> HttpRespon
             ReasonForm(request.POST or None),
             title=_("Mark as entered in error"),
             perform=lambda data: services.mark_administration_entered_in_error(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 administration=administration,
                 reason=data["reason"],
             ),
@@ -499,7 +499,7 @@ def entered_in_error(request: HttpRequest, administration_id: Any) -> HttpRespon
 
 
 @staff_required
-def resolve_review(request: HttpRequest, review_id: Any) -> HttpResponse:
+def resolve_review(request: AuthenticatedRequest, review_id: Any) -> HttpResponse:
     review = _find(
         SyncReview.objects.select_related("patient", "order__drug_route__drug", "submitted_by"),
         review_id,
@@ -511,7 +511,7 @@ def resolve_review(request: HttpRequest, review_id: Any) -> HttpResponse:
             ReviewForm(request.POST or None),
             title=_("Review an offline dose"),
             perform=lambda data: services.resolve_review(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 review=review,
                 decision=data["decision"],
                 note=data["note"],
@@ -529,7 +529,7 @@ def resolve_review(request: HttpRequest, review_id: Any) -> HttpResponse:
 
 
 @staff_required
-def sign_off(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def sign_off(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = patient.caregivers.filter(ended_at__isnull=True).select_related("user")
         people = {str(link.user.external_id): link.user for link in links}
@@ -544,7 +544,7 @@ def sign_off(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form,
             title=_("Sign off a family member to give medicines"),
             perform=lambda data: services.sign_off_caregiver(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 caregiver=people[data["caregiver"]],
                 route=data["route"],
@@ -561,7 +561,7 @@ def sign_off(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def revoke_sign_off(request: HttpRequest, sign_off_id: Any) -> HttpResponse:
+def revoke_sign_off(request: AuthenticatedRequest, sign_off_id: Any) -> HttpResponse:
     record = _find(MedicineSignOff.objects.select_related("patient", "caregiver"), sign_off_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -571,7 +571,7 @@ def revoke_sign_off(request: HttpRequest, sign_off_id: Any) -> HttpResponse:
             title=_("Withdraw the sign-off of %(name)s (%(route)s)")
             % {"name": record.caregiver.display_name, "route": record.get_route_display()},
             perform=lambda data: services.revoke_sign_off(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 sign_off=record,
                 reason=data["reason"],
             ),
@@ -588,7 +588,7 @@ def revoke_sign_off(request: HttpRequest, sign_off_id: Any) -> HttpResponse:
 
 
 @staff_required
-def controlled_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def controlled_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """The home register: balances, entries, discrepancies, and a form for
     stock received, returned, destroyed or counted."""
 
@@ -600,7 +600,7 @@ def controlled_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 data = form.cleaned_data
                 try:
                     services.record_stock(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         patient=patient,
                         formulation=data["formulation"],
                         movement=data["movement"],
@@ -639,7 +639,9 @@ def controlled_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def close_discrepancy(request: HttpRequest, patient_id: Any, formulation_id: Any) -> HttpResponse:
+def close_discrepancy(
+    request: AuthenticatedRequest, patient_id: Any, formulation_id: Any
+) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         holding = (
             StockHolding.objects.filter(patient=patient, formulation__external_id=formulation_id)
@@ -654,7 +656,7 @@ def close_discrepancy(request: HttpRequest, patient_id: Any, formulation_id: Any
             title=_("Close the discrepancy: %(formulation)s")
             % {"formulation": holding.formulation},
             perform=lambda data: services.close_discrepancy(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 holding=holding,
                 note=data["note"],
             ),
@@ -670,7 +672,7 @@ def close_discrepancy(request: HttpRequest, patient_id: Any, formulation_id: Any
 
 
 @staff_required
-def formulary(request: HttpRequest) -> HttpResponse:
+def formulary(request: AuthenticatedRequest) -> HttpResponse:
     """Every medicine by route with its oral-morphine-equivalent factor and
     the source; the administrator changes a factor with a reason."""
     if not request.user.has_perm("medications.view_formulary"):
@@ -690,7 +692,7 @@ def formulary(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def edit_drug_route(request: HttpRequest, drug_route_id: Any) -> HttpResponse:
+def edit_drug_route(request: AuthenticatedRequest, drug_route_id: Any) -> HttpResponse:
     if not request.user.has_perm("medications.manage_formulary"):
         return refusal(request, NotAllowed(_("Only an administrator changes the formulary.")))
     drug_route = _find(DrugRoute.objects.select_related("drug"), drug_route_id)
@@ -706,7 +708,7 @@ def edit_drug_route(request: HttpRequest, drug_route_id: Any) -> HttpResponse:
     def perform(data: dict[str, Any]) -> DrugRoute:
         factor: Decimal | str = data["ome_factor"] if data["ome_factor"] is not None else ""
         return services.update_drug_route(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             drug_route=drug_route,
             reason=data["reason"],
             ome_factor=factor,
@@ -773,7 +775,7 @@ def home_chart_pdf(request: HttpRequest | None, patient: Patient) -> HttpRespons
 
 
 @staff_required
-def chart_pdf(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def chart_pdf(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return with_patient(
         request,
         patient_id,
@@ -784,9 +786,12 @@ def chart_pdf(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 def _portal(
-    request: HttpRequest, perm: str, build: Callable[[Patient], HttpResponse], read: str | None
+    request: AuthenticatedRequest,
+    perm: str,
+    build: Callable[[Patient], HttpResponse],
+    read: str | None,
 ) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.patients_visible_to(request.user).first()
     if patient is None:
@@ -795,7 +800,7 @@ def _portal(
 
 
 @login_required
-def portal_medicines(request: HttpRequest) -> HttpResponse:
+def portal_medicines(request: AuthenticatedRequest) -> HttpResponse:
     """The family's home chart, read-only."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -809,7 +814,7 @@ def portal_medicines(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_give(request: HttpRequest) -> HttpResponse:
+def portal_give(request: AuthenticatedRequest) -> HttpResponse:
     """A trained family member records a dose they gave; the service refuses,
     with its message, anyone not signed off for the medicine's route."""
     return _portal(
@@ -821,7 +826,7 @@ def portal_give(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_chart_pdf(request: HttpRequest) -> HttpResponse:
+def portal_chart_pdf(request: AuthenticatedRequest) -> HttpResponse:
     return _portal(
         request,
         "medications.view_home_chart",
