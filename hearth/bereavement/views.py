@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -26,7 +25,12 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import UserKind
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
-from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
+from hearth.core.web import (
+    AuthenticatedRequest,
+    page_with_way_back,
+    refusal,
+    staff_required,
+)
 from hearth.patients.models import Patient
 from hearth.patients.web import with_patient
 
@@ -44,10 +48,16 @@ from .models import BereavementContact, BereavementPlan
 
 VIEW = "bereavement.view_plan"
 MANAGE = "bereavement.manage_plan"
+FORM = "bereavement/form_page.html"
 
 
 def _plan_url(patient: Patient) -> str:
     return reverse("patient_bereavement", args=[patient.external_id])
+
+
+def _way_back_label(patient: Patient) -> str:
+    """Every bereavement write page leads back to the family's plan."""
+    return _("Bereavement") + " · " + patient.full_name
 
 
 def _plan(patient: Patient) -> BereavementPlan:
@@ -59,35 +69,6 @@ def _plan(patient: Patient) -> BereavementPlan:
 
 def _relatives(patient: Patient) -> list[Any]:
     return list(queries.relatives_of(patient))
-
-
-def _page(
-    request: HttpRequest,
-    patient: Patient,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    success_message: str,
-    submit_label: str | None = None,
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    back = _plan_url(patient)
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: back,
-        success_message=success_message,
-        context={
-            "back_url": back,
-            "back_label": _("Bereavement") + " · " + patient.full_name,
-            **(context or {}),
-        },
-        submit_label=submit_label,
-        template="bereavement/form_page.html",
-    )
 
 
 def _contact(contact_id: Any) -> BereavementContact:
@@ -186,14 +167,16 @@ def add_contact(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
         form = ContactForm(
             request.POST or None, relatives=_relatives(patient), initial={"kind": "phone_call"}
         )
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             form,
             title=_("Plan a contact with the family"),
             perform=lambda data: services.add_contact(actor=request.user, plan=plan, **data),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Contact planned."),
             submit_label=_("Plan it"),
+            template=FORM,
         )
 
     return with_patient(request, patient_id, MANAGE, build)
@@ -226,9 +209,8 @@ def change_contact(request: AuthenticatedRequest, contact_id: Any) -> HttpRespon
                 "relative_ids": [str(link.external_id) for link in contact.relatives.all()],
             },
         )
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             form,
             title=_("Reschedule or change: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.update_contact(
@@ -239,7 +221,10 @@ def change_contact(request: AuthenticatedRequest, contact_id: Any) -> HttpRespon
                 relative_ids=data["relative_ids"] or None,
                 reason=data["reason"],
             ),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Contact changed."),
+            template=FORM,
         )
 
     return _on_contact(request, contact_id, MANAGE, build)
@@ -258,16 +243,18 @@ def record_contact(request: AuthenticatedRequest, contact_id: Any) -> HttpRespon
                 "relative_ids": [str(link.external_id) for link in contact.relatives.all()],
             },
         )
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             form,
             title=_("Record: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.record_contact(
                 actor=request.user, contact=contact, **data
             ),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Contact recorded."),
             context={"episode_state": contact.plan.episode.state},
+            template=FORM,
         )
 
     return _on_contact(request, contact_id, MANAGE, build)
@@ -276,16 +263,18 @@ def record_contact(request: AuthenticatedRequest, contact_id: Any) -> HttpRespon
 @staff_required
 def contact_not_needed(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     def build(contact: BereavementContact) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
-            contact.plan.patient,
             ReasonForm(request.POST or None),
             title=_("Not needed: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.mark_contact_not_needed(
                 actor=request.user, contact=contact, reason=data["reason"]
             ),
+            back_url=_plan_url(contact.plan.patient),
+            back_label=_way_back_label(contact.plan.patient),
             success_message=_("Contact marked not needed."),
             submit_label=_("Mark not needed"),
+            template=FORM,
         )
 
     return _on_contact(request, contact_id, MANAGE, build)
@@ -296,9 +285,8 @@ def risk_screen(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
         bands = queries.risk_bands()
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             RiskScreenForm(request.POST or None, relatives=_relatives(patient)),
             title=_("Bereavement risk screen"),
             perform=lambda data: services.record_risk_screen(
@@ -310,6 +298,8 @@ def risk_screen(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 note=data["note"],
                 referred_to=data["referred_to"],
             ),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Risk screen recorded."),
             context={
                 "intro": _(
@@ -319,6 +309,7 @@ def risk_screen(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 )
                 % {"moderate": bands["moderate_from"], "high": bands["high_from"]},
             },
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "bereavement.screen_risk", build)
@@ -331,17 +322,19 @@ def screen_entered_in_error(request: AuthenticatedRequest, screen_id: Any) -> Ht
         raise Http404
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             ReasonForm(request.POST or None),
             title=_("Mark the risk screen of %(day)s entered in error")
             % {"day": date_format(screen.screened_at, "j M Y")},
             perform=lambda data: services.mark_screen_entered_in_error(
                 actor=request.user, screen=screen, reason=data["reason"]
             ),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Risk screen marked entered in error."),
             submit_label=_("Mark entered in error"),
+            template=FORM,
         )
 
     return with_patient(request, screen.plan.patient.external_id, "bereavement.screen_risk", build)
@@ -357,14 +350,16 @@ def _confirm_page(
 ) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             ConfirmForm(request.POST or None),
             title=title,
             perform=lambda data: act(actor=request.user, plan=plan, note=data["note"]),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=done,
             submit_label=_("Confirm"),
+            template=FORM,
         )
 
     return with_patient(request, patient_id, perm, build)
@@ -398,14 +393,16 @@ def confirm_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpRespons
 def close_plan(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             ClosePlanForm(request.POST or None),
             title=_("Close bereavement follow-up"),
             perform=lambda data: services.close_plan(actor=request.user, plan=plan, **data),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Bereavement follow-up closed."),
             submit_label=_("Close"),
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "bereavement.close_plan", build)

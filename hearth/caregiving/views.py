@@ -8,15 +8,13 @@ their own patient, and in training only their own record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
@@ -37,11 +35,15 @@ from hearth.caregiving.forms import (
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask
 from hearth.core import clock
 from hearth.core.errors import NotAllowed
-from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
-from hearth.patients import access
+from hearth.core.web import (
+    AuthenticatedRequest,
+    page_with_way_back,
+    refusal,
+    staff_required,
+)
 from hearth.patients import queries as patient_queries
 from hearth.patients.models import CaregiverLink, Patient
-from hearth.patients.web import with_patient, with_patient_of
+from hearth.patients.web import with_patient, with_patient_of, with_portal_patient
 
 TEMPLATE_FORM = "caregiving/form_page.html"
 
@@ -86,32 +88,6 @@ def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
     if found is None:
         raise Http404
     return found
-
-
-def _page(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    back_url: str,
-    success_message: str,
-    patient: Patient | None,
-    submit_label: str | None = None,
-    context: dict[str, Any] | None = None,
-    portal: bool = False,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: back_url,
-        success_message=success_message,
-        context={"patient": patient, "back_url": back_url, "portal": portal, **(context or {})},
-        submit_label=submit_label,
-        template=TEMPLATE_FORM,
-    )
 
 
 def _training_url(patient: Patient) -> str:
@@ -162,7 +138,7 @@ def training_record(request: AuthenticatedRequest, patient_id: Any) -> HttpRespo
         form = TrainingStepForm(
             request.POST or None, initial=initial, caregivers=_carer_choices(links)
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Record a carer's training"),
@@ -178,7 +154,8 @@ def training_record(request: AuthenticatedRequest, patient_id: Any) -> HttpRespo
             ),
             back_url=_training_url(patient),
             success_message=_("Training recorded."),
-            patient=patient,
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.record_training", build)
@@ -196,7 +173,7 @@ def training_withdraw(request: AuthenticatedRequest, patient_id: Any) -> HttpRes
             },
             caregivers=_carer_choices(links),
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Withdraw a carer's sign-off"),
@@ -211,8 +188,9 @@ def training_withdraw(request: AuthenticatedRequest, patient_id: Any) -> HttpRes
             success_message=_(
                 "Withdrawn. Their doses by that route are refused until signed off again."
             ),
-            patient=patient,
             submit_label=_("Withdraw"),
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.record_training", build)
@@ -285,7 +263,7 @@ def contact_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             kinds=kinds,
             relatives=_carer_choices(links),
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Record a contact with the family"),
@@ -304,7 +282,8 @@ def contact_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Contact recorded."),
-            patient=patient,
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.view_family_support", build)
@@ -315,7 +294,7 @@ def contact_entered_in_error(request: AuthenticatedRequest, contact_id: Any) -> 
     contact = _find(SupportContact.objects.select_related("patient"), contact_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Mark this contact as entered in error"),
@@ -326,8 +305,9 @@ def contact_entered_in_error(request: AuthenticatedRequest, contact_id: Any) -> 
             ),
             back_url=_support_url(patient),
             success_message=_("Marked as entered in error."),
-            patient=patient,
             submit_label=_("Mark as entered in error"),
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, contact, "caregiving.view_family_support", build)
@@ -349,7 +329,7 @@ def task_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 (key, f"{u.display_name} ({u.get_discipline_display()})") for key, u in team.items()
             ],
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("New support task for the family"),
@@ -365,7 +345,8 @@ def task_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Support task added."),
-            patient=patient,
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.manage_support_tasks", build)
@@ -389,7 +370,7 @@ def task_edit(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
                 (key, f"{u.display_name} ({u.get_discipline_display()})") for key, u in team.items()
             ],
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Assign or change the support task"),
@@ -405,8 +386,8 @@ def task_edit(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Support task saved."),
-            patient=patient,
-            context={"task": task},
+            context={"patient": patient, "task": task},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, task, "caregiving.manage_support_tasks", build)
@@ -430,16 +411,16 @@ def task_close(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
         )
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             CloseTaskForm(request.POST or None),
             title=_("Close the support task"),
             perform=perform,
             back_url=_support_url(patient),
             success_message=_("Support task closed."),
-            patient=patient,
-            context={"task": task},
             submit_label=_("Close the task"),
+            context={"patient": patient, "task": task},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, task, "caregiving.manage_support_tasks", build)
@@ -475,7 +456,7 @@ def respite_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             initial={"wanted_from": clock.today(), "wanted_to": clock.today()},
             caregivers=_carer_choices(links),
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Ask for respite for the family"),
@@ -490,7 +471,8 @@ def respite_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Respite asked for. The coordinator will book it."),
-            patient=patient,
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.request_respite", build)
@@ -513,7 +495,7 @@ def respite_book(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse
             request.POST or None,
             volunteers=[(key, user.display_name) for key, user in volunteers.items()],
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Book respite"),
@@ -528,9 +510,9 @@ def respite_book(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse
             ),
             back_url=_support_url(patient),
             success_message=_("Respite booked."),
-            patient=patient,
-            context={"respite": respite},
             submit_label=_("Book"),
+            context={"patient": patient, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, respite, "caregiving.book_respite", build)
@@ -541,7 +523,7 @@ def respite_complete(request: AuthenticatedRequest, respite_id: Any) -> HttpResp
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             NoteForm(request.POST or None),
             title=_("Respite took place"),
@@ -552,8 +534,8 @@ def respite_complete(request: AuthenticatedRequest, respite_id: Any) -> HttpResp
             ),
             back_url=_support_url(patient),
             success_message=_("Recorded."),
-            patient=patient,
-            context={"respite": respite},
+            context={"patient": patient, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, respite, "caregiving.book_respite", build)
@@ -564,7 +546,7 @@ def respite_decline(request: AuthenticatedRequest, respite_id: Any) -> HttpRespo
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Decline the respite request"),
@@ -575,9 +557,9 @@ def respite_decline(request: AuthenticatedRequest, respite_id: Any) -> HttpRespo
             ),
             back_url=_support_url(patient),
             success_message=_("Declined. Tell the family why, and what else may help."),
-            patient=patient,
-            context={"respite": respite},
             submit_label=_("Decline"),
+            context={"patient": patient, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, respite, "caregiving.book_respite", build)
@@ -588,7 +570,7 @@ def respite_cancel(request: AuthenticatedRequest, respite_id: Any) -> HttpRespon
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Cancel the respite"),
@@ -599,30 +581,15 @@ def respite_cancel(request: AuthenticatedRequest, respite_id: Any) -> HttpRespon
             ),
             back_url=_support_url(patient),
             success_message=_("Respite cancelled."),
-            patient=patient,
-            context={"respite": respite},
             submit_label=_("Cancel the respite"),
+            context={"patient": patient, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, respite, "caregiving.cancel_respite", build)
 
 
 # --- The family portal ------------------------------------------------------------------
-
-
-def _portal(
-    request: AuthenticatedRequest,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-    read: str | None,
-) -> HttpResponse:
-    """The signed-in family member's (or patient's) own patient, or nothing."""
-    if request.user.kind == UserKind.STAFF:
-        return redirect("worklist")
-    patient = access.patients_visible_to(request.user).first()
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
-    return with_patient(request, patient.external_id, perm, build, read)
 
 
 @login_required
@@ -636,7 +603,7 @@ def portal_training(request: AuthenticatedRequest) -> HttpResponse:
             {"patient": patient, "mine": queries.own_training(request.user, patient)},
         )
 
-    return _portal(request, "caregiving.view_own_training", build, "training.viewed")
+    return with_portal_patient(request, "caregiving.view_own_training", build, "training.viewed")
 
 
 @login_required
@@ -654,7 +621,7 @@ def portal_skill(request: AuthenticatedRequest, skill: str) -> HttpResponse:
             {"patient": patient, "skill": definition, "state": state},
         )
 
-    return _portal(request, "caregiving.view_own_training", build, None)
+    return with_portal_patient(request, "caregiving.view_own_training", build, None)
 
 
 @login_required
@@ -673,7 +640,9 @@ def portal_support(request: AuthenticatedRequest) -> HttpResponse:
             },
         )
 
-    return _portal(request, "caregiving.view_own_support", build, "family_support.viewed")
+    return with_portal_patient(
+        request, "caregiving.view_own_support", build, "family_support.viewed"
+    )
 
 
 @login_required
@@ -683,7 +652,7 @@ def portal_respite_new(request: AuthenticatedRequest) -> HttpResponse:
             request.POST or None,
             initial={"wanted_from": clock.today(), "wanted_to": clock.today()},
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Ask for a break (respite)"),
@@ -697,19 +666,19 @@ def portal_respite_new(request: AuthenticatedRequest) -> HttpResponse:
             ),
             back_url=reverse("caregiving_portal_support"),
             success_message=_("Thank you. The coordinator will call you to arrange it."),
-            patient=patient,
-            portal=True,
             submit_label=_("Send"),
+            context={"patient": patient, "portal": True},
+            template=TEMPLATE_FORM,
         )
 
-    return _portal(request, "caregiving.request_respite", build, None)
+    return with_portal_patient(request, "caregiving.request_respite", build, None)
 
 
 @login_required
 def portal_respite_cancel(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         respite = _find(RespiteRequest.objects.filter(patient=patient), respite_id)
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Cancel this respite"),
@@ -720,13 +689,12 @@ def portal_respite_cancel(request: AuthenticatedRequest, respite_id: Any) -> Htt
             ),
             back_url=reverse("caregiving_portal_support"),
             success_message=_("Cancelled."),
-            patient=patient,
-            portal=True,
-            context={"respite": respite},
             submit_label=_("Cancel the respite"),
+            context={"patient": patient, "portal": True, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
-    return _portal(request, "caregiving.cancel_respite", build, None)
+    return with_portal_patient(request, "caregiving.cancel_respite", build, None)
 
 
 urlpatterns = [

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hearth.accounts.models import UserKind
 from hearth.careplans import conflicts, queries, services
 from hearth.careplans.choices import Domain, PlanStatus
 from hearth.careplans.forms import (
@@ -47,7 +46,7 @@ from hearth.core.web import (
 )
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.web import open_for, with_patient
+from hearth.patients.web import open_for, with_patient, with_portal_patient
 
 
 def _get(model: Any, object_id: Any, *related: str) -> Any:
@@ -604,11 +603,6 @@ def emergency_summary(request: AuthenticatedRequest, patient_id: Any) -> HttpRes
 def portal_care_plan(request: AuthenticatedRequest) -> HttpResponse:
     """The family's view: goals in the person's words, who helps and how often,
     and the signed emergency decisions."""
-    if request.user.kind == UserKind.STAFF:
-        return redirect("worklist")
-    patient = access.patients_visible_to(request.user).first()
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
 
     def build(patient: Patient) -> HttpResponse:
         plan = queries.with_tree(queries.plans_for(patient).active()).first()
@@ -622,10 +616,6 @@ def portal_care_plan(request: AuthenticatedRequest) -> HttpResponse:
             },
         )
 
-    return with_patient(
-        request,
-        patient.external_id,
-        "careplans.view_plan_summary",
-        build,
-        "portal.care_plan_viewed",
+    return with_portal_patient(
+        request, "careplans.view_plan_summary", build, "portal.care_plan_viewed"
     )

@@ -121,7 +121,11 @@ def page_with_way_back(
         perform=perform,
         success_url=success_url or (lambda _result: back_url),
         success_message=success_message,
-        context={"back_url": back_url, "back_label": back_label, **(context or {})},
+        context={
+            "back_url": back_url,
+            **({"back_label": back_label} if back_label is not None else {}),
+            **(context or {}),
+        },
         submit_label=submit_label,
         template=template,
     )

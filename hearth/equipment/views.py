@@ -12,14 +12,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hearth.accounts.models import UserKind
 from hearth.core.errors import NotAllowed
-from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
+from hearth.core.web import (
+    AuthenticatedRequest,
+    page_with_way_back,
+    refusal,
+    staff_required,
+)
 from hearth.equipment import checklists, queries, services
 from hearth.equipment.choices import EquipmentKind
 from hearth.equipment.forms import (
@@ -34,9 +38,8 @@ from hearth.equipment.forms import (
     SafetyCheckForm,
 )
 from hearth.equipment.models import EquipmentItem, FaultReport, Loan
-from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.web import with_patient
+from hearth.patients.web import with_patient, with_portal_patient
 
 FORM = "equipment/form_page.html"
 
@@ -65,31 +68,6 @@ def _store_page(
             NotAllowed(_("Only coordinators, nurses and physicians see the equipment store.")),
         )
     return build()
-
-
-def _form(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    back_url: str,
-    success_message: str,
-    context: dict[str, Any] | None = None,
-    submit_label: str | None = None,
-    success_url: str | None = None,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: success_url or back_url,
-        success_message=success_message,
-        context={"back_url": back_url, **(context or {})},
-        submit_label=submit_label,
-        template=FORM,
-    )
 
 
 # --- The store ------------------------------------------------------------------------
@@ -121,13 +99,14 @@ def inventory(request: AuthenticatedRequest) -> HttpResponse:
 @staff_required
 def add_item(request: AuthenticatedRequest) -> HttpResponse:
     def build() -> HttpResponse:
-        return _form(
+        return page_with_way_back(
             request,
             ItemForm(request.POST or None),
             title=_("Add an item to the store"),
             perform=lambda data: services.add_item(actor=request.user, **data),
             back_url=reverse("equipment_inventory"),
             success_message=_("Item added."),
+            template=FORM,
         )
 
     return _store_page(request, "manage_inventory", build)
@@ -157,7 +136,7 @@ def maintenance(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     def build() -> HttpResponse:
         item = _find(EquipmentItem.objects.all(), item_id)
         back = reverse("equipment_item", args=[item.external_id])
-        return _form(
+        return page_with_way_back(
             request,
             MaintenanceForm(request.POST or None),
             title=_("Record a service: %(item)s") % {"item": item},
@@ -169,6 +148,7 @@ def maintenance(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
             back_url=back,
             success_message=_("Service recorded."),
             context={"item": item},
+            template=FORM,
         )
 
     return _store_page(request, "manage_inventory", build)
@@ -179,7 +159,7 @@ def item_status(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     def build() -> HttpResponse:
         item = _find(EquipmentItem.objects.all(), item_id)
         back = reverse("equipment_item", args=[item.external_id])
-        return _form(
+        return page_with_way_back(
             request,
             ItemStatusForm(request.POST or None),
             title=_("Change the status: %(item)s") % {"item": item},
@@ -191,6 +171,7 @@ def item_status(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
             back_url=back,
             success_message=_("Status changed."),
             context={"item": item},
+            template=FORM,
         )
 
     return _store_page(request, "manage_inventory", build)
@@ -252,7 +233,7 @@ def lend(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 delivered_at=data.get("delivered_at"),
             )
 
-        return _form(
+        return page_with_way_back(
             request,
             form,
             title=_("Lend equipment to %(name)s") % {"name": patient.full_name},
@@ -261,6 +242,7 @@ def lend(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             success_message=_("Delivered. Do the safety check at home."),
             context={"patient": patient},
             submit_label=_("Record the delivery"),
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "equipment.lend", build)
@@ -282,7 +264,7 @@ def _on_loan(
 def safety_check(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
         form = SafetyCheckForm(request.POST or None, kind=loan.item.kind)
-        return _form(
+        return page_with_way_back(
             request,
             form,
             title=_("Safety check: %(item)s") % {"item": loan.item},
@@ -296,6 +278,7 @@ def safety_check(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
             success_message=_("Safety check recorded."),
             context={"patient": patient, "loan": loan, "checklist_form": True},
             submit_label=_("Record the check"),
+            template=FORM,
         )
 
     return _on_loan(request, loan_id, "check_safety", build)
@@ -304,7 +287,7 @@ def safety_check(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
 @staff_required
 def report_fault(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
-        return _form(
+        return page_with_way_back(
             request,
             FaultForm(request.POST or None),
             title=_("Report a fault: %(item)s") % {"item": loan.item},
@@ -317,6 +300,7 @@ def report_fault(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
             success_message=_("Fault reported. The team has been alerted."),
             context={"patient": patient, "loan": loan},
             submit_label=_("Report the fault"),
+            template=FORM,
         )
 
     return _on_loan(request, loan_id, "report_fault", build)
@@ -327,7 +311,7 @@ def resolve_fault(request: AuthenticatedRequest, fault_id: Any) -> HttpResponse:
     fault = _find(FaultReport.objects.select_related("loan__item", "loan__patient"), fault_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _form(
+        return page_with_way_back(
             request,
             ResolveFaultForm(request.POST or None),
             title=_("Close a fault: %(item)s") % {"item": fault.loan.item},
@@ -339,6 +323,7 @@ def resolve_fault(request: AuthenticatedRequest, fault_id: Any) -> HttpResponse:
             back_url=_patient_url(patient),
             success_message=_("Fault closed."),
             context={"patient": patient, "loan": fault.loan, "fault": fault},
+            template=FORM,
         )
 
     return with_patient(request, fault.loan.patient.external_id, "equipment.resolve_fault", build)
@@ -347,7 +332,7 @@ def resolve_fault(request: AuthenticatedRequest, fault_id: Any) -> HttpResponse:
 @staff_required
 def return_loan(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
-        return _form(
+        return page_with_way_back(
             request,
             ReturnForm(request.POST or None),
             title=_("Record the return: %(item)s") % {"item": loan.item},
@@ -360,26 +345,13 @@ def return_loan(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
             success_message=_("Return recorded."),
             context={"patient": patient, "loan": loan},
             submit_label=_("Record the return"),
+            template=FORM,
         )
 
     return _on_loan(request, loan_id, "return_loan", build)
 
 
 # --- The family portal -----------------------------------------------------------------------
-
-
-def _portal(
-    request: AuthenticatedRequest,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-    read: str | None,
-) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:
-        return redirect("worklist")
-    patient = access.patients_visible_to(request.user).first()
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
-    return with_patient(request, patient.external_id, perm, build, read)
 
 
 @login_required
@@ -403,7 +375,9 @@ def portal_equipment(request: AuthenticatedRequest) -> HttpResponse:
             },
         )
 
-    return _portal(request, "equipment.view_equipment", build, "equipment.portal_viewed")
+    return with_portal_patient(
+        request, "equipment.view_equipment", build, "equipment.portal_viewed"
+    )
 
 
 @login_required
@@ -415,7 +389,7 @@ def portal_report_fault(request: AuthenticatedRequest, loan_id: Any) -> HttpResp
         loan = _find(
             Loan.objects.for_patient(patient).at_home().select_related("item", "patient"), loan_id
         )
-        return _form(
+        return page_with_way_back(
             request,
             FaultForm(request.POST or None),
             title=_("Report a problem: %(item)s") % {"item": loan.item.get_kind_display()},
@@ -431,6 +405,7 @@ def portal_report_fault(request: AuthenticatedRequest, loan_id: Any) -> HttpResp
             ),
             context={"loan": loan, "portal": True},
             submit_label=_("Send to the team"),
+            template=FORM,
         )
 
-    return _portal(request, "equipment.report_fault", build, None)
+    return with_portal_patient(request, "equipment.report_fault", build, None)

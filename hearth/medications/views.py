@@ -10,12 +10,10 @@ and records a dose they gave: there is no edit control for them anywhere.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,7 +30,7 @@ from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.pdf import render_pdf
 from hearth.core.web import (
     AuthenticatedRequest,
-    form_page,
+    page_with_way_back,
     refusal,
     show_domain_error,
     staff_required,
@@ -63,46 +61,17 @@ from hearth.medications.models import (
     StockHolding,
     SyncReview,
 )
-from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.web import with_patient, with_patient_of
+from hearth.patients.web import with_patient, with_patient_of, with_portal_patient
 
 # --- Shared shapes ------------------------------------------------------------
+
+#: Medicines write pages link back to the medicines page (or the formulary).
+FORM = "medications/form_page.html"
 
 
 def _medicines_url(patient: Patient) -> str:
     return reverse("medicines", args=[patient.external_id])
-
-
-def _form_page(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    success_url: str,
-    success_message: str,
-    patient: Patient | None,
-    context: dict[str, Any] | None = None,
-    submit_label: str | None = None,
-) -> HttpResponse:
-    """``patients.views.form_page`` with the medicines template and the way
-    back to the medicines page (or the formulary)."""
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: success_url,
-        success_message=success_message,
-        context={
-            "patient": patient,
-            "back_url": _medicines_url(patient) if patient else reverse("formulary"),
-            **(context or {}),
-        },
-        submit_label=submit_label,
-        template="medications/form_page.html",
-    )
 
 
 def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
@@ -268,7 +237,7 @@ def prescribe(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 "every_days": 1,
             },
         )
-        return _form_page(
+        return page_with_way_back(
             request,
             form,
             title=_("Prescribe"),
@@ -279,11 +248,11 @@ def prescribe(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 kind=data["kind"],
                 **dosing_values(data, data["kind"]),
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Prescribed."),
-            patient=patient,
-            context={"dosing_help": True},
             submit_label=_("Prescribe"),
+            context={"patient": patient, "dosing_help": True},
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "medications.prescribe", build)
@@ -314,7 +283,7 @@ def change_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
         form = ChangeOrderForm(
             request.POST or None, initial=_version_initial(order), drug_route=order.drug_route
         )
-        return _form_page(
+        return page_with_way_back(
             request,
             form,
             title=_("Change %(order)s") % {"order": order_label(order)},
@@ -324,10 +293,10 @@ def change_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
                 reason=data["reason"],
                 **dosing_values(data, order.kind),
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Order changed: a new version is in force."),
-            patient=patient,
-            context={"order": order, "dosing_help": True},
+            context={"patient": patient, "order": order, "dosing_help": True},
+            template=FORM,
         )
 
     return with_patient_of(request, order, "medications.prescribe", build)
@@ -338,7 +307,7 @@ def stop_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
     order = _find(MedicationOrder.objects.with_current().select_related("patient"), order_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _form_page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Stop %(order)s") % {"order": order_label(order)},
@@ -347,11 +316,11 @@ def stop_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
                 order=order,
                 reason=data["reason"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Stopped. Controlled drugs left at home are listed in the register."),
-            patient=patient,
-            context={"order": order},
             submit_label=_("Stop this medicine"),
+            context={"patient": patient, "order": order},
+            template=FORM,
         )
 
     return with_patient_of(request, order, "medications.prescribe", build)
@@ -479,7 +448,7 @@ def entered_in_error(request: AuthenticatedRequest, administration_id: Any) -> H
     )
 
     def build(patient: Patient) -> HttpResponse:
-        return _form_page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Mark as entered in error"),
@@ -488,11 +457,11 @@ def entered_in_error(request: AuthenticatedRequest, administration_id: Any) -> H
                 administration=administration,
                 reason=data["reason"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Marked as entered in error. The record stays, struck through."),
-            patient=patient,
-            context={"administration": administration},
             submit_label=_("Mark as entered in error"),
+            context={"patient": patient, "administration": administration},
+            template=FORM,
         )
 
     return with_patient_of(request, administration, "medications.correct_administration", build)
@@ -506,7 +475,7 @@ def resolve_review(request: AuthenticatedRequest, review_id: Any) -> HttpRespons
     )
 
     def build(patient: Patient) -> HttpResponse:
-        return _form_page(
+        return page_with_way_back(
             request,
             ReviewForm(request.POST or None),
             title=_("Review an offline dose"),
@@ -516,10 +485,10 @@ def resolve_review(request: AuthenticatedRequest, review_id: Any) -> HttpRespons
                 decision=data["decision"],
                 note=data["note"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Review recorded."),
-            patient=patient,
-            context={"review": review},
+            context={"patient": patient, "review": review},
+            template=FORM,
         )
 
     return with_patient_of(request, review, "medications.review_sync", build)
@@ -539,7 +508,7 @@ def sign_off(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             initial={"signed_off_on": today, "expires_on": today + timedelta(days=90)},
             caregivers=[(key, user.display_name) for key, user in people.items()],
         )
-        return _form_page(
+        return page_with_way_back(
             request,
             form,
             title=_("Sign off a family member to give medicines"),
@@ -552,9 +521,10 @@ def sign_off(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 expires_on=data["expires_on"],
                 note=data["note"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Signed off."),
-            patient=patient,
+            context={"patient": patient},
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "medications.sign_off_caregiver", build)
@@ -565,7 +535,7 @@ def revoke_sign_off(request: AuthenticatedRequest, sign_off_id: Any) -> HttpResp
     record = _find(MedicineSignOff.objects.select_related("patient", "caregiver"), sign_off_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _form_page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Withdraw the sign-off of %(name)s (%(route)s)")
@@ -575,10 +545,11 @@ def revoke_sign_off(request: AuthenticatedRequest, sign_off_id: Any) -> HttpResp
                 sign_off=record,
                 reason=data["reason"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Sign-off withdrawn."),
-            patient=patient,
             submit_label=_("Withdraw"),
+            context={"patient": patient},
+            template=FORM,
         )
 
     return with_patient_of(request, record, "medications.sign_off_caregiver", build)
@@ -650,7 +621,7 @@ def close_discrepancy(
         )
         if holding is None:
             raise Http404
-        return _form_page(
+        return page_with_way_back(
             request,
             NoteForm(request.POST or None),
             title=_("Close the discrepancy: %(formulation)s")
@@ -660,9 +631,11 @@ def close_discrepancy(
                 holding=holding,
                 note=data["note"],
             ),
-            success_url=reverse("controlled_drugs", args=[patient.external_id]),
+            back_url=_medicines_url(patient),
+            success_url=lambda _result: reverse("controlled_drugs", args=[patient.external_id]),
             success_message=_("Discrepancy closed. The entries stay as they were."),
-            patient=patient,
+            context={"patient": patient},
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "medications.manage_controlled_drugs", build)
@@ -716,14 +689,15 @@ def edit_drug_route(request: AuthenticatedRequest, drug_route_id: Any) -> HttpRe
             source=data["source"],
         )
 
-    return _form_page(
+    return page_with_way_back(
         request,
         form,
         title=_("Formulary: %(row)s") % {"row": drug_route},
         perform=perform,
-        success_url=reverse("formulary"),
+        back_url=reverse("formulary"),
         success_message=_("Formulary changed. Opioid totals now use the new factor."),
-        patient=None,
+        context={"patient": None},
+        template=FORM,
     )
 
 
@@ -785,20 +759,6 @@ def chart_pdf(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     )
 
 
-def _portal(
-    request: AuthenticatedRequest,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-    read: str | None,
-) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:
-        return redirect("worklist")
-    patient = access.patients_visible_to(request.user).first()
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
-    return with_patient(request, patient.external_id, perm, build, read)
-
-
 @login_required
 def portal_medicines(request: AuthenticatedRequest) -> HttpResponse:
     """The family's home chart, read-only."""
@@ -810,14 +770,14 @@ def portal_medicines(request: AuthenticatedRequest) -> HttpResponse:
         )
         return render(request, "medications/portal_medicines.html", context)
 
-    return _portal(request, "medications.view_home_chart", build, "home_chart.viewed")
+    return with_portal_patient(request, "medications.view_home_chart", build, "home_chart.viewed")
 
 
 @login_required
 def portal_give(request: AuthenticatedRequest) -> HttpResponse:
     """A trained family member records a dose they gave; the service refuses,
     with its message, anyone not signed off for the medicine's route."""
-    return _portal(
+    return with_portal_patient(
         request,
         "medications.record_administration",
         lambda patient: _give_page(request, patient, portal=True),
@@ -827,7 +787,7 @@ def portal_give(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def portal_chart_pdf(request: AuthenticatedRequest) -> HttpResponse:
-    return _portal(
+    return with_portal_patient(
         request,
         "medications.view_home_chart",
         lambda patient: home_chart_pdf(request, patient),

@@ -553,9 +553,9 @@ def review_emergency_access(request: AuthenticatedRequest, grant_id: Any) -> Htt
 def portal(request: AuthenticatedRequest) -> HttpResponse:
     """The family's home: their patient, the team and how to reach them."""
     user = request.user
-    if user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+    if user.kind == UserKind.STAFF:
         return redirect("worklist")
-    patient = access.patients_visible_to(user).first()
+    patient = access.portal_patient(user)
     if patient is None:
         return render(request, "patients/portal_no_patient.html", status=403)
     patient = access.access_patient(

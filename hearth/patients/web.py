@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
+from hearth.accounts.models import UserKind
 from hearth.core.errors import DomainError
 from hearth.core.web import AuthenticatedRequest, refusal
 from hearth.patients import access
@@ -58,3 +59,21 @@ def with_patient_of(
     """A page about one record (an order, a visit, a respite booking) is opened
     through its patient, with the same refusals as the patient's own pages."""
     return with_patient(request, record.patient.external_id, perm, build)
+
+
+def with_portal_patient(
+    request: AuthenticatedRequest,
+    perm: str,
+    build: Callable[[Patient], HttpResponse],
+    read: str | None = None,
+) -> HttpResponse:
+    """A portal page: the family member's (or patient's own) one patient,
+    found by ``access.portal_patient``, then opened like any patient page.
+    Staff who land here go to their worklist; a portal sign-in that reaches
+    no patient (the link ended) gets the "no patient" page."""
+    if request.user.kind == UserKind.STAFF:
+        return redirect("worklist")
+    patient = access.portal_patient(request.user)
+    if patient is None:
+        return render(request, "patients/portal_no_patient.html", status=403)
+    return with_patient(request, patient.external_id, perm, build, read)

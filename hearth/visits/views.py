@@ -34,9 +34,8 @@ from hearth.core.web import (
     show_domain_error,
     staff_required,
 )
-from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.web import with_patient, with_patient_of
+from hearth.patients.web import with_patient, with_patient_of, with_portal_patient
 from hearth.visits import queries, services
 from hearth.visits.forms import (
     ArriveForm,
@@ -528,21 +527,6 @@ def visit_cancel(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
 # --- The family portal ------------------------------------------------------------------
 
 
-def _portal(
-    request: AuthenticatedRequest,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-    read: str | None,
-) -> HttpResponse:
-    """The family's own patient, found the way the medicines portal finds it."""
-    if request.user.kind == UserKind.STAFF:
-        return redirect("worklist")
-    patient = access.portal_patient(request.user)
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
-    return with_patient(request, patient.external_id, perm, build, read)
-
-
 @login_required
 def portal_visits(request: AuthenticatedRequest) -> HttpResponse:
     """Who is coming and roughly when (the family window, never the minute a
@@ -582,7 +566,7 @@ def portal_visits(request: AuthenticatedRequest) -> HttpResponse:
         )
 
     read = "visits.portal_viewed" if request.method == "GET" else None
-    return _portal(request, VIEW, build, read)
+    return with_portal_patient(request, VIEW, build, read)
 
 
 @login_required
