@@ -19,7 +19,7 @@ from hearth.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotAllowed
 
 router = Router(tags=["accounts"])
@@ -27,13 +27,13 @@ router = Router(tags=["accounts"])
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
+    return actor_of(request)
 
 
 @router.get("/staff", response={200: list[StaffOut], **ERROR_RESPONSES})
 def staff_directory(request: HttpRequest) -> Any:
     """Colleagues' names, disciplines and phones, for assigning and contacting."""
-    actor: User = request.auth  # type: ignore[attr-defined]
+    actor = actor_of(request)
     if actor.kind != UserKind.STAFF:
         raise NotAllowed(_("Only staff see the staff directory."))
     return list(User.objects.filter(kind=UserKind.STAFF, is_active=True).order_by("last_name"))
@@ -41,13 +41,13 @@ def staff_directory(request: HttpRequest) -> Any:
 
 @router.get("/me/tokens", response=list[TokenOut])
 def list_tokens(request: HttpRequest) -> Any:
-    return list(ApiToken.objects.filter(user=request.auth))  # type: ignore[attr-defined]
+    return list(ApiToken.objects.filter(user=actor_of(request)))
 
 
 @router.post("/me/tokens", response={201: IssuedTokenOut, **ERROR_RESPONSES})
 def issue_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, secret = services.issue_api_token(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor_of(request),
         name=payload.name,
         days=payload.days,
     )
@@ -57,12 +57,12 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> Any:
 
 @router.post("/me/tokens/{token_id}/revoke", response={200: TokenOut, **ERROR_RESPONSES})
 def revoke_token(request: HttpRequest, token_id: UUID) -> Any:
-    return services.revoke_api_token(actor=request.auth, token_id=token_id)  # type: ignore[attr-defined]
+    return services.revoke_api_token(actor=actor_of(request), token_id=token_id)
 
 
 @router.post("/me/sign-out-everywhere", response={200: dict[str, int], **ERROR_RESPONSES})
 def sign_out_everywhere(request: HttpRequest) -> Any:
-    ended = services.sign_out_everywhere(actor=request.auth)  # type: ignore[attr-defined]
+    ended = services.sign_out_everywhere(actor=actor_of(request))
     if getattr(request, "session", None) is not None:
         request.session.flush()  # this session was among those ended; start clean
     return {"sessions_ended": ended}
@@ -70,7 +70,7 @@ def sign_out_everywhere(request: HttpRequest) -> Any:
 
 @router.get("/security-policy", response={200: SecurityPolicyOut, **ERROR_RESPONSES})
 def get_policy(request: HttpRequest) -> Any:
-    if not request.auth.has_perm("accounts.manage_security_policy"):  # type: ignore[attr-defined]
+    if not actor_of(request).has_perm("accounts.manage_security_policy"):
         raise NotAllowed(_("Only an administrator sees the security policy."))
     return SecurityPolicy.current()
 
@@ -78,6 +78,6 @@ def get_policy(request: HttpRequest) -> Any:
 @router.put("/security-policy", response={200: SecurityPolicyOut, **ERROR_RESPONSES})
 def set_policy(request: HttpRequest, payload: SecurityPolicyIn) -> Any:
     return services.set_security_policy(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=actor_of(request),
         require_staff_mfa=payload.require_staff_mfa,
     )

@@ -6,7 +6,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,15 +15,16 @@ from hearth.accounts import services
 from hearth.accounts.forms import SecurityPolicyForm, TokenForm
 from hearth.accounts.models import ApiToken, SecurityPolicy
 from hearth.core.errors import DomainError
+from hearth.core.web import AuthenticatedRequest
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     issued_secret = request.session.pop("hearth_new_token_secret", None)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = services.issue_api_token(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            _token, secret = services.issue_api_token(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -44,9 +45,9 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, token_id: str) -> HttpResponse:
+def revoke_token(request: AuthenticatedRequest, token_id: str) -> HttpResponse:
     try:
-        services.revoke_api_token(actor=request.user, token_id=token_id)  # type: ignore[arg-type]
+        services.revoke_api_token(actor=request.user, token_id=token_id)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -56,15 +57,15 @@ def revoke_token(request: HttpRequest, token_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
-    services.sign_out_everywhere(actor=request.user)  # type: ignore[arg-type]
+def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponse:
+    services.sign_out_everywhere(actor=request.user)
     logout(request)
     messages.success(request, _("You were signed out on every device."))
     return redirect("account_login")
 
 
 @login_required
-def security_policy(request: HttpRequest) -> HttpResponse:
+def security_policy(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("accounts.manage_security_policy"):
         return render(
             request,
@@ -78,7 +79,7 @@ def security_policy(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.set_security_policy(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             require_staff_mfa=form.cleaned_data["require_staff_mfa"],
         )
         messages.success(request, _("Security policy saved."))

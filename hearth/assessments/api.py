@@ -19,9 +19,8 @@ from hearth.assessments.schemas import (
     PhaseIn,
     PhaseOut,
 )
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.patients import access
-from hearth.patients.api import _actor, _get_by_external_id
 
 router = Router(tags=["assessments"])
 
@@ -71,7 +70,7 @@ def list_instruments(request: HttpRequest) -> Any:
 )
 def list_assessments(request: HttpRequest, patient_id: UUID, instrument: str | None = None) -> Any:
     patient = access.access_patient_for(
-        _actor(request), patient_id, "assessments.view_assessments", read="assessments.viewed"
+        actor_of(request), patient_id, "assessments.view_assessments", read="assessments.viewed"
     )
     rows = AssessmentResponse.objects.for_patient(patient).select_related("recorded_by")
     if instrument:
@@ -85,7 +84,7 @@ def list_assessments(request: HttpRequest, patient_id: UUID, instrument: str | N
 )
 def record_assessment(request: HttpRequest, patient_id: UUID, payload: AssessmentIn) -> Any:
     """Blank items are missing, not zero: the sums are then flagged ``partial``."""
-    actor = _actor(request)
+    actor = actor_of(request)
     patient = access.access_patient(actor, patient_id, clinical=False, audit_read=False)
     details = payload.model_dump()
     details["completed_by"] = details["completed_by"] or ""
@@ -100,17 +99,17 @@ def record_assessment(request: HttpRequest, patient_id: UUID, payload: Assessmen
 def mark_entered_in_error(
     request: HttpRequest, assessment_id: UUID, payload: EnteredInErrorIn
 ) -> Any:
-    response = _get_by_external_id(AssessmentResponse, assessment_id, select=("patient",))
-    access.access_patient(_actor(request), response.patient.external_id, audit_read=False)
+    response = get_by_external_id(AssessmentResponse, assessment_id, select=("patient",))
+    access.access_patient(actor_of(request), response.patient.external_id, audit_read=False)
     return services.mark_entered_in_error(
-        actor=_actor(request), response=response, reason=payload.reason
+        actor=actor_of(request), response=response, reason=payload.reason
     )
 
 
 @router.get("/patients/{patient_id}/phases", response={200: list[PhaseOut], **ERROR_RESPONSES})
 def list_phases(request: HttpRequest, patient_id: UUID) -> Any:
     patient = access.access_patient_for(
-        _actor(request), patient_id, "assessments.view_assessments", read="phases.viewed"
+        actor_of(request), patient_id, "assessments.view_assessments", read="phases.viewed"
     )
     return list(PhaseOfIllness.objects.filter(patient=patient).select_related("started_by"))
 
@@ -118,7 +117,7 @@ def list_phases(request: HttpRequest, patient_id: UUID) -> Any:
 @router.post("/patients/{patient_id}/phases", response={201: PhaseOut, **ERROR_RESPONSES})
 def start_phase(request: HttpRequest, patient_id: UUID, payload: PhaseIn) -> Any:
     """Starting a phase ends the current one: give ``end_reason``."""
-    patient = access.access_patient_for(_actor(request), patient_id, "assessments.set_phase")
+    patient = access.access_patient_for(actor_of(request), patient_id, "assessments.set_phase")
     return Status(
-        201, services.start_phase(actor=_actor(request), patient=patient, **payload.model_dump())
+        201, services.start_phase(actor=actor_of(request), patient=patient, **payload.model_dump())
     )

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.patients import access
-from hearth.patients.api import _actor
 from hearth.patients.models import Patient
 
 from . import queries, services
@@ -49,7 +48,7 @@ MANAGE = "bereavement.manage_plan"
 
 
 def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+    return access.access_patient_for(actor_of(request), patient_id, perm, read=read)
 
 
 def _plan(patient: Patient) -> BereavementPlan:
@@ -81,7 +80,7 @@ def _contact_out(contact: BereavementContact) -> BereavementContact:
 def worklist(request: HttpRequest, all: bool = False) -> Any:
     """Open plans with a contact overdue or due within seven days (``all``:
     every open plan) for the patients the caller may see."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_perm("bereavement.view_worklist"):
         raise NotAllowed(_("Your role does not allow this."))
     return [
@@ -103,7 +102,7 @@ def worklist(request: HttpRequest, all: bool = False) -> Any:
 @router.get("/bereavement/risk-factors", response={200: RiskFactorsOut, **ERROR_RESPONSES})
 def risk_factors(request: HttpRequest) -> Any:
     """The factors a screen asks about and the service's banding rule."""
-    if not _actor(request).has_perm("bereavement.view_worklist"):
+    if not actor_of(request).has_perm("bereavement.view_worklist"):
         raise NotAllowed(_("Your role does not allow this."))
     return {
         "factors": [{"code": code, "label": str(label)} for code, label in RiskFactor.choices],
@@ -125,7 +124,7 @@ def get_plan(request: HttpRequest, patient_id: UUID) -> Any:
 def start_plan(request: HttpRequest, patient_id: UUID) -> Any:
     """Start the plan for a death recorded before this app existed (idempotent)."""
     patient = _open(request, patient_id, MANAGE)
-    services.create_plan(actor=_actor(request), patient=patient)
+    services.create_plan(actor=actor_of(request), patient=patient)
     return Status(201, _fresh(patient))
 
 
@@ -135,7 +134,7 @@ def start_plan(request: HttpRequest, patient_id: UUID) -> Any:
 def add_contact(request: HttpRequest, patient_id: UUID, payload: ContactIn) -> Any:
     patient = _open(request, patient_id, MANAGE)
     contact = services.add_contact(
-        actor=_actor(request),
+        actor=actor_of(request),
         plan=_plan(patient),
         due_on=payload.due_on,
         kind=payload.kind,
@@ -149,7 +148,7 @@ def add_contact(request: HttpRequest, patient_id: UUID, payload: ContactIn) -> A
 def change_contact(request: HttpRequest, contact_id: UUID, payload: ContactPatch) -> Any:
     contact = _contact(request, contact_id, MANAGE)
     services.update_contact(
-        actor=_actor(request),
+        actor=actor_of(request),
         contact=contact,
         due_on=payload.due_on,
         kind=payload.kind,
@@ -165,7 +164,7 @@ def change_contact(request: HttpRequest, contact_id: UUID, payload: ContactPatch
 def record_contact(request: HttpRequest, contact_id: UUID, payload: ContactOutcomeIn) -> Any:
     contact = _contact(request, contact_id, MANAGE)
     services.record_contact(
-        actor=_actor(request),
+        actor=actor_of(request),
         contact=contact,
         outcome=payload.outcome,
         note=payload.note,
@@ -182,7 +181,9 @@ def record_contact(request: HttpRequest, contact_id: UUID, payload: ContactOutco
 )
 def contact_not_needed(request: HttpRequest, contact_id: UUID, payload: NotNeededIn) -> Any:
     contact = _contact(request, contact_id, MANAGE)
-    services.mark_contact_not_needed(actor=_actor(request), contact=contact, reason=payload.reason)
+    services.mark_contact_not_needed(
+        actor=actor_of(request), contact=contact, reason=payload.reason
+    )
     return _contact_out(contact)
 
 
@@ -193,7 +194,7 @@ def contact_not_needed(request: HttpRequest, contact_id: UUID, payload: NotNeede
 def record_risk_screen(request: HttpRequest, patient_id: UUID, payload: RiskScreenIn) -> Any:
     patient = _open(request, patient_id, "bereavement.screen_risk")
     screen = services.record_risk_screen(
-        actor=_actor(request),
+        actor=actor_of(request),
         plan=_plan(patient),
         factors=[str(code) for code in payload.factors],
         relative_ids=payload.relative_ids,
@@ -216,7 +217,7 @@ def screen_entered_in_error(request: HttpRequest, screen_id: UUID, payload: NotN
         raise NotFound(_("Not found."))
     _open(request, screen.plan.patient.external_id, "bereavement.screen_risk")
     services.mark_screen_entered_in_error(
-        actor=_actor(request), screen=screen, reason=payload.reason
+        actor=actor_of(request), screen=screen, reason=payload.reason
     )
     return RiskScreen.objects.select_related("screened_by", "extra_contact").get(pk=screen.pk)
 
@@ -228,7 +229,7 @@ def screen_entered_in_error(request: HttpRequest, screen_id: UUID, payload: NotN
 def confirm_equipment(request: HttpRequest, patient_id: UUID, payload: ConfirmIn) -> Any:
     patient = _open(request, patient_id, "bereavement.confirm_equipment")
     services.confirm_equipment_collected(
-        actor=_actor(request), plan=_plan(patient), note=payload.note
+        actor=actor_of(request), plan=_plan(patient), note=payload.note
     )
     return _fresh(patient)
 
@@ -239,7 +240,9 @@ def confirm_equipment(request: HttpRequest, patient_id: UUID, payload: ConfirmIn
 )
 def confirm_controlled_drugs(request: HttpRequest, patient_id: UUID, payload: ConfirmIn) -> Any:
     patient = _open(request, patient_id, "bereavement.confirm_controlled_drugs")
-    services.confirm_controlled_drugs(actor=_actor(request), plan=_plan(patient), note=payload.note)
+    services.confirm_controlled_drugs(
+        actor=actor_of(request), plan=_plan(patient), note=payload.note
+    )
     return _fresh(patient)
 
 
@@ -247,7 +250,7 @@ def confirm_controlled_drugs(request: HttpRequest, patient_id: UUID, payload: Co
 def close_plan(request: HttpRequest, patient_id: UUID, payload: ClosePlanIn) -> Any:
     patient = _open(request, patient_id, "bereavement.close_plan")
     services.close_plan(
-        actor=_actor(request),
+        actor=actor_of(request),
         plan=_plan(patient),
         note=payload.note,
         close_episode=payload.close_episode,
@@ -258,7 +261,7 @@ def close_plan(request: HttpRequest, patient_id: UUID, payload: ClosePlanIn) -> 
 @router.get("/portal/bereavement", response={200: PortalBereavementOut, **ERROR_RESPONSES})
 def portal_bereavement(request: HttpRequest) -> Any:
     """The family's own patient only: upcoming contact months and whom to call."""
-    actor = _actor(request)
+    actor = actor_of(request)
     patient = queries.portal_patient(actor)
     if patient is None:
         raise NotFound(_("Not found."))

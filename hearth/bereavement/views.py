@@ -12,22 +12,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hearth.accounts.models import User, UserKind
+from hearth.accounts.models import UserKind
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.web import (
+    AuthenticatedRequest,
+    page_with_way_back,
+    refusal,
+    staff_required,
+)
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient
+from hearth.patients.web import with_patient
 
 from . import queries, services
 from .forms import (
@@ -43,14 +48,16 @@ from .models import BereavementContact, BereavementPlan
 
 VIEW = "bereavement.view_plan"
 MANAGE = "bereavement.manage_plan"
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+FORM = "bereavement/form_page.html"
 
 
 def _plan_url(patient: Patient) -> str:
     return reverse("patient_bereavement", args=[patient.external_id])
+
+
+def _way_back_label(patient: Patient) -> str:
+    """Every bereavement write page leads back to the family's plan."""
+    return _("Bereavement") + " · " + patient.full_name
 
 
 def _plan(patient: Patient) -> BereavementPlan:
@@ -64,35 +71,6 @@ def _relatives(patient: Patient) -> list[Any]:
     return list(queries.relatives_of(patient))
 
 
-def _page(
-    request: HttpRequest,
-    patient: Patient,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    success_message: str,
-    submit_label: str | None = None,
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    back = _plan_url(patient)
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: back,
-        success_message=success_message,
-        context={
-            "back_url": back,
-            "back_label": _("Bereavement") + " · " + patient.full_name,
-            **(context or {}),
-        },
-        submit_label=submit_label,
-        template="bereavement/form_page.html",
-    )
-
-
 def _contact(contact_id: Any) -> BereavementContact:
     found = queries.contact_detail(contact_id)
     if found is None:
@@ -104,9 +82,9 @@ def _contact(contact_id: Any) -> BereavementContact:
 
 
 @staff_required
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedRequest) -> HttpResponse:
     """Families whose contact is overdue or due this week, on the caller's patients."""
-    actor = _actor(request)
+    actor = request.user
     if not actor.has_perm("bereavement.view_worklist"):
         return refusal(request, NotAllowed(_("Your role does not allow this.")))
     everything = request.GET.get("all") == "1"
@@ -118,11 +96,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def patient_bereavement(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_bereavement(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """The plan: contacts, risk screens, the live return checklist and closure."""
 
     def build(patient: Patient) -> HttpResponse:
-        actor = _actor(request)
+        actor = request.user
         plan = queries.plan_for(patient)
         checklist = queries.returns_checklist(patient) if plan else None
         can = {
@@ -167,10 +145,10 @@ def patient_bereavement(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def start_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def start_plan(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         try:
-            services.create_plan(actor=_actor(request), patient=patient)
+            services.create_plan(actor=request.user, patient=patient)
         except DomainError as error:
             if isinstance(error, NotAllowed):
                 raise
@@ -183,27 +161,29 @@ def start_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_contact(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_contact(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
         form = ContactForm(
             request.POST or None, relatives=_relatives(patient), initial={"kind": "phone_call"}
         )
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             form,
             title=_("Plan a contact with the family"),
-            perform=lambda data: services.add_contact(actor=_actor(request), plan=plan, **data),
+            perform=lambda data: services.add_contact(actor=request.user, plan=plan, **data),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Contact planned."),
             submit_label=_("Plan it"),
+            template=FORM,
         )
 
     return with_patient(request, patient_id, MANAGE, build)
 
 
 def _on_contact(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     contact_id: Any,
     perm: str,
     build: Callable[[BereavementContact], HttpResponse],
@@ -217,7 +197,7 @@ def _contact_title(contact: BereavementContact) -> str:
 
 
 @staff_required
-def change_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
+def change_contact(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     def build(contact: BereavementContact) -> HttpResponse:
         patient = contact.plan.patient
         form = ChangeContactForm(
@@ -229,27 +209,29 @@ def change_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
                 "relative_ids": [str(link.external_id) for link in contact.relatives.all()],
             },
         )
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             form,
             title=_("Reschedule or change: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.update_contact(
-                actor=_actor(request),
+                actor=request.user,
                 contact=contact,
                 due_on=data["due_on"],
                 kind=data["kind"],
                 relative_ids=data["relative_ids"] or None,
                 reason=data["reason"],
             ),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Contact changed."),
+            template=FORM,
         )
 
     return _on_contact(request, contact_id, MANAGE, build)
 
 
 @staff_required
-def record_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
+def record_contact(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     def build(contact: BereavementContact) -> HttpResponse:
         patient = contact.plan.patient
         form = ContactOutcomeForm(
@@ -261,51 +243,54 @@ def record_contact(request: HttpRequest, contact_id: Any) -> HttpResponse:
                 "relative_ids": [str(link.external_id) for link in contact.relatives.all()],
             },
         )
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             form,
             title=_("Record: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.record_contact(
-                actor=_actor(request), contact=contact, **data
+                actor=request.user, contact=contact, **data
             ),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Contact recorded."),
             context={"episode_state": contact.plan.episode.state},
+            template=FORM,
         )
 
     return _on_contact(request, contact_id, MANAGE, build)
 
 
 @staff_required
-def contact_not_needed(request: HttpRequest, contact_id: Any) -> HttpResponse:
+def contact_not_needed(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     def build(contact: BereavementContact) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
-            contact.plan.patient,
             ReasonForm(request.POST or None),
             title=_("Not needed: %(contact)s") % {"contact": _contact_title(contact)},
             perform=lambda data: services.mark_contact_not_needed(
-                actor=_actor(request), contact=contact, reason=data["reason"]
+                actor=request.user, contact=contact, reason=data["reason"]
             ),
+            back_url=_plan_url(contact.plan.patient),
+            back_label=_way_back_label(contact.plan.patient),
             success_message=_("Contact marked not needed."),
             submit_label=_("Mark not needed"),
+            template=FORM,
         )
 
     return _on_contact(request, contact_id, MANAGE, build)
 
 
 @staff_required
-def risk_screen(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def risk_screen(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
         bands = queries.risk_bands()
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             RiskScreenForm(request.POST or None, relatives=_relatives(patient)),
             title=_("Bereavement risk screen"),
             perform=lambda data: services.record_risk_screen(
-                actor=_actor(request),
+                actor=request.user,
                 plan=plan,
                 factors=data["factors"],
                 relative_ids=data["relative_ids"],
@@ -313,6 +298,8 @@ def risk_screen(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 note=data["note"],
                 referred_to=data["referred_to"],
             ),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Risk screen recorded."),
             context={
                 "intro": _(
@@ -322,54 +309,64 @@ def risk_screen(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 )
                 % {"moderate": bands["moderate_from"], "high": bands["high_from"]},
             },
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "bereavement.screen_risk", build)
 
 
 @staff_required
-def screen_entered_in_error(request: HttpRequest, screen_id: Any) -> HttpResponse:
+def screen_entered_in_error(request: AuthenticatedRequest, screen_id: Any) -> HttpResponse:
     screen = queries.screen_detail(screen_id)
     if screen is None:
         raise Http404
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             ReasonForm(request.POST or None),
             title=_("Mark the risk screen of %(day)s entered in error")
             % {"day": date_format(screen.screened_at, "j M Y")},
             perform=lambda data: services.mark_screen_entered_in_error(
-                actor=_actor(request), screen=screen, reason=data["reason"]
+                actor=request.user, screen=screen, reason=data["reason"]
             ),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Risk screen marked entered in error."),
             submit_label=_("Mark entered in error"),
+            template=FORM,
         )
 
     return with_patient(request, screen.plan.patient.external_id, "bereavement.screen_risk", build)
 
 
 def _confirm_page(
-    request: HttpRequest, patient_id: Any, perm: str, title: str, act: Callable[..., Any], done: str
+    request: AuthenticatedRequest,
+    patient_id: Any,
+    perm: str,
+    title: str,
+    act: Callable[..., Any],
+    done: str,
 ) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             ConfirmForm(request.POST or None),
             title=title,
-            perform=lambda data: act(actor=_actor(request), plan=plan, note=data["note"]),
+            perform=lambda data: act(actor=request.user, plan=plan, note=data["note"]),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=done,
             submit_label=_("Confirm"),
+            template=FORM,
         )
 
     return with_patient(request, patient_id, perm, build)
 
 
 @staff_required
-def confirm_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def confirm_equipment(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return _confirm_page(
         request,
         patient_id,
@@ -381,7 +378,7 @@ def confirm_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def confirm_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def confirm_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return _confirm_page(
         request,
         patient_id,
@@ -393,17 +390,19 @@ def confirm_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def close_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def close_plan(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plan = _plan(patient)
-        return _page(
+        return page_with_way_back(
             request,
-            patient,
             ClosePlanForm(request.POST or None),
             title=_("Close bereavement follow-up"),
-            perform=lambda data: services.close_plan(actor=_actor(request), plan=plan, **data),
+            perform=lambda data: services.close_plan(actor=request.user, plan=plan, **data),
+            back_url=_plan_url(patient),
+            back_label=_way_back_label(patient),
             success_message=_("Bereavement follow-up closed."),
             submit_label=_("Close"),
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "bereavement.close_plan", build)
@@ -413,9 +412,9 @@ def close_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @login_required
-def portal_bereavement(request: HttpRequest) -> HttpResponse:
+def portal_bereavement(request: AuthenticatedRequest) -> HttpResponse:
     """Our contacts with you: the months we plan to be in touch, and whom to call."""
-    if _actor(request).kind == UserKind.STAFF:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = queries.portal_patient(request.user)
     if patient is None:

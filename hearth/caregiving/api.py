@@ -42,10 +42,9 @@ from hearth.caregiving.schemas import (
     strain_out,
     task_out,
 )
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.patients import access
-from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import CaregiverLink, Patient
 from hearth.patients.schemas import ReasonIn
 
@@ -53,13 +52,13 @@ router = Router(tags=["family support"])
 
 
 def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+    return access.access_patient_for(actor_of(request), patient_id, perm, read=read)
 
 
 def _open_staff_or_portal(
     request: HttpRequest, patient_id: Any, staff_perm: str, portal_perm: str, read: str
 ) -> Patient:
-    actor = _actor(request)
+    actor = actor_of(request)
     perm = staff_perm if actor.kind == UserKind.STAFF else portal_perm
     return _open(request, patient_id, perm, read)
 
@@ -112,7 +111,7 @@ def get_skill(request: HttpRequest, code: str) -> Any:
 def get_training(request: HttpRequest, patient_id: UUID) -> Any:
     """Staff on the caseload: every current carer × every skill. A family
     member: their own training only."""
-    actor = _actor(request)
+    actor = actor_of(request)
     patient = _open_staff_or_portal(
         request,
         patient_id,
@@ -139,7 +138,7 @@ def record_training_step(request: HttpRequest, patient_id: UUID, payload: Traini
     patient = _open(request, patient_id, "caregiving.record_training")
     link = _carer(patient, payload.caregiver_id)
     services.record_training_step(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         caregiver=link,
         skill=payload.skill,
@@ -159,7 +158,7 @@ def withdraw_training(request: HttpRequest, patient_id: UUID, payload: TrainingW
     patient = _open(request, patient_id, "caregiving.record_training")
     link = _carer(patient, payload.caregiver_id)
     services.withdraw_training(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         caregiver=link,
         skill=payload.skill,
@@ -186,7 +185,7 @@ def strain_schedule(request: HttpRequest, patient_id: UUID) -> Any:
 def list_open_tasks(request: HttpRequest) -> Any:
     """Open support tasks for every patient the caller may see (the
     family-support disciplines only)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_perm("caregiving.view_support_tasks"):
         raise NotFound(_("Not found."))
     return [task_out(task) for task in queries.open_tasks(actor)]
@@ -206,7 +205,7 @@ def list_patient_tasks(request: HttpRequest, patient_id: UUID) -> Any:
 def create_task(request: HttpRequest, patient_id: UUID, payload: SupportTaskIn) -> Any:
     patient = _open(request, patient_id, "caregiving.manage_support_tasks")
     task = services.create_support_task(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         caregiver=_carer(patient, payload.caregiver_id),
         reason=payload.reason,
@@ -219,7 +218,7 @@ def create_task(request: HttpRequest, patient_id: UUID, payload: SupportTaskIn) 
 
 
 def _task(request: HttpRequest, task_id: UUID) -> SupportTask:
-    task: SupportTask = _get_by_external_id(
+    task: SupportTask = get_by_external_id(
         SupportTask, task_id, select=("patient", "caregiver__user", "assigned_to")
     )
     _open(request, task.patient.external_id, "caregiving.view_family_support")
@@ -240,7 +239,7 @@ def update_task(request: HttpRequest, task_id: UUID, payload: SupportTaskPatch) 
             changes[key] = value or ""
         else:
             changes[key] = value
-    updated = services.update_support_task(actor=_actor(request), task=task, changes=changes)
+    updated = services.update_support_task(actor=actor_of(request), task=task, changes=changes)
     return task_out(updated)
 
 
@@ -248,7 +247,7 @@ def update_task(request: HttpRequest, task_id: UUID, payload: SupportTaskPatch) 
 def complete_task(request: HttpRequest, task_id: UUID, payload: OutcomeIn) -> Any:
     task = _task(request, task_id)
     return task_out(
-        services.complete_support_task(actor=_actor(request), task=task, outcome=payload.outcome)
+        services.complete_support_task(actor=actor_of(request), task=task, outcome=payload.outcome)
     )
 
 
@@ -256,7 +255,7 @@ def complete_task(request: HttpRequest, task_id: UUID, payload: OutcomeIn) -> An
 def cancel_task(request: HttpRequest, task_id: UUID, payload: ReasonIn) -> Any:
     task = _task(request, task_id)
     return task_out(
-        services.cancel_support_task(actor=_actor(request), task=task, reason=payload.reason)
+        services.cancel_support_task(actor=actor_of(request), task=task, reason=payload.reason)
     )
 
 
@@ -283,7 +282,7 @@ def record_contact(request: HttpRequest, patient_id: UUID, payload: SupportConta
     patient = _open(request, patient_id, "caregiving.view_family_support")
     relatives = [_carer(patient, key, "relative_ids") for key in payload.relative_ids]
     contact = services.record_support_contact(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         kind=payload.kind.value,
         mode=payload.mode.value,
@@ -303,13 +302,13 @@ def record_contact(request: HttpRequest, patient_id: UUID, payload: SupportConta
     response={200: SupportContactOut, **ERROR_RESPONSES},
 )
 def contact_entered_in_error(request: HttpRequest, contact_id: UUID, payload: ReasonIn) -> Any:
-    contact: SupportContact = _get_by_external_id(
+    contact: SupportContact = get_by_external_id(
         SupportContact, contact_id, select=("patient", "recorded_by")
     )
     _open(request, contact.patient.external_id, "caregiving.view_family_support")
     return contact_out(
         services.mark_contact_entered_in_error(
-            actor=_actor(request), contact=contact, reason=payload.reason
+            actor=actor_of(request), contact=contact, reason=payload.reason
         )
     )
 
@@ -334,7 +333,7 @@ def list_respite(request: HttpRequest, patient_id: UUID) -> Any:
 def request_respite(request: HttpRequest, patient_id: UUID, payload: RespiteIn) -> Any:
     patient = _open(request, patient_id, "caregiving.request_respite")
     respite = services.request_respite(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         kind=payload.kind.value,
         wanted_from=payload.wanted_from,
@@ -346,12 +345,12 @@ def request_respite(request: HttpRequest, patient_id: UUID, payload: RespiteIn) 
 
 
 def _respite(request: HttpRequest, respite_id: UUID) -> RespiteRequest:
-    respite: RespiteRequest = _get_by_external_id(
+    respite: RespiteRequest = get_by_external_id(
         RespiteRequest,
         respite_id,
         select=("patient", "caregiver__user", "requested_by", "volunteer"),
     )
-    actor = _actor(request)
+    actor = actor_of(request)
     perm = (
         "caregiving.view_family_support"
         if actor.kind == UserKind.STAFF
@@ -367,7 +366,7 @@ def book_respite(request: HttpRequest, respite_id: UUID, payload: RespiteBookIn)
     respite = _respite(request, respite_id)
     return respite_out(
         services.book_respite(
-            actor=_actor(request),
+            actor=actor_of(request),
             respite=respite,
             booked_from=payload.booked_from,
             booked_to=payload.booked_to,
@@ -382,7 +381,7 @@ def book_respite(request: HttpRequest, respite_id: UUID, payload: RespiteBookIn)
 def complete_respite(request: HttpRequest, respite_id: UUID, payload: RespiteNoteIn) -> Any:
     respite = _respite(request, respite_id)
     return respite_out(
-        services.complete_respite(actor=_actor(request), respite=respite, note=payload.note)
+        services.complete_respite(actor=actor_of(request), respite=respite, note=payload.note)
     )
 
 
@@ -390,7 +389,7 @@ def complete_respite(request: HttpRequest, respite_id: UUID, payload: RespiteNot
 def decline_respite(request: HttpRequest, respite_id: UUID, payload: ReasonIn) -> Any:
     respite = _respite(request, respite_id)
     return respite_out(
-        services.decline_respite(actor=_actor(request), respite=respite, reason=payload.reason)
+        services.decline_respite(actor=actor_of(request), respite=respite, reason=payload.reason)
     )
 
 
@@ -398,5 +397,5 @@ def decline_respite(request: HttpRequest, respite_id: UUID, payload: ReasonIn) -
 def cancel_respite(request: HttpRequest, respite_id: UUID, payload: ReasonIn) -> Any:
     respite = _respite(request, respite_id)
     return respite_out(
-        services.cancel_respite(actor=_actor(request), respite=respite, reason=payload.reason)
+        services.cancel_respite(actor=actor_of(request), respite=respite, reason=payload.reason)
     )

@@ -8,15 +8,13 @@ their own patient, and in training only their own record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
@@ -37,10 +35,15 @@ from hearth.caregiving.forms import (
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask
 from hearth.core import clock
 from hearth.core.errors import NotAllowed
-from hearth.patients import access
+from hearth.core.web import (
+    AuthenticatedRequest,
+    page_with_way_back,
+    refusal,
+    staff_required,
+)
 from hearth.patients import queries as patient_queries
 from hearth.patients.models import CaregiverLink, Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient, with_patient_of
+from hearth.patients.web import with_patient, with_patient_of, with_portal_patient
 
 TEMPLATE_FORM = "caregiving/form_page.html"
 
@@ -87,32 +90,6 @@ def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
     return found
 
 
-def _page(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    back_url: str,
-    success_message: str,
-    patient: Patient | None,
-    submit_label: str | None = None,
-    context: dict[str, Any] | None = None,
-    portal: bool = False,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: back_url,
-        success_message=success_message,
-        context={"patient": patient, "back_url": back_url, "portal": portal, **(context or {})},
-        submit_label=submit_label,
-        template=TEMPLATE_FORM,
-    )
-
-
 def _training_url(patient: Patient) -> str:
     return reverse("caregiving_training", args=[patient.external_id])
 
@@ -121,7 +98,7 @@ def _support_url(patient: Patient) -> str:
     return reverse("caregiving_family_support", args=[patient.external_id])
 
 
-def _may(request: HttpRequest, perm: str, patient: Patient | None = None) -> bool:
+def _may(request: AuthenticatedRequest, perm: str, patient: Patient | None = None) -> bool:
     return bool(request.user.has_perm(f"caregiving.{perm}", patient))
 
 
@@ -129,7 +106,7 @@ def _may(request: HttpRequest, perm: str, patient: Patient | None = None) -> boo
 
 
 @staff_required
-def training(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def training(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """Carers × skills: where each stands, the next step, the sign-off and its expiry."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -149,7 +126,7 @@ def training(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def training_record(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def training_record(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = _carers(patient)
         initial = {
@@ -161,12 +138,12 @@ def training_record(request: HttpRequest, patient_id: Any) -> HttpResponse:
         form = TrainingStepForm(
             request.POST or None, initial=initial, caregivers=_carer_choices(links)
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Record a carer's training"),
             perform=lambda data: services.record_training_step(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 caregiver=links.get(data["caregiver"]),
                 skill=data["skill"],
@@ -177,14 +154,15 @@ def training_record(request: HttpRequest, patient_id: Any) -> HttpResponse:
             ),
             back_url=_training_url(patient),
             success_message=_("Training recorded."),
-            patient=patient,
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.record_training", build)
 
 
 @staff_required
-def training_withdraw(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def training_withdraw(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = _carers(patient, include_ended=True)
         form = WithdrawTrainingForm(
@@ -195,12 +173,12 @@ def training_withdraw(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
             caregivers=_carer_choices(links),
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Withdraw a carer's sign-off"),
             perform=lambda data: services.withdraw_training(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 caregiver=links.get(data["caregiver"]),
                 skill=data["skill"],
@@ -210,8 +188,9 @@ def training_withdraw(request: HttpRequest, patient_id: Any) -> HttpResponse:
             success_message=_(
                 "Withdrawn. Their doses by that route are refused until signed off again."
             ),
-            patient=patient,
             submit_label=_("Withdraw"),
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.record_training", build)
@@ -221,7 +200,7 @@ def training_withdraw(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def family_support(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def family_support(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """Contacts, respite, support tasks and the strain schedule for one family."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -252,7 +231,7 @@ def family_support(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def contact_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def contact_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """A psychologist records counselling; a social worker a social-work action."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -284,12 +263,12 @@ def contact_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             kinds=kinds,
             relatives=_carer_choices(links),
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Record a contact with the family"),
             perform=lambda data: services.record_support_contact(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 kind=data["kind"],
                 mode=data["mode"],
@@ -303,30 +282,32 @@ def contact_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Contact recorded."),
-            patient=patient,
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.view_family_support", build)
 
 
 @staff_required
-def contact_entered_in_error(request: HttpRequest, contact_id: Any) -> HttpResponse:
+def contact_entered_in_error(request: AuthenticatedRequest, contact_id: Any) -> HttpResponse:
     contact = _find(SupportContact.objects.select_related("patient"), contact_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Mark this contact as entered in error"),
             perform=lambda data: services.mark_contact_entered_in_error(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 contact=contact,
                 reason=data["reason"],
             ),
             back_url=_support_url(patient),
             success_message=_("Marked as entered in error."),
-            patient=patient,
             submit_label=_("Mark as entered in error"),
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, contact, "caregiving.view_family_support", build)
@@ -336,7 +317,7 @@ def contact_entered_in_error(request: HttpRequest, contact_id: Any) -> HttpRespo
 
 
 @staff_required
-def task_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def task_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = _carers(patient)
         team = _team(patient)
@@ -348,12 +329,12 @@ def task_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 (key, f"{u.display_name} ({u.get_discipline_display()})") for key, u in team.items()
             ],
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("New support task for the family"),
             perform=lambda data: services.create_support_task(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 caregiver=links.get(data["caregiver"]),
                 reason=data["reason"],
@@ -364,14 +345,15 @@ def task_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Support task added."),
-            patient=patient,
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.manage_support_tasks", build)
 
 
 @staff_required
-def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
+def task_edit(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
     task = _find(SupportTask.objects.select_related("patient", "assigned_to"), task_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -388,12 +370,12 @@ def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
                 (key, f"{u.display_name} ({u.get_discipline_display()})") for key, u in team.items()
             ],
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Assign or change the support task"),
             perform=lambda data: services.update_support_task(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 task=task,
                 changes={
                     "suggested_actions": data["suggested_actions"],
@@ -404,48 +386,48 @@ def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Support task saved."),
-            patient=patient,
-            context={"task": task},
+            context={"patient": patient, "task": task},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, task, "caregiving.manage_support_tasks", build)
 
 
 @staff_required
-def task_close(request: HttpRequest, task_id: Any) -> HttpResponse:
+def task_close(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
     task = _find(SupportTask.objects.select_related("patient"), task_id)
 
     def perform(data: dict[str, Any]) -> SupportTask:
         if data["status"] == SupportTaskStatus.DONE:
             return services.complete_support_task(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 task=task,
                 outcome=data["text"],
             )
         return services.cancel_support_task(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             task=task,
             reason=data["text"],
         )
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             CloseTaskForm(request.POST or None),
             title=_("Close the support task"),
             perform=perform,
             back_url=_support_url(patient),
             success_message=_("Support task closed."),
-            patient=patient,
-            context={"task": task},
             submit_label=_("Close the task"),
+            context={"patient": patient, "task": task},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, task, "caregiving.manage_support_tasks", build)
 
 
 @staff_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthenticatedRequest) -> HttpResponse:
     """Open support tasks and strain assessments due, for every patient the
     user may see."""
     if not _may(request, "view_support_tasks"):
@@ -466,7 +448,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def respite_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def respite_new(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = _carers(patient)
         form = RespiteRequestForm(
@@ -474,12 +456,12 @@ def respite_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             initial={"wanted_from": clock.today(), "wanted_to": clock.today()},
             caregivers=_carer_choices(links),
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Ask for respite for the family"),
             perform=lambda data: services.request_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 kind=data["kind"],
                 wanted_from=data["wanted_from"],
@@ -489,7 +471,8 @@ def respite_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Respite asked for. The coordinator will book it."),
-            patient=patient,
+            context={"patient": patient},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient(request, patient_id, "caregiving.request_respite", build)
@@ -503,7 +486,7 @@ def _respite(respite_id: Any) -> RespiteRequest:
 
 
 @staff_required
-def respite_book(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def respite_book(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -512,12 +495,12 @@ def respite_book(request: HttpRequest, respite_id: Any) -> HttpResponse:
             request.POST or None,
             volunteers=[(key, user.display_name) for key, user in volunteers.items()],
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Book respite"),
             perform=lambda data: services.book_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 volunteer=volunteers.get(data["volunteer"]),
                 place=data["place"],
@@ -527,80 +510,80 @@ def respite_book(request: HttpRequest, respite_id: Any) -> HttpResponse:
             ),
             back_url=_support_url(patient),
             success_message=_("Respite booked."),
-            patient=patient,
-            context={"respite": respite},
             submit_label=_("Book"),
+            context={"patient": patient, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, respite, "caregiving.book_respite", build)
 
 
 @staff_required
-def respite_complete(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def respite_complete(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             NoteForm(request.POST or None),
             title=_("Respite took place"),
             perform=lambda data: services.complete_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 note=data["note"],
             ),
             back_url=_support_url(patient),
             success_message=_("Recorded."),
-            patient=patient,
-            context={"respite": respite},
+            context={"patient": patient, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, respite, "caregiving.book_respite", build)
 
 
 @staff_required
-def respite_decline(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def respite_decline(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Decline the respite request"),
             perform=lambda data: services.decline_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 reason=data["reason"],
             ),
             back_url=_support_url(patient),
             success_message=_("Declined. Tell the family why, and what else may help."),
-            patient=patient,
-            context={"respite": respite},
             submit_label=_("Decline"),
+            context={"patient": patient, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, respite, "caregiving.book_respite", build)
 
 
 @staff_required
-def respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def respite_cancel(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     respite = _respite(respite_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Cancel the respite"),
             perform=lambda data: services.cancel_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 reason=data["reason"],
             ),
             back_url=_support_url(patient),
             success_message=_("Respite cancelled."),
-            patient=patient,
-            context={"respite": respite},
             submit_label=_("Cancel the respite"),
+            context={"patient": patient, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
     return with_patient_of(request, respite, "caregiving.cancel_respite", build)
@@ -609,20 +592,8 @@ def respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse:
 # --- The family portal ------------------------------------------------------------------
 
 
-def _portal(
-    request: HttpRequest, perm: str, build: Callable[[Patient], HttpResponse], read: str | None
-) -> HttpResponse:
-    """The signed-in family member's (or patient's) own patient, or nothing."""
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
-        return redirect("worklist")
-    patient = access.patients_visible_to(request.user).first()
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
-    return with_patient(request, patient.external_id, perm, build, read)
-
-
 @login_required
-def portal_training(request: HttpRequest) -> HttpResponse:
+def portal_training(request: AuthenticatedRequest) -> HttpResponse:
     """What I have learned, what is next, and the guidance for each skill."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -632,11 +603,11 @@ def portal_training(request: HttpRequest) -> HttpResponse:
             {"patient": patient, "mine": queries.own_training(request.user, patient)},
         )
 
-    return _portal(request, "caregiving.view_own_training", build, "training.viewed")
+    return with_portal_patient(request, "caregiving.view_own_training", build, "training.viewed")
 
 
 @login_required
-def portal_skill(request: HttpRequest, skill: str) -> HttpResponse:
+def portal_skill(request: AuthenticatedRequest, skill: str) -> HttpResponse:
     definition = curriculum.get(skill)
     if definition is None:
         raise Http404
@@ -650,11 +621,11 @@ def portal_skill(request: HttpRequest, skill: str) -> HttpResponse:
             {"patient": patient, "skill": definition, "state": state},
         )
 
-    return _portal(request, "caregiving.view_own_training", build, None)
+    return with_portal_patient(request, "caregiving.view_own_training", build, None)
 
 
 @login_required
-def portal_support(request: HttpRequest) -> HttpResponse:
+def portal_support(request: AuthenticatedRequest) -> HttpResponse:
     """The family's respite requests and their status, and the helpline."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -669,22 +640,24 @@ def portal_support(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _portal(request, "caregiving.view_own_support", build, "family_support.viewed")
+    return with_portal_patient(
+        request, "caregiving.view_own_support", build, "family_support.viewed"
+    )
 
 
 @login_required
-def portal_respite_new(request: HttpRequest) -> HttpResponse:
+def portal_respite_new(request: AuthenticatedRequest) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         form = RespiteRequestForm(
             request.POST or None,
             initial={"wanted_from": clock.today(), "wanted_to": clock.today()},
         )
-        return _page(
+        return page_with_way_back(
             request,
             form,
             title=_("Ask for a break (respite)"),
             perform=lambda data: services.request_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 kind=data["kind"],
                 wanted_from=data["wanted_from"],
@@ -693,36 +666,35 @@ def portal_respite_new(request: HttpRequest) -> HttpResponse:
             ),
             back_url=reverse("caregiving_portal_support"),
             success_message=_("Thank you. The coordinator will call you to arrange it."),
-            patient=patient,
-            portal=True,
             submit_label=_("Send"),
+            context={"patient": patient, "portal": True},
+            template=TEMPLATE_FORM,
         )
 
-    return _portal(request, "caregiving.request_respite", build, None)
+    return with_portal_patient(request, "caregiving.request_respite", build, None)
 
 
 @login_required
-def portal_respite_cancel(request: HttpRequest, respite_id: Any) -> HttpResponse:
+def portal_respite_cancel(request: AuthenticatedRequest, respite_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         respite = _find(RespiteRequest.objects.filter(patient=patient), respite_id)
-        return _page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Cancel this respite"),
             perform=lambda data: services.cancel_respite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 respite=respite,
                 reason=data["reason"],
             ),
             back_url=reverse("caregiving_portal_support"),
             success_message=_("Cancelled."),
-            patient=patient,
-            portal=True,
-            context={"respite": respite},
             submit_label=_("Cancel the respite"),
+            context={"patient": patient, "portal": True, "respite": respite},
+            template=TEMPLATE_FORM,
         )
 
-    return _portal(request, "caregiving.cancel_respite", build, None)
+    return with_portal_patient(request, "caregiving.cancel_respite", build, None)
 
 
 urlpatterns = [

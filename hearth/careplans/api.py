@@ -40,21 +40,20 @@ from hearth.careplans.schemas import (
     PlanVersionOut,
     StartPlanIn,
 )
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.patients import access
-from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import Patient
 
 router = Router(tags=["care plans"])
 
 
 def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+    return access.access_patient_for(actor_of(request), patient_id, perm, read=read)
 
 
 def _plan(request: HttpRequest, plan_id: UUID, read: str | None = None) -> CarePlan:
-    plan: CarePlan = _get_by_external_id(CarePlan, plan_id, select=("patient",))
+    plan: CarePlan = get_by_external_id(CarePlan, plan_id, select=("patient",))
     _open(request, plan.patient.external_id, "careplans.view_care_plan", read)
     return plan
 
@@ -88,7 +87,7 @@ def list_assessments(request: HttpRequest, patient_id: UUID) -> Any:
 def record_assessment(request: HttpRequest, patient_id: UUID, payload: AssessmentIn) -> Any:
     patient = _open(request, patient_id, "careplans.view_care_plan")
     assessment = services.record_holistic_assessment(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         assessed_on=payload.assessed_on,
         summary=payload.summary,
@@ -124,7 +123,7 @@ def start_care_plan(request: HttpRequest, patient_id: UUID, payload: StartPlanIn
                 field_errors={"assessment_id": [_("Not found.")]},
             ) from error
     plan = services.start_care_plan_draft(
-        actor=_actor(request), patient=patient, from_assessment=assessment
+        actor=actor_of(request), patient=patient, from_assessment=assessment
     )
     return Status(201, _plan_out(plan))
 
@@ -149,7 +148,7 @@ def get_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
 @router.patch("/care-plans/{plan_id}", response={200: PlanOut, **ERROR_RESPONSES})
 def update_care_plan(request: HttpRequest, plan_id: UUID, payload: PlanPatch) -> Any:
     plan = services.update_care_plan(
-        actor=_actor(request),
+        actor=actor_of(request),
         plan=_plan(request, plan_id),
         changes=payload.model_dump(exclude_unset=True),
     )
@@ -159,38 +158,40 @@ def update_care_plan(request: HttpRequest, plan_id: UUID, payload: PlanPatch) ->
 @router.post("/care-plans/{plan_id}/needs", response={201: NeedOut, **ERROR_RESPONSES})
 def add_need(request: HttpRequest, plan_id: UUID, payload: NeedIn) -> Any:
     need = services.add_need(
-        actor=_actor(request), plan=_plan(request, plan_id), **payload.model_dump()
+        actor=actor_of(request), plan=_plan(request, plan_id), **payload.model_dump()
     )
     return Status(201, need)
 
 
 @router.post("/plan-needs/{need_id}/goals", response={201: GoalOut, **ERROR_RESPONSES})
 def add_goal(request: HttpRequest, need_id: UUID, payload: GoalIn) -> Any:
-    need: PlanNeed = _get_by_external_id(PlanNeed, need_id, select=("plan__patient",))
+    need: PlanNeed = get_by_external_id(PlanNeed, need_id, select=("plan__patient",))
     _open(request, need.plan.patient.external_id, "careplans.view_care_plan")
-    return Status(201, services.add_goal(actor=_actor(request), need=need, **payload.model_dump()))
+    return Status(
+        201, services.add_goal(actor=actor_of(request), need=need, **payload.model_dump())
+    )
 
 
 @router.post(
     "/plan-goals/{goal_id}/interventions", response={201: InterventionOut, **ERROR_RESPONSES}
 )
 def add_intervention(request: HttpRequest, goal_id: UUID, payload: InterventionIn) -> Any:
-    goal: PlanGoal = _get_by_external_id(PlanGoal, goal_id, select=("need__plan__patient",))
+    goal: PlanGoal = get_by_external_id(PlanGoal, goal_id, select=("need__plan__patient",))
     _open(request, goal.need.plan.patient.external_id, "careplans.view_care_plan")
     details = payload.model_dump()
     responsible = details.pop("responsible_id")
     details["responsible"] = str(responsible) if responsible else None
     details["per"] = details["per"] or ""
-    return Status(201, services.add_intervention(actor=_actor(request), goal=goal, **details))
+    return Status(201, services.add_intervention(actor=actor_of(request), goal=goal, **details))
 
 
 def _remove(request: HttpRequest, model: Any, item_id: UUID, path: str) -> Any:
-    item = _get_by_external_id(model, item_id, select=(path,))
+    item = get_by_external_id(model, item_id, select=(path,))
     patient = item
     for step in path.split("__"):
         patient = getattr(patient, step)
     _open(request, patient.external_id, "careplans.view_care_plan")
-    return _plan_out(services.remove_plan_item(actor=_actor(request), item=item))
+    return _plan_out(services.remove_plan_item(actor=actor_of(request), item=item))
 
 
 @router.post("/plan-needs/{need_id}/remove", response={200: PlanOut, **ERROR_RESPONSES})
@@ -212,13 +213,13 @@ def remove_intervention(request: HttpRequest, intervention_id: UUID) -> Any:
 
 @router.post("/care-plans/{plan_id}/activate", response={200: PlanOut, **ERROR_RESPONSES})
 def activate_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
-    plan = services.activate_care_plan(actor=_actor(request), plan=_plan(request, plan_id))
+    plan = services.activate_care_plan(actor=actor_of(request), plan=_plan(request, plan_id))
     return _plan_out(plan)
 
 
 @router.post("/care-plans/{plan_id}/discard", response={200: PlanVersionOut, **ERROR_RESPONSES})
 def discard_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
-    return services.discard_care_plan_draft(actor=_actor(request), plan=_plan(request, plan_id))
+    return services.discard_care_plan_draft(actor=actor_of(request), plan=_plan(request, plan_id))
 
 
 @router.get("/care-plans/{plan_id}/pdf", response={200: None, **ERROR_RESPONSES})
@@ -264,7 +265,7 @@ def record_meeting(request: HttpRequest, patient_id: UUID, payload: MeetingIn) -
                 _("No such care plan."), field_errors={"approve_plan_id": [_("Not found.")]}
             )
     meeting = services.record_team_meeting(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         held_on=payload.held_on,
         attendee_ids=payload.attendee_ids,
@@ -280,11 +281,11 @@ def record_meeting(request: HttpRequest, patient_id: UUID, payload: MeetingIn) -
 
 
 def _acp(request: HttpRequest, acp_id: UUID, read: str | None = None) -> AdvanceCarePlan:
-    plan: AdvanceCarePlan = _get_by_external_id(
+    plan: AdvanceCarePlan = get_by_external_id(
         AdvanceCarePlan, acp_id, select=("patient", "created_by", "signed_by")
     )
     _open(request, plan.patient.external_id, "careplans.view_advance_care_plan", read)
-    if plan.status == "draft" and not _actor(request).has_perm(
+    if plan.status == "draft" and not actor_of(request).has_perm(
         "careplans.view_care_plan", plan.patient
     ):
         raise NotFound(_("Not found."))  # drafts are the team's working papers
@@ -302,7 +303,7 @@ def list_advance_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
     plans = AdvanceCarePlan.objects.filter(patient=patient).select_related(
         "created_by", "signed_by"
     )
-    if not _actor(request).has_perm("careplans.view_care_plan", patient):
+    if not actor_of(request).has_perm("careplans.view_care_plan", patient):
         plans = plans.exclude(status="draft")
     return list(plans)
 
@@ -313,7 +314,7 @@ def list_advance_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
 )
 def start_advance_care_plan(request: HttpRequest, patient_id: UUID) -> Any:
     patient = _open(request, patient_id, "careplans.view_advance_care_plan")
-    return Status(201, services.start_advance_care_plan(actor=_actor(request), patient=patient))
+    return Status(201, services.start_advance_care_plan(actor=actor_of(request), patient=patient))
 
 
 @router.get("/advance-care-plans/{acp_id}", response={200: AdvanceCarePlanOut, **ERROR_RESPONSES})
@@ -327,7 +328,7 @@ def update_advance_care_plan(
 ) -> Any:
     """Send only the fields that change."""
     return services.update_advance_care_plan(
-        actor=_actor(request), plan=_acp(request, acp_id), changes=payload
+        actor=actor_of(request), plan=_acp(request, acp_id), changes=payload
     )
 
 
@@ -335,7 +336,7 @@ def update_advance_care_plan(
     "/advance-care-plans/{acp_id}/sign", response={200: AdvanceCarePlanOut, **ERROR_RESPONSES}
 )
 def sign_advance_care_plan(request: HttpRequest, acp_id: UUID) -> Any:
-    return services.sign_advance_care_plan(actor=_actor(request), plan=_acp(request, acp_id))
+    return services.sign_advance_care_plan(actor=actor_of(request), plan=_acp(request, acp_id))
 
 
 @router.get("/advance-care-plans/{acp_id}/pdf", response={200: None, **ERROR_RESPONSES})

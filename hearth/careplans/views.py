@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hearth.accounts.models import User, UserKind
 from hearth.careplans import conflicts, queries, services
 from hearth.careplans.choices import Domain, PlanStatus
 from hearth.careplans.forms import (
@@ -38,20 +37,16 @@ from hearth.careplans.models import (
 )
 from hearth.careplans.pdf import advance_care_plan_pdf, care_plan_pdf
 from hearth.core.errors import DomainError, NotFound
-from hearth.patients import access
-from hearth.patients.models import Patient
-from hearth.patients.views import (
+from hearth.core.web import (
+    AuthenticatedRequest,
     form_page,
-    open_for,
     refusal,
     show_domain_error,
     staff_required,
-    with_patient,
 )
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
+from hearth.patients import access
+from hearth.patients.models import Patient
+from hearth.patients.web import open_for, with_patient, with_portal_patient
 
 
 def _get(model: Any, object_id: Any, *related: str) -> Any:
@@ -69,7 +64,7 @@ def _plan_url(plan: CarePlan) -> Callable[[Any], str]:
 
 
 @staff_required
-def care_plan_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def care_plan_home(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plans = list(queries.with_tree(queries.plans_for(patient)))
         active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
@@ -96,7 +91,7 @@ NeedFormSet = forms.formset_factory(AssessedNeedForm, extra=0)
 
 
 @staff_required
-def add_assessment(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_assessment(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """One form for the six domains; empty rows are skipped."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -112,7 +107,7 @@ def add_assessment(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 needs = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("description")]
                 try:
                     services.record_holistic_assessment(
-                        actor=_actor(request),
+                        actor=request.user,
                         patient=patient,
                         needs=needs,
                         **form.cleaned_data,
@@ -142,7 +137,7 @@ class StartDraftForm(forms.Form):
 
 
 @staff_required
-def start_draft(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def start_draft(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         assessments = list(queries.assessments_for(patient)[:10])
 
@@ -159,7 +154,7 @@ def start_draft(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 (a for a in assessments if str(a.external_id) == data.get("assessment")), None
             )
             return services.start_care_plan_draft(
-                actor=_actor(request),
+                actor=request.user,
                 patient=patient,
                 from_assessment=chosen,
             )
@@ -181,7 +176,7 @@ def start_draft(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def plan_version(request: HttpRequest, plan_id: Any) -> HttpResponse:
+def plan_version(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
     plan = _get(CarePlan, plan_id, "patient")
 
     def build(patient: Patient) -> HttpResponse:
@@ -208,7 +203,7 @@ def plan_version(request: HttpRequest, plan_id: Any) -> HttpResponse:
 
 
 def _draft_form(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     plan: CarePlan,
     *,
     form_class: type[forms.BaseForm],
@@ -232,7 +227,7 @@ def _draft_form(
 
 
 @staff_required
-def edit_plan(request: HttpRequest, plan_id: Any) -> HttpResponse:
+def edit_plan(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
     plan = _get(CarePlan, plan_id, "patient")
     return _draft_form(
         request,
@@ -240,7 +235,7 @@ def edit_plan(request: HttpRequest, plan_id: Any) -> HttpResponse:
         form_class=CarePlanForm,
         title=_("Summary and review date"),
         perform=lambda data: services.update_care_plan(
-            actor=_actor(request),
+            actor=request.user,
             plan=plan,
             changes=data,
         ),
@@ -249,37 +244,37 @@ def edit_plan(request: HttpRequest, plan_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_need(request: HttpRequest, plan_id: Any) -> HttpResponse:
+def add_need(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
     plan = _get(CarePlan, plan_id, "patient")
     return _draft_form(
         request,
         plan,
         form_class=PlanNeedForm,
         title=_("Add a need"),
-        perform=lambda data: services.add_need(actor=_actor(request), plan=plan, **data),
+        perform=lambda data: services.add_need(actor=request.user, plan=plan, **data),
     )
 
 
 @staff_required
-def add_goal(request: HttpRequest, need_id: Any) -> HttpResponse:
+def add_goal(request: AuthenticatedRequest, need_id: Any) -> HttpResponse:
     need = _get(PlanNeed, need_id, "plan__patient")
     return _draft_form(
         request,
         need.plan,
         form_class=PlanGoalForm,
         title=_("Add a goal for “%(need)s”") % {"need": need.description},
-        perform=lambda data: services.add_goal(actor=_actor(request), need=need, **data),
+        perform=lambda data: services.add_goal(actor=request.user, need=need, **data),
     )
 
 
 @staff_required
-def add_intervention(request: HttpRequest, goal_id: Any) -> HttpResponse:
+def add_intervention(request: AuthenticatedRequest, goal_id: Any) -> HttpResponse:
     goal = _get(PlanGoal, goal_id, "need__plan__patient")
 
     def perform(data: dict[str, Any]) -> PlanIntervention:
         responsible = data.pop("responsible", None)
         data["responsible"] = str(responsible.external_id) if responsible else None
-        return services.add_intervention(actor=_actor(request), goal=goal, **data)
+        return services.add_intervention(actor=request.user, goal=goal, **data)
 
     return _draft_form(
         request,
@@ -291,7 +286,7 @@ def add_intervention(request: HttpRequest, goal_id: Any) -> HttpResponse:
 
 
 def _plan_post(
-    request: HttpRequest, plan: CarePlan, act: Callable[[], Any], done: str
+    request: AuthenticatedRequest, plan: CarePlan, act: Callable[[], Any], done: str
 ) -> HttpResponse:
     try:
         open_for(request, plan.patient.external_id, "careplans.view_care_plan")
@@ -312,7 +307,7 @@ def _plan_post(
 
 @staff_required
 @require_POST
-def remove_item(request: HttpRequest, kind: str, item_id: Any) -> HttpResponse:
+def remove_item(request: AuthenticatedRequest, kind: str, item_id: Any) -> HttpResponse:
     models = {
         "need": (PlanNeed, "plan__patient", "plan"),
         "goal": (PlanGoal, "need__plan__patient", "need__plan"),
@@ -328,30 +323,30 @@ def remove_item(request: HttpRequest, kind: str, item_id: Any) -> HttpResponse:
     return _plan_post(
         request,
         plan,
-        lambda: services.remove_plan_item(actor=_actor(request), item=item),
+        lambda: services.remove_plan_item(actor=request.user, item=item),
         _("Removed from the draft."),
     )
 
 
 @staff_required
 @require_POST
-def activate(request: HttpRequest, plan_id: Any) -> HttpResponse:
+def activate(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
     plan = _get(CarePlan, plan_id, "patient")
     return _plan_post(
         request,
         plan,
-        lambda: services.activate_care_plan(actor=_actor(request), plan=plan),
+        lambda: services.activate_care_plan(actor=request.user, plan=plan),
         _("This version is now the active care plan."),
     )
 
 
 @staff_required
 @require_POST
-def discard(request: HttpRequest, plan_id: Any) -> HttpResponse:
+def discard(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
     plan = _get(CarePlan, plan_id, "patient")
     try:
         open_for(request, plan.patient.external_id, "careplans.view_care_plan")
-        services.discard_care_plan_draft(actor=_actor(request), plan=plan)
+        services.discard_care_plan_draft(actor=request.user, plan=plan)
     except DomainError as error:
         if error.status in (403, 404):
             return refusal(request, error)
@@ -362,7 +357,7 @@ def discard(request: HttpRequest, plan_id: Any) -> HttpResponse:
 
 
 @staff_required
-def plan_document(request: HttpRequest, plan_id: Any) -> HttpResponse:
+def plan_document(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
     plan = _get(CarePlan, plan_id, "patient")
     return with_patient(
         request,
@@ -374,7 +369,7 @@ def plan_document(request: HttpRequest, plan_id: Any) -> HttpResponse:
 
 
 @staff_required
-def plan_diff(request: HttpRequest, plan_id: Any) -> HttpResponse:
+def plan_diff(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
     plan = _get(CarePlan, plan_id, "patient")
 
     def build(patient: Patient) -> HttpResponse:
@@ -401,7 +396,7 @@ def plan_diff(request: HttpRequest, plan_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_meeting(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_meeting(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         draft = queries.plans_for(patient).filter(status=PlanStatus.DRAFT).first()
 
@@ -417,7 +412,7 @@ def add_meeting(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
         def perform(data: dict[str, Any]) -> Any:
             return services.record_team_meeting(
-                actor=_actor(request),
+                actor=request.user,
                 patient=patient,
                 held_on=data["held_on"],
                 attendee_ids=[user.external_id for user in data["attendees"]],
@@ -444,7 +439,7 @@ def add_meeting(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def acp_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def acp_home(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         plans = list(
             AdvanceCarePlan.objects.filter(patient=patient).select_related(
@@ -470,10 +465,10 @@ def acp_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def acp_start(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def acp_start(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     try:
         patient = open_for(request, patient_id, "careplans.view_care_plan")
-        plan = services.start_advance_care_plan(actor=_actor(request), patient=patient)
+        plan = services.start_advance_care_plan(actor=request.user, patient=patient)
     except DomainError as error:
         if error.status in (403, 404):
             return refusal(request, error)
@@ -483,7 +478,7 @@ def acp_start(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def acp_detail(request: HttpRequest, acp_id: Any) -> HttpResponse:
+def acp_detail(request: AuthenticatedRequest, acp_id: Any) -> HttpResponse:
     plan = _get(AdvanceCarePlan, acp_id, "patient", "signed_by", "created_by")
 
     def build(patient: Patient) -> HttpResponse:
@@ -513,7 +508,7 @@ def acp_detail(request: HttpRequest, acp_id: Any) -> HttpResponse:
 
 
 @staff_required
-def acp_edit(request: HttpRequest, acp_id: Any) -> HttpResponse:
+def acp_edit(request: AuthenticatedRequest, acp_id: Any) -> HttpResponse:
     plan = _get(AdvanceCarePlan, acp_id, "patient")
 
     def build(patient: Patient) -> HttpResponse:
@@ -522,7 +517,7 @@ def acp_edit(request: HttpRequest, acp_id: Any) -> HttpResponse:
             form_class=AdvanceCarePlanForm,
             title=_("Advance care plan, version %(version)s (draft)") % {"version": plan.version},
             perform=lambda data: services.update_advance_care_plan(
-                actor=_actor(request),
+                actor=request.user,
                 plan=plan,
                 changes=data,  # type: ignore[arg-type]
             ),
@@ -538,7 +533,7 @@ def acp_edit(request: HttpRequest, acp_id: Any) -> HttpResponse:
 
 
 @staff_required
-def acp_sign(request: HttpRequest, acp_id: Any) -> HttpResponse:
+def acp_sign(request: AuthenticatedRequest, acp_id: Any) -> HttpResponse:
     plan = _get(AdvanceCarePlan, acp_id, "patient")
 
     def build(patient: Patient) -> HttpResponse:
@@ -547,7 +542,7 @@ def acp_sign(request: HttpRequest, acp_id: Any) -> HttpResponse:
             form_class=SignForm,
             title=_("Sign the advance care plan"),
             perform=lambda _data: services.sign_advance_care_plan(
-                actor=_actor(request),
+                actor=request.user,
                 plan=plan,  # type: ignore[arg-type]
             ),
             success_url=lambda _r: reverse("acp_detail", args=[plan.external_id]),
@@ -562,7 +557,7 @@ def acp_sign(request: HttpRequest, acp_id: Any) -> HttpResponse:
 
 
 @login_required
-def acp_document(request: HttpRequest, acp_id: Any) -> HttpResponse:
+def acp_document(request: AuthenticatedRequest, acp_id: Any) -> HttpResponse:
     plan = _get(AdvanceCarePlan, acp_id, "patient", "signed_by")
 
     def build(patient: Patient) -> HttpResponse:
@@ -582,7 +577,7 @@ def acp_document(request: HttpRequest, acp_id: Any) -> HttpResponse:
 
 
 @staff_required
-def emergency_summary(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def emergency_summary(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """The first page after break-the-glass access: the decisions that matter
     in the next ten minutes, before anything else."""
 
@@ -605,14 +600,9 @@ def emergency_summary(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @login_required
-def portal_care_plan(request: HttpRequest) -> HttpResponse:
+def portal_care_plan(request: AuthenticatedRequest) -> HttpResponse:
     """The family's view: goals in the person's words, who helps and how often,
     and the signed emergency decisions."""
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
-        return redirect("worklist")
-    patient = access.patients_visible_to(request.user).first()
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
 
     def build(patient: Patient) -> HttpResponse:
         plan = queries.with_tree(queries.plans_for(patient).active()).first()
@@ -626,10 +616,6 @@ def portal_care_plan(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return with_patient(
-        request,
-        patient.external_id,
-        "careplans.view_plan_summary",
-        build,
-        "portal.care_plan_viewed",
+    return with_portal_patient(
+        request, "careplans.view_plan_summary", build, "portal.care_plan_viewed"
     )

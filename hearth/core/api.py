@@ -7,15 +7,21 @@ field for validation) with a 4xx status: never a 500 for bad input.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from hearth.core.errors import DomainError
+from hearth.core.errors import DomainError, NotFound
+
+if TYPE_CHECKING:  # core sits below accounts: the user model is only a type here
+    from hearth.accounts.models import User
 
 
 class ErrorOut(Schema):
@@ -33,6 +39,31 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {
     409: ErrorOut,
     422: ErrorOut,
 }
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The signed-in user an API call acts for. The API's authentication
+    (session or bearer token) puts it on ``request.auth`` before any handler
+    runs, so a handler never sees an anonymous caller."""
+    return cast("User", request.auth)  # type: ignore[attr-defined]
+
+
+def get_by_external_id(
+    model_or_queryset: type[Model] | QuerySet[Any], object_id: UUID | str, **related: Any
+) -> Any:
+    """The one record with this external identifier, or the API's 404
+    (``{"detail": "Not found.", "code": "not_found"}``): a malformed
+    identifier is "not found" too, never a 500. ``select=(...)`` names the
+    relations to load with it. Pass a queryset to look only among its rows."""
+    queryset = (
+        model_or_queryset
+        if isinstance(model_or_queryset, QuerySet)
+        else model_or_queryset._default_manager.all()
+    )
+    try:
+        return queryset.select_related(*related.get("select", ())).get(external_id=object_id)
+    except (ObjectDoesNotExist, DjangoValidationError) as error:
+        raise NotFound(_("Not found.")) from error
 
 
 def _field_path(location: list[Any]) -> str:

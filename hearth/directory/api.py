@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.core.validation import require_perm
 from hearth.directory import queries, services
@@ -37,7 +37,6 @@ from hearth.directory.schemas import (
     SearchQuery,
 )
 from hearth.patients import access
-from hearth.patients.api import _actor
 from hearth.patients.models import Patient
 
 router = Router(tags=["directory"])
@@ -51,7 +50,7 @@ def _refused(field: str, message: str) -> ValidationFailed:
 
 
 def _searcher(request: HttpRequest) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     require_perm(actor, SEARCH)
     return actor
 
@@ -97,13 +96,13 @@ def list_regions(request: HttpRequest) -> Any:
 @router.post("/directory/regions", response={201: RegionOut, **ERROR_RESPONSES})
 def create_region(request: HttpRequest, payload: RegionIn) -> Any:
     return Status(
-        201, services.create_region(actor=_actor(request), name=payload.name, code=payload.code)
+        201, services.create_region(actor=actor_of(request), name=payload.name, code=payload.code)
     )
 
 
 @router.patch("/directory/regions/{region_id}", response={200: RegionOut, **ERROR_RESPONSES})
 def update_region(request: HttpRequest, region_id: UUID, payload: RegionPatch) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     services.require_maintainer(actor)
     return services.update_region(
         actor=actor, region=_region(region_id), changes=payload.model_dump(exclude_unset=True)
@@ -139,7 +138,7 @@ def search_entries(request: HttpRequest, filters: Query[SearchQuery]) -> Any:
 
 @router.post("/directory/entries", response={201: EntryOut, **ERROR_RESPONSES})
 def create_entry(request: HttpRequest, payload: EntryIn) -> Any:
-    return Status(201, services.create_entry(actor=_actor(request), **payload.model_dump()))
+    return Status(201, services.create_entry(actor=actor_of(request), **payload.model_dump()))
 
 
 @router.get("/directory/entries/{entry_id}", response={200: EntryOut, **ERROR_RESPONSES})
@@ -152,7 +151,7 @@ def update_entry(request: HttpRequest, entry_id: UUID, payload: EntryPatch) -> A
     """Change fields; ``reviewed: true`` records that the details were checked;
     ``active: false`` retires the entry (with ``retired_reason``), ``true`` lists
     it again."""
-    actor = _actor(request)
+    actor = actor_of(request)
     services.require_maintainer(actor)
     entry = _entry(request, entry_id)
     data = payload.model_dump(exclude_unset=True)
@@ -175,7 +174,7 @@ def update_entry(request: HttpRequest, entry_id: UUID, payload: EntryPatch) -> A
 
 
 def _patient(request: HttpRequest, patient_id: UUID, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+    return access.access_patient_for(actor_of(request), patient_id, perm, read=read)
 
 
 def _step(request: HttpRequest, step_id: UUID) -> NextStep:
@@ -202,7 +201,7 @@ def add_next_step(request: HttpRequest, patient_id: UUID, payload: NextStepIn) -
     if entry is None:
         raise _refused("entry_id", _("No directory entry with that identifier."))
     step = services.add_next_step(
-        actor=_actor(request), patient=patient, entry=entry, note=payload.note
+        actor=actor_of(request), patient=patient, entry=entry, note=payload.note
     )
     return Status(201, queries.next_step(step.external_id))
 
@@ -212,6 +211,6 @@ def update_next_step(request: HttpRequest, step_id: UUID, payload: NextStepPatch
     """The team: note and status. The family: status done or to do."""
     step = _step(request, step_id)
     services.update_next_step(
-        actor=_actor(request), step=step, changes=payload.model_dump(exclude_unset=True)
+        actor=actor_of(request), step=step, changes=payload.model_dump(exclude_unset=True)
     )
     return queries.next_step(step.external_id)

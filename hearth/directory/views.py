@@ -20,8 +20,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hearth.accounts.models import User, UserKind
+from hearth.accounts.models import UserKind
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.web import (
+    AuthenticatedRequest,
+    form_page,
+    page_with_way_back,
+    refusal,
+    staff_required,
+)
 from hearth.directory import queries, services
 from hearth.directory.forms import (
     ConfirmForm,
@@ -36,27 +43,17 @@ from hearth.directory.forms import (
 from hearth.directory.models import DirectoryEntry, NextStep, Region
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import (
-    form_page,
-    page_with_way_back,
-    refusal,
-    staff_required,
-    with_patient,
-)
+from hearth.patients.web import with_patient
 
 MAINTAIN = services.MAINTAIN
 VIEW_STEPS = "directory.view_next_steps"
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _may_maintain(request: AuthenticatedRequest) -> bool:
+    return request.user.has_perm(MAINTAIN)
 
 
-def _may_maintain(request: HttpRequest) -> bool:
-    return _actor(request).has_perm(MAINTAIN)
-
-
-def _maintainers_only(request: HttpRequest) -> HttpResponse | None:
+def _maintainers_only(request: AuthenticatedRequest) -> HttpResponse | None:
     if _may_maintain(request):
         return None
     return refusal(
@@ -70,9 +67,9 @@ def _maintainers_only(request: HttpRequest) -> HttpResponse | None:
 _page = functools.partial(page_with_way_back, template="directory/form_page.html")
 
 
-def _entry_or_404(request: HttpRequest, entry_id: Any) -> DirectoryEntry:
+def _entry_or_404(request: AuthenticatedRequest, entry_id: Any) -> DirectoryEntry:
     found = queries.entry(
-        entry_id, include_retired=_actor(request).has_perm("directory.view_retired_entries")
+        entry_id, include_retired=request.user.has_perm("directory.view_retired_entries")
     )
     if found is None:
         raise Http404
@@ -108,10 +105,10 @@ def _search(request: HttpRequest, *, include_retired: bool = False) -> dict[str,
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedRequest) -> HttpResponse:
     """Everyone signed in may search; the maintainers also see retired entries
     and those due for review on request."""
-    actor = _actor(request)
+    actor = request.user
     maintainer = _may_maintain(request)
     include_retired = maintainer and request.GET.get("retired") == "1"
     context = _search(request, include_retired=include_retired)
@@ -131,7 +128,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def entry_page(request: HttpRequest, entry_id: Any) -> HttpResponse:
+def entry_page(request: AuthenticatedRequest, entry_id: Any) -> HttpResponse:
     entry = _entry_or_404(request, entry_id)
     maintainer = _may_maintain(request)
     return render(
@@ -139,7 +136,7 @@ def entry_page(request: HttpRequest, entry_id: Any) -> HttpResponse:
         "directory/entry.html",
         {
             "entry": entry,
-            "is_staff": _actor(request).kind == UserKind.STAFF,
+            "is_staff": request.user.kind == UserKind.STAFF,
             "can_maintain": maintainer,
             "open_next_steps": NextStep.objects.filter(entry=entry).open().count()
             if maintainer
@@ -149,7 +146,7 @@ def entry_page(request: HttpRequest, entry_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_entry(request: HttpRequest) -> HttpResponse:
+def add_entry(request: AuthenticatedRequest) -> HttpResponse:
     refused = _maintainers_only(request)
     if refused:
         return refused
@@ -157,7 +154,7 @@ def add_entry(request: HttpRequest) -> HttpResponse:
         request,
         EntryForm(request.POST or None),
         title=_("Add to the directory"),
-        perform=lambda data: services.create_entry(actor=_actor(request), **data),
+        perform=lambda data: services.create_entry(actor=request.user, **data),
         success_url=_entry_url,
         back_url=reverse("directory_search"),
         back_label=_("Finding help"),
@@ -166,7 +163,7 @@ def add_entry(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def edit_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
+def edit_entry(request: AuthenticatedRequest, entry_id: Any) -> HttpResponse:
     refused = _maintainers_only(request)
     if refused:
         return refused
@@ -176,7 +173,7 @@ def edit_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
     def perform(data: dict[str, Any]) -> DirectoryEntry:
         reviewed = bool(data.pop("reviewed", False))
         return services.update_entry(
-            actor=_actor(request), entry=entry, changes=data, reviewed=reviewed
+            actor=request.user, entry=entry, changes=data, reviewed=reviewed
         )
 
     return _page(
@@ -192,7 +189,7 @@ def edit_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
 
 
 @staff_required
-def retire_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
+def retire_entry(request: AuthenticatedRequest, entry_id: Any) -> HttpResponse:
     refused = _maintainers_only(request)
     if refused:
         return refused
@@ -202,7 +199,7 @@ def retire_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
         RetireForm(request.POST or None),
         title=_("Retire: %(name)s") % {"name": entry.name},
         perform=lambda data: services.retire_entry(
-            actor=_actor(request), entry=entry, reason=data["reason"]
+            actor=request.user, entry=entry, reason=data["reason"]
         ),
         success_url=_entry_url,
         back_url=_entry_url(entry),
@@ -214,7 +211,7 @@ def retire_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
 
 
 @staff_required
-def reinstate_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
+def reinstate_entry(request: AuthenticatedRequest, entry_id: Any) -> HttpResponse:
     refused = _maintainers_only(request)
     if refused:
         return refused
@@ -223,7 +220,7 @@ def reinstate_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
         request,
         ConfirmForm(request.POST if request.method == "POST" else None),
         title=_("List again: %(name)s") % {"name": entry.name},
-        perform=lambda _data: services.reinstate_entry(actor=_actor(request), entry=entry),
+        perform=lambda _data: services.reinstate_entry(actor=request.user, entry=entry),
         success_url=_entry_url,
         back_url=_entry_url(entry),
         back_label=entry.name,
@@ -234,13 +231,13 @@ def reinstate_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def confirm_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
+def confirm_entry(request: AuthenticatedRequest, entry_id: Any) -> HttpResponse:
     refused = _maintainers_only(request)
     if refused:
         return refused
     entry = _entry_or_404(request, entry_id)
     try:
-        services.confirm_entry_current(actor=_actor(request), entry=entry)
+        services.confirm_entry_current(actor=request.user, entry=entry)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -252,7 +249,7 @@ def confirm_entry(request: HttpRequest, entry_id: Any) -> HttpResponse:
 
 
 @staff_required
-def regions(request: HttpRequest) -> HttpResponse:
+def regions(request: AuthenticatedRequest) -> HttpResponse:
     refused = _maintainers_only(request)
     if refused:
         return refused
@@ -260,7 +257,7 @@ def regions(request: HttpRequest) -> HttpResponse:
         request,
         form=RegionForm(request.POST or None),
         title=_("Areas the directory covers"),
-        perform=lambda data: services.create_region(actor=_actor(request), **data),
+        perform=lambda data: services.create_region(actor=request.user, **data),
         success_url=lambda _region: reverse("directory_regions"),
         success_message=_("Area added."),
         submit_label=_("Add the area"),
@@ -270,7 +267,7 @@ def regions(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def edit_region(request: HttpRequest, region_id: Any) -> HttpResponse:
+def edit_region(request: AuthenticatedRequest, region_id: Any) -> HttpResponse:
     refused = _maintainers_only(request)
     if refused:
         return refused
@@ -284,7 +281,7 @@ def edit_region(request: HttpRequest, region_id: Any) -> HttpResponse:
         ),
         title=_("Change the area: %(name)s") % {"name": region.name},
         perform=lambda data: services.update_region(
-            actor=_actor(request), region=region, changes=data
+            actor=request.user, region=region, changes=data
         ),
         success_url=lambda _region: reverse("directory_regions"),
         back_url=reverse("directory_regions"),
@@ -301,11 +298,11 @@ def _steps_url(patient: Patient) -> str:
 
 
 @staff_required
-def patient_next_steps(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_next_steps(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """The person's next steps and a directory search to add more."""
 
     def build(patient: Patient) -> HttpResponse:
-        actor = _actor(request)
+        actor = request.user
         can_add = actor.has_perm("directory.add_next_step", patient)
         return render(
             request,
@@ -323,14 +320,14 @@ def patient_next_steps(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_next_step(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_next_step(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return _page(
             request,
             NextStepForm(request.POST or None, initial={"entry": request.GET.get("entry", "")}),
             title=_("Suggest a next step to the family"),
             perform=lambda data: services.add_next_step(
-                actor=_actor(request), patient=patient, entry=data["entry"], note=data["note"]
+                actor=request.user, patient=patient, entry=data["entry"], note=data["note"]
             ),
             success_url=lambda _step: _steps_url(patient),
             back_url=_steps_url(patient),
@@ -343,7 +340,7 @@ def add_next_step(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def edit_next_step(request: HttpRequest, step_id: Any) -> HttpResponse:
+def edit_next_step(request: AuthenticatedRequest, step_id: Any) -> HttpResponse:
     step = queries.next_step(step_id)
     if step is None:
         raise Http404
@@ -356,7 +353,7 @@ def edit_next_step(request: HttpRequest, step_id: Any) -> HttpResponse:
             ),
             title=_("Next step: %(name)s") % {"name": step.entry.name},
             perform=lambda data: services.update_next_step(
-                actor=_actor(request), step=step, changes=data
+                actor=request.user, step=step, changes=data
             ),
             success_url=lambda _step: _steps_url(patient),
             back_url=_steps_url(patient),
@@ -371,10 +368,10 @@ def edit_next_step(request: HttpRequest, step_id: Any) -> HttpResponse:
 
 
 @login_required
-def portal_next_steps(request: HttpRequest) -> HttpResponse:
+def portal_next_steps(request: AuthenticatedRequest) -> HttpResponse:
     """The family's own next steps, with each entry's contact, hours and
     languages, and a button to mark one done."""
-    if _actor(request).kind == UserKind.STAFF:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.portal_patient(request.user)
     if patient is None:
@@ -387,7 +384,7 @@ def portal_next_steps(request: HttpRequest) -> HttpResponse:
             {
                 "patient": patient,
                 "steps": queries.next_steps(patient),
-                "can_mark": _actor(request).has_perm("directory.mark_next_step_done", patient),
+                "can_mark": request.user.has_perm("directory.mark_next_step_done", patient),
             },
         )
 
@@ -396,8 +393,8 @@ def portal_next_steps(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def portal_next_step_status(request: HttpRequest, step_id: Any) -> HttpResponse:
-    if _actor(request).kind == UserKind.STAFF:
+def portal_next_step_status(request: AuthenticatedRequest, step_id: Any) -> HttpResponse:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     step = queries.next_step(step_id)
     if step is None:
@@ -406,7 +403,7 @@ def portal_next_step_status(request: HttpRequest, step_id: Any) -> HttpResponse:
     def build(_patient: Patient) -> HttpResponse:
         try:
             services.update_next_step(
-                actor=_actor(request),
+                actor=request.user,
                 step=step,
                 changes={"status": request.POST.get("status", "")},
             )

@@ -17,7 +17,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.accounts.models import User
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.equipment import checklists, queries, services
 from hearth.equipment.choices import EquipmentKind
@@ -39,7 +39,6 @@ from hearth.equipment.schemas import (
     SafetyCheckOut,
 )
 from hearth.patients import access
-from hearth.patients.api import _actor
 from hearth.patients.models import Patient
 
 router = Router(tags=["home equipment"])
@@ -48,7 +47,7 @@ VIEW = "equipment.view_equipment"
 
 
 def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+    return access.access_patient_for(actor_of(request), patient_id, perm, read=read)
 
 
 def _store_reader(actor: User) -> None:
@@ -142,7 +141,7 @@ def list_checklists(request: HttpRequest) -> Any:
 def list_items(request: HttpRequest, filters: Query[InventoryQuery]) -> Any:
     """The store: filter by ``kind``, ``status`` and ``maintenance`` (``due``:
     overdue or due within the warning days; ``overdue``)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _store_reader(actor)
     items = queries.inventory(
         kind=filters.kind.value if filters.kind else None,
@@ -155,7 +154,7 @@ def list_items(request: HttpRequest, filters: Query[InventoryQuery]) -> Any:
 @router.post("/equipment/items", response={201: ItemOut, **ERROR_RESPONSES})
 def add_item(request: HttpRequest, payload: ItemIn) -> Any:
     """A new item in the store. Coordinators and nurses."""
-    actor = _actor(request)
+    actor = actor_of(request)
     data = payload.model_dump()
     data["kind"] = payload.kind.value
     item = services.add_item(actor=actor, **data)
@@ -164,7 +163,7 @@ def add_item(request: HttpRequest, payload: ItemIn) -> Any:
 
 @router.get("/equipment/items/{item_id}", response={200: ItemOut, **ERROR_RESPONSES})
 def get_item(request: HttpRequest, item_id: UUID) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     _store_reader(actor)
     return _one_item_out(actor, _item(item_id))
 
@@ -172,7 +171,7 @@ def get_item(request: HttpRequest, item_id: UUID) -> Any:
 @router.post("/equipment/items/{item_id}/maintenance", response={200: ItemOut, **ERROR_RESPONSES})
 def record_maintenance(request: HttpRequest, item_id: UUID, payload: MaintenanceIn) -> Any:
     """A service done and the next one's date. Coordinators and nurses."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _store_reader(actor)
     item = services.record_maintenance(actor=actor, item=_item(item_id), **payload.model_dump())
     return _one_item_out(actor, item)
@@ -181,7 +180,7 @@ def record_maintenance(request: HttpRequest, item_id: UUID, payload: Maintenance
 @router.post("/equipment/items/{item_id}/status", response={200: ItemOut, **ERROR_RESPONSES})
 def change_item_status(request: HttpRequest, item_id: UUID, payload: ItemStatusIn) -> Any:
     """Available, maintenance or retired; refused while the item is at a home."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _store_reader(actor)
     item = services.change_item_status(
         actor=actor, item=_item(item_id), status=payload.status.value, reason=payload.reason
@@ -213,7 +212,7 @@ def lend(request: HttpRequest, patient_id: UUID, payload: LendIn) -> Any:
         message = _("No such item in the store.")
         raise ValidationFailed(message, field_errors={"item_id": [message]})
     loan = services.lend(
-        actor=_actor(request), item=item, patient=patient, delivered_at=payload.delivered_at
+        actor=actor_of(request), item=item, patient=patient, delivered_at=payload.delivered_at
     )
     return Status(201, _fresh_loan_out(loan))
 
@@ -231,7 +230,7 @@ def record_safety_check(request: HttpRequest, loan_id: UUID, payload: SafetyChec
     """The checklist of the item's kind. Any "not_safe" fails the check and
     raises an alert for the team; the first pass puts the item in use."""
     loan = _loan(request, loan_id, VIEW)
-    check = services.record_safety_check(actor=_actor(request), loan=loan, **payload.model_dump())
+    check = services.record_safety_check(actor=actor_of(request), loan=loan, **payload.model_dump())
     return Status(201, check)
 
 
@@ -240,7 +239,9 @@ def report_fault(request: HttpRequest, loan_id: UUID, payload: FaultIn) -> Any:
     """Something is wrong with an item at home: the family or the team says
     what; the team is alerted."""
     loan = _loan(request, loan_id, "equipment.report_fault")
-    fault = services.report_fault(actor=_actor(request), loan=loan, description=payload.description)
+    fault = services.report_fault(
+        actor=actor_of(request), loan=loan, description=payload.description
+    )
     return Status(201, fault)
 
 
@@ -254,12 +255,14 @@ def resolve_fault(request: HttpRequest, fault_id: UUID, payload: ResolveFaultIn)
     if fault is None:
         raise NotFound(_("Not found."))
     _open(request, fault.loan.patient.external_id, VIEW)
-    return services.resolve_fault(actor=_actor(request), fault=fault, resolution=payload.resolution)
+    return services.resolve_fault(
+        actor=actor_of(request), fault=fault, resolution=payload.resolution
+    )
 
 
 @router.post("/equipment/loans/{loan_id}/return", response={200: LoanOut, **ERROR_RESPONSES})
 def return_loan(request: HttpRequest, loan_id: UUID, payload: ReturnIn) -> Any:
     """The item is back in the store (to servicing if a fault is open)."""
     loan = _loan(request, loan_id, VIEW)
-    services.return_loan(actor=_actor(request), loan=loan, **payload.model_dump())
+    services.return_loan(actor=actor_of(request), loan=loan, **payload.model_dump())
     return _fresh_loan_out(loan)

@@ -12,13 +12,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hearth.accounts.models import UserKind
 from hearth.core.errors import NotAllowed
+from hearth.core.web import (
+    AuthenticatedRequest,
+    page_with_way_back,
+    refusal,
+    staff_required,
+)
 from hearth.equipment import checklists, queries, services
 from hearth.equipment.choices import EquipmentKind
 from hearth.equipment.forms import (
@@ -33,9 +38,8 @@ from hearth.equipment.forms import (
     SafetyCheckForm,
 )
 from hearth.equipment.models import EquipmentItem, FaultReport, Loan
-from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, refusal, staff_required, with_patient
+from hearth.patients.web import with_patient, with_portal_patient
 
 FORM = "equipment/form_page.html"
 
@@ -47,7 +51,7 @@ def _find(queryset: Any, external_id: Any) -> Any:
     return found
 
 
-def _may(request: HttpRequest, perm: str, patient: Patient | None = None) -> bool:
+def _may(request: AuthenticatedRequest, perm: str, patient: Patient | None = None) -> bool:
     return bool(request.user.has_perm(f"equipment.{perm}", patient))
 
 
@@ -55,7 +59,9 @@ def _patient_url(patient: Patient) -> str:
     return reverse("equipment_patient", args=[patient.external_id])
 
 
-def _store_page(request: HttpRequest, perm: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+def _store_page(
+    request: AuthenticatedRequest, perm: str, build: Callable[[], HttpResponse]
+) -> HttpResponse:
     if not _may(request, perm):
         return refusal(
             request,
@@ -64,36 +70,11 @@ def _store_page(request: HttpRequest, perm: str, build: Callable[[], HttpRespons
     return build()
 
 
-def _form(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    back_url: str,
-    success_message: str,
-    context: dict[str, Any] | None = None,
-    submit_label: str | None = None,
-    success_url: str | None = None,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: success_url or back_url,
-        success_message=success_message,
-        context={"back_url": back_url, **(context or {})},
-        submit_label=submit_label,
-        template=FORM,
-    )
-
-
 # --- The store ------------------------------------------------------------------------
 
 
 @staff_required
-def inventory(request: HttpRequest) -> HttpResponse:
+def inventory(request: AuthenticatedRequest) -> HttpResponse:
     def build() -> HttpResponse:
         filters = ItemFilterForm(request.GET or None)
         data = filters.cleaned_data if filters.is_valid() else {}
@@ -116,22 +97,23 @@ def inventory(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def add_item(request: HttpRequest) -> HttpResponse:
+def add_item(request: AuthenticatedRequest) -> HttpResponse:
     def build() -> HttpResponse:
-        return _form(
+        return page_with_way_back(
             request,
             ItemForm(request.POST or None),
             title=_("Add an item to the store"),
-            perform=lambda data: services.add_item(actor=request.user, **data),  # type: ignore[arg-type]
+            perform=lambda data: services.add_item(actor=request.user, **data),
             back_url=reverse("equipment_inventory"),
             success_message=_("Item added."),
+            template=FORM,
         )
 
     return _store_page(request, "manage_inventory", build)
 
 
 @staff_required
-def item_page(request: HttpRequest, item_id: Any) -> HttpResponse:
+def item_page(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     def build() -> HttpResponse:
         item = _find(queries.inventory(), item_id)
         return render(
@@ -150,44 +132,46 @@ def item_page(request: HttpRequest, item_id: Any) -> HttpResponse:
 
 
 @staff_required
-def maintenance(request: HttpRequest, item_id: Any) -> HttpResponse:
+def maintenance(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     def build() -> HttpResponse:
         item = _find(EquipmentItem.objects.all(), item_id)
         back = reverse("equipment_item", args=[item.external_id])
-        return _form(
+        return page_with_way_back(
             request,
             MaintenanceForm(request.POST or None),
             title=_("Record a service: %(item)s") % {"item": item},
             perform=lambda data: services.record_maintenance(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 **data,
             ),
             back_url=back,
             success_message=_("Service recorded."),
             context={"item": item},
+            template=FORM,
         )
 
     return _store_page(request, "manage_inventory", build)
 
 
 @staff_required
-def item_status(request: HttpRequest, item_id: Any) -> HttpResponse:
+def item_status(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     def build() -> HttpResponse:
         item = _find(EquipmentItem.objects.all(), item_id)
         back = reverse("equipment_item", args=[item.external_id])
-        return _form(
+        return page_with_way_back(
             request,
             ItemStatusForm(request.POST or None),
             title=_("Change the status: %(item)s") % {"item": item},
             perform=lambda data: services.change_item_status(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 **data,
             ),
             back_url=back,
             success_message=_("Status changed."),
             context={"item": item},
+            template=FORM,
         )
 
     return _store_page(request, "manage_inventory", build)
@@ -208,7 +192,7 @@ def _loan_rows(patient: Patient, include_returned: bool) -> list[dict[str, Any]]
 
 
 @staff_required
-def patient_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_equipment(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         rows = _loan_rows(patient, include_returned=True)
         return render(
@@ -235,7 +219,7 @@ def patient_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def lend(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def lend(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         items = list(queries.lendable_items())
         form = LendForm(request.POST or None, items=items)
@@ -243,13 +227,13 @@ def lend(request: HttpRequest, patient_id: Any) -> HttpResponse:
         def perform(data: dict[str, Any]) -> Loan:
             item = next(i for i in items if str(i.external_id) == data["item"])
             return services.lend(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 patient=patient,
                 delivered_at=data.get("delivered_at"),
             )
 
-        return _form(
+        return page_with_way_back(
             request,
             form,
             title=_("Lend equipment to %(name)s") % {"name": patient.full_name},
@@ -258,13 +242,17 @@ def lend(request: HttpRequest, patient_id: Any) -> HttpResponse:
             success_message=_("Delivered. Do the safety check at home."),
             context={"patient": patient},
             submit_label=_("Record the delivery"),
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "equipment.lend", build)
 
 
 def _on_loan(
-    request: HttpRequest, loan_id: Any, perm: str, build: Callable[[Loan, Patient], HttpResponse]
+    request: AuthenticatedRequest,
+    loan_id: Any,
+    perm: str,
+    build: Callable[[Loan, Patient], HttpResponse],
 ) -> HttpResponse:
     loan = _find(Loan.objects.select_related("item", "patient"), loan_id)
     return with_patient(
@@ -273,15 +261,15 @@ def _on_loan(
 
 
 @staff_required
-def safety_check(request: HttpRequest, loan_id: Any) -> HttpResponse:
+def safety_check(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
         form = SafetyCheckForm(request.POST or None, kind=loan.item.kind)
-        return _form(
+        return page_with_way_back(
             request,
             form,
             title=_("Safety check: %(item)s") % {"item": loan.item},
             perform=lambda data: services.record_safety_check(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 loan=loan,
                 answers=form.answers(),
                 note=data.get("note", ""),
@@ -290,20 +278,21 @@ def safety_check(request: HttpRequest, loan_id: Any) -> HttpResponse:
             success_message=_("Safety check recorded."),
             context={"patient": patient, "loan": loan, "checklist_form": True},
             submit_label=_("Record the check"),
+            template=FORM,
         )
 
     return _on_loan(request, loan_id, "check_safety", build)
 
 
 @staff_required
-def report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
+def report_fault(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
-        return _form(
+        return page_with_way_back(
             request,
             FaultForm(request.POST or None),
             title=_("Report a fault: %(item)s") % {"item": loan.item},
             perform=lambda data: services.report_fault(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 loan=loan,
                 description=data["description"],
             ),
@@ -311,42 +300,44 @@ def report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
             success_message=_("Fault reported. The team has been alerted."),
             context={"patient": patient, "loan": loan},
             submit_label=_("Report the fault"),
+            template=FORM,
         )
 
     return _on_loan(request, loan_id, "report_fault", build)
 
 
 @staff_required
-def resolve_fault(request: HttpRequest, fault_id: Any) -> HttpResponse:
+def resolve_fault(request: AuthenticatedRequest, fault_id: Any) -> HttpResponse:
     fault = _find(FaultReport.objects.select_related("loan__item", "loan__patient"), fault_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _form(
+        return page_with_way_back(
             request,
             ResolveFaultForm(request.POST or None),
             title=_("Close a fault: %(item)s") % {"item": fault.loan.item},
             perform=lambda data: services.resolve_fault(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 fault=fault,
                 resolution=data["resolution"],
             ),
             back_url=_patient_url(patient),
             success_message=_("Fault closed."),
             context={"patient": patient, "loan": fault.loan, "fault": fault},
+            template=FORM,
         )
 
     return with_patient(request, fault.loan.patient.external_id, "equipment.resolve_fault", build)
 
 
 @staff_required
-def return_loan(request: HttpRequest, loan_id: Any) -> HttpResponse:
+def return_loan(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     def build(loan: Loan, patient: Patient) -> HttpResponse:
-        return _form(
+        return page_with_way_back(
             request,
             ReturnForm(request.POST or None),
             title=_("Record the return: %(item)s") % {"item": loan.item},
             perform=lambda data: services.return_loan(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 loan=loan,
                 condition_note=data["condition_note"],
             ),
@@ -354,6 +345,7 @@ def return_loan(request: HttpRequest, loan_id: Any) -> HttpResponse:
             success_message=_("Return recorded."),
             context={"patient": patient, "loan": loan},
             submit_label=_("Record the return"),
+            template=FORM,
         )
 
     return _on_loan(request, loan_id, "return_loan", build)
@@ -362,19 +354,8 @@ def return_loan(request: HttpRequest, loan_id: Any) -> HttpResponse:
 # --- The family portal -----------------------------------------------------------------------
 
 
-def _portal(
-    request: HttpRequest, perm: str, build: Callable[[Patient], HttpResponse], read: str | None
-) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
-        return redirect("worklist")
-    patient = access.patients_visible_to(request.user).first()
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
-    return with_patient(request, patient.external_id, perm, build, read)
-
-
 @login_required
-def portal_equipment(request: HttpRequest) -> HttpResponse:
+def portal_equipment(request: AuthenticatedRequest) -> HttpResponse:
     """The family's equipment, the safety advice for each kind, and a way to
     report a fault."""
 
@@ -394,11 +375,13 @@ def portal_equipment(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _portal(request, "equipment.view_equipment", build, "equipment.portal_viewed")
+    return with_portal_patient(
+        request, "equipment.view_equipment", build, "equipment.portal_viewed"
+    )
 
 
 @login_required
-def portal_report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
+def portal_report_fault(request: AuthenticatedRequest, loan_id: Any) -> HttpResponse:
     """A family member reports a fault on an item at their home. Another
     family's item is "not found"."""
 
@@ -406,12 +389,12 @@ def portal_report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
         loan = _find(
             Loan.objects.for_patient(patient).at_home().select_related("item", "patient"), loan_id
         )
-        return _form(
+        return page_with_way_back(
             request,
             FaultForm(request.POST or None),
             title=_("Report a problem: %(item)s") % {"item": loan.item.get_kind_display()},
             perform=lambda data: services.report_fault(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 loan=loan,
                 description=data["description"],
             ),
@@ -422,6 +405,7 @@ def portal_report_fault(request: HttpRequest, loan_id: Any) -> HttpResponse:
             ),
             context={"loan": loan, "portal": True},
             submit_label=_("Send to the team"),
+            template=FORM,
         )
 
-    return _portal(request, "equipment.report_fault", build, None)
+    return with_portal_patient(request, "equipment.report_fault", build, None)

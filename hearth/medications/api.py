@@ -28,7 +28,7 @@ from ninja.responses import Status
 
 from hearth.accounts.models import User
 from hearth.core import clock
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.medications import ome, queries, services
 from hearth.medications.choices import Conversion, OrderKind, Route
@@ -68,7 +68,6 @@ from hearth.medications.schemas import (
     holding_out,
 )
 from hearth.patients import access
-from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import Patient
 from hearth.patients.schemas import NoteIn, ReasonIn
 
@@ -78,7 +77,7 @@ VIEW = "medications.view_medicines"
 
 
 def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+    return access.access_patient_for(actor_of(request), patient_id, perm, read=read)
 
 
 def _refused(field: str, message: str) -> ValidationFailed:
@@ -109,7 +108,7 @@ def _formulation(formulation_id: UUID, field: str = "formulation") -> Formulatio
 
 
 def _order(order_id: UUID) -> MedicationOrder:
-    return _get_by_external_id(  # type: ignore[no-any-return]
+    return get_by_external_id(  # type: ignore[no-any-return]
         MedicationOrder,
         order_id,
         select=(
@@ -126,7 +125,7 @@ def _order(order_id: UUID) -> MedicationOrder:
 
 
 def _formulary_staff(request: HttpRequest) -> None:
-    if not _actor(request).has_perm("medications.view_formulary"):
+    if not actor_of(request).has_perm("medications.view_formulary"):
         raise NotFound(_("Not found."))
 
 
@@ -150,24 +149,24 @@ def update_drug_route(request: HttpRequest, drug_route_id: UUID, payload: DrugRo
     """Change a conversion factor (administrators), with the reason and source:
     every opioid total after this uses it."""
     _formulary_staff(request)
-    drug_route = _get_by_external_id(DrugRoute, drug_route_id, select=("drug",))
+    drug_route = get_by_external_id(DrugRoute, drug_route_id, select=("drug",))
     changes = payload.model_dump(exclude_unset=True)
     reason = changes.pop("reason")
     if "ome_factor" in changes and changes["ome_factor"] is None:
         changes["ome_factor"] = ""  # null clears the factor
     changes = {name: _text(value) for name, value in changes.items()}
     return services.update_drug_route(
-        actor=_actor(request), drug_route=drug_route, reason=reason, **changes
+        actor=actor_of(request), drug_route=drug_route, reason=reason, **changes
     )
 
 
 @router.patch("/formulary/drugs/{drug_id}", response={200: DrugOut, **ERROR_RESPONSES})
 def update_drug(request: HttpRequest, drug_id: UUID, payload: DrugPatch) -> Any:
     _formulary_staff(request)
-    drug = _get_by_external_id(Drug, drug_id)
+    drug = get_by_external_id(Drug, drug_id)
     changes = payload.model_dump(exclude_unset=True)
     reason = changes.pop("reason")
-    return services.update_drug(actor=_actor(request), drug=drug, reason=reason, **changes)
+    return services.update_drug(actor=actor_of(request), drug=drug, reason=reason, **changes)
 
 
 # --- Prescriptions ----------------------------------------------------------
@@ -196,7 +195,7 @@ def prescribe(request: HttpRequest, patient_id: UUID, payload: OrderIn) -> Any:
     formulation_id = details.pop("formulation")
     formulation = _formulation(formulation_id) if formulation_id else None
     order = services.prescribe(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         drug_route=drug_route,
         formulation=formulation,
@@ -242,7 +241,7 @@ def change_order(request: HttpRequest, order_id: UUID, payload: OrderChangeIn) -
     values.update(changes)
     values.setdefault("dose", None)
     values.setdefault("indication", "")
-    return services.change_order(actor=_actor(request), order=order, reason=reason, **values)
+    return services.change_order(actor=actor_of(request), order=order, reason=reason, **values)
 
 
 @router.post(
@@ -252,7 +251,7 @@ def change_order(request: HttpRequest, order_id: UUID, payload: OrderChangeIn) -
 def stop_order(request: HttpRequest, order_id: UUID, payload: ReasonIn) -> Any:
     order = _order(order_id)
     _open(request, order.patient.external_id, VIEW)
-    return services.stop_order(actor=_actor(request), order=order, reason=payload.reason)
+    return services.stop_order(actor=actor_of(request), order=order, reason=payload.reason)
 
 
 # --- Opioid summary ---------------------------------------------------------
@@ -361,7 +360,7 @@ def record_administration(request: HttpRequest, patient_id: UUID, payload: Admin
         raise NotFound(_("This patient has no such medicine order."))
     details["route"] = details["route"] or ""
     details["not_given_reason"] = details["not_given_reason"] or ""
-    result = services.record_administration(actor=_actor(request), order=order, **details)
+    result = services.record_administration(actor=actor_of(request), order=order, **details)
     if result.review is not None:
         return Status(200 if result.replayed else 202, result.review)
     return Status(200 if result.replayed else 201, result.administration)
@@ -389,12 +388,12 @@ def administration_entered_in_error(
     request: HttpRequest, administration_id: UUID, payload: ReasonIn
 ) -> Any:
     """The record stays, marked and left out of every check; stock it took is put back."""
-    administration = _get_by_external_id(
+    administration = get_by_external_id(
         Administration, administration_id, select=("patient", "order__drug_route__drug")
     )
     _open(request, administration.patient.external_id, VIEW)
     return services.mark_administration_entered_in_error(
-        actor=_actor(request), administration=administration, reason=payload.reason
+        actor=actor_of(request), administration=administration, reason=payload.reason
     )
 
 
@@ -416,12 +415,12 @@ def list_sync_reviews(request: HttpRequest, patient_id: UUID) -> Any:
     response={200: SyncReviewOut, **ERROR_RESPONSES},
 )
 def resolve_sync_review(request: HttpRequest, review_id: UUID, payload: ReviewDecisionIn) -> Any:
-    review = _get_by_external_id(
+    review = get_by_external_id(
         SyncReview, review_id, select=("patient", "order__drug_route__drug", "submitted_by")
     )
     _open(request, review.patient.external_id, VIEW)
     return services.resolve_review(
-        actor=_actor(request), review=review, decision=payload.decision, note=payload.note
+        actor=actor_of(request), review=review, decision=payload.decision, note=payload.note
     )
 
 
@@ -449,7 +448,7 @@ def sign_off_caregiver(request: HttpRequest, patient_id: UUID, payload: SignOffI
     if caregiver is None:
         raise _refused("caregiver", _("Choose a family caregiver of this patient."))
     sign_off = services.sign_off_caregiver(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         caregiver=caregiver,
         **{name: _text(value) for name, value in details.items()},
@@ -462,11 +461,13 @@ def sign_off_caregiver(request: HttpRequest, patient_id: UUID, payload: SignOffI
     response={200: SignOffOut, **ERROR_RESPONSES},
 )
 def revoke_sign_off(request: HttpRequest, sign_off_id: UUID, payload: ReasonIn) -> Any:
-    sign_off = _get_by_external_id(
+    sign_off = get_by_external_id(
         MedicineSignOff, sign_off_id, select=("patient", "caregiver", "signed_off_by")
     )
     _open(request, sign_off.patient.external_id, VIEW)
-    return services.revoke_sign_off(actor=_actor(request), sign_off=sign_off, reason=payload.reason)
+    return services.revoke_sign_off(
+        actor=actor_of(request), sign_off=sign_off, reason=payload.reason
+    )
 
 
 # --- Controlled drugs at home -----------------------------------------------
@@ -496,7 +497,7 @@ def record_stock(request: HttpRequest, patient_id: UUID, payload: StockIn) -> An
     details = payload.model_dump()
     formulation = _formulation(details.pop("formulation"))
     entry = services.record_stock(
-        actor=_actor(request), patient=patient, formulation=formulation, **details
+        actor=actor_of(request), patient=patient, formulation=formulation, **details
     )
     entry.holding.formulation = formulation
     return Status(201, entry)
@@ -518,7 +519,7 @@ def close_discrepancy(
     )
     if holding is None:
         raise NotFound(_("This medicine is not in the register at this home."))
-    closed = services.close_discrepancy(actor=_actor(request), holding=holding, note=payload.note)
+    closed = services.close_discrepancy(actor=actor_of(request), holding=holding, note=payload.note)
     closed.formulation = holding.formulation
     return holding_out(closed)
 

@@ -10,12 +10,10 @@ and records a dose they gave: there is no edit control for them anywhere.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +28,13 @@ from hearth.accounts.models import UserKind
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.pdf import render_pdf
+from hearth.core.web import (
+    AuthenticatedRequest,
+    page_with_way_back,
+    refusal,
+    show_domain_error,
+    staff_required,
+)
 from hearth.medications import charts, ome, queries, services
 from hearth.medications.choices import AdministrationOutcome, Conversion, OrderStatus
 from hearth.medications.forms import (
@@ -56,53 +61,17 @@ from hearth.medications.models import (
     StockHolding,
     SyncReview,
 )
-from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import (
-    form_page,
-    refusal,
-    show_domain_error,
-    staff_required,
-    with_patient,
-    with_patient_of,
-)
+from hearth.patients.web import with_patient, with_patient_of, with_portal_patient
 
 # --- Shared shapes ------------------------------------------------------------
+
+#: Medicines write pages link back to the medicines page (or the formulary).
+FORM = "medications/form_page.html"
 
 
 def _medicines_url(patient: Patient) -> str:
     return reverse("medicines", args=[patient.external_id])
-
-
-def _form_page(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    success_url: str,
-    success_message: str,
-    patient: Patient | None,
-    context: dict[str, Any] | None = None,
-    submit_label: str | None = None,
-) -> HttpResponse:
-    """``patients.views.form_page`` with the medicines template and the way
-    back to the medicines page (or the formulary)."""
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=lambda _result: success_url,
-        success_message=success_message,
-        context={
-            "patient": patient,
-            "back_url": _medicines_url(patient) if patient else reverse("formulary"),
-            **(context or {}),
-        },
-        submit_label=submit_label,
-        template="medications/form_page.html",
-    )
 
 
 def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
@@ -112,7 +81,7 @@ def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
     return found
 
 
-def _may(request: HttpRequest, perm: str, patient: Patient) -> bool:
+def _may(request: AuthenticatedRequest, perm: str, patient: Patient) -> bool:
     return bool(request.user.has_perm(f"medications.{perm}", patient))
 
 
@@ -169,7 +138,7 @@ def _switching(request: HttpRequest, summary: ome.OpioidSummary) -> tuple[Switch
 
 
 @staff_required
-def medicines(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def medicines(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """Orders, today's doses, the record, reviews, sign-offs and the
     prescriber's opioid helper on one page."""
 
@@ -230,7 +199,7 @@ def medicines(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def order_history(request: HttpRequest, order_id: Any) -> HttpResponse:
+def order_history(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
     """Every version of one order: who wrote it, when, and why it changed."""
     order = _find(MedicationOrder.objects.with_current().select_related("stopped_by"), order_id)
 
@@ -259,7 +228,7 @@ def order_history(request: HttpRequest, order_id: Any) -> HttpResponse:
 
 
 @staff_required
-def prescribe(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def prescribe(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         form = PrescribeForm(
             request.POST or None,
@@ -268,22 +237,22 @@ def prescribe(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 "every_days": 1,
             },
         )
-        return _form_page(
+        return page_with_way_back(
             request,
             form,
             title=_("Prescribe"),
             perform=lambda data: services.prescribe(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 drug_route=data["drug_route"],
                 kind=data["kind"],
                 **dosing_values(data, data["kind"]),
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Prescribed."),
-            patient=patient,
-            context={"dosing_help": True},
             submit_label=_("Prescribe"),
+            context={"patient": patient, "dosing_help": True},
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "medications.prescribe", build)
@@ -306,7 +275,7 @@ def _version_initial(order: MedicationOrder) -> dict[str, Any]:
 
 
 @staff_required
-def change_order(request: HttpRequest, order_id: Any) -> HttpResponse:
+def change_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
     """A dose change is a new version; the form starts from the current one."""
     order = _find(MedicationOrder.objects.with_current().select_related("patient"), order_id)
 
@@ -314,44 +283,44 @@ def change_order(request: HttpRequest, order_id: Any) -> HttpResponse:
         form = ChangeOrderForm(
             request.POST or None, initial=_version_initial(order), drug_route=order.drug_route
         )
-        return _form_page(
+        return page_with_way_back(
             request,
             form,
             title=_("Change %(order)s") % {"order": order_label(order)},
             perform=lambda data: services.change_order(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 order=order,
                 reason=data["reason"],
                 **dosing_values(data, order.kind),
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Order changed: a new version is in force."),
-            patient=patient,
-            context={"order": order, "dosing_help": True},
+            context={"patient": patient, "order": order, "dosing_help": True},
+            template=FORM,
         )
 
     return with_patient_of(request, order, "medications.prescribe", build)
 
 
 @staff_required
-def stop_order(request: HttpRequest, order_id: Any) -> HttpResponse:
+def stop_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
     order = _find(MedicationOrder.objects.with_current().select_related("patient"), order_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _form_page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Stop %(order)s") % {"order": order_label(order)},
             perform=lambda data: services.stop_order(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 order=order,
                 reason=data["reason"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Stopped. Controlled drugs left at home are listed in the register."),
-            patient=patient,
-            context={"order": order},
             submit_label=_("Stop this medicine"),
+            context={"patient": patient, "order": order},
+            template=FORM,
         )
 
     return with_patient_of(request, order, "medications.prescribe", build)
@@ -389,7 +358,7 @@ def _order_by_id(patient: Patient, value: str) -> MedicationOrder | None:
     return MedicationOrder.objects.for_patient(patient).filter(external_id=external_id).first()
 
 
-def _give_page(request: HttpRequest, patient: Patient, *, portal: bool) -> HttpResponse:
+def _give_page(request: AuthenticatedRequest, patient: Patient, *, portal: bool) -> HttpResponse:
     """Record a dose. The one-time key is made when the form is shown, so a
     double-submit is answered with the first record, not a second one."""
     active = queries.orders(patient)
@@ -424,7 +393,7 @@ def _give_page(request: HttpRequest, patient: Patient, *, portal: bool) -> HttpR
             given = data["outcome"] == AdministrationOutcome.GIVEN
             try:
                 result = services.record_administration(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     order=order,
                     idempotency_key=data["idempotency_key"],
                     outcome=data["outcome"],
@@ -462,7 +431,7 @@ def _give_page(request: HttpRequest, patient: Patient, *, portal: bool) -> HttpR
 
 
 @staff_required
-def give(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def give(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return with_patient(
         request,
         patient_id,
@@ -472,54 +441,54 @@ def give(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def entered_in_error(request: HttpRequest, administration_id: Any) -> HttpResponse:
+def entered_in_error(request: AuthenticatedRequest, administration_id: Any) -> HttpResponse:
     administration = _find(
         Administration.objects.select_related("patient", "order__drug_route__drug"),
         administration_id,
     )
 
     def build(patient: Patient) -> HttpResponse:
-        return _form_page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Mark as entered in error"),
             perform=lambda data: services.mark_administration_entered_in_error(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 administration=administration,
                 reason=data["reason"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Marked as entered in error. The record stays, struck through."),
-            patient=patient,
-            context={"administration": administration},
             submit_label=_("Mark as entered in error"),
+            context={"patient": patient, "administration": administration},
+            template=FORM,
         )
 
     return with_patient_of(request, administration, "medications.correct_administration", build)
 
 
 @staff_required
-def resolve_review(request: HttpRequest, review_id: Any) -> HttpResponse:
+def resolve_review(request: AuthenticatedRequest, review_id: Any) -> HttpResponse:
     review = _find(
         SyncReview.objects.select_related("patient", "order__drug_route__drug", "submitted_by"),
         review_id,
     )
 
     def build(patient: Patient) -> HttpResponse:
-        return _form_page(
+        return page_with_way_back(
             request,
             ReviewForm(request.POST or None),
             title=_("Review an offline dose"),
             perform=lambda data: services.resolve_review(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 review=review,
                 decision=data["decision"],
                 note=data["note"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Review recorded."),
-            patient=patient,
-            context={"review": review},
+            context={"patient": patient, "review": review},
+            template=FORM,
         )
 
     return with_patient_of(request, review, "medications.review_sync", build)
@@ -529,7 +498,7 @@ def resolve_review(request: HttpRequest, review_id: Any) -> HttpResponse:
 
 
 @staff_required
-def sign_off(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def sign_off(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         links = patient.caregivers.filter(ended_at__isnull=True).select_related("user")
         people = {str(link.user.external_id): link.user for link in links}
@@ -539,12 +508,12 @@ def sign_off(request: HttpRequest, patient_id: Any) -> HttpResponse:
             initial={"signed_off_on": today, "expires_on": today + timedelta(days=90)},
             caregivers=[(key, user.display_name) for key, user in people.items()],
         )
-        return _form_page(
+        return page_with_way_back(
             request,
             form,
             title=_("Sign off a family member to give medicines"),
             perform=lambda data: services.sign_off_caregiver(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 caregiver=people[data["caregiver"]],
                 route=data["route"],
@@ -552,33 +521,35 @@ def sign_off(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 expires_on=data["expires_on"],
                 note=data["note"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Signed off."),
-            patient=patient,
+            context={"patient": patient},
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "medications.sign_off_caregiver", build)
 
 
 @staff_required
-def revoke_sign_off(request: HttpRequest, sign_off_id: Any) -> HttpResponse:
+def revoke_sign_off(request: AuthenticatedRequest, sign_off_id: Any) -> HttpResponse:
     record = _find(MedicineSignOff.objects.select_related("patient", "caregiver"), sign_off_id)
 
     def build(patient: Patient) -> HttpResponse:
-        return _form_page(
+        return page_with_way_back(
             request,
             ReasonForm(request.POST or None),
             title=_("Withdraw the sign-off of %(name)s (%(route)s)")
             % {"name": record.caregiver.display_name, "route": record.get_route_display()},
             perform=lambda data: services.revoke_sign_off(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 sign_off=record,
                 reason=data["reason"],
             ),
-            success_url=_medicines_url(patient),
+            back_url=_medicines_url(patient),
             success_message=_("Sign-off withdrawn."),
-            patient=patient,
             submit_label=_("Withdraw"),
+            context={"patient": patient},
+            template=FORM,
         )
 
     return with_patient_of(request, record, "medications.sign_off_caregiver", build)
@@ -588,7 +559,7 @@ def revoke_sign_off(request: HttpRequest, sign_off_id: Any) -> HttpResponse:
 
 
 @staff_required
-def controlled_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def controlled_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """The home register: balances, entries, discrepancies, and a form for
     stock received, returned, destroyed or counted."""
 
@@ -600,7 +571,7 @@ def controlled_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 data = form.cleaned_data
                 try:
                     services.record_stock(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         patient=patient,
                         formulation=data["formulation"],
                         movement=data["movement"],
@@ -639,7 +610,9 @@ def controlled_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def close_discrepancy(request: HttpRequest, patient_id: Any, formulation_id: Any) -> HttpResponse:
+def close_discrepancy(
+    request: AuthenticatedRequest, patient_id: Any, formulation_id: Any
+) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         holding = (
             StockHolding.objects.filter(patient=patient, formulation__external_id=formulation_id)
@@ -648,19 +621,21 @@ def close_discrepancy(request: HttpRequest, patient_id: Any, formulation_id: Any
         )
         if holding is None:
             raise Http404
-        return _form_page(
+        return page_with_way_back(
             request,
             NoteForm(request.POST or None),
             title=_("Close the discrepancy: %(formulation)s")
             % {"formulation": holding.formulation},
             perform=lambda data: services.close_discrepancy(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 holding=holding,
                 note=data["note"],
             ),
-            success_url=reverse("controlled_drugs", args=[patient.external_id]),
+            back_url=_medicines_url(patient),
+            success_url=lambda _result: reverse("controlled_drugs", args=[patient.external_id]),
             success_message=_("Discrepancy closed. The entries stay as they were."),
-            patient=patient,
+            context={"patient": patient},
+            template=FORM,
         )
 
     return with_patient(request, patient_id, "medications.manage_controlled_drugs", build)
@@ -670,7 +645,7 @@ def close_discrepancy(request: HttpRequest, patient_id: Any, formulation_id: Any
 
 
 @staff_required
-def formulary(request: HttpRequest) -> HttpResponse:
+def formulary(request: AuthenticatedRequest) -> HttpResponse:
     """Every medicine by route with its oral-morphine-equivalent factor and
     the source; the administrator changes a factor with a reason."""
     if not request.user.has_perm("medications.view_formulary"):
@@ -690,7 +665,7 @@ def formulary(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def edit_drug_route(request: HttpRequest, drug_route_id: Any) -> HttpResponse:
+def edit_drug_route(request: AuthenticatedRequest, drug_route_id: Any) -> HttpResponse:
     if not request.user.has_perm("medications.manage_formulary"):
         return refusal(request, NotAllowed(_("Only an administrator changes the formulary.")))
     drug_route = _find(DrugRoute.objects.select_related("drug"), drug_route_id)
@@ -706,7 +681,7 @@ def edit_drug_route(request: HttpRequest, drug_route_id: Any) -> HttpResponse:
     def perform(data: dict[str, Any]) -> DrugRoute:
         factor: Decimal | str = data["ome_factor"] if data["ome_factor"] is not None else ""
         return services.update_drug_route(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             drug_route=drug_route,
             reason=data["reason"],
             ome_factor=factor,
@@ -714,14 +689,15 @@ def edit_drug_route(request: HttpRequest, drug_route_id: Any) -> HttpResponse:
             source=data["source"],
         )
 
-    return _form_page(
+    return page_with_way_back(
         request,
         form,
         title=_("Formulary: %(row)s") % {"row": drug_route},
         perform=perform,
-        success_url=reverse("formulary"),
+        back_url=reverse("formulary"),
         success_message=_("Formulary changed. Opioid totals now use the new factor."),
-        patient=None,
+        context={"patient": None},
+        template=FORM,
     )
 
 
@@ -773,7 +749,7 @@ def home_chart_pdf(request: HttpRequest | None, patient: Patient) -> HttpRespons
 
 
 @staff_required
-def chart_pdf(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def chart_pdf(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return with_patient(
         request,
         patient_id,
@@ -783,19 +759,8 @@ def chart_pdf(request: HttpRequest, patient_id: Any) -> HttpResponse:
     )
 
 
-def _portal(
-    request: HttpRequest, perm: str, build: Callable[[Patient], HttpResponse], read: str | None
-) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
-        return redirect("worklist")
-    patient = access.patients_visible_to(request.user).first()
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
-    return with_patient(request, patient.external_id, perm, build, read)
-
-
 @login_required
-def portal_medicines(request: HttpRequest) -> HttpResponse:
+def portal_medicines(request: AuthenticatedRequest) -> HttpResponse:
     """The family's home chart, read-only."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -805,14 +770,14 @@ def portal_medicines(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "medications/portal_medicines.html", context)
 
-    return _portal(request, "medications.view_home_chart", build, "home_chart.viewed")
+    return with_portal_patient(request, "medications.view_home_chart", build, "home_chart.viewed")
 
 
 @login_required
-def portal_give(request: HttpRequest) -> HttpResponse:
+def portal_give(request: AuthenticatedRequest) -> HttpResponse:
     """A trained family member records a dose they gave; the service refuses,
     with its message, anyone not signed off for the medicine's route."""
-    return _portal(
+    return with_portal_patient(
         request,
         "medications.record_administration",
         lambda patient: _give_page(request, patient, portal=True),
@@ -821,8 +786,8 @@ def portal_give(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_chart_pdf(request: HttpRequest) -> HttpResponse:
-    return _portal(
+def portal_chart_pdf(request: AuthenticatedRequest) -> HttpResponse:
+    return with_portal_patient(
         request,
         "medications.view_home_chart",
         lambda patient: home_chart_pdf(request, patient),

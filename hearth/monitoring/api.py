@@ -16,7 +16,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from hearth.accounts.models import User
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.core.validation import require_perm
 from hearth.monitoring import evaluation, queries, services
@@ -41,7 +41,6 @@ from hearth.monitoring.schemas import (
     TriageIn,
 )
 from hearth.patients import access
-from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import Patient
 
 router = Router(tags=["symptoms, readings and alerts"])
@@ -55,7 +54,7 @@ class DeviceAuth(HttpBearer):
 
 
 def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+    return access.access_patient_for(actor_of(request), patient_id, perm, read=read)
 
 
 # --- Check-ins --------------------------------------------------------------
@@ -64,7 +63,7 @@ def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = N
 @router.get("/patients/{patient_id}/check-ins", response={200: list[CheckInOut], **ERROR_RESPONSES})
 def list_check_ins(request: HttpRequest, patient_id: UUID) -> Any:
     """The family sees their own patient's history; staff the patients they care for."""
-    actor = _actor(request)
+    actor = actor_of(request)
     patient = access.access_patient(
         actor, patient_id, clinical=False, event_type="check_ins.viewed"
     )
@@ -80,7 +79,7 @@ def record_check_in(request: HttpRequest, patient_id: UUID, payload: CheckInIn) 
     (200) and nothing is created twice."""
     patient = _open(request, patient_id, "monitoring.check_in")
     check_in = services.record_check_in(
-        actor=_actor(request), patient=patient, **payload.model_dump()
+        actor=actor_of(request), patient=patient, **payload.model_dump()
     )
     return Status(200 if getattr(check_in, "replayed", False) else 201, check_in)
 
@@ -99,7 +98,7 @@ def register_device(request: HttpRequest, patient_id: UUID, payload: DeviceIn) -
     """The token in the answer is shown once; put it in the device now."""
     patient = _open(request, patient_id, "monitoring.manage_devices")
     device, secret = services.register_device(
-        actor=_actor(request), patient=patient, **payload.model_dump()
+        actor=actor_of(request), patient=patient, **payload.model_dump()
     )
     device.token = secret  # type: ignore[attr-defined]
     return Status(201, device)
@@ -107,9 +106,9 @@ def register_device(request: HttpRequest, patient_id: UUID, payload: DeviceIn) -
 
 @router.post("/devices/{device_id}/revoke", response={200: DeviceOut, **ERROR_RESPONSES})
 def revoke_device(request: HttpRequest, device_id: UUID) -> Any:
-    device = _get_by_external_id(MonitoringDevice, device_id, select=("patient",))
+    device = get_by_external_id(MonitoringDevice, device_id, select=("patient",))
     _open(request, device.patient.external_id, "monitoring.manage_devices")
-    return services.revoke_device(actor=_actor(request), device=device)
+    return services.revoke_device(actor=actor_of(request), device=device)
 
 
 @router.post(
@@ -175,7 +174,9 @@ def set_thresholds(request: HttpRequest, patient_id: UUID, payload: ThresholdsIn
     patient = _open(request, patient_id, "monitoring.view_monitoring")
     changes = payload.model_dump(exclude_unset=True)
     reason = changes.pop("reason")
-    services.set_thresholds(actor=_actor(request), patient=patient, changes=changes, reason=reason)
+    services.set_thresholds(
+        actor=actor_of(request), patient=patient, changes=changes, reason=reason
+    )
     return _thresholds_out(Patient.objects.select_related("thresholds").get(pk=patient.pk))
 
 
@@ -186,7 +187,7 @@ def set_thresholds(request: HttpRequest, patient_id: UUID, payload: ThresholdsIn
 def list_alerts(request: HttpRequest, filters: Query[AlertsQuery]) -> Any:
     """Open alerts (or ``status=resolved``…) on the caller's patients and any
     they own on call, most severe and oldest first."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_perm("monitoring.view_alerts"):
         raise NotFound(_("Not found."))
     return queries.alerts_for(actor, status=filters.status, mine=filters.mine)
@@ -194,26 +195,26 @@ def list_alerts(request: HttpRequest, filters: Query[AlertsQuery]) -> Any:
 
 @router.get("/alerts/{alert_id}", response={200: AlertDetailOut, **ERROR_RESPONSES})
 def get_alert(request: HttpRequest, alert_id: UUID) -> Any:
-    return queries.open_alert(_actor(request), alert_id)
+    return queries.open_alert(actor_of(request), alert_id)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERROR_RESPONSES})
 def acknowledge_alert(request: HttpRequest, alert_id: UUID) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
     return services.acknowledge_alert(actor=actor, alert=alert)
 
 
 @router.post("/alerts/{alert_id}/triage", response={200: AlertOut, **ERROR_RESPONSES})
 def triage_alert(request: HttpRequest, alert_id: UUID, payload: TriageIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
     return services.triage_alert(actor=actor, alert=alert, **payload.model_dump())
 
 
 @router.post("/alerts/{alert_id}/resolve", response={200: AlertOut, **ERROR_RESPONSES})
 def resolve_alert(request: HttpRequest, alert_id: UUID, payload: ResolveIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
     return services.resolve_alert(actor=actor, alert=alert, note=payload.note)
 
@@ -223,14 +224,14 @@ def resolve_alert(request: HttpRequest, alert_id: UUID, payload: ResolveIn) -> A
 
 @router.get("/on-call", response={200: list[OnCallShiftOut], **ERROR_RESPONSES})
 def on_call_roster(request: HttpRequest) -> Any:
-    if not _actor(request).has_perm("monitoring.view_on_call"):
+    if not actor_of(request).has_perm("monitoring.view_on_call"):
         raise NotFound(_("Not found."))
     return list(queries.on_call_roster())
 
 
 @router.post("/on-call", response={201: OnCallShiftOut, **ERROR_RESPONSES})
 def add_on_call_shift(request: HttpRequest, payload: OnCallShiftIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     require_perm(actor, "monitoring.manage_on_call")
     details = payload.model_dump()
     staff = User.objects.filter(external_id=details.pop("staff_id"), kind="staff").first()
@@ -244,5 +245,5 @@ def add_on_call_shift(request: HttpRequest, payload: OnCallShiftIn) -> Any:
 
 @router.post("/on-call/{shift_id}/cancel", response={200: OnCallShiftOut, **ERROR_RESPONSES})
 def cancel_on_call_shift(request: HttpRequest, shift_id: UUID) -> Any:
-    shift = _get_by_external_id(OnCallShift, shift_id, select=("staff",))
-    return services.cancel_on_call_shift(actor=_actor(request), shift=shift)
+    shift = get_by_external_id(OnCallShift, shift_id, select=("staff",))
+    return services.cancel_on_call_shift(actor=actor_of(request), shift=shift)

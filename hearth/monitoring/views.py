@@ -24,6 +24,13 @@ from hearth.assessments import services as assessments
 from hearth.assessments.choices import Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.web import (
+    AuthenticatedRequest,
+    form_page,
+    refusal,
+    show_domain_error,
+    staff_required,
+)
 from hearth.monitoring import charts, evaluation, queries, services
 from hearth.monitoring.forms import (
     CheckInForm,
@@ -41,13 +48,7 @@ from hearth.monitoring.forms import (
 from hearth.monitoring.models import Alert, MonitoringDevice, OnCallShift
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import (
-    form_page,
-    refusal,
-    show_domain_error,
-    staff_required,
-    with_patient,
-)
+from hearth.patients.web import with_patient
 from hearth.visits import queries as urgent_queries
 from hearth.visits import services as visits
 
@@ -73,7 +74,7 @@ def _symptoms_url(patient: Patient) -> Callable[[Any], str]:
 
 
 @staff_required
-def symptoms(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def symptoms(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """The patient's symptoms at a glance: open alerts, phase, trends, latest scores."""
 
     def build(patient: Patient) -> HttpResponse:
@@ -114,7 +115,7 @@ def symptoms(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_assessment(request: HttpRequest, patient_id: Any, instrument: str) -> HttpResponse:
+def add_assessment(request: AuthenticatedRequest, patient_id: Any, instrument: str) -> HttpResponse:
     definition = instruments.get(instrument)
     if definition is None:
         raise Http404
@@ -143,7 +144,7 @@ def add_assessment(request: HttpRequest, patient_id: Any, instrument: str) -> Ht
             if form.is_valid() and extras.is_valid():
                 try:
                     assessments.record_assessment(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         patient=patient,
                         instrument=definition.code,
                         answers=answers_from(definition, form.cleaned_data),
@@ -176,14 +177,14 @@ def add_assessment(request: HttpRequest, patient_id: Any, instrument: str) -> Ht
 
 
 @staff_required
-def start_phase(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def start_phase(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(
             request,
             form_class=PhaseForm,
             title=_("Phase of illness"),
             perform=lambda data: assessments.start_phase(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 **data,
             ),
@@ -196,7 +197,7 @@ def start_phase(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def thresholds(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def thresholds(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         current = evaluation.thresholds_for(patient)
         return form_page(
@@ -204,7 +205,7 @@ def thresholds(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form_class=ThresholdsForm,
             title=_("Personal alert thresholds"),
             perform=lambda data: services.set_thresholds(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 reason=data.pop("reason"),
                 changes=data,
@@ -224,7 +225,7 @@ def thresholds(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def devices(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def devices(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         form = DeviceForm(request.POST or None)
         issued: dict[str, Any] | None = None
@@ -233,7 +234,7 @@ def devices(request: HttpRequest, patient_id: Any) -> HttpResponse:
             if form.is_valid():
                 try:
                     device, secret = services.register_device(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         patient=patient,
                         **form.cleaned_data,
                     )
@@ -262,7 +263,7 @@ def devices(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def revoke_device(request: HttpRequest, device_id: Any) -> HttpResponse:
+def revoke_device(request: AuthenticatedRequest, device_id: Any) -> HttpResponse:
     device = (
         MonitoringDevice.objects.select_related("patient").filter(external_id=device_id).first()
     )
@@ -272,7 +273,7 @@ def revoke_device(request: HttpRequest, device_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return _act_then_go_back(
             request,
-            lambda: services.revoke_device(actor=request.user, device=device),  # type: ignore[arg-type]
+            lambda: services.revoke_device(actor=request.user, device=device),
             _("Token revoked: the device can no longer send readings."),
             reverse("devices", args=[patient.external_id]),
         )
@@ -284,7 +285,7 @@ def revoke_device(request: HttpRequest, device_id: Any) -> HttpResponse:
 
 
 @staff_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     mine = request.GET.get("mine") == "1"
     return render(
@@ -299,7 +300,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 def _alert_page(
-    request: HttpRequest, alert_id: Any, perm: str, build: Callable[[Alert], HttpResponse]
+    request: AuthenticatedRequest, alert_id: Any, perm: str, build: Callable[[Alert], HttpResponse]
 ) -> HttpResponse:
     """An alert's page opens like its patient's record: staff outside the
     caseload are led to emergency access for that patient."""
@@ -314,7 +315,7 @@ def _alert_page(
 
 
 @staff_required
-def alert_detail(request: HttpRequest, alert_id: Any) -> HttpResponse:
+def alert_detail(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
     def build(alert: Alert) -> HttpResponse:
         return render(
             request,
@@ -335,11 +336,11 @@ def alert_detail(request: HttpRequest, alert_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def acknowledge_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
+def acknowledge_alert(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
     def build(alert: Alert) -> HttpResponse:
         return _act_then_go_back(
             request,
-            lambda: services.acknowledge_alert(actor=request.user, alert=alert),  # type: ignore[arg-type]
+            lambda: services.acknowledge_alert(actor=request.user, alert=alert),
             _("Acknowledged: you own this alert now."),
             reverse("alert", args=[alert.external_id]),
         )
@@ -348,14 +349,14 @@ def acknowledge_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
 
 
 @staff_required
-def triage_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
+def triage_alert(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
     def build(alert: Alert) -> HttpResponse:
         return form_page(
             request,
             form_class=TriageForm,
             title=_("Triage: %(summary)s") % {"summary": alert.summary},
             perform=lambda data: services.triage_alert(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 alert=alert,
                 **data,
             ),
@@ -368,14 +369,14 @@ def triage_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
 
 
 @staff_required
-def resolve_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
+def resolve_alert(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
     def build(alert: Alert) -> HttpResponse:
         return form_page(
             request,
             form_class=ResolveForm,
             title=_("Resolve: %(summary)s") % {"summary": alert.summary},
             perform=lambda data: services.resolve_alert(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 alert=alert,
                 note=data["note"],
             ),
@@ -391,7 +392,7 @@ def resolve_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
 
 
 @staff_required
-def on_call(request: HttpRequest) -> HttpResponse:
+def on_call(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/on_call.html",
@@ -403,14 +404,14 @@ def on_call(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def add_on_call_shift(request: HttpRequest) -> HttpResponse:
+def add_on_call_shift(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("monitoring.manage_on_call"):
         return refusal(request, NotAllowed(_("Only the coordinator keeps the on-call roster.")))
     return form_page(
         request,
         form_class=OnCallShiftForm,
         title=_("Add an on-call shift"),
-        perform=lambda data: services.add_on_call_shift(actor=request.user, **data),  # type: ignore[arg-type]
+        perform=lambda data: services.add_on_call_shift(actor=request.user, **data),
         success_url=lambda _result: reverse("on_call"),
         success_message=_("Shift added."),
     )
@@ -418,14 +419,14 @@ def add_on_call_shift(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def cancel_on_call_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
+def cancel_on_call_shift(request: AuthenticatedRequest, shift_id: Any) -> HttpResponse:
     shift = OnCallShift.objects.filter(external_id=shift_id).first()
     if shift is None:
         raise Http404
     try:
         return _act_then_go_back(
             request,
-            lambda: services.cancel_on_call_shift(actor=request.user, shift=shift),  # type: ignore[arg-type]
+            lambda: services.cancel_on_call_shift(actor=request.user, shift=shift),
             _("Shift cancelled."),
             reverse("on_call"),
         )
@@ -434,7 +435,7 @@ def cancel_on_call_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
 
 
 @staff_required
-def urgent_visits(request: HttpRequest) -> HttpResponse:
+def urgent_visits(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("visits.view_urgent_requests"):
         return refusal(request, NotAllowed(_("Your role does not allow this.")))
     rows = urgent_queries.urgent_requests_for(request.user)
@@ -442,14 +443,14 @@ def urgent_visits(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def request_urgent_visit(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def request_urgent_visit(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(
             request,
             form_class=UrgentVisitForm,
             title=_("Ask for an urgent visit today"),
             perform=lambda data: visits.request_urgent_visit(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 **data,
             ),
@@ -465,11 +466,11 @@ def request_urgent_visit(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @login_required
-def portal_check_in(request: HttpRequest) -> HttpResponse:
+def portal_check_in(request: AuthenticatedRequest) -> HttpResponse:
     """The daily check-in on a phone: sliders with words at both ends, a note,
     and the large "we need help now" button. A repeated submit creates nothing
     twice (a one-time key in the form)."""
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.portal_patient(request.user)
     if patient is None:
@@ -483,7 +484,7 @@ def portal_check_in(request: HttpRequest) -> HttpResponse:
             help_now = "help_now" in request.POST or form.cleaned_data["help_requested"]
             try:
                 services.record_check_in(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     patient=patient,
                     esas=answers_from(definition, esas_form.cleaned_data),
                     other_problem=esas_form.cleaned_data.get("other_problem") or "",
@@ -516,15 +517,15 @@ def portal_check_in(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "form": form,
             "esas_form": esas_form,
-            "is_family": request.user.kind == UserKind.FAMILY,  # type: ignore[union-attr]
+            "is_family": request.user.kind == UserKind.FAMILY,
         },
         status=status,
     )
 
 
 @login_required
-def portal_check_ins(request: HttpRequest) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+def portal_check_ins(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.portal_patient(request.user)
     if patient is None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from hearth.accounts.models import User
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.patients import access, queries, services
 from hearth.patients.models import CaregiverLink, CareTeamAssignment, Diagnosis, EmergencyAccess
@@ -46,17 +45,6 @@ from hearth.patients.schemas import (
 router = Router(tags=["patients"])
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
-def _get_by_external_id(model: Any, object_id: UUID, **related: Any) -> Any:
-    try:
-        return model.objects.select_related(*related.get("select", ())).get(external_id=object_id)
-    except (model.DoesNotExist, DjangoValidationError) as error:
-        raise NotFound(_("Not found.")) from error
-
-
 class WorklistQuery(Schema):
     state: str | None = None
     mine: bool = False
@@ -67,7 +55,7 @@ class WorklistQuery(Schema):
 def list_patients(request: HttpRequest, filters: Query[WorklistQuery]) -> list[Any]:
     """The worklist: everyone the caller may see (family: their one patient)."""
     rows = queries.worklist(
-        _actor(request), state=filters.state, mine_only=filters.mine, search=filters.search[:100]
+        actor_of(request), state=filters.state, mine_only=filters.mine, search=filters.search[:100]
     )
     keys = [key for key, _title in rows.columns]
     return [
@@ -85,7 +73,7 @@ def list_patients(request: HttpRequest, filters: Query[WorklistQuery]) -> list[A
 @router.post("/referrals", response={201: EpisodeOut, **ERROR_RESPONSES})
 def refer_new_patient(request: HttpRequest, payload: NewPatientReferralIn) -> Any:
     episode = services.refer_new_patient(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=payload.patient.model_dump(),
         referral=payload.referral.model_dump(),
         diagnoses=[d.model_dump() for d in payload.diagnoses],
@@ -95,21 +83,21 @@ def refer_new_patient(request: HttpRequest, payload: NewPatientReferralIn) -> An
 
 @router.get("/patients/{patient_id}", response={200: PatientOut, **ERROR_RESPONSES})
 def get_patient(request: HttpRequest, patient_id: UUID) -> Any:
-    return access.access_patient(_actor(request), patient_id, clinical=False)
+    return access.access_patient(actor_of(request), patient_id, clinical=False)
 
 
 @router.patch("/patients/{patient_id}", response={200: PatientOut, **ERROR_RESPONSES})
 def update_patient(request: HttpRequest, patient_id: UUID, payload: PatientPatch) -> Any:
-    patient = access.access_patient(_actor(request), patient_id, audit_read=False)
+    patient = access.access_patient(actor_of(request), patient_id, audit_read=False)
     changes = payload.model_dump(exclude_unset=True)
-    return services.update_patient(actor=_actor(request), patient=patient, changes=changes)
+    return services.update_patient(actor=actor_of(request), patient=patient, changes=changes)
 
 
 @router.post("/patients/{patient_id}/diagnoses", response={201: DiagnosisOut, **ERROR_RESPONSES})
 def add_diagnosis(request: HttpRequest, patient_id: UUID, payload: DiagnosisIn) -> Any:
-    patient = access.access_patient(_actor(request), patient_id, audit_read=False)
+    patient = access.access_patient(actor_of(request), patient_id, audit_read=False)
     return Status(
-        201, services.add_diagnosis(actor=_actor(request), patient=patient, **payload.dict())
+        201, services.add_diagnosis(actor=actor_of(request), patient=patient, **payload.dict())
     )
 
 
@@ -118,40 +106,42 @@ def add_diagnosis(request: HttpRequest, patient_id: UUID, payload: DiagnosisIn) 
     response={200: DiagnosisOut, **ERROR_RESPONSES},
 )
 def diagnosis_entered_in_error(request: HttpRequest, diagnosis_id: UUID, payload: ReasonIn) -> Any:
-    diagnosis = _get_by_external_id(Diagnosis, diagnosis_id, select=("patient",))
-    access.access_patient(_actor(request), diagnosis.patient.external_id, audit_read=False)
+    diagnosis = get_by_external_id(Diagnosis, diagnosis_id, select=("patient",))
+    access.access_patient(actor_of(request), diagnosis.patient.external_id, audit_read=False)
     return services.mark_diagnosis_entered_in_error(
-        actor=_actor(request), diagnosis=diagnosis, reason=payload.reason
+        actor=actor_of(request), diagnosis=diagnosis, reason=payload.reason
     )
 
 
 @router.post("/patients/{patient_id}/referrals", response={201: EpisodeOut, **ERROR_RESPONSES})
 def refer_existing_patient(request: HttpRequest, patient_id: UUID, payload: ReferralIn) -> Any:
-    patient = access.access_patient(_actor(request), patient_id, clinical=False, audit_read=False)
+    patient = access.access_patient(actor_of(request), patient_id, clinical=False, audit_read=False)
     episode = services.refer_existing_patient(
-        actor=_actor(request), patient=patient, referral=payload.model_dump()
+        actor=actor_of(request), patient=patient, referral=payload.model_dump()
     )
     return Status(201, episode)
 
 
 @router.get("/patients/{patient_id}/episodes", response={200: list[EpisodeOut], **ERROR_RESPONSES})
 def list_episodes(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = access.access_patient(_actor(request), patient_id, event_type="episodes.viewed")
+    patient = access.access_patient(actor_of(request), patient_id, event_type="episodes.viewed")
     return list(patient.episodes.select_related("patient", "referral"))
 
 
 @router.get("/episodes/{episode_id}", response={200: EpisodeOut, **ERROR_RESPONSES})
 def get_episode(request: HttpRequest, episode_id: UUID) -> Any:
-    episode = services.get_episode(actor=_actor(request), episode_id=episode_id)
-    access.access_patient(_actor(request), episode.patient.external_id, event_type="episode.viewed")
+    episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
+    access.access_patient(
+        actor_of(request), episode.patient.external_id, event_type="episode.viewed"
+    )
     return episode
 
 
 @router.post("/episodes/{episode_id}/screenings", response={201: ScreeningOut, **ERROR_RESPONSES})
 def screen(request: HttpRequest, episode_id: UUID, payload: ScreeningIn) -> Any:
-    episode = services.get_episode(actor=_actor(request), episode_id=episode_id)
+    episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
     screening = services.record_eligibility_screening(
-        actor=_actor(request), episode=episode, **payload.dict()
+        actor=actor_of(request), episode=episode, **payload.dict()
     )
     return Status(201, screening)
 
@@ -161,43 +151,43 @@ def screen(request: HttpRequest, episode_id: UUID, payload: ScreeningIn) -> Any:
     response={201: CommissionDecisionOut, **ERROR_RESPONSES},
 )
 def decide(request: HttpRequest, episode_id: UUID, payload: CommissionDecisionIn) -> Any:
-    episode = services.get_episode(actor=_actor(request), episode_id=episode_id)
+    episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
     decision = services.record_commission_decision(
-        actor=_actor(request), episode=episode, **payload.dict()
+        actor=actor_of(request), episode=episode, **payload.dict()
     )
     return Status(201, decision)
 
 
 @router.post("/episodes/{episode_id}/admit", response={200: EpisodeOut, **ERROR_RESPONSES})
 def admit(request: HttpRequest, episode_id: UUID) -> Any:
-    episode = services.get_episode(actor=_actor(request), episode_id=episode_id)
-    return services.admit_to_home_care(actor=_actor(request), episode=episode)
+    episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
+    return services.admit_to_home_care(actor=actor_of(request), episode=episode)
 
 
 @router.post("/episodes/{episode_id}/discharge", response={200: EpisodeOut, **ERROR_RESPONSES})
 def discharge(request: HttpRequest, episode_id: UUID, payload: DischargeIn) -> Any:
-    episode = services.get_episode(actor=_actor(request), episode_id=episode_id)
+    episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
     return services.discharge(
-        actor=_actor(request), episode=episode, reason=payload.reason, note=payload.note
+        actor=actor_of(request), episode=episode, reason=payload.reason, note=payload.note
     )
 
 
 @router.post("/episodes/{episode_id}/death", response={200: EpisodeOut, **ERROR_RESPONSES})
 def record_death(request: HttpRequest, episode_id: UUID, payload: DeathIn) -> Any:
-    episode = services.get_episode(actor=_actor(request), episode_id=episode_id)
-    return services.record_death(actor=_actor(request), episode=episode, **payload.dict())
+    episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
+    return services.record_death(actor=actor_of(request), episode=episode, **payload.dict())
 
 
 @router.post("/episodes/{episode_id}/bereavement", response={200: EpisodeOut, **ERROR_RESPONSES})
 def start_bereavement(request: HttpRequest, episode_id: UUID) -> Any:
-    episode = services.get_episode(actor=_actor(request), episode_id=episode_id)
-    return services.start_bereavement_follow_up(actor=_actor(request), episode=episode)
+    episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
+    return services.start_bereavement_follow_up(actor=actor_of(request), episode=episode)
 
 
 @router.post("/episodes/{episode_id}/close", response={200: EpisodeOut, **ERROR_RESPONSES})
 def close(request: HttpRequest, episode_id: UUID, payload: NoteIn) -> Any:
-    episode = services.get_episode(actor=_actor(request), episode_id=episode_id)
-    return services.close_episode(actor=_actor(request), episode=episode, note=payload.note)
+    episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
+    return services.close_episode(actor=actor_of(request), episode=episode, note=payload.note)
 
 
 @router.get(
@@ -205,26 +195,26 @@ def close(request: HttpRequest, episode_id: UUID, payload: NoteIn) -> Any:
 )
 def care_team(request: HttpRequest, patient_id: UUID) -> Any:
     patient = access.access_patient(
-        _actor(request), patient_id, clinical=False, event_type="care_team.viewed"
+        actor_of(request), patient_id, clinical=False, event_type="care_team.viewed"
     )
     return list(queries.care_team(patient))
 
 
 @router.post("/patients/{patient_id}/care-team", response={201: CareTeamOut, **ERROR_RESPONSES})
 def assign(request: HttpRequest, patient_id: UUID, payload: CareTeamIn) -> Any:
-    patient = access.access_patient(_actor(request), patient_id, audit_read=False)
-    staff = _get_by_external_id(User, payload.staff_id)
+    patient = access.access_patient(actor_of(request), patient_id, audit_read=False)
+    staff = get_by_external_id(User, payload.staff_id)
     assignment = services.assign_to_care_team(
-        actor=_actor(request), patient=patient, staff=staff, role=payload.role
+        actor=actor_of(request), patient=patient, staff=staff, role=payload.role
     )
     return Status(201, assignment)
 
 
 @router.post("/care-team/{assignment_id}/end", response={200: CareTeamOut, **ERROR_RESPONSES})
 def end_assignment(request: HttpRequest, assignment_id: UUID) -> Any:
-    assignment = _get_by_external_id(CareTeamAssignment, assignment_id, select=("patient", "staff"))
-    access.access_patient(_actor(request), assignment.patient.external_id, audit_read=False)
-    return services.end_care_team_assignment(actor=_actor(request), assignment=assignment)
+    assignment = get_by_external_id(CareTeamAssignment, assignment_id, select=("patient", "staff"))
+    access.access_patient(actor_of(request), assignment.patient.external_id, audit_read=False)
+    return services.end_care_team_assignment(actor=actor_of(request), assignment=assignment)
 
 
 @router.get(
@@ -232,24 +222,25 @@ def end_assignment(request: HttpRequest, assignment_id: UUID) -> Any:
 )
 def caregivers(request: HttpRequest, patient_id: UUID) -> Any:
     patient = access.access_patient(
-        _actor(request), patient_id, clinical=False, event_type="caregivers.viewed"
+        actor_of(request), patient_id, clinical=False, event_type="caregivers.viewed"
     )
     return list(patient.caregivers.filter(ended_at__isnull=True).select_related("user"))
 
 
 @router.post("/patients/{patient_id}/caregivers", response={201: CaregiverOut, **ERROR_RESPONSES})
 def add_caregiver(request: HttpRequest, patient_id: UUID, payload: CaregiverIn) -> Any:
-    patient = access.access_patient(_actor(request), patient_id, audit_read=False)
+    patient = access.access_patient(actor_of(request), patient_id, audit_read=False)
     return Status(
-        201, services.add_family_caregiver(actor=_actor(request), patient=patient, **payload.dict())
+        201,
+        services.add_family_caregiver(actor=actor_of(request), patient=patient, **payload.dict()),
     )
 
 
 @router.post("/caregivers/{link_id}/end", response={200: CaregiverOut, **ERROR_RESPONSES})
 def end_caregiver(request: HttpRequest, link_id: UUID, payload: ReasonIn) -> Any:
-    link = _get_by_external_id(CaregiverLink, link_id, select=("patient", "user"))
-    access.access_patient(_actor(request), link.patient.external_id, audit_read=False)
-    return services.end_caregiver_access(actor=_actor(request), link=link, reason=payload.reason)
+    link = get_by_external_id(CaregiverLink, link_id, select=("patient", "user"))
+    access.access_patient(actor_of(request), link.patient.external_id, audit_read=False)
+    return services.end_caregiver_access(actor=actor_of(request), link=link, reason=payload.reason)
 
 
 @router.post(
@@ -257,7 +248,7 @@ def end_caregiver(request: HttpRequest, link_id: UUID, payload: ReasonIn) -> Any
     response={201: EmergencyAccessOut, **ERROR_RESPONSES},
 )
 def break_glass(request: HttpRequest, patient_id: UUID, payload: EmergencyAccessIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     if not access.is_staff(actor):
         raise NotFound(_("No patient with that identifier."))
     patient = access.find_patient(patient_id)
@@ -268,7 +259,7 @@ def break_glass(request: HttpRequest, patient_id: UUID, payload: EmergencyAccess
 
 @router.get("/emergency-access", response={200: list[EmergencyAccessOut], **ERROR_RESPONSES})
 def emergency_access_to_review(request: HttpRequest) -> Any:
-    if not _actor(request).has_perm("patients.review_emergency_access"):
+    if not actor_of(request).has_perm("patients.review_emergency_access"):
         raise NotAllowed(_("Only the clinical lead reviews emergency access."))
     return list(queries.emergency_access_for_review())
 
@@ -280,9 +271,9 @@ def emergency_access_to_review(request: HttpRequest) -> Any:
 def review_emergency_access(
     request: HttpRequest, grant_id: UUID, payload: EmergencyReviewIn
 ) -> Any:
-    grant = _get_by_external_id(EmergencyAccess, grant_id, select=("patient", "user"))
+    grant = get_by_external_id(EmergencyAccess, grant_id, select=("patient", "user"))
     return services.review_emergency_access(
-        actor=_actor(request), grant=grant, outcome=payload.outcome, note=payload.note
+        actor=actor_of(request), grant=grant, outcome=payload.outcome, note=payload.note
     )
 
 
@@ -290,13 +281,13 @@ def review_emergency_access(
     "/patients/{patient_id}/timeline", response={200: list[AuditEventOut], **ERROR_RESPONSES}
 )
 def timeline(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = access.access_patient(_actor(request), patient_id, event_type="timeline.viewed")
+    patient = access.access_patient(actor_of(request), patient_id, event_type="timeline.viewed")
     return list(queries.timeline(patient))
 
 
 @router.get("/patients/{patient_id}/audit", response={200: list[AuditEventOut], **ERROR_RESPONSES})
 def audit_trail(request: HttpRequest, patient_id: UUID) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_perm("patients.view_audit_trail"):
         raise NotAllowed(_("Only an administrator can see who opened a record."))
     patient = access.access_patient(actor, patient_id, event_type="audit_trail.viewed")
@@ -305,7 +296,7 @@ def audit_trail(request: HttpRequest, patient_id: UUID) -> Any:
 
 @router.get("/commission/queue", response={200: list[EpisodeOut], **ERROR_RESPONSES})
 def commission_queue(request: HttpRequest) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.is_commission_member:
         raise NotAllowed(_("Only members of the medical commission see its queue."))
     return list(queries.commission_queue(actor))

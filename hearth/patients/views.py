@@ -8,14 +8,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
-from hearth.core.errors import DomainError, NotAllowed, NotFound
+from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.patients import access, queries, services
 from hearth.patients.choices import EpisodeState
 from hearth.patients.forms import (
@@ -36,109 +37,15 @@ from hearth.patients.forms import (
 from hearth.patients.models import CareTeamAssignment, EmergencyAccess, Episode, Patient
 
 
-def show_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Put a service's refusal on the form: on the field it names, or on top."""
-    placed = False
-    for field, messages_for_field in error.field_errors.items():
-        name = field if field in form.fields else None
-        for text in messages_for_field:
-            form.add_error(name, text)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
-
-def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
-    """A page the user cannot see: 404 hides existence; 403 explains (and, for
-    staff outside the caseload, offers emergency access)."""
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    return render(request, "patients/refused.html", {"error": error}, status=error.status)
-
-
-def open_for(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(request.user, patient_id, perm, read=read)
-
-
-def with_patient(
-    request: HttpRequest,
-    patient_id: Any,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-    read: str | None = None,
-) -> HttpResponse:
-    """Open the patient for ``perm`` and build the page; a refusal (here or from
-    the service the page calls) becomes the refusal page, and staff outside the
-    caseload are offered emergency access."""
-    try:
-        return build(open_for(request, patient_id, perm, read))
-    except DomainError as error:
-        if error.code == "emergency_access_available":
-            return redirect("emergency_access", patient_id=patient_id)
-        return refusal(request, error)
-
-
-def page_with_way_back(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    *,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    back_url: str,
-    back_label: str,
-    success_message: str,
-    success_url: Callable[[Any], str] | None = None,
-    context: dict[str, Any] | None = None,
-    submit_label: str | None = None,
-    template: str = "form_page.html",
-) -> HttpResponse:
-    """``form_page`` on the shared write-page template: a link back (where the
-    page also returns after saving, unless ``success_url`` says otherwise)."""
-    return form_page(
-        request,
-        form=form,
-        title=title,
-        perform=perform,
-        success_url=success_url or (lambda _result: back_url),
-        success_message=success_message,
-        context={"back_url": back_url, "back_label": back_label, **(context or {})},
-        submit_label=submit_label,
-        template=template,
-    )
-
-
-def with_patient_of(
-    request: HttpRequest,
-    record: Any,
-    perm: str,
-    build: Callable[[Patient], HttpResponse],
-) -> HttpResponse:
-    """A page about one record (an order, a visit, a respite booking) is opened
-    through its patient, with the same refusals as the patient's own pages."""
-    return with_patient(request, record.patient.external_id, perm, build)
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.kind != UserKind.STAFF:  # type: ignore[union-attr]
-            return redirect("portal")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     return redirect("portal")
 
 
 @staff_required
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedRequest) -> HttpResponse:
     state = request.GET.get("state") or None
     if state not in EpisodeState.values:
         state = None
@@ -159,12 +66,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _patient_or_refuse(request: HttpRequest, patient_id: Any, **kwargs: Any) -> Patient:
+def _patient_or_refuse(request: AuthenticatedRequest, patient_id: Any, **kwargs: Any) -> Patient:
     return access.access_patient(request.user, patient_id, **kwargs)
 
 
 @staff_required
-def patient_page(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_page(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     try:
         patient = _patient_or_refuse(request, patient_id)
     except DomainError as error:
@@ -200,60 +107,14 @@ def patient_page(request: HttpRequest, patient_id: Any) -> HttpResponse:
     )
 
 
-def form_page(
-    request: HttpRequest,
-    *,
-    form_class: type[forms.BaseForm] | None = None,
-    form: forms.BaseForm | None = None,
-    title: str,
-    perform: Callable[[dict[str, Any]], Any],
-    success_url: Callable[[Any], str],
-    success_message: str,
-    context: dict[str, Any] | None = None,
-    initial: dict[str, Any] | None = None,
-    submit_label: str | None = None,
-    template: str = "patients/form_page.html",
-) -> HttpResponse:
-    """One shape for every write page: show the form, call the service,
-    show its refusal on the form or go back with a message. Pass ``form``
-    when the form needs more than ``initial`` to be built."""
-    if form is None:
-        assert form_class is not None, "form_page needs form_class or form"
-        form = form_class(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                result = perform(form.cleaned_data)
-            except DomainError as error:
-                show_domain_error(form, error)
-                status = error.status if error.status != 404 else 400
-            else:
-                messages.success(request, success_message)
-                return redirect(success_url(result))
-        else:
-            status = 422
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "title": title,
-            "submit_label": submit_label or _("Save"),
-            **(context or {}),
-        },
-        status=status,
-    )
-
-
 @staff_required
-def refer_new_patient(request: HttpRequest) -> HttpResponse:
+def refer_new_patient(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("patients.refer_new_patient"):
         return refusal(request, NotAllowed(_("Your role cannot refer patients.")))
 
     def perform(data: dict[str, Any]) -> Episode:
         return services.refer_new_patient(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient={f: data[f] for f in NewReferralForm.PATIENT_FIELDS},
             referral={f: data[f] for f in NewReferralForm.REFERRAL_FIELDS},
             diagnoses=[
@@ -276,12 +137,15 @@ def refer_new_patient(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _may(request: HttpRequest, perm: str, patient: Patient) -> bool:
+def _may(request: AuthenticatedRequest, perm: str, patient: Patient) -> bool:
     return bool(request.user.has_perm(perm, patient))
 
 
 def _patient_form(
-    request: HttpRequest, patient_id: Any, perm: str, build: Callable[[Patient], HttpResponse]
+    request: AuthenticatedRequest,
+    patient_id: Any,
+    perm: str,
+    build: Callable[[Patient], HttpResponse],
 ) -> HttpResponse:
     """Open the patient for a write page; people who could not save the form
     are told so before they fill it in (the service checks again on save)."""
@@ -295,10 +159,13 @@ def _patient_form(
 
 
 def _episode_form(
-    request: HttpRequest, episode_id: Any, perm: str, build: Callable[[Episode], HttpResponse]
+    request: AuthenticatedRequest,
+    episode_id: Any,
+    perm: str,
+    build: Callable[[Episode], HttpResponse],
 ) -> HttpResponse:
     try:
-        episode = services.get_episode(actor=request.user, episode_id=episode_id)  # type: ignore[arg-type]
+        episode = services.get_episode(actor=request.user, episode_id=episode_id)
     except DomainError as error:
         return refusal(request, error)
     if not _may(request, perm, episode.patient):
@@ -311,7 +178,7 @@ def _back_to(patient: Patient) -> Callable[[Any], str]:
 
 
 @staff_required
-def edit_patient(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def edit_patient(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         initial = {field: getattr(patient, field) for field in EditPatientForm.base_fields}
         return form_page(
@@ -319,7 +186,7 @@ def edit_patient(request: HttpRequest, patient_id: Any) -> HttpResponse:
             form_class=EditPatientForm,
             title=_("Edit details of %(name)s") % {"name": patient.full_name},
             perform=lambda data: services.update_patient(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 changes={k: v for k, v in data.items() if k != "record_number"},
             ),
@@ -333,14 +200,14 @@ def edit_patient(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_diagnosis(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_diagnosis(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(
             request,
             form_class=DiagnosisForm,
             title=_("Add a diagnosis"),
             perform=lambda data: services.add_diagnosis(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 **data,
             ),
@@ -353,14 +220,14 @@ def add_diagnosis(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_caregiver(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_caregiver(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(
             request,
             form_class=CaregiverForm,
             title=_("Add a family caregiver"),
             perform=lambda data: services.add_family_caregiver(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 **data,
             ),
@@ -373,14 +240,14 @@ def add_caregiver(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def refer_again(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def refer_again(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(
             request,
             form_class=ReferralForm,
             title=_("New referral for %(name)s") % {"name": patient.full_name},
             perform=lambda data: services.refer_existing_patient(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 referral=data,
             ),
@@ -393,14 +260,14 @@ def refer_again(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def care_team(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def care_team(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(
             request,
             form_class=CareTeamForm,
             title=_("Care team of %(name)s") % {"name": patient.full_name},
             perform=lambda data: services.assign_to_care_team(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 staff=data["staff"],
                 role=data["role"],
@@ -416,13 +283,13 @@ def care_team(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def end_assignment(request: HttpRequest, assignment_id: Any) -> HttpResponse:
+def end_assignment(request: AuthenticatedRequest, assignment_id: Any) -> HttpResponse:
     try:
         assignment = CareTeamAssignment.objects.select_related("patient", "staff").get(
             external_id=assignment_id
         )
         access.access_patient(request.user, assignment.patient.external_id, audit_read=False)
-        services.end_care_team_assignment(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
+        services.end_care_team_assignment(actor=request.user, assignment=assignment)
     except CareTeamAssignment.DoesNotExist as error:
         raise Http404 from error
     except DomainError as error:
@@ -432,7 +299,7 @@ def end_assignment(request: HttpRequest, assignment_id: Any) -> HttpResponse:
 
 
 @staff_required
-def emergency_access(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def emergency_access(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     try:
         patient = access.find_patient(patient_id)
     except DomainError as error:
@@ -446,7 +313,7 @@ def emergency_access(request: HttpRequest, patient_id: Any) -> HttpResponse:
         form_class=EmergencyAccessForm,
         title=_("Emergency access"),
         perform=lambda data: services.use_emergency_access(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             patient=patient,
             reason=data["reason"],
         ),
@@ -460,7 +327,7 @@ def emergency_access(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def audit_trail(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def audit_trail(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     if not request.user.has_perm("patients.view_audit_trail"):
         return refusal(request, NotAllowed(_("Only an administrator can see who opened a record.")))
     try:
@@ -475,14 +342,14 @@ def audit_trail(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def screening(request: HttpRequest, episode_id: Any) -> HttpResponse:
+def screening(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
     def build(episode: Episode) -> HttpResponse:
         return form_page(
             request,
             form_class=ScreeningForm,
             title=_("Eligibility screening (SPICT)"),
             perform=lambda data: services.record_eligibility_screening(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 episode=episode,
                 **data,
             ),
@@ -495,7 +362,7 @@ def screening(request: HttpRequest, episode_id: Any) -> HttpResponse:
 
 
 @staff_required
-def commission_decision(request: HttpRequest, episode_id: Any) -> HttpResponse:
+def commission_decision(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
     def build(episode: Episode) -> HttpResponse:
         primary = episode.patient.primary_diagnosis
         initial = (
@@ -506,7 +373,7 @@ def commission_decision(request: HttpRequest, episode_id: Any) -> HttpResponse:
 
         def perform(data: dict[str, Any]) -> Any:
             return services.record_commission_decision(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 episode=episode,
                 decided_on=data["decided_on"],
                 member_ids=[m.external_id for m in data["members"]],
@@ -540,7 +407,7 @@ def commission_decision(request: HttpRequest, episode_id: Any) -> HttpResponse:
 
 
 def _episode_action(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     episode_id: Any,
     *,
     form_class: type[forms.BaseForm],
@@ -574,7 +441,7 @@ class ConfirmForm(forms.Form):
 
 
 @staff_required
-def admit(request: HttpRequest, episode_id: Any) -> HttpResponse:
+def admit(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
     return _episode_action(
         request,
         episode_id,
@@ -587,7 +454,7 @@ def admit(request: HttpRequest, episode_id: Any) -> HttpResponse:
 
 
 @staff_required
-def discharge(request: HttpRequest, episode_id: Any) -> HttpResponse:
+def discharge(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
     return _episode_action(
         request,
         episode_id,
@@ -600,7 +467,7 @@ def discharge(request: HttpRequest, episode_id: Any) -> HttpResponse:
 
 
 @staff_required
-def record_death(request: HttpRequest, episode_id: Any) -> HttpResponse:
+def record_death(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
     return _episode_action(
         request,
         episode_id,
@@ -613,7 +480,7 @@ def record_death(request: HttpRequest, episode_id: Any) -> HttpResponse:
 
 
 @staff_required
-def start_bereavement(request: HttpRequest, episode_id: Any) -> HttpResponse:
+def start_bereavement(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
     return _episode_action(
         request,
         episode_id,
@@ -626,7 +493,7 @@ def start_bereavement(request: HttpRequest, episode_id: Any) -> HttpResponse:
 
 
 @staff_required
-def close_episode(request: HttpRequest, episode_id: Any) -> HttpResponse:
+def close_episode(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
     return _episode_action(
         request,
         episode_id,
@@ -639,8 +506,8 @@ def close_episode(request: HttpRequest, episode_id: Any) -> HttpResponse:
 
 
 @staff_required
-def commission_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_commission_member:  # type: ignore[union-attr]
+def commission_queue(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.is_commission_member:
         return refusal(request, NotAllowed(_("Only members of the medical commission see this.")))
     return render(
         request,
@@ -650,7 +517,7 @@ def commission_queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def emergency_access_review(request: HttpRequest) -> HttpResponse:
+def emergency_access_review(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("patients.review_emergency_access"):
         return refusal(request, NotAllowed(_("Only the clinical lead reviews emergency access.")))
     return render(
@@ -662,7 +529,7 @@ def emergency_access_review(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def review_emergency_access(request: HttpRequest, grant_id: Any) -> HttpResponse:
+def review_emergency_access(request: AuthenticatedRequest, grant_id: Any) -> HttpResponse:
     try:
         grant = EmergencyAccess.objects.select_related("patient", "user").get(external_id=grant_id)
     except EmergencyAccess.DoesNotExist as error:
@@ -672,7 +539,7 @@ def review_emergency_access(request: HttpRequest, grant_id: Any) -> HttpResponse
         messages.error(request, _("Choose an outcome."))
         return redirect("emergency_access_review")
     try:
-        services.review_emergency_access(actor=request.user, grant=grant, **form.cleaned_data)  # type: ignore[arg-type]
+        services.review_emergency_access(actor=request.user, grant=grant, **form.cleaned_data)
     except DomainError as error:
         if error.status == 403:
             return refusal(request, error)
@@ -683,12 +550,12 @@ def review_emergency_access(request: HttpRequest, grant_id: Any) -> HttpResponse
 
 
 @login_required
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: AuthenticatedRequest) -> HttpResponse:
     """The family's home: their patient, the team and how to reach them."""
     user = request.user
-    if user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+    if user.kind == UserKind.STAFF:
         return redirect("worklist")
-    patient = access.patients_visible_to(user).first()
+    patient = access.portal_patient(user)
     if patient is None:
         return render(request, "patients/portal_no_patient.html", status=403)
     patient = access.access_patient(

@@ -11,10 +11,9 @@ from ninja import Body, Router
 from ninja.responses import Status
 
 from hearth.accounts.models import UserKind
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.errors import NotFound
 from hearth.patients import access
-from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import Patient
 from hearth.personhood import queries, services
 from hearth.personhood.choices import Section
@@ -41,7 +40,7 @@ router = Router(tags=["what matters to me"])
 def open_profile(request: HttpRequest, patient_id: Any, *, read: str | None = None) -> Patient:
     """The family reaches the profile too; staff need the patient on their caseload."""
     return access.access_patient_for(
-        _actor(request), patient_id, "personhood.view_profile", read=read
+        actor_of(request), patient_id, "personhood.view_profile", read=read
     )
 
 
@@ -66,7 +65,7 @@ def _section_out(view: queries.SectionView, *, for_family: bool) -> dict[str, An
 @router.get("/patients/{patient_id}/profile", response={200: ProfileOut, **ERROR_RESPONSES})
 def get_profile(request: HttpRequest, patient_id: UUID) -> Any:
     patient = open_profile(request, patient_id, read="profile.viewed")
-    for_family = _actor(request).kind == UserKind.FAMILY
+    for_family = actor_of(request).kind == UserKind.FAMILY
     data = queries.profile(patient, for_family=for_family)
     return {
         "sections": [
@@ -90,7 +89,7 @@ def section_history(request: HttpRequest, patient_id: UUID, section: Section) ->
     if section not in SECTION_MODELS:
         raise NotFound(_("This part of the profile is a list and has no versions."))
     versions = queries.section_history(patient, section)
-    if _actor(request).kind == UserKind.FAMILY:
+    if actor_of(request).kind == UserKind.FAMILY:
         for version in versions:
             for key in queries.CONFIDENTIAL_FROM_FAMILY:
                 version.content.pop(key, None)
@@ -109,7 +108,7 @@ def update_section(
     """Send only the fields that change; the others keep their value."""
     patient = open_profile(request, patient_id)
     row = services.update_section(
-        actor=_actor(request), patient=patient, section=section, changes=payload
+        actor=actor_of(request), patient=patient, section=section, changes=payload
     )
     return {
         "section": section,
@@ -128,7 +127,7 @@ def add_weekly_window(request: HttpRequest, patient_id: UUID, payload: WeeklyWin
     details = payload.model_dump()
     details["weekdays"] = [int(day) for day in details["weekdays"]]
     return Status(
-        201, services.add_weekly_window(actor=_actor(request), patient=patient, **details)
+        201, services.add_weekly_window(actor=actor_of(request), patient=patient, **details)
     )
 
 
@@ -136,9 +135,9 @@ def add_weekly_window(request: HttpRequest, patient_id: UUID, payload: WeeklyWin
     "/weekly-windows/{window_id}/remove", response={200: WeeklyWindowOut, **ERROR_RESPONSES}
 )
 def remove_weekly_window(request: HttpRequest, window_id: UUID) -> Any:
-    window = _get_by_external_id(WeeklyWindow, window_id, select=("patient",))
+    window = get_by_external_id(WeeklyWindow, window_id, select=("patient",))
     open_profile(request, window.patient.external_id)
-    return services.remove_weekly_window(actor=_actor(request), window=window)
+    return services.remove_weekly_window(actor=actor_of(request), window=window)
 
 
 @router.post(
@@ -148,16 +147,16 @@ def add_legacy_item(request: HttpRequest, patient_id: UUID, payload: LegacyItemI
     patient = open_profile(request, patient_id)
     return Status(
         201,
-        services.add_legacy_item(actor=_actor(request), patient=patient, **payload.model_dump()),
+        services.add_legacy_item(actor=actor_of(request), patient=patient, **payload.model_dump()),
     )
 
 
 @router.patch("/legacy-items/{item_id}", response={200: LegacyItemOut, **ERROR_RESPONSES})
 def update_legacy_item(request: HttpRequest, item_id: UUID, payload: LegacyItemPatch) -> Any:
-    item = _get_by_external_id(LegacyItem, item_id, select=("patient",))
+    item = get_by_external_id(LegacyItem, item_id, select=("patient",))
     open_profile(request, item.patient.external_id)
     return services.update_legacy_item(
-        actor=_actor(request), item=item, changes=payload.model_dump(exclude_unset=True)
+        actor=actor_of(request), item=item, changes=payload.model_dump(exclude_unset=True)
     )
 
 
@@ -178,13 +177,13 @@ def propose_change(request: HttpRequest, patient_id: UUID, payload: ProposalIn) 
     return Status(
         201,
         services.propose_change(
-            actor=_actor(request), patient=patient, section=payload.section, text=payload.text
+            actor=actor_of(request), patient=patient, section=payload.section, text=payload.text
         ),
     )
 
 
 def _proposal(request: HttpRequest, proposal_id: UUID) -> ProfileProposal:
-    proposal = _get_by_external_id(
+    proposal = get_by_external_id(
         ProfileProposal, proposal_id, select=("patient", "proposed_by", "decided_by")
     )
     open_profile(request, proposal.patient.external_id)
@@ -196,7 +195,7 @@ def _proposal(request: HttpRequest, proposal_id: UUID) -> ProfileProposal:
 )
 def accept_proposal(request: HttpRequest, proposal_id: UUID, payload: AcceptProposalIn) -> Any:
     return services.accept_proposal(
-        actor=_actor(request),
+        actor=actor_of(request),
         proposal=_proposal(request, proposal_id),
         changes=payload.changes,
         response=payload.response,
@@ -208,7 +207,7 @@ def accept_proposal(request: HttpRequest, proposal_id: UUID, payload: AcceptProp
 )
 def decline_proposal(request: HttpRequest, proposal_id: UUID, payload: DeclineProposalIn) -> Any:
     return services.decline_proposal(
-        actor=_actor(request), proposal=_proposal(request, proposal_id), response=payload.response
+        actor=actor_of(request), proposal=_proposal(request, proposal_id), response=payload.response
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
 from hearth.core.errors import DomainError
+from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import form_page, open_for, refusal, staff_required, with_patient
+from hearth.patients.web import open_for, with_patient
 from hearth.personhood import queries, services
 from hearth.personhood.choices import Section
 from hearth.personhood.forms import (
@@ -36,7 +37,7 @@ def _profile_url(patient: Patient) -> Callable[[Any], str]:
 
 
 @staff_required
-def profile(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def profile(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return render(
             request,
@@ -53,7 +54,7 @@ def profile(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def edit_section(request: HttpRequest, patient_id: Any, section: str) -> HttpResponse:
+def edit_section(request: AuthenticatedRequest, patient_id: Any, section: str) -> HttpResponse:
     if section not in SECTION_MODELS:
         raise Http404
 
@@ -64,7 +65,7 @@ def edit_section(request: HttpRequest, patient_id: Any, section: str) -> HttpRes
             form_class=section_form(section),
             title=str(Section(section).label),
             perform=lambda data: services.update_section(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 section=section,
                 changes=data,
@@ -79,7 +80,7 @@ def edit_section(request: HttpRequest, patient_id: Any, section: str) -> HttpRes
 
 
 @staff_required
-def section_history(request: HttpRequest, patient_id: Any, section: str) -> HttpResponse:
+def section_history(request: AuthenticatedRequest, patient_id: Any, section: str) -> HttpResponse:
     if section not in SECTION_MODELS:
         raise Http404
     model = SECTION_MODELS[section]
@@ -106,14 +107,14 @@ def section_history(request: HttpRequest, patient_id: Any, section: str) -> Http
 
 
 @staff_required
-def add_window(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_window(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(
             request,
             form_class=WeeklyWindowForm,
             title=_("Add a weekly time (prayer, rest, do not disturb)"),
             perform=lambda data: services.add_weekly_window(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 **data,
             ),
@@ -126,7 +127,7 @@ def add_window(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 def _post_action(
-    request: HttpRequest, model: Any, object_id: Any, act: Callable[[Any], Any], done: str
+    request: AuthenticatedRequest, model: Any, object_id: Any, act: Callable[[Any], Any], done: str
 ) -> HttpResponse:
     obj = model.objects.select_related("patient").filter(external_id=object_id).first()
     if obj is None:
@@ -145,25 +146,25 @@ def _post_action(
 
 @staff_required
 @require_POST
-def remove_window(request: HttpRequest, window_id: Any) -> HttpResponse:
+def remove_window(request: AuthenticatedRequest, window_id: Any) -> HttpResponse:
     return _post_action(
         request,
         WeeklyWindow,
         window_id,
-        lambda window: services.remove_weekly_window(actor=request.user, window=window),  # type: ignore[arg-type]
+        lambda window: services.remove_weekly_window(actor=request.user, window=window),
         _("Weekly time removed."),
     )
 
 
 @staff_required
-def add_legacy_item(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_legacy_item(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return form_page(
             request,
             form_class=LegacyItemForm,
             title=_("Add a legacy activity or wish"),
             perform=lambda data: services.add_legacy_item(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 **data,
             ),
@@ -176,7 +177,7 @@ def add_legacy_item(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def edit_legacy_item(request: HttpRequest, item_id: Any) -> HttpResponse:
+def edit_legacy_item(request: AuthenticatedRequest, item_id: Any) -> HttpResponse:
     item = LegacyItem.objects.select_related("patient").filter(external_id=item_id).first()
     if item is None:
         raise Http404
@@ -187,7 +188,7 @@ def edit_legacy_item(request: HttpRequest, item_id: Any) -> HttpResponse:
             form_class=LegacyItemForm,
             title=item.title,
             perform=lambda data: services.update_legacy_item(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 changes=data,
             ),
@@ -201,7 +202,7 @@ def edit_legacy_item(request: HttpRequest, item_id: Any) -> HttpResponse:
 
 
 def _answer_proposal(
-    request: HttpRequest, proposal_id: Any, answer: Callable[..., Any], done: str
+    request: AuthenticatedRequest, proposal_id: Any, answer: Callable[..., Any], done: str
 ) -> HttpResponse:
     form = ProposalDecisionForm(request.POST)
     response = form.cleaned_data["response"] if form.is_valid() else ""
@@ -216,7 +217,7 @@ def _answer_proposal(
 
 @staff_required
 @require_POST
-def accept_proposal(request: HttpRequest, proposal_id: Any) -> HttpResponse:
+def accept_proposal(request: AuthenticatedRequest, proposal_id: Any) -> HttpResponse:
     return _answer_proposal(
         request,
         proposal_id,
@@ -227,12 +228,12 @@ def accept_proposal(request: HttpRequest, proposal_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def decline_proposal(request: HttpRequest, proposal_id: Any) -> HttpResponse:
+def decline_proposal(request: AuthenticatedRequest, proposal_id: Any) -> HttpResponse:
     return _answer_proposal(request, proposal_id, services.decline_proposal, _("Reply sent."))
 
 
 @login_required
-def about_me_document(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def about_me_document(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """Printed for the home and for each visit; the family may print it too."""
     return with_patient(
         request,
@@ -247,9 +248,9 @@ def about_me_document(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @login_required
-def portal_profile(request: HttpRequest) -> HttpResponse:
+def portal_profile(request: AuthenticatedRequest) -> HttpResponse:
     """The family reads the profile and what they asked to change, with the answers."""
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.portal_patient(request.user)
     if patient is None:
@@ -261,7 +262,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
             "personhood/portal_profile.html",
             {
                 "patient": patient,
-                **queries.profile(patient, for_family=request.user.kind == UserKind.FAMILY),  # type: ignore[union-attr]
+                **queries.profile(patient, for_family=request.user.kind == UserKind.FAMILY),
                 **queries.about_me(patient),
             },
         )
@@ -272,8 +273,8 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_propose(request: HttpRequest) -> HttpResponse:
-    if request.user.kind == UserKind.STAFF:  # type: ignore[union-attr]
+def portal_propose(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.portal_patient(request.user)
     if patient is None:
@@ -286,7 +287,7 @@ def portal_propose(request: HttpRequest) -> HttpResponse:
             form_class=ProposalForm,
             title=_("Tell the team what matters"),
             perform=lambda data: services.propose_change(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 patient=patient,
                 **data,
             ),

@@ -16,10 +16,9 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from hearth.accounts.models import User
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.patients import access
-from hearth.patients.api import _actor
 from hearth.patients.schemas import ReasonIn
 from hearth.team import queries, services
 from hearth.team.models import MandatoryCourse, TrainingRecord, TrainingReminder
@@ -52,7 +51,7 @@ router = Router(tags=["team support"])
 
 
 def _staff(request: HttpRequest) -> User:
-    actor = _actor(request)
+    actor = actor_of(request)
     if not access.is_staff(actor):
         raise NotAllowed(_("This is for members of staff."))
     return actor
@@ -270,7 +269,7 @@ def deaths_without_debrief(request: HttpRequest) -> Any:
 
 @router.get("/team/debriefs/{debrief_id}", response={200: DebriefOut, **ERROR_RESPONSES})
 def get_debrief(request: HttpRequest, debrief_id: UUID) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     debrief = queries.debrief_detail(debrief_id)
     if debrief is None or not access.is_staff(actor):
         raise NotFound(_("Not found."))
@@ -282,7 +281,7 @@ def get_debrief(request: HttpRequest, debrief_id: UUID) -> Any:
 
 @router.post("/team/debriefs/{debrief_id}/withdraw", response={200: DebriefOut, **ERROR_RESPONSES})
 def withdraw_debrief(request: HttpRequest, debrief_id: UUID, payload: ReasonIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     debrief = queries.debrief_detail(debrief_id)
     if debrief is None or not access.is_staff(actor):
         raise NotFound(_("Not found."))
@@ -296,14 +295,14 @@ def withdraw_debrief(request: HttpRequest, debrief_id: UUID, payload: ReasonIn) 
 @router.get("/patients/{patient_id}/debriefs", response={200: list[DebriefOut], **ERROR_RESPONSES})
 def patient_debriefs(request: HttpRequest, patient_id: UUID) -> Any:
     patient = queries.open_for_debriefs(
-        _actor(request), patient_id, "team.view_debriefs", read="debrief.viewed"
+        actor_of(request), patient_id, "team.view_debriefs", read="debrief.viewed"
     )
     return [debrief_out(item) for item in queries.patient_debriefs(patient)]
 
 
 @router.post("/patients/{patient_id}/debriefs", response={201: DebriefOut, **ERROR_RESPONSES})
 def record_debrief(request: HttpRequest, patient_id: UUID, payload: DebriefIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     patient = queries.open_for_debriefs(actor, patient_id, "team.record_debrief")
     facilitator = queries.find_staff(payload.facilitator_id)
     if facilitator is None:

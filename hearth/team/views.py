@@ -18,15 +18,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hearth.accounts.models import User
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.web import AuthenticatedRequest, page_with_way_back, refusal, staff_required
 from hearth.patients.models import CareTeamAssignment, Patient
-from hearth.patients.views import (
-    page_with_way_back,
-    refusal,
-    staff_required,
-)
 from hearth.team import queries, services
 from hearth.team.choices import WELLBEING_ANCHORS, ComplianceState, WellbeingItem
 from hearth.team.forms import (
@@ -40,10 +35,6 @@ from hearth.team.forms import (
 from hearth.team.models import MandatoryCourse, TrainingReminder
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _refuse(request: HttpRequest, message: str | None = None) -> HttpResponse:
     return refusal(request, NotAllowed(message or _("Your role does not allow this.")))
 
@@ -52,9 +43,9 @@ def _refuse(request: HttpRequest, message: str | None = None) -> HttpResponse:
 
 
 @staff_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in person's own page: training, reminders, wellbeing, case-load."""
-    actor = _actor(request)
+    actor = request.user
     compliance = queries.compliance(staff=actor)
     return render(
         request,
@@ -80,8 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def training(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def training(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     everyone = actor.has_perm("team.view_everyones_training")
     staff = queries.find_staff(request.GET.get("staff")) if everyone else None
     records = queries.training_records_for(actor, staff)[:500]
@@ -98,8 +89,8 @@ def training(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def add_training(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def add_training(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     everyone = actor.has_perm("team.view_everyones_training")
     people = list(queries.active_staff()) if everyone else None
     form = TrainingForm(
@@ -140,8 +131,8 @@ def add_training(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def withdraw_training(request: HttpRequest, record_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def withdraw_training(request: AuthenticatedRequest, record_id: Any) -> HttpResponse:
+    actor = request.user
     record = queries.training_records_for(actor).filter(external_id=record_id).first()
     if record is None:
         raise Http404
@@ -163,8 +154,8 @@ def withdraw_training(request: HttpRequest, record_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def dismiss_reminder(request: HttpRequest, reminder_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def dismiss_reminder(request: AuthenticatedRequest, reminder_id: Any) -> HttpResponse:
+    actor = request.user
     reminder = TrainingReminder.objects.filter(external_id=reminder_id, staff=actor).first()
     if reminder is None:
         raise Http404
@@ -174,8 +165,8 @@ def dismiss_reminder(request: HttpRequest, reminder_id: Any) -> HttpResponse:
 
 
 @staff_required
-def compliance(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def compliance(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     if not actor.has_perm("team.view_compliance"):
         return _refuse(
             request,
@@ -198,8 +189,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def courses(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def courses(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     return render(
         request,
         "team/courses.html",
@@ -211,8 +202,8 @@ def courses(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def add_course(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def add_course(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     if not actor.has_perm("team.manage_mandatory_courses"):
         return _refuse(
             request,
@@ -230,8 +221,8 @@ def add_course(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def edit_course(request: HttpRequest, course_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def edit_course(request: AuthenticatedRequest, course_id: Any) -> HttpResponse:
+    actor = request.user
     course = MandatoryCourse.objects.filter(external_id=course_id).first()
     if course is None:
         raise Http404
@@ -264,9 +255,9 @@ def edit_course(request: HttpRequest, course_id: Any) -> HttpResponse:
 
 
 @staff_required
-def wellbeing(request: HttpRequest) -> HttpResponse:
+def wellbeing(request: AuthenticatedRequest) -> HttpResponse:
     """The person's own check-in form and their own history; nobody else's."""
-    actor = _actor(request)
+    actor = request.user
     form = WellbeingForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -297,8 +288,8 @@ def wellbeing(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def wellbeing_summary(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def wellbeing_summary(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     if not actor.has_perm("team.view_wellbeing_summary"):
         return _refuse(request, _("Only the clinical lead sees the team's wellbeing figures."))
     return render(
@@ -318,8 +309,8 @@ def wellbeing_summary(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     rows = queries.caseload(actor)
     return render(
         request,
@@ -336,21 +327,21 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 def _for_debriefs(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     patient_id: Any,
     perm: str,
     build: Callable[[Patient], HttpResponse],
     read: str = "",
 ) -> HttpResponse:
     try:
-        return build(queries.open_for_debriefs(_actor(request), patient_id, perm, read=read))
+        return build(queries.open_for_debriefs(request.user, patient_id, perm, read=read))
     except DomainError as error:
         return refusal(request, error)
 
 
 @staff_required
-def debriefs(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def debriefs(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     oversees = actor.has_perm("team.view_deaths_without_debrief")
     return render(
         request,
@@ -364,7 +355,7 @@ def debriefs(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def patient_debriefs(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_debriefs(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         episode = services.death_episode(patient)
         found = queries.patient_debriefs(patient)
@@ -377,7 +368,7 @@ def patient_debriefs(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 "debriefs": found,
                 "can_record": episode is not None
                 and not any(item.withdrawn_at is None for item in found)
-                and _actor(request).has_perm("team.record_debrief", patient),
+                and request.user.has_perm("team.record_debrief", patient),
             },
         )
 
@@ -394,8 +385,8 @@ def _team_of(patient: Patient) -> list[str]:
 
 
 @staff_required
-def add_debrief(request: HttpRequest, patient_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def add_debrief(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
+    actor = request.user
 
     def build(patient: Patient) -> HttpResponse:
         people = list(queries.active_staff())
@@ -444,7 +435,7 @@ def _debrief_or_404(request: HttpRequest, debrief_id: Any) -> Any:
 
 
 @staff_required
-def debrief(request: HttpRequest, debrief_id: Any) -> HttpResponse:
+def debrief(request: AuthenticatedRequest, debrief_id: Any) -> HttpResponse:
     found = _debrief_or_404(request, debrief_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -455,7 +446,7 @@ def debrief(request: HttpRequest, debrief_id: Any) -> HttpResponse:
                 "debrief": found,
                 "patient": patient,
                 "can_withdraw": found.withdrawn_at is None
-                and _actor(request).has_perm("team.record_debrief", patient),
+                and request.user.has_perm("team.record_debrief", patient),
             },
         )
 
@@ -465,9 +456,9 @@ def debrief(request: HttpRequest, debrief_id: Any) -> HttpResponse:
 
 
 @staff_required
-def withdraw_debrief(request: HttpRequest, debrief_id: Any) -> HttpResponse:
+def withdraw_debrief(request: AuthenticatedRequest, debrief_id: Any) -> HttpResponse:
     found = _debrief_or_404(request, debrief_id)
-    actor = _actor(request)
+    actor = request.user
 
     def build(patient: Patient) -> HttpResponse:
         back = reverse("team_patient_debriefs", args=[patient.external_id])

@@ -21,11 +21,10 @@ from pydantic import ValidationError as PydanticValidationError
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.monitoring.models import Alert
 from hearth.patients import access
-from hearth.patients.api import _actor, _get_by_external_id
 from hearth.patients.models import Patient
 from hearth.patients.schemas import ReasonIn
 from hearth.visits import queries, services
@@ -61,7 +60,7 @@ VIEW = "visits.view_visits"
 
 
 def _open(request: HttpRequest, patient_id: Any, perm: str, read: str | None = None) -> Patient:
-    return access.access_patient_for(_actor(request), patient_id, perm, read=read)
+    return access.access_patient_for(actor_of(request), patient_id, perm, read=read)
 
 
 def _refused(field: str, message: str) -> ValidationFailed:
@@ -82,7 +81,7 @@ def _staff_only(actor: User) -> None:
 
 def _visit(request: HttpRequest, visit_id: UUID, read: str | None = None) -> Visit:
     """A visit is opened through its patient: staff who may see the record."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _staff_only(actor)
     visit = queries.visit_detail(visit_id)
     if visit is None:
@@ -127,7 +126,7 @@ def _fresh(visit: Visit) -> Visit:
 @router.get("/urgent-visit-requests", response={200: list[UrgentVisitOut], **ERROR_RESPONSES})
 def list_urgent_visits(request: HttpRequest) -> Any:
     """Waiting and scheduled urgent visits on the caller's patients (the coordinator: all)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_perm("visits.view_urgent_requests"):
         raise NotFound(_("Not found."))
     return queries.urgent_requests_for(actor)
@@ -138,11 +137,13 @@ def list_urgent_visits(request: HttpRequest) -> Any:
     response={201: UrgentVisitOut, **ERROR_RESPONSES},
 )
 def request_urgent_visit(request: HttpRequest, patient_id: UUID, payload: UrgentVisitIn) -> Any:
-    patient = access.access_patient_for(_actor(request), patient_id, "visits.request_urgent_visit")
+    patient = access.access_patient_for(
+        actor_of(request), patient_id, "visits.request_urgent_visit"
+    )
     return Status(
         201,
         services.request_urgent_visit(
-            actor=_actor(request), patient=patient, **payload.model_dump()
+            actor=actor_of(request), patient=patient, **payload.model_dump()
         ),
     )
 
@@ -155,7 +156,7 @@ def staff_availability(request: HttpRequest, query: Query[AvailabilityQuery]) ->
     """Staff planned onto visits, their skills, languages, visits a day and
     shifts from ``from`` to ``to`` (default: the next seven days). The
     coordinator sees everyone; other staff see only themselves."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _staff_only(actor)
     start = query.start or clock.today()
     end = query.end or start + timedelta(days=6)
@@ -176,7 +177,7 @@ def set_planning_profile(request: HttpRequest, staff_id: UUID, payload: Planning
     data = payload.model_dump()
     data["skills"] = [str(skill) for skill in payload.skills]
     return services.set_planning_profile(
-        actor=_actor(request), staff=_get_by_external_id(User, staff_id), **data
+        actor=actor_of(request), staff=get_by_external_id(User, staff_id), **data
     )
 
 
@@ -188,14 +189,14 @@ def add_shift(request: HttpRequest, staff_id: UUID, payload: ShiftIn) -> Any:
     return Status(
         201,
         services.add_shift(
-            actor=_actor(request), staff=_get_by_external_id(User, staff_id), **data
+            actor=actor_of(request), staff=get_by_external_id(User, staff_id), **data
         ),
     )
 
 
 def _cancel_shift(request: HttpRequest, shift_id: UUID) -> Any:
-    shift = _get_by_external_id(Shift, shift_id, select=("staff",))
-    return services.cancel_shift(actor=_actor(request), shift=shift)
+    shift = get_by_external_id(Shift, shift_id, select=("staff",))
+    return services.cancel_shift(actor=actor_of(request), shift=shift)
 
 
 @router.post("/shifts/{shift_id}/cancel", response={200: ShiftOut, **ERROR_RESPONSES})
@@ -216,7 +217,7 @@ def delete_shift(request: HttpRequest, shift_id: UUID) -> Any:
 def patient_visits(request: HttpRequest, patient_id: UUID) -> Any:
     """Needs, upcoming and past visits and the family's time requests. Staff
     only: the family reads ``GET /portal/visits``."""
-    _staff_only(_actor(request))
+    _staff_only(actor_of(request))
     patient = _open(request, patient_id, VIEW, "visits.viewed")
     return queries.patient_visits(patient)
 
@@ -236,7 +237,7 @@ def add_visit_need(request: HttpRequest, patient_id: UUID, payload: VisitNeedIn)
     return Status(
         201,
         services.add_visit_need(
-            actor=_actor(request), patient=patient, preferred_staff=preferred, **data
+            actor=actor_of(request), patient=patient, preferred_staff=preferred, **data
         ),
     )
 
@@ -253,7 +254,7 @@ def visit_needs_from_care_plan(request: HttpRequest, patient_id: UUID) -> Any:
     from hearth.careplans.models import PlanIntervention
 
     patient = _open(request, patient_id, "visits.manage_visit_needs")
-    actor = _actor(request)
+    actor = actor_of(request)
     payload = _optional_body(request, FromCarePlanIn)
     if payload is not None and payload.intervention_id is not None:
         intervention = (
@@ -271,9 +272,9 @@ def visit_needs_from_care_plan(request: HttpRequest, patient_id: UUID) -> Any:
 
 @router.post("/visit-needs/{need_id}/end", response={200: VisitNeedOut, **ERROR_RESPONSES})
 def end_visit_need(request: HttpRequest, need_id: UUID) -> Any:
-    need = _get_by_external_id(VisitNeed, need_id, select=("patient", "preferred_staff"))
+    need = get_by_external_id(VisitNeed, need_id, select=("patient", "preferred_staff"))
     _open(request, need.patient.external_id, "visits.manage_visit_needs")
-    return services.end_visit_need(actor=_actor(request), need=need)
+    return services.end_visit_need(actor=actor_of(request), need=need)
 
 
 # --- Time requests ---------------------------------------------------------------------
@@ -289,7 +290,9 @@ def request_visit_time(request: HttpRequest, patient_id: UUID, payload: TimeRequ
     patient = _open(request, patient_id, "visits.request_visit_time")
     data = payload.model_dump()
     data["kind"] = str(payload.kind)
-    return Status(201, services.request_visit_time(actor=_actor(request), patient=patient, **data))
+    return Status(
+        201, services.request_visit_time(actor=actor_of(request), patient=patient, **data)
+    )
 
 
 @router.post(
@@ -297,9 +300,9 @@ def request_visit_time(request: HttpRequest, patient_id: UUID, payload: TimeRequ
     response={200: TimeRequestOut, **ERROR_RESPONSES},
 )
 def withdraw_visit_time_request(request: HttpRequest, request_id: UUID) -> Any:
-    found = _get_by_external_id(VisitTimeRequest, request_id, select=("patient", "requested_by"))
+    found = get_by_external_id(VisitTimeRequest, request_id, select=("patient", "requested_by"))
     _open(request, found.patient.external_id, "visits.request_visit_time")
-    return services.withdraw_visit_time_request(actor=_actor(request), request=found)
+    return services.withdraw_visit_time_request(actor=actor_of(request), request=found)
 
 
 # --- Teleconsultations --------------------------------------------------------------
@@ -325,7 +328,7 @@ def book_teleconsult(request: HttpRequest, patient_id: UUID, payload: Teleconsul
         if alert is None:
             raise _refused("alert_id", _("No such alert for this person."))
     visit = services.book_teleconsult(
-        actor=_actor(request),
+        actor=actor_of(request),
         patient=patient,
         staff=_staff_member(payload.staff_id),
         starts_at=payload.starts_at,
@@ -358,14 +361,14 @@ def arrive(request: HttpRequest, visit_id: UUID) -> Any:
     visit = _visit(request, visit_id)
     payload = _optional_body(request, ArriveIn)
     at = payload.at if payload is not None else None
-    return _fresh(services.arrive(actor=_actor(request), visit=visit, at=at))
+    return _fresh(services.arrive(actor=actor_of(request), visit=visit, at=at))
 
 
 @router.post("/visits/{visit_id}/notes", response={201: VisitNoteOut, **ERROR_RESPONSES})
 def add_visit_note(request: HttpRequest, visit_id: UUID, payload: VisitNoteIn) -> Any:
     visit = _visit(request, visit_id)
     return Status(
-        201, services.add_visit_note(actor=_actor(request), visit=visit, text=payload.text)
+        201, services.add_visit_note(actor=actor_of(request), visit=visit, text=payload.text)
     )
 
 
@@ -376,13 +379,15 @@ def close_visit(request: HttpRequest, visit_id: UUID, payload: CloseVisitIn) -> 
     visit = _visit(request, visit_id)
     data = payload.model_dump()
     data["alert_outcome"] = str(payload.alert_outcome) if payload.alert_outcome else None
-    return _fresh(services.close_visit(actor=_actor(request), visit=visit, **data))
+    return _fresh(services.close_visit(actor=actor_of(request), visit=visit, **data))
 
 
 @router.post("/visits/{visit_id}/cancel", response={200: VisitOut, **ERROR_RESPONSES})
 def cancel_visit(request: HttpRequest, visit_id: UUID, payload: ReasonIn) -> Any:
     visit = _visit(request, visit_id)
-    return _fresh(services.cancel_visit(actor=_actor(request), visit=visit, reason=payload.reason))
+    return _fresh(
+        services.cancel_visit(actor=actor_of(request), visit=visit, reason=payload.reason)
+    )
 
 
 # --- The family portal ------------------------------------------------------------------
@@ -393,7 +398,7 @@ def portal_visits(request: HttpRequest) -> Any:
     """The family's own patient: upcoming visits with the window they are
     told (never the planned minute of a home visit), who is coming,
     teleconsultations with their time and link, time changes and requests."""
-    actor = _actor(request)
+    actor = actor_of(request)
     patient = access.portal_patient(actor)
     if patient is None:
         raise NotFound(_("Not found."))

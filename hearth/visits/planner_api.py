@@ -20,9 +20,8 @@ from ninja.responses import Status
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
-from hearth.patients.api import _actor
 from hearth.patients.schemas import StrictIn
 from hearth.visits import planner
 from hearth.visits.models import (
@@ -193,7 +192,7 @@ class DayQuery(Schema):
 
 
 def _coordinator(request: HttpRequest) -> User:
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_perm(planner.PLAN_PERM):
         raise NotAllowed(_("Only the care coordinator plans the team's day."))
     return actor
@@ -212,7 +211,7 @@ def _found(queryset: Any, **lookup: Any) -> Any:
 @router.post("/visit-plans", response={201: DayPlanOut, **ERROR_RESPONSES})
 def plan_day(request: HttpRequest, payload: PlanDayIn) -> Any:
     """Plan a day as a draft (replacing an earlier draft); takes a few seconds."""
-    plan = planner.plan_day(actor=_actor(request), date=payload.date)
+    plan = planner.plan_day(actor=actor_of(request), date=payload.date)
     return Status(201, plan)
 
 
@@ -221,7 +220,7 @@ def get_plan(request: HttpRequest, plan_id: UUID) -> Any:
     _coordinator(request)
     plan = _found(DayPlan.objects, external_id=plan_id)
     audit.record_list_view(
-        actor=_actor(request),
+        actor=actor_of(request),
         event_type="visit_plan.viewed",
         patients={row.patient for row in plan.planned_visits.select_related("patient")},
     )
@@ -278,7 +277,7 @@ def insert_urgent_visit(request: HttpRequest, request_id: UUID) -> Any:
 @router.get("/staff/{staff_id}/day", response={200: list[PlannedDayVisitOut], **ERROR_RESPONSES})
 def staff_day(request: HttpRequest, staff_id: UUID, query: Query[DayQuery]) -> Any:
     """A staff member's published visits for a day (default today), in order."""
-    actor = _actor(request)
+    actor = actor_of(request)
     member = User.objects.filter(external_id=staff_id).first()
     if member is None or not actor.has_perm("visits.view_staff_day", member):
         raise NotFound(_("Not found."))

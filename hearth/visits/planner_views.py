@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.errors import DomainError, NotAllowed, NotFound
-from hearth.patients.views import form_page, refusal, staff_required
+from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.visits import planner
 from hearth.visits.choices import PlanStatus, UrgentRequestStatus, VisitKind
 from hearth.visits.models import (
@@ -154,13 +154,13 @@ def _plan_url(day: dt.date) -> str:
     return f"{reverse('visit_plan')}?date={day.isoformat()}"
 
 
-def _refuse_unless_planner(request: HttpRequest) -> None:
+def _refuse_unless_planner(request: AuthenticatedRequest) -> None:
     if not request.user.has_perm(planner.PLAN_PERM):
         raise NotAllowed(_("Only the care coordinator plans the team's day."))
 
 
 @staff_required
-def plan_page(request: HttpRequest) -> HttpResponse:
+def plan_page(request: AuthenticatedRequest) -> HttpResponse:
     try:
         _refuse_unless_planner(request)
     except DomainError as error:
@@ -234,14 +234,14 @@ def plan_page(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def run_plan(request: HttpRequest) -> HttpResponse:
+def run_plan(request: AuthenticatedRequest) -> HttpResponse:
     form = PlanDayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a day to plan."))
         return redirect(_plan_url(clock.today()))
     day = form.cleaned_data["date"]
     try:
-        plan = planner.plan_day(actor=request.user, date=day)  # type: ignore[arg-type]
+        plan = planner.plan_day(actor=request.user, date=day)
     except NotAllowed as error:
         return refusal(request, error)
     except DomainError as error:
@@ -259,13 +259,13 @@ def run_plan(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def publish(request: HttpRequest, plan_id: Any) -> HttpResponse:
+def publish(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
     try:
         _refuse_unless_planner(request)
         plan = DayPlan.objects.filter(external_id=plan_id).first()
         if plan is None:
             raise NotFound(_("Not found."))
-        visits = planner.publish_plan(actor=request.user, plan=plan)  # type: ignore[arg-type]
+        visits = planner.publish_plan(actor=request.user, plan=plan)
     except (NotAllowed, NotFound) as error:
         return refusal(request, error)
     except DomainError as error:
@@ -280,7 +280,7 @@ def publish(request: HttpRequest, plan_id: Any) -> HttpResponse:
 
 
 @staff_required
-def move(request: HttpRequest, planned_id: int) -> HttpResponse:
+def move(request: AuthenticatedRequest, planned_id: int) -> HttpResponse:
     try:
         _refuse_unless_planner(request)
         row = (
@@ -303,7 +303,7 @@ def move(request: HttpRequest, planned_id: int) -> HttpResponse:
 
     def perform(data: dict[str, Any]) -> PlannedVisit:
         return planner.move_planned_visit(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             planned_visit=row,
             staff=data["staff"],
             start=form.start_at(),
@@ -331,13 +331,13 @@ def move(request: HttpRequest, planned_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def insert_urgent(request: HttpRequest, request_id: Any) -> HttpResponse:
+def insert_urgent(request: AuthenticatedRequest, request_id: Any) -> HttpResponse:
     try:
         _refuse_unless_planner(request)
         urgent = UrgentVisitRequest.objects.filter(external_id=request_id).first()
         if urgent is None:
             raise NotFound(_("Not found."))
-        report = planner.insert_urgent_visit(actor=request.user, request=urgent)  # type: ignore[arg-type]
+        report = planner.insert_urgent_visit(actor=request.user, request=urgent)
     except (NotAllowed, NotFound) as error:
         return refusal(request, error)
     except DomainError as error:
@@ -367,13 +367,13 @@ def insert_urgent(request: HttpRequest, request_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def family_told(request: HttpRequest, change_id: int) -> HttpResponse:
+def family_told(request: AuthenticatedRequest, change_id: int) -> HttpResponse:
     try:
         _refuse_unless_planner(request)
         change = VisitTimeChange.objects.select_related("visit").filter(pk=change_id).first()
         if change is None:
             raise NotFound(_("Not found."))
-        planner.mark_family_told(actor=request.user, change=change)  # type: ignore[arg-type]
+        planner.mark_family_told(actor=request.user, change=change)
     except (NotAllowed, NotFound) as error:
         return refusal(request, error)
     except DomainError as error:
@@ -386,7 +386,7 @@ def family_told(request: HttpRequest, change_id: int) -> HttpResponse:
 # --- A staff member's day -----------------------------------------------------------
 
 
-def _day_page(request: HttpRequest, member: User) -> HttpResponse:
+def _day_page(request: AuthenticatedRequest, member: User) -> HttpResponse:
     day = _day_from(request)
     visits = list(
         Visit.objects.not_cancelled()
@@ -418,12 +418,12 @@ def _day_page(request: HttpRequest, member: User) -> HttpResponse:
 
 
 @staff_required
-def my_day(request: HttpRequest) -> HttpResponse:
-    return _day_page(request, request.user)  # type: ignore[arg-type]
+def my_day(request: AuthenticatedRequest) -> HttpResponse:
+    return _day_page(request, request.user)
 
 
 @staff_required
-def staff_day(request: HttpRequest, staff_id: Any) -> HttpResponse:
+def staff_day(request: AuthenticatedRequest, staff_id: Any) -> HttpResponse:
     member = User.objects.filter(external_id=staff_id).first()
     if member is None or not request.user.has_perm("visits.view_staff_day", member):
         error: DomainError = (

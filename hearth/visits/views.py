@@ -27,16 +27,15 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
-from hearth.patients import access
-from hearth.patients.models import Patient
-from hearth.patients.views import (
+from hearth.core.web import (
+    AuthenticatedRequest,
     page_with_way_back,
     refusal,
     show_domain_error,
     staff_required,
-    with_patient,
-    with_patient_of,
 )
+from hearth.patients.models import Patient
+from hearth.patients.web import with_patient, with_patient_of, with_portal_patient
 from hearth.visits import queries, services
 from hearth.visits.forms import (
     ArriveForm,
@@ -65,10 +64,6 @@ def _find(queryset: QuerySet[Any], external_id: Any) -> Any:
     return found
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _visits_url(patient: Patient) -> str:
     return reverse("patient_visits", args=[patient.external_id])
 
@@ -88,11 +83,11 @@ def _may_see_staff_page(user: User) -> bool:
 
 
 @staff_required
-def staff_availability(request: HttpRequest) -> HttpResponse:
+def staff_availability(request: AuthenticatedRequest) -> HttpResponse:
     """Who is planned onto visits: discipline, skills, languages, visits a
     day and their shifts for the next seven days. The coordinator changes
     them; anyone else sees only their own row."""
-    actor = _actor(request)
+    actor = request.user
     if not _may_see_staff_page(actor):
         return refusal(request, NotAllowed(_("Your role does not allow this.")))
     days = queries.next_days(7)
@@ -125,14 +120,14 @@ def _planned_staff_member(staff_id: Any) -> User:
     return found
 
 
-def _coordinator_only(request: HttpRequest) -> HttpResponse | None:
-    if not _actor(request).has_perm("visits.manage_staff_availability"):
+def _coordinator_only(request: AuthenticatedRequest) -> HttpResponse | None:
+    if not request.user.has_perm("visits.manage_staff_availability"):
         return refusal(request, NotAllowed(_("Only the coordinator plans staff.")))
     return None
 
 
 @staff_required
-def edit_planning_profile(request: HttpRequest, staff_id: Any) -> HttpResponse:
+def edit_planning_profile(request: AuthenticatedRequest, staff_id: Any) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
@@ -152,9 +147,7 @@ def edit_planning_profile(request: HttpRequest, staff_id: Any) -> HttpResponse:
         request,
         PlanningProfileForm(request.POST or None, initial=initial),
         title=_("Planning profile: %(name)s") % {"name": staff.display_name},
-        perform=lambda data: services.set_planning_profile(
-            actor=_actor(request), staff=staff, **data
-        ),
+        perform=lambda data: services.set_planning_profile(actor=request.user, staff=staff, **data),
         back_url=reverse("staff_availability"),
         back_label=_("Staff availability"),
         success_message=_("Planning profile saved."),
@@ -162,7 +155,7 @@ def edit_planning_profile(request: HttpRequest, staff_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_shift(request: HttpRequest, staff_id: Any) -> HttpResponse:
+def add_shift(request: AuthenticatedRequest, staff_id: Any) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
@@ -178,7 +171,7 @@ def add_shift(request: HttpRequest, staff_id: Any) -> HttpResponse:
             },
         ),
         title=_("Add a shift: %(name)s") % {"name": staff.display_name},
-        perform=lambda data: services.add_shift(actor=_actor(request), staff=staff, **data),
+        perform=lambda data: services.add_shift(actor=request.user, staff=staff, **data),
         back_url=reverse("staff_availability"),
         back_label=_("Staff availability"),
         success_message=_("Shift added."),
@@ -187,7 +180,7 @@ def add_shift(request: HttpRequest, staff_id: Any) -> HttpResponse:
 
 
 @staff_required
-def cancel_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
+def cancel_shift(request: AuthenticatedRequest, shift_id: Any) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
@@ -197,7 +190,7 @@ def cancel_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
         _confirm(request),
         title=_("Cancel the shift of %(name)s on %(date)s")
         % {"name": shift.staff.display_name, "date": date_format(shift.date, "j M Y")},
-        perform=lambda _data: services.cancel_shift(actor=_actor(request), shift=shift),
+        perform=lambda _data: services.cancel_shift(actor=request.user, shift=shift),
         back_url=reverse("staff_availability"),
         back_label=_("Staff availability"),
         success_message=_("Shift cancelled. Re-plan the day if visits were published."),
@@ -223,12 +216,12 @@ def _teleconsult_form(patient: Patient, data: Any = None) -> TeleconsultForm:
 
 
 @staff_required
-def patient_visits(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_visits(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     """Visit needs, upcoming and past visits and calls, the family's time
     requests, and the forms that change them."""
 
     def build(patient: Patient) -> HttpResponse:
-        actor = _actor(request)
+        actor = request.user
         found = queries.patient_visits(patient)
         can = {
             "manage_needs": actor.has_perm("visits.manage_visit_needs", patient),
@@ -254,14 +247,14 @@ def patient_visits(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_visit_need(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_visit_need(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return page_with_way_back(
             request,
             _need_form(patient, request.POST or None),
             title=_("Add a visit need"),
             perform=lambda data: services.add_visit_need(
-                actor=_actor(request), patient=patient, **data
+                actor=request.user, patient=patient, **data
             ),
             back_url=_visits_url(patient),
             back_label=_("Visits") + " · " + patient.full_name,
@@ -273,10 +266,10 @@ def add_visit_need(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def visit_needs_from_care_plan(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def visit_needs_from_care_plan(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         try:
-            created = services.sync_needs_from_care_plan(actor=_actor(request), patient=patient)
+            created = services.sync_needs_from_care_plan(actor=request.user, patient=patient)
         except DomainError as error:
             if isinstance(error, NotAllowed):
                 raise
@@ -295,7 +288,7 @@ def visit_needs_from_care_plan(request: HttpRequest, patient_id: Any) -> HttpRes
 
 
 @staff_required
-def end_visit_need(request: HttpRequest, need_id: Any) -> HttpResponse:
+def end_visit_need(request: AuthenticatedRequest, need_id: Any) -> HttpResponse:
     need = _find(VisitNeed.objects.select_related("patient"), need_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -303,7 +296,7 @@ def end_visit_need(request: HttpRequest, need_id: Any) -> HttpResponse:
             request,
             _confirm(request),
             title=_("End the visit need: %(need)s") % {"need": need.description},
-            perform=lambda _data: services.end_visit_need(actor=_actor(request), need=need),
+            perform=lambda _data: services.end_visit_need(actor=request.user, need=need),
             back_url=_visits_url(patient),
             back_label=_("Visits") + " · " + patient.full_name,
             success_message=_("Visit need ended."),
@@ -314,14 +307,14 @@ def end_visit_need(request: HttpRequest, need_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_time_request(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def add_time_request(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return page_with_way_back(
             request,
             TimeRequestForm(request.POST or None, initial={"date": clock.today()}),
             title=_("A time request from the family"),
             perform=lambda data: services.request_visit_time(
-                actor=_actor(request), patient=patient, **data
+                actor=request.user, patient=patient, **data
             ),
             back_url=_visits_url(patient),
             back_label=_("Visits") + " · " + patient.full_name,
@@ -332,7 +325,7 @@ def add_time_request(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse:
+def withdraw_time_request(request: AuthenticatedRequest, request_id: Any) -> HttpResponse:
     found = _find(VisitTimeRequest.objects.select_related("patient"), request_id)
 
     def build(patient: Patient) -> HttpResponse:
@@ -342,7 +335,7 @@ def withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse
             title=_("Withdraw the time request for %(date)s")
             % {"date": date_format(found.date, "j M Y")},
             perform=lambda _data: services.withdraw_visit_time_request(
-                actor=_actor(request), request=found
+                actor=request.user, request=found
             ),
             back_url=_visits_url(patient),
             back_label=_("Visits") + " · " + patient.full_name,
@@ -354,14 +347,14 @@ def withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse
 
 
 @staff_required
-def book_teleconsult(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def book_teleconsult(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return page_with_way_back(
             request,
             _teleconsult_form(patient, request.POST or None),
             title=_("Book a teleconsultation"),
             perform=lambda data: services.book_teleconsult(
-                actor=_actor(request), patient=patient, **data
+                actor=request.user, patient=patient, **data
             ),
             back_url=_visits_url(patient),
             back_label=_("Visits") + " · " + patient.full_name,
@@ -383,7 +376,7 @@ def _visit(visit_id: Any) -> Visit:
 
 
 def _visit_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     visit: Visit,
     *,
     note_form: forms.BaseForm | None = None,
@@ -391,7 +384,7 @@ def _visit_page(
     arrive_form: forms.BaseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = request.user
     alert = services.linked_alert(visit)
     may_record = actor.has_perm("visits.record_visit", visit)
     return render(
@@ -418,7 +411,7 @@ def _visit_page(
 
 
 @staff_required
-def visit_record(request: HttpRequest, visit_id: Any) -> HttpResponse:
+def visit_record(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
     """One visit: who, when, why; arrive, write notes, close with vital
     signs, PPS, phase of illness and the alert's outcome."""
     visit = _visit(visit_id)
@@ -432,7 +425,7 @@ def visit_record(request: HttpRequest, visit_id: Any) -> HttpResponse:
 
 
 def _visit_action(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     visit_id: Any,
     form: forms.BaseForm,
     act: Callable[[Visit, dict[str, Any]], Any],
@@ -464,12 +457,12 @@ def _visit_action(
 
 @staff_required
 @require_POST
-def visit_arrive(request: HttpRequest, visit_id: Any) -> HttpResponse:
+def visit_arrive(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
     return _visit_action(
         request,
         visit_id,
         ArriveForm(request.POST),
-        lambda visit, data: services.arrive(actor=_actor(request), visit=visit, at=data["at"]),
+        lambda visit, data: services.arrive(actor=request.user, visit=visit, at=data["at"]),
         _("Arrival recorded."),
         "arrive_form",
     )
@@ -477,13 +470,13 @@ def visit_arrive(request: HttpRequest, visit_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def visit_note(request: HttpRequest, visit_id: Any) -> HttpResponse:
+def visit_note(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
     return _visit_action(
         request,
         visit_id,
         VisitNoteForm(request.POST),
         lambda visit, data: services.add_visit_note(
-            actor=_actor(request), visit=visit, text=data["text"]
+            actor=request.user, visit=visit, text=data["text"]
         ),
         _("Note added."),
         "note_form",
@@ -492,7 +485,7 @@ def visit_note(request: HttpRequest, visit_id: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def visit_close(request: HttpRequest, visit_id: Any) -> HttpResponse:
+def visit_close(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
     visit = _visit(visit_id)
     alert = services.linked_alert(visit)
     form = CloseVisitForm(request.POST, answers_alert=alert is not None and alert.is_open)
@@ -501,18 +494,18 @@ def visit_close(request: HttpRequest, visit_id: Any) -> HttpResponse:
         values = dict(data)
         values["phase"] = values.get("phase") or None
         values["alert_outcome"] = values.get("alert_outcome") or None
-        return services.close_visit(actor=_actor(request), visit=target, **values)
+        return services.close_visit(actor=request.user, visit=target, **values)
 
     return _visit_action(request, visit_id, form, close, _("Visit closed."), "close_form")
 
 
 @staff_required
-def visit_cancel(request: HttpRequest, visit_id: Any) -> HttpResponse:
+def visit_cancel(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
     visit = _visit(visit_id)
     back = reverse("visit_record", args=[visit.external_id])
 
     def build(_patient: Patient) -> HttpResponse:
-        if not _actor(request).has_perm("visits.cancel_visit", visit):
+        if not request.user.has_perm("visits.cancel_visit", visit):
             raise NotAllowed(_("Your role does not allow this."))
         return page_with_way_back(
             request,
@@ -520,7 +513,7 @@ def visit_cancel(request: HttpRequest, visit_id: Any) -> HttpResponse:
             title=_("Cancel the %(kind)s on %(date)s")
             % {"kind": visit.get_kind_display().lower(), "date": date_format(visit.date, "j M Y")},
             perform=lambda data: services.cancel_visit(
-                actor=_actor(request), visit=visit, reason=data["reason"]
+                actor=request.user, visit=visit, reason=data["reason"]
             ),
             back_url=back,
             back_label=_("The visit"),
@@ -534,26 +527,14 @@ def visit_cancel(request: HttpRequest, visit_id: Any) -> HttpResponse:
 # --- The family portal ------------------------------------------------------------------
 
 
-def _portal(
-    request: HttpRequest, perm: str, build: Callable[[Patient], HttpResponse], read: str | None
-) -> HttpResponse:
-    """The family's own patient, found the way the medicines portal finds it."""
-    if _actor(request).kind == UserKind.STAFF:
-        return redirect("worklist")
-    patient = access.portal_patient(request.user)
-    if patient is None:
-        return render(request, "patients/portal_no_patient.html", status=403)
-    return with_patient(request, patient.external_id, perm, build, read)
-
-
 @login_required
-def portal_visits(request: HttpRequest) -> HttpResponse:
+def portal_visits(request: AuthenticatedRequest) -> HttpResponse:
     """Who is coming and roughly when (the family window, never the minute a
     home visit is planned for), calls with their time and link, changed
     times, and the family's own requests about times."""
 
     def build(patient: Patient) -> HttpResponse:
-        actor = _actor(request)
+        actor = request.user
         can_request = actor.has_perm("visits.request_visit_time", patient)
         form = TimeRequestForm(request.POST or None, initial={"date": clock.today()})
         status = 200
@@ -585,19 +566,19 @@ def portal_visits(request: HttpRequest) -> HttpResponse:
         )
 
     read = "visits.portal_viewed" if request.method == "GET" else None
-    return _portal(request, VIEW, build, read)
+    return with_portal_patient(request, VIEW, build, read)
 
 
 @login_required
 @require_POST
-def portal_withdraw_time_request(request: HttpRequest, request_id: Any) -> HttpResponse:
-    if _actor(request).kind == UserKind.STAFF:
+def portal_withdraw_time_request(request: AuthenticatedRequest, request_id: Any) -> HttpResponse:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     found = _find(VisitTimeRequest.objects.select_related("patient"), request_id)
 
     def build(_patient: Patient) -> HttpResponse:
         try:
-            services.withdraw_visit_time_request(actor=_actor(request), request=found)
+            services.withdraw_visit_time_request(actor=request.user, request=found)
         except DomainError as error:
             if isinstance(error, NotAllowed):
                 raise

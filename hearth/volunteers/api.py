@@ -19,10 +19,9 @@ from ninja.responses import Status
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
-from hearth.core.api import ERROR_RESPONSES
+from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.patients import access
-from hearth.patients.api import _actor
 from hearth.patients.schemas import ReasonIn
 from hearth.volunteers import queries, services
 from hearth.volunteers.models import (
@@ -193,14 +192,14 @@ def _assignment_body(assignment: VolunteerAssignment) -> dict[str, Any]:
 def list_volunteers(request: HttpRequest, status: str | None = None) -> Any:
     """Every volunteer with status, vetting, training, languages, open
     assignments and availability. The coordinator only."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _coordinator(actor)
     return [_summary(row) for row in queries.volunteer_rows(actor, status=status or None)]
 
 
 @router.post("/volunteers", response={201: VolunteerDetailOut, **ERROR_RESPONSES})
 def create_profile(request: HttpRequest, payload: ProfileIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     data = payload.model_dump(exclude={"volunteer_id"})
     data["offers"] = [str(o) for o in payload.offers]
     profile = services.create_profile(
@@ -212,7 +211,7 @@ def create_profile(request: HttpRequest, payload: ProfileIn) -> Any:
 @router.get("/volunteers/me", response={200: MyVolunteerOut, **ERROR_RESPONSES})
 def my_profile(request: HttpRequest) -> Any:
     """The signed-in volunteer's own profile, availability and assignments."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_perm("volunteers.view_own"):
         raise NotAllowed(_("This page is for volunteers."))
     detail = queries.my_page(actor)
@@ -223,14 +222,14 @@ def my_profile(request: HttpRequest) -> Any:
 
 @router.get("/volunteers/{profile_id}", response={200: VolunteerDetailOut, **ERROR_RESPONSES})
 def get_profile(request: HttpRequest, profile_id: UUID) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     _coordinator(actor)
     return _detail(queries.profile_detail(actor, _profile(profile_id)), with_notes=True)
 
 
 @router.patch("/volunteers/{profile_id}", response={200: VolunteerDetailOut, **ERROR_RESPONSES})
 def update_profile(request: HttpRequest, profile_id: UUID, payload: ProfilePatch) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     changes = payload.model_dump(exclude_unset=True)
     if "offers" in changes and changes["offers"] is not None:
         changes["offers"] = [str(o) for o in changes["offers"]]
@@ -242,7 +241,7 @@ def update_profile(request: HttpRequest, profile_id: UUID, payload: ProfilePatch
     "/volunteers/{profile_id}/status", response={200: VolunteerDetailOut, **ERROR_RESPONSES}
 )
 def set_status(request: HttpRequest, profile_id: UUID, payload: StatusIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     profile = services.set_status(
         actor=actor, profile=_profile(profile_id), status=str(payload.status), note=payload.note
     )
@@ -252,7 +251,7 @@ def set_status(request: HttpRequest, profile_id: UUID, payload: StatusIn) -> Any
 @router.post("/volunteers/{profile_id}/training", response={201: TrainingOut, **ERROR_RESPONSES})
 def record_training(request: HttpRequest, profile_id: UUID, payload: TrainingIn) -> Any:
     record = services.record_training(
-        actor=_actor(request),
+        actor=actor_of(request),
         profile=_profile(profile_id),
         module=str(payload.module),
         completed_on=payload.completed_on,
@@ -272,7 +271,7 @@ def withdraw_training(request: HttpRequest, training_id: UUID, payload: ReasonIn
     if record is None:
         raise NotFound(_("Not found."))
     return _training_out(
-        services.withdraw_training(actor=_actor(request), training=record, reason=payload.reason)
+        services.withdraw_training(actor=actor_of(request), training=record, reason=payload.reason)
     )
 
 
@@ -282,7 +281,7 @@ def withdraw_training(request: HttpRequest, training_id: UUID, payload: ReasonIn
 @router.post("/volunteers/{profile_id}/weekly-slots", response={201: SlotOut, **ERROR_RESPONSES})
 def add_weekly_slot(request: HttpRequest, profile_id: UUID, payload: SlotIn) -> Any:
     slot = services.add_weekly_slot(
-        actor=_actor(request), profile=_profile(profile_id), **payload.model_dump()
+        actor=actor_of(request), profile=_profile(profile_id), **payload.model_dump()
     )
     return Status(201, _slot_out(slot))
 
@@ -292,14 +291,14 @@ def remove_weekly_slot(request: HttpRequest, slot_id: UUID) -> Any:
     slot = WeeklySlot.objects.select_related("profile").filter(external_id=slot_id).first()
     if slot is None:
         raise NotFound(_("Not found."))
-    services.remove_weekly_slot(actor=_actor(request), slot=slot)
+    services.remove_weekly_slot(actor=actor_of(request), slot=slot)
     return Status(204, None)
 
 
 @router.post("/volunteers/{profile_id}/away", response={201: AwayOut, **ERROR_RESPONSES})
 def add_away(request: HttpRequest, profile_id: UUID, payload: AwayIn) -> Any:
     period = services.add_unavailable_period(
-        actor=_actor(request), profile=_profile(profile_id), **payload.model_dump()
+        actor=actor_of(request), profile=_profile(profile_id), **payload.model_dump()
     )
     return Status(201, _away_out(period))
 
@@ -311,7 +310,7 @@ def remove_away(request: HttpRequest, period_id: UUID) -> Any:
     )
     if period is None:
         raise NotFound(_("Not found."))
-    services.remove_unavailable_period(actor=_actor(request), period=period)
+    services.remove_unavailable_period(actor=actor_of(request), period=period)
     return Status(204, None)
 
 
@@ -324,7 +323,7 @@ def remove_away(request: HttpRequest, period_id: UUID) -> Any:
 def patient_volunteers(request: HttpRequest, patient_id: UUID) -> Any:
     """Every assignment for the person, open first. Staff who may open the
     record; the family reads ``GET /portal/volunteers``."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if actor.kind != UserKind.STAFF:
         raise NotAllowed(_("Your role does not allow this."))
     patient = access.access_patient_for(
@@ -338,7 +337,7 @@ def propose_assignment(request: HttpRequest, patient_id: UUID, payload: Assignme
     """Propose a volunteer for the family (status ``proposed``). Refused, naming
     what is missing, when the volunteer is not eligible or the person is not
     on the service."""
-    actor = _actor(request)
+    actor = actor_of(request)
     patient = access.access_patient_for(actor, patient_id, "volunteers.assign_volunteers")
     data = payload.model_dump(exclude={"volunteer_id"})
     data["kind"] = str(payload.kind)
@@ -355,7 +354,7 @@ def propose_assignment(request: HttpRequest, patient_id: UUID, payload: Assignme
 def activate_assignment(request: HttpRequest, assignment_id: UUID) -> Any:
     """Start it: the volunteer joins the person's care team (role volunteer)."""
     assignment = services.activate_assignment(
-        actor=_actor(request), assignment=_assignment(assignment_id)
+        actor=actor_of(request), assignment=_assignment(assignment_id)
     )
     return _assignment_body(assignment)
 
@@ -366,7 +365,7 @@ def activate_assignment(request: HttpRequest, assignment_id: UUID) -> Any:
 )
 def end_assignment(request: HttpRequest, assignment_id: UUID, payload: EndAssignmentIn) -> Any:
     assignment = services.end_assignment(
-        actor=_actor(request),
+        actor=actor_of(request),
         assignment=_assignment(assignment_id),
         reason=str(payload.reason),
         note=payload.note,
@@ -381,7 +380,7 @@ def end_assignment(request: HttpRequest, assignment_id: UUID, payload: EndAssign
 def portal_volunteers(request: HttpRequest) -> Any:
     """The family's volunteer(s): first name, what they do and usual times.
     To reach them, call the service (``service_phone``)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     patient = access.portal_patient(actor)
     if patient is None:
         raise NotAllowed(_("This is for the family's portal."))

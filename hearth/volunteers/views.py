@@ -22,14 +22,10 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.errors import NotAllowed
+from hearth.core.web import AuthenticatedRequest, page_with_way_back, refusal, staff_required
 from hearth.patients import access
 from hearth.patients.models import Patient
-from hearth.patients.views import (
-    page_with_way_back,
-    refusal,
-    staff_required,
-    with_patient,
-)
+from hearth.patients.web import with_patient
 from hearth.volunteers import queries, services
 from hearth.volunteers.choices import VolunteerStatus
 from hearth.volunteers.forms import (
@@ -55,16 +51,12 @@ VIEW_PATIENT = "volunteers.view_patient_volunteers"
 ASSIGN = "volunteers.assign_volunteers"
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _confirm(request: HttpRequest) -> ConfirmForm:
     return ConfirmForm(request.POST if request.method == "POST" else None)
 
 
-def _coordinator_only(request: HttpRequest) -> HttpResponse | None:
-    if not _actor(request).has_perm("volunteers.manage_volunteers"):
+def _coordinator_only(request: AuthenticatedRequest) -> HttpResponse | None:
+    if not request.user.has_perm("volunteers.manage_volunteers"):
         return refusal(request, NotAllowed(_("Only the coordinator manages volunteers.")))
     return None
 
@@ -88,8 +80,8 @@ def _list_label() -> str:
 
 
 @staff_required
-def volunteer_list(request: HttpRequest) -> HttpResponse:
-    if not _actor(request).has_perm("volunteers.view_volunteers"):
+def volunteer_list(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.has_perm("volunteers.view_volunteers"):
         return refusal(request, NotAllowed(_("Only the coordinator manages volunteers.")))
     status = request.GET.get("status") or None
     if status not in VolunteerStatus.values:
@@ -98,7 +90,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         request,
         "volunteers/list.html",
         {
-            "rows": queries.volunteer_rows(_actor(request), status=status),
+            "rows": queries.volunteer_rows(request.user, status=status),
             "statuses": VolunteerStatus.choices,
             "status": status,
             "without_profile": queries.volunteers_without_profile(),
@@ -107,14 +99,14 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def add_profile(request: HttpRequest) -> HttpResponse:
+def add_profile(request: AuthenticatedRequest) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
 
     def perform(data: dict[str, Any]) -> VolunteerProfile:
         volunteer = data.pop("volunteer")
-        return services.create_profile(actor=_actor(request), volunteer=volunteer, **data)
+        return services.create_profile(actor=request.user, volunteer=volunteer, **data)
 
     return page_with_way_back(
         request,
@@ -133,7 +125,7 @@ def add_profile(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def profile_page(request: HttpRequest, profile_id: Any) -> HttpResponse:
+def profile_page(request: AuthenticatedRequest, profile_id: Any) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
@@ -141,12 +133,12 @@ def profile_page(request: HttpRequest, profile_id: Any) -> HttpResponse:
     return render(
         request,
         "volunteers/profile.html",
-        {"detail": queries.profile_detail(_actor(request), profile), "coordinator": True},
+        {"detail": queries.profile_detail(request.user, profile), "coordinator": True},
     )
 
 
 @staff_required
-def edit_profile(request: HttpRequest, profile_id: Any) -> HttpResponse:
+def edit_profile(request: AuthenticatedRequest, profile_id: Any) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
@@ -164,7 +156,7 @@ def edit_profile(request: HttpRequest, profile_id: Any) -> HttpResponse:
         ProfileForm(request.POST or None, initial=initial),
         title=_("Volunteer profile: %(name)s") % {"name": profile.volunteer.display_name},
         perform=lambda data: services.update_profile(
-            actor=_actor(request), profile=profile, changes=data
+            actor=request.user, profile=profile, changes=data
         ),
         back_url=_profile_url(profile),
         back_label=profile.volunteer.display_name,
@@ -173,7 +165,7 @@ def edit_profile(request: HttpRequest, profile_id: Any) -> HttpResponse:
 
 
 @staff_required
-def change_status(request: HttpRequest, profile_id: Any) -> HttpResponse:
+def change_status(request: AuthenticatedRequest, profile_id: Any) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
@@ -182,7 +174,7 @@ def change_status(request: HttpRequest, profile_id: Any) -> HttpResponse:
         request,
         StatusForm(request.POST or None, initial={"status": profile.status}),
         title=_("Status of %(name)s") % {"name": profile.volunteer.display_name},
-        perform=lambda data: services.set_status(actor=_actor(request), profile=profile, **data),
+        perform=lambda data: services.set_status(actor=request.user, profile=profile, **data),
         back_url=_profile_url(profile),
         back_label=profile.volunteer.display_name,
         success_message=_("Status saved."),
@@ -190,7 +182,7 @@ def change_status(request: HttpRequest, profile_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_training(request: HttpRequest, profile_id: Any) -> HttpResponse:
+def add_training(request: AuthenticatedRequest, profile_id: Any) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
@@ -199,9 +191,7 @@ def add_training(request: HttpRequest, profile_id: Any) -> HttpResponse:
         request,
         TrainingForm(request.POST or None, initial={"completed_on": clock.today()}),
         title=_("Record training: %(name)s") % {"name": profile.volunteer.display_name},
-        perform=lambda data: services.record_training(
-            actor=_actor(request), profile=profile, **data
-        ),
+        perform=lambda data: services.record_training(actor=request.user, profile=profile, **data),
         back_url=_profile_url(profile),
         back_label=profile.volunteer.display_name,
         success_message=_("Training recorded."),
@@ -210,7 +200,7 @@ def add_training(request: HttpRequest, profile_id: Any) -> HttpResponse:
 
 
 @staff_required
-def withdraw_training(request: HttpRequest, training_id: Any) -> HttpResponse:
+def withdraw_training(request: AuthenticatedRequest, training_id: Any) -> HttpResponse:
     refused = _coordinator_only(request)
     if refused:
         return refused
@@ -230,7 +220,7 @@ def withdraw_training(request: HttpRequest, training_id: Any) -> HttpResponse:
             "date": date_format(record.completed_on, "j M Y"),
         },
         perform=lambda data: services.withdraw_training(
-            actor=_actor(request), training=record, **data
+            actor=request.user, training=record, **data
         ),
         back_url=_profile_url(record.profile),
         back_label=record.profile.volunteer.display_name,
@@ -242,14 +232,14 @@ def withdraw_training(request: HttpRequest, training_id: Any) -> HttpResponse:
 # --- Availability -----------------------------------------------------------------------
 
 
-def _availability_back(request: HttpRequest, profile: VolunteerProfile) -> tuple[str, str]:
-    if profile.volunteer_id == _actor(request).pk:
+def _availability_back(request: AuthenticatedRequest, profile: VolunteerProfile) -> tuple[str, str]:
+    if profile.volunteer_id == request.user.pk:
         return reverse("volunteers_me"), _("My volunteering")
     return _profile_url(profile), profile.volunteer.display_name
 
 
-def _may_change_availability(request: HttpRequest, profile: VolunteerProfile) -> bool:
-    return _actor(request).has_perm("volunteers.manage_availability", profile)
+def _may_change_availability(request: AuthenticatedRequest, profile: VolunteerProfile) -> bool:
+    return request.user.has_perm("volunteers.manage_availability", profile)
 
 
 def _not_yours(request: HttpRequest) -> HttpResponse:
@@ -257,7 +247,7 @@ def _not_yours(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def add_slot(request: HttpRequest, profile_id: Any) -> HttpResponse:
+def add_slot(request: AuthenticatedRequest, profile_id: Any) -> HttpResponse:
     profile = _profile(profile_id)
     if not _may_change_availability(request, profile):
         return _not_yours(request)
@@ -266,9 +256,7 @@ def add_slot(request: HttpRequest, profile_id: Any) -> HttpResponse:
         request,
         SlotForm(request.POST or None),
         title=_("Add a usual time"),
-        perform=lambda data: services.add_weekly_slot(
-            actor=_actor(request), profile=profile, **data
-        ),
+        perform=lambda data: services.add_weekly_slot(actor=request.user, profile=profile, **data),
         back_url=back_url,
         back_label=back_label,
         success_message=_("Usual time added."),
@@ -277,7 +265,7 @@ def add_slot(request: HttpRequest, profile_id: Any) -> HttpResponse:
 
 
 @staff_required
-def remove_slot(request: HttpRequest, slot_id: Any) -> HttpResponse:
+def remove_slot(request: AuthenticatedRequest, slot_id: Any) -> HttpResponse:
     slot = (
         WeeklySlot.objects.select_related("profile__volunteer").filter(external_id=slot_id).first()
     )
@@ -290,7 +278,7 @@ def remove_slot(request: HttpRequest, slot_id: Any) -> HttpResponse:
         request,
         _confirm(request),
         title=_("Remove %(slot)s?") % {"slot": str(slot)},
-        perform=lambda _data: services.remove_weekly_slot(actor=_actor(request), slot=slot),
+        perform=lambda _data: services.remove_weekly_slot(actor=request.user, slot=slot),
         back_url=back_url,
         back_label=back_label,
         success_message=_("Usual time removed."),
@@ -299,7 +287,7 @@ def remove_slot(request: HttpRequest, slot_id: Any) -> HttpResponse:
 
 
 @staff_required
-def add_away(request: HttpRequest, profile_id: Any) -> HttpResponse:
+def add_away(request: AuthenticatedRequest, profile_id: Any) -> HttpResponse:
     profile = _profile(profile_id)
     if not _may_change_availability(request, profile):
         return _not_yours(request)
@@ -309,7 +297,7 @@ def add_away(request: HttpRequest, profile_id: Any) -> HttpResponse:
         AwayForm(request.POST or None),
         title=_("Add time away"),
         perform=lambda data: services.add_unavailable_period(
-            actor=_actor(request), profile=profile, **data
+            actor=request.user, profile=profile, **data
         ),
         back_url=back_url,
         back_label=back_label,
@@ -319,7 +307,7 @@ def add_away(request: HttpRequest, profile_id: Any) -> HttpResponse:
 
 
 @staff_required
-def remove_away(request: HttpRequest, period_id: Any) -> HttpResponse:
+def remove_away(request: AuthenticatedRequest, period_id: Any) -> HttpResponse:
     period = (
         UnavailablePeriod.objects.select_related("profile__volunteer")
         .filter(external_id=period_id)
@@ -338,9 +326,7 @@ def remove_away(request: HttpRequest, period_id: Any) -> HttpResponse:
             "start": date_format(period.starts_on, "j M Y"),
             "end": date_format(period.ends_on, "j M Y"),
         },
-        perform=lambda _data: services.remove_unavailable_period(
-            actor=_actor(request), period=period
-        ),
+        perform=lambda _data: services.remove_unavailable_period(actor=request.user, period=period),
         back_url=back_url,
         back_label=back_label,
         success_message=_("Time away removed."),
@@ -352,8 +338,8 @@ def remove_away(request: HttpRequest, period_id: Any) -> HttpResponse:
 
 
 @staff_required
-def my_page(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def my_page(request: AuthenticatedRequest) -> HttpResponse:
+    actor = request.user
     if not actor.has_perm("volunteers.view_own"):
         return refusal(request, NotAllowed(_("This page is for volunteers.")))
     return render(
@@ -369,7 +355,7 @@ def _patient_url(patient: Patient) -> str:
 
 
 @staff_required
-def patient_volunteers(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def patient_volunteers(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         return render(
             request,
@@ -377,7 +363,7 @@ def patient_volunteers(request: HttpRequest, patient_id: Any) -> HttpResponse:
             {
                 "patient": patient,
                 "rows": queries.patient_assignments(patient),
-                "can_assign": _actor(request).has_perm(ASSIGN, patient),
+                "can_assign": request.user.has_perm(ASSIGN, patient),
             },
         )
 
@@ -385,7 +371,7 @@ def patient_volunteers(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 @staff_required
-def assign(request: HttpRequest, patient_id: Any) -> HttpResponse:
+def assign(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
         volunteers = User.objects.filter(
             volunteer_profile__status=VolunteerStatus.ACTIVE, is_active=True
@@ -397,7 +383,7 @@ def assign(request: HttpRequest, patient_id: Any) -> HttpResponse:
             ),
             title=_("Propose a volunteer for %(name)s") % {"name": patient.full_name},
             perform=lambda data: services.propose_assignment(
-                actor=_actor(request), patient=patient, **data
+                actor=request.user, patient=patient, **data
             ),
             back_url=_patient_url(patient),
             back_label=_("Volunteers") + " · " + patient.full_name,
@@ -409,7 +395,7 @@ def assign(request: HttpRequest, patient_id: Any) -> HttpResponse:
 
 
 def _assignment_action(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     assignment_id: Any,
     *,
     form: Callable[[], forms.BaseForm],
@@ -443,14 +429,14 @@ def _assignment_action(
 
 
 @staff_required
-def activate_assignment(request: HttpRequest, assignment_id: Any) -> HttpResponse:
+def activate_assignment(request: AuthenticatedRequest, assignment_id: Any) -> HttpResponse:
     return _assignment_action(
         request,
         assignment_id,
         form=lambda: _confirm(request),
         title=_("Start %(kind)s by %(name)s for %(patient)s"),
         perform=lambda assignment, _data: services.activate_assignment(
-            actor=_actor(request), assignment=assignment
+            actor=request.user, assignment=assignment
         ),
         success_message=_("Assignment started; the volunteer is on the care team."),
         submit_label=_("Start"),
@@ -458,14 +444,14 @@ def activate_assignment(request: HttpRequest, assignment_id: Any) -> HttpRespons
 
 
 @staff_required
-def end_assignment(request: HttpRequest, assignment_id: Any) -> HttpResponse:
+def end_assignment(request: AuthenticatedRequest, assignment_id: Any) -> HttpResponse:
     return _assignment_action(
         request,
         assignment_id,
         form=lambda: EndAssignmentForm(request.POST or None),
         title=_("End %(kind)s by %(name)s for %(patient)s"),
         perform=lambda assignment, data: services.end_assignment(
-            actor=_actor(request), assignment=assignment, **data
+            actor=request.user, assignment=assignment, **data
         ),
         success_message=_("Assignment ended."),
         submit_label=_("End"),
@@ -476,10 +462,10 @@ def end_assignment(request: HttpRequest, assignment_id: Any) -> HttpResponse:
 
 
 @login_required
-def portal_volunteers(request: HttpRequest) -> HttpResponse:
+def portal_volunteers(request: AuthenticatedRequest) -> HttpResponse:
     """The family's volunteer: first name, what they do and usual times. No
     phone number: the family calls the service, which reaches the volunteer."""
-    if _actor(request).kind == UserKind.STAFF:
+    if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     patient = access.portal_patient(request.user)
     if patient is None:

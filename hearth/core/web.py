@@ -1,0 +1,148 @@
+"""The page kit every app's views use: write pages, refusals, the signed-in request.
+
+It lives in the kernel so that no app imports another app's views: each app
+imports these shapes from here, and the patient-bound pieces (opening a page
+through a patient) from ``hearth.patients.web``. Nothing here knows a clinical
+model; the two templates it names by default (``patients/form_page.html`` and
+``patients/refused.html``) are plain templates found by name, not imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from hearth.core.errors import DomainError, NotFound
+
+if TYPE_CHECKING:  # core sits below accounts: the user model is only a type here
+    from hearth.accounts.models import User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request that has passed ``login_required`` (or ``staff_required``):
+    its ``user`` is one of our users, never the anonymous one, so views can
+    hand it to services as the actor without a cast."""
+
+    user: User
+
+
+def show_domain_error(form: forms.BaseForm, error: DomainError) -> None:
+    """Put a service's refusal on the form: on the field it names, or on top."""
+    placed = False
+    for field, messages_for_field in error.field_errors.items():
+        name = field if field in form.fields else None
+        for text in messages_for_field:
+            form.add_error(name, text)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """A page the user cannot see: 404 hides existence; 403 explains (and, for
+    staff outside the caseload, offers emergency access)."""
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    return render(request, "patients/refused.html", {"error": error}, status=error.status)
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form_class: type[forms.BaseForm] | None = None,
+    form: forms.BaseForm | None = None,
+    title: str,
+    perform: Callable[[dict[str, Any]], Any],
+    success_url: Callable[[Any], str],
+    success_message: str,
+    context: dict[str, Any] | None = None,
+    initial: dict[str, Any] | None = None,
+    submit_label: str | None = None,
+    template: str = "patients/form_page.html",
+) -> HttpResponse:
+    """One shape for every write page: show the form, call the service,
+    show its refusal on the form or go back with a message. Pass ``form``
+    when the form needs more than ``initial`` to be built."""
+    if form is None:
+        assert form_class is not None, "form_page needs form_class or form"
+        form = form_class(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = perform(form.cleaned_data)
+            except DomainError as error:
+                show_domain_error(form, error)
+                status = error.status if error.status != 404 else 400
+            else:
+                messages.success(request, success_message)
+                return redirect(success_url(result))
+        else:
+            status = 422
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "title": title,
+            "submit_label": submit_label or _("Save"),
+            **(context or {}),
+        },
+        status=status,
+    )
+
+
+def page_with_way_back(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    title: str,
+    perform: Callable[[dict[str, Any]], Any],
+    back_url: str,
+    success_message: str,
+    back_label: str | None = None,
+    success_url: Callable[[Any], str] | None = None,
+    context: dict[str, Any] | None = None,
+    submit_label: str | None = None,
+    template: str = "form_page.html",
+) -> HttpResponse:
+    """``form_page`` on a write-page template with a link back (where the page
+    also returns after saving, unless ``success_url`` says otherwise). An app's
+    own template may word the link itself and leave ``back_label`` out."""
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        perform=perform,
+        success_url=success_url or (lambda _result: back_url),
+        success_message=success_message,
+        context={
+            "back_url": back_url,
+            **({"back_label": back_label} if back_label is not None else {}),
+            **(context or {}),
+        },
+        submit_label=submit_label,
+        template=template,
+    )
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff pages: sign in first; the family and patients go to their portal."""
+
+    @login_required
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A signed-in user is active, so this asks only whether they are staff.
+        if not request.user.is_hearth_staff:
+            return redirect("portal")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
