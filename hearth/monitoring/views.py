@@ -34,7 +34,6 @@ from hearth.monitoring.forms import (
     StaffAssessmentExtras,
     ThresholdsForm,
     TriageForm,
-    UrgentVisitForm,
     answers_from,
     instrument_form,
 )
@@ -48,8 +47,6 @@ from hearth.patients.views import (
     staff_required,
     with_patient,
 )
-from hearth.visits import queries as urgent_queries
-from hearth.visits import services as visits
 
 
 def _act_then_go_back(
@@ -382,7 +379,7 @@ def resolve_alert(request: HttpRequest, alert_id: Any) -> HttpResponse:
     return _alert_page(request, alert_id, "monitoring.act_on_alert", build)
 
 
-# --- On call and urgent visits ---------------------------------------------
+# --- On call --------------------------------------------------------------
 
 
 @staff_required
@@ -426,34 +423,6 @@ def cancel_on_call_shift(request: HttpRequest, shift_id: Any) -> HttpResponse:
         )
     except DomainError as error:
         return refusal(request, error)
-
-
-@staff_required
-def urgent_visits(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("visits.view_urgent_requests"):
-        return refusal(request, NotAllowed(_("Your role does not allow this.")))
-    rows = urgent_queries.urgent_requests_for(request.user)
-    return render(request, "monitoring/urgent_visits.html", {"requests": rows})
-
-
-@staff_required
-def request_urgent_visit(request: HttpRequest, patient_id: Any) -> HttpResponse:
-    def build(patient: Patient) -> HttpResponse:
-        return form_page(
-            request,
-            form_class=UrgentVisitForm,
-            title=_("Ask for an urgent visit today"),
-            perform=lambda data: visits.request_urgent_visit(
-                actor=request.user,  # type: ignore[arg-type]
-                patient=patient,
-                **data,
-            ),
-            success_url=lambda _result: reverse("urgent_visits"),
-            success_message=_("Urgent visit requested. The coordinator has it on today's list."),
-            context={"patient": patient},
-        )
-
-    return with_patient(request, patient_id, "visits.request_urgent_visit", build)
 
 
 # --- Family portal ----------------------------------------------------------
