@@ -1,7 +1,8 @@
 """Urgent visit requests: a visit today, asked for from triage or by hand.
 
-The request waits on the coordinator's list; when today is already published
-the planner is told at once (see ``request_urgent_visit``)."""
+The request waits on the coordinator's list; a new request is announced with
+``signals.urgent_visit_requested``, so planning can fit it into a day already
+published without visits importing planning."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from hearth.core.models import AuditAction
 from hearth.core.validation import require, require_perm
 from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
-from hearth.visits.choices import PlanStatus, UrgentRequestStatus
-from hearth.visits.models import DayPlan, UrgentVisitRequest
+from hearth.visits.choices import UrgentRequestStatus
+from hearth.visits.models import UrgentVisitRequest
+from hearth.visits.signals import urgent_visit_requested
 
 
 @transaction.atomic
@@ -59,18 +61,8 @@ def request_urgent_visit(
         summary=_("Urgent %(discipline)s visit requested for today: %(reason)s")
         % {"discipline": request.discipline_label.lower(), "reason": reason[:200]},
     )
-    _fit_into_published_day(request)
+    urgent_visit_requested.send(sender=UrgentVisitRequest, request=request)
     return request
-
-
-def _fit_into_published_day(request: UrgentVisitRequest) -> None:
-    """When today is already published, the planner fits the visit in at once
-    (a background task, so triage is not held up by the search). The task row
-    is written in this transaction: if the request rolls back, so does it."""
-    from hearth.visits.tasks import insert_urgent_visit_task
-
-    if DayPlan.objects.filter(date=request.for_date, status=PlanStatus.PUBLISHED).exists():
-        insert_urgent_visit_task.enqueue(request_id=request.pk)
 
 
 def waiting_requests() -> Any:
