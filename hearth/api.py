@@ -18,9 +18,9 @@ from hearth.medications.api import router as medications_router
 from hearth.monitoring.api import router as monitoring_router
 from hearth.patients.api import router as patients_router
 from hearth.personhood.api import router as personhood_router
+from hearth.planning.api import router as planning_router
 from hearth.team.api import router as team_router
 from hearth.visits.api import router as visits_router
-from hearth.visits.planner_api import router as visit_planning_router
 from hearth.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
@@ -39,7 +39,7 @@ api.add_router("", careplans_router)
 api.add_router("", assessments_router)
 api.add_router("", monitoring_router)
 api.add_router("", visits_router)
-api.add_router("", visit_planning_router)
+api.add_router("", planning_router)
 api.add_router("", medications_router)
 api.add_router("", equipment_router)
 api.add_router("", directory_router)

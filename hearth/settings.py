@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "hearth.assessments",
     "hearth.monitoring",
     "hearth.visits",
+    "hearth.planning",
     "hearth.medications",
     "hearth.equipment",
     "hearth.directory",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("hearth.monitoring.urls")),
     path("", include("hearth.medications.urls")),
     path("", include("hearth.visits.urls")),
+    path("", include("hearth.planning.urls")),
     path("", include("hearth.equipment.urls")),
     path("", include("hearth.directory.urls")),
     path("", include("hearth.volunteers.urls")),

@@ -170,7 +170,7 @@ def todays_plan(coordinator: User) -> None:
     """Today planned by the planner and published, as the coordinator would
     each morning (outside the transaction above: the planner searches first
     and writes after). A short search is enough for a handful of visits."""
-    from hearth.visits import planner
+    from hearth.planning import planner
     from hearth.visits.models import DayPlan
 
     today = clock.today()

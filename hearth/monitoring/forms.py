@@ -161,12 +161,3 @@ class OnCallShiftForm(forms.Form):
     ends_at = forms.DateTimeField(
         label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-
-
-class UrgentVisitForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why the visit is urgent"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-    discipline = forms.ChoiceField(
-        label=_("Who should go"), choices=[("physician", _("Physician")), ("nurse", _("Nurse"))]
-    )

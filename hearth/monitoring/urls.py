@@ -12,11 +12,6 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/phase/", views.start_phase, name="start_phase"),
     path("patients/<uuid:patient_id>/thresholds/", views.thresholds, name="thresholds"),
     path("patients/<uuid:patient_id>/devices/", views.devices, name="devices"),
-    path(
-        "patients/<uuid:patient_id>/urgent-visit/",
-        views.request_urgent_visit,
-        name="request_urgent_visit",
-    ),
     path("devices/<uuid:device_id>/revoke/", views.revoke_device, name="revoke_device"),
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/<uuid:alert_id>/", views.alert_detail, name="alert"),
@@ -28,7 +23,6 @@ urlpatterns = [
     path(
         "on-call/<uuid:shift_id>/cancel/", views.cancel_on_call_shift, name="cancel_on_call_shift"
     ),
-    path("visits/urgent/", views.urgent_visits, name="urgent_visits"),
     path("portal/check-in/", views.portal_check_in, name="portal_check_in"),
     path("portal/check-ins/", views.portal_check_ins, name="portal_check_ins"),
 ]

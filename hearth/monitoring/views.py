@@ -41,7 +41,6 @@ from hearth.monitoring.forms import (
     StaffAssessmentExtras,
     ThresholdsForm,
     TriageForm,
-    UrgentVisitForm,
     answers_from,
     instrument_form,
 )
@@ -49,8 +48,6 @@ from hearth.monitoring.models import Alert, MonitoringDevice, OnCallShift
 from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.web import with_patient
-from hearth.visits import queries as urgent_queries
-from hearth.visits import services as visits
 
 
 def _act_then_go_back(
@@ -388,7 +385,7 @@ def resolve_alert(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
     return _alert_page(request, alert_id, "monitoring.act_on_alert", build)
 
 
-# --- On call and urgent visits ---------------------------------------------
+# --- On call --------------------------------------------------------------
 
 
 @staff_required
@@ -432,34 +429,6 @@ def cancel_on_call_shift(request: AuthenticatedRequest, shift_id: Any) -> HttpRe
         )
     except DomainError as error:
         return refusal(request, error)
-
-
-@staff_required
-def urgent_visits(request: AuthenticatedRequest) -> HttpResponse:
-    if not request.user.has_perm("visits.view_urgent_requests"):
-        return refusal(request, NotAllowed(_("Your role does not allow this.")))
-    rows = urgent_queries.urgent_requests_for(request.user)
-    return render(request, "monitoring/urgent_visits.html", {"requests": rows})
-
-
-@staff_required
-def request_urgent_visit(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
-    def build(patient: Patient) -> HttpResponse:
-        return form_page(
-            request,
-            form_class=UrgentVisitForm,
-            title=_("Ask for an urgent visit today"),
-            perform=lambda data: visits.request_urgent_visit(
-                actor=request.user,
-                patient=patient,
-                **data,
-            ),
-            success_url=lambda _result: reverse("urgent_visits"),
-            success_message=_("Urgent visit requested. The coordinator has it on today's list."),
-            context={"patient": patient},
-        )
-
-    return with_patient(request, patient_id, "visits.request_urgent_visit", build)
 
 
 # --- Family portal ----------------------------------------------------------

@@ -233,3 +233,12 @@ class CloseVisitForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=_textarea(2), max_length=300)
+
+
+class UrgentVisitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the visit is urgent"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    discipline = forms.ChoiceField(
+        label=_("Who should go"), choices=[("physician", _("Physician")), ("nurse", _("Nurse"))]
+    )

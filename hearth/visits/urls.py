@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from hearth.visits import planner_views, views
+from hearth.visits import views
 
-urlpatterns = [*views.urlpatterns, *planner_views.urlpatterns]
+urlpatterns = [*views.urlpatterns]

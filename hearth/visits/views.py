@@ -1,5 +1,5 @@
 """Visits pages: staff availability (the coordinator), a person's visits and
-visit needs, the visit record, and the family portal.
+visit needs, the visit record, urgent visit requests, and the family portal.
 
 Every write goes through ``hearth.visits.services``; a refusal shows on the
 form it came from, or as the refusal page for a page the person may not open.
@@ -29,6 +29,7 @@ from hearth.core import clock
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
+    form_page,
     page_with_way_back,
     refusal,
     show_domain_error,
@@ -46,6 +47,7 @@ from hearth.visits.forms import (
     ShiftForm,
     TeleconsultForm,
     TimeRequestForm,
+    UrgentVisitForm,
     VisitNeedForm,
     VisitNoteForm,
 )
@@ -590,6 +592,37 @@ def portal_withdraw_time_request(request: AuthenticatedRequest, request_id: Any)
     return with_patient_of(request, found, "visits.request_visit_time", build)
 
 
+# --- Urgent visits ----------------------------------------------------------------
+
+
+@staff_required
+def urgent_visits(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.has_perm("visits.view_urgent_requests"):
+        return refusal(request, NotAllowed(_("Your role does not allow this.")))
+    rows = queries.urgent_requests_for(request.user)
+    return render(request, "visits/urgent_visits.html", {"requests": rows})
+
+
+@staff_required
+def request_urgent_visit(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=UrgentVisitForm,
+            title=_("Ask for an urgent visit today"),
+            perform=lambda data: services.request_urgent_visit(
+                actor=request.user,
+                patient=patient,
+                **data,
+            ),
+            success_url=lambda _result: reverse("urgent_visits"),
+            success_message=_("Urgent visit requested. The coordinator has it on today's list."),
+            context={"patient": patient},
+        )
+
+    return with_patient(request, patient_id, "visits.request_urgent_visit", build)
+
+
 urlpatterns = [
     path("visits/staff/", staff_availability, name="staff_availability"),
     path(
@@ -627,6 +660,12 @@ urlpatterns = [
     path("visits/<uuid:visit_id>/notes/", visit_note, name="visit_note"),
     path("visits/<uuid:visit_id>/close/", visit_close, name="visit_close"),
     path("visits/<uuid:visit_id>/cancel/", visit_cancel, name="visit_cancel"),
+    path("visits/urgent/", urgent_visits, name="urgent_visits"),
+    path(
+        "patients/<uuid:patient_id>/urgent-visit/",
+        request_urgent_visit,
+        name="request_urgent_visit",
+    ),
     path("portal/visits/", portal_visits, name="portal_visits"),
     path(
         "portal/visits/requests/<uuid:request_id>/withdraw/",

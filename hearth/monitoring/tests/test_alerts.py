@@ -1,4 +1,5 @@
-"""Check-ins, the alert rules, personal thresholds, triage and dispatch."""
+"""Check-ins, the alert rules, personal thresholds and triage (the urgent visit
+triage asks for is tested with visits, in ``test_triage_dispatch``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from hearth.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hearth.monitoring import services
 from hearth.monitoring.models import Alert, CheckIn
 from hearth.patients import queries as patient_queries
-from hearth.visits.models import UrgentVisitRequest
 
 
 def check_in(world: World, **details: Any) -> CheckIn:
@@ -230,27 +230,6 @@ def test_a_comfort_focused_advance_care_plan_makes_news2_a_comfort_check(active:
 
 
 # --- Acting on alerts ------------------------------------------------------------
-
-
-def test_urgent_physician_visit_asks_for_a_visit_today(active: World, client_for: Any) -> None:
-    check_in(active, help_requested=True)
-    alert = Alert.objects.get()
-    services.triage_alert(
-        actor=active.nurse, alert=alert, outcome="urgent_physician_visit", note="Agitated, in pain"
-    )
-    request = UrgentVisitRequest.objects.get()
-    assert (request.alert, request.for_date, request.discipline) == (
-        alert,
-        clock.today(),
-        "physician",
-    )
-    listed = client_for(active.coordinator).get("/api/v1/urgent-visit-requests").json()
-    assert [row["alert_id"] for row in listed] == [str(alert.external_id)]
-    # Triage again (e.g. a note corrected): still one request.
-    services.triage_alert(
-        actor=active.nurse, alert=alert, outcome="urgent_physician_visit", note="Still agitated"
-    )
-    assert UrgentVisitRequest.objects.count() == 1
 
 
 def test_emergency_services_only_where_the_advance_care_plan_allows(active: World) -> None:

@@ -59,7 +59,7 @@ from hearth.patients.tests.matrix import (
     expected_api_refusal,
     expected_page_refusal,
 )
-from hearth.visits.tests.planning_world import MONDAY, at
+from hearth.planning.tests.planning_world import MONDAY, at
 
 
 def _decision_body(world: World, actor: Any) -> dict[str, Any]:
@@ -469,7 +469,7 @@ def _day_to_plan(world: World, actor: Any) -> None:
 
 def _draft_plan(world: World, actor: Any) -> None:
     """Monday planned as a draft (``world.day_plan``, ``world.planned_visit``)."""
-    from hearth.visits import planner
+    from hearth.planning import planner
 
     _day_to_plan(world, actor)
     world.day_plan = planner.plan_day(actor=world.coordinator, date=MONDAY)  # type: ignore[attr-defined]
@@ -478,7 +478,7 @@ def _draft_plan(world: World, actor: Any) -> None:
 
 def _published_plan(world: World, actor: Any) -> None:
     """Monday's plan published: the nurse's visit to patient A (``world.published_visit``)."""
-    from hearth.visits import planner
+    from hearth.planning import planner
 
     _draft_plan(world, actor)
     (world.published_visit,) = planner.publish_plan(  # type: ignore[attr-defined]

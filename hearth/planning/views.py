@@ -1,6 +1,6 @@
 """Planning pages: the coordinator's day plan, and each staff member's day.
 
-Every write goes through ``hearth.visits.planner``; these pages only read.
+Every write goes through ``hearth.planning.planner``; these pages only read.
 The timeline is plain HTML: each visit (and the travel before it) is a block
 placed by its share of the day, so it works without JavaScript on a phone.
 """
@@ -24,7 +24,8 @@ from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.errors import DomainError, NotAllowed, NotFound
 from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
-from hearth.visits import planner
+from hearth.planning import planner
+from hearth.planning.forms import MovePlannedVisitForm, PlanDayForm
 from hearth.visits.choices import PlanStatus, UrgentRequestStatus, VisitKind
 from hearth.visits.models import (
     DayPlan,
@@ -34,7 +35,6 @@ from hearth.visits.models import (
     Visit,
     VisitTimeChange,
 )
-from hearth.visits.planner_forms import MovePlannedVisitForm, PlanDayForm
 
 # --- Timeline -----------------------------------------------------------------------
 
@@ -213,7 +213,7 @@ def plan_page(request: AuthenticatedRequest) -> HttpResponse:
     )
     return render(
         request,
-        "visits/plan_day.html",
+        "planning/plan_day.html",
         {
             "day": day,
             "previous_day": day - dt.timedelta(days=1),
@@ -317,7 +317,7 @@ def move(request: AuthenticatedRequest, planned_id: int) -> HttpResponse:
         success_url=lambda _result: _plan_url(row.plan.date),
         success_message=_("Visit moved."),
         submit_label=_("Move the visit"),
-        template="visits/plan_move.html",
+        template="planning/plan_move.html",
         context={
             "row": row,
             "windows": [
@@ -401,7 +401,7 @@ def _day_page(request: AuthenticatedRequest, member: User) -> HttpResponse:
     own = member.pk == request.user.pk
     return render(
         request,
-        "visits/staff_day.html",
+        "planning/staff_day.html",
         {
             "member": member,
             "own": own,

@@ -13,7 +13,17 @@ from django.utils import timezone
 from hearth.core import clock
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.models import AuditEvent
-from hearth.visits import planner
+from hearth.planning import planner
+from hearth.planning.tests.planning_world import (
+    FURTHER,
+    MONDAY,
+    PlanningWorld,
+    admitted_patient,
+    at,
+    need,
+    planning_world,
+    shift,
+)
 from hearth.visits.choices import UnplacedReason
 from hearth.visits.models import (
     DayPlan,
@@ -24,16 +34,6 @@ from hearth.visits.models import (
     VisitTimeChange,
     VisitTimeRequest,
     window_around,
-)
-from hearth.visits.tests.planning_world import (
-    FURTHER,
-    MONDAY,
-    PlanningWorld,
-    admitted_patient,
-    at,
-    need,
-    planning_world,
-    shift,
 )
 
 

@@ -10,9 +10,8 @@ import pytest
 from django.urls import reverse
 
 from hearth.core import clock
-from hearth.visits import planner
-from hearth.visits.models import DayPlan, UrgentVisitRequest, Visit, VisitTimeChange
-from hearth.visits.tests.planning_world import (
+from hearth.planning import planner
+from hearth.planning.tests.planning_world import (
     MONDAY,
     PlanningWorld,
     admitted_patient,
@@ -21,6 +20,7 @@ from hearth.visits.tests.planning_world import (
     planning_world,
     shift,
 )
+from hearth.visits.models import DayPlan, UrgentVisitRequest, Visit, VisitTimeChange
 
 
 @pytest.fixture

@@ -9,11 +9,8 @@ from typing import Any
 import pytest
 
 from hearth.core import clock
-from hearth.routing.problem import Reason
-from hearth.visits import planning
-from hearth.visits.choices import UnplacedReason
-from hearth.visits.models import DayPlan, UrgentVisitRequest, Visit
-from hearth.visits.tests.planning_world import (
+from hearth.planning import preparation
+from hearth.planning.tests.planning_world import (
     MONDAY,
     PlanningWorld,
     admitted_patient,
@@ -21,6 +18,9 @@ from hearth.visits.tests.planning_world import (
     need,
     planning_world,
 )
+from hearth.routing.problem import Reason
+from hearth.visits.choices import UnplacedReason
+from hearth.visits.models import DayPlan, UrgentVisitRequest, Visit
 
 
 @pytest.fixture
@@ -56,14 +56,14 @@ def test_weekly_visits_follow_an_even_spread(times: int, due_days: list[int]) ->
     done = 0
     days = []
     for weekday in range(7):
-        if planning.weekly_visit_is_due(MONDAY + timedelta(days=weekday), times, done):
+        if preparation.weekly_visit_is_due(MONDAY + timedelta(days=weekday), times, done):
             days.append(weekday)
             done += 1
     assert days == due_days
 
 
 def test_a_daily_need_is_due_every_day(pw: PlanningWorld) -> None:
-    due = planning.due_visits(MONDAY)
+    due = preparation.due_visits(MONDAY)
     assert [d.key for d in due] == [f"need:{pw.need.pk}:1"]
     assert due[0].windows  # visiting hours
 
@@ -71,7 +71,7 @@ def test_a_daily_need_is_due_every_day(pw: PlanningWorld) -> None:
 def test_twice_a_day_splits_the_day_in_two(pw: PlanningWorld) -> None:
     pw.need.times = 2
     pw.need.save()
-    first, second = planning.due_visits(MONDAY)
+    first, second = preparation.due_visits(MONDAY)
     assert first.windows[-1].end <= second.windows[0].start
 
 
@@ -79,12 +79,12 @@ def test_a_weekly_need_already_met_this_week_is_not_due(pw: PlanningWorld) -> No
     pw.need.per, pw.need.times = "week", 3
     pw.need.save()
     wednesday = MONDAY + timedelta(days=2)
-    assert [d.need for d in planning.due_visits(wednesday)] == [pw.need]
+    assert [d.need for d in preparation.due_visits(wednesday)] == [pw.need]
     _visit(pw, MONDAY)
     _visit(pw, MONDAY + timedelta(days=1))  # two done by Tuesday: Wednesday not due
-    assert planning.due_visits(wednesday) == []
+    assert preparation.due_visits(wednesday) == []
     _visit(pw, MONDAY + timedelta(days=1), status="cancelled")
-    assert planning.due_visits(wednesday) == []
+    assert preparation.due_visits(wednesday) == []
 
 
 def test_cancelled_visits_do_not_count(pw: PlanningWorld) -> None:
@@ -92,7 +92,7 @@ def test_cancelled_visits_do_not_count(pw: PlanningWorld) -> None:
     pw.need.save()
     _visit(pw, MONDAY, status="cancelled")
     tuesday = MONDAY + timedelta(days=1)
-    assert [d.need for d in planning.due_visits(tuesday)] == [pw.need]
+    assert [d.need for d in preparation.due_visits(tuesday)] == [pw.need]
 
 
 def test_teleconsults_ended_needs_and_people_not_in_care_are_left_out(
@@ -104,16 +104,16 @@ def test_teleconsults_ended_needs_and_people_not_in_care_are_left_out(
     ended.ended_at = clock.now()
     ended.save()
     need(pw.world, pw.world.other_patient)  # referred, not admitted
-    assert planning.due_visits(MONDAY) == []
+    assert preparation.due_visits(MONDAY) == []
 
 
 def test_continuity_prefers_whoever_went_last(pw: PlanningWorld) -> None:
     _visit(pw, MONDAY - timedelta(days=2), staff=pw.world.outsider_nurse)
-    (due,) = planning.due_visits(MONDAY)
+    (due,) = preparation.due_visits(MONDAY)
     assert due.preferred_staff == pw.world.outsider_nurse
     pw.need.preferred_staff = pw.world.nurse
     pw.need.save()
-    (due,) = planning.due_visits(MONDAY)
+    (due,) = preparation.due_visits(MONDAY)
     assert due.preferred_staff == pw.world.nurse
 
 
@@ -125,7 +125,7 @@ def test_waiting_urgent_requests_for_the_day_are_due(pw: PlanningWorld) -> None:
         reason="Pain out of control",
         requested_by=pw.world.physician,
     )
-    keys = {d.key for d in planning.due_visits(MONDAY)}
+    keys = {d.key for d in preparation.due_visits(MONDAY)}
     assert f"urgent:{request.pk}" in keys
 
 
@@ -134,12 +134,12 @@ def test_the_problem_has_the_days_shifts_and_sets_aside_people_without_a_map_pos
 ) -> None:
     nowhere = admitted_patient(pw.world, "N-1", "Nora", where=None)
     need(pw.world, nowhere)
-    prepared = planning.prepare_day(MONDAY)
+    prepared = preparation.prepare_day(MONDAY)
     staff = {s.key: s for s in prepared.problem.staff}
     nurse = staff[str(pw.world.nurse.pk)]
     assert nurse.skills == {"syringe_driver"}
     assert nurse.shift.start == 8 * 3600 and nurse.shift.end == 16 * 3600
-    assert staff[str(pw.world.physician.pk)].max_visits == planning.DEFAULT_MAX_VISITS
+    assert staff[str(pw.world.physician.pk)].max_visits == preparation.DEFAULT_MAX_VISITS
     assert [v.patient for v in prepared.problem.visits] == [str(pw.patient.pk)]
     assert list(prepared.unplaced_before.values()) == [UnplacedReason.NO_ADDRESS]
 
@@ -151,6 +151,6 @@ def test_reasons_map_one_to_one() -> None:
 
 def test_planning_today_starts_no_earlier_than_now(pw: PlanningWorld) -> None:
     with clock.travel_to(at(MONDAY, "11:10")):
-        (due,) = planning.due_visits(MONDAY)
+        (due,) = preparation.due_visits(MONDAY)
     assert due.windows[0].start >= 11 * 3600 + 10 * 60
     assert DayPlan.objects.count() == 0

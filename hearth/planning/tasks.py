@@ -17,7 +17,7 @@ from django_tasks import task
 def insert_urgent_visit_task(request_id: int) -> str:
     """What happened, in a word: placed, not_placed (with the reason), or skipped."""
     from hearth.core.errors import DomainError
-    from hearth.visits import planner
+    from hearth.planning import planner
     from hearth.visits.choices import UrgentRequestStatus
     from hearth.visits.models import UrgentVisitRequest
 

@@ -10,8 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hearth.core import clock
-from hearth.visits.models import DayPlan, Visit
-from hearth.visits.tests.planning_world import (
+from hearth.planning.tests.planning_world import (
     MONDAY,
     PlanningWorld,
     admitted_patient,
@@ -19,6 +18,7 @@ from hearth.visits.tests.planning_world import (
     need,
     planning_world,
 )
+from hearth.visits.models import DayPlan, Visit
 
 
 @pytest.fixture

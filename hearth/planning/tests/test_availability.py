@@ -6,10 +6,10 @@ from datetime import time
 from typing import Any
 
 from hearth.personhood import services as profile
+from hearth.planning import availability
+from hearth.planning.tests.planning_world import MONDAY
 from hearth.routing.problem import Window
-from hearth.visits import availability
 from hearth.visits.models import VisitTimeRequest
-from hearth.visits.tests.planning_world import MONDAY
 
 H = 3600
 

@@ -29,6 +29,7 @@ from hearth.core import clock
 from hearth.patients.choices import EpisodeState
 from hearth.patients.models import Patient
 from hearth.personhood.models import Communication, WeeklyWindow
+from hearth.planning import availability
 from hearth.routing.problem import (
     Place,
     Plan,
@@ -41,7 +42,6 @@ from hearth.routing.problem import (
     Window,
 )
 from hearth.routing.travel import OsrmTable, StraightLine, TravelTimesUnavailable
-from hearth.visits import availability
 from hearth.visits.choices import (
     Endpoint,
     Per,

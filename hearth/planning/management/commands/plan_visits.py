@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hearth.accounts.models import User
 from hearth.core.errors import DomainError
-from hearth.visits import planner
+from hearth.planning import planner
 from hearth.visits.choices import UnplacedReason
 
 

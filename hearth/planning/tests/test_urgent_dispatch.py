@@ -11,10 +11,11 @@ from django_tasks_db.models import DBTaskResult
 from hearth.core import clock
 from hearth.monitoring import services as monitoring
 from hearth.monitoring.models import Alert
-from hearth.visits import planner, services
+from hearth.planning import planner
+from hearth.planning.tasks import insert_urgent_visit_task
+from hearth.planning.tests.planning_world import MONDAY, at, planning_world
+from hearth.visits import services
 from hearth.visits.models import UrgentVisitRequest, Visit
-from hearth.visits.tasks import insert_urgent_visit_task
-from hearth.visits.tests.planning_world import MONDAY, at, planning_world
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Planning the team's day over JSON.
 
-The same services (``hearth.visits.planner``) and rules as the pages: the
+The same services (``hearth.planning.planner``) and rules as the pages: the
 coordinator plans, moves, publishes, fits in urgent visits and records that a
 family was told; staff read their own day (the coordinator anyone's).
 Planned visits and time changes have no external id yet, so they are named
@@ -23,7 +23,7 @@ from hearth.core import audit, clock
 from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.patients.schemas import StrictIn
-from hearth.visits import planner
+from hearth.planning import planner
 from hearth.visits.models import (
     DayPlan,
     PlannedVisit,

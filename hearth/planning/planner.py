@@ -27,10 +27,11 @@ from hearth.core import audit, clock
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
+from hearth.planning import preparation
+from hearth.planning.route_check import RouteCheck, Rule, Violation, retime
 from hearth.routing.problem import Place, Plan, Problem, Route, Staff, Stop, TravelTimes
 from hearth.routing.problem import Visit as RoutingVisit
 from hearth.routing.travel import Matrix
-from hearth.visits import planning
 from hearth.visits.choices import (
     PlanStatus,
     Skill,
@@ -47,7 +48,6 @@ from hearth.visits.models import (
     VisitTimeChange,
     window_around,
 )
-from hearth.visits.route_check import RouteCheck, Rule, Violation, retime
 
 PLAN_PERM = "visits.plan_visits"
 
@@ -68,7 +68,7 @@ def default_coordinator() -> User | None:
 
 
 def _clock_time(day: dt.date, seconds: int) -> str:
-    return formats.time_format(planning.at_seconds(day, seconds).time(), "H:i")
+    return formats.time_format(preparation.at_seconds(day, seconds).time(), "H:i")
 
 
 def _family_window(start: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -87,8 +87,8 @@ def plan_day(*, actor: User, date: dt.date, seconds: float | None = None) -> Day
     _refuse_unless_planner(actor)
     require(date >= clock.today(), "date", _("That day is over: plan today or a later day."))
     _refuse_if_published(date)
-    prepared = planning.prepare_day(date)
-    plan = planning.solve_day(
+    prepared = preparation.prepare_day(date)
+    plan = preparation.solve_day(
         prepared, seconds=settings.HEARTH_PLANNER_SECONDS if seconds is None else seconds
     )
     try:
@@ -110,7 +110,7 @@ def _refuse_if_published(date: dt.date) -> None:
 
 @transaction.atomic
 def _save_draft(
-    *, actor: User, date: dt.date, prepared: planning.PreparedDay, plan: Plan
+    *, actor: User, date: dt.date, prepared: preparation.PreparedDay, plan: Plan
 ) -> DayPlan:
     existing = list(
         DayPlan.objects.select_for_update().filter(
@@ -124,9 +124,9 @@ def _save_draft(
         date=date,
         created_by=actor,
         solver_seconds=round(plan.seconds, 3),
-        travel_minutes=planning.plan_travel_minutes(plan),
+        travel_minutes=preparation.plan_travel_minutes(plan),
     )
-    rows = PlannedVisit.objects.bulk_create(planning.planned_rows(plan, prepared, day_plan))
+    rows = PlannedVisit.objects.bulk_create(preparation.planned_rows(plan, prepared, day_plan))
     placed = sum(1 for row in rows if row.staff_id)
     audit.record(
         actor=actor,
@@ -144,7 +144,7 @@ def _save_draft(
 
 
 def _patient_place_or_refuse(row: PlannedVisit | Visit) -> Place:
-    place = planning.patient_place(row.patient)
+    place = preparation.patient_place(row.patient)
     if place is None:
         raise ValidationFailed(
             str(UnplacedReason.NO_ADDRESS.label),
@@ -158,7 +158,7 @@ def _routing_visit_of(row: PlannedVisit, key: str | None = None) -> RoutingVisit
         key=key or f"pv:{row.pk}",
         place=_patient_place_or_refuse(row),
         duration=row.duration_minutes * 60,
-        windows=tuple(planning.windows_from_minutes(row.windows)),
+        windows=tuple(preparation.windows_from_minutes(row.windows)),
         patient=str(row.patient_id),
         discipline=row.discipline or None,
         skills=frozenset(row.skills or []),
@@ -233,7 +233,7 @@ class _Day:
 
 
 def _staff_day(plan: DayPlan, user: Any, *, without: PlannedVisit | None = None) -> _Day | None:
-    shift = planning.on_shift(plan.date, user)
+    shift = preparation.on_shift(plan.date, user)
     if shift is None:
         return None
     rows = (
@@ -241,14 +241,14 @@ def _staff_day(plan: DayPlan, user: Any, *, without: PlannedVisit | None = None)
         .select_related("patient")
         .order_by("starts_at", "pk")
     )
-    day = _Day(planning.staff_of(shift), {}, [], {})
+    day = _Day(preparation.staff_of(shift), {}, [], {})
     for row in rows:
         if without is not None and row.pk == without.pk:
             continue
         key = f"pv:{row.pk}"
         day.rows[key] = row
         day.visits.append(_routing_visit_of(row, key))
-        day.wanted[key] = planning.seconds_of(plan.date, row.starts_at)  # type: ignore[arg-type]
+        day.wanted[key] = preparation.seconds_of(plan.date, row.starts_at)  # type: ignore[arg-type]
     return day
 
 
@@ -256,8 +256,8 @@ def _write_times(plan: DayPlan, day: _Day, check: RouteCheck) -> None:
     for sequence, stop in enumerate(check.stops, start=1):
         row = day.rows[stop.visit]
         row.sequence = sequence
-        row.starts_at = planning.at_seconds(plan.date, stop.start)
-        row.ends_at = planning.at_seconds(plan.date, stop.end)
+        row.starts_at = preparation.at_seconds(plan.date, stop.start)
+        row.ends_at = preparation.at_seconds(plan.date, stop.end)
         row.travel_minutes_before = round(stop.travel_before / 60)
         row.save(update_fields=["sequence", "starts_at", "ends_at", "travel_minutes_before"])
 
@@ -289,7 +289,7 @@ def move_planned_visit(
     if staff.kind != UserKind.STAFF or not staff.is_active:
         errors.add("staff", _("Choose an active member of staff."))
     errors.raise_if_any()
-    shift = planning.on_shift(plan.date, staff)
+    shift = preparation.on_shift(plan.date, staff)
     require(
         shift is not None,
         "staff",
@@ -297,7 +297,7 @@ def move_planned_visit(
         % {"who": staff.display_name, "day": formats.date_format(plan.date, "j E Y")},
     )
     assert shift is not None
-    member = planning.staff_of(shift)
+    member = preparation.staff_of(shift)
     moving = _routing_visit_of(row, "moving")
     if moving.discipline is not None and moving.discipline != member.discipline:
         require(
@@ -320,7 +320,7 @@ def move_planned_visit(
             "skills": ", ".join(str(Skill(s).label) if s in Skill.values else s for s in missing),
         },
     )
-    wanted_start = planning.seconds_of(plan.date, start)
+    wanted_start = preparation.seconds_of(plan.date, start)
     require(
         any(w.start <= wanted_start <= w.end for w in moving.windows),
         "start",
@@ -341,7 +341,7 @@ def move_planned_visit(
     day.visits.append(moving)
     day.wanted["moving"] = wanted_start
     travel = _OnceTravel(
-        planning.travel_provider(),
+        preparation.travel_provider(),
         [member.start, member.end, *(v.place for v in day.visits)],
     )
     check = retime(member, day.visits, day.wanted, travel)
@@ -401,7 +401,7 @@ def _retime_after_removal(plan: DayPlan, user: Any) -> None:
             row.save(update_fields=["sequence"])
         return
     travel = _OnceTravel(
-        planning.travel_provider(),
+        preparation.travel_provider(),
         [day.member.start, day.member.end, *(v.place for v in day.visits)],
     )
     _write_times(plan, day, retime(day.member, day.visits, day.wanted, travel))
@@ -418,7 +418,7 @@ def _refresh_travel(plan: DayPlan) -> None:
         day = _staff_day(plan, user)
         if day is None:
             continue
-        check = retime(day.member, day.visits, day.wanted, planning.travel_provider())
+        check = retime(day.member, day.visits, day.wanted, preparation.travel_provider())
         total += check.travel
     plan.travel_minutes = round(total / 60)
     plan.save(update_fields=["travel_minutes"])
@@ -569,8 +569,8 @@ def _snapshot(visits: Sequence[Visit]) -> set[tuple[Any, ...]]:
 
 
 def _routing_visit_of_published(visit: Visit, place: Place, day: dt.date) -> RoutingVisit:
-    start = planning.seconds_of(day, visit.planned_start)
-    windows = planning.windows_from_minutes(visit.windows or [])
+    start = preparation.seconds_of(day, visit.planned_start)
+    windows = preparation.windows_from_minutes(visit.windows or [])
     if not windows or visit.status != VisitStatus.SCHEDULED:
         # booked by hand, or already happening: it stays where it is
         from hearth.routing.problem import Window
@@ -585,7 +585,7 @@ def _routing_visit_of_published(visit: Visit, place: Place, day: dt.date) -> Rou
         patient=str(visit.patient_id),
         discipline=visit.discipline or None,
         skills=frozenset(visit.skills or []),
-        current_staff=planning.staff_key(visit.staff),
+        current_staff=preparation.staff_key(visit.staff),
     )
 
 
@@ -597,7 +597,7 @@ def _current_plan(
     (planned start minus travel is past), so the travel must be real."""
     by_staff: dict[str, list[Visit]] = defaultdict(list)
     for visit in visits:
-        key = planning.staff_key(visit.staff)
+        key = preparation.staff_key(visit.staff)
         if key in staff_keys:
             by_staff[key].append(visit)
     starts = {member.key: member.start for member in problem.staff}
@@ -610,8 +610,8 @@ def _current_plan(
         stops = []
         here = index[starts[key].key]
         for visit in sorted(rows, key=lambda v: v.planned_start):
-            start = planning.seconds_of(day, visit.planned_start)
-            end = planning.seconds_of(day, visit.planned_end)
+            start = preparation.seconds_of(day, visit.planned_start)
+            end = preparation.seconds_of(day, visit.planned_end)
             there = index[places[_visit_key(visit)].key]
             stops.append(
                 Stop(
@@ -669,27 +669,27 @@ def insert_urgent_visit(*, actor: User, request: UrgentVisitRequest) -> Insertio
         )
     request = UrgentVisitRequest.objects.select_related("patient", "alert").get(pk=request.pk)
     key = f"urgent:{request.pk}"
-    urgent_place = planning.patient_place(request.patient)
-    windows = planning.urgent_windows(day, request.duration_minutes)
+    urgent_place = preparation.patient_place(request.patient)
+    windows = preparation.urgent_windows(day, request.duration_minutes)
     if urgent_place is None:
         return _not_placed(actor, request, UnplacedReason.NO_ADDRESS, 0.0)
     if not windows:
         return _not_placed(actor, request, UnplacedReason.NO_FREE_TIME, 0.0)
 
-    shifts = planning.shifts_on(day)
-    staff = tuple(planning.staff_of(shift) for shift in shifts)
-    users = {planning.staff_key(shift.staff): shift.staff for shift in shifts}
+    shifts = preparation.shifts_on(day)
+    staff = tuple(preparation.staff_of(shift) for shift in shifts)
+    users = {preparation.staff_key(shift.staff): shift.staff for shift in shifts}
     visits = _today_visits(day)
     snapshot = _snapshot(visits)
     routing_visits: list[RoutingVisit] = []
     by_key: dict[str, Visit] = {}
     for visit in visits:
-        place = planning.patient_place(visit.patient)
+        place = preparation.patient_place(visit.patient)
         if place is None:
             continue
         by_key[_visit_key(visit)] = visit
         routing_visits.append(_routing_visit_of_published(visit, place, day))
-    due = planning.DueVisit(
+    due = preparation.DueVisit(
         key=key,
         patient=request.patient,
         discipline=request.discipline,
@@ -700,12 +700,12 @@ def insert_urgent_visit(*, actor: User, request: UrgentVisitRequest) -> Insertio
         urgent_request=request,
         languages=frozenset({request.patient.preferred_language}) - {""},
     )
-    routing_visits.append(planning.routing_visit(due, urgent_place))
+    routing_visits.append(preparation.routing_visit(due, urgent_place))
     problem = Problem(
         staff=staff,
         visits=tuple(routing_visits),
-        travel=planning.travel_provider(),
-        weights=planning.weights(),
+        travel=preparation.travel_provider(),
+        weights=preparation.weights(),
     )
     if not staff:
         return _not_placed(actor, request, UnplacedReason.NO_QUALIFIED_STAFF, 0.0)
@@ -713,9 +713,9 @@ def insert_urgent_visit(*, actor: User, request: UrgentVisitRequest) -> Insertio
     plan = replan(
         problem,
         current,
-        now=planning.now_seconds(day),
+        now=preparation.now_seconds(day),
         started={
-            _visit_key(v): planning.seconds_of(day, v.arrived_at)
+            _visit_key(v): preparation.seconds_of(day, v.arrived_at)
             for v in by_key.values()
             if v.status == VisitStatus.UNDER_WAY and v.arrived_at is not None
         },
@@ -792,8 +792,8 @@ def _apply_insertion(
         if visit is None or visit.status != VisitStatus.SCHEDULED:
             continue
         new_staff = users[staff_key]
-        new_start = planning.at_seconds(day, stop.start)
-        new_end = planning.at_seconds(day, stop.end)
+        new_start = preparation.at_seconds(day, stop.start)
+        new_end = preparation.at_seconds(day, stop.end)
         staff_changed = new_staff.pk != visit.staff_id
         old_window = (visit.family_window_start, visit.family_window_end)
         new_window = old_window
@@ -852,7 +852,7 @@ def _apply_insertion(
                 },
             )
     staff_key, stop = plan.assignments[f"urgent:{locked.pk}"]
-    start = planning.at_seconds(day, stop.start)
+    start = preparation.at_seconds(day, stop.start)
     low, high = _family_window(start)
     visit = Visit.objects.create(
         patient=locked.patient,
@@ -866,10 +866,10 @@ def _apply_insertion(
         date=day,
         sequence=sequences[f"urgent:{locked.pk}"],
         planned_start=start,
-        planned_end=planning.at_seconds(day, stop.end),
+        planned_end=preparation.at_seconds(day, stop.end),
         family_window_start=low,
         family_window_end=high,
-        windows=planning.windows_to_minutes(windows),
+        windows=preparation.windows_to_minutes(windows),
         skills=[],
     )
     locked.status = UrgentRequestStatus.SCHEDULED

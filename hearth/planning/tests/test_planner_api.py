@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from hearth.core import clock
-from hearth.visits import planner
-from hearth.visits.models import DayPlan, PlannedVisit, VisitTimeChange
-from hearth.visits.tests.planning_world import (
+from hearth.planning import planner
+from hearth.planning.tests.planning_world import (
     MONDAY,
     PlanningWorld,
     at,
     planning_world,
     shift,
 )
+from hearth.visits.models import DayPlan, PlannedVisit, VisitTimeChange
 
 API = "/api/v1"
 
