@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.patients.models import Patient
 from hearth.patients.views import form_page, refusal, staff_required, with_patient
@@ -162,7 +163,7 @@ def patient_bereavement(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, VIEW, build, "bereavement_plan.viewed")
+    return with_patient(request, patient_id, VIEW, build, AuditEventType.BEREAVEMENT_PLAN_VIEWED)
 
 
 @staff_required
@@ -434,5 +435,9 @@ def portal_bereavement(request: HttpRequest) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient.external_id, "bereavement.view_portal", build, "bereavement.portal_viewed"
+        request,
+        patient.external_id,
+        "bereavement.view_portal",
+        build,
+        AuditEventType.BEREAVEMENT_PORTAL_VIEWED,
     )

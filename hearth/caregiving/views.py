@@ -36,6 +36,7 @@ from hearth.caregiving.forms import (
 )
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed
 from hearth.patients import access
 from hearth.patients import queries as patient_queries
@@ -145,7 +146,9 @@ def training(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, "caregiving.view_training", build, "training.viewed")
+    return with_patient(
+        request, patient_id, "caregiving.view_training", build, AuditEventType.TRAINING_VIEWED
+    )
 
 
 @staff_required
@@ -247,7 +250,11 @@ def family_support(request: HttpRequest, patient_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient_id, "caregiving.view_family_support", build, "family_support.viewed"
+        request,
+        patient_id,
+        "caregiving.view_family_support",
+        build,
+        AuditEventType.FAMILY_SUPPORT_VIEWED,
     )
 
 
@@ -632,7 +639,7 @@ def portal_training(request: HttpRequest) -> HttpResponse:
             {"patient": patient, "mine": queries.own_training(request.user, patient)},
         )
 
-    return _portal(request, "caregiving.view_own_training", build, "training.viewed")
+    return _portal(request, "caregiving.view_own_training", build, AuditEventType.TRAINING_VIEWED)
 
 
 @login_required
@@ -669,7 +676,9 @@ def portal_support(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _portal(request, "caregiving.view_own_support", build, "family_support.viewed")
+    return _portal(
+        request, "caregiving.view_own_support", build, AuditEventType.FAMILY_SUPPORT_VIEWED
+    )
 
 
 @login_required

@@ -37,6 +37,7 @@ from hearth.careplans.models import (
     PlanNeed,
 )
 from hearth.careplans.pdf import advance_care_plan_pdf, care_plan_pdf
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotFound
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -89,7 +90,9 @@ def care_plan_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, "careplans.view_care_plan", build, "care_plan.viewed")
+    return with_patient(
+        request, patient_id, "careplans.view_care_plan", build, AuditEventType.CARE_PLAN_VIEWED
+    )
 
 
 NeedFormSet = forms.formset_factory(AssessedNeedForm, extra=0)
@@ -203,7 +206,11 @@ def plan_version(request: HttpRequest, plan_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, plan.patient.external_id, "careplans.view_care_plan", build, "care_plan.viewed"
+        request,
+        plan.patient.external_id,
+        "careplans.view_care_plan",
+        build,
+        AuditEventType.CARE_PLAN_VIEWED,
     )
 
 
@@ -369,7 +376,7 @@ def plan_document(request: HttpRequest, plan_id: Any) -> HttpResponse:
         plan.patient.external_id,
         "careplans.view_care_plan",
         lambda _patient: care_plan_pdf(request, plan),
-        "care_plan.printed",
+        AuditEventType.CARE_PLAN_PRINTED,
     )
 
 
@@ -396,7 +403,11 @@ def plan_diff(request: HttpRequest, plan_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, plan.patient.external_id, "careplans.view_care_plan", build, "care_plan.viewed"
+        request,
+        plan.patient.external_id,
+        "careplans.view_care_plan",
+        build,
+        AuditEventType.CARE_PLAN_VIEWED,
     )
 
 
@@ -464,7 +475,11 @@ def acp_home(request: HttpRequest, patient_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient_id, "careplans.view_care_plan", build, "advance_care_plans.viewed"
+        request,
+        patient_id,
+        "careplans.view_care_plan",
+        build,
+        AuditEventType.ADVANCE_CARE_PLANS_VIEWED,
     )
 
 
@@ -508,7 +523,7 @@ def acp_detail(request: HttpRequest, acp_id: Any) -> HttpResponse:
         plan.patient.external_id,
         "careplans.view_care_plan",
         build,
-        "advance_care_plan.viewed",
+        AuditEventType.ADVANCE_CARE_PLAN_VIEWED,
     )
 
 
@@ -577,7 +592,7 @@ def acp_document(request: HttpRequest, acp_id: Any) -> HttpResponse:
         plan.patient.external_id,
         "careplans.view_advance_care_plan",
         build,
-        "advance_care_plan.printed",
+        AuditEventType.ADVANCE_CARE_PLAN_PRINTED,
     )
 
 
@@ -600,7 +615,11 @@ def emergency_summary(request: HttpRequest, patient_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient_id, "careplans.view_care_plan", build, "emergency_summary.viewed"
+        request,
+        patient_id,
+        "careplans.view_care_plan",
+        build,
+        AuditEventType.EMERGENCY_SUMMARY_VIEWED,
     )
 
 
@@ -631,5 +650,5 @@ def portal_care_plan(request: HttpRequest) -> HttpResponse:
         patient.external_id,
         "careplans.view_plan_summary",
         build,
-        "portal.care_plan_viewed",
+        AuditEventType.PORTAL_CARE_PLAN_VIEWED,
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed
 from hearth.core.models import AuditAction
@@ -103,7 +104,7 @@ def create_region(*, actor: User, name: str, code: str = "") -> Region:
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="directory_region.created",
+        event_type=AuditEventType.DIRECTORY_REGION_CREATED,
         obj=region,
         summary=_("Directory area added: %(name)s") % {"name": name},
         changes={"code": code, "name": name},
@@ -142,7 +143,7 @@ def update_region(*, actor: User, region: Region, changes: Mapping[str, Any]) ->
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="directory_region.changed",
+        event_type=AuditEventType.DIRECTORY_REGION_CHANGED,
         obj=region,
         summary=_("Directory area changed: %(name)s") % {"name": region.name},
         changes=difference,
@@ -324,7 +325,7 @@ def create_entry(*, actor: User, **data: Any) -> DirectoryEntry:
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="directory_entry.created",
+        event_type=AuditEventType.DIRECTORY_ENTRY_CREATED,
         obj=entry,
         summary=_("Directory entry added: %(name)s") % {"name": entry.name},
         changes=_audit_values({**values, "regions": regions}),
@@ -379,7 +380,7 @@ def update_entry(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="directory_entry.changed",
+        event_type=AuditEventType.DIRECTORY_ENTRY_CHANGED,
         obj=entry,
         summary=(
             _("Directory entry changed and checked: %(name)s")
@@ -405,7 +406,7 @@ def confirm_entry_current(*, actor: User, entry: DirectoryEntry) -> DirectoryEnt
     audit.record(
         actor=actor,
         action=AuditAction.REVIEW,
-        event_type="directory_entry.checked",
+        event_type=AuditEventType.DIRECTORY_ENTRY_CHECKED,
         obj=entry,
         summary=_("Directory entry checked and still current: %(name)s") % {"name": entry.name},
     )
@@ -434,7 +435,7 @@ def retire_entry(*, actor: User, entry: DirectoryEntry, reason: str = "") -> Dir
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="directory_entry.retired",
+        event_type=AuditEventType.DIRECTORY_ENTRY_RETIRED,
         obj=entry,
         summary=_("Directory entry retired: %(name)s") % {"name": entry.name},
         changes={"reason": reason, "open_next_steps": open_steps},
@@ -464,7 +465,7 @@ def reinstate_entry(*, actor: User, entry: DirectoryEntry) -> DirectoryEntry:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="directory_entry.reinstated",
+        event_type=AuditEventType.DIRECTORY_ENTRY_REINSTATED,
         obj=entry,
         summary=_("Directory entry listed again: %(name)s") % {"name": entry.name},
     )
@@ -518,7 +519,7 @@ def add_next_step(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="next_step.added",
+        event_type=AuditEventType.NEXT_STEP_ADDED,
         patient=patient,
         obj=step,
         summary=_("Next step suggested: %(name)s") % {"name": entry.name},
@@ -586,7 +587,9 @@ def update_next_step(*, actor: User, step: NextStep, changes: Mapping[str, Any])
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE if "status" not in difference else AuditAction.TRANSITION,
-        event_type="next_step.status_changed" if "status" in difference else "next_step.changed",
+        event_type=AuditEventType.NEXT_STEP_STATUS_CHANGED
+        if "status" in difference
+        else AuditEventType.NEXT_STEP_CHANGED,
         patient=patient,
         obj=step,
         summary=(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User, UserKind
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.directory import queries, services
 from hearth.directory.forms import (
@@ -319,7 +320,7 @@ def patient_next_steps(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, VIEW_STEPS, build, "next_steps.viewed")
+    return with_patient(request, patient_id, VIEW_STEPS, build, AuditEventType.NEXT_STEPS_VIEWED)
 
 
 @staff_required
@@ -391,7 +392,9 @@ def portal_next_steps(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient.external_id, VIEW_STEPS, build, "next_steps.portal_viewed")
+    return with_patient(
+        request, patient.external_id, VIEW_STEPS, build, AuditEventType.NEXT_STEPS_PORTAL_VIEWED
+    )
 
 
 @login_required

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
@@ -156,7 +157,7 @@ def add_item(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="equipment_item.added",
+        event_type=AuditEventType.EQUIPMENT_ITEM_ADDED,
         obj=item,
         summary=_("Equipment added to the store: %(item)s") % {"item": _item_label(item)},
         changes={
@@ -208,7 +209,7 @@ def record_maintenance(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="equipment_item.serviced",
+        event_type=AuditEventType.EQUIPMENT_ITEM_SERVICED,
         patient=loan.patient if loan else None,
         obj=locked,
         summary=_("Service recorded: %(item)s") % {"item": _item_label(locked)},
@@ -267,7 +268,7 @@ def change_item_status(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="equipment_item.status_changed",
+        event_type=AuditEventType.EQUIPMENT_ITEM_STATUS_CHANGED,
         obj=locked,
         summary=_("%(item)s: %(status)s")
         % {"item": _item_label(locked), "status": locked.get_status_display()},
@@ -348,7 +349,7 @@ def lend(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="equipment_loan.delivered",
+        event_type=AuditEventType.EQUIPMENT_LOAN_DELIVERED,
         patient=patient,
         obj=loan,
         summary=_("Equipment delivered: %(item)s") % {"item": _item_label(locked)},
@@ -478,7 +479,7 @@ def record_safety_check(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="equipment_check.recorded",
+        event_type=AuditEventType.EQUIPMENT_CHECK_RECORDED,
         patient=locked.patient,
         obj=check,
         summary=(
@@ -540,7 +541,7 @@ def report_fault(*, actor: User, loan: Loan, description: str) -> FaultReport:
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="equipment_fault.reported",
+        event_type=AuditEventType.EQUIPMENT_FAULT_REPORTED,
         patient=locked.patient,
         obj=fault,
         summary=_("Fault reported: %(item)s") % {"item": _item_label(locked.item)},
@@ -572,7 +573,7 @@ def resolve_fault(*, actor: User, fault: FaultReport, resolution: str) -> FaultR
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="equipment_fault.resolved",
+        event_type=AuditEventType.EQUIPMENT_FAULT_RESOLVED,
         patient=patient,
         obj=locked,
         summary=_("Fault closed: %(item)s") % {"item": _item_label(fault.loan.item)},
@@ -624,7 +625,7 @@ def return_loan(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="equipment_loan.returned",
+        event_type=AuditEventType.EQUIPMENT_LOAN_RETURNED,
         patient=locked.patient,
         obj=locked,
         summary=_("Equipment returned: %(item)s") % {"item": _item_label(item)},

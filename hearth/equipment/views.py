@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import UserKind
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed
 from hearth.equipment import checklists, queries, services
 from hearth.equipment.choices import EquipmentKind
@@ -231,7 +232,9 @@ def patient_equipment(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, "equipment.view_equipment", build, "equipment.viewed")
+    return with_patient(
+        request, patient_id, "equipment.view_equipment", build, AuditEventType.EQUIPMENT_VIEWED
+    )
 
 
 @staff_required
@@ -394,7 +397,9 @@ def portal_equipment(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _portal(request, "equipment.view_equipment", build, "equipment.portal_viewed")
+    return _portal(
+        request, "equipment.view_equipment", build, AuditEventType.EQUIPMENT_PORTAL_VIEWED
+    )
 
 
 @login_required

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock, idempotency
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
@@ -174,7 +175,7 @@ def update_drug_route(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="formulary.changed",
+        event_type=AuditEventType.FORMULARY_CHANGED,
         obj=locked,
         summary=_("Formulary: %(row)s changed") % {"row": str(locked)},
         changes={"before": before, "after": after, "reason": reason},
@@ -217,7 +218,7 @@ def update_drug(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="formulary.changed",
+        event_type=AuditEventType.FORMULARY_CHANGED,
         obj=locked,
         summary=_("Formulary: %(drug)s changed") % {"drug": locked.name},
         changes={"before": before, "after": after, "reason": reason},
@@ -416,7 +417,7 @@ def prescribe(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="prescription.created",
+        event_type=AuditEventType.PRESCRIPTION_CREATED,
         patient=patient,
         obj=order,
         summary=_("Prescribed: %(order)s") % {"order": _describe(order, version)},
@@ -503,7 +504,7 @@ def change_order(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="prescription.changed",
+        event_type=AuditEventType.PRESCRIPTION_CHANGED,
         patient=locked.patient,
         obj=locked,
         summary=_("Changed to version %(number)s: %(order)s")
@@ -535,7 +536,7 @@ def stop_order(*, actor: User, order: MedicationOrder, reason: str) -> Medicatio
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="prescription.stopped",
+        event_type=AuditEventType.PRESCRIPTION_STOPPED,
         patient=locked.patient,
         obj=locked,
         summary=_("Stopped: %(drug)s") % {"drug": str(locked.drug_route)},
@@ -597,7 +598,7 @@ def sign_off_caregiver(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="medicine_sign_off.recorded",
+        event_type=AuditEventType.MEDICINE_SIGN_OFF_RECORDED,
         patient=patient,
         obj=sign_off,
         summary=_("%(who)s signed off for medicines %(route)s until %(until)s")
@@ -626,7 +627,7 @@ def revoke_sign_off(*, actor: User, sign_off: MedicineSignOff, reason: str) -> M
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="medicine_sign_off.withdrawn",
+        event_type=AuditEventType.MEDICINE_SIGN_OFF_WITHDRAWN,
         patient=locked.patient,
         obj=locked,
         summary=_("Medicine sign-off withdrawn"),
@@ -1025,7 +1026,7 @@ def _after_dose(*, actor: User, administration: Administration, order: Medicatio
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="administration.recorded",
+        event_type=AuditEventType.ADMINISTRATION_RECORDED,
         patient=order.patient,
         obj=administration,
         summary=(
@@ -1081,7 +1082,7 @@ def _send_for_review(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="administration.sent_for_review",
+        event_type=AuditEventType.ADMINISTRATION_SENT_FOR_REVIEW,
         patient=order.patient,
         obj=review,
         summary=_("Offline dose of %(drug)s at %(time)s needs a clinician's review: %(problem)s")
@@ -1158,7 +1159,7 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="administration.reviewed",
+        event_type=AuditEventType.ADMINISTRATION_REVIEWED,
         patient=locked.patient,
         obj=locked,
         summary=_("Offline dose reviewed: %(decision)s")
@@ -1199,7 +1200,7 @@ def mark_administration_entered_in_error(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="administration.entered_in_error",
+        event_type=AuditEventType.ADMINISTRATION_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
         summary=_("Dose record marked as entered in error"),
@@ -1448,7 +1449,7 @@ def record_stock(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="controlled_drug.recorded",
+        event_type=AuditEventType.CONTROLLED_DRUG_RECORDED,
         patient=patient,
         obj=entry,
         summary=_(
@@ -1488,7 +1489,7 @@ def close_discrepancy(*, actor: User, holding: StockHolding, note: str) -> Stock
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="controlled_drug.discrepancy_closed",
+        event_type=AuditEventType.CONTROLLED_DRUG_DISCREPANCY_CLOSED,
         patient=locked.patient,
         obj=locked.formulation,
         summary=_("Controlled-drug discrepancy looked into: %(note)s") % {"note": note[:200]},

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import UserKind
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.pdf import render_pdf
 from hearth.medications import charts, ome, queries, services
@@ -225,7 +226,7 @@ def medicines(request: HttpRequest, patient_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient_id, "medications.view_medicines", build, "medicines.viewed"
+        request, patient_id, "medications.view_medicines", build, AuditEventType.MEDICINES_VIEWED
     )
 
 
@@ -251,7 +252,7 @@ def order_history(request: HttpRequest, order_id: Any) -> HttpResponse:
         order.patient.external_id,
         "medications.view_medicines",
         build,
-        "prescription.history_viewed",
+        AuditEventType.PRESCRIPTION_HISTORY_VIEWED,
     )
 
 
@@ -634,7 +635,7 @@ def controlled_drugs(request: HttpRequest, patient_id: Any) -> HttpResponse:
         patient_id,
         "medications.manage_controlled_drugs",
         build,
-        "controlled_drugs.viewed",
+        AuditEventType.CONTROLLED_DRUGS_VIEWED,
     )
 
 
@@ -779,7 +780,7 @@ def chart_pdf(request: HttpRequest, patient_id: Any) -> HttpResponse:
         patient_id,
         "medications.view_home_chart",
         lambda patient: home_chart_pdf(request, patient),
-        "home_chart.printed",
+        AuditEventType.HOME_CHART_PRINTED,
     )
 
 
@@ -805,7 +806,7 @@ def portal_medicines(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "medications/portal_medicines.html", context)
 
-    return _portal(request, "medications.view_home_chart", build, "home_chart.viewed")
+    return _portal(request, "medications.view_home_chart", build, AuditEventType.HOME_CHART_VIEWED)
 
 
 @login_required
@@ -826,5 +827,5 @@ def portal_chart_pdf(request: HttpRequest) -> HttpResponse:
         request,
         "medications.view_home_chart",
         lambda patient: home_chart_pdf(request, patient),
-        "home_chart.printed",
+        AuditEventType.HOME_CHART_PRINTED,
     )

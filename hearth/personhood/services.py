@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.core.models import AuditAction
@@ -91,7 +92,7 @@ def update_section(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="profile.section_updated",
+        event_type=AuditEventType.PROFILE_SECTION_UPDATED,
         patient=patient,
         obj=row,
         summary=_("Profile: %(section)s changed") % {"section": Section(section).label},
@@ -112,7 +113,7 @@ def add_weekly_window(*, actor: User, patient: Patient, **details: Any) -> Weekl
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="profile.window_added",
+        event_type=AuditEventType.PROFILE_WINDOW_ADDED,
         patient=patient,
         obj=window,
         summary=_("Weekly window added: %(window)s, %(days)s")
@@ -134,7 +135,7 @@ def remove_weekly_window(*, actor: User, window: WeeklyWindow) -> WeeklyWindow:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="profile.window_removed",
+        event_type=AuditEventType.PROFILE_WINDOW_REMOVED,
         patient=window.patient,
         obj=window,
         summary=_("Weekly window removed: %(window)s") % {"window": window},
@@ -154,7 +155,7 @@ def add_legacy_item(*, actor: User, patient: Patient, **details: Any) -> LegacyI
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="profile.legacy_item_added",
+        event_type=AuditEventType.PROFILE_LEGACY_ITEM_ADDED,
         patient=patient,
         obj=item,
         summary=_("Legacy or bucket-list item added: %(title)s") % {"title": item.title},
@@ -181,7 +182,7 @@ def update_legacy_item(*, actor: User, item: LegacyItem, changes: Mapping[str, A
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="profile.legacy_item_updated",
+        event_type=AuditEventType.PROFILE_LEGACY_ITEM_UPDATED,
         patient=item.patient,
         obj=item,
         summary=_("Legacy or bucket-list item changed: %(title)s") % {"title": item.title},
@@ -202,7 +203,7 @@ def propose_change(*, actor: User, patient: Patient, section: str, text: str) ->
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="profile.change_proposed",
+        event_type=AuditEventType.PROFILE_CHANGE_PROPOSED,
         patient=patient,
         obj=proposal,
         summary=_("Change proposed for %(section)s") % {"section": proposal.get_section_display()},

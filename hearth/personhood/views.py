@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -49,7 +50,9 @@ def profile(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, "personhood.view_profile", build, "profile.viewed")
+    return with_patient(
+        request, patient_id, "personhood.view_profile", build, AuditEventType.PROFILE_VIEWED
+    )
 
 
 @staff_required
@@ -101,7 +104,7 @@ def section_history(request: HttpRequest, patient_id: Any, section: str) -> Http
         )
 
     return with_patient(
-        request, patient_id, "personhood.view_profile", build, "profile.history_viewed"
+        request, patient_id, "personhood.view_profile", build, AuditEventType.PROFILE_HISTORY_VIEWED
     )
 
 
@@ -239,7 +242,7 @@ def about_me_document(request: HttpRequest, patient_id: Any) -> HttpResponse:
         patient_id,
         "personhood.view_profile",
         lambda patient: about_me_pdf(request, patient),
-        "profile.about_me_printed",
+        AuditEventType.PROFILE_ABOUT_ME_PRINTED,
     )
 
 
@@ -267,7 +270,11 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient.external_id, "personhood.view_profile", build, "portal.profile_viewed"
+        request,
+        patient.external_id,
+        "personhood.view_profile",
+        build,
+        AuditEventType.PORTAL_PROFILE_VIEWED,
     )
 
 

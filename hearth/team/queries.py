@@ -20,6 +20,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.monitoring.models import Alert
 from hearth.patients.choices import OPEN_EPISODE_STATES, CareTeamRole, EpisodeState
 from hearth.patients.models import CareTeamAssignment, Episode, Patient
@@ -384,7 +385,7 @@ def list_debriefs(actor: User, *, limit: int = 100) -> list[Debrief]:
     found = list(debriefs_visible_to(actor)[:limit])
     audit.record_list_view(
         actor=actor,
-        event_type="debrief.listed",
+        event_type=AuditEventType.DEBRIEF_LISTED,
         patients=list({debrief.patient_id: debrief.patient for debrief in found}.values()),
     )
     return found
@@ -420,7 +421,7 @@ def deaths_without_debrief(
     )
     audit.record_list_view(
         actor=actor,
-        event_type="debrief.deaths_listed",
+        event_type=AuditEventType.DEBRIEF_DEATHS_LISTED,
         patients=[episode.patient for episode in episodes],
     )
     return episodes

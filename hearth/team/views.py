@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.patients.models import CareTeamAssignment, Patient
 from hearth.patients.views import (
@@ -381,7 +382,9 @@ def patient_debriefs(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return _for_debriefs(request, patient_id, "team.view_debriefs", build, "debrief.viewed")
+    return _for_debriefs(
+        request, patient_id, "team.view_debriefs", build, AuditEventType.DEBRIEF_VIEWED
+    )
 
 
 def _team_of(patient: Patient) -> list[str]:
@@ -460,7 +463,11 @@ def debrief(request: HttpRequest, debrief_id: Any) -> HttpResponse:
         )
 
     return _for_debriefs(
-        request, found.patient.external_id, "team.view_debriefs", build, "debrief.viewed"
+        request,
+        found.patient.external_id,
+        "team.view_debriefs",
+        build,
+        AuditEventType.DEBRIEF_VIEWED,
     )
 
 

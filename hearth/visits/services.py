@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import CLINICAL_DISCIPLINES, Discipline, User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
@@ -167,7 +168,7 @@ def request_urgent_visit(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="urgent_visit.requested",
+        event_type=AuditEventType.URGENT_VISIT_REQUESTED,
         patient=patient,
         obj=request,
         summary=_("Urgent %(discipline)s visit requested for today: %(reason)s")
@@ -266,7 +267,7 @@ def set_planning_profile(
         audit.record(
             actor=actor,
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            event_type="staff.planning_profile_set",
+            event_type=AuditEventType.STAFF_PLANNING_PROFILE_SET,
             obj=profile,
             summary=_("Planning profile of %(name)s: at most %(count)s home visits a day")
             % {"name": staff.display_name, "count": max_visits_per_day},
@@ -338,7 +339,7 @@ def add_shift(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="staff.shift_added",
+        event_type=AuditEventType.STAFF_SHIFT_ADDED,
         obj=shift,
         summary=_("Shift for %(name)s on %(date)s, %(start)s–%(end)s")
         % {
@@ -374,7 +375,7 @@ def cancel_shift(*, actor: User, shift: Shift) -> Shift:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="staff.shift_cancelled",
+        event_type=AuditEventType.STAFF_SHIFT_CANCELLED,
         obj=shift,
         summary=_("Shift of %(name)s on %(date)s cancelled (%(count)s visits still to re-plan)")
         % {"name": shift.staff.display_name, "date": shift.date.isoformat(), "count": open_visits},
@@ -497,7 +498,7 @@ def add_visit_need(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit_need.added",
+        event_type=AuditEventType.VISIT_NEED_ADDED,
         patient=patient,
         obj=need,
         summary=_("Visit need added: %(need)s") % {"need": _need_summary(need)},
@@ -575,7 +576,7 @@ def _need_from_intervention(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit_need.from_care_plan",
+        event_type=AuditEventType.VISIT_NEED_FROM_CARE_PLAN,
         patient=patient,
         obj=need,
         summary=_("Visit need from the care plan (v%(version)s): %(need)s")
@@ -633,7 +634,7 @@ def sync_needs_from_care_plan(*, actor: User, patient: Patient) -> list[VisitNee
         audit.record(
             actor=actor,
             action=AuditAction.TRANSITION,
-            event_type="visit_need.ended",
+            event_type=AuditEventType.VISIT_NEED_ENDED,
             patient=patient,
             obj=need,
             summary=_("Visit need ended (its care plan was replaced): %(need)s")
@@ -665,7 +666,7 @@ def end_visit_need(*, actor: User, need: VisitNeed) -> VisitNeed:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit_need.ended",
+        event_type=AuditEventType.VISIT_NEED_ENDED,
         patient=need.patient,
         obj=need,
         summary=_("Visit need ended: %(need)s") % {"need": need.description[:200]},
@@ -718,7 +719,7 @@ def request_visit_time(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit_time_request.made",
+        event_type=AuditEventType.VISIT_TIME_REQUEST_MADE,
         patient=patient,
         obj=request,
         summary=_("Visit time request for %(date)s: %(kind)s %(start)s–%(end)s")
@@ -748,7 +749,7 @@ def withdraw_visit_time_request(*, actor: User, request: VisitTimeRequest) -> Vi
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit_time_request.withdrawn",
+        event_type=AuditEventType.VISIT_TIME_REQUEST_WITHDRAWN,
         patient=request.patient,
         obj=request,
         summary=_("Visit time request for %(date)s withdrawn") % {"date": request.date.isoformat()},
@@ -862,7 +863,7 @@ def book_teleconsult(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="teleconsult.booked",
+        event_type=AuditEventType.TELECONSULT_BOOKED,
         patient=patient,
         obj=visit,
         summary=_("Teleconsultation with %(name)s booked for %(when)s")
@@ -923,7 +924,7 @@ def arrive(*, actor: User, visit: Visit, at: datetime | None = None) -> Visit:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit.arrived",
+        event_type=AuditEventType.VISIT_ARRIVED,
         patient=visit.patient,
         obj=visit,
         summary=_("%(kind)s started at %(at)s")
@@ -952,7 +953,7 @@ def add_visit_note(*, actor: User, visit: Visit, text: str) -> VisitNote:
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit.note_added",
+        event_type=AuditEventType.VISIT_NOTE_ADDED,
         patient=visit.patient,
         obj=note,
         summary=_("Visit note (%(discipline)s): %(text)s")
@@ -1113,7 +1114,7 @@ def _settle_alert(actor: User, visit: Visit, alert: Alert, outcome: str) -> None
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="alert.still_open_after_visit",
+        event_type=AuditEventType.ALERT_STILL_OPEN_AFTER_VISIT,
         patient=visit.patient,
         obj=alert,
         summary=_("Alert still needs attention after the %(kind)s on %(when)s: %(what)s")
@@ -1257,7 +1258,7 @@ def close_visit(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit.completed",
+        event_type=AuditEventType.VISIT_COMPLETED,
         patient=patient,
         obj=visit,
         summary=_("%(kind)s by %(name)s completed: %(what)s")
@@ -1311,7 +1312,7 @@ def cancel_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit.cancelled",
+        event_type=AuditEventType.VISIT_CANCELLED,
         patient=visit.patient,
         obj=visit,
         summary=_("%(kind)s on %(date)s cancelled: %(reason)s")

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -250,7 +251,7 @@ def patient_visits(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, VIEW, build, "visits.viewed")
+    return with_patient(request, patient_id, VIEW, build, AuditEventType.VISITS_VIEWED)
 
 
 @staff_required
@@ -427,7 +428,7 @@ def visit_record(request: HttpRequest, visit_id: Any) -> HttpResponse:
         visit.patient.external_id,
         VIEW,
         lambda _patient: _visit_page(request, visit),
-        "visit.viewed",
+        AuditEventType.VISIT_VIEWED,
     )
 
 
@@ -584,7 +585,7 @@ def portal_visits(request: HttpRequest) -> HttpResponse:
             status=status,
         )
 
-    read = "visits.portal_viewed" if request.method == "GET" else None
+    read = AuditEventType.VISITS_PORTAL_VIEWED if request.method == "GET" else None
     return _portal(request, VIEW, build, read)
 
 

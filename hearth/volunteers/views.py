@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -381,7 +382,7 @@ def patient_volunteers(request: HttpRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, VIEW_PATIENT, build, "volunteers.viewed")
+    return with_patient(request, patient_id, VIEW_PATIENT, build, AuditEventType.VOLUNTEERS_VIEWED)
 
 
 @staff_required
@@ -497,7 +498,7 @@ def portal_volunteers(request: HttpRequest) -> HttpResponse:
         patient.external_id,
         "volunteers.view_portal_volunteers",
         build,
-        "volunteers.portal_viewed",
+        AuditEventType.VOLUNTEERS_PORTAL_VIEWED,
     )
 
 
