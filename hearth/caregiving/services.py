@@ -519,6 +519,13 @@ def update_support_task(
     return locked
 
 
+#: The audit event of each way a support task closes.
+_SUPPORT_TASK_CLOSED = {
+    SupportTaskStatus.DONE: AuditEventType.SUPPORT_TASK_DONE,
+    SupportTaskStatus.CANCELLED: AuditEventType.SUPPORT_TASK_CANCELLED,
+}
+
+
 def _close_task(*, actor: User, task: SupportTask, status: str, text: str) -> SupportTask:
     require_perm(actor, "caregiving.manage_support_tasks", task.patient)
     text = _text(text)
@@ -540,7 +547,7 @@ def _close_task(*, actor: User, task: SupportTask, status: str, text: str) -> Su
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type=f"support_task.{status}",
+        event_type=_SUPPORT_TASK_CLOSED[SupportTaskStatus(status)],
         patient=locked.patient,
         obj=locked,
         summary=(
@@ -925,6 +932,13 @@ def complete_respite(*, actor: User, respite: RespiteRequest, note: str = "") ->
     return locked
 
 
+#: The audit event of each way a respite request closes before it takes place.
+_RESPITE_CLOSED = {
+    RespiteStatus.DECLINED: AuditEventType.RESPITE_DECLINED,
+    RespiteStatus.CANCELLED: AuditEventType.RESPITE_CANCELLED,
+}
+
+
 def _close_respite(
     *, actor: User, respite: RespiteRequest, status: str, reason: str
 ) -> RespiteRequest:
@@ -943,7 +957,7 @@ def _close_respite(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type=f"respite.{status}",
+        event_type=_RESPITE_CLOSED[RespiteStatus(status)],
         patient=locked.patient,
         obj=locked,
         summary=(

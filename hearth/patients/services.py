@@ -780,6 +780,18 @@ def close_episode(*, actor: User, episode: Episode, note: str) -> Episode:
     return episode
 
 
+#: The audit event of each state an episode can move to (every call of ``_move``).
+_EPISODE_MOVED_TO = {
+    EpisodeState.AWAITING_COMMISSION: AuditEventType.EPISODE_AWAITING_COMMISSION,
+    EpisodeState.NOT_ADMITTED: AuditEventType.EPISODE_NOT_ADMITTED,
+    EpisodeState.ACTIVE: AuditEventType.EPISODE_ACTIVE,
+    EpisodeState.DISCHARGED: AuditEventType.EPISODE_DISCHARGED,
+    EpisodeState.DECEASED: AuditEventType.EPISODE_DECEASED,
+    EpisodeState.BEREAVEMENT: AuditEventType.EPISODE_BEREAVEMENT,
+    EpisodeState.CLOSED: AuditEventType.EPISODE_CLOSED,
+}
+
+
 def _move(*, actor: User, episode: Episode, to: str, reason: str) -> None:
     before = episode.state
     episode.state = to
@@ -787,7 +799,7 @@ def _move(*, actor: User, episode: Episode, to: str, reason: str) -> None:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type=f"episode.{to}",
+        event_type=_EPISODE_MOVED_TO[EpisodeState(to)],
         patient=episode.patient,
         obj=episode,
         summary=_("Episode: %(before)s → %(after)s")

@@ -211,6 +211,13 @@ def propose_change(*, actor: User, patient: Patient, section: str, text: str) ->
     return proposal
 
 
+#: The audit event of each answer the team gives to a family's proposal.
+_PROPOSAL_DECIDED = {
+    ProposalStatus.ACCEPTED: AuditEventType.PROFILE_PROPOSAL_ACCEPTED,
+    ProposalStatus.DECLINED: AuditEventType.PROFILE_PROPOSAL_DECLINED,
+}
+
+
 def _decide(
     *, actor: User, proposal: ProfileProposal, status: str, response: str
 ) -> ProfileProposal:
@@ -229,7 +236,7 @@ def _decide(
     audit.record(
         actor=actor,
         action=AuditAction.REVIEW,
-        event_type=f"profile.proposal_{status}",
+        event_type=_PROPOSAL_DECIDED[ProposalStatus(status)],
         patient=proposal.patient,
         obj=proposal,
         summary=_("Proposal for %(section)s: %(status)s")
