@@ -236,7 +236,7 @@ def update_care_plan(*, actor: User, plan: CarePlan, changes: Mapping[str, Any])
     return plan
 
 
-def _item_event(actor: User, plan: CarePlan, event: str, summary: str) -> None:
+def _item_event(actor: User, plan: CarePlan, event: AuditEventType, summary: str) -> None:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

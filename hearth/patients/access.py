@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, UserKind
 from hearth.core import audit
-from hearth.core.audit_events import AuditEventType
+from hearth.core.audit_events import AuditEventType, catalogued_event_type
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
 from hearth.patients.choices import EpisodeState
@@ -171,7 +171,7 @@ def access_patient(
     patient_id: UUID | str,
     *,
     clinical: bool = True,
-    event_type: str = AuditEventType.PATIENT_VIEWED,
+    event_type: AuditEventType | str = AuditEventType.PATIENT_VIEWED,
     audit_read: bool = True,
 ) -> Patient:
     """Load a patient for ``user`` or refuse.
@@ -187,7 +187,7 @@ def access_patient(
             audit.record(
                 actor=user,
                 action=AuditAction.VIEW,
-                event_type=event_type,
+                event_type=catalogued_event_type(event_type),
                 patient=patient,
                 obj=patient,
             )

@@ -20,7 +20,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
-from hearth.core.audit_events import AuditEventType
+from hearth.core.audit_events import AuditEventType, catalogued_event_type
 from hearth.monitoring.models import Alert
 from hearth.patients.choices import OPEN_EPISODE_STATES, CareTeamRole, EpisodeState
 from hearth.patients.models import CareTeamAssignment, Episode, Patient
@@ -464,6 +464,10 @@ def open_for_debriefs(user: Any, patient_id: UUID | str, perm: str, *, read: str
         )
     if read:
         audit.record(
-            actor=user, action=AuditAction.VIEW, event_type=read, patient=patient, obj=patient
+            actor=user,
+            action=AuditAction.VIEW,
+            event_type=catalogued_event_type(read),
+            patient=patient,
+            obj=patient,
         )
     return patient
