@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditEvent
 
 
@@ -31,10 +30,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     def event_label(self, event: AuditEvent) -> str:
         """The catalogue's label beside the stored type, so an auditor can read the
         trail without knowing the codes."""
-        try:
-            return str(AuditEventType(event.event_type).label)
-        except ValueError:  # a type recorded before it was catalogued
-            return ""
+        return event.event_label
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

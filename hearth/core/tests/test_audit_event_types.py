@@ -177,3 +177,11 @@ def test_every_type_stored_by_a_short_day_of_work_is_in_the_catalogue(
     stored = set(AuditEvent.objects.values_list("event_type", flat=True))
     assert len(stored) >= 6, stored
     assert stored - VALUES == set()
+
+
+def test_the_audit_trail_page_names_a_read_by_its_label(world: World, client_for: Any) -> None:
+    client_for(world.nurse).get(f"/api/v1/patients/{world.patient.external_id}")
+    page = client_for(world.administrator).get(f"/patients/{world.patient.external_id}/audit/")
+    assert page.status_code == 200
+    assert str(AuditEventType.PATIENT_VIEWED.label) in page.content.decode()
+    assert AuditEvent(event_type="retired.type").event_label == "retired.type"
