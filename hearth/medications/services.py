@@ -667,7 +667,7 @@ def record_administration(
 ) -> Recorded:
     """A dose given (or a scheduled dose not given) against an active order.
 
-    Refused with nothing written (CLINICAL.md): no active order; a different
+    Refused with nothing written (docs/clinical-reference.md): no active order; a different
     dose or route; an as-needed dose before its minimum interval or over its
     rolling 24 h maximum; a scheduled slot already recorded; a family member
     not signed off for the route; the same submission twice. An offline dose
@@ -1252,7 +1252,7 @@ def _busiest_breakthrough_day(administration: Administration) -> list[Administra
 @in_service_language
 def _review_breakthrough(*, actor: User, administration: Administration) -> None:
     """Three or more breakthrough doses in 24 h: prompt the physician to review
-    the regular dose (CLINICAL.md), through the monitoring alerts."""
+    the regular dose (docs/clinical-reference.md), through the monitoring alerts."""
     doses = _busiest_breakthrough_day(administration)
     if len(doses) < settings.HEARTH_BREAKTHROUGH_REVIEW_COUNT:
         return

@@ -30,7 +30,8 @@ from hearth.patients.models import CareTeamAssignment, Patient
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: The on-call chain, first to last (CLINICAL.md: nurse → physician on call → clinical lead).
+#: The on-call chain, first to last (docs/clinical-reference.md:
+#: nurse → physician on call → clinical lead).
 CHAIN = (OnCallRole.NURSE, OnCallRole.PHYSICIAN, OnCallRole.CLINICAL_LEAD)
 
 

@@ -453,7 +453,7 @@ def set_thresholds(
 ) -> PersonalThresholds:
     """A physician sets this person's own thresholds. Muting NEWS2 or routing it
     as comfort checks is for comfort-focused care or the terminal phase only
-    (CLINICAL.md); the reason is kept and shown beside every reading."""
+    (docs/clinical-reference.md); the reason is kept and shown beside every reading."""
     require_perm(
         actor, "monitoring.set_thresholds", patient, _("Only a physician on the team sets these.")
     )
