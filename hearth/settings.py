@@ -243,7 +243,7 @@ HEARTH_PORTAL_IDLE_MINUTES = env_int("HEARTH_PORTAL_IDLE_MINUTES", 12 * 60)
 HEARTH_REQUIRE_STAFF_MFA_DEFAULT = env_bool("HEARTH_REQUIRE_STAFF_MFA", PRODUCTION)
 # Break-the-glass access lasts this long before it must be requested again.
 HEARTH_EMERGENCY_ACCESS_HOURS = env_int("HEARTH_EMERGENCY_ACCESS_HOURS", 4)
-# Medical commission: CLINICAL.md, "at least two physicians, one chairing".
+# Medical commission: docs/clinical-reference.md, "at least two physicians, one chairing".
 HEARTH_COMMISSION_MIN_PHYSICIANS = env_int("HEARTH_COMMISSION_MIN_PHYSICIANS", 2)
 
 # Hours in which the service visits homes, local wall-clock time. A service
@@ -293,15 +293,15 @@ HEARTH_DIET_CONFLICTS: dict[str, list[str]] = {
     "lactose_free": ["lactose", "dairy"],
 }
 # --- Symptoms, alerts and escalation ----------------------------------------
-# Personal thresholds start from these (CLINICAL.md, "Escalation and triage":
+# Personal thresholds start from these (docs/clinical-reference.md, "Escalation and triage":
 # an ESAS item >= 7, or a rise of >= 3 points since the previous check-in;
 # *verify* with the clinical lead). A physician changes them per patient.
 HEARTH_ESAS_ITEM_THRESHOLD = env_int("HEARTH_ESAS_ITEM_THRESHOLD", 7)
 HEARTH_ESAS_RISE_THRESHOLD = env_int("HEARTH_ESAS_RISE_THRESHOLD", 3)
 # Caregiver strain counted as high at or above these totals. Zarit-12 >= 17 is
-# "commonly used" (Bedard 2001; CLINICAL.md says *verify*). CLINICAL.md gives no
-# cut-off for the Modified Caregiver Strain Index, so it is off (None) until
-# the service's clinical lead chooses one.
+# "commonly used" (Bedard 2001; docs/clinical-reference.md says *verify*).
+# docs/clinical-reference.md gives no cut-off for the Modified Caregiver Strain
+# Index, so it is off (None) until the service's clinical lead chooses one.
 HEARTH_CAREGIVER_STRAIN_HIGH: dict[str, int | None] = {
     "zarit12": env_int("HEARTH_ZARIT12_HIGH", 17),
     "mcsi": env_int("HEARTH_MCSI_HIGH", 0) or None,
@@ -312,7 +312,7 @@ _zarit_file = env_str("HEARTH_ZARIT12_WORDING_FILE", "")
 HEARTH_ZARIT12_WORDING: dict[str, str] = (
     json.loads(Path(_zarit_file).read_text(encoding="utf-8")) if _zarit_file else {}
 )
-# Severity of the alert each rule raises. CLINICAL.md names the triggers but
+# Severity of the alert each rule raises. docs/clinical-reference.md names the triggers but
 # not their severity, except NEWS2 (its bands map to low/medium/high) and the
 # "we need help now" button (high, at once, by the issue). A service choice:
 # the clinical lead should review it.
@@ -339,7 +339,7 @@ HEARTH_ALERT_SEVERITY: dict[str, str] = {
     "news2_low_medium": "low",
 }
 # Minutes to acknowledge an alert before it escalates, by severity.
-# CLINICAL.md defaults (*verify*): high 15 min, medium 2 h, low next working day.
+# docs/clinical-reference.md defaults (*verify*): high 15 min, medium 2 h, low next working day.
 HEARTH_ACKNOWLEDGE_MINUTES: dict[str, int | None] = {
     "high": env_int("HEARTH_ACK_HIGH_MINUTES", 15),
     "medium": env_int("HEARTH_ACK_MEDIUM_MINUTES", 120),
@@ -352,7 +352,7 @@ HEARTH_NEWS2_WINDOW_MINUTES = env_int("HEARTH_NEWS2_WINDOW_MINUTES", 60)
 # A device batch may carry at most this many readings.
 HEARTH_OBSERVATION_BATCH_LIMIT = 1000
 
-# --- Medicines (shared/CLINICAL.md, "Medicines"; every default is *verify*) ---
+# --- Medicines (docs/clinical-reference.md, "Medicines"; every default is *verify*) ---
 # Breakthrough (as-needed) opioid dose as a fraction of the 24 h regular opioid
 # dose; the service picks its guideline: UK 1/6; US NCCN 10-20 %; Australian
 # eTG 1/12 to 1/6.
@@ -375,7 +375,7 @@ HEARTH_BREAKTHROUGH_REVIEW_COUNT = env_int("HEARTH_BREAKTHROUGH_REVIEW_COUNT", 3
 HEARTH_OPIOID_SWITCH_REDUCTION_PERCENT = (25, 50)
 # Titration steps of 30-50 % of the 24 h dose (shown to the physician).
 HEARTH_OPIOID_TITRATION_PERCENT = (30, 50)
-# A local policy, not from CLINICAL.md: how long before its scheduled time a
+# A local policy, not from docs/clinical-reference.md: how long before its scheduled time a
 # regular dose may be recorded as given (stops tomorrow's slot being used
 # today), and how far back a live (not offline) record may be dated.
 HEARTH_SCHEDULED_DOSE_EARLY_MINUTES = env_int("HEARTH_SCHEDULED_DOSE_EARLY_MINUTES", 60)
@@ -429,13 +429,13 @@ HEARTH_SERVICE_PHONE = env_str("HEARTH_SERVICE_PHONE", "+44 20 7946 0000")
 HEARTH_FAMILY_HELPLINE_PHONE = env_str("HEARTH_FAMILY_HELPLINE_PHONE", "+44 20 7946 0111")
 HEARTH_FAMILY_HELPLINE_HOURS = env_str("HEARTH_FAMILY_HELPLINE_HOURS", "9:00–21:00")
 # How long a carer's skill sign-off stays valid before it is taught again. A
-# service choice, not a clinical rule (CLINICAL.md gives none): one year.
+# service choice, not a clinical rule (docs/clinical-reference.md gives none): one year.
 HEARTH_SKILL_SIGN_OFF_DAYS = env_int("HEARTH_SKILL_SIGN_OFF_DAYS", 365)
-# Caregiver strain is assessed "on a schedule" (issue 7); CLINICAL.md gives no
+# Caregiver strain is assessed "on a schedule" (issue 7); docs/clinical-reference.md gives no
 # interval, so this is a service choice for the clinical lead: every 4 weeks.
 HEARTH_CAREGIVER_STRAIN_EVERY_DAYS = env_int("HEARTH_CAREGIVER_STRAIN_EVERY_DAYS", 28)
 # Bereavement contacts, in days after the death: 2 weeks, 6 weeks, 6 months and
-# 13 months (CLINICAL.md: "bereavement follow-up commonly runs to 13 months").
+# 13 months (docs/clinical-reference.md: "bereavement follow-up commonly runs to 13 months").
 HEARTH_BEREAVEMENT_CONTACT_DAYS: list[int] = [
     int(day) for day in env_list("HEARTH_BEREAVEMENT_CONTACT_DAYS", ["14", "42", "182", "395"])
 ]

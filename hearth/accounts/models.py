@@ -45,7 +45,7 @@ CLINICAL_DISCIPLINES = frozenset(
         Discipline.CHAPLAIN,
     }
 )
-#: Disciplines that count as physicians on the medical commission (CLINICAL.md:
+#: Disciplines that count as physicians on the medical commission (docs/clinical-reference.md:
 #: "at least two physicians"). A medical commission member is a physician who
 #: sits on the commission without being on the home-care team.
 PHYSICIAN_DISCIPLINES = frozenset({Discipline.PHYSICIAN, Discipline.COMMISSION_MEMBER})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import ApiToken, SecurityPolicy, User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from hearth.core.models import AuditAction
 
@@ -51,7 +52,7 @@ def issue_api_token(*, actor: User, name: str, days: int | None = None) -> tuple
     audit.record(
         actor=actor,
         action=AuditAction.SECURITY,
-        event_type="api_token.issued",
+        event_type=AuditEventType.API_TOKEN_ISSUED,
         obj=token,
         summary=_("API token issued: %(name)s") % {"name": token.name},
     )
@@ -73,7 +74,7 @@ def revoke_api_token(*, actor: User, token_id: UUID | str) -> ApiToken:
     audit.record(
         actor=actor,
         action=AuditAction.SECURITY,
-        event_type="api_token.revoked",
+        event_type=AuditEventType.API_TOKEN_REVOKED,
         obj=token,
         summary=_("API token revoked: %(name)s") % {"name": token.name},
     )
@@ -110,7 +111,7 @@ def sign_out_everywhere(*, actor: User) -> int:
     audit.record(
         actor=actor,
         action=AuditAction.SECURITY,
-        event_type="account.signed_out_everywhere",
+        event_type=AuditEventType.ACCOUNT_SIGNED_OUT_EVERYWHERE,
         summary=_("Signed out of %(sessions)d sessions; %(tokens)d API tokens revoked")
         % {"sessions": len(sessions), "tokens": revoked},
     )
@@ -129,7 +130,7 @@ def set_security_policy(*, actor: User, require_staff_mfa: bool) -> SecurityPoli
     audit.record(
         actor=actor,
         action=AuditAction.SECURITY,
-        event_type="security_policy.changed",
+        event_type=AuditEventType.SECURITY_POLICY_CHANGED,
         obj=policy,
         summary=_("Two-factor authentication for staff: %(state)s")
         % {"state": _("required") if policy.require_staff_mfa else _("optional")},

@@ -9,18 +9,23 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from hearth.core import audit
+from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record(actor=user, action=AuditAction.SECURITY, event_type="account.signed_in")
+    audit.record(
+        actor=user, action=AuditAction.SECURITY, event_type=AuditEventType.ACCOUNT_SIGNED_IN
+    )
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(actor=user, action=AuditAction.SECURITY, event_type="account.signed_out")
+        audit.record(
+            actor=user, action=AuditAction.SECURITY, event_type=AuditEventType.ACCOUNT_SIGNED_OUT
+        )
 
 
 @receiver(user_login_failed)
@@ -29,6 +34,6 @@ def _login_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: 
     audit.record(
         actor=None,
         action=AuditAction.SECURITY,
-        event_type="account.sign_in_failed",
+        event_type=AuditEventType.ACCOUNT_SIGN_IN_FAILED,
         summary=f"Failed sign-in for {username!r}",
     )

@@ -20,6 +20,7 @@ from hearth.assessments.schemas import (
     PhaseOut,
 )
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
+from hearth.core.audit_events import AuditEventType
 from hearth.patients import access
 
 router = Router(tags=["assessments"])
@@ -70,7 +71,10 @@ def list_instruments(request: HttpRequest) -> Any:
 )
 def list_assessments(request: HttpRequest, patient_id: UUID, instrument: str | None = None) -> Any:
     patient = access.access_patient_for(
-        actor_of(request), patient_id, "assessments.view_assessments", read="assessments.viewed"
+        actor_of(request),
+        patient_id,
+        "assessments.view_assessments",
+        read=AuditEventType.ASSESSMENTS_VIEWED,
     )
     rows = AssessmentResponse.objects.for_patient(patient).select_related("recorded_by")
     if instrument:
@@ -109,7 +113,10 @@ def mark_entered_in_error(
 @router.get("/patients/{patient_id}/phases", response={200: list[PhaseOut], **ERROR_RESPONSES})
 def list_phases(request: HttpRequest, patient_id: UUID) -> Any:
     patient = access.access_patient_for(
-        actor_of(request), patient_id, "assessments.view_assessments", read="phases.viewed"
+        actor_of(request),
+        patient_id,
+        "assessments.view_assessments",
+        read=AuditEventType.PHASES_VIEWED,
     )
     return list(PhaseOfIllness.objects.filter(patient=patient).select_related("started_by"))
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Respondent(models.TextChoices):
-    """Who completed the form (ESAS-r asks for it; CLINICAL.md)."""
+    """Who completed the form (ESAS-r asks for it; docs/clinical-reference.md)."""
 
     PATIENT = "patient", _("The patient")
     FAMILY_CAREGIVER = "family_caregiver", _("A family caregiver")
@@ -18,7 +18,7 @@ class Respondent(models.TextChoices):
 
 
 class Phase(models.TextChoices):
-    """Phase of illness (Palliative Care Outcomes Collaboration; CLINICAL.md)."""
+    """Phase of illness (Palliative Care Outcomes Collaboration; docs/clinical-reference.md)."""
 
     STABLE = "stable", _("Stable")
     UNSTABLE = "unstable", _("Unstable")

@@ -2,7 +2,7 @@
 
 Adding an instrument is a new ``Instrument`` here plus a scoring test with a
 worked example; the pages and the API build their forms from this registry.
-Items, ranges, sums and bands come from ``shared/CLINICAL.md`` and the source
+Items, ranges, sums and bands come from ``docs/clinical-reference.md`` and the source
 named on each instrument. Wording of the ESAS-r items is the published wording
 and must not be altered; the Zarit Burden Interview is licensed, so only its
 structure ships and a licensed service loads the wording through the
@@ -116,7 +116,7 @@ class Score:
     total_band: str | None
 
 
-# --- ESAS-r (Watanabe 2011; sums and bands as CLINICAL.md) --------------------
+# --- ESAS-r (Watanabe 2011; sums and bands as docs/clinical-reference.md) --------------------
 
 _ESAS_ITEMS = (
     ("pain", _("Pain"), _("No pain"), _("Worst possible pain")),
@@ -163,7 +163,7 @@ ESAS_ITEM_KEYS = tuple(key for key, *_rest in _ESAS_ITEMS)
 ESAS_R = Instrument(
     code="esas_r",
     name=_("Edmonton Symptom Assessment System (revised)"),
-    source="Watanabe 2011; sums and minimal differences Hui 2015/2016 (CLINICAL.md)",
+    source="Watanabe 2011; sums and minimal differences Hui 2015/2016 (docs/clinical-reference.md)",
     items=(
         *(
             Item(key, label, 0, 10, low_anchor=low, high_anchor=high)
@@ -251,7 +251,7 @@ PPS_LEVELS: dict[int, Label] = {
 PPS = Instrument(
     code="pps",
     name=_("Palliative Performance Scale (PPSv2)"),
-    source="Victoria Hospice Society, PPS version 2 (CLINICAL.md)",
+    source="Victoria Hospice Society, PPS version 2 (docs/clinical-reference.md)",
     items=(
         Item(
             "level",
@@ -283,7 +283,7 @@ AKPS_LEVELS: dict[int, Label] = {
 AKPS = Instrument(
     code="akps",
     name=_("Australia-modified Karnofsky Performance Status (AKPS)"),
-    source="Abernethy 2005 (CLINICAL.md)",
+    source="Abernethy 2005 (docs/clinical-reference.md)",
     items=(
         Item(
             "level",
@@ -303,7 +303,7 @@ AKPS = Instrument(
 PAINAD = Instrument(
     code="painad",
     name=_("Pain Assessment in Advanced Dementia (PAINAD)"),
-    source="Warden 2003 (CLINICAL.md); bands are guidance only, not validated",
+    source="Warden 2003 (docs/clinical-reference.md); bands are guidance only, not validated",
     items=(
         Item(
             "breathing",
@@ -407,7 +407,7 @@ _MCSI_ITEMS = (
 MCSI = Instrument(
     code="mcsi",
     name=_("Modified Caregiver Strain Index"),
-    source="Thornton & Travis 2003 (CLINICAL.md)",
+    source="Thornton & Travis 2003 (docs/clinical-reference.md)",
     items=tuple(Item(key, label, 0, 2, choices=_YES_NO) for key, label in _MCSI_ITEMS),
     respondents=("family_caregiver", "professional"),
     portal=True,
@@ -433,7 +433,9 @@ def _zarit12() -> Instrument:
     return Instrument(
         code="zarit12",
         name=_("Zarit Burden Interview, 12-item (licensed)"),
-        source="Bédard 2001 (CLINICAL.md); wording licensed from Mapi Research Trust",
+        source=(
+            "Bédard 2001 (docs/clinical-reference.md); wording licensed from Mapi Research Trust"
+        ),
         items=tuple(
             Item(
                 f"item_{number}",
@@ -531,8 +533,8 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> Score:
 def caregiver_strain_cut_off(code: str) -> int | None:
     """The total at or above which strain counts as high, per service.
 
-    Zarit-12: 17 (Bédard 2001, CLINICAL.md says *verify*). The Modified Caregiver
-    Strain Index has no cut-off in CLINICAL.md, so it is off until the clinical
+    Zarit-12: 17 (Bédard 2001, docs/clinical-reference.md says *verify*). The Modified Caregiver
+    Strain Index has no cut-off in docs/clinical-reference.md, so it is off until the clinical
     lead sets one (``HEARTH_CAREGIVER_STRAIN_HIGH``).
     """
     return dict(settings.HEARTH_CAREGIVER_STRAIN_HIGH).get(code)

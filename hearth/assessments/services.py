@@ -20,6 +20,7 @@ from hearth.assessments import instruments, signals
 from hearth.assessments.choices import Context, Phase, Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import require, require_perm
@@ -178,7 +179,7 @@ def record_assessment(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="assessment.recorded",
+        event_type=AuditEventType.ASSESSMENT_RECORDED,
         patient=patient,
         obj=response,
         summary=_("%(instrument)s recorded: total %(total)s%(partial)s")
@@ -226,7 +227,7 @@ def mark_entered_in_error(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="assessment.entered_in_error",
+        event_type=AuditEventType.ASSESSMENT_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
         summary=_("Assessment marked as entered in error: %(reason)s") % {"reason": reason},
@@ -280,7 +281,7 @@ def start_phase(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="phase.started",
+        event_type=AuditEventType.PHASE_STARTED,
         patient=patient,
         obj=new,
         summary=_("Phase of illness: %(phase)s") % {"phase": new.get_phase_display()},

@@ -18,6 +18,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from hearth.core.api import ERROR_RESPONSES, actor_of
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -117,7 +118,7 @@ def risk_factors(request: HttpRequest) -> Any:
 
 @router.get("/patients/{patient_id}/bereavement", response={200: PlanOut, **ERROR_RESPONSES})
 def get_plan(request: HttpRequest, patient_id: UUID) -> Any:
-    return _plan(_open(request, patient_id, VIEW, "bereavement_plan.viewed"))
+    return _plan(_open(request, patient_id, VIEW, AuditEventType.BEREAVEMENT_PLAN_VIEWED))
 
 
 @router.post("/patients/{patient_id}/bereavement", response={201: PlanOut, **ERROR_RESPONSES})
@@ -266,7 +267,10 @@ def portal_bereavement(request: HttpRequest) -> Any:
     if patient is None:
         raise NotFound(_("Not found."))
     patient = _open(
-        request, patient.external_id, "bereavement.view_portal", "bereavement.portal_viewed"
+        request,
+        patient.external_id,
+        "bereavement.view_portal",
+        AuditEventType.BEREAVEMENT_PORTAL_VIEWED,
     )
     view = queries.family_view(patient)
     return {

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Min, Prefetch, Q, QuerySet
 
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.equipment.models import Loan
 from hearth.medications.models import StockHolding
 from hearth.medications.queries import stopped_with_stock
@@ -203,7 +204,9 @@ def worklist(actor: Any, *, everything: bool = False) -> list[WorklistRow]:
     ]
     rows.sort(key=lambda row: (row.next_due is None, row.next_due or date.max, row.plan.pk))
     audit.record_list_view(
-        actor=actor, event_type="bereavement_plans.listed", patients=[r.plan.patient for r in rows]
+        actor=actor,
+        event_type=AuditEventType.BEREAVEMENT_PLANS_LISTED,
+        patients=[r.plan.patient for r in rows],
     )
     return rows
 

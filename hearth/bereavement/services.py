@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -158,7 +159,7 @@ def create_plan_for(*, episode: Episode, actor: User | None = None) -> Bereaveme
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="bereavement_plan.created",
+        event_type=AuditEventType.BEREAVEMENT_PLAN_CREATED,
         patient=patient,
         obj=plan,
         summary=_("Bereavement plan started at the death: %(count)d contacts planned")
@@ -247,7 +248,7 @@ def _new_contact(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="bereavement_contact.added",
+        event_type=AuditEventType.BEREAVEMENT_CONTACT_ADDED,
         patient=plan.patient,
         obj=contact,
         summary=_("Bereavement contact planned: %(kind)s due %(day)s")
@@ -314,7 +315,7 @@ def update_contact(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="bereavement_contact.changed",
+        event_type=AuditEventType.BEREAVEMENT_CONTACT_CHANGED,
         patient=plan.patient,
         obj=contact,
         summary=_("Bereavement contact changed: %(kind)s due %(day)s")
@@ -400,7 +401,7 @@ def record_contact(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="bereavement_contact.recorded",
+        event_type=AuditEventType.BEREAVEMENT_CONTACT_RECORDED,
         patient=plan.patient,
         obj=contact,
         summary=_("Bereavement contact %(outcome)s: %(kind)s")
@@ -461,7 +462,7 @@ def mark_contact_not_needed(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="bereavement_contact.not_needed",
+        event_type=AuditEventType.BEREAVEMENT_CONTACT_NOT_NEEDED,
         patient=contact.plan.patient,
         obj=contact,
         summary=_("Bereavement contact not needed: %(kind)s due %(day)s")
@@ -578,7 +579,7 @@ def record_risk_screen(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="bereavement_screen.recorded",
+        event_type=AuditEventType.BEREAVEMENT_SCREEN_RECORDED,
         patient=plan.patient,
         obj=screen,
         summary=_("Bereavement risk screen: %(result)s (%(count)d factors)")
@@ -628,7 +629,7 @@ def mark_screen_entered_in_error(*, actor: User, screen: RiskScreen, reason: str
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="bereavement_screen.entered_in_error",
+        event_type=AuditEventType.BEREAVEMENT_SCREEN_ENTERED_IN_ERROR,
         patient=screen.plan.patient,
         obj=screen,
         summary=_("Bereavement risk screen marked entered in error"),
@@ -687,7 +688,7 @@ def confirm_equipment_collected(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="bereavement_returns.equipment_confirmed",
+        event_type=AuditEventType.BEREAVEMENT_RETURNS_EQUIPMENT_CONFIRMED,
         patient=plan.patient,
         obj=plan,
         summary=_("All equipment confirmed collected"),
@@ -720,7 +721,7 @@ def confirm_controlled_drugs(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="bereavement_returns.controlled_drugs_confirmed",
+        event_type=AuditEventType.BEREAVEMENT_RETURNS_CONTROLLED_DRUGS_CONFIRMED,
         patient=plan.patient,
         obj=plan,
         summary=_("Controlled drugs confirmed returned or destroyed"),
@@ -790,7 +791,7 @@ def close_plan(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="bereavement_plan.closed",
+        event_type=AuditEventType.BEREAVEMENT_PLAN_CLOSED,
         patient=plan.patient,
         obj=plan,
         summary=_("Bereavement follow-up closed"),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -140,7 +141,7 @@ def patient_bereavement(request: AuthenticatedRequest, patient_id: Any) -> HttpR
             },
         )
 
-    return with_patient(request, patient_id, VIEW, build, "bereavement_plan.viewed")
+    return with_patient(request, patient_id, VIEW, build, AuditEventType.BEREAVEMENT_PLAN_VIEWED)
 
 
 @staff_required
@@ -433,5 +434,9 @@ def portal_bereavement(request: AuthenticatedRequest) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient.external_id, "bereavement.view_portal", build, "bereavement.portal_viewed"
+        request,
+        patient.external_id,
+        "bereavement.view_portal",
+        build,
+        AuditEventType.BEREAVEMENT_PORTAL_VIEWED,
     )

@@ -43,6 +43,7 @@ from hearth.caregiving.schemas import (
     task_out,
 )
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.patients import access
 from hearth.patients.models import CaregiverLink, Patient
@@ -117,7 +118,7 @@ def get_training(request: HttpRequest, patient_id: UUID) -> Any:
         patient_id,
         "caregiving.view_training",
         "caregiving.view_own_training",
-        "training.viewed",
+        AuditEventType.TRAINING_VIEWED,
     )
     if actor.kind == UserKind.STAFF:
         carers = queries.training_for(patient)
@@ -176,7 +177,10 @@ def withdraw_training(request: HttpRequest, patient_id: UUID, payload: TrainingW
 )
 def strain_schedule(request: HttpRequest, patient_id: UUID) -> Any:
     patient = _open(
-        request, patient_id, "caregiving.view_family_support", "caregiver_strain_schedule.viewed"
+        request,
+        patient_id,
+        "caregiving.view_family_support",
+        AuditEventType.CAREGIVER_STRAIN_SCHEDULE_VIEWED,
     )
     return [strain_out(item) for item in queries.strain_schedule([patient.pk]).get(patient.pk, [])]
 
@@ -195,7 +199,9 @@ def list_open_tasks(request: HttpRequest) -> Any:
     "/patients/{patient_id}/support-tasks", response={200: list[SupportTaskOut], **ERROR_RESPONSES}
 )
 def list_patient_tasks(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = _open(request, patient_id, "caregiving.view_family_support", "support_tasks.viewed")
+    patient = _open(
+        request, patient_id, "caregiving.view_family_support", AuditEventType.SUPPORT_TASKS_VIEWED
+    )
     return [task_out(task) for task in queries.tasks_for(patient)]
 
 
@@ -268,7 +274,10 @@ def cancel_task(request: HttpRequest, task_id: UUID, payload: ReasonIn) -> Any:
 )
 def list_contacts(request: HttpRequest, patient_id: UUID) -> Any:
     patient = _open(
-        request, patient_id, "caregiving.view_family_support", "support_contacts.viewed"
+        request,
+        patient_id,
+        "caregiving.view_family_support",
+        AuditEventType.SUPPORT_CONTACTS_VIEWED,
     )
     return [contact_out(contact) for contact in queries.contacts_for(patient)]
 
@@ -324,7 +333,7 @@ def list_respite(request: HttpRequest, patient_id: UUID) -> Any:
         patient_id,
         "caregiving.view_family_support",
         "caregiving.view_own_support",
-        "respite.viewed",
+        AuditEventType.RESPITE_VIEWED,
     )
     return [respite_out(item) for item in queries.respite_for(patient)]
 

@@ -29,7 +29,7 @@ class TrainingStatus(models.TextChoices):
 
 
 class SupportAction(models.TextChoices):
-    """What a high strain score should prompt (CLINICAL.md, Caregiver strain)."""
+    """What a high strain score should prompt (docs/clinical-reference.md, Caregiver strain)."""
 
     RESPITE = "respite", _("Respite")
     PSYCHOLOGIST = "psychologist", _("Psychologist")

@@ -40,6 +40,7 @@ from hearth.caregiving.models import (
     TrainingRecord,
 )
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.medications.models import MedicineSignOff
 from hearth.patients import access
 from hearth.patients.choices import EpisodeState
@@ -308,7 +309,9 @@ def open_tasks(actor: Any) -> list[SupportTask]:
     )
     patients = {task.patient_id: task.patient for task in tasks}
     audit.record_list_view(
-        actor=actor, event_type="support_tasks.listed", patients=list(patients.values())
+        actor=actor,
+        event_type=AuditEventType.SUPPORT_TASKS_LISTED,
+        patients=list(patients.values()),
     )
     return tasks
 

@@ -39,6 +39,7 @@ from hearth.caregiving.choices import (
 )
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask, TrainingRecord
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -224,7 +225,7 @@ def record_training_step(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        event_type="training.step_recorded",
+        event_type=AuditEventType.TRAINING_STEP_RECORDED,
         patient=patient,
         obj=record,
         summary=_("%(who)s: %(skill)s — %(step)s")
@@ -291,7 +292,7 @@ def withdraw_training(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="training.withdrawn",
+        event_type=AuditEventType.TRAINING_WITHDRAWN,
         patient=patient,
         obj=record or caregiver,
         summary=_("%(who)s: %(skill)s withdrawn")
@@ -367,7 +368,7 @@ def open_strain_task(*, response: AssessmentResponse, actor: Any) -> SupportTask
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
-            event_type="support_task.score_added",
+            event_type=AuditEventType.SUPPORT_TASK_SCORE_ADDED,
             patient=response.patient_id,
             obj=task,
             summary=_("Another high strain score for %(who)s: %(total)d")
@@ -387,7 +388,7 @@ def open_strain_task(*, response: AssessmentResponse, actor: Any) -> SupportTask
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="support_task.opened",
+        event_type=AuditEventType.SUPPORT_TASK_OPENED,
         patient=response.patient_id,
         obj=task,
         summary=_("Support task: strain high for %(who)s (%(instrument)s %(total)d)")
@@ -448,7 +449,7 @@ def create_support_task(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="support_task.opened",
+        event_type=AuditEventType.SUPPORT_TASK_OPENED,
         patient=patient,
         obj=task,
         summary=_("Support task for %(who)s: %(reason)s")
@@ -500,13 +501,20 @@ def update_support_task(
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
-            event_type="support_task.updated",
+            event_type=AuditEventType.SUPPORT_TASK_UPDATED,
             patient=locked.patient,
             obj=locked,
             summary=_("Support task changed"),
             changes={"before": before, "after": updated},
         )
     return locked
+
+
+#: The audit event of each way a support task closes.
+_SUPPORT_TASK_CLOSED = {
+    SupportTaskStatus.DONE: AuditEventType.SUPPORT_TASK_DONE,
+    SupportTaskStatus.CANCELLED: AuditEventType.SUPPORT_TASK_CANCELLED,
+}
 
 
 def _close_task(*, actor: User, task: SupportTask, status: str, text: str) -> SupportTask:
@@ -530,7 +538,7 @@ def _close_task(*, actor: User, task: SupportTask, status: str, text: str) -> Su
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type=f"support_task.{status}",
+        event_type=_SUPPORT_TASK_CLOSED[SupportTaskStatus(status)],
         patient=locked.patient,
         obj=locked,
         summary=(
@@ -656,7 +664,7 @@ def record_support_contact(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="support_contact.recorded",
+        event_type=AuditEventType.SUPPORT_CONTACT_RECORDED,
         patient=patient,
         obj=contact,
         summary=_("%(kind)s with %(who)s")
@@ -693,7 +701,7 @@ def mark_contact_entered_in_error(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="support_contact.entered_in_error",
+        event_type=AuditEventType.SUPPORT_CONTACT_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
         summary=_("Support contact marked as entered in error: %(reason)s") % {"reason": reason},
@@ -768,7 +776,7 @@ def request_respite(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="respite.requested",
+        event_type=AuditEventType.RESPITE_REQUESTED,
         patient=patient,
         obj=respite,
         summary=_("Respite asked for: %(kind)s, %(start)s–%(end)s")
@@ -869,7 +877,7 @@ def book_respite(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="respite.booked",
+        event_type=AuditEventType.RESPITE_BOOKED,
         patient=locked.patient,
         obj=locked,
         summary=_("Respite booked: %(who)s") % {"who": locked.provider_label},
@@ -902,13 +910,20 @@ def complete_respite(*, actor: User, respite: RespiteRequest, note: str = "") ->
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="respite.completed",
+        event_type=AuditEventType.RESPITE_COMPLETED,
         patient=locked.patient,
         obj=locked,
         summary=_("Respite took place"),
         changes={"note": locked.completion_note},
     )
     return locked
+
+
+#: The audit event of each way a respite request closes before it takes place.
+_RESPITE_CLOSED = {
+    RespiteStatus.DECLINED: AuditEventType.RESPITE_DECLINED,
+    RespiteStatus.CANCELLED: AuditEventType.RESPITE_CANCELLED,
+}
 
 
 def _close_respite(
@@ -929,7 +944,7 @@ def _close_respite(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type=f"respite.{status}",
+        event_type=_RESPITE_CLOSED[RespiteStatus(status)],
         patient=locked.patient,
         obj=locked,
         summary=(

@@ -34,6 +34,7 @@ from hearth.caregiving.forms import (
 )
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -122,7 +123,9 @@ def training(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, "caregiving.view_training", build, "training.viewed")
+    return with_patient(
+        request, patient_id, "caregiving.view_training", build, AuditEventType.TRAINING_VIEWED
+    )
 
 
 @staff_required
@@ -226,7 +229,11 @@ def family_support(request: AuthenticatedRequest, patient_id: Any) -> HttpRespon
         )
 
     return with_patient(
-        request, patient_id, "caregiving.view_family_support", build, "family_support.viewed"
+        request,
+        patient_id,
+        "caregiving.view_family_support",
+        build,
+        AuditEventType.FAMILY_SUPPORT_VIEWED,
     )
 
 
@@ -603,7 +610,9 @@ def portal_training(request: AuthenticatedRequest) -> HttpResponse:
             {"patient": patient, "mine": queries.own_training(request.user, patient)},
         )
 
-    return with_portal_patient(request, "caregiving.view_own_training", build, "training.viewed")
+    return with_portal_patient(
+        request, "caregiving.view_own_training", build, AuditEventType.TRAINING_VIEWED
+    )
 
 
 @login_required
@@ -641,7 +650,7 @@ def portal_support(request: AuthenticatedRequest) -> HttpResponse:
         )
 
     return with_portal_patient(
-        request, "caregiving.view_own_support", build, "family_support.viewed"
+        request, "caregiving.view_own_support", build, AuditEventType.FAMILY_SUPPORT_VIEWED
     )
 
 

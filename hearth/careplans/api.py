@@ -41,6 +41,7 @@ from hearth.careplans.schemas import (
     StartPlanIn,
 )
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -76,7 +77,9 @@ def _plan_out(plan: CarePlan) -> CarePlan:
     response={200: list[AssessmentOut], **ERROR_RESPONSES},
 )
 def list_assessments(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = _open(request, patient_id, "careplans.view_care_plan", "assessments.viewed")
+    patient = _open(
+        request, patient_id, "careplans.view_care_plan", AuditEventType.ASSESSMENTS_VIEWED
+    )
     return list(queries.assessments_for(patient))
 
 
@@ -103,7 +106,9 @@ def record_assessment(request: HttpRequest, patient_id: UUID, payload: Assessmen
     "/patients/{patient_id}/care-plans", response={200: list[PlanVersionOut], **ERROR_RESPONSES}
 )
 def list_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = _open(request, patient_id, "careplans.view_care_plan", "care_plans.viewed")
+    patient = _open(
+        request, patient_id, "careplans.view_care_plan", AuditEventType.CARE_PLANS_VIEWED
+    )
     return list(queries.plans_for(patient))
 
 
@@ -133,7 +138,9 @@ def start_care_plan(request: HttpRequest, patient_id: UUID, payload: StartPlanIn
 )
 def care_plan_summary(request: HttpRequest, patient_id: UUID) -> Any:
     """The active plan as the family reads it."""
-    patient = _open(request, patient_id, "careplans.view_plan_summary", "care_plan.summary_viewed")
+    patient = _open(
+        request, patient_id, "careplans.view_plan_summary", AuditEventType.CARE_PLAN_SUMMARY_VIEWED
+    )
     plan = queries.with_tree(queries.plans_for(patient).active()).first()
     if plan is None:
         raise NotFound(_("There is no active care plan yet."))
@@ -142,7 +149,7 @@ def care_plan_summary(request: HttpRequest, patient_id: UUID) -> Any:
 
 @router.get("/care-plans/{plan_id}", response={200: PlanOut, **ERROR_RESPONSES})
 def get_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
-    return _plan_out(_plan(request, plan_id, "care_plan.viewed"))
+    return _plan_out(_plan(request, plan_id, AuditEventType.CARE_PLAN_VIEWED))
 
 
 @router.patch("/care-plans/{plan_id}", response={200: PlanOut, **ERROR_RESPONSES})
@@ -224,7 +231,7 @@ def discard_care_plan(request: HttpRequest, plan_id: UUID) -> Any:
 
 @router.get("/care-plans/{plan_id}/pdf", response={200: None, **ERROR_RESPONSES})
 def care_plan_document(request: HttpRequest, plan_id: UUID) -> HttpResponse:
-    return care_plan_pdf(request, _plan(request, plan_id, "care_plan.printed"))
+    return care_plan_pdf(request, _plan(request, plan_id, AuditEventType.CARE_PLAN_PRINTED))
 
 
 class DiffQuery(Schema):
@@ -234,7 +241,7 @@ class DiffQuery(Schema):
 @router.get("/care-plans/{plan_id}/diff", response={200: DiffOut, **ERROR_RESPONSES})
 def diff_care_plan(request: HttpRequest, plan_id: UUID, filters: Query[DiffQuery]) -> Any:
     """What changed from the version this one was based on (or ``against``)."""
-    plan = _plan(request, plan_id, "care_plan.viewed")
+    plan = _plan(request, plan_id, AuditEventType.CARE_PLAN_VIEWED)
     older, newer = queries.versions_to_compare(plan, filters.against)
     return {
         "older_version": older.version,
@@ -250,7 +257,9 @@ def diff_care_plan(request: HttpRequest, plan_id: UUID, filters: Query[DiffQuery
     "/patients/{patient_id}/team-meetings", response={200: list[MeetingOut], **ERROR_RESPONSES}
 )
 def list_meetings(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = _open(request, patient_id, "careplans.view_care_plan", "team_meetings.viewed")
+    patient = _open(
+        request, patient_id, "careplans.view_care_plan", AuditEventType.TEAM_MEETINGS_VIEWED
+    )
     return list(queries.meetings_for(patient))
 
 
@@ -298,7 +307,10 @@ def _acp(request: HttpRequest, acp_id: UUID, read: str | None = None) -> Advance
 )
 def list_advance_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
     patient = _open(
-        request, patient_id, "careplans.view_advance_care_plan", "advance_care_plans.viewed"
+        request,
+        patient_id,
+        "careplans.view_advance_care_plan",
+        AuditEventType.ADVANCE_CARE_PLANS_VIEWED,
     )
     plans = AdvanceCarePlan.objects.filter(patient=patient).select_related(
         "created_by", "signed_by"
@@ -319,7 +331,7 @@ def start_advance_care_plan(request: HttpRequest, patient_id: UUID) -> Any:
 
 @router.get("/advance-care-plans/{acp_id}", response={200: AdvanceCarePlanOut, **ERROR_RESPONSES})
 def get_advance_care_plan(request: HttpRequest, acp_id: UUID) -> Any:
-    return _acp(request, acp_id, "advance_care_plan.viewed")
+    return _acp(request, acp_id, AuditEventType.ADVANCE_CARE_PLAN_VIEWED)
 
 
 @router.patch("/advance-care-plans/{acp_id}", response={200: AdvanceCarePlanOut, **ERROR_RESPONSES})
@@ -341,7 +353,7 @@ def sign_advance_care_plan(request: HttpRequest, acp_id: UUID) -> Any:
 
 @router.get("/advance-care-plans/{acp_id}/pdf", response={200: None, **ERROR_RESPONSES})
 def advance_care_plan_document(request: HttpRequest, acp_id: UUID) -> HttpResponse:
-    plan = _acp(request, acp_id, "advance_care_plan.printed")
+    plan = _acp(request, acp_id, AuditEventType.ADVANCE_CARE_PLAN_PRINTED)
     return advance_care_plan_pdf(request, plan)
 
 
@@ -352,6 +364,9 @@ def advance_care_plan_document(request: HttpRequest, acp_id: UUID) -> HttpRespon
 def emergency_summary(request: HttpRequest, patient_id: UUID) -> Any:
     """What an out-of-hours clinician reads first (also under emergency access)."""
     patient = _open(
-        request, patient_id, "careplans.view_advance_care_plan", "emergency_summary.viewed"
+        request,
+        patient_id,
+        "careplans.view_advance_care_plan",
+        AuditEventType.EMERGENCY_SUMMARY_VIEWED,
     )
     return queries.emergency_summary_data(patient)

@@ -266,7 +266,7 @@ class AdvanceCarePlanQuerySet(models.QuerySet["AdvanceCarePlan"]):
 
 
 class AdvanceCarePlan(ExternalIdModel):
-    """Recommendations for emergency care, after the ReSPECT process (CLINICAL.md).
+    """Recommendations for emergency care, after the ReSPECT process (docs/clinical-reference.md).
 
     Signed by a physician; after signing it never changes, and the next
     conversation starts a new version.

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from hearth.careplans.choices import PlanStatus
 from hearth.careplans.models import CarePlan
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
+
+#: The audit event of each way a plan stops when home care ends.
+_PLAN_STOPPED = {
+    PlanStatus.ENDED: AuditEventType.CARE_PLAN_ENDED,
+    PlanStatus.DISCARDED: AuditEventType.CARE_PLAN_DISCARDED,
+}
 
 
 def end_care_plans(*, actor: Any, episode: Any, **_kwargs: Any) -> None:
@@ -28,7 +35,7 @@ def end_care_plans(*, actor: Any, episode: Any, **_kwargs: Any) -> None:
         audit.record(
             actor=actor,
             action=AuditAction.TRANSITION,
-            event_type=f"care_plan.{ending}",
+            event_type=_PLAN_STOPPED[ending],
             patient=episode.patient,
             obj=plan,
             summary=_("Care plan version %(version)s %(status)s: home care ended")

@@ -16,7 +16,7 @@ clinicians = discipline_in(
     Discipline.CHAPLAIN,
 )
 #: Advance care planning conversations are led by physicians and nurses;
-#: only a physician signs (CLINICAL.md, ReSPECT: "clinician signatures").
+#: only a physician signs (docs/clinical-reference.md, ReSPECT: "clinician signatures").
 acp_writers = discipline_in(Discipline.PHYSICIAN, Discipline.NURSE)
 
 rules.add_perm("careplans.view_care_plan", staff_can_open)

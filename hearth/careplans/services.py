@@ -39,6 +39,7 @@ from hearth.careplans.models import (
     TeamMeeting,
 )
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -102,7 +103,7 @@ def record_holistic_assessment(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="assessment.holistic_recorded",
+        event_type=AuditEventType.ASSESSMENT_HOLISTIC_RECORDED,
         patient=patient,
         obj=assessment,
         summary=_("Holistic assessment recorded (%(count)s needs)") % {"count": len(cleaned_needs)},
@@ -191,7 +192,7 @@ def start_care_plan_draft(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="care_plan.draft_started",
+        event_type=AuditEventType.CARE_PLAN_DRAFT_STARTED,
         patient=patient,
         obj=plan,
         summary=_("Care plan version %(version)s drafted") % {"version": plan.version},
@@ -223,7 +224,7 @@ def update_care_plan(*, actor: User, plan: CarePlan, changes: Mapping[str, Any])
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
-            event_type="care_plan.draft_changed",
+            event_type=AuditEventType.CARE_PLAN_DRAFT_CHANGED,
             patient=plan.patient,
             obj=plan,
             summary=_("Care plan draft changed"),
@@ -232,7 +233,7 @@ def update_care_plan(*, actor: User, plan: CarePlan, changes: Mapping[str, Any])
     return plan
 
 
-def _item_event(actor: User, plan: CarePlan, event: str, summary: str) -> None:
+def _item_event(actor: User, plan: CarePlan, event: AuditEventType, summary: str) -> None:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -251,7 +252,9 @@ def add_need(*, actor: User, plan: CarePlan, **details: Any) -> PlanNeed:
     need = PlanNeed(plan=plan)
     validated_form(PlanNeedForm(data=details, instance=need))
     need.save()
-    _item_event(actor, plan, "care_plan.need_added", _("Need added: %(text)s") % {"text": need})
+    _item_event(
+        actor, plan, AuditEventType.CARE_PLAN_NEED_ADDED, _("Need added: %(text)s") % {"text": need}
+    )
     return need
 
 
@@ -263,7 +266,9 @@ def add_goal(*, actor: User, need: PlanNeed, **details: Any) -> PlanGoal:
     goal = PlanGoal(need=need)
     validated_form(PlanGoalForm(data=details, instance=goal))
     goal.save()
-    _item_event(actor, plan, "care_plan.goal_added", _("Goal added: %(text)s") % {"text": goal})
+    _item_event(
+        actor, plan, AuditEventType.CARE_PLAN_GOAL_ADDED, _("Goal added: %(text)s") % {"text": goal}
+    )
     return goal
 
 
@@ -280,7 +285,7 @@ def add_intervention(*, actor: User, goal: PlanGoal, **details: Any) -> PlanInte
     _item_event(
         actor,
         plan,
-        "care_plan.intervention_added",
+        AuditEventType.CARE_PLAN_INTERVENTION_ADDED,
         _("Intervention added: %(text)s") % {"text": intervention},
     )
     return intervention
@@ -303,7 +308,7 @@ def remove_plan_item(*, actor: User, item: PlanNeed | PlanGoal | PlanInterventio
     _item_event(
         actor,
         plan,
-        "care_plan.item_removed",
+        AuditEventType.CARE_PLAN_ITEM_REMOVED,
         _("Removed from the draft: %(text)s") % {"text": text},
     )
     return plan
@@ -319,7 +324,7 @@ def discard_care_plan_draft(*, actor: User, plan: CarePlan) -> CarePlan:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="care_plan.draft_discarded",
+        event_type=AuditEventType.CARE_PLAN_DRAFT_DISCARDED,
         patient=plan.patient,
         obj=plan,
         summary=_("Care plan draft version %(version)s discarded") % {"version": plan.version},
@@ -368,7 +373,7 @@ def _activate(actor: User, plan: CarePlan, meeting: TeamMeeting | None = None) -
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="care_plan.activated",
+        event_type=AuditEventType.CARE_PLAN_ACTIVATED,
         patient=plan.patient,
         obj=plan,
         summary=_("Care plan version %(version)s is now active") % {"version": plan.version},
@@ -434,7 +439,7 @@ def record_team_meeting(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="team_meeting.recorded",
+        event_type=AuditEventType.TEAM_MEETING_RECORDED,
         patient=patient,
         obj=meeting,
         summary=_("Team meeting recorded (%(count)s staff)") % {"count": len(data["attendees"])},
@@ -494,7 +499,7 @@ def start_advance_care_plan(*, actor: User, patient: Patient) -> AdvanceCarePlan
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="advance_care_plan.draft_started",
+        event_type=AuditEventType.ADVANCE_CARE_PLAN_DRAFT_STARTED,
         patient=patient,
         obj=plan,
         summary=_("Advance care plan version %(version)s drafted") % {"version": plan.version},
@@ -526,7 +531,7 @@ def update_advance_care_plan(
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
-            event_type="advance_care_plan.draft_changed",
+            event_type=AuditEventType.ADVANCE_CARE_PLAN_DRAFT_CHANGED,
             patient=plan.patient,
             obj=plan,
             summary=_("Advance care plan draft changed"),
@@ -564,7 +569,7 @@ def sign_advance_care_plan(*, actor: User, plan: AdvanceCarePlan) -> AdvanceCare
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="advance_care_plan.signed",
+        event_type=AuditEventType.ADVANCE_CARE_PLAN_SIGNED,
         patient=plan.patient,
         obj=plan,
         summary=_("Advance care plan version %(version)s signed: %(cpr)s, %(focus)s")

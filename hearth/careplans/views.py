@@ -36,6 +36,7 @@ from hearth.careplans.models import (
     PlanNeed,
 )
 from hearth.careplans.pdf import advance_care_plan_pdf, care_plan_pdf
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotFound
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -84,7 +85,9 @@ def care_plan_home(request: AuthenticatedRequest, patient_id: Any) -> HttpRespon
             },
         )
 
-    return with_patient(request, patient_id, "careplans.view_care_plan", build, "care_plan.viewed")
+    return with_patient(
+        request, patient_id, "careplans.view_care_plan", build, AuditEventType.CARE_PLAN_VIEWED
+    )
 
 
 NeedFormSet = forms.formset_factory(AssessedNeedForm, extra=0)
@@ -198,7 +201,11 @@ def plan_version(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, plan.patient.external_id, "careplans.view_care_plan", build, "care_plan.viewed"
+        request,
+        plan.patient.external_id,
+        "careplans.view_care_plan",
+        build,
+        AuditEventType.CARE_PLAN_VIEWED,
     )
 
 
@@ -364,7 +371,7 @@ def plan_document(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
         plan.patient.external_id,
         "careplans.view_care_plan",
         lambda _patient: care_plan_pdf(request, plan),
-        "care_plan.printed",
+        AuditEventType.CARE_PLAN_PRINTED,
     )
 
 
@@ -391,7 +398,11 @@ def plan_diff(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, plan.patient.external_id, "careplans.view_care_plan", build, "care_plan.viewed"
+        request,
+        plan.patient.external_id,
+        "careplans.view_care_plan",
+        build,
+        AuditEventType.CARE_PLAN_VIEWED,
     )
 
 
@@ -459,7 +470,11 @@ def acp_home(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient_id, "careplans.view_care_plan", build, "advance_care_plans.viewed"
+        request,
+        patient_id,
+        "careplans.view_care_plan",
+        build,
+        AuditEventType.ADVANCE_CARE_PLANS_VIEWED,
     )
 
 
@@ -503,7 +518,7 @@ def acp_detail(request: AuthenticatedRequest, acp_id: Any) -> HttpResponse:
         plan.patient.external_id,
         "careplans.view_care_plan",
         build,
-        "advance_care_plan.viewed",
+        AuditEventType.ADVANCE_CARE_PLAN_VIEWED,
     )
 
 
@@ -572,7 +587,7 @@ def acp_document(request: AuthenticatedRequest, acp_id: Any) -> HttpResponse:
         plan.patient.external_id,
         "careplans.view_advance_care_plan",
         build,
-        "advance_care_plan.printed",
+        AuditEventType.ADVANCE_CARE_PLAN_PRINTED,
     )
 
 
@@ -595,7 +610,11 @@ def emergency_summary(request: AuthenticatedRequest, patient_id: Any) -> HttpRes
         )
 
     return with_patient(
-        request, patient_id, "careplans.view_care_plan", build, "emergency_summary.viewed"
+        request,
+        patient_id,
+        "careplans.view_care_plan",
+        build,
+        AuditEventType.EMERGENCY_SUMMARY_VIEWED,
     )
 
 
@@ -617,5 +636,5 @@ def portal_care_plan(request: AuthenticatedRequest) -> HttpResponse:
         )
 
     return with_portal_patient(
-        request, "careplans.view_plan_summary", build, "portal.care_plan_viewed"
+        request, "careplans.view_plan_summary", build, AuditEventType.PORTAL_CARE_PLAN_VIEWED
     )

@@ -1,4 +1,7 @@
-"""Recording audit events. Every service and every read of patient data calls ``record``."""
+"""Recording audit events. Every service and every read of patient data calls ``record``.
+
+Event types come from the catalogue ``hearth.core.audit_events.AuditEventType``: both
+recording helpers refuse a type that is not in it (see ``catalogued_event_type``)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from uuid import UUID
 from django.db import models
 
 from hearth.core import clock, context
+from hearth.core.audit_events import AuditEventType, catalogued_event_type
 from hearth.core.models import AuditAction, AuditEvent
 
 
@@ -39,7 +43,7 @@ def record(
     *,
     actor: Any,
     action: str,
-    event_type: str,
+    event_type: AuditEventType,
     patient: Any = None,
     obj: models.Model | None = None,
     summary: str = "",
@@ -48,7 +52,9 @@ def record(
     emergency: bool | None = None,
 ) -> AuditEvent:
     """Write one event. ``emergency`` defaults to whether ``actor`` reached ``patient``
-    only through break-the-glass access, so no caller can forget to flag it."""
+    only through break-the-glass access, so no caller can forget to flag it.
+    ``event_type`` must be in the catalogue: an unknown type raises ``ValueError``."""
+    event_type = catalogued_event_type(event_type)
     request = context.current()
     patient_id = getattr(patient, "pk", patient)
     if emergency is None:
@@ -58,7 +64,7 @@ def record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=_actor_label(actor),
         action=action,
-        event_type=event_type,
+        event_type=event_type.value,
         patient_id=patient_id,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(getattr(obj, "external_id", getattr(obj, "pk", ""))) if obj else "",
@@ -72,9 +78,11 @@ def record(
     )
 
 
-def record_list_view(*, actor: Any, event_type: str, patients: Iterable[Any]) -> int:
+def record_list_view(*, actor: Any, event_type: AuditEventType, patients: Iterable[Any]) -> int:
     """One ``list`` event per patient shown, in one insert, so a worklist read is
-    as attributable per patient as opening the record."""
+    as attributable per patient as opening the record. ``event_type`` must be in the
+    catalogue, checked before anything is read or written."""
+    event_type = catalogued_event_type(event_type)
     request = context.current()
     now = clock.now()
     events = [
@@ -83,7 +91,7 @@ def record_list_view(*, actor: Any, event_type: str, patients: Iterable[Any]) ->
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             actor_label=_actor_label(actor),
             action=AuditAction.LIST,
-            event_type=event_type,
+            event_type=event_type.value,
             patient_id=patient.pk,
             object_type=patient._meta.label,
             object_id=str(patient.external_id),

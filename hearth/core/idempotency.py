@@ -1,6 +1,6 @@
 """One-time keys for writes that must happen at most once.
 
-CLINICAL.md (medicines): the same key with the same body replays the stored
+docs/clinical-reference.md (medicines): the same key with the same body replays the stored
 answer; the same key with a different body is refused (422); a retry while the
 first attempt is still running is told to wait (409).
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core.audit_events import AuditEventType
+
 
 class ExternalIdModel(models.Model):
     """Integer keys stay inside; the API, FHIR and URLs only ever show the UUID."""
@@ -98,6 +100,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def event_label(self) -> str:
+        """What the event type means, from the catalogue, for people reading the trail;
+        the stored type itself if the catalogue does not know it."""
+        try:
+            return str(AuditEventType(self.event_type).label)
+        except ValueError:
+            return self.event_type
 
 
 class IdempotencyKey(models.Model):

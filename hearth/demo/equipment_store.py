@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.demo.symptom_week import act_on_alert
 from hearth.equipment import checklists
@@ -145,8 +146,8 @@ def still_at_home_after_death(
         note="Bed set up in the front room, by the garden window, as she asked.",
     )
     for obj, event, summary in (
-        (loan, "equipment_loan.delivered", f"Equipment delivered: {item}"),
-        (check, "equipment_check.recorded", f"Safety check passed: {item}"),
+        (loan, AuditEventType.EQUIPMENT_LOAN_DELIVERED, f"Equipment delivered: {item}"),
+        (check, AuditEventType.EQUIPMENT_CHECK_RECORDED, f"Safety check passed: {item}"),
     ):
         audit.record(
             actor=coordinator if obj is loan else nurse,

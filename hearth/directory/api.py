@@ -18,6 +18,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.core.api import ERROR_RESPONSES, actor_of
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.core.validation import require_perm
 from hearth.directory import queries, services
@@ -190,7 +191,7 @@ def _step(request: HttpRequest, step_id: UUID) -> NextStep:
 )
 def list_next_steps(request: HttpRequest, patient_id: UUID) -> Any:
     """The family's next steps: to do first, then done, then no longer needed."""
-    patient = _patient(request, patient_id, VIEW_STEPS, read="next_steps.viewed")
+    patient = _patient(request, patient_id, VIEW_STEPS, read=AuditEventType.NEXT_STEPS_VIEWED)
     return queries.next_steps(patient)
 
 

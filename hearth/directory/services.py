@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed
 from hearth.core.locking import lock
@@ -104,7 +105,7 @@ def create_region(*, actor: User, name: str, code: str = "") -> Region:
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="directory_region.created",
+        event_type=AuditEventType.DIRECTORY_REGION_CREATED,
         obj=region,
         summary=_("Directory area added: %(name)s") % {"name": name},
         changes={"code": code, "name": name},
@@ -143,7 +144,7 @@ def update_region(*, actor: User, region: Region, changes: Mapping[str, Any]) ->
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="directory_region.changed",
+        event_type=AuditEventType.DIRECTORY_REGION_CHANGED,
         obj=region,
         summary=_("Directory area changed: %(name)s") % {"name": region.name},
         changes=difference,
@@ -325,7 +326,7 @@ def create_entry(*, actor: User, **data: Any) -> DirectoryEntry:
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="directory_entry.created",
+        event_type=AuditEventType.DIRECTORY_ENTRY_CREATED,
         obj=entry,
         summary=_("Directory entry added: %(name)s") % {"name": entry.name},
         changes=_audit_values({**values, "regions": regions}),
@@ -376,7 +377,7 @@ def update_entry(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="directory_entry.changed",
+        event_type=AuditEventType.DIRECTORY_ENTRY_CHANGED,
         obj=entry,
         summary=(
             _("Directory entry changed and checked: %(name)s")
@@ -402,7 +403,7 @@ def confirm_entry_current(*, actor: User, entry: DirectoryEntry) -> DirectoryEnt
     audit.record(
         actor=actor,
         action=AuditAction.REVIEW,
-        event_type="directory_entry.checked",
+        event_type=AuditEventType.DIRECTORY_ENTRY_CHECKED,
         obj=entry,
         summary=_("Directory entry checked and still current: %(name)s") % {"name": entry.name},
     )
@@ -431,7 +432,7 @@ def retire_entry(*, actor: User, entry: DirectoryEntry, reason: str = "") -> Dir
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="directory_entry.retired",
+        event_type=AuditEventType.DIRECTORY_ENTRY_RETIRED,
         obj=entry,
         summary=_("Directory entry retired: %(name)s") % {"name": entry.name},
         changes={"reason": reason, "open_next_steps": open_steps},
@@ -461,7 +462,7 @@ def reinstate_entry(*, actor: User, entry: DirectoryEntry) -> DirectoryEntry:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="directory_entry.reinstated",
+        event_type=AuditEventType.DIRECTORY_ENTRY_REINSTATED,
         obj=entry,
         summary=_("Directory entry listed again: %(name)s") % {"name": entry.name},
     )
@@ -515,7 +516,7 @@ def add_next_step(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="next_step.added",
+        event_type=AuditEventType.NEXT_STEP_ADDED,
         patient=patient,
         obj=step,
         summary=_("Next step suggested: %(name)s") % {"name": entry.name},
@@ -583,7 +584,9 @@ def update_next_step(*, actor: User, step: NextStep, changes: Mapping[str, Any])
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE if "status" not in difference else AuditAction.TRANSITION,
-        event_type="next_step.status_changed" if "status" in difference else "next_step.changed",
+        event_type=AuditEventType.NEXT_STEP_STATUS_CHANGED
+        if "status" in difference
+        else AuditEventType.NEXT_STEP_CHANGED,
         patient=patient,
         obj=step,
         summary=(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -316,7 +317,7 @@ def patient_next_steps(request: AuthenticatedRequest, patient_id: Any) -> HttpRe
             },
         )
 
-    return with_patient(request, patient_id, VIEW_STEPS, build, "next_steps.viewed")
+    return with_patient(request, patient_id, VIEW_STEPS, build, AuditEventType.NEXT_STEPS_VIEWED)
 
 
 @staff_required
@@ -388,7 +389,9 @@ def portal_next_steps(request: AuthenticatedRequest) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient.external_id, VIEW_STEPS, build, "next_steps.portal_viewed")
+    return with_patient(
+        request, patient.external_id, VIEW_STEPS, build, AuditEventType.NEXT_STEPS_PORTAL_VIEWED
+    )
 
 
 @login_required

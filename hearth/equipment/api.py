@@ -18,6 +18,7 @@ from ninja.responses import Status
 
 from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.equipment import checklists, queries, services
 from hearth.equipment.choices import EquipmentKind
@@ -195,7 +196,7 @@ def change_item_status(request: HttpRequest, item_id: UUID, payload: ItemStatusI
 def list_loans(request: HttpRequest, patient_id: UUID, include_returned: bool = False) -> Any:
     """The equipment at the patient's home (and what went back, with
     ``include_returned``), with safety checks and faults. Team and family."""
-    patient = _open(request, patient_id, VIEW, read="equipment.viewed")
+    patient = _open(request, patient_id, VIEW, read=AuditEventType.EQUIPMENT_VIEWED)
     return [
         _loan_out(loan)
         for loan in queries.patient_loans(patient, include_returned=include_returned)
@@ -219,7 +220,7 @@ def lend(request: HttpRequest, patient_id: UUID, payload: LendIn) -> Any:
 
 @router.get("/equipment/loans/{loan_id}", response={200: LoanOut, **ERROR_RESPONSES})
 def get_loan(request: HttpRequest, loan_id: UUID) -> Any:
-    loan = _loan(request, loan_id, VIEW, read="equipment_loan.viewed")
+    loan = _loan(request, loan_id, VIEW, read=AuditEventType.EQUIPMENT_LOAN_VIEWED)
     return _fresh_loan_out(loan)
 
 

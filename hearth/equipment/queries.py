@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.equipment.choices import AT_HOME, CheckOutcome, EquipmentKind, ItemStatus
 from hearth.equipment.models import EquipmentItem, FaultReport, Loan, LoanQuerySet, SafetyCheck
 from hearth.patients import access
@@ -92,7 +93,7 @@ def inventory_rows(actor: Any, items: Iterable[EquipmentItem]) -> list[Inventory
     ]
     shown = {row.patient.pk: row.patient for row in rows if row.patient is not None}
     audit.record_list_view(
-        actor=actor, event_type="equipment_inventory.listed", patients=shown.values()
+        actor=actor, event_type=AuditEventType.EQUIPMENT_INVENTORY_LISTED, patients=shown.values()
     )
     return rows
 
@@ -112,7 +113,9 @@ def item_history(actor: Any, item: EquipmentItem) -> list[Loan]:
         if loan.patient_shown:  # type: ignore[attr-defined]
             shown[loan.patient_id] = loan.patient
     audit.record_list_view(
-        actor=actor, event_type="equipment_item_history.listed", patients=shown.values()
+        actor=actor,
+        event_type=AuditEventType.EQUIPMENT_ITEM_HISTORY_LISTED,
+        patients=shown.values(),
     )
     return loans
 

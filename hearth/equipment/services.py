@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -135,7 +136,7 @@ def add_item(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="equipment_item.added",
+        event_type=AuditEventType.EQUIPMENT_ITEM_ADDED,
         obj=item,
         summary=_("Equipment added to the store: %(item)s") % {"item": _item_label(item)},
         changes={
@@ -187,7 +188,7 @@ def record_maintenance(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="equipment_item.serviced",
+        event_type=AuditEventType.EQUIPMENT_ITEM_SERVICED,
         patient=loan.patient if loan else None,
         obj=locked,
         summary=_("Service recorded: %(item)s") % {"item": _item_label(locked)},
@@ -246,7 +247,7 @@ def change_item_status(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="equipment_item.status_changed",
+        event_type=AuditEventType.EQUIPMENT_ITEM_STATUS_CHANGED,
         obj=locked,
         summary=_("%(item)s: %(status)s")
         % {"item": _item_label(locked), "status": locked.get_status_display()},
@@ -327,7 +328,7 @@ def lend(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="equipment_loan.delivered",
+        event_type=AuditEventType.EQUIPMENT_LOAN_DELIVERED,
         patient=patient,
         obj=loan,
         summary=_("Equipment delivered: %(item)s") % {"item": _item_label(locked)},
@@ -457,7 +458,7 @@ def record_safety_check(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="equipment_check.recorded",
+        event_type=AuditEventType.EQUIPMENT_CHECK_RECORDED,
         patient=locked.patient,
         obj=check,
         summary=(
@@ -519,7 +520,7 @@ def report_fault(*, actor: User, loan: Loan, description: str) -> FaultReport:
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="equipment_fault.reported",
+        event_type=AuditEventType.EQUIPMENT_FAULT_REPORTED,
         patient=locked.patient,
         obj=fault,
         summary=_("Fault reported: %(item)s") % {"item": _item_label(locked.item)},
@@ -551,7 +552,7 @@ def resolve_fault(*, actor: User, fault: FaultReport, resolution: str) -> FaultR
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="equipment_fault.resolved",
+        event_type=AuditEventType.EQUIPMENT_FAULT_RESOLVED,
         patient=patient,
         obj=locked,
         summary=_("Fault closed: %(item)s") % {"item": _item_label(fault.loan.item)},
@@ -603,7 +604,7 @@ def return_loan(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="equipment_loan.returned",
+        event_type=AuditEventType.EQUIPMENT_LOAN_RETURNED,
         patient=locked.patient,
         obj=locked,
         summary=_("Equipment returned: %(item)s") % {"item": _item_label(item)},

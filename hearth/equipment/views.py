@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -215,7 +216,9 @@ def patient_equipment(request: AuthenticatedRequest, patient_id: Any) -> HttpRes
             },
         )
 
-    return with_patient(request, patient_id, "equipment.view_equipment", build, "equipment.viewed")
+    return with_patient(
+        request, patient_id, "equipment.view_equipment", build, AuditEventType.EQUIPMENT_VIEWED
+    )
 
 
 @staff_required
@@ -376,7 +379,7 @@ def portal_equipment(request: AuthenticatedRequest) -> HttpResponse:
         )
 
     return with_portal_patient(
-        request, "equipment.view_equipment", build, "equipment.portal_viewed"
+        request, "equipment.view_equipment", build, AuditEventType.EQUIPMENT_PORTAL_VIEWED
     )
 
 

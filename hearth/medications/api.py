@@ -29,6 +29,7 @@ from ninja.responses import Status
 from hearth.accounts.models import User
 from hearth.core import clock
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.medications import ome, queries, services
 from hearth.medications.choices import Conversion, OrderKind, Route
@@ -179,7 +180,7 @@ def update_drug(request: HttpRequest, drug_id: UUID, payload: DrugPatch) -> Any:
 def list_orders(request: HttpRequest, patient_id: UUID, include_stopped: bool = False) -> Any:
     """Active orders (and stopped ones with ``include_stopped``), each with the
     version in force."""
-    patient = _open(request, patient_id, VIEW, read="medication_orders.viewed")
+    patient = _open(request, patient_id, VIEW, read=AuditEventType.MEDICATION_ORDERS_VIEWED)
     return queries.orders(patient, include_stopped=include_stopped)
 
 
@@ -207,7 +208,7 @@ def prescribe(request: HttpRequest, patient_id: UUID, payload: OrderIn) -> Any:
 @router.get("/medication-orders/{order_id}", response={200: OrderDetailOut, **ERROR_RESPONSES})
 def get_order(request: HttpRequest, order_id: UUID) -> Any:
     order = _order(order_id)
-    _open(request, order.patient.external_id, VIEW, read="medication_order.viewed")
+    _open(request, order.patient.external_id, VIEW, read=AuditEventType.MEDICATION_ORDER_VIEWED)
     return order
 
 
@@ -299,7 +300,7 @@ def opioid_summary(request: HttpRequest, patient_id: UUID, switch_to: UUID | Non
     breakthrough range by the service's guideline and the titration range.
     ``switch_to`` (a formulary route) adds the equivalent 24 h dose of that
     drug, reduced for incomplete cross-tolerance: a help, never applied."""
-    patient = _open(request, patient_id, VIEW, read="opioid_summary.viewed")
+    patient = _open(request, patient_id, VIEW, read=AuditEventType.OPIOID_SUMMARY_VIEWED)
     target = _drug_route(switch_to, "switch_to") if switch_to else None
     summary = ome.summarise(queries.orders(patient))
     return {
@@ -376,7 +377,7 @@ def list_administrations(
     """The administration record of the last ``days`` days (at most 90), newest
     first; records entered in error are included and marked. Staff only: the
     family reads the home chart."""
-    patient = _open(request, patient_id, VIEW, read="administrations.viewed")
+    patient = _open(request, patient_id, VIEW, read=AuditEventType.ADMINISTRATIONS_VIEWED)
     return list(queries.administrations(patient, days=filters.days)[:2000])
 
 
@@ -406,7 +407,7 @@ def administration_entered_in_error(
 )
 def list_sync_reviews(request: HttpRequest, patient_id: UUID) -> Any:
     """Offline doses waiting for a clinician's decision."""
-    patient = _open(request, patient_id, VIEW, read="sync_reviews.viewed")
+    patient = _open(request, patient_id, VIEW, read=AuditEventType.SYNC_REVIEWS_VIEWED)
     return list(queries.waiting_reviews(patient))
 
 
@@ -432,7 +433,7 @@ def resolve_sync_review(request: HttpRequest, review_id: UUID, payload: ReviewDe
     response={200: list[SignOffOut], **ERROR_RESPONSES},
 )
 def list_sign_offs(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = _open(request, patient_id, VIEW, read="medicine_sign_offs.viewed")
+    patient = _open(request, patient_id, VIEW, read=AuditEventType.MEDICINE_SIGN_OFFS_VIEWED)
     return list(queries.sign_offs(patient).select_related("revoked_by"))
 
 
@@ -479,7 +480,7 @@ def revoke_sign_off(request: HttpRequest, sign_off_id: UUID, payload: ReasonIn) 
 )
 def controlled_drug_register(request: HttpRequest, patient_id: UUID) -> Any:
     """Each controlled drug at home: balance, open discrepancy, newest entries."""
-    patient = _open(request, patient_id, VIEW, read="controlled_drugs.viewed")
+    patient = _open(request, patient_id, VIEW, read=AuditEventType.CONTROLLED_DRUGS_VIEWED)
     return [
         {**holding_out(line.holding), "entries": line.entries}
         for line in queries.controlled_drug_register(patient)
@@ -575,7 +576,10 @@ def medication_chart(request: HttpRequest, patient_id: UUID) -> Any:
     much, how, when and why; for as-needed medicines the wait between doses,
     the 24 h limit, how many were given and what to do at the limit."""
     patient = _open(
-        request, patient_id, "medications.view_home_chart", read="medication_chart.viewed"
+        request,
+        patient_id,
+        "medications.view_home_chart",
+        read=AuditEventType.MEDICATION_CHART_VIEWED,
     )
     moment: datetime = clock.now()
     return {

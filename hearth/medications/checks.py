@@ -3,7 +3,7 @@ on their own (and by hypothesis) without a database.
 
 "Within 24 h" means less than 24 hours apart: doses exactly 24 hours apart
 fall in different windows. The maximum is over a *rolling* 24 hours
-(CLINICAL.md), so a dose recorded late, between two earlier ones, is checked
+(docs/clinical-reference.md), so a dose recorded late, between two earlier ones, is checked
 against the doses after it as well as before it.
 """
 

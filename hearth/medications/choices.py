@@ -46,7 +46,7 @@ class DoseForm(models.TextChoices):
 
 
 class Conversion(models.TextChoices):
-    """How a drug's oral-morphine equivalent is calculated (CLINICAL.md)."""
+    """How a drug's oral-morphine equivalent is calculated (docs/clinical-reference.md)."""
 
     PER_DOSE_UNIT = "per_dose_unit", _("Multiplier per unit of dose")
     PATCH_RATE = "patch_rate", _("Patch: micrograms per hour × factor = mg OME per 24 h")

@@ -2,7 +2,7 @@
 
 Arithmetic only: it reads the formulary rows and order versions it is given
 and never writes. Every number here is shown to a physician as a *help*; none
-is ever applied to an order automatically (CLINICAL.md, "Medicines").
+is ever applied to an order automatically (docs/clinical-reference.md, "Medicines").
 
 - OME per 24 h = dose × factor × doses per day, for drugs converted per unit
   of dose; for patches, micrograms per hour × factor (2.4) is already mg OME
@@ -108,7 +108,7 @@ class OpioidSummary:
 def breakthrough_range(
     regular_ome_24h: Decimal, guideline: str | None = None
 ) -> tuple[Decimal, Decimal]:
-    """Suggested breakthrough dose in mg of oral morphine (CLINICAL.md: UK 1/6,
+    """Suggested breakthrough dose in mg of oral morphine (docs/clinical-reference.md: UK 1/6,
     US NCCN 10-20 %, Australian eTG 1/12 to 1/6 of the 24 h regular dose)."""
     low, high = settings.HEARTH_BREAKTHROUGH_FRACTIONS[
         guideline or settings.HEARTH_BREAKTHROUGH_GUIDELINE
@@ -117,7 +117,7 @@ def breakthrough_range(
 
 
 def titration_range(regular_ome_24h: Decimal) -> tuple[Decimal, Decimal]:
-    """A new 24 h total after a titration step of 30-50 % (CLINICAL.md)."""
+    """A new 24 h total after a titration step of 30-50 % (docs/clinical-reference.md)."""
     low, high = settings.HEARTH_OPIOID_TITRATION_PERCENT
     return (
         regular_ome_24h * (1 + Decimal(low) / 100),

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import UserKind
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.pdf import render_pdf
 from hearth.core.web import (
@@ -194,7 +195,7 @@ def medicines(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient_id, "medications.view_medicines", build, "medicines.viewed"
+        request, patient_id, "medications.view_medicines", build, AuditEventType.MEDICINES_VIEWED
     )
 
 
@@ -220,7 +221,7 @@ def order_history(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
         order.patient.external_id,
         "medications.view_medicines",
         build,
-        "prescription.history_viewed",
+        AuditEventType.PRESCRIPTION_HISTORY_VIEWED,
     )
 
 
@@ -605,7 +606,7 @@ def controlled_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpResp
         patient_id,
         "medications.manage_controlled_drugs",
         build,
-        "controlled_drugs.viewed",
+        AuditEventType.CONTROLLED_DRUGS_VIEWED,
     )
 
 
@@ -755,7 +756,7 @@ def chart_pdf(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
         patient_id,
         "medications.view_home_chart",
         lambda patient: home_chart_pdf(request, patient),
-        "home_chart.printed",
+        AuditEventType.HOME_CHART_PRINTED,
     )
 
 
@@ -770,7 +771,9 @@ def portal_medicines(request: AuthenticatedRequest) -> HttpResponse:
         )
         return render(request, "medications/portal_medicines.html", context)
 
-    return with_portal_patient(request, "medications.view_home_chart", build, "home_chart.viewed")
+    return with_portal_patient(
+        request, "medications.view_home_chart", build, AuditEventType.HOME_CHART_VIEWED
+    )
 
 
 @login_required
@@ -791,5 +794,5 @@ def portal_chart_pdf(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "medications.view_home_chart",
         lambda patient: home_chart_pdf(request, patient),
-        "home_chart.printed",
+        AuditEventType.HOME_CHART_PRINTED,
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.monitoring.choices import SEVERITY_RANK, AlertStatus, OnCallRole
 from hearth.monitoring.models import Alert, AlertEscalation, AlertEvidence, OnCallShift
@@ -29,7 +30,8 @@ from hearth.patients.models import CareTeamAssignment, Patient
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: The on-call chain, first to last (CLINICAL.md: nurse → physician on call → clinical lead).
+#: The on-call chain, first to last (docs/clinical-reference.md:
+#: nurse → physician on call → clinical lead).
 CHAIN = (OnCallRole.NURSE, OnCallRole.PHYSICIAN, OnCallRole.CLINICAL_LEAD)
 
 
@@ -192,7 +194,7 @@ def raise_alert(
             audit.record(
                 actor=actor,
                 action=AuditAction.CREATE,
-                event_type="alert.raised",
+                event_type=AuditEventType.ALERT_RAISED,
                 patient=patient,
                 obj=alert,
                 summary=_("Alert (%(severity)s): %(summary)s")
@@ -225,7 +227,7 @@ def raise_alert(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="alert.evidence_added",
+        event_type=AuditEventType.ALERT_EVIDENCE_ADDED,
         patient=patient,
         obj=existing,
         summary=_("More evidence for an open alert: %(summary)s") % {"summary": summary},
@@ -262,7 +264,7 @@ def escalate(*, alert_id: int, timer_version: int) -> bool:
     audit.record(
         actor=None,
         action=AuditAction.UPDATE,
-        event_type="alert.escalated",
+        event_type=AuditEventType.ALERT_ESCALATED,
         patient=alert.patient,
         obj=alert,
         summary=_("Alert escalated to the %(role)s: %(who)s")

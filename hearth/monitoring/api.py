@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 
 from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.core.validation import require_perm
 from hearth.monitoring import evaluation, queries, services
@@ -65,7 +66,7 @@ def list_check_ins(request: HttpRequest, patient_id: UUID) -> Any:
     """The family sees their own patient's history; staff the patients they care for."""
     actor = actor_of(request)
     patient = access.access_patient(
-        actor, patient_id, clinical=False, event_type="check_ins.viewed"
+        actor, patient_id, clinical=False, event_type=AuditEventType.CHECK_INS_VIEWED
     )
     return list(queries.check_ins(patient))
 
@@ -89,7 +90,9 @@ def record_check_in(request: HttpRequest, patient_id: UUID, payload: CheckInIn) 
 
 @router.get("/patients/{patient_id}/devices", response={200: list[DeviceOut], **ERROR_RESPONSES})
 def list_devices(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = _open(request, patient_id, "monitoring.manage_devices", read="devices.viewed")
+    patient = _open(
+        request, patient_id, "monitoring.manage_devices", read=AuditEventType.DEVICES_VIEWED
+    )
     return list(patient.devices.order_by("-issued_at"))
 
 
@@ -138,7 +141,9 @@ def post_observations(request: HttpRequest, payload: ReadingsIn) -> Any:
 def list_observations(
     request: HttpRequest, patient_id: UUID, code: str | None = None, days: int = 14
 ) -> Any:
-    patient = _open(request, patient_id, "monitoring.view_monitoring", read="observations.viewed")
+    patient = _open(
+        request, patient_id, "monitoring.view_monitoring", read=AuditEventType.OBSERVATIONS_VIEWED
+    )
     return list(queries.observations(patient, days=max(1, min(days, 90)), code=code)[:2000])
 
 
@@ -164,7 +169,9 @@ def _thresholds_out(patient: Patient) -> dict[str, Any]:
 
 @router.get("/patients/{patient_id}/thresholds", response={200: ThresholdsOut, **ERROR_RESPONSES})
 def get_thresholds(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = _open(request, patient_id, "monitoring.view_monitoring", read="thresholds.viewed")
+    patient = _open(
+        request, patient_id, "monitoring.view_monitoring", read=AuditEventType.THRESHOLDS_VIEWED
+    )
     return _thresholds_out(patient)
 
 

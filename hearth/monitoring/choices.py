@@ -46,7 +46,7 @@ OPEN_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
 
 
 class TriageOutcome(models.TextChoices):
-    """Triage outcomes from shared/CLINICAL.md."""
+    """Triage outcomes from docs/clinical-reference.md."""
 
     ADVICE_BY_PHONE = "advice_by_phone", _("Advice by phone")
     TREATMENT_ADJUSTMENT = "treatment_adjustment", _("Treatment adjustment")
@@ -58,7 +58,7 @@ class TriageOutcome(models.TextChoices):
 
 
 class OnCallRole(models.TextChoices):
-    """The escalation chain, first to last (CLINICAL.md)."""
+    """The escalation chain, first to last (docs/clinical-reference.md)."""
 
     NURSE = "nurse", _("Nurse on call")
     PHYSICIAN = "physician", _("Physician on call")
@@ -66,7 +66,8 @@ class OnCallRole(models.TextChoices):
 
 
 class PhysiologicalRouting(models.TextChoices):
-    """What NEWS2 triggers do for this person (CLINICAL.md: follow the goals of care)."""
+    """What NEWS2 triggers do for this person (docs/clinical-reference.md:
+    follow the goals of care)."""
 
     AUTOMATIC = (
         "automatic",

@@ -2,7 +2,7 @@
 
 Each function runs inside the transaction that stored the data and calls
 ``alerts.raise_alert``. Thresholds are the person's own, falling back to the
-service defaults from settings (CLINICAL.md).
+service defaults from settings (docs/clinical-reference.md).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class Thresholds:
 
 def goals_of_care_reason(patient: Patient) -> str:
     """Why NEWS2 should be a comfort check for this person, or "" if not.
-    CLINICAL.md: comfort-focused advance care plan, or the terminal phase."""
+    docs/clinical-reference.md: comfort-focused advance care plan, or the terminal phase."""
     phase = PhaseOfIllness.objects.current().filter(patient=patient).first()
     if phase is not None and phase.phase == Phase.TERMINAL:
         return _("The person is in the terminal phase.")

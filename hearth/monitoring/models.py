@@ -141,7 +141,7 @@ class Observation(models.Model):
 
 class PersonalThresholds(models.Model):
     """This person's own alert thresholds, set by a physician; defaults come
-    from settings (CLINICAL.md). History keeps every earlier version."""
+    from settings (docs/clinical-reference.md). History keeps every earlier version."""
 
     patient = models.OneToOneField(Patient, on_delete=models.PROTECT, related_name="thresholds")
     esas_item_threshold = models.PositiveSmallIntegerField(

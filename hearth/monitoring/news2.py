@@ -1,4 +1,4 @@
-"""NEWS2 (Royal College of Physicians, 2017), as tabulated in shared/CLINICAL.md.
+"""NEWS2 (Royal College of Physicians, 2017), as tabulated in docs/clinical-reference.md.
 
 Plain functions on plain numbers so the scoring can be checked against the
 published chart row by row. Missing parameters are reported, not scored as 0:

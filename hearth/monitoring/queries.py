@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
 from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus
@@ -40,7 +41,9 @@ def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[
         )[:500]
     )
     patients = {alert.patient_id: alert.patient for alert in rows}
-    audit.record_list_view(actor=actor, event_type="alerts.listed", patients=patients.values())
+    audit.record_list_view(
+        actor=actor, event_type=AuditEventType.ALERTS_LISTED, patients=patients.values()
+    )
     return rows
 
 
@@ -68,7 +71,7 @@ def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert"
     audit.record(
         actor=actor,
         action=AuditAction.VIEW,
-        event_type="alert.viewed",
+        event_type=AuditEventType.ALERT_VIEWED,
         patient=alert.patient,
         obj=alert,
     )

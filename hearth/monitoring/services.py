@@ -27,6 +27,7 @@ from hearth.assessments.choices import Context
 from hearth.careplans.choices import InterventionChoice
 from hearth.careplans.models import AdvanceCarePlan
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -157,7 +158,7 @@ def record_check_in(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="check_in.recorded",
+        event_type=AuditEventType.CHECK_IN_RECORDED,
         patient=patient,
         obj=check_in,
         summary=_("Check-in from %(who)s%(help)s")
@@ -235,7 +236,7 @@ def register_device(
     audit.record(
         actor=actor,
         action=AuditAction.SECURITY,
-        event_type="device.registered",
+        event_type=AuditEventType.DEVICE_REGISTERED,
         patient=patient,
         obj=device,
         summary=_("Home device registered: %(label)s") % {"label": label},
@@ -256,7 +257,7 @@ def revoke_device(*, actor: User, device: MonitoringDevice) -> MonitoringDevice:
     audit.record(
         actor=actor,
         action=AuditAction.SECURITY,
-        event_type="device.revoked",
+        event_type=AuditEventType.DEVICE_REVOKED,
         patient=locked.patient,
         obj=locked,
         summary=_("Home device token revoked: %(label)s") % {"label": locked.label},
@@ -422,7 +423,7 @@ def ingest_readings(
     audit.record(
         actor=None,
         action=AuditAction.CREATE,
-        event_type="observations.received",
+        event_type=AuditEventType.OBSERVATIONS_RECEIVED,
         patient=device.patient,
         obj=device,
         summary=_(
@@ -453,7 +454,7 @@ def set_thresholds(
 ) -> PersonalThresholds:
     """A physician sets this person's own thresholds. Muting NEWS2 or routing it
     as comfort checks is for comfort-focused care or the terminal phase only
-    (CLINICAL.md); the reason is kept and shown beside every reading."""
+    (docs/clinical-reference.md); the reason is kept and shown beside every reading."""
     require_perm(
         actor, "monitoring.set_thresholds", patient, _("Only a physician on the team sets these.")
     )
@@ -528,7 +529,7 @@ def set_thresholds(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="thresholds.set",
+        event_type=AuditEventType.THRESHOLDS_SET,
         patient=patient,
         obj=patient,
         summary=_("Personal alert thresholds set: %(reason)s") % {"reason": reason[:200]},
@@ -565,7 +566,7 @@ def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="alert.acknowledged",
+        event_type=AuditEventType.ALERT_ACKNOWLEDGED,
         patient=alert.patient,
         obj=alert,
         summary=_("Alert acknowledged: %(summary)s") % {"summary": alert.summary},
@@ -620,7 +621,7 @@ def triage_alert(*, actor: User, alert: Alert, outcome: str, note: str = "") -> 
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="alert.triaged",
+        event_type=AuditEventType.ALERT_TRIAGED,
         patient=alert.patient,
         obj=alert,
         summary=_("Alert triaged: %(outcome)s") % {"outcome": TriageOutcome(outcome).label},
@@ -650,7 +651,7 @@ def resolve_alert(*, actor: User, alert: Alert, note: str) -> Alert:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="alert.resolved",
+        event_type=AuditEventType.ALERT_RESOLVED,
         patient=alert.patient,
         obj=alert,
         summary=_("Alert resolved: %(note)s") % {"note": note[:200]},
@@ -699,7 +700,7 @@ def add_on_call_shift(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="on_call.shift_added",
+        event_type=AuditEventType.ON_CALL_SHIFT_ADDED,
         obj=shift,
         summary=_("On call: %(who)s, %(role)s")
         % {"who": staff.display_name, "role": shift.get_role_display()},
@@ -719,7 +720,7 @@ def cancel_on_call_shift(*, actor: User, shift: OnCallShift) -> OnCallShift:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="on_call.shift_cancelled",
+        event_type=AuditEventType.ON_CALL_SHIFT_CANCELLED,
         obj=locked,
         summary=_("On-call shift cancelled: %(shift)s") % {"shift": str(locked)},
     )

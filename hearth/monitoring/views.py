@@ -23,6 +23,7 @@ from hearth.assessments import instruments
 from hearth.assessments import services as assessments
 from hearth.assessments.choices import Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -108,7 +109,9 @@ def symptoms(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, "monitoring.view_monitoring", build, "symptoms.viewed")
+    return with_patient(
+        request, patient_id, "monitoring.view_monitoring", build, AuditEventType.SYMPTOMS_VIEWED
+    )
 
 
 @staff_required
@@ -255,7 +258,9 @@ def devices(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             status=status,
         )
 
-    return with_patient(request, patient_id, "monitoring.manage_devices", build, "devices.viewed")
+    return with_patient(
+        request, patient_id, "monitoring.manage_devices", build, AuditEventType.DEVICES_VIEWED
+    )
 
 
 @staff_required
@@ -500,7 +505,10 @@ def portal_check_ins(request: AuthenticatedRequest) -> HttpResponse:
     if patient is None:
         raise Http404
     patient = access.access_patient(
-        request.user, patient.external_id, clinical=False, event_type="check_ins.viewed"
+        request.user,
+        patient.external_id,
+        clinical=False,
+        event_type=AuditEventType.CHECK_INS_VIEWED,
     )
     labels = {item.key: item.label for item in instruments.ESAS_R.items}
     rows = list(queries.check_ins(patient, limit=30))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from hearth.accounts.models import Discipline, UserKind
 from hearth.core import audit
+from hearth.core.audit_events import AuditEventType, catalogued_event_type
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
 from hearth.patients.choices import EpisodeState
@@ -178,7 +179,7 @@ def access_patient(
     patient_id: UUID | str,
     *,
     clinical: bool = True,
-    event_type: str = "patient.viewed",
+    event_type: AuditEventType | str = AuditEventType.PATIENT_VIEWED,
     audit_read: bool = True,
 ) -> Patient:
     """Load a patient for ``user`` or refuse.
@@ -194,7 +195,7 @@ def access_patient(
             audit.record(
                 actor=user,
                 action=AuditAction.VIEW,
-                event_type=event_type,
+                event_type=catalogued_event_type(event_type),
                 patient=patient,
                 obj=patient,
             )

@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.patients import access, queries, services
 from hearth.patients.models import CaregiverLink, CareTeamAssignment, Diagnosis, EmergencyAccess
@@ -124,7 +125,9 @@ def refer_existing_patient(request: HttpRequest, patient_id: UUID, payload: Refe
 
 @router.get("/patients/{patient_id}/episodes", response={200: list[EpisodeOut], **ERROR_RESPONSES})
 def list_episodes(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = access.access_patient(actor_of(request), patient_id, event_type="episodes.viewed")
+    patient = access.access_patient(
+        actor_of(request), patient_id, event_type=AuditEventType.EPISODES_VIEWED
+    )
     return list(patient.episodes.select_related("patient", "referral"))
 
 
@@ -132,7 +135,7 @@ def list_episodes(request: HttpRequest, patient_id: UUID) -> Any:
 def get_episode(request: HttpRequest, episode_id: UUID) -> Any:
     episode = services.get_episode(actor=actor_of(request), episode_id=episode_id)
     access.access_patient(
-        actor_of(request), episode.patient.external_id, event_type="episode.viewed"
+        actor_of(request), episode.patient.external_id, event_type=AuditEventType.EPISODE_VIEWED
     )
     return episode
 
@@ -195,7 +198,7 @@ def close(request: HttpRequest, episode_id: UUID, payload: NoteIn) -> Any:
 )
 def care_team(request: HttpRequest, patient_id: UUID) -> Any:
     patient = access.access_patient(
-        actor_of(request), patient_id, clinical=False, event_type="care_team.viewed"
+        actor_of(request), patient_id, clinical=False, event_type=AuditEventType.CARE_TEAM_VIEWED
     )
     return list(queries.care_team(patient))
 
@@ -222,7 +225,7 @@ def end_assignment(request: HttpRequest, assignment_id: UUID) -> Any:
 )
 def caregivers(request: HttpRequest, patient_id: UUID) -> Any:
     patient = access.access_patient(
-        actor_of(request), patient_id, clinical=False, event_type="caregivers.viewed"
+        actor_of(request), patient_id, clinical=False, event_type=AuditEventType.CAREGIVERS_VIEWED
     )
     return list(patient.caregivers.filter(ended_at__isnull=True).select_related("user"))
 
@@ -281,7 +284,9 @@ def review_emergency_access(
     "/patients/{patient_id}/timeline", response={200: list[AuditEventOut], **ERROR_RESPONSES}
 )
 def timeline(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = access.access_patient(actor_of(request), patient_id, event_type="timeline.viewed")
+    patient = access.access_patient(
+        actor_of(request), patient_id, event_type=AuditEventType.TIMELINE_VIEWED
+    )
     return list(queries.timeline(patient))
 
 
@@ -290,7 +295,7 @@ def audit_trail(request: HttpRequest, patient_id: UUID) -> Any:
     actor = actor_of(request)
     if not actor.has_perm("patients.view_audit_trail"):
         raise NotAllowed(_("Only an administrator can see who opened a record."))
-    patient = access.access_patient(actor, patient_id, event_type="audit_trail.viewed")
+    patient = access.access_patient(actor, patient_id, event_type=AuditEventType.AUDIT_TRAIL_VIEWED)
     return list(queries.audit_trail(patient))
 
 

@@ -1,4 +1,5 @@
-"""Clinical vocabularies for admission. Sources named; wording follows CLINICAL.md."""
+"""Clinical vocabularies for admission. Sources named; wording follows
+docs/clinical-reference.md."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class Sex(models.TextChoices):
 
 
 class DiagnosisGroup(models.TextChoices):
-    """Diagnosis groups in scope for the service (CLINICAL.md, Eligibility)."""
+    """Diagnosis groups in scope for the service (docs/clinical-reference.md, Eligibility)."""
 
     CANCER = "cancer", _("Progressive cancer")
     NEUROLOGICAL = "neurological", _("Progressive neurological disease")
@@ -69,7 +70,7 @@ AFTER_DEATH_STATES = (EpisodeState.DECEASED, EpisodeState.BEREAVEMENT, EpisodeSt
 
 
 class SpictGeneralIndicator(models.TextChoices):
-    """SPICT general indicators (CLINICAL.md, Eligibility: screening aid)."""
+    """SPICT general indicators (docs/clinical-reference.md, Eligibility: screening aid)."""
 
     UNPLANNED_ADMISSIONS = "unplanned_admissions", _("Unplanned hospital admissions")
     POOR_PERFORMANCE = (
@@ -87,7 +88,7 @@ class SpictGeneralIndicator(models.TextChoices):
 
 
 class SpictConditionIndicator(models.TextChoices):
-    """SPICT condition-specific indicator groups (CLINICAL.md)."""
+    """SPICT condition-specific indicator groups (docs/clinical-reference.md)."""
 
     CANCER = "cancer", _("Cancer")
     DEMENTIA_FRAILTY = "dementia_frailty", _("Dementia or frailty")

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.db.models import Prefetch, QuerySet
 
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditEvent
 from hearth.patients import access
 from hearth.patients.choices import EpisodeState
@@ -140,7 +141,7 @@ def worklist(
     )
     result = Worklist(rows[index] for index in order)
     result.columns = [(column.key, column.title) for column in columns]
-    audit.record_list_view(actor=actor, event_type="worklist.listed", patients=shown)
+    audit.record_list_view(actor=actor, event_type=AuditEventType.WORKLIST_LISTED, patients=shown)
     return result
 
 
@@ -167,7 +168,9 @@ def commission_queue(actor: Any) -> list[Episode]:
         .order_by("opened_at")
     )
     audit.record_list_view(
-        actor=actor, event_type="commission_queue.listed", patients=[e.patient for e in episodes]
+        actor=actor,
+        event_type=AuditEventType.COMMISSION_QUEUE_LISTED,
+        patients=[e.patient for e in episodes],
     )
     return episodes
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -137,7 +138,7 @@ def refer_new_patient(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="patient.created",
+        event_type=AuditEventType.PATIENT_CREATED,
         patient=record,
         obj=record,
         summary=_("Patient record created from a referral"),
@@ -179,7 +180,7 @@ def _open_episode(*, actor: User, patient: Patient, referral: Mapping[str, Any])
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="referral.created",
+        event_type=AuditEventType.REFERRAL_CREATED,
         patient=patient,
         obj=record,
         summary=_("Referred (%(urgency)s): %(reason)s")
@@ -208,7 +209,7 @@ def update_patient(*, actor: User, patient: Patient, changes: Mapping[str, Any])
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="patient.updated",
+        event_type=AuditEventType.PATIENT_UPDATED,
         patient=patient,
         obj=patient,
         summary=_("Record details changed: %(fields)s") % {"fields": ", ".join(changed)},
@@ -243,7 +244,7 @@ def _add_diagnosis(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="diagnosis.added",
+        event_type=AuditEventType.DIAGNOSIS_ADDED,
         patient=patient,
         obj=diagnosis,
         summary=_("Diagnosis added: %(code)s %(text)s") % {"code": code, "text": diagnosis.text},
@@ -288,7 +289,7 @@ def mark_diagnosis_entered_in_error(*, actor: User, diagnosis: Diagnosis, reason
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="diagnosis.entered_in_error",
+        event_type=AuditEventType.DIAGNOSIS_ENTERED_IN_ERROR,
         patient=diagnosis.patient,
         obj=diagnosis,
         summary=_("Diagnosis %(code)s marked as entered in error") % {"code": diagnosis.icd10_code},
@@ -379,7 +380,7 @@ def add_family_caregiver(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="caregiver.added",
+        event_type=AuditEventType.CAREGIVER_ADDED,
         patient=patient,
         obj=link,
         summary=_("Family caregiver added: %(name)s (%(relationship)s)")
@@ -419,7 +420,7 @@ def give_patient_portal_access(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="patient.portal_access_given",
+        event_type=AuditEventType.PATIENT_PORTAL_ACCESS_GIVEN,
         patient=patient,
         obj=patient,
         summary=_("Portal sign-in created for the patient"),
@@ -442,7 +443,7 @@ def end_caregiver_access(*, actor: User, link: CaregiverLink, reason: str) -> Ca
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="caregiver.access_ended",
+        event_type=AuditEventType.CAREGIVER_ACCESS_ENDED,
         patient=link.patient,
         obj=link,
         summary=_("Portal access ended for %(name)s") % {"name": link.user.display_name},
@@ -510,7 +511,7 @@ def record_eligibility_screening(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="screening.recorded",
+        event_type=AuditEventType.SCREENING_RECORDED,
         patient=episode.patient,
         obj=screening,
         summary=_("Eligibility screening: %(outcome)s")
@@ -614,7 +615,7 @@ def record_commission_decision(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="commission_decision.signed",
+        event_type=AuditEventType.COMMISSION_DECISION_SIGNED,
         patient=episode.patient,
         obj=decision,
         summary=_("Medical commission: %(outcome)s (%(form)s)")
@@ -775,6 +776,18 @@ def close_episode(*, actor: User, episode: Episode, note: str) -> Episode:
     return episode
 
 
+#: The audit event of each state an episode can move to (every call of ``_move``).
+_EPISODE_MOVED_TO = {
+    EpisodeState.AWAITING_COMMISSION: AuditEventType.EPISODE_AWAITING_COMMISSION,
+    EpisodeState.NOT_ADMITTED: AuditEventType.EPISODE_NOT_ADMITTED,
+    EpisodeState.ACTIVE: AuditEventType.EPISODE_ACTIVE,
+    EpisodeState.DISCHARGED: AuditEventType.EPISODE_DISCHARGED,
+    EpisodeState.DECEASED: AuditEventType.EPISODE_DECEASED,
+    EpisodeState.BEREAVEMENT: AuditEventType.EPISODE_BEREAVEMENT,
+    EpisodeState.CLOSED: AuditEventType.EPISODE_CLOSED,
+}
+
+
 def _move(*, actor: User, episode: Episode, to: str, reason: str) -> None:
     before = episode.state
     episode.state = to
@@ -782,7 +795,7 @@ def _move(*, actor: User, episode: Episode, to: str, reason: str) -> None:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type=f"episode.{to}",
+        event_type=_EPISODE_MOVED_TO[EpisodeState(to)],
         patient=episode.patient,
         obj=episode,
         summary=_("Episode: %(before)s → %(after)s")
@@ -827,7 +840,7 @@ def assign_to_care_team(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="care_team.assigned",
+        event_type=AuditEventType.CARE_TEAM_ASSIGNED,
         patient=patient,
         obj=assignment,
         summary=_("%(name)s joined the care team as %(role)s")
@@ -852,7 +865,7 @@ def end_care_team_assignment(*, actor: User, assignment: CareTeamAssignment) -> 
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="care_team.ended",
+        event_type=AuditEventType.CARE_TEAM_ENDED,
         patient=assignment.patient,
         obj=assignment,
         summary=_("%(name)s left the care team (%(role)s)")
@@ -892,7 +905,7 @@ def use_emergency_access(*, actor: User, patient: Patient, reason: str) -> Emerg
     audit.record(
         actor=actor,
         action=AuditAction.EMERGENCY_ACCESS,
-        event_type="emergency_access.started",
+        event_type=AuditEventType.EMERGENCY_ACCESS_STARTED,
         patient=patient,
         obj=grant,
         summary=_("Emergency access until %(until)s")
@@ -932,7 +945,7 @@ def review_emergency_access(
     audit.record(
         actor=actor,
         action=AuditAction.REVIEW,
-        event_type="emergency_access.reviewed",
+        event_type=AuditEventType.EMERGENCY_ACCESS_REVIEWED,
         patient=grant.patient,
         obj=grant,
         summary=_("Emergency access by %(name)s reviewed: %(outcome)s")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.patients import access, queries, services
@@ -331,7 +332,9 @@ def audit_trail(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     if not request.user.has_perm("patients.view_audit_trail"):
         return refusal(request, NotAllowed(_("Only an administrator can see who opened a record.")))
     try:
-        patient = _patient_or_refuse(request, patient_id, event_type="audit_trail.viewed")
+        patient = _patient_or_refuse(
+            request, patient_id, event_type=AuditEventType.AUDIT_TRAIL_VIEWED
+        )
     except DomainError as error:
         return refusal(request, error)
     return render(
@@ -559,7 +562,7 @@ def portal(request: AuthenticatedRequest) -> HttpResponse:
     if patient is None:
         return render(request, "patients/portal_no_patient.html", status=403)
     patient = access.access_patient(
-        user, patient.external_id, clinical=False, event_type="portal.viewed"
+        user, patient.external_id, clinical=False, event_type=AuditEventType.PORTAL_VIEWED
     )
     return render(
         request,

@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from hearth.accounts.models import UserKind
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -64,7 +65,7 @@ def _section_out(view: queries.SectionView, *, for_family: bool) -> dict[str, An
 
 @router.get("/patients/{patient_id}/profile", response={200: ProfileOut, **ERROR_RESPONSES})
 def get_profile(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = open_profile(request, patient_id, read="profile.viewed")
+    patient = open_profile(request, patient_id, read=AuditEventType.PROFILE_VIEWED)
     for_family = actor_of(request).kind == UserKind.FAMILY
     data = queries.profile(patient, for_family=for_family)
     return {
@@ -85,7 +86,7 @@ def get_profile(request: HttpRequest, patient_id: UUID) -> Any:
 )
 def section_history(request: HttpRequest, patient_id: UUID, section: Section) -> Any:
     """Every version of one section: who wrote what, when."""
-    patient = open_profile(request, patient_id, read="profile.history_viewed")
+    patient = open_profile(request, patient_id, read=AuditEventType.PROFILE_HISTORY_VIEWED)
     if section not in SECTION_MODELS:
         raise NotFound(_("This part of the profile is a list and has no versions."))
     versions = queries.section_history(patient, section)
@@ -165,7 +166,7 @@ def update_legacy_item(request: HttpRequest, item_id: UUID, payload: LegacyItemP
     response={200: list[ProposalOut], **ERROR_RESPONSES},
 )
 def list_proposals(request: HttpRequest, patient_id: UUID) -> Any:
-    patient = open_profile(request, patient_id, read="profile.proposals_viewed")
+    patient = open_profile(request, patient_id, read=AuditEventType.PROFILE_PROPOSALS_VIEWED)
     return list(queries.proposals_for(patient))
 
 
@@ -214,5 +215,5 @@ def decline_proposal(request: HttpRequest, proposal_id: UUID, payload: DeclinePr
 @router.get("/patients/{patient_id}/about-me.pdf", response={200: None, **ERROR_RESPONSES})
 def about_me(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     """The one-page "About me" to print for the home and for each visit."""
-    patient = open_profile(request, patient_id, read="profile.about_me_printed")
+    patient = open_profile(request, patient_id, read=AuditEventType.PROFILE_ABOUT_ME_PRINTED)
     return about_me_pdf(request, patient)

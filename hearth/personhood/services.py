@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.core.locking import lock
@@ -88,7 +89,7 @@ def update_section(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="profile.section_updated",
+        event_type=AuditEventType.PROFILE_SECTION_UPDATED,
         patient=patient,
         obj=row,
         summary=_("Profile: %(section)s changed") % {"section": Section(section).label},
@@ -109,7 +110,7 @@ def add_weekly_window(*, actor: User, patient: Patient, **details: Any) -> Weekl
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="profile.window_added",
+        event_type=AuditEventType.PROFILE_WINDOW_ADDED,
         patient=patient,
         obj=window,
         summary=_("Weekly window added: %(window)s, %(days)s")
@@ -131,7 +132,7 @@ def remove_weekly_window(*, actor: User, window: WeeklyWindow) -> WeeklyWindow:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="profile.window_removed",
+        event_type=AuditEventType.PROFILE_WINDOW_REMOVED,
         patient=window.patient,
         obj=window,
         summary=_("Weekly window removed: %(window)s") % {"window": window},
@@ -151,7 +152,7 @@ def add_legacy_item(*, actor: User, patient: Patient, **details: Any) -> LegacyI
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="profile.legacy_item_added",
+        event_type=AuditEventType.PROFILE_LEGACY_ITEM_ADDED,
         patient=patient,
         obj=item,
         summary=_("Legacy or bucket-list item added: %(title)s") % {"title": item.title},
@@ -178,7 +179,7 @@ def update_legacy_item(*, actor: User, item: LegacyItem, changes: Mapping[str, A
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="profile.legacy_item_updated",
+        event_type=AuditEventType.PROFILE_LEGACY_ITEM_UPDATED,
         patient=item.patient,
         obj=item,
         summary=_("Legacy or bucket-list item changed: %(title)s") % {"title": item.title},
@@ -199,12 +200,19 @@ def propose_change(*, actor: User, patient: Patient, section: str, text: str) ->
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="profile.change_proposed",
+        event_type=AuditEventType.PROFILE_CHANGE_PROPOSED,
         patient=patient,
         obj=proposal,
         summary=_("Change proposed for %(section)s") % {"section": proposal.get_section_display()},
     )
     return proposal
+
+
+#: The audit event of each answer the team gives to a family's proposal.
+_PROPOSAL_DECIDED = {
+    ProposalStatus.ACCEPTED: AuditEventType.PROFILE_PROPOSAL_ACCEPTED,
+    ProposalStatus.DECLINED: AuditEventType.PROFILE_PROPOSAL_DECLINED,
+}
 
 
 def _decide(
@@ -225,7 +233,7 @@ def _decide(
     audit.record(
         actor=actor,
         action=AuditAction.REVIEW,
-        event_type=f"profile.proposal_{status}",
+        event_type=_PROPOSAL_DECIDED[ProposalStatus(status)],
         patient=proposal.patient,
         obj=proposal,
         summary=_("Proposal for %(section)s: %(status)s")

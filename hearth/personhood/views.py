@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError
 from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.patients import access
@@ -50,7 +51,9 @@ def profile(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             },
         )
 
-    return with_patient(request, patient_id, "personhood.view_profile", build, "profile.viewed")
+    return with_patient(
+        request, patient_id, "personhood.view_profile", build, AuditEventType.PROFILE_VIEWED
+    )
 
 
 @staff_required
@@ -102,7 +105,7 @@ def section_history(request: AuthenticatedRequest, patient_id: Any, section: str
         )
 
     return with_patient(
-        request, patient_id, "personhood.view_profile", build, "profile.history_viewed"
+        request, patient_id, "personhood.view_profile", build, AuditEventType.PROFILE_HISTORY_VIEWED
     )
 
 
@@ -240,7 +243,7 @@ def about_me_document(request: AuthenticatedRequest, patient_id: Any) -> HttpRes
         patient_id,
         "personhood.view_profile",
         lambda patient: about_me_pdf(request, patient),
-        "profile.about_me_printed",
+        AuditEventType.PROFILE_ABOUT_ME_PRINTED,
     )
 
 
@@ -268,7 +271,11 @@ def portal_profile(request: AuthenticatedRequest) -> HttpResponse:
         )
 
     return with_patient(
-        request, patient.external_id, "personhood.view_profile", build, "portal.profile_viewed"
+        request,
+        patient.external_id,
+        "personhood.view_profile",
+        build,
+        AuditEventType.PORTAL_PROFILE_VIEWED,
     )
 
 

@@ -21,6 +21,7 @@ from ninja.responses import Status
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.api import ERROR_RESPONSES, actor_of
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.patients.schemas import StrictIn
 from hearth.planning import planner
@@ -221,7 +222,7 @@ def get_plan(request: HttpRequest, plan_id: UUID) -> Any:
     plan = _found(DayPlan.objects, external_id=plan_id)
     audit.record_list_view(
         actor=actor_of(request),
-        event_type="visit_plan.viewed",
+        event_type=AuditEventType.VISIT_PLAN_VIEWED,
         patients={row.patient for row in plan.planned_visits.select_related("patient")},
     )
     return plan
@@ -288,7 +289,9 @@ def staff_day(request: HttpRequest, staff_id: UUID, query: Query[DayQuery]) -> A
         .order_by("planned_start", "pk")
     )
     audit.record_list_view(
-        actor=actor, event_type="staff_day.viewed", patients={v.patient for v in visits}
+        actor=actor,
+        event_type=AuditEventType.STAFF_DAY_VIEWED,
+        patients={v.patient for v in visits},
     )
     return visits
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
@@ -131,7 +132,7 @@ def _save_draft(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit_plan.drafted",
+        event_type=AuditEventType.VISIT_PLAN_DRAFTED,
         obj=day_plan,
         summary=_("Visits for %(day)s planned: %(placed)s placed, %(unplaced)s not placed.")
         % {"day": date.isoformat(), "placed": placed, "unplaced": len(rows) - placed},
@@ -364,7 +365,7 @@ def move_planned_visit(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="visit_plan.visit_moved",
+        event_type=AuditEventType.VISIT_PLAN_VISIT_MOVED,
         patient=row.patient,
         obj=plan,
         summary=_("Planned visit on %(day)s moved by hand to %(who)s at %(time)s.")
@@ -487,7 +488,7 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
-            event_type="visit.planned",
+            event_type=AuditEventType.VISIT_PLANNED,
             patient=row.patient,
             obj=visit,
             summary=_("%(discipline)s home visit on %(day)s, the family told %(low)s–%(high)s.")
@@ -505,7 +506,7 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit_plan.published",
+        event_type=AuditEventType.VISIT_PLAN_PUBLISHED,
         obj=plan,
         summary=_("Plan for %(day)s published: %(count)s visits.")
         % {"day": plan.date.isoformat(), "count": len(visits)},
@@ -750,7 +751,7 @@ def _not_placed(
     audit.record(
         actor=actor,
         action=AuditAction.REVIEW,
-        event_type="urgent_visit.not_placed",
+        event_type=AuditEventType.URGENT_VISIT_NOT_PLACED,
         patient=request.patient,
         obj=request,
         summary=_("The urgent visit could not be fitted into today's plan: %(reason)s")
@@ -837,7 +838,7 @@ def _apply_insertion(
             audit.record(
                 actor=actor,
                 action=AuditAction.UPDATE,
-                event_type="visit.moved",
+                event_type=AuditEventType.VISIT_MOVED,
                 patient=visit.patient,
                 obj=visit,
                 summary=_("Visit moved to fit in an urgent visit: now %(who)s, %(low)s–%(high)s.")
@@ -877,7 +878,7 @@ def _apply_insertion(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="urgent_visit.scheduled",
+        event_type=AuditEventType.URGENT_VISIT_SCHEDULED,
         patient=locked.patient,
         obj=visit,
         summary=_(
@@ -913,7 +914,7 @@ def mark_family_told(*, actor: User, change: VisitTimeChange) -> VisitTimeChange
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="visit.family_told",
+        event_type=AuditEventType.VISIT_FAMILY_TOLD,
         patient=change.visit.patient,
         obj=change.visit,
         summary=_("The family was told the visit's new time: %(low)s–%(high)s.")

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed, NotFound
 from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
 from hearth.planning import planner
@@ -208,7 +209,7 @@ def plan_page(request: AuthenticatedRequest) -> HttpResponse:
     )
     audit.record_list_view(
         actor=request.user,
-        event_type="visit_plan.viewed",
+        event_type=AuditEventType.VISIT_PLAN_VIEWED,
         patients={item.patient for item in [*items, *unplaced]} | {r.patient for r in waiting},
     )
     return render(
@@ -395,7 +396,9 @@ def _day_page(request: AuthenticatedRequest, member: User) -> HttpResponse:
         .order_by("planned_start", "pk")
     )
     audit.record_list_view(
-        actor=request.user, event_type="staff_day.viewed", patients={v.patient for v in visits}
+        actor=request.user,
+        event_type=AuditEventType.STAFF_DAY_VIEWED,
+        patients={v.patient for v in visits},
     )
     shift = Shift.objects.current().filter(staff=member, date=day).first()
     own = member.pk == request.user.pk

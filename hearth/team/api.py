@@ -17,6 +17,7 @@ from ninja.responses import Status
 
 from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.patients import access
 from hearth.patients.schemas import ReasonIn
@@ -274,7 +275,7 @@ def get_debrief(request: HttpRequest, debrief_id: UUID) -> Any:
     if debrief is None or not access.is_staff(actor):
         raise NotFound(_("Not found."))
     queries.open_for_debriefs(
-        actor, debrief.patient.external_id, "team.view_debriefs", read="debrief.viewed"
+        actor, debrief.patient.external_id, "team.view_debriefs", read=AuditEventType.DEBRIEF_VIEWED
     )
     return debrief_out(debrief)
 
@@ -295,7 +296,7 @@ def withdraw_debrief(request: HttpRequest, debrief_id: UUID, payload: ReasonIn) 
 @router.get("/patients/{patient_id}/debriefs", response={200: list[DebriefOut], **ERROR_RESPONSES})
 def patient_debriefs(request: HttpRequest, patient_id: UUID) -> Any:
     patient = queries.open_for_debriefs(
-        actor_of(request), patient_id, "team.view_debriefs", read="debrief.viewed"
+        actor_of(request), patient_id, "team.view_debriefs", read=AuditEventType.DEBRIEF_VIEWED
     )
     return [debrief_out(item) for item in queries.patient_debriefs(patient)]
 

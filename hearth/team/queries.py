@@ -20,6 +20,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType, catalogued_event_type
 from hearth.monitoring.models import Alert
 from hearth.patients.choices import (
     AFTER_DEATH_STATES,
@@ -388,7 +389,7 @@ def list_debriefs(actor: User, *, limit: int = 100) -> list[Debrief]:
     found = list(debriefs_visible_to(actor)[:limit])
     audit.record_list_view(
         actor=actor,
-        event_type="debrief.listed",
+        event_type=AuditEventType.DEBRIEF_LISTED,
         patients=list({debrief.patient_id: debrief.patient for debrief in found}.values()),
     )
     return found
@@ -424,7 +425,7 @@ def deaths_without_debrief(
     )
     audit.record_list_view(
         actor=actor,
-        event_type="debrief.deaths_listed",
+        event_type=AuditEventType.DEBRIEF_DEATHS_LISTED,
         patients=[episode.patient for episode in episodes],
     )
     return episodes
@@ -465,6 +466,10 @@ def open_for_debriefs(user: Any, patient_id: UUID | str, perm: str, *, read: str
         )
     if read:
         audit.record(
-            actor=user, action=AuditAction.VIEW, event_type=read, patient=patient, obj=patient
+            actor=user,
+            action=AuditAction.VIEW,
+            event_type=catalogued_event_type(read),
+            patient=patient,
+            obj=patient,
         )
     return patient

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm, unknown_keys
@@ -166,7 +167,7 @@ def create_mandatory_course(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="mandatory_course.created",
+        event_type=AuditEventType.MANDATORY_COURSE_CREATED,
         obj=course,
         summary=_("Mandatory course added: %(title)s") % {"title": course.title},
         changes=values,
@@ -205,7 +206,7 @@ def update_mandatory_course(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="mandatory_course.changed",
+        event_type=AuditEventType.MANDATORY_COURSE_CHANGED,
         obj=course,
         summary=_("Mandatory course changed: %(title)s") % {"title": course.title},
         changes=audit.diff(before, values),
@@ -292,7 +293,7 @@ def record_training(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="training.recorded",
+        event_type=AuditEventType.TRAINING_RECORDED,
         obj=record,
         summary=_("Training recorded for %(name)s: %(course)s")
         % {"name": staff.display_name, "course": title},
@@ -325,7 +326,7 @@ def withdraw_training(*, actor: User, record: TrainingRecord, reason: str) -> Tr
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="training.withdrawn",
+        event_type=AuditEventType.TRAINING_WITHDRAWN,
         obj=record,
         summary=_("Training record withdrawn: %(course)s") % {"course": record.course_title},
         changes={"reason": text},
@@ -390,7 +391,7 @@ def _remind(actor: User | None, staff: User, cell: Any, kind: str) -> TrainingRe
             audit.record(
                 actor=actor,
                 action=AuditAction.CREATE,
-                event_type="training.reminder_created",
+                event_type=AuditEventType.TRAINING_REMINDER_CREATED,
                 obj=reminder,
                 summary=_("Training reminder for %(name)s: %(course)s (%(kind)s)")
                 % {
@@ -428,7 +429,7 @@ def dismiss_reminder(*, actor: User, reminder: TrainingReminder) -> TrainingRemi
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="training.reminder_dismissed",
+        event_type=AuditEventType.TRAINING_REMINDER_DISMISSED,
         obj=reminder,
         summary=_("Training reminder put away: %(course)s") % {"course": reminder.course.title},
     )
@@ -490,7 +491,7 @@ def submit_wellbeing_check_in(*, actor: User, **answers: Any) -> WellbeingCheckI
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="wellbeing.submitted",
+        event_type=AuditEventType.WELLBEING_SUBMITTED,
         summary=_("Submitted a wellbeing check-in"),
     )
     return check_in
@@ -584,7 +585,7 @@ def record_debrief(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="debrief.recorded",
+        event_type=AuditEventType.DEBRIEF_RECORDED,
         patient=patient,
         obj=debrief,
         summary=_("Team debrief after the death recorded (held %(day)s)")
@@ -616,7 +617,7 @@ def withdraw_debrief(*, actor: User, debrief: Debrief, reason: str) -> Debrief:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="debrief.withdrawn",
+        event_type=AuditEventType.DEBRIEF_WITHDRAWN,
         patient=debrief.patient,
         obj=debrief,
         summary=_("Team debrief withdrawn as entered in error"),

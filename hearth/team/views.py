@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import AuthenticatedRequest, page_with_way_back, refusal, staff_required
 from hearth.patients.models import CareTeamAssignment, Patient
@@ -372,7 +373,9 @@ def patient_debriefs(request: AuthenticatedRequest, patient_id: Any) -> HttpResp
             },
         )
 
-    return _for_debriefs(request, patient_id, "team.view_debriefs", build, "debrief.viewed")
+    return _for_debriefs(
+        request, patient_id, "team.view_debriefs", build, AuditEventType.DEBRIEF_VIEWED
+    )
 
 
 def _team_of(patient: Patient) -> list[str]:
@@ -451,7 +454,11 @@ def debrief(request: AuthenticatedRequest, debrief_id: Any) -> HttpResponse:
         )
 
     return _for_debriefs(
-        request, found.patient.external_id, "team.view_debriefs", build, "debrief.viewed"
+        request,
+        found.patient.external_id,
+        "team.view_debriefs",
+        build,
+        AuditEventType.DEBRIEF_VIEWED,
     )
 
 

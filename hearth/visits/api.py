@@ -22,6 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.monitoring.models import Alert
 from hearth.patients import access
@@ -218,7 +219,7 @@ def patient_visits(request: HttpRequest, patient_id: UUID) -> Any:
     """Needs, upcoming and past visits and the family's time requests. Staff
     only: the family reads ``GET /portal/visits``."""
     _staff_only(actor_of(request))
-    patient = _open(request, patient_id, VIEW, "visits.viewed")
+    patient = _open(request, patient_id, VIEW, AuditEventType.VISITS_VIEWED)
     return queries.patient_visits(patient)
 
 
@@ -348,7 +349,7 @@ def book_teleconsult(request: HttpRequest, patient_id: UUID, payload: Teleconsul
 
 @router.get("/visits/{visit_id}", response={200: VisitOut, **ERROR_RESPONSES})
 def get_visit(request: HttpRequest, visit_id: UUID) -> Any:
-    return _visit(request, visit_id, "visit.viewed")
+    return _visit(request, visit_id, AuditEventType.VISIT_VIEWED)
 
 
 @router.post(
@@ -402,7 +403,7 @@ def portal_visits(request: HttpRequest) -> Any:
     patient = access.portal_patient(actor)
     if patient is None:
         raise NotFound(_("Not found."))
-    patient = _open(request, patient.external_id, VIEW, "visits.portal_viewed")
+    patient = _open(request, patient.external_id, VIEW, AuditEventType.VISITS_PORTAL_VIEWED)
     found = queries.portal_visits(patient)
     return {
         "patient_id": patient.external_id,

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.visits.choices import Skill, VisitKind, VisitStatus
@@ -52,7 +53,9 @@ def urgent_requests_for(actor: Any) -> list[Any]:
     visible = access.patients_visible_to(actor).values("pk")
     rows = list(waiting_requests().filter(patient__in=visible))
     audit.record_list_view(
-        actor=actor, event_type="urgent_visits.listed", patients={row.patient for row in rows}
+        actor=actor,
+        event_type=AuditEventType.URGENT_VISITS_LISTED,
+        patients={row.patient for row in rows},
     )
     return rows
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -245,7 +246,7 @@ def patient_visits(request: AuthenticatedRequest, patient_id: Any) -> HttpRespon
             },
         )
 
-    return with_patient(request, patient_id, VIEW, build, "visits.viewed")
+    return with_patient(request, patient_id, VIEW, build, AuditEventType.VISITS_VIEWED)
 
 
 @staff_required
@@ -422,7 +423,7 @@ def visit_record(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
         visit.patient.external_id,
         VIEW,
         lambda _patient: _visit_page(request, visit),
-        "visit.viewed",
+        AuditEventType.VISIT_VIEWED,
     )
 
 
@@ -567,7 +568,7 @@ def portal_visits(request: AuthenticatedRequest) -> HttpResponse:
             status=status,
         )
 
-    read = "visits.portal_viewed" if request.method == "GET" else None
+    read = AuditEventType.VISITS_PORTAL_VIEWED if request.method == "GET" else None
     return with_portal_patient(request, VIEW, build, read)
 
 

@@ -20,6 +20,7 @@ from ninja.responses import Status
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.api import ERROR_RESPONSES, actor_of
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.patients import access
 from hearth.patients.schemas import ReasonIn
@@ -327,7 +328,10 @@ def patient_volunteers(request: HttpRequest, patient_id: UUID) -> Any:
     if actor.kind != UserKind.STAFF:
         raise NotAllowed(_("Your role does not allow this."))
     patient = access.access_patient_for(
-        actor, patient_id, "volunteers.view_patient_volunteers", read="volunteers.viewed"
+        actor,
+        patient_id,
+        "volunteers.view_patient_volunteers",
+        read=AuditEventType.VOLUNTEERS_VIEWED,
     )
     return [assignment_out(row) for row in queries.patient_assignments(patient)]
 
@@ -388,7 +392,7 @@ def portal_volunteers(request: HttpRequest) -> Any:
         actor,
         patient.external_id,
         "volunteers.view_portal_volunteers",
-        read="volunteers.portal_viewed",
+        read=AuditEventType.VOLUNTEERS_PORTAL_VIEWED,
     )
     return {
         "volunteers": [v.__dict__ for v in queries.portal_volunteers(patient)],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.patients.models import Episode, Patient
 from hearth.volunteers import services
@@ -187,7 +188,7 @@ def volunteer_rows(actor: Any, *, status: str | None = None) -> list[VolunteerRo
     rows = [_row(profile, today) for profile in profiles]
     audit.record_list_view(
         actor=actor,
-        event_type="volunteers.listed",
+        event_type=AuditEventType.VOLUNTEERS_LISTED,
         patients={a.patient for row in rows for a in row.assignments},
     )
     return rows
@@ -281,7 +282,7 @@ def profile_detail(actor: Any, profile: VolunteerProfile) -> ProfileDetail:
     )
     audit.record_list_view(
         actor=actor,
-        event_type="volunteers.profile_viewed",
+        event_type=AuditEventType.VOLUNTEERS_PROFILE_VIEWED,
         patients={row.patient for row in detail.assignments},
     )
     return detail

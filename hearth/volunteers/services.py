@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -236,7 +237,7 @@ def create_profile(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="volunteer.profile_created",
+        event_type=AuditEventType.VOLUNTEER_PROFILE_CREATED,
         obj=profile,
         summary=_("Volunteer profile created for %(name)s") % {"name": volunteer.display_name},
         changes={k: v for k, v in values.items() if k != "notes"},
@@ -275,7 +276,7 @@ def update_profile(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="volunteer.profile_changed",
+        event_type=AuditEventType.VOLUNTEER_PROFILE_CHANGED,
         obj=profile,
         summary=_("Volunteer profile of %(name)s changed")
         % {"name": profile.volunteer.display_name},
@@ -321,7 +322,7 @@ def set_status(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="volunteer.status_changed",
+        event_type=AuditEventType.VOLUNTEER_STATUS_CHANGED,
         obj=profile,
         summary=_("%(name)s: %(status)s")
         % {"name": profile.volunteer.display_name, "status": profile.get_status_display()},
@@ -364,7 +365,7 @@ def record_training(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="volunteer.training_recorded",
+        event_type=AuditEventType.VOLUNTEER_TRAINING_RECORDED,
         obj=training,
         summary=_("%(name)s completed %(module)s")
         % {"name": profile.volunteer.display_name, "module": training.get_module_display()},
@@ -398,7 +399,7 @@ def withdraw_training(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="volunteer.training_withdrawn",
+        event_type=AuditEventType.VOLUNTEER_TRAINING_WITHDRAWN,
         obj=training,
         summary=_("Training record withdrawn: %(module)s")
         % {"module": training.get_module_display()},
@@ -444,7 +445,7 @@ def add_weekly_slot(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="volunteer.slot_added",
+        event_type=AuditEventType.VOLUNTEER_SLOT_ADDED,
         obj=slot,
         summary=_("%(name)s is free %(slot)s")
         % {"name": profile.volunteer.display_name, "slot": _slot_text(slot)},
@@ -466,7 +467,7 @@ def remove_weekly_slot(*, actor: User, slot: WeeklySlot) -> None:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="volunteer.slot_removed",
+        event_type=AuditEventType.VOLUNTEER_SLOT_REMOVED,
         obj=slot,
         summary=_("No longer free %(slot)s") % {"slot": text},
         changes={"weekday": slot.weekday, "starts_at": slot.starts_at, "ends_at": slot.ends_at},
@@ -507,7 +508,7 @@ def add_unavailable_period(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="volunteer.away_added",
+        event_type=AuditEventType.VOLUNTEER_AWAY_ADDED,
         obj=period,
         summary=_("%(name)s away %(start)s–%(end)s")
         % {
@@ -526,7 +527,7 @@ def remove_unavailable_period(*, actor: User, period: UnavailablePeriod) -> None
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="volunteer.away_removed",
+        event_type=AuditEventType.VOLUNTEER_AWAY_REMOVED,
         obj=period,
         summary=_("Time away removed: %(start)s–%(end)s")
         % {"start": _day(period.starts_on), "end": _day(period.ends_on)},
@@ -618,7 +619,7 @@ def propose_assignment(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="volunteer.assignment_proposed",
+        event_type=AuditEventType.VOLUNTEER_ASSIGNMENT_PROPOSED,
         patient=patient,
         obj=assignment,
         summary=_("%(name)s proposed for %(kind)s")
@@ -684,7 +685,7 @@ def activate_assignment(*, actor: User, assignment: VolunteerAssignment) -> Volu
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="volunteer.assignment_active",
+        event_type=AuditEventType.VOLUNTEER_ASSIGNMENT_ACTIVE,
         patient=assignment.patient,
         obj=assignment,
         summary=_("%(name)s starts %(kind)s")
@@ -733,7 +734,7 @@ def end_assignment(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="volunteer.assignment_ended",
+        event_type=AuditEventType.VOLUNTEER_ASSIGNMENT_ENDED,
         patient=assignment.patient,
         obj=assignment,
         summary=_("%(name)s: %(kind)s ended (%(reason)s)")

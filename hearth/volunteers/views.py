@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed
 from hearth.core.web import AuthenticatedRequest, page_with_way_back, refusal, staff_required
 from hearth.patients import access
@@ -367,7 +368,7 @@ def patient_volunteers(request: AuthenticatedRequest, patient_id: Any) -> HttpRe
             },
         )
 
-    return with_patient(request, patient_id, VIEW_PATIENT, build, "volunteers.viewed")
+    return with_patient(request, patient_id, VIEW_PATIENT, build, AuditEventType.VOLUNTEERS_VIEWED)
 
 
 @staff_required
@@ -483,7 +484,7 @@ def portal_volunteers(request: AuthenticatedRequest) -> HttpResponse:
         patient.external_id,
         "volunteers.view_portal_volunteers",
         build,
-        "volunteers.portal_viewed",
+        AuditEventType.VOLUNTEERS_PORTAL_VIEWED,
     )
 
 

@@ -1,5 +1,5 @@
 """Behaviour of the instrument registry and its scoring, checked against the
-worked examples and ranges in shared/CLINICAL.md ("Symptom and function
+worked examples and ranges in docs/clinical-reference.md ("Symptom and function
 instruments" and "Caregiver strain")."""
 
 from __future__ import annotations
@@ -697,7 +697,7 @@ def test_it_validates_whatever_is_answerable(code: str, data: st.DataObject) -> 
 
 
 def esas_band(value: int) -> str:
-    """CLINICAL.md: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe."""
+    """docs/clinical-reference.md: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe."""
     if value == 0:
         return "none"
     if value <= 3:

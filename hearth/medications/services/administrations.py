@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock, idempotency
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -78,7 +79,7 @@ def record_administration(
 ) -> Recorded:
     """A dose given (or a scheduled dose not given) against an active order.
 
-    Refused with nothing written (CLINICAL.md): no active order; a different
+    Refused with nothing written (docs/clinical-reference.md): no active order; a different
     dose or route; an as-needed dose before its minimum interval or over its
     rolling 24 h maximum; a scheduled slot already recorded; a family member
     not signed off for the route; the same submission twice. An offline dose
@@ -442,7 +443,7 @@ def _after_dose(*, actor: User, administration: Administration, order: Medicatio
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="administration.recorded",
+        event_type=AuditEventType.ADMINISTRATION_RECORDED,
         patient=order.patient,
         obj=administration,
         summary=(
@@ -498,7 +499,7 @@ def _send_for_review(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="administration.sent_for_review",
+        event_type=AuditEventType.ADMINISTRATION_SENT_FOR_REVIEW,
         patient=order.patient,
         obj=review,
         summary=_("Offline dose of %(drug)s at %(time)s needs a clinician's review: %(problem)s")
@@ -548,7 +549,7 @@ def mark_administration_entered_in_error(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="administration.entered_in_error",
+        event_type=AuditEventType.ADMINISTRATION_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
         summary=_("Dose record marked as entered in error"),

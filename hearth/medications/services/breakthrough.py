@@ -66,7 +66,7 @@ def _busiest_breakthrough_day(administration: Administration) -> list[Administra
 @in_service_language
 def _review_breakthrough(*, actor: User, administration: Administration) -> None:
     """Three or more breakthrough doses in 24 h: prompt the physician to review
-    the regular dose (CLINICAL.md), through the monitoring alerts."""
+    the regular dose (docs/clinical-reference.md), through the monitoring alerts."""
     doses = _busiest_breakthrough_day(administration)
     if len(doses) < settings.HEARTH_BREAKTHROUGH_REVIEW_COUNT:
         return

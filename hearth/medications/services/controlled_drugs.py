@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -180,7 +181,7 @@ def record_stock(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="controlled_drug.recorded",
+        event_type=AuditEventType.CONTROLLED_DRUG_RECORDED,
         patient=patient,
         obj=entry,
         summary=_(
@@ -220,7 +221,7 @@ def close_discrepancy(*, actor: User, holding: StockHolding, note: str) -> Stock
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="controlled_drug.discrepancy_closed",
+        event_type=AuditEventType.CONTROLLED_DRUG_DISCREPANCY_CLOSED,
         patient=locked.patient,
         obj=locked.formulation,
         summary=_("Controlled-drug discrepancy looked into: %(note)s") % {"note": note[:200]},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -70,7 +71,7 @@ def sign_off_caregiver(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="medicine_sign_off.recorded",
+        event_type=AuditEventType.MEDICINE_SIGN_OFF_RECORDED,
         patient=patient,
         obj=sign_off,
         summary=_("%(who)s signed off for medicines %(route)s until %(until)s")
@@ -99,7 +100,7 @@ def revoke_sign_off(*, actor: User, sign_off: MedicineSignOff, reason: str) -> M
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="medicine_sign_off.withdrawn",
+        event_type=AuditEventType.MEDICINE_SIGN_OFF_WITHDRAWN,
         patient=locked.patient,
         obj=locked,
         summary=_("Medicine sign-off withdrawn"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -74,7 +75,7 @@ def update_drug_route(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="formulary.changed",
+        event_type=AuditEventType.FORMULARY_CHANGED,
         obj=locked,
         summary=_("Formulary: %(row)s changed") % {"row": str(locked)},
         changes={"before": before, "after": after, "reason": reason},
@@ -117,7 +118,7 @@ def update_drug(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="formulary.changed",
+        event_type=AuditEventType.FORMULARY_CHANGED,
         obj=locked,
         summary=_("Formulary: %(drug)s changed") % {"drug": locked.name},
         changes={"before": before, "after": after, "reason": reason},

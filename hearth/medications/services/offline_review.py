@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -88,7 +89,7 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="administration.reviewed",
+        event_type=AuditEventType.ADMINISTRATION_REVIEWED,
         patient=locked.patient,
         obj=locked,
         summary=_("Offline dose reviewed: %(decision)s")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -223,7 +224,7 @@ def prescribe(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="prescription.created",
+        event_type=AuditEventType.PRESCRIPTION_CREATED,
         patient=patient,
         obj=order,
         summary=_("Prescribed: %(order)s") % {"order": _describe(order, version)},
@@ -305,7 +306,7 @@ def change_order(
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="prescription.changed",
+        event_type=AuditEventType.PRESCRIPTION_CHANGED,
         patient=locked.patient,
         obj=locked,
         summary=_("Changed to version %(number)s: %(order)s")
@@ -342,7 +343,7 @@ def stop_order(*, actor: User, order: MedicationOrder, reason: str) -> Medicatio
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="prescription.stopped",
+        event_type=AuditEventType.PRESCRIPTION_STOPPED,
         patient=locked.patient,
         obj=locked,
         summary=_("Stopped: %(drug)s") % {"drug": str(locked.drug_route)},

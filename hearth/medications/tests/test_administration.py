@@ -1,4 +1,4 @@
-"""Recording doses through the service, as CLINICAL.md asks: every refusal case
+"""Recording doses through the service, as docs/clinical-reference.md asks: every refusal case
 with a clear reason and nothing written (no dose, no review, no audit event,
 no idempotency key), who may record, and doses not given and why.
 

@@ -1,5 +1,5 @@
 """Three or more breakthrough doses in 24 h prompt the physician to review the
-regular opioid dose (CLINICAL.md), as one monitoring alert that starts with the
+regular opioid dose (docs/clinical-reference.md), as one monitoring alert that starts with the
 physician and escalates to the clinical lead."""
 
 from __future__ import annotations

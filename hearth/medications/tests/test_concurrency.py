@@ -1,4 +1,4 @@
-"""Two carers, two phones, the same moment (CLINICAL.md): the checks and the
+"""Two carers, two phones, the same moment (docs/clinical-reference.md): the checks and the
 write run in one transaction with the order row locked, so the last allowed
 dose and a scheduled slot are recorded once, and the other carer is told why.
 

@@ -1,4 +1,4 @@
-"""The same dose submitted twice (CLINICAL.md): the same key and body replays
+"""The same dose submitted twice (docs/clinical-reference.md): the same key and body replays
 the first answer; the same key with another body is refused (422); a retry
 while the first attempt is still running is told to wait (409); a first
 attempt that died long ago is taken over."""

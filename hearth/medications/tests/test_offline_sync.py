@@ -1,4 +1,4 @@
-"""Doses recorded on a phone without signal (CLINICAL.md): the server keeps the
+"""Doses recorded on a phone without signal (docs/clinical-reference.md): the server keeps the
 phone's time and its own, re-runs every check at sync, and sends doses that
 clash only after merging to a clinician's review queue, never merged or
 dropped silently. Static errors are refused as they would be live."""

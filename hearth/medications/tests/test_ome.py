@@ -1,5 +1,5 @@
 """Oral morphine equivalents against hand-worked examples, one per drug row of
-CLINICAL.md, from the seeded formulary (migration 0002), and the prescriber's
+docs/clinical-reference.md, from the seeded formulary (migration 0002), and the prescriber's
 summary: the regular 24 h total, breakthrough range per guideline, titration
 and switching ranges, which are shown and never change an order."""
 
@@ -20,7 +20,7 @@ from hearth.medications.tests.test_administration import at
 
 D = Decimal
 
-# drug, route, conversion, factor as stored (CLINICAL.md; fentanyl SC per microgram).
+# drug, route, conversion, factor as stored (docs/clinical-reference.md; fentanyl SC per microgram).
 SEEDED = [
     ("Morphine", "oral", "per_dose_unit", "1"),
     ("Morphine", "subcutaneous", "per_dose_unit", "2"),

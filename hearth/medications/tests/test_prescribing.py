@@ -1,4 +1,4 @@
-"""Prescriptions (CLINICAL.md): only a physician of the patient's team writes,
+"""Prescriptions (docs/clinical-reference.md): only a physician of the patient's team writes,
 changes or stops an order; a change is a new version and the old one stays
 readable, with the doses given under it; validation names the field."""
 

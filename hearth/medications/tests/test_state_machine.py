@@ -184,7 +184,7 @@ def test_as_needed_doses_never_break_the_interval_or_the_rolling_maximum(active:
 
 
 def test_the_brute_force_model_itself() -> None:
-    """The model in this file says what CLINICAL.md says."""
+    """The model in this file says what docs/clinical-reference.md says."""
     hour = timedelta(hours=1)
     t = START
     assert respects([t, t + hour], hour, 2)

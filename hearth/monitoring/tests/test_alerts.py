@@ -130,7 +130,7 @@ def test_high_caregiver_strain_raises_an_alert(active: World, settings: Any) -> 
     )
     alert = Alert.objects.get()
     assert alert.rule == "caregiver_strain" and "24" in alert.summary
-    # The MCSI has no cut-off in CLINICAL.md: no alert until the service sets one.
+    # The MCSI has no cut-off in docs/clinical-reference.md: no alert until the service sets one.
     assessments.record_assessment(
         actor=active.family, patient=active.patient, instrument="mcsi", answers={"sleep": 2}
     )

@@ -1,4 +1,4 @@
-"""NEWS2 scoring checked row by row against the chart in shared/CLINICAL.md
+"""NEWS2 scoring checked row by row against the chart in docs/clinical-reference.md
 (Royal College of Physicians 2017)."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def observations(**changes: Any) -> dict[str, Any]:
     return NORMAL | changes
 
 
-# --- Reference tables, transcribed from CLINICAL.md (inclusive integer ranges) ---
+# --- Reference tables, transcribed from docs/clinical-reference.md (inclusive integer ranges) ---
 
 RESPIRATION_TABLE = [(None, 8, 3), (9, 11, 1), (12, 20, 0), (21, 24, 2), (25, None, 3)]
 SPO2_SCALE_1_TABLE = [(None, 91, 3), (92, 93, 2), (94, 95, 1), (96, None, 0)]

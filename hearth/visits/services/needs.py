@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
@@ -143,7 +144,7 @@ def add_visit_need(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit_need.added",
+        event_type=AuditEventType.VISIT_NEED_ADDED,
         patient=patient,
         obj=need,
         summary=_("Visit need added: %(need)s") % {"need": _need_summary(need)},
@@ -217,7 +218,7 @@ def _need_from_intervention(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit_need.from_care_plan",
+        event_type=AuditEventType.VISIT_NEED_FROM_CARE_PLAN,
         patient=patient,
         obj=need,
         summary=_("Visit need from the care plan (v%(version)s): %(need)s")
@@ -275,7 +276,7 @@ def sync_needs_from_care_plan(*, actor: User, patient: Patient) -> list[VisitNee
         audit.record(
             actor=actor,
             action=AuditAction.TRANSITION,
-            event_type="visit_need.ended",
+            event_type=AuditEventType.VISIT_NEED_ENDED,
             patient=patient,
             obj=need,
             summary=_("Visit need ended (its care plan was replaced): %(need)s")
@@ -307,7 +308,7 @@ def end_visit_need(*, actor: User, need: VisitNeed) -> VisitNeed:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit_need.ended",
+        event_type=AuditEventType.VISIT_NEED_ENDED,
         patient=need.patient,
         obj=need,
         summary=_("Visit need ended: %(need)s") % {"need": need.description[:200]},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
@@ -87,7 +88,7 @@ def set_planning_profile(
         audit.record(
             actor=actor,
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            event_type="staff.planning_profile_set",
+            event_type=AuditEventType.STAFF_PLANNING_PROFILE_SET,
             obj=profile,
             summary=_("Planning profile of %(name)s: at most %(count)s home visits a day")
             % {"name": staff.display_name, "count": max_visits_per_day},
@@ -159,7 +160,7 @@ def add_shift(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="staff.shift_added",
+        event_type=AuditEventType.STAFF_SHIFT_ADDED,
         obj=shift,
         summary=_("Shift for %(name)s on %(date)s, %(start)s–%(end)s")
         % {
@@ -195,7 +196,7 @@ def cancel_shift(*, actor: User, shift: Shift) -> Shift:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="staff.shift_cancelled",
+        event_type=AuditEventType.STAFF_SHIFT_CANCELLED,
         obj=shift,
         summary=_("Shift of %(name)s on %(date)s cancelled (%(count)s visits still to re-plan)")
         % {"name": shift.staff.display_name, "date": shift.date.isoformat(), "count": open_visits},

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import CLINICAL_DISCIPLINES, User, UserKind
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
 from hearth.monitoring.models import Alert
@@ -129,7 +130,7 @@ def book_teleconsult(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="teleconsult.booked",
+        event_type=AuditEventType.TELECONSULT_BOOKED,
         patient=patient,
         obj=visit,
         summary=_("Teleconsultation with %(name)s booked for %(when)s")

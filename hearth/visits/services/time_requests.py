@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
@@ -61,7 +62,7 @@ def request_visit_time(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit_time_request.made",
+        event_type=AuditEventType.VISIT_TIME_REQUEST_MADE,
         patient=patient,
         obj=request,
         summary=_("Visit time request for %(date)s: %(kind)s %(start)s–%(end)s")
@@ -91,7 +92,7 @@ def withdraw_visit_time_request(*, actor: User, request: VisitTimeRequest) -> Vi
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit_time_request.withdrawn",
+        event_type=AuditEventType.VISIT_TIME_REQUEST_WITHDRAWN,
         patient=request.patient,
         obj=request,
         summary=_("Visit time request for %(date)s withdrawn") % {"date": request.date.isoformat()},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.core.validation import require, require_perm
 from hearth.monitoring.models import Alert
@@ -55,7 +56,7 @@ def request_urgent_visit(
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="urgent_visit.requested",
+        event_type=AuditEventType.URGENT_VISIT_REQUESTED,
         patient=patient,
         obj=request,
         summary=_("Urgent %(discipline)s visit requested for today: %(reason)s")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
+from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
@@ -68,7 +69,7 @@ def arrive(*, actor: User, visit: Visit, at: datetime | None = None) -> Visit:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit.arrived",
+        event_type=AuditEventType.VISIT_ARRIVED,
         patient=visit.patient,
         obj=visit,
         summary=_("%(kind)s started at %(at)s")
@@ -97,7 +98,7 @@ def add_visit_note(*, actor: User, visit: Visit, text: str) -> VisitNote:
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
-        event_type="visit.note_added",
+        event_type=AuditEventType.VISIT_NOTE_ADDED,
         patient=visit.patient,
         obj=note,
         summary=_("Visit note (%(discipline)s): %(text)s")
@@ -258,7 +259,7 @@ def _settle_alert(actor: User, visit: Visit, alert: Alert, outcome: str) -> None
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        event_type="alert.still_open_after_visit",
+        event_type=AuditEventType.ALERT_STILL_OPEN_AFTER_VISIT,
         patient=visit.patient,
         obj=alert,
         summary=_("Alert still needs attention after the %(kind)s on %(when)s: %(what)s")
@@ -402,7 +403,7 @@ def close_visit(
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit.completed",
+        event_type=AuditEventType.VISIT_COMPLETED,
         patient=patient,
         obj=visit,
         summary=_("%(kind)s by %(name)s completed: %(what)s")
@@ -456,7 +457,7 @@ def cancel_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
     audit.record(
         actor=actor,
         action=AuditAction.TRANSITION,
-        event_type="visit.cancelled",
+        event_type=AuditEventType.VISIT_CANCELLED,
         patient=visit.patient,
         obj=visit,
         summary=_("%(kind)s on %(date)s cancelled: %(reason)s")
