@@ -462,7 +462,9 @@ def world(request: pytest.FixtureRequest, _saved_states: SavedStates) -> World:
     of the Python objects). A test that also brings patient A to a stage (an
     ``active`` fixture) gets the same world, at that stage."""
     for name in STAGE_FIXTURES & set(request.fixturenames):
-        request.getfixturevalue(name)
+        definitions = request._fixturemanager.getfixturedefs(name, request.node) or ()
+        if definitions and getattr(definitions[-1].func, "brings_patient_a_to", None):
+            request.getfixturevalue(name)
     if _TEST_WORLD not in request.node.stash:
         request.node.stash[_TEST_WORLD] = on_saved_state(request, base_world)
     return request.node.stash[_TEST_WORLD]
@@ -485,7 +487,6 @@ def stage_fixture(
     (built in ``building_in``, a set clock, say), saved once for every test that
     asks for it; the test itself runs in ``testing_in`` if given."""
 
-    @pytest.fixture(name=name)
     def fixture(request: pytest.FixtureRequest, _saved_states: SavedStates) -> Any:
         def build(states: SavedStates | BuiltInTheTest) -> World:
             base = base_world(states)
@@ -501,9 +502,10 @@ def stage_fixture(
         with testing_in() if testing_in is not None else nullcontext():
             yield request.node.stash[_TEST_WORLD]
 
+    fixture.brings_patient_a_to = stage  # type: ignore[attr-defined]
     STAGE_FIXTURES.add(name)
     SAVED_STATE_FIXTURES.add(name)
-    return fixture
+    return pytest.fixture(name=name)(fixture)
 
 
 #: Patient A in active home care (apps with their own clock override it).

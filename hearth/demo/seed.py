@@ -27,7 +27,7 @@ from hearth.demo.medicine_chart import Chart
 from hearth.demo.people import VOLUNTEERS, the_team, volunteer_account
 from hearth.demo.profile_and_plans import Scene
 from hearth.demo.stories import adeyemi, cohen, hassan, kuznetsova, obrien, smirnov, whitaker
-from hearth.demo.symptom_week import Story, in_care, today_stretch
+from hearth.demo.symptom_week import Story, today_stretch
 from hearth.equipment.models import EquipmentItem
 from hearth.medications.models import MedicationOrder
 from hearth.monitoring.models import CheckIn
@@ -77,7 +77,7 @@ def _patient(record_number: str) -> Patient | None:
 
 def _in_care(record_number: str) -> Patient | None:
     patient = _patient(record_number)
-    return patient if patient is not None and in_care(patient) else None
+    return patient if patient is not None and patient.is_receiving_care else None
 
 
 def seed_personal_care(staff: dict[str, User]) -> None:

@@ -26,7 +26,6 @@ from hearth.monitoring import services as monitoring
 from hearth.monitoring.alerts import on_call
 from hearth.monitoring.choices import OnCallRole
 from hearth.monitoring.models import Alert, CheckIn
-from hearth.patients.choices import EpisodeState
 from hearth.patients.models import CaregiverLink, Patient
 
 
@@ -185,11 +184,6 @@ def act_on_alert(
         alert = monitoring.triage_alert(actor=owner, alert=alert, outcome=outcome, note=note)
     with clock.travel_to(resolved_at or alert.raised_at + timedelta(minutes=10)):
         return monitoring.resolve_alert(actor=owner, alert=alert, note=resolution)
-
-
-def in_care(patient: Patient) -> bool:
-    episode = patient.current_episode
-    return episode is not None and episode.state == EpisodeState.ACTIVE
 
 
 def today_stretch(now: datetime, today: date) -> tuple[datetime, datetime]:

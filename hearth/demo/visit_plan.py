@@ -17,7 +17,6 @@ from django.utils import timezone
 from hearth.accounts.models import User
 from hearth.careplans.models import CarePlan, PlanIntervention
 from hearth.core import clock
-from hearth.patients.choices import EpisodeState
 from hearth.patients.models import Patient
 from hearth.visits import services as visit_services
 from hearth.visits.choices import Endpoint, Skill
@@ -85,12 +84,7 @@ def user_named(staff: dict[str, User], username: str) -> User | None:
 
 def patient_in_care(record_number: str) -> Patient | None:
     patient = Patient.objects.filter(record_number=record_number).first()
-    if patient is None:
-        return None
-    episode = patient.current_episode
-    if episode is None or episode.state != EpisodeState.ACTIVE:
-        return None
-    return patient
+    return patient if patient is not None and patient.is_receiving_care else None
 
 
 def planning_profiles(coordinator: User, staff: dict[str, User]) -> None:

@@ -26,7 +26,6 @@ from django.utils import timezone
 from hearth.accounts.models import User
 from hearth.careplans.conflicts import visiting_hours
 from hearth.core import clock
-from hearth.patients.choices import EpisodeState
 from hearth.patients.models import Patient
 from hearth.personhood.models import Communication, WeeklyWindow
 from hearth.planning import availability
@@ -228,9 +227,7 @@ class DueVisit:
 
 def active_patients() -> Any:
     """People in active home care today (alive, their episode active)."""
-    return Patient.objects.filter(
-        episodes__state=EpisodeState.ACTIVE, date_of_death__isnull=True
-    ).distinct()
+    return Patient.objects.in_care()
 
 
 def week_target(day: date, times: int) -> int:

@@ -500,12 +500,6 @@ def submit_wellbeing_check_in(*, actor: User, **answers: Any) -> WellbeingCheckI
 # --- Debriefs ------------------------------------------------------------------------
 
 
-def death_episode(patient: Patient) -> Episode | None:
-    """The episode in which the patient died, if they have (the debrief page
-    asks this through the team's services)."""
-    return patient.death_episode()
-
-
 def _staff_list(people: Iterable[Any], errors: Errors, field: str) -> list[User]:
     found: list[User] = []
     for person in people:

@@ -358,7 +358,7 @@ def debriefs(request: AuthenticatedRequest) -> HttpResponse:
 @staff_required
 def patient_debriefs(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
-        episode = services.death_episode(patient)
+        episode = patient.death_episode()
         found = queries.patient_debriefs(patient)
         return render(
             request,

@@ -386,7 +386,7 @@ def team_debrief(staff: dict[str, User]) -> None:
     patient = Patient.objects.filter(record_number=RECORD_NUMBER).first()
     if patient is None or "psych.mensah" not in staff:
         return
-    episode = team_services.death_episode(patient)
+    episode = patient.death_episode()
     if episode is None or Debrief.objects.filter(episode=episode).exists():
         return
     assert episode.died_at is not None

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import CLINICAL_DISCIPLINES, Discipline, UserKind
 from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.validation import Errors
-from hearth.patients.choices import EpisodeState
 from hearth.patients.models import Patient
 from hearth.visits.choices import Skill
 
@@ -23,17 +22,8 @@ from hearth.visits.choices import Skill
 PLANNED_DISCIPLINES = frozenset({*CLINICAL_DISCIPLINES, Discipline.VOLUNTEER})
 
 
-def _in_care(patient: Patient) -> bool:
-    episode = patient.current_episode
-    return (
-        patient.date_of_death is None
-        and episode is not None
-        and episode.state == EpisodeState.ACTIVE
-    )
-
-
 def _require_in_care(patient: Patient) -> None:
-    if not _in_care(patient):
+    if not patient.is_receiving_care:
         raise InvalidTransition(_("Visits are planned only for people in home care."))
 
 

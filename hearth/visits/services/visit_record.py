@@ -18,6 +18,7 @@ from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, ValidationFailed
+from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.monitoring.models import Alert
@@ -33,10 +34,11 @@ CLOCK_SKEW = timedelta(minutes=5)
 def _lock_visit(visit: Visit) -> Visit:
     """Only the visit row: PostgreSQL cannot lock the nullable side of the
     outer joins to the alert and the urgent request."""
-    return (
-        Visit.objects.select_for_update(of=("self",))
-        .select_related("patient", "staff", "alert", "urgent_request__alert")
-        .get(pk=visit.pk)
+    return lock(
+        Visit,
+        visit.pk,
+        related=("patient", "staff", "alert", "urgent_request__alert"),
+        of=("self",),
     )
 
 

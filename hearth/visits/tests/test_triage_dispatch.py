@@ -5,20 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from hearth.conftest import World
+from hearth.conftest import World, stage_fixture
 from hearth.core import clock
 from hearth.monitoring import services
 from hearth.monitoring.models import Alert, CheckIn
+from hearth.patients.choices import EpisodeState
 from hearth.visits.models import UrgentVisitRequest
 
-
-@pytest.fixture
-def active(world: World) -> World:
-    """Patient A in active home care, on the real clock (not held at 10:00)."""
-    world.bring_to("active")
-    return world
+#: Patient A in active home care, on the real clock (not held at 10:00).
+active = stage_fixture("active", EpisodeState.ACTIVE)
 
 
 def check_in(world: World, **details: Any) -> CheckIn:
