@@ -50,6 +50,7 @@ lint: env
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy hearth
+	$(RUN) lint-imports
 
 format: env
 	$(RUN) ruff check --fix .

@@ -66,6 +66,7 @@ def test_recording_is_refused_to_others(active: World, client_for: Any) -> None:
     visit = home_visit(active)
     url = f"/api/v1/visits/{visit.external_id}"
     assert client_for(active.chaplain).post(url + "/arrive").status_code == 403
+    # A family is not told a staff-only thing exists.
     assert (
         client_for(active.family).post(url + "/arrive").status_code == 404
     )  # a family is not told
