@@ -20,7 +20,7 @@ def test_a_visit_is_read_by_staff_who_may_see_the_record(active: World, client_f
     url = f"/api/v1/visits/{visit.external_id}"
     body = client_for(active.chaplain).get(url).json()
     assert body["planned_start"] and body["staff"]["id"] == str(active.nurse.external_id)
-    assert client_for(active.family).get(url).status_code == 404  # a family is not told
+    assert client_for(active.family).get(url).status_code == 404  # a family is not told it exists
     assert client_for(active.outsider_nurse).get(url).status_code == 403
     missing = client_for(active.nurse).get("/api/v1/visits/00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404
@@ -67,9 +67,7 @@ def test_recording_is_refused_to_others(active: World, client_for: Any) -> None:
     url = f"/api/v1/visits/{visit.external_id}"
     assert client_for(active.chaplain).post(url + "/arrive").status_code == 403
     # A family is not told a staff-only thing exists.
-    assert (
-        client_for(active.family).post(url + "/arrive").status_code == 404
-    )  # a family is not told
+    assert client_for(active.family).post(url + "/arrive").status_code == 404
     assert client_for(active.outsider_nurse).post(url + "/arrive").status_code == 403
     cancelled = client_for(active.coordinator).post(
         url + "/cancel", data={"reason": "Family away"}, content_type=JSON
