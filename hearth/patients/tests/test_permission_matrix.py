@@ -458,7 +458,7 @@ def _visit(world: World, actor: Any) -> None:
 def _day_to_plan(world: World, actor: Any) -> None:
     """``planning_world``'s Monday: patient A on the map, the nurse and the
     physician on shift, and a daily nurse visit to plan."""
-    from hearth.visits.tests import planning_world as day
+    from hearth.planning.tests import planning_world as day
 
     day.locate(world.patient)
     day.shift(world, world.nurse)
