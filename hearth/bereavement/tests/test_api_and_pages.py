@@ -71,7 +71,7 @@ def test_every_api_endpoint_validates_ownership(
     for user, allowed in (
         (deceased.outsider_nurse, {403}),
         (deceased.other_family, {404}),
-        (deceased.family, {403}),
+        (deceased.family, {404}),  # a family is never told a staff-only thing exists
         (None, {401}),
     ):
         client = client_for(user)
@@ -133,7 +133,7 @@ def test_the_worklist_shows_due_contacts_on_my_patients_only(
         assert [row["plan_id"] for row in mine] == [str(plan.external_id)]
         assert mine[0]["next_due"] == first.due_on.isoformat()
         assert client_for(deceased.outsider_nurse).get("/api/v1/bereavement/worklist").json() == []
-        assert client_for(deceased.family).get("/api/v1/bereavement/worklist").status_code == 403
+        assert client_for(deceased.family).get("/api/v1/bereavement/worklist").status_code == 404
         page = client_for(deceased.psychologist).get("/bereavement/")
         assert page.status_code == 200 and deceased.patient.full_name in page.content.decode()
         assert AuditEvent.objects.filter(event_type="bereavement_plans.listed").exists()

@@ -195,7 +195,7 @@ def test_respite_over_the_api(active: World, client_for: Any) -> None:
             },
             content_type=JSON,
         )
-        assert refused.status_code == 403
+        assert refused.status_code == 404
         booked = client_for(active.coordinator).post(
             f"/api/v1/respite/{respite}/book",
             data={

@@ -224,7 +224,7 @@ def test_the_family_reads_the_summary_but_not_the_working_plan(
     assert summary.status_code == 200
     assert summary.json()["goals"] == ["To sleep through the night"]
     assert "Nurse home visit (3× a week, 45 min)" in summary.json()["support"]
-    assert family.get(f"/api/v1/care-plans/{care.active_plan.external_id}").status_code == 403
+    assert family.get(f"/api/v1/care-plans/{care.active_plan.external_id}").status_code == 404
     page = family.get("/portal/care-plan/").content.decode()
     assert "To sleep through the night" in page
 

@@ -307,7 +307,7 @@ REFUSALS: list[tuple[str, Case, int, str]] = [
     ),
     ("an unknown field", _as("nurse", colour="red"), 422, "colour"),
     ("a family member not signed off", _not_signed_off, 403, "not_signed_off"),
-    ("the patient themself", _as("patient_user"), 403, ""),
+    ("the patient themself", _as("patient_user"), 404, ""),  # not told it exists
     ("a psychologist", _as("psychologist"), 403, ""),
     ("a nurse not on the caseload", _as("outsider_nurse"), 403, ""),
     ("the family of another patient", _family_of_another_patient, 404, ""),
@@ -367,7 +367,7 @@ def test_staff_read_the_record_of_the_last_days(
 def test_the_family_reads_the_home_chart_not_the_record(
     active: World, client_for: Any, prn: MedicationOrder
 ) -> None:
-    assert client_for(active.family).get(_url(active)).status_code == 403
+    assert client_for(active.family).get(_url(active)).status_code == 404
     assert client_for(active.other_family).get(_url(active)).status_code == 404
     assert client_for(active.outsider_nurse).get(_url(active)).status_code == 403
 
@@ -384,7 +384,7 @@ def test_a_record_entered_in_error_is_kept_and_marked(
             client_for(active.family)
             .post(url, {"reason": "Wrong"}, content_type="application/json")
             .status_code
-            == 403
+            == 404
         )
         assert (
             client_for(active.other_family)
@@ -449,13 +449,13 @@ def test_a_clinician_sees_and_resolves_the_review_queue(
     queue_url = f"/api/v1/patients/{signed.patient.external_id}/sync-reviews"
     queue = client_for(signed.nurse).get(queue_url)
     assert [item["id"] for item in queue.json()] == [review_id]
-    assert client_for(signed.family).get(queue_url).status_code == 403
+    assert client_for(signed.family).get(queue_url).status_code == 404
     assert client_for(signed.other_family).get(queue_url).status_code == 404
 
     url = f"/api/v1/sync-reviews/{review_id}/resolve"
     decision = {"decision": "duplicate", "note": "Spoke to the daughter: same dose."}
     family = client_for(signed.family).post(url, decision, content_type="application/json")
-    assert family.status_code == 403
+    assert family.status_code == 404
     for bad, field in (
         ({"decision": "waiting", "note": "x"}, "decision"),
         ({"decision": "duplicate", "note": ""}, "note"),

@@ -186,8 +186,8 @@ def test_the_order_list_records_a_read_and_hides_stopped_orders(
     ("role", "status"),
     [
         ("nurse", 403),
-        ("family", 403),
-        ("patient_user", 403),
+        ("family", 404),
+        ("patient_user", 404),
         ("psychologist", 403),
         ("outsider_nurse", 403),
         ("other_family", 404),
@@ -204,7 +204,7 @@ def test_only_the_physician_prescribes(
 
 
 def test_the_family_cannot_read_the_orders(active: World, client_for: Any) -> None:
-    assert client_for(active.family).get(_orders_url(active)).status_code == 403
+    assert client_for(active.family).get(_orders_url(active)).status_code == 404
     assert client_for(active.other_family).get(_orders_url(active)).status_code == 404
 
 
@@ -316,7 +316,7 @@ def test_a_bad_change_names_the_field(
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("family", 403), ("nurse", 403), ("other_family", 404), ("outsider_nurse", 403)],
+    [("family", 404), ("nurse", 403), ("other_family", 404), ("outsider_nurse", 403)],
 )
 def test_only_the_physician_changes_or_stops(
     active: World, client_for: Any, prn_morphine: MedicationOrder, role: str, status: int
@@ -334,7 +334,7 @@ def test_the_family_cannot_read_an_order(
     active: World, client_for: Any, prn_morphine: MedicationOrder
 ) -> None:
     url = f"/api/v1/medication-orders/{prn_morphine.external_id}"
-    assert client_for(active.family).get(url).status_code == 403
+    assert client_for(active.family).get(url).status_code == 404
     assert client_for(active.other_family).get(url).status_code == 404
     assert client_for(active.nurse).get(url).status_code == 200
 
@@ -444,5 +444,5 @@ def test_the_opioid_summary_refuses_bad_input_and_the_family(
     )
     assert unknown.status_code == 422
     assert "switch_to" in unknown.json()["errors"]
-    assert client_for(active.family).get(_summary_url(active)).status_code == 403
+    assert client_for(active.family).get(_summary_url(active)).status_code == 404
     assert client_for(active.other_family).get(_summary_url(active)).status_code == 404

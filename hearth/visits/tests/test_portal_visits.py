@@ -122,5 +122,5 @@ def test_the_portal_api_never_sends_the_planned_minute(active: World, client_for
     staff_only = client_for(active.family).get(
         f"/api/v1/patients/{active.patient.external_id}/visits"
     )
-    assert staff_only.status_code == 403
+    assert staff_only.status_code == 404
     assert client_for(active.nurse).get("/api/v1/portal/visits").status_code == 404
