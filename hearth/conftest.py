@@ -431,19 +431,24 @@ class BuiltInTheTest:
 
 
 def on_saved_state(
-    request: pytest.FixtureRequest, build: Callable[[SavedStates | BuiltInTheTest], Any]
+    request: pytest.FixtureRequest,
+    build: Callable[[SavedStates | BuiltInTheTest], Any],
+    *,
+    copied: bool = True,
 ) -> Any:
     """The value ``build`` makes from the saved states, then the test's own
     transaction (``db``) on top. Where a saved state cannot stand under this
     test (a transactional test, or one whose transaction is already open),
-    ``build`` runs inside the test's own transaction instead, as before."""
+    ``build`` runs inside the test's own transaction instead, as before.
+    ``copied=False`` hands the saved objects themselves to a test that only
+    reads them (the matrix's requests), sparing the copy."""
     if _transactional(request) or not saved_states.stackable():
         request.getfixturevalue("db")
         return build(BuiltInTheTest(request))
     value = build(saved_states)
     saved_states.settle()
     request.getfixturevalue("db")
-    return copy.deepcopy(value)
+    return copy.deepcopy(value) if copied else value
 
 
 _TEST_WORLD = pytest.StashKey[World]()

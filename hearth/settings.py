@@ -479,6 +479,10 @@ if PRODUCTION:
 
 if HEARTH_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test client loads the middleware again, and WhiteNoise would scan
+    # every static file each time (half of a permission-matrix request): look
+    # a file up when it is asked for instead.
+    WHITENOISE_AUTOREFRESH = True
 
 # --- Internationalisation -------------------------------------------------
 # The service's own language: pages fall back to it, and alert texts (read by

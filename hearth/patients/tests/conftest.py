@@ -37,4 +37,4 @@ def route_world(request: pytest.FixtureRequest, _saved_states: Any, route: Route
         )
         return states.use(2, ("route", id(route)), lambda: _prepared(stage, route))  # type: ignore[no-any-return]
 
-    return on_saved_state(request, build)  # type: ignore[no-any-return]
+    return on_saved_state(request, build, copied=False)  # type: ignore[no-any-return]
