@@ -1401,6 +1401,21 @@ PAGES_NOT_IN_TABLE = {
 
 
 def _fill(path: str, world: World, actor: Any) -> str:
+    """The path for ``actor``: the objects it names are looked up once per
+    route (its world is shared by the roles that try it); a token is the
+    actor's own."""
+    known: dict[str, dict[str, Any]] = world.__dict__.setdefault("path_values", {})
+    if path not in known:
+        known[path] = _path_values(path, world)
+    values = dict(known[path])
+    if "{token}" in path:
+        owner = actor or world.coordinator
+        token, _secret = issue_api_token(actor=owner, name="matrix")
+        values["token"] = token.external_id
+    return path.format(**values)
+
+
+def _path_values(path: str, world: World) -> dict[str, Any]:
     values: dict[str, Any] = {
         "patient": world.patient.external_id,
         "episode": world.episode.external_id,
@@ -1450,11 +1465,7 @@ def _fill(path: str, world: World, actor: Any) -> str:
             values[name] = getattr(found, "external_id", None) or found.pk
     if "{grant}" in path:
         values["grant"] = world.patient.emergency_accesses.get().external_id
-    if "{token}" in path:
-        owner = actor or world.coordinator
-        token, _secret = issue_api_token(actor=owner, name="matrix")
-        values["token"] = token.external_id
-    return path.format(**values)
+    return values
 
 
 def _case_ids(routes: list[Route]) -> list[tuple[Route, str]]:
