@@ -69,7 +69,7 @@ def security_policy(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("accounts.manage_security_policy"):
         return render(
             request,
-            "patients/refused.html",
+            "refused.html",
             {"error": {"message": _("Only an administrator changes the security policy.")}},
             status=403,
         )

@@ -3,8 +3,8 @@
 It lives in the kernel so that no app imports another app's views: each app
 imports these shapes from here, and the patient-bound pieces (opening a page
 through a patient) from ``hearth.patients.web``. Nothing here knows a clinical
-model; the two templates it names by default (``patients/form_page.html`` and
-``patients/refused.html``) are plain templates found by name, not imports.
+model. The refusal page is the shared ``refused.html``; the default write page,
+``patients/form_page.html``, is found by name (apps pass their own template).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     staff outside the caseload, offers emergency access)."""
     if isinstance(error, NotFound):
         raise Http404(error.message)
-    return render(request, "patients/refused.html", {"error": error}, status=error.status)
+    return render(request, "refused.html", {"error": error}, status=error.status)
 
 
 def form_page(
