@@ -475,6 +475,15 @@ def world(request: pytest.FixtureRequest, _saved_states: SavedStates) -> World:
     return request.node.stash[_TEST_WORLD]
 
 
+def stage_key(
+    stage: str, *, building_in: Context | None = None, living_in: Context | None = None
+) -> tuple[Any, ...]:
+    """The saved state of patient A at ``stage``: one key for every fixture that
+    brings them there, so a stage built the same way is built once, and one
+    built on another clock never stands in for it."""
+    return ("stage", stage, building_in, living_in)
+
+
 def brought_to(world: World, stage: str) -> World:
     staged = copy.deepcopy(world)
     staged.bring_to(stage)
@@ -497,7 +506,7 @@ def stage_fixture(
             base = base_world(states)
             return states.use(  # type: ignore[no-any-return]
                 1,
-                ("stage", stage, building_in),
+                stage_key(stage, building_in=building_in),
                 lambda: brought_to(base, stage),
                 building_in=building_in,
             )

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hearth.conftest import World, base_world, brought_to, on_saved_state
+from hearth.conftest import World, base_world, brought_to, on_saved_state, stage_key
 from hearth.patients.tests.matrix import Route
 
 
@@ -31,7 +31,7 @@ def route_world(request: pytest.FixtureRequest, _saved_states: Any, route: Route
         world = base_world(states)
         stage = states.use(
             1,
-            ("stage", route.stage, route.around),
+            stage_key(route.stage, living_in=route.around),
             lambda: brought_to(world, route.stage),
             living_in=route.around,
         )
