@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "hearth.core",
     "hearth.accounts",
     "hearth.patients",
+    "hearth.notifications",
     "hearth.personhood",
     "hearth.careplans",
     "hearth.assessments",
@@ -417,6 +419,51 @@ HEARTH_REPLAN_KEEP_STAFF_WORTH_MINUTES = env_int("HEARTH_REPLAN_KEEP_STAFF_WORTH
 HEARTH_REPLAN_MOVED_MINUTES = env_int("HEARTH_REPLAN_MOVED_MINUTES", 15)
 # Families see the planned start plus or minus this many minutes, not the minute.
 HEARTH_FAMILY_WINDOW_MINUTES = env_int("HEARTH_FAMILY_WINDOW_MINUTES", 60)
+
+
+# --- Notifications (docs/deployment.md, "Notifications") ----------------------
+# E-mail: one URL, e.g. smtp://user:password@mail.example.org:587/?tls=True;
+# the default writes mail to the console (nothing leaves the machine).
+_email = dj_email_url.parse(env_str("EMAIL_URL", "console:") or "console:")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email["EMAIL_USE_TLS"])
+EMAIL_USE_SSL = bool(_email["EMAIL_USE_SSL"])
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT") or 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hearth@localhost") or "hearth@localhost"
+# SMS: an Apprise URL for the service's SMS gateway, with {to} where the
+# recipient's number (E.164) goes, e.g. "twilio://SID:Token@+441234567890/{to}"
+# or "json://gateway.example.org/sms?:to={to}". Empty: no SMS channel.
+HEARTH_NOTIFY_SMS_URL = env_str("HEARTH_NOTIFY_SMS_URL", "") or ""
+# A shared secret the SMS gateway sends with inbound messages (replies such
+# as "ACK 4821"), in the X-Hearth-Token header. Empty: inbound SMS refused.
+HEARTH_SMS_INBOUND_TOKEN = env_str("HEARTH_SMS_INBOUND_TOKEN", "") or ""
+# Web Push (the installed web app): VAPID keys, base64url, and a contact the
+# push services may write to. Empty keys: no push channel.
+HEARTH_VAPID_PUBLIC_KEY = env_str("HEARTH_VAPID_PUBLIC_KEY", "") or ""
+HEARTH_VAPID_PRIVATE_KEY = env_str("HEARTH_VAPID_PRIVATE_KEY", "") or ""
+HEARTH_VAPID_SUBJECT = env_str("HEARTH_VAPID_SUBJECT", "mailto:hearth@localhost") or ""
+# Phone numbers are accepted from these regions only (ISO 3166 codes): a
+# number the service's gateway cannot reach is refused when it is entered.
+HEARTH_PHONE_REGIONS = env_list("HEARTH_PHONE_REGIONS", ["GB"])
+# A page is sent again every this many minutes until it is acknowledged or
+# its deadline passes (service choice, not a clinical rule).
+HEARTH_PAGE_REPEAT_MINUTES = env_int("HEARTH_PAGE_REPEAT_MINUTES", 5)
+# A failed send is retried this many times on the same channel, after these
+# many seconds, before the next channel is tried.
+HEARTH_NOTIFY_RETRY_SECONDS = [int(s) for s in env_list("HEARTH_NOTIFY_RETRY_SECONDS", ["5", "20"])]
+# How long one attempt may take (a provider that does not answer), and how
+# long a worker holds a message it is sending before another may take it.
+HEARTH_NOTIFY_TIMEOUT_SECONDS = env_int("HEARTH_NOTIFY_TIMEOUT_SECONDS", 10)
+HEARTH_NOTIFY_LEASE_SECONDS = env_int("HEARTH_NOTIFY_LEASE_SECONDS", 60)
+# Verification codes: how long one is good for and how many wrong tries end it.
+HEARTH_VERIFICATION_CODE_MINUTES = env_int("HEARTH_VERIFICATION_CODE_MINUTES", 15)
+HEARTH_VERIFICATION_ATTEMPTS = env_int("HEARTH_VERIFICATION_ATTEMPTS", 5)
+# The address links in messages point at (the service as its staff reach it).
+HEARTH_PUBLIC_URL = (env_str("HEARTH_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
