@@ -146,10 +146,14 @@ class AuditEventType(models.TextChoices):
 
     # Monitoring: check-ins, devices, thresholds, alerts, on-call
     ALERT_ACKNOWLEDGED = "alert.acknowledged", _("Alert acknowledged")
+    ALERT_ACKNOWLEDGED_BY_SMS = "alert.acknowledged_by_sms", _("Alert acknowledged by a text reply")
     ALERT_ESCALATED = "alert.escalated", _("Alert escalated")
     ALERT_EVIDENCE_ADDED = "alert.evidence_added", _("Evidence added to an open alert")
+    ALERT_NOBODY_TO_PAGE = "alert.nobody_to_page", _("Nobody could be paged about an alert")
     ALERT_RAISED = "alert.raised", _("Alert raised")
+    ALERT_REOWNED = "alert.reowned", _("Alert handed to someone else on call")
     ALERT_RESOLVED = "alert.resolved", _("Alert resolved")
+    ALERT_SMS_REPLY_REFUSED = "alert.sms_reply_refused", _("Text reply to an alert page refused")
     ALERT_TRIAGED = "alert.triaged", _("Alert triaged")
     ALERT_VIEWED = "alert.viewed", _("Alert viewed")
     ALERTS_LISTED = "alerts.listed", _("Patient on the alerts list")

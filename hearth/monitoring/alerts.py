@@ -22,6 +22,7 @@ from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
+from hearth.monitoring import paging
 from hearth.monitoring.choices import SEVERITY_RANK, AlertStatus, OnCallRole
 from hearth.monitoring.models import Alert, AlertEscalation, AlertEvidence, OnCallShift
 from hearth.patients.choices import CareTeamRole
@@ -206,6 +207,7 @@ def raise_alert(
                     "acknowledge_by": alert.acknowledge_by,
                 },
             )
+            paging.page_owner(alert, reason="raised")
             return alert, True
     assert existing is not None
     _add_evidence(existing, evidence)

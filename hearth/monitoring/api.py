@@ -6,9 +6,12 @@ route a home device calls, with its own token (``Authorization: Bearer hdv_…``
 
 from __future__ import annotations
 
+import hmac
+import json
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -18,7 +21,7 @@ from ninja.security import HttpBearer
 from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
-from hearth.core.errors import NotFound, ValidationFailed
+from hearth.core.errors import DomainError, NotFound, ValidationFailed
 from hearth.core.validation import require_perm
 from hearth.monitoring import evaluation, queries, services
 from hearth.monitoring.models import MonitoringDevice, OnCallShift
@@ -37,6 +40,7 @@ from hearth.monitoring.schemas import (
     ReadingsIn,
     ReadingsOut,
     ResolveIn,
+    SmsReplyOut,
     ThresholdsIn,
     ThresholdsOut,
     TriageIn,
@@ -224,6 +228,57 @@ def resolve_alert(request: HttpRequest, alert_id: UUID, payload: ResolveIn) -> A
     actor = actor_of(request)
     alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
     return services.resolve_alert(actor=actor, alert=alert, note=payload.note)
+
+
+class GatewayNotRecognised(DomainError):
+    status = 401
+    code = "bad_token"
+
+
+def _reply_fields(request: HttpRequest) -> tuple[str, str]:
+    """``from`` and ``text`` from a JSON or a form body (gateways send either)."""
+    if (request.content_type or "").endswith("json"):
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+    else:
+        body = request.POST
+    sender, text = body.get("from", ""), body.get("text", "")
+    return (sender if isinstance(sender, str) else ""), (text if isinstance(text, str) else "")
+
+
+@router.post(
+    "/alerts/sms-replies",
+    auth=None,
+    response={200: SmsReplyOut, **ERROR_RESPONSES},
+    summary="Text replies to alert pages (the SMS gateway's inbound webhook)",
+)
+def sms_reply(request: HttpRequest) -> Any:
+    """The SMS gateway posts each reply here with the shared secret in
+    ``X-Hearth-Token`` (``HEARTH_SMS_INBOUND_TOKEN``; empty refuses every
+    request), and ``from`` and ``text`` as JSON or a form. "ACK 4821" from a
+    verified number of the alert's owner acknowledges it; anything else is
+    refused with a 4xx and audited."""
+    sender, text = _reply_fields(request)
+    expected = settings.HEARTH_SMS_INBOUND_TOKEN
+    given = request.headers.get("X-Hearth-Token", "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        error = GatewayNotRecognised(
+            _("Inbound text messages are not accepted from this sender.")
+            if expected
+            else _("Inbound text messages are not set up (HEARTH_SMS_INBOUND_TOKEN).")
+        )
+        services.refuse_text_reply(sender=sender, text=text, error=error)
+        raise error
+    alert = services.acknowledge_by_text_reply(sender=sender, text=text)
+    return {
+        "acknowledged": True,
+        "alert_id": alert.external_id,
+        "detail": _("Acknowledged. Thank you."),
+    }
 
 
 # --- On call ----------------------------------------------------------------

@@ -15,6 +15,7 @@ from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
 from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus
 from hearth.monitoring.models import Alert, CheckIn, Observation, OnCallShift
+from hearth.notifications.models import Message
 from hearth.patients import access
 from hearth.patients.models import Patient
 
@@ -105,4 +106,15 @@ def on_call_roster(*, days: int = 7) -> QuerySet[OnCallShift]:
         .filter(cancelled_at__isnull=True)
         .select_related("staff")
         .order_by("starts_at", "role")
+    )
+
+
+def alert_messages(alert: Alert) -> QuerySet[Message]:
+    """The alert's delivery log: each message about it, oldest first, with
+    every try, in two queries however many there are."""
+    return (
+        Message.objects.about(f"alert:{alert.pk}")
+        .select_related("recipient")
+        .prefetch_related("attempts")
+        .order_by("created_at", "id")
     )

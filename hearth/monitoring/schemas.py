@@ -15,6 +15,8 @@ from hearth.monitoring.choices import (
     Severity,
     TriageOutcome,
 )
+from hearth.monitoring.paging import nobody_can_be_paged
+from hearth.monitoring.queries import alert_messages
 from hearth.patients.schemas import StrictIn
 
 
@@ -172,9 +174,55 @@ class AlertOut(Schema):
     resolution_note: str
 
 
+class DeliveryAttemptOut(Schema):
+    channel: str
+    address: str
+    attempt: int
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    error: str
+
+
+class AlertMessageOut(Schema):
+    """A page (or the family's "your call was seen") and how its delivery went."""
+
+    id: UUID = Field(alias="external_id")
+    kind: str
+    recipient: PersonOut
+    status: str
+    created_at: datetime
+    sent_at: datetime | None
+    acknowledged_at: datetime | None
+    finished_reason: str
+    attempts: list[DeliveryAttemptOut]
+
+    @staticmethod
+    def resolve_attempts(obj: Any) -> list[Any]:
+        return list(obj.attempts.all())
+
+
+class SmsReplyOut(Schema):
+    acknowledged: bool
+    alert_id: UUID
+    detail: str
+
+
 class AlertDetailOut(AlertOut):
     evidence: list[EvidenceOut]
     escalations: list[EscalationOut]
+    #: The alert's delivery log: every page, to whom, and each try.
+    messages: list[AlertMessageOut]
+    #: Open, and its page can reach nobody (no owner, or no verified contact point).
+    nobody_can_be_paged: bool
+
+    @staticmethod
+    def resolve_messages(obj: Any) -> list[Any]:
+        return list(alert_messages(obj))
+
+    @staticmethod
+    def resolve_nobody_can_be_paged(obj: Any) -> bool:
+        return nobody_can_be_paged(obj)
 
     @staticmethod
     def resolve_evidence(obj: Any) -> list[Any]:

@@ -8,12 +8,14 @@ transaction and leaves an audit event. Pages and the API call these only.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import phonenumbers
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,12 +30,25 @@ from hearth.careplans.choices import InterventionChoice
 from hearth.careplans.models import AdvanceCarePlan
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
-from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from hearth.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+)
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm, unknown_keys
-from hearth.monitoring import evaluation, signals
-from hearth.monitoring.alerts import Evidence, in_service_language, raise_alert, severity_for
+from hearth.monitoring import evaluation, paging, signals
+from hearth.monitoring.alerts import (
+    Evidence,
+    in_service_language,
+    owner_for,
+    raise_alert,
+    severity_for,
+)
 from hearth.monitoring.choices import (
     AlertRule,
     AlertStatus,
@@ -51,6 +66,8 @@ from hearth.monitoring.models import (
     OnCallShift,
     PersonalThresholds,
 )
+from hearth.notifications.choices import Channel, MessageKind
+from hearth.notifications.models import ContactPoint, Message
 from hearth.patients.models import Patient
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -572,6 +589,151 @@ def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
         summary=_("Alert acknowledged: %(summary)s") % {"summary": alert.summary},
         changes={"minutes_to_acknowledge": round((now - alert.raised_at).total_seconds() / 60, 1)},
     )
+    _after_acknowledgement(alert, actor)
+    return alert
+
+
+def _after_acknowledgement(alert: Alert, actor: User) -> None:
+    """However it was acknowledged: the pages stop, and those who must hear
+    of it (the family who called for help) are told, in this transaction."""
+    paging.stop_pages(alert, reason=_("Acknowledged by %(who)s.") % {"who": actor.display_name})
+    signals.alert_acknowledged.send(sender=Alert, alert=alert, actor=actor)
+
+
+#: "ACK 4821", any case, spaces anywhere around (a phone's keyboard adds them).
+ACK_REPLY = re.compile(r"^\s*ACK\s*(\d{4,8})\s*$", re.IGNORECASE)
+
+
+def _e164(number: str) -> str | None:
+    """The sender's number as contact points store it, or None if it is not one."""
+    try:
+        parsed = phonenumbers.parse(number or "", settings.HEARTH_PHONE_REGIONS[0])
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def masked_number(number: str) -> str:
+    digits = "".join(character for character in number or "" if character.isdigit())
+    return f"…{digits[-4:]}" if digits else "?"
+
+
+def acknowledge_by_text_reply(*, sender: str, text: str) -> Alert:
+    """A reply to an alert page ("ACK 4821") from the SMS gateway's inbound
+    webhook. It acknowledges only an open alert whose page carried that code,
+    and only from a verified number of the alert's current owner; anything
+    else is refused and the refusal is audited (the number masked), so a
+    forged or mistaken reply leaves a trace and changes nothing."""
+    try:
+        return _acknowledge_by_text_reply(sender=sender, text=text)
+    except DomainError as error:
+        refuse_text_reply(sender=sender, text=text, error=error)
+        raise
+
+
+@transaction.atomic
+def refuse_text_reply(*, sender: str, text: str, error: DomainError) -> None:
+    """Audit a refused text reply (also a bad gateway token, from the API)."""
+    alert: Alert | None = getattr(error, "alert", None)
+    audit.record(
+        actor=None,
+        action=AuditAction.SECURITY,
+        event_type=AuditEventType.ALERT_SMS_REPLY_REFUSED,
+        patient=alert.patient if alert is not None else None,
+        obj=alert,
+        summary=_("Text reply from %(number)s refused: %(reason)s")
+        % {"number": masked_number(sender), "reason": error.message},
+        changes={"from": masked_number(sender), "text": (text or "")[:20], "code": error.code},
+    )
+
+
+def _refusal(error: DomainError, alert: Alert | None = None) -> DomainError:
+    error.alert = alert  # type: ignore[attr-defined]
+    return error
+
+
+@transaction.atomic
+def _acknowledge_by_text_reply(*, sender: str, text: str) -> Alert:
+    match = ACK_REPLY.match(text or "")
+    if match is None:
+        raise ValidationFailed(
+            _("Reply ACK and the code from the page, for example ACK 4821."),
+            field_errors={"text": [_("Not an acknowledgement (ACK and the code).")]},
+        )
+    code = match.group(1)
+    number = _e164(sender)
+    points = (
+        list(
+            ContactPoint.objects.filter(channel=Channel.SMS, address=number).select_related("user")
+        )
+        if number
+        else []
+    )
+    if not points:
+        raise _refusal(
+            NotAllowed(_("This number is not known to the service."), code="unknown_sender")
+        )
+    senders = {
+        point.user_id: point.user for point in points if point.is_verified and point.user.is_active
+    }
+    if not senders:
+        raise _refusal(
+            NotAllowed(
+                _("This number has not been verified: acknowledge on the alert's page."),
+                code="unverified_sender",
+            )
+        )
+    topics = set(
+        Message.objects.filter(
+            kind=MessageKind.ALERT_PAGE, reply_code=code, recipient_id__in=list(senders)
+        ).values_list("topic", flat=True)
+    )
+    pks = [int(topic.split(":", 1)[1]) for topic in topics if topic.startswith("alert:")]
+    alerts = list(
+        Alert.objects.select_for_update()
+        .select_related("patient")
+        .filter(pk__in=pks)
+        .order_by("-pk")
+    )
+    if not alerts:
+        raise _refusal(
+            NotFound(_("No page to this number carried that code."), code="unknown_code")
+        )
+    open_alerts = [alert for alert in alerts if alert.status == AlertStatus.OPEN]
+    owned = [alert for alert in open_alerts if alert.owner_id in senders]
+    if not owned:
+        if open_alerts:
+            raise _refusal(
+                NotAllowed(
+                    _(
+                        "This alert is now with someone else on call: only its owner "
+                        "acknowledges it."
+                    ),
+                    code="not_owner",
+                ),
+                open_alerts[0],
+            )
+        raise _refusal(
+            InvalidTransition(
+                _("This alert has already been acknowledged."), code="already_acknowledged"
+            ),
+            alerts[0],
+        )
+    alert = owned[0]
+    owner = senders[alert.owner_id]  # type: ignore[index]
+    alert = acknowledge_alert(actor=owner, alert=alert)
+    audit.record(
+        actor=owner,
+        action=AuditAction.SECURITY,
+        event_type=AuditEventType.ALERT_ACKNOWLEDGED_BY_SMS,
+        patient=alert.patient,
+        obj=alert,
+        summary=_("Alert acknowledged by a text reply from %(number)s")
+        % {"number": masked_number(number or "")},
+        changes={"from": masked_number(number or ""), "code": code},
+    )
     return alert
 
 
@@ -608,7 +770,8 @@ def triage_alert(*, actor: User, alert: Alert, outcome: str, note: str = "") -> 
             raise ValidationFailed(refusal, field_errors={"outcome": [refusal]})
     now = clock.now()
     before = alert.triage_outcome
-    if alert.status == AlertStatus.OPEN:
+    acknowledges = alert.status == AlertStatus.OPEN
+    if acknowledges:
         alert.status = AlertStatus.ACKNOWLEDGED
         alert.acknowledged_at = now
         alert.acknowledged_by = actor
@@ -627,6 +790,8 @@ def triage_alert(*, actor: User, alert: Alert, outcome: str, note: str = "") -> 
         summary=_("Alert triaged: %(outcome)s") % {"outcome": TriageOutcome(outcome).label},
         changes={"triage_outcome": {"from": before, "to": outcome}, "note": note},
     )
+    if acknowledges:
+        _after_acknowledgement(alert, actor)
     signals.alert_triaged.send(sender=Alert, alert=alert, actor=actor, outcome=outcome)
     return alert
 
@@ -706,6 +871,12 @@ def add_on_call_shift(
         % {"who": staff.display_name, "role": shift.get_role_display()},
         changes={"starts_at": starts_at, "ends_at": ends_at},
     )
+    if starts_at <= clock.now() < ends_at:
+        _hand_over_open_alerts(
+            actor=actor,
+            role=role,
+            because=_("%(who)s came on call.") % {"who": staff.display_name},
+        )
     return shift
 
 
@@ -724,4 +895,66 @@ def cancel_on_call_shift(*, actor: User, shift: OnCallShift) -> OnCallShift:
         obj=locked,
         summary=_("On-call shift cancelled: %(shift)s") % {"shift": str(locked)},
     )
+    if locked.starts_at <= locked.cancelled_at < locked.ends_at:
+        _hand_over_open_alerts(
+            actor=actor,
+            role=locked.role,
+            because=_("The on-call shift of %(who)s was cancelled.")
+            % {"who": locked.staff.display_name},
+        )
     return locked
+
+
+def _covers(user_id: int | None, role: str, moment: datetime) -> bool:
+    return (
+        user_id is not None
+        and OnCallShift.objects.covering(moment).filter(role=role, staff_id=user_id).exists()
+    )
+
+
+def _hand_over_open_alerts(*, actor: User, role: str, because: str) -> list[Alert]:
+    """The roster changed now for ``role``: an open, unacknowledged alert of
+    that step whose owner is no longer on call for it (their shift was
+    cancelled) or was only a stand-in (nobody was on call: the key nurse, the
+    clinical lead, or nobody at all) goes to whoever should own it now, who is
+    paged. An owner who is on call keeps the alert they were paged about. The
+    deadline stays: the patient's clock does not restart with the roster."""
+    now = clock.now()
+    handed: list[Alert] = []
+    candidates = (
+        Alert.objects.select_for_update()
+        .select_related("patient", "owner")
+        .filter(status=AlertStatus.OPEN, owner_role=role)
+        .order_by("pk")
+    )
+    for alert in candidates:
+        if _covers(alert.owner_id, role, now):
+            continue
+        new_owner = owner_for(role, alert.patient, now)
+        if new_owner == alert.owner:
+            continue
+        previous = alert.owner
+        alert.owner = new_owner
+        alert.save(update_fields=["owner"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            event_type=AuditEventType.ALERT_REOWNED,
+            patient=alert.patient,
+            obj=alert,
+            summary=_("Alert handed to %(who)s: %(because)s")
+            % {
+                "who": new_owner.display_name if new_owner else _("nobody on call"),
+                "because": because,
+            },
+            changes={
+                "owner": {
+                    "from": previous.display_name if previous else None,
+                    "to": new_owner.display_name if new_owner else None,
+                },
+                "role": role,
+            },
+        )
+        paging.page_owner(alert, reason="reowned")
+        handed.append(alert)
+    return handed

@@ -32,7 +32,8 @@ from hearth.core.web import (
     show_domain_error,
     staff_required,
 )
-from hearth.monitoring import charts, evaluation, queries, services
+from hearth.monitoring import charts, evaluation, paging, queries, services
+from hearth.monitoring.choices import AlertRule, AlertStatus
 from hearth.monitoring.forms import (
     CheckInForm,
     DeviceForm,
@@ -328,6 +329,8 @@ def alert_detail(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
                 "evidence": alert.evidence.all(),
                 "escalations": alert.escalations.select_related("to_user"),
                 "visit_requests": alert.visit_requests.all(),
+                "messages_sent": queries.alert_messages(alert),
+                "nobody_can_be_paged": paging.nobody_can_be_paged(alert),
                 "can_act": request.user.has_perm("monitoring.act_on_alert", alert),
                 "can_open_record": access.staff_can_open(request.user, alert.patient),
             },
@@ -471,12 +474,35 @@ def portal_check_in(request: AuthenticatedRequest) -> HttpResponse:
                 show_domain_error(form, error)
                 status = error.status if error.status != 404 else 400
             else:
-                if help_now:
+                help_alert = (
+                    Alert.objects.open()
+                    .filter(patient=patient, rule=AlertRule.HELP_REQUESTED)
+                    .first()
+                    if help_now
+                    else None
+                )
+                if help_alert is not None and paging.nobody_can_be_paged(help_alert):
+                    messages.error(
+                        request,
+                        _(
+                            "The team can see your call, but nobody on call could be paged. "
+                            "Phone the service number below now."
+                        ),
+                    )
+                elif help_alert is not None and help_alert.status == AlertStatus.ACKNOWLEDGED:
                     messages.warning(
                         request,
                         _(
-                            "The team has been told now. If you cannot wait, phone the service "
-                            "number below."
+                            "Someone on call has already seen your call for help and is on it. "
+                            "If you cannot wait, phone the service number below."
+                        ),
+                    )
+                elif help_now:
+                    messages.warning(
+                        request,
+                        _(
+                            "The nurse on call is being paged now. If you cannot wait, phone the "
+                            "service number below."
                         ),
                     )
                 else:

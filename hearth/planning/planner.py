@@ -33,6 +33,7 @@ from hearth.planning.route_check import RouteCheck, Rule, Violation, retime
 from hearth.routing.problem import Place, Plan, Problem, Route, Staff, Stop, TravelTimes
 from hearth.routing.problem import Visit as RoutingVisit
 from hearth.routing.travel import Matrix
+from hearth.visits import family_messages
 from hearth.visits.choices import (
     PlanStatus,
     Skill,
@@ -835,6 +836,7 @@ def _apply_insertion(
             )
             report.moved.append(visit)
             report.changes.append(change)
+            family_messages.visit_moved(change)
             audit.record(
                 actor=actor,
                 action=AuditAction.UPDATE,

@@ -7,7 +7,8 @@ class VisitsConfig(AppConfig):
     name = "hearth.visits"
 
     def ready(self) -> None:
-        from hearth.monitoring.signals import alert_triaged
+        from hearth.monitoring.signals import alert_acknowledged, alert_triaged
         from hearth.visits import receivers
 
         alert_triaged.connect(receivers.dispatch_from_triage, dispatch_uid="visits.dispatch")
+        alert_acknowledged.connect(receivers.tell_family_help_seen, dispatch_uid="visits.help_seen")

@@ -1,11 +1,12 @@
-"""Triage "urgent physician visit" becomes a visit request for today."""
+"""Triage "urgent physician visit" becomes a visit request for today; an
+acknowledged call for help is told to the family."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from hearth.monitoring.choices import TriageOutcome
-from hearth.visits import services
+from hearth.visits import family_messages, services
 
 
 def dispatch_from_triage(sender: Any, alert: Any, actor: Any, outcome: str, **kwargs: Any) -> None:
@@ -18,3 +19,7 @@ def dispatch_from_triage(sender: Any, alert: Any, actor: Any, outcome: str, **kw
         reason=alert.triage_note or alert.summary,
         discipline="physician",
     )
+
+
+def tell_family_help_seen(sender: Any, alert: Any, actor: Any, **kwargs: Any) -> None:
+    family_messages.help_request_seen(alert, actor)

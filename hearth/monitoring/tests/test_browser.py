@@ -13,7 +13,9 @@ from django.db import connections
 from django.test import Client
 
 from hearth.conftest import World
+from hearth.core import clock
 from hearth.monitoring.models import Alert, CheckIn
+from hearth.notifications.models import ContactPoint
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -82,10 +84,17 @@ def test_only_the_sliders_that_were_moved_are_sent(phone: Any, world: World) -> 
 
 @pytest.mark.django_db(transaction=True)
 def test_we_need_help_now_in_one_tap(phone: Any, world: World) -> None:
+    ContactPoint.objects.create(
+        user=world.nurse,
+        channel="email",
+        address="nurse@example.org",
+        created_at=clock.now(),
+        verified_at=clock.now(),
+    )
     _open_check_in(phone)
     phone.click("text=We need help now")
     phone.wait_for_url("**/portal/check-ins/")
-    assert "The team has been told now" in phone.content()
+    assert "The nurse on call is being paged now" in phone.content()
     alert = Alert.objects.get()
     assert (alert.rule, alert.severity, alert.owner) == ("help_requested", "high", world.nurse)
     assert CheckIn.objects.get().esas is None

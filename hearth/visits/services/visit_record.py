@@ -23,6 +23,7 @@ from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
+from hearth.visits import family_messages
 from hearth.visits.choices import AlertOutcome, UrgentRequestStatus, VisitKind, VisitStatus
 from hearth.visits.models import UrgentVisitRequest, Visit, VisitNote
 from hearth.visits.services.checks import _aware, _check_field, _local_date
@@ -469,4 +470,5 @@ def cancel_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
             "reason": reason[:200],
         },
     )
+    family_messages.visit_cancelled(visit)
     return visit
