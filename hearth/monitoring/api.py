@@ -194,42 +194,6 @@ def set_thresholds(request: HttpRequest, patient_id: UUID, payload: ThresholdsIn
 # --- Alerts -----------------------------------------------------------------
 
 
-@router.get("/alerts", response={200: list[AlertOut], **ERROR_RESPONSES})
-def list_alerts(request: HttpRequest, filters: Query[AlertsQuery]) -> Any:
-    """Open alerts (or ``status=resolved``…) on the caller's patients and any
-    they own on call, most severe and oldest first."""
-    actor = actor_of(request)
-    if not actor.has_perm("monitoring.view_alerts"):
-        raise NotFound(_("Not found."))
-    return queries.alerts_for(actor, status=filters.status, mine=filters.mine)
-
-
-@router.get("/alerts/{alert_id}", response={200: AlertDetailOut, **ERROR_RESPONSES})
-def get_alert(request: HttpRequest, alert_id: UUID) -> Any:
-    return queries.open_alert(actor_of(request), alert_id)
-
-
-@router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERROR_RESPONSES})
-def acknowledge_alert(request: HttpRequest, alert_id: UUID) -> Any:
-    actor = actor_of(request)
-    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
-    return services.acknowledge_alert(actor=actor, alert=alert)
-
-
-@router.post("/alerts/{alert_id}/triage", response={200: AlertOut, **ERROR_RESPONSES})
-def triage_alert(request: HttpRequest, alert_id: UUID, payload: TriageIn) -> Any:
-    actor = actor_of(request)
-    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
-    return services.triage_alert(actor=actor, alert=alert, **payload.model_dump())
-
-
-@router.post("/alerts/{alert_id}/resolve", response={200: AlertOut, **ERROR_RESPONSES})
-def resolve_alert(request: HttpRequest, alert_id: UUID, payload: ResolveIn) -> Any:
-    actor = actor_of(request)
-    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
-    return services.resolve_alert(actor=actor, alert=alert, note=payload.note)
-
-
 class GatewayNotRecognised(DomainError):
     status = 401
     code = "bad_token"
@@ -279,6 +243,42 @@ def sms_reply(request: HttpRequest) -> Any:
         "alert_id": alert.external_id,
         "detail": _("Acknowledged. Thank you."),
     }
+
+
+@router.get("/alerts", response={200: list[AlertOut], **ERROR_RESPONSES})
+def list_alerts(request: HttpRequest, filters: Query[AlertsQuery]) -> Any:
+    """Open alerts (or ``status=resolved``…) on the caller's patients and any
+    they own on call, most severe and oldest first."""
+    actor = actor_of(request)
+    if not actor.has_perm("monitoring.view_alerts"):
+        raise NotFound(_("Not found."))
+    return queries.alerts_for(actor, status=filters.status, mine=filters.mine)
+
+
+@router.get("/alerts/{alert_id}", response={200: AlertDetailOut, **ERROR_RESPONSES})
+def get_alert(request: HttpRequest, alert_id: UUID) -> Any:
+    return queries.open_alert(actor_of(request), alert_id)
+
+
+@router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERROR_RESPONSES})
+def acknowledge_alert(request: HttpRequest, alert_id: UUID) -> Any:
+    actor = actor_of(request)
+    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
+    return services.acknowledge_alert(actor=actor, alert=alert)
+
+
+@router.post("/alerts/{alert_id}/triage", response={200: AlertOut, **ERROR_RESPONSES})
+def triage_alert(request: HttpRequest, alert_id: UUID, payload: TriageIn) -> Any:
+    actor = actor_of(request)
+    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
+    return services.triage_alert(actor=actor, alert=alert, **payload.model_dump())
+
+
+@router.post("/alerts/{alert_id}/resolve", response={200: AlertOut, **ERROR_RESPONSES})
+def resolve_alert(request: HttpRequest, alert_id: UUID, payload: ResolveIn) -> Any:
+    actor = actor_of(request)
+    alert = queries.open_alert(actor, alert_id, perm="monitoring.act_on_alert")
+    return services.resolve_alert(actor=actor, alert=alert, note=payload.note)
 
 
 # --- On call ----------------------------------------------------------------

@@ -133,15 +133,13 @@ def visit_cancelled(visit: Visit) -> list[Message]:
     """Called by ``cancel_visit`` in its transaction."""
 
     def texts() -> tuple[str, str]:
-        body = _(
-            "The %(what)s on %(day)s, expected between %(low)s and %(high)s, is cancelled. "
-            "The team will be in touch about the next visit."
-        ) % {
+        body = _("Cancelled: the %(what)s on %(day)s, between %(low)s and %(high)s.") % {
             "what": _what(visit),
             "day": _day(visit.family_window_start),
             "low": _time(visit.family_window_start),
             "high": _time(visit.family_window_end),
         }
+        body += " " + _("The team will be in touch about the next visit.")
         return _("Visit cancelled"), f"{body}\n{_ending()}"
 
     return _tell(
