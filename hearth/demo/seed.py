@@ -1,10 +1,10 @@
 """The demo told part by part, in the order the service would have lived it:
 the team, each patient's journey, then profiles and plans, monitoring,
 medicines, visits, equipment, volunteers, family support, the directory,
-bereavement and the team's own support. Each part reads what the earlier ones
-left (visit needs come from the care plans, alerts need the on-call roster),
-so the order matters; within a part, the patients are told in the order each
-part has always told them.
+bereavement, the team's own support, and a demo e-mail address for every
+login. Each part reads what the earlier ones left (visit needs come from the
+care plans, alerts need the on-call roster), so the order matters; within a
+part, the patients are told in the order each part has always told them.
 
 Every part is safe to run again: a patient or service-wide record that already
 exists is left as it is, so a second run adds nothing.
@@ -20,6 +20,7 @@ from hearth.accounts.models import User
 from hearth.caregiving.models import TrainingRecord
 from hearth.core import clock
 from hearth.demo import directory, on_call, team_support, visit_plan, volunteers
+from hearth.demo.contact_points import seed_contact_points
 from hearth.demo.equipment_store import ITEMS, Store, stock_the_store, user_named
 from hearth.demo.family_support import Family
 from hearth.demo.journey import tell_journey
@@ -55,6 +56,7 @@ def seed_everything() -> tuple[dict[str, User], int]:
     seed_directory(staff)
     seed_bereavement(staff)
     seed_team(staff)
+    seed_contact_points(staff.values(), [story.RECORD_NUMBER for story in STORIES])
     return staff, created
 
 

@@ -881,6 +881,14 @@ API_ROUTES: list[Route] = [
     # Alerts and on call
     Route("GET", "/api/v1/alerts", STAFF),
     Route("GET", "/api/v1/alerts/{alert}", OPENERS, prepare=_alert),
+    # Only the SMS gateway, with its shared token, posts text replies: no person.
+    Route(
+        "POST",
+        "/api/v1/alerts/sms-replies",
+        set(),
+        body=lambda w, a: {"from": "+447911123456", "text": "ACK 1234"},
+        refused=dict.fromkeys(ROLES, (401, "bad_token")),
+    ),
     Route("POST", "/api/v1/alerts/{alert}/acknowledge", PHYSICIAN_NURSE, prepare=_alert),
     Route(
         "POST",
