@@ -29,9 +29,11 @@ from urllib.parse import parse_qs, urlsplit
 import http_ece
 import pytest
 from aiosmtpd.controller import Controller
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from py_vapid import Vapid02
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+
+from hearth.notifications.management.commands.generate_vapid_keys import new_key_pair
 
 
 def free_port() -> int:
@@ -233,16 +235,30 @@ class PushSink(HttpSink):
         super().__init__()
         self.subscriptions: dict[str, Subscription] = {}
         self.delivered: list[dict[str, Any]] = []
-        vapid = Vapid02()
-        vapid.generate_keys()
-        self.vapid_private_key = b64url(
-            vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
+        self.vapid_private_key, self.vapid_public_key = new_key_pair()
+
+    def signed_by_the_service(self, authorization: str) -> bool:
+        """RFC 8292: ``vapid t=<JWT>, k=<public key>``; the JWT is ES256-signed
+        with the service's private key and names this push service."""
+        if not authorization.startswith("vapid "):
+            return False
+        fields = dict(part.strip().split("=", 1) for part in authorization[6:].split(","))
+        if fields.get("k") != self.vapid_public_key:
+            return False
+        header, claims, signature = fields["t"].split(".")
+        raw = unb64url(signature)
+        der = utils.encode_dss_signature(
+            int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
         )
-        self.vapid_public_key = b64url(
-            vapid.public_key.public_bytes(
-                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-            )
+        public = ec.EllipticCurvePublicKey.from_encoded_point(
+            ec.SECP256R1(), unb64url(self.vapid_public_key)
         )
+        try:
+            public.verify(der, f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+        except InvalidSignature:
+            return False
+        audience = json.loads(unb64url(claims))["aud"]
+        return bool(audience == f"http://127.0.0.1:{self.port}")
 
     def subscribe(self) -> Subscription:
         token = b64url(os.urandom(12))
@@ -259,7 +275,7 @@ class PushSink(HttpSink):
         subscription = self.subscriptions.get(token)
         if subscription is None:
             return 410
-        if not headers.get("Authorization", "").startswith("vapid "):
+        if not self.signed_by_the_service(headers.get("Authorization", "")):
             return 401
         plain = http_ece.decrypt(
             body,

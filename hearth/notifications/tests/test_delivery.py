@@ -272,3 +272,23 @@ def test_messages_are_written_in_the_recipient_language(world: World, language: 
         message = queue(world.family)
     assert spoken == language
     assert message.language == language
+
+
+def test_the_key_command_makes_keys_that_deliver_and_keeps_them(
+    world: World, push_sink: PushSink, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+
+    call_command("generate_vapid_keys", directory=str(tmp_path), stdout=None)
+    private = (tmp_path / "vapid-private-key").read_text().strip()
+    public = (tmp_path / "vapid-public-key").read_text().strip()
+    assert (tmp_path / "vapid-private-key").stat().st_mode & 0o777 == 0o600
+    call_command("generate_vapid_keys", directory=str(tmp_path), stdout=None)
+    assert (tmp_path / "vapid-private-key").read_text().strip() == private
+    settings.HEARTH_VAPID_PRIVATE_KEY, settings.HEARTH_VAPID_PUBLIC_KEY = private, public
+    push_sink.vapid_public_key = public  # the push service checks the signature against it
+    phone = push_sink.subscribe()
+    contact(world.nurse, Channel.PUSH, phone.endpoint, 0, push_keys=phone.keys)
+    queue(world.nurse)
+    delivery.deliver_due()
+    assert len(push_sink.delivered) == 1
