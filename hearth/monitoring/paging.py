@@ -47,7 +47,9 @@ def alert_link(alert: Alert) -> str:
 
 def _page_texts(alert: Alert, *, reason: str) -> tuple[str, str]:
     """Subject and body in the active language (the owner's). Only what is
-    safe on a lock screen: see the module's docstring."""
+    safe on a lock screen: see the module's docstring. The link travels in
+    the message's own field: each channel puts it where it belongs (after the
+    text of an SMS or an e-mail, the target of a push)."""
     severity = Severity(alert.severity).label
     kind = AlertRule(alert.rule).label
     record = alert.patient.record_number
@@ -72,7 +74,6 @@ def _page_texts(alert: Alert, *, reason: str) -> tuple[str, str]:
             _("Acknowledge by %(time)s.")
             % {"time": formats.date_format(timezone.localtime(alert.acknowledge_by), "j M H:i")}
         )
-    lines.append(_("Open: %(link)s") % {"link": alert_link(alert)})
     lines.append(_("Reply ACK %(code)s to acknowledge.") % {"code": _CODE})
     return subject, "\n".join(lines)
 

@@ -7,6 +7,7 @@ every refusal is audited."""
 from __future__ import annotations
 
 import base64
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -19,11 +20,13 @@ from hearth.accounts import services as accounts
 from hearth.conftest import PASSWORD, World
 from hearth.core import clock
 from hearth.core.models import AuditEvent
-from hearth.monitoring import services
+from hearth.monitoring import paging, services
 from hearth.monitoring.choices import AlertRule
 from hearth.monitoring.models import Alert
+from hearth.notifications import delivery
 from hearth.notifications.choices import MessageKind
 from hearth.notifications.models import ContactPoint, Message
+from hearth.notifications.tests.sinks import SmsSink, SmtpSink
 
 URL = "/api/v1/alerts/sms-replies"
 TOKEN = "gateway-secret-1"
@@ -216,3 +219,61 @@ def test_the_link_opens_the_alert_after_sign_in_and_two_factor(active: World) ->
     assert done.redirect_chain[-1][0] == path
     alert.refresh_from_db()
     assert (alert.status, alert.acknowledged_by) == ("acknowledged", active.nurse)
+
+
+# --- End to end, through the real channels ------------------------------------
+
+
+def test_help_pressed_pages_by_text_and_mail_and_an_ack_reply_stops_it(
+    active: World,
+    client_for: Any,
+    sms_sink: SmsSink,
+    smtp_sink: SmtpSink,
+    quick_retries: None,
+) -> None:
+    """The family presses "We need help now" through the API; the worker's
+    delivery sends the page to the nurse's phone (the SMS gateway on
+    loopback); the repeat finds the gateway down and falls through to e-mail
+    (the SMTP server on loopback); the nurse replies "ACK <code>" from her
+    phone and the alert is acknowledged, its pages marked so."""
+    contact = phone_of(active.nurse)
+    ContactPoint.objects.create(
+        user=active.nurse,
+        channel="email",
+        address="nurse@example.org",
+        position=1,
+        created_at=clock.now(),
+        verified_at=clock.now(),
+    )
+    assert contact.position == 0
+    answer = client_for(active.family).post(
+        f"/api/v1/patients/{active.patient.external_id}/check-ins",
+        {"help_requested": True, "note": "Very breathless"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    alert = Alert.objects.get(patient=active.patient)
+    assert delivery.deliver_due() == 1
+    (text,) = sms_sink.texts_to(NURSE_PHONE)
+    assert "A-1" in text["message"] and "breathless" not in text["message"].lower()
+    assert f"/alerts/{alert.external_id}/" in text["message"]
+    code = re.search(r"ACK (\d{4})", text["message"])
+    assert code is not None
+
+    sms_sink.answer_next(3, 503)
+    with clock.travel_to(clock.now() + timedelta(minutes=5, seconds=1)):
+        assert paging.repeat_pages() == 1
+        delivery.deliver_due()
+        (mail,) = smtp_sink.wait_for(1)
+    assert mail["X-Envelope-To"] == "nurse@example.org"
+    assert "Still not acknowledged." in mail.get_payload()
+    first, repeat = Message.objects.filter(kind="alert_page").order_by("id")
+    assert (first.status, repeat.status) == ("sent", "sent")
+    assert [a.channel for a in repeat.attempts.all()] == ["sms", "sms", "sms", "email"]
+
+    assert reply(f"ACK {code.group(1)}").status_code == 200
+    alert.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by) == ("acknowledged", active.nurse)
+    assert set(Message.objects.filter(kind="alert_page").values_list("status", flat=True)) == {
+        "acknowledged"
+    }
