@@ -32,8 +32,9 @@ from hearth.notifications import outbox
 from hearth.notifications.choices import MessageKind, MessageStatus
 from hearth.notifications.models import ContactPoint, Message
 
-#: Stands for the reply code in a page's text until ``notify`` has chosen it.
-_CODE = "\x00code\x00"
+#: Stands for the reply code in a page's text until ``notify`` has chosen it
+#: (no translation contains it; PostgreSQL text cannot hold a NUL).
+_CODE = "[[reply-code]]"
 
 
 def topic_of(alert: Alert) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from hearth.accounts.models import User
 from hearth.conftest import World
 from hearth.core import clock
 from hearth.core.models import AuditEvent
@@ -280,7 +281,7 @@ def test_a_nurse_coming_on_call_takes_over_from_a_stand_in_but_not_from_one_on_c
     assert alert.owner == active.outsider_nurse
     assert pages(alert)[-1].recipient == active.outsider_nurse
     # A second nurse coming on call leaves the alert with the one already on call.
-    second = alerts.User.objects.create_user(
+    second = User.objects.create_user(
         username="nurse.second", password="x", kind="staff", discipline="nurse"
     )
     on_call(active, "nurse", second)
