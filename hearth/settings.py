@@ -349,7 +349,10 @@ HEARTH_ACKNOWLEDGE_MINUTES: dict[str, int | None] = {
 }
 # A deadline of 0 or less would escalate an alert the moment it is raised, and
 # used to be read as "next working day": refuse it at start-up instead.
-for _severity, _variable in (("high", "HEARTH_ACK_HIGH_MINUTES"), ("medium", "HEARTH_ACK_MEDIUM_MINUTES")):
+for _severity, _variable in (
+    ("high", "HEARTH_ACK_HIGH_MINUTES"),
+    ("medium", "HEARTH_ACK_MEDIUM_MINUTES"),
+):
     if (HEARTH_ACKNOWLEDGE_MINUTES[_severity] or 0) <= 0:
         raise ImproperlyConfigured(
             f"{_variable} must be a number of minutes greater than 0 "

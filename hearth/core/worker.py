@@ -70,7 +70,7 @@ def _close_connections() -> None:
     for connection in connections.all(initialized_only=True):
         try:
             connection.close()
-        except Exception:  # noqa: BLE001 - a broken connection is what we are dropping
+        except Exception:
             logger.debug("Closing a broken database connection failed", exc_info=True)
 
 
@@ -96,7 +96,7 @@ def periodic_job(path: str) -> Callable[[], None]:
         finally:
             try:
                 close_old_connections()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 _close_connections()
 
     run.__name__ = run.__qualname__ = f"periodic_job({path})"
@@ -153,7 +153,10 @@ HEALTHY_AFTER_SECONDS = 60.0
 
 
 def run_forever(
-    worker: Worker, scheduler: BackgroundScheduler | None, *, sleep: Callable[[float], Any] = time.sleep
+    worker: Worker,
+    scheduler: BackgroundScheduler | None,
+    *,
+    sleep: Callable[[float], Any] = time.sleep,
 ) -> None:
     """Run the task loop until a signal stops it, the scheduler beside it.
 

@@ -1,8 +1,9 @@
 """Raising alerts, choosing their owner and escalating them until someone acts.
 
 Called only from services (inside their transaction), the escalation timer
-task and the overdue-alert sweep. One open alert per rule and patient: new evidence is attached to the
-open one, and raises its severity if the evidence is worse.
+task and the overdue-alert sweep. One open alert per rule and patient: new
+evidence is attached to the open one, and raises its severity if the evidence
+is worse.
 """
 
 from __future__ import annotations

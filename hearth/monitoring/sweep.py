@@ -40,7 +40,9 @@ def escalate_overdue(now: datetime | None = None) -> int:
         except (OperationalError, InterfaceError):
             raise  # the database is away: every other alert would fail the same way
         except Exception:
-            logger.exception("Alert %s could not be escalated; the next sweep tries again.", alert_id)
+            logger.exception(
+                "Alert %s could not be escalated; the next sweep tries again.", alert_id
+            )
             continue
         if steps:
             escalated += 1

@@ -8,6 +8,7 @@ A subprocess sees only committed rows: use it from transactional tests
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -112,10 +113,8 @@ class WorkerProcess:
         self.process.wait(timeout=10)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
             self.kill()
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
         self.log_file.close()
         Path(self.log_file.name).unlink(missing_ok=True)
 
@@ -172,17 +171,13 @@ class TcpProxy:
         """Refuse new connections and cut every open one."""
         listener, self._listener = self._listener, None
         if listener is not None:
-            try:
+            with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             listener.close()
         with self._lock:
             for sock in list(self._sockets):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
             self._sockets.clear()
 
@@ -211,10 +206,8 @@ class TcpProxy:
             pass
         finally:
             for sock in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
                 with self._lock:
                     self._sockets.discard(sock)

@@ -3,13 +3,12 @@ by the real worker, with the clock moved by time-machine."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
-
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -166,9 +165,10 @@ def test_worse_evidence_raises_the_severity_and_shortens_the_deadline(world: Wor
         # per deadline passed (35, 50 … 140 minutes), whichever timer ran first;
         # the old 2-hour timer added none of its own.
         assert alert.escalation_count == 9
-        assert list(alert.escalations.values_list("role", flat=True)) == [
-            "physician"
-        ] + ["clinical_lead"] * 8
+        assert (
+            list(alert.escalations.values_list("role", flat=True))
+            == ["physician"] + ["clinical_lead"] * 8
+        )
         assert list(alert.escalations.values_list("due_at", flat=True)) == [
             start + timedelta(minutes=minutes) for minutes in range(20, 141, 15)
         ]
@@ -231,7 +231,7 @@ def test_deadlines_follow_the_settings(settings: Any) -> None:
     assert alerts.acknowledge_deadline("high", moment) == moment + timedelta(minutes=5)
 
 
-def test_a_zero_deadline_becomes_no_deadline_never(settings: Any) -> None:
+def test_a_deadline_of_zero_minutes_is_refused_not_read_as_next_working_day(settings: Any) -> None:
     """Not "next working day", as it once did: refused (settings refuse it at start-up)."""
     moment = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
     settings.HEARTH_ACKNOWLEDGE_MINUTES = {"high": 0, "medium": 120, "low": None}
@@ -241,11 +241,13 @@ def test_a_zero_deadline_becomes_no_deadline_never(settings: Any) -> None:
 
 @pytest.mark.parametrize("variable", ["HEARTH_ACK_HIGH_MINUTES", "HEARTH_ACK_MEDIUM_MINUTES"])
 @pytest.mark.parametrize("value", ["0", "-5"])
-def test_a_deadline_of_zero_or_less_stops_the_service_at_start_up(variable: str, value: str) -> None:
+def test_a_deadline_of_zero_or_less_stops_the_service_at_start_up(
+    variable: str, value: str
+) -> None:
     """Subprocess test: `manage.py check` with the variable set refuses to start."""
     environment = {**os.environ, variable: value, "HEARTH_ENV": "test"}
     environment.pop("DATABASE_URL", None)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
         env=environment,
@@ -263,7 +265,7 @@ def test_a_deadline_of_zero_or_less_stops_the_service_at_start_up(variable: str,
 def test_a_positive_deadline_starts() -> None:
     environment = {**os.environ, "HEARTH_ACK_HIGH_MINUTES": "5", "HEARTH_ENV": "test"}
     environment.pop("DATABASE_URL", None)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
         env=environment,

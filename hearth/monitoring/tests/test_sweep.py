@@ -4,7 +4,6 @@ deadlines; two workers sweeping at once take each step exactly once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
