@@ -33,7 +33,11 @@ messages: env
 run: env messages
 	$(RUN) python manage.py migrate --noinput
 	$(RUN) python manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) $(RUN) honcho start -f Procfile
+	$(RUN) python manage.py generate_vapid_keys --directory var
+	HOST=$(HOST) PORT=$(PORT) \
+	  HEARTH_VAPID_PRIVATE_KEY_FILE=$${HEARTH_VAPID_PRIVATE_KEY_FILE:-var/vapid-private-key} \
+	  HEARTH_VAPID_PUBLIC_KEY_FILE=$${HEARTH_VAPID_PUBLIC_KEY_FILE:-var/vapid-public-key} \
+	  $(RUN) honcho start -f Procfile
 
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise).
 ## SQLite runs on a database file in memory-backed storage (/dev/shm where the

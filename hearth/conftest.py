@@ -18,6 +18,14 @@ from django.test import Client
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import clock
+
+# Loopback receivers for the notification channels, for every app's tests.
+from hearth.notifications.tests.sinks import (  # noqa: F401
+    push_sink,
+    quick_retries,
+    sms_sink,
+    smtp_sink,
+)
 from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import CaregiverLink, CareTeamAssignment, Episode, Patient
