@@ -107,9 +107,10 @@ def _send_code(actor: User, contact_point: ContactPoint, now: datetime) -> Messa
         + 1
     )
     with outbox.speaking_to(actor):
-        subject = _("Your %(service)s code: %(code)s") % {
-            "service": settings.HEARTH_SERVICE_NAME,
-            "code": code,
+        # The code is in the body only: the subject is listed on the person's
+        # notifications page and API, where a code would prove nothing.
+        subject = _("Your verification code for %(service)s") % {
+            "service": settings.HEARTH_SERVICE_NAME
         }
         body = _(
             "Your code is %(code)s. Type it on your notification settings page within "
@@ -164,11 +165,7 @@ def add_contact_point(
     else:
         address = validation.push_endpoint(address)
         push_keys = validation.push_keys(keys)
-    label = (label or "").strip()
-    if len(label) > LABEL_LIMIT:
-        raise validation.refused(
-            "label", _("Keep the name to %(limit)s characters.") % {"limit": LABEL_LIMIT}
-        )
+    label = validation.label(label, LABEL_LIMIT)
     already = _("This is already one of your contact points.")
     now = clock.now()
     with transaction.atomic():

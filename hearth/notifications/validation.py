@@ -140,13 +140,28 @@ def push_endpoint(endpoint: str) -> str:
         host = parts.hostname or ""
     except ValueError:
         parts, host = None, ""
-    if parts is None or not host or len(endpoint) > max_length:
+    if (
+        parts is None
+        or not host
+        or len(endpoint) > max_length
+        or any(character.isspace() or ord(character) < 0x20 for character in endpoint)
+    ):
         raise refused("address", _("The phone gave no usable push address. Try again."))
     secure = parts.scheme == "https"
     loopback = parts.scheme == "http" and host in LOOPBACK_HOSTS and _loopback_allowed()
     if not (secure or loopback):
         raise refused("address", _("A push address must start with https://."))
     return endpoint
+
+
+def label(text: str, limit: int) -> str:
+    """A name the person gives a contact point, on one line."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise refused("label", _("Keep the name to %(limit)s characters.") % {"limit": limit})
+    if any(ord(character) < 0x20 for character in text):
+        raise refused("label", _("Keep the name on one line, without special characters."))
+    return text
 
 
 def _base64url(value: Any, field: str, name: str) -> bytes:

@@ -171,6 +171,21 @@ BAD_INPUT = {
         "keys.p256dh",
         "base64url",
     ),
+    "push address with a control character": (
+        {"channel": "push", "address": PUSH_ENDPOINT + "\x00", "keys": "valid"},
+        "address",
+        "no usable push address",
+    ),
+    "a name over two lines": (
+        {"channel": "email", "address": "a@example.org", "label": "my\nphone"},
+        "label",
+        "one line",
+    ),
+    "a name too long": (
+        {"channel": "email", "address": "a@example.org", "label": "x" * 81},
+        "label",
+        "80 characters",
+    ),
     "push over plain http": (
         {"channel": "push", "address": "http://push.example.org/1", "keys": "valid"},
         "address",

@@ -14,7 +14,8 @@ from hearth.accounts.models import User
 from hearth.conftest import World
 from hearth.core import clock
 from hearth.notifications.choices import AttemptOutcome, Channel, MessageKind, MessageStatus
-from hearth.notifications.models import DeliveryAttempt, Message
+from hearth.notifications.models import ContactPoint, DeliveryAttempt, Message
+from hearth.notifications.tests.contact_helpers import code_sent_to
 
 PAGE = "/notifications/"
 API = "/api/v1/notifications/messages"
@@ -152,6 +153,25 @@ def test_the_page_costs_the_same_few_queries_for_many_messages(
         client.get(PAGE)
         client.get(API)
     assert len(many_messages) == len(one_message)
+
+
+def test_a_verification_code_cannot_be_read_from_ones_own_messages(
+    world: World, client_for: Any
+) -> None:
+    """Otherwise anyone could "verify" an address they do not own by reading the
+    code here instead of where it was sent."""
+    client = client_for(world.family)
+    client.post(
+        "/api/v1/notifications/contact-points",
+        data={"channel": "email", "address": "not.mine@example.org"},
+        content_type="application/json",
+    )
+    contact_point = ContactPoint.objects.get(user=world.family)
+    code = code_sent_to(contact_point)
+
+    assert code not in client.get(PAGE).content.decode()
+    assert code not in client.get(API).content.decode()
+    assert "Verification code" in client.get(PAGE).content.decode()
 
 
 def test_nobody_signed_in_is_sent_to_sign_in(client_for: Any, db: Any) -> None:
