@@ -16,6 +16,7 @@ from hearth.directory.api import router as directory_router
 from hearth.equipment.api import router as equipment_router
 from hearth.medications.api import router as medications_router
 from hearth.monitoring.api import router as monitoring_router
+from hearth.notifications.api import router as notifications_router
 from hearth.patients.api import router as patients_router
 from hearth.personhood.api import router as personhood_router
 from hearth.planning.api import router as planning_router
@@ -47,3 +48,4 @@ api.add_router("", volunteers_router)
 api.add_router("", caregiving_router)
 api.add_router("", bereavement_router)
 api.add_router("", team_router)
+api.add_router("", notifications_router)

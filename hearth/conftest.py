@@ -19,7 +19,9 @@ from django.test import Client
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import clock
 
-# Loopback receivers for the notification channels, for every app's tests.
+# The real worker as a subprocess, and loopback receivers for the
+# notification channels, for every app's tests.
+from hearth.core.tests.workers import start_worker  # noqa: F401
 from hearth.notifications.tests.sinks import (  # noqa: F401
     push_sink,
     quick_retries,

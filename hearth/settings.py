@@ -347,6 +347,18 @@ HEARTH_ACKNOWLEDGE_MINUTES: dict[str, int | None] = {
     "medium": env_int("HEARTH_ACK_MEDIUM_MINUTES", 120),
     "low": None,  # None = the start of the next working day
 }
+# A deadline of 0 or less would escalate an alert the moment it is raised, and
+# used to be read as "next working day": refuse it at start-up instead.
+for _severity, _variable in (
+    ("high", "HEARTH_ACK_HIGH_MINUTES"),
+    ("medium", "HEARTH_ACK_MEDIUM_MINUTES"),
+):
+    if (HEARTH_ACKNOWLEDGE_MINUTES[_severity] or 0) <= 0:
+        raise ImproperlyConfigured(
+            f"{_variable} must be a number of minutes greater than 0 "
+            f"(the time to acknowledge a {_severity} alert), not "
+            f"{HEARTH_ACKNOWLEDGE_MINUTES[_severity]!r}."
+        )
 HEARTH_WORKING_DAY_START = env_str("HEARTH_WORKING_DAY_START", "09:00") or "09:00"
 # NEWS2 from home readings uses the latest value of each parameter from this
 # many minutes before the newest reading.
@@ -388,8 +400,40 @@ HEARTH_OFFLINE_SYNC_DAYS = env_int("HEARTH_OFFLINE_SYNC_DAYS", 7)
 # taken to have died, and a retry may run it again.
 HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS = env_int("HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS", 120)
 
-# Background work (alert escalation timers): django-tasks with the database
-# backend; `manage.py db_worker` runs them (`make run` starts one).
+# --- Background work (docs/deployment.md, "Background work") -----------------
+# `manage.py run_worker` (the Procfile's worker, so `make run` starts one) runs
+# the django-tasks database queue (the alert timers, urgent-visit insertion)
+# and these periodic jobs, every worker all of them: each job is idempotent
+# and safe to run in several workers at once. (dotted path, every N seconds);
+# a job that cannot be imported is logged as an error each time, never fatal.
+HEARTH_PERIODIC_JOBS: list[tuple[str, int]] = [
+    # Overdue alerts, from each alert's own deadline: the timer tasks' safety net.
+    ("hearth.monitoring.sweep.escalate_overdue", 15),
+    # The outbox: pages and family messages due (sending, retries, fall-through).
+    ("hearth.notifications.delivery.deliver_due", 1),
+    # Pages again to owners who have not acknowledged (HEARTH_PAGE_REPEAT_MINUTES).
+    ("hearth.monitoring.paging.repeat_pages", 60),
+    # Families told the day before a visit.
+    ("hearth.visits.family_messages.send_day_before_reminders", 60 * 60),
+    # One-time keys older than HEARTH_IDEMPOTENCY_KEEP_DAYS.
+    ("hearth.core.idempotency.prune_expired", 60 * 60),
+    # Mandatory staff training expiring, expired or missing (in-app reminders).
+    ("hearth.team.services.send_training_reminders", 24 * 60 * 60),
+    # Finished django-tasks rows older than HEARTH_TASK_RESULTS_KEEP_DAYS.
+    ("hearth.core.worker.prune_task_results", 24 * 60 * 60),
+]
+# A one-time (idempotency) key is kept this many days after its first use; a
+# phone retrying the same write later than that would be taken as a new write.
+HEARTH_IDEMPOTENCY_KEEP_DAYS = env_int("HEARTH_IDEMPOTENCY_KEEP_DAYS", 7)
+# Finished background-task rows (successful or failed) are kept this many days.
+HEARTH_TASK_RESULTS_KEEP_DAYS = env_int("HEARTH_TASK_RESULTS_KEEP_DAYS", 3)
+for _variable, _days in (
+    ("HEARTH_IDEMPOTENCY_KEEP_DAYS", HEARTH_IDEMPOTENCY_KEEP_DAYS),
+    ("HEARTH_TASK_RESULTS_KEEP_DAYS", HEARTH_TASK_RESULTS_KEEP_DAYS),
+):
+    if _days < 1:
+        raise ImproperlyConfigured(f"{_variable} must be 1 or more days, not {_days!r}.")
+
 # --- Visit planning ---------------------------------------------------------
 # Where the team's base is (shifts start or end there) and how travel is
 # estimated. Straight-line distance x road factor / average speed is the

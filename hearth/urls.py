@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("hearth.caregiving.urls")),
     path("", include("hearth.bereavement.urls")),
     path("", include("hearth.team.urls")),
+    path("", include("hearth.notifications.urls")),
 ]

@@ -400,6 +400,21 @@ class AuditEventType(models.TextChoices):
     )
     NEXT_STEPS_VIEWED = "next_steps.viewed", _("Next steps viewed")
 
+    # Notifications: a person's own contact points and preferences
+    CONTACT_POINT_ADDED = "contact_point.added", _("Contact point added")
+    CONTACT_POINT_CODE_SENT = "contact_point.code_sent", _("Verification code sent")
+    CONTACT_POINT_REMOVED = "contact_point.removed", _("Contact point removed")
+    CONTACT_POINT_VERIFICATION_FAILED = (
+        "contact_point.verification_failed",
+        _("Wrong or expired verification code"),
+    )
+    CONTACT_POINT_VERIFIED = "contact_point.verified", _("Contact point verified")
+    CONTACT_POINTS_REORDERED = "contact_points.reordered", _("Order of contact points changed")
+    NOTIFICATION_PREFERENCES_CHANGED = (
+        "notification_preferences.changed",
+        _("Quiet hours or message choices changed"),
+    )
+
 
 def catalogued_event_type(event_type: AuditEventType | str) -> AuditEventType:
     """The catalogue member for ``event_type``, or a ``ValueError`` naming it.

@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -140,3 +140,12 @@ def settled(claimed: Claim) -> Iterator[Callable[[models.Model], None]]:
                 pk=record.pk, state=IdempotencyKey.State.IN_FLIGHT
             ).delete()
         raise
+
+
+def prune_expired(now: datetime | None = None) -> int:
+    """Forget one-time keys first used more than ``HEARTH_IDEMPOTENCY_KEEP_DAYS``
+    ago (a periodic job of the worker). A retry comes within minutes of the
+    first attempt; a key kept for days is only a row. Returns how many."""
+    cutoff = (now or clock.now()) - timedelta(days=settings.HEARTH_IDEMPOTENCY_KEEP_DAYS)
+    deleted, _by_model = IdempotencyKey.objects.filter(started_at__lt=cutoff).delete()
+    return deleted

@@ -1,8 +1,9 @@
 """Raising alerts, choosing their owner and escalating them until someone acts.
 
-Called only from services (inside their transaction) and from the escalation
-task. One open alert per rule and patient: new evidence is attached to the
-open one, and raises its severity if the evidence is worse.
+Called only from services (inside their transaction), the escalation timer
+task and the overdue-alert sweep. One open alert per rule and patient: new
+evidence is attached to the open one, and raises its severity if the evidence
+is worse.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import datetime, time, timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -68,9 +70,18 @@ def severity_for(rule_key: str) -> str:
 
 def acknowledge_deadline(severity: str, moment: datetime) -> datetime:
     """``moment`` plus the severity's minutes; "low" waits for the start of the
-    next working day (Monday to Friday, ``HEARTH_WORKING_DAY_START`` local)."""
+    next working day (Monday to Friday, ``HEARTH_WORKING_DAY_START`` local).
+
+    Always later than ``moment``, so the catch-up after an outage ends: a
+    deadline of 0 or less minutes is refused (settings refuse it at start-up;
+    this guards a value changed later, in a test or a shell)."""
     minutes = settings.HEARTH_ACKNOWLEDGE_MINUTES.get(severity)
-    if minutes:
+    if minutes is not None:
+        if minutes <= 0:
+            raise ImproperlyConfigured(
+                f"The time to acknowledge a {severity} alert must be more than 0 minutes, "
+                f"not {minutes!r}."
+            )
         return moment + timedelta(minutes=minutes)
     start = time.fromisoformat(settings.HEARTH_WORKING_DAY_START)
     local = timezone.localtime(moment)
@@ -126,8 +137,12 @@ def owner_for(role: str, patient: Patient, moment: datetime) -> User | None:
 
 
 def _schedule(alert: Alert) -> None:
-    """(Re)start the acknowledgement timer: a database task runs at the deadline.
-    The caller has saved the alert; a timer of an older version does nothing."""
+    """The fast path: a database task that runs at the deadline, so an alert
+    escalates on the second. It is not the truth (the alert's own deadline is):
+    a task lost with a worker killed mid-run, or left RUNNING or FAILED by the
+    queue, is made good by the sweep (``monitoring.sweep``), and a timer that
+    is stale or runs twice does nothing, since ``escalate`` decides from the
+    row. The caller has saved the alert."""
     from hearth.monitoring.tasks import escalate_alert
 
     alert.timer_version += 1
@@ -238,31 +253,76 @@ def raise_alert(
     return existing, False
 
 
+#: At most this many steps in one transaction (a high alert after an outage
+#: of days); the next sweep takes the rest, from the deadline reached.
+MOST_STEPS_AT_ONCE = 100
+
+
 @in_service_language
-@transaction.atomic
-def escalate(*, alert_id: int, timer_version: int) -> bool:
-    """The acknowledgement deadline passed. If nobody has acknowledged, hand the
-    alert to the next person on the chain (the clinical lead is asked again and
-    again) and restart the timer. A stale timer does nothing."""
-    alert = Alert.objects.select_for_update().select_related("patient").filter(pk=alert_id).first()
-    if alert is None or alert.status != AlertStatus.OPEN or alert.timer_version != timer_version:
-        return False
-    now = clock.now()
+def escalate(*, alert_id: int, now: datetime | None = None, wait: bool = True) -> int:
+    """Hand an alert whose deadline passed unacknowledged to the next person on
+    the chain (the clinical lead is asked again and again). The one way an
+    alert escalates, for the timer task and the sweep alike.
+
+    The alert's own row decides, read locked: only an open alert whose
+    ``acknowledge_by`` has passed moves, so two workers, or the timer and the
+    sweep, never take the same step twice. ``wait=False`` (the sweep) skips an
+    alert another worker holds instead of queueing behind it.
+
+    After an outage the chain catches up from the deadlines, not from now:
+    each missed step is recorded as due at its deadline, the next deadline
+    counts from the previous one, and only the final owner is paged, once.
+    Each step's owner is whoever was on call when it was due; the last one's,
+    whoever is on call now (they are the one paged). Returns the steps taken.
+    """
+    from hearth.monitoring.paging import page_owner
+
+    with transaction.atomic():
+        rows = Alert.objects.select_related("patient").select_for_update(
+            of=("self",),
+            skip_locked=not wait and connection.features.has_select_for_update_skip_locked,
+        )
+        alert = rows.filter(pk=alert_id).first()
+        moment = now or clock.now()
+        if (
+            alert is None
+            or alert.status != AlertStatus.OPEN
+            or alert.acknowledge_by is None
+            or alert.acknowledge_by > moment
+        ):
+            return 0
+        steps = 0
+        while alert.acknowledge_by <= moment and steps < MOST_STEPS_AT_ONCE:
+            _take_step(alert, due=alert.acknowledge_by, moment=moment)
+            steps += 1
+        alert.save(update_fields=["escalation_count", "owner_role", "owner", "acknowledge_by"])
+        _schedule(alert)
+        page_owner(alert, reason="escalated")
+        return steps
+
+
+def _take_step(alert: Alert, *, due: datetime, moment: datetime) -> None:
+    """One step up the chain, due at ``due`` and taken at ``moment``."""
     current = CHAIN.index(alert.owner_role) if alert.owner_role in CHAIN else 0
     role = CHAIN[min(current + 1, len(CHAIN) - 1)]
+    deadline = acknowledge_deadline(alert.severity, due)
     previous = alert.owner
     alert.escalation_count += 1
     alert.owner_role = role
-    alert.owner = owner_for(role, alert.patient, now)
-    alert.acknowledge_by = acknowledge_deadline(alert.severity, now)
-    alert.save(update_fields=["escalation_count", "owner_role", "owner", "acknowledge_by"])
+    alert.owner = owner_for(role, alert.patient, moment if deadline > moment else due)
+    alert.acknowledge_by = deadline
     note = _("Not acknowledged by %(who)s in time.") % {
         "who": previous.display_name if previous else _("anyone")
     }
+    late = moment - due
+    if late > timedelta(minutes=1):
+        note += " " + _("Due at %(due)s, escalated late at %(now)s.") % {
+            "due": local_time(due),
+            "now": local_time(moment),
+        }
     AlertEscalation.objects.create(
-        alert=alert, escalated_at=now, role=role, to_user=alert.owner, note=note
+        alert=alert, escalated_at=moment, due_at=due, role=role, to_user=alert.owner, note=note
     )
-    _schedule(alert)
     audit.record(
         actor=None,
         action=AuditAction.UPDATE,
@@ -274,6 +334,12 @@ def escalate(*, alert_id: int, timer_version: int) -> bool:
             "role": OnCallRole(role).label.lower(),
             "who": alert.owner.display_name if alert.owner else _("nobody on call"),
         },
-        changes={"escalation": alert.escalation_count, "role": role, "note": note},
+        changes={
+            "escalation": alert.escalation_count,
+            "role": role,
+            "note": note,
+            "due_at": due,
+            "late_seconds": round(late.total_seconds()),
+            "acknowledge_by": deadline,
+        },
     )
-    return True

@@ -272,7 +272,10 @@ class AlertEscalation(models.Model):
     """Each step up the on-call chain: when, to whom, and why."""
 
     alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="escalations")
+    #: When it happened, and when it was due (the deadline that passed): after
+    #: an outage the chain catches up, each step due on time but done late.
     escalated_at = models.DateTimeField(default=clock.now)
+    due_at = models.DateTimeField(null=True, blank=True)
     role = models.CharField(max_length=16, choices=OnCallRole.choices)
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -109,8 +109,8 @@ def test_the_review_escalates_from_the_physician_to_the_clinical_lead(
 ) -> None:
     doses(active, prn, at(0, "10:00"), at(0, "14:00"), at(0, "18:00"))
     alert = Alert.objects.get()
-    with clock.travel_to(at(0, "23:00")):
-        assert alerts.escalate(alert_id=alert.pk, timer_version=alert.timer_version)
+    with clock.travel_to(at(0, "21:00")):  # medium: due two hours after 18:00
+        assert alerts.escalate(alert_id=alert.pk) == 1
     alert.refresh_from_db()
     assert (alert.owner_role, alert.owner, alert.escalation_count) == (
         "clinical_lead",

@@ -3,12 +3,17 @@ by the real worker, with the clock moved by time-machine."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -80,7 +85,11 @@ def test_an_unacknowledged_high_alert_escalates_at_15_minutes_and_again(world: W
             world.physician,
             "physician",
         )
-        assert alert.acknowledge_by == timezone.now() + timedelta(minutes=15)
+        # The next deadline counts from the one that passed, not from the worker's run.
+        assert alert.acknowledge_by == start + timedelta(minutes=30)
+        (step,) = alert.escalations.all()
+        assert step.due_at == start + timedelta(minutes=15)
+        assert step.escalated_at == start + timedelta(minutes=15, seconds=1)
 
         traveller.shift(timedelta(minutes=15))
         run_worker()
@@ -148,15 +157,22 @@ def test_worse_evidence_raises_the_severity_and_shortens_the_deadline(world: Wor
         alert.refresh_from_db()
         # The new timer escalated it; the old 2-hour timer will find a newer version.
         assert alert.escalation_count == 1
+        assert alert.acknowledge_by == start + timedelta(minutes=35)
         traveller.shift(timedelta(hours=2))
         run_worker()
         alert.refresh_from_db()
-        # One more step (its 15-minute timer was due); the stale 2-hour timer did nothing.
-        assert alert.escalation_count == 2
-        assert list(alert.escalations.values_list("role", flat=True)) == [
-            "physician",
-            "clinical_lead",
+        # Two hours unacknowledged at 15 minutes a step: eight more steps, one
+        # per deadline passed (35, 50 … 140 minutes), whichever timer ran first;
+        # the old 2-hour timer added none of its own.
+        assert alert.escalation_count == 9
+        assert (
+            list(alert.escalations.values_list("role", flat=True))
+            == ["physician"] + ["clinical_lead"] * 8
+        )
+        assert list(alert.escalations.values_list("due_at", flat=True)) == [
+            start + timedelta(minutes=minutes) for minutes in range(20, 141, 15)
         ]
+        assert alert.acknowledge_by == start + timedelta(minutes=155)
 
 
 def _raise_high(world: World) -> tuple[Alert, bool]:
@@ -179,14 +195,14 @@ def test_without_a_roster_the_alert_goes_to_the_patients_own_team(world: World) 
     world.bring_to("active")
     alert = _help_alert(world)
     assert alert.owner == world.nurse  # the key nurse
-    assert alerts.escalate(alert_id=alert.pk, timer_version=alert.timer_version)
+    assert alerts.escalate(alert_id=alert.pk, now=alert.acknowledge_by) == 1
     alert.refresh_from_db()
     assert alert.owner == world.physician  # the lead physician
-    assert alerts.escalate(alert_id=alert.pk, timer_version=alert.timer_version)
+    assert alerts.escalate(alert_id=alert.pk, now=alert.acknowledge_by) == 1
     alert.refresh_from_db()
     assert alert.owner == world.clinical_lead
-    # A stale timer (an older version) does nothing.
-    assert not alerts.escalate(alert_id=alert.pk, timer_version=alert.timer_version - 1)
+    # A timer that runs before the deadline (a stale one) does nothing.
+    assert alerts.escalate(alert_id=alert.pk) == 0
 
 
 @pytest.mark.parametrize(
@@ -213,3 +229,49 @@ def test_deadlines_follow_the_settings(settings: Any) -> None:
     assert alerts.acknowledge_deadline("medium", moment) == moment + timedelta(hours=2)
     settings.HEARTH_ACKNOWLEDGE_MINUTES = {"high": 5, "medium": 30, "low": None}
     assert alerts.acknowledge_deadline("high", moment) == moment + timedelta(minutes=5)
+
+
+def test_a_deadline_of_zero_minutes_is_refused_not_read_as_next_working_day(settings: Any) -> None:
+    """Not "next working day", as it once did: refused (settings refuse it at start-up)."""
+    moment = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
+    settings.HEARTH_ACKNOWLEDGE_MINUTES = {"high": 0, "medium": 120, "low": None}
+    with pytest.raises(ImproperlyConfigured, match="high alert"):
+        alerts.acknowledge_deadline("high", moment)
+
+
+@pytest.mark.parametrize("variable", ["HEARTH_ACK_HIGH_MINUTES", "HEARTH_ACK_MEDIUM_MINUTES"])
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_a_deadline_of_zero_or_less_stops_the_service_at_start_up(
+    variable: str, value: str
+) -> None:
+    """Subprocess test: `manage.py check` with the variable set refuses to start."""
+    environment = {**os.environ, variable: value, "HEARTH_ENV": "test"}
+    environment.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{variable} must be a number of minutes greater than 0" in result.stderr
+    assert f"not {int(value)}" in result.stderr
+
+
+def test_a_positive_deadline_starts() -> None:
+    environment = {**os.environ, "HEARTH_ACK_HIGH_MINUTES": "5", "HEARTH_ENV": "test"}
+    environment.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

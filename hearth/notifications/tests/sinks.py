@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message as EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 import http_ece
@@ -186,7 +186,7 @@ class HttpSink:
         wait_until(lambda: len(self.requests) >= count, timeout)
         return self.requests
 
-    def start(self) -> HttpSink:
+    def start(self) -> Self:
         self.thread.start()
         return self
 

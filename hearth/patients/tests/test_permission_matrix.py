@@ -1397,7 +1397,15 @@ PAGE_ROUTES: list[Route] = [
 ]
 #: Page routes outside the table, with the reason.
 #: Apps that declare their own routes in ``hearth/<app>/tests/matrix_routes.py``.
-ROUTE_MODULES = ["equipment", "directory", "volunteers", "caregiving", "bereavement", "team"]
+ROUTE_MODULES = [
+    "equipment",
+    "directory",
+    "volunteers",
+    "caregiving",
+    "bereavement",
+    "team",
+    "notifications",
+]
 for _app in ROUTE_MODULES:
     _module = importlib.import_module(f"hearth.{_app}.tests.matrix_routes")
     API_ROUTES += _module.API_ROUTES
