@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
-from hearth.monitoring.choices import AlertRule, AlertStatus, Severity
+from hearth.monitoring.choices import AlertStatus
 from hearth.monitoring.models import Alert
 from hearth.notifications import outbox
 from hearth.notifications.choices import MessageKind, MessageStatus
@@ -51,8 +51,8 @@ def _page_texts(alert: Alert, *, reason: str) -> tuple[str, str]:
     safe on a lock screen: see the module's docstring. The link travels in
     the message's own field: each channel puts it where it belongs (after the
     text of an SMS or an e-mail, the target of a push)."""
-    severity = Severity(alert.severity).label
-    kind = AlertRule(alert.rule).label
+    severity = str(alert.get_severity_display())
+    kind = str(alert.get_rule_display())
     record = alert.patient.record_number
     subject = _("%(severity)s alert · record %(record)s · %(kind)s") % {
         "severity": severity,
