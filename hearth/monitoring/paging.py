@@ -32,10 +32,6 @@ from hearth.notifications import outbox
 from hearth.notifications.choices import MessageKind, MessageStatus
 from hearth.notifications.models import ContactPoint, Message
 
-#: Stands for the reply code in a page's text until ``notify`` has chosen it
-#: (no translation contains it; PostgreSQL text cannot hold a NUL).
-_CODE = "[[reply-code]]"
-
 
 def topic_of(alert: Alert) -> str:
     return f"alert:{alert.pk}"
@@ -46,7 +42,7 @@ def alert_link(alert: Alert) -> str:
     return settings.HEARTH_PUBLIC_URL + reverse("alert", args=[alert.external_id])
 
 
-def _page_texts(alert: Alert, *, reason: str) -> tuple[str, str]:
+def _page_texts(alert: Alert, *, reason: str, code: str) -> tuple[str, str]:
     """Subject and body in the active language (the owner's). Only what is
     safe on a lock screen: see the module's docstring. The link travels in
     the message's own field: each channel puts it where it belongs (after the
@@ -75,7 +71,7 @@ def _page_texts(alert: Alert, *, reason: str) -> tuple[str, str]:
             _("Acknowledge by %(time)s.")
             % {"time": formats.date_format(timezone.localtime(alert.acknowledge_by), "j M H:i")}
         )
-    lines.append(_("Reply ACK %(code)s to acknowledge.") % {"code": _CODE})
+    lines.append(_("Reply ACK %(code)s to acknowledge.") % {"code": code})
     return subject, "\n".join(lines)
 
 
@@ -91,12 +87,12 @@ def _code_in_use(code: str, recipient_id: int, alert: Alert) -> bool:
     return bool(pks) and Alert.objects.open().filter(pk__in=pks).exists()
 
 
-def _distinct_code(message: Message, alert: Alert) -> str:
+def _free_reply_code(owner_id: int, alert: Alert) -> str:
     """A reply code no other open alert's page to the same person carries, so
     "ACK 4821" names one alert."""
-    code = message.reply_code
-    while _code_in_use(code, message.recipient_id, alert):
-        code = outbox.reply_code()
+    code = outbox.new_reply_code()
+    while _code_in_use(code, owner_id, alert):
+        code = outbox.new_reply_code()
     return code
 
 
@@ -120,8 +116,9 @@ def page_owner(alert: Alert, *, reason: str) -> Message | None:
         return None
     prefix = f"alert:{alert.pk}:owner:{owner.pk}:step:{alert.escalation_count}:page:"
     sent_before = Message.objects.filter(recipient=owner, event_key__startswith=prefix).count()
+    code = _free_reply_code(owner.pk, alert)
     with outbox.speaking_to(owner):
-        subject, body = _page_texts(alert, reason=reason)
+        subject, body = _page_texts(alert, reason=reason, code=code)
         message = outbox.notify(
             recipient=owner,
             kind=MessageKind.ALERT_PAGE,
@@ -132,12 +129,8 @@ def page_owner(alert: Alert, *, reason: str) -> Message | None:
             topic=topic_of(alert),
             patient=alert.patient,
             urgent=True,
-            with_reply_code=True,
+            reply_code=code,
         )
-    if _CODE in message.body:  # just queued here, not one another worker queued first
-        message.reply_code = _distinct_code(message, alert)
-        message.body = message.body.replace(_CODE, message.reply_code)
-        message.save(update_fields=["reply_code", "body"])
     return message
 
 

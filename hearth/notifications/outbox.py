@@ -64,7 +64,7 @@ def quiet_until(user: User, moment: datetime) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, end))
 
 
-def reply_code() -> str:
+def new_reply_code() -> str:
     """Four digits a person can type back from a phone's keyboard."""
     return f"{secrets.randbelow(9000) + 1000}"
 
@@ -81,13 +81,14 @@ def notify(
     patient: Any = None,
     urgent: bool = False,
     contact_point: ContactPoint | None = None,
-    with_reply_code: bool = False,
+    reply_code: str = "",
 ) -> Message:
     """Queue one message for ``recipient`` about one event. The same
     ``event_key`` for the same person returns the message already queued, so a
     retried request or a second worker never queues it twice. Texts must be
     rendered in the recipient's language (:func:`speaking_to`). Pages carry
-    no diagnosis and no medicine: they are read on lock screens."""
+    no diagnosis and no medicine: they are read on lock screens. ``reply_code``
+    is what a text reply quotes to act on the message ("ACK 4821")."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify() must run inside the transaction of the change it tells of")
     now = clock.now()
@@ -104,7 +105,7 @@ def notify(
         link=link[:500],
         language=translation.get_language() or language_of(recipient),
         urgent=urgent,
-        reply_code=reply_code() if with_reply_code else "",
+        reply_code=reply_code,
         created_at=now,
         status=MessageStatus.PENDING,
         not_before=held_until or now,

@@ -74,7 +74,7 @@ def test_it_sends_sms_through_the_gateway_with_number_and_id(
     world: World, sms_sink: SmsSink
 ) -> None:
     contact(world.nurse, Channel.SMS, "+447700900123", 0)
-    message = queue(world.nurse, with_reply_code=True)
+    message = queue(world.nurse, reply_code="4821")
     delivery.deliver_due()
     payload = sms_sink.wait_for(1)[0].json()
     assert payload["to"] == "+447700900123"
