@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hearth.notifications.choices import Channel
 
@@ -31,7 +32,9 @@ class ChannelField(forms.ChoiceField):
 
 
 class ContactPointForm(forms.Form):
-    channel = ChannelField(label=_("How"), choices=(), widget=forms.RadioSelect)
+    channel = ChannelField(
+        label=pgettext_lazy("way to reach a person", "How"), choices=(), widget=forms.RadioSelect
+    )
     address = forms.CharField(
         label=_("E-mail address or mobile number"),
         max_length=254,
