@@ -88,6 +88,9 @@ class PreferencesForm(forms.Form):
     help_request_seen = forms.BooleanField(
         label=_("Tell me when our call for help has been seen"), required=False
     )
+    language = forms.ChoiceField(
+        label=_("Write messages to me in"), choices=settings.LANGUAGES, required=False
+    )
 
     def __init__(self, *args: Any, family: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

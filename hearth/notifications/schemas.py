@@ -85,6 +85,8 @@ class PreferencesIn(Schema):
     visit_changes: bool = False
     visit_reminders: bool = False
     help_request_seen: bool = False
+    #: The language messages are written in ("en", "ru"); left out: unchanged.
+    language: str | None = None
 
 
 class PreferencesOut(Schema):

@@ -366,10 +366,13 @@ def set_notification_preferences(
     visit_changes: bool = False,
     visit_reminders: bool = False,
     help_request_seen: bool = False,
+    language: str | None = None,
 ) -> NotificationPreferences:
     """Quiet hours (both times or neither; they may run over midnight) hold back
     messages that can wait, never an urgent one. The opt-ins are messages for
-    families: staff cannot switch them on."""
+    families: staff cannot switch them on. ``language`` is the one messages to
+    this person are written in (kept on the person, so a phone's language
+    switch, which lasts for one device, does not change what a page says)."""
     _require_person(actor)
     errors = Errors()
     if (quiet_hours_start is None) != (quiet_hours_end is None):
@@ -386,6 +389,14 @@ def set_notification_preferences(
         for field, chosen in opt_ins.items():
             if chosen:
                 errors.add(field, _("These messages are for families; staff are not sent them."))
+    language = language or None  # left empty: unchanged
+    languages = dict(settings.LANGUAGES)
+    if language is not None and language not in languages:
+        errors.add(
+            "language",
+            _("Messages can be written in %(languages)s.")
+            % {"languages": ", ".join(str(name) for name in languages.values())},
+        )
     errors.raise_if_any()
     values: dict[str, Any] = {
         "quiet_hours_start": quiet_hours_start.replace(second=0, microsecond=0)
@@ -402,6 +413,10 @@ def set_notification_preferences(
         )
         before = {field: getattr(preferences, field) for field in values}
         changes = audit.diff(before, values)
+        if language is not None and language != actor.preferred_language:
+            changes["language"] = {"from": actor.preferred_language, "to": language}
+            actor.preferred_language = language
+            actor.save(update_fields=["preferred_language"])
         if changes:
             for field, value in values.items():
                 setattr(preferences, field, value)

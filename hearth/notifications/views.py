@@ -57,6 +57,7 @@ def _preferences_initial(request: AuthenticatedRequest) -> dict[str, Any]:
         "visit_changes": row.visit_changes,
         "visit_reminders": row.visit_reminders,
         "help_request_seen": row.help_request_seen,
+        "language": outbox.language_of(request.user),
     }
 
 

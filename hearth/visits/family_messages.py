@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User, UserKind
@@ -77,7 +77,12 @@ def _time(moment: datetime) -> str:
 
 
 def _day(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "l j E")
+    """"Sunday 6 December". Russian writes a weekday in lower case inside a
+    sentence ("воскресенье 6 декабря"), and the day always stands inside one here."""
+    text = formats.date_format(timezone.localtime(moment), "l j E")
+    if (translation.get_language() or "").startswith("ru"):
+        return text[:1].lower() + text[1:]
+    return text
 
 
 def _what(visit: Visit) -> str:

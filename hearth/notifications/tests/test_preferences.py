@@ -179,3 +179,40 @@ def test_quiet_hours_hold_back_a_message_that_can_wait_but_not_an_urgent_one(
         datetime(2026, 3, 11, 7, 0)
     )
     assert abs((urgent.not_before - urgent.created_at).total_seconds()) < 1
+
+
+def test_a_family_member_chooses_the_language_of_their_messages(
+    world: World, client_for: Any
+) -> None:
+    response = put(client_for(world.family), {"language": "ru"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["language"] == "ru"
+    world.family.refresh_from_db()
+    assert world.family.preferred_language == "ru"
+    event = AuditEvent.objects.get(event_type="notification_preferences.changed")
+    assert event.changes["language"] == {"from": "en", "to": "ru"}
+    with transaction.atomic(), outbox.speaking_to(world.family) as language:
+        assert language == "ru"
+
+
+def test_a_language_the_service_does_not_write_is_refused_by_name(
+    world: World, client_for: Any
+) -> None:
+    response = put(client_for(world.family), {"language": "xx"})
+
+    assert response.status_code == 422
+    assert "language" in response.content.decode()
+    world.family.refresh_from_db()
+    assert world.family.preferred_language == "en"
+
+
+def test_the_language_is_chosen_on_the_page_too(world: World, client_for: Any) -> None:
+    client = client_for(world.family)
+    assert 'name="language"' in client.get(PAGE).content.decode()
+
+    response = client.post("/notifications/settings/preferences/", {"language": "ru"})
+
+    assert response.status_code == 302
+    world.family.refresh_from_db()
+    assert world.family.preferred_language == "ru"

@@ -97,6 +97,8 @@ def test_a_russian_speaking_family_member_is_told_in_russian(active: World) -> N
     assert message.subject == "Визит отменён"
     assert "Команда свяжется с вами насчёт следующего визита." in message.body
     assert message.body.startswith("Отменён: визит на дом (медсестра), ")
+    # Inside a sentence Russian writes the weekday in lower case.
+    assert message.body.removeprefix("Отменён: визит на дом (медсестра), ")[:1].islower()
     assert "Вопросы: звоните" in message.body
 
 
