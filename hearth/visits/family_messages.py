@@ -77,7 +77,7 @@ def _time(moment: datetime) -> str:
 
 
 def _day(moment: datetime) -> str:
-    """"Sunday 6 December". Russian writes a weekday in lower case inside a
+    """The day as "Sunday 6 December". Russian writes a weekday in lower case inside a
     sentence ("воскресенье 6 декабря"), and the day always stands inside one here."""
     text = formats.date_format(timezone.localtime(moment), "l j E")
     if (translation.get_language() or "").startswith("ru"):
