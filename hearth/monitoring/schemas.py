@@ -17,6 +17,7 @@ from hearth.monitoring.choices import (
 )
 from hearth.monitoring.paging import nobody_can_be_paged
 from hearth.monitoring.queries import alert_messages
+from hearth.notifications.schemas import AttemptOut
 from hearth.patients.schemas import StrictIn
 
 
@@ -174,16 +175,6 @@ class AlertOut(Schema):
     resolution_note: str
 
 
-class DeliveryAttemptOut(Schema):
-    channel: str
-    address: str
-    attempt: int
-    started_at: datetime
-    finished_at: datetime | None
-    outcome: str
-    error: str
-
-
 class AlertMessageOut(Schema):
     """A page (or the family's "your call was seen") and how its delivery went."""
 
@@ -195,7 +186,7 @@ class AlertMessageOut(Schema):
     sent_at: datetime | None
     acknowledged_at: datetime | None
     finished_reason: str
-    attempts: list[DeliveryAttemptOut]
+    attempts: list[AttemptOut]
 
     @staticmethod
     def resolve_attempts(obj: Any) -> list[Any]:
