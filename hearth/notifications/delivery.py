@@ -15,10 +15,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from hearth.core import clock
 from hearth.notifications import channels
-from hearth.notifications.choices import AttemptOutcome, MessageStatus
+from hearth.notifications.choices import AttemptOutcome, MessageKind, MessageStatus
 from hearth.notifications.models import ContactPoint, DeliveryAttempt, Message
 
 logger = logging.getLogger(__name__)
@@ -76,12 +78,15 @@ def deliver(message_id: int, *, lease: datetime) -> None:
     while message.status == MessageStatus.PENDING and message.not_before <= clock.now():
         targets = targets_of(message)
         if message.channel_index >= len(targets):
-            reason = (
-                "Every way to reach this person failed."
-                if message.channel_index
-                else "This person has no verified way to be reached."
-            )
+            # Stored, so written in the service's language (the log's readers').
+            with translation.override(settings.LANGUAGE_CODE):
+                reason = (
+                    _("Every way to reach this person failed.")
+                    if message.channel_index
+                    else _("This person has no verified way to be reached.")
+                )
             held.update(status=MessageStatus.FAILED, finished_reason=reason, claimed_until=None)
+            _forget_code(message)
             return
         contact_point = targets[message.channel_index]
         attempt = DeliveryAttempt.objects.create(
@@ -112,8 +117,16 @@ def deliver(message_id: int, *, lease: datetime) -> None:
             status=MessageStatus.SENT, sent_at=finished
         )
         held.update(claimed_until=None)
+        _forget_code(message)
         return
     held.update(claimed_until=None)
+
+
+def _forget_code(message: Message) -> None:
+    """A verification code is kept only until it has gone (or could not go):
+    afterwards the outbox row must not let anyone read it back."""
+    if message.kind == MessageKind.VERIFICATION:
+        Message.objects.filter(pk=message.pk).update(body="")
 
 
 def _failed(message: Message, attempt: DeliveryAttempt, failure: channels.DeliveryFailed) -> None:

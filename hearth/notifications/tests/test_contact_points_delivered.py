@@ -48,6 +48,7 @@ def test_an_email_contact_point_gets_its_code_by_smtp_and_typing_it_verifies(
     assert ContactPoint.objects.get(external_id=added["id"]).is_verified
     message = Message.objects.get(kind=MessageKind.VERIFICATION)
     assert message.status == MessageStatus.SENT
+    assert code not in message.body  # once sent, the outbox keeps no copy of the code
     assert [(a.channel, a.outcome) for a in message.attempts.all()] == [
         ("email", AttemptOutcome.SENT)
     ]
