@@ -1,11 +1,10 @@
 """Background work: the daily training reminders.
 
-``send_training_reminders_task`` runs the same service as
-``manage.py send_training_reminders`` (schedule either once a day, e.g. from
-cron: ``manage.py send_training_reminders`` or enqueue the task, which
-``manage.py db_worker`` runs). It acts as the system. Reminders are in-app
-only: no e-mail server is configured, so nothing is sent; each reminder is a
-row on the person's own team page and a log line.
+The worker (``manage.py run_worker``) runs ``services.send_training_reminders``
+once a day as a periodic job (``HEARTH_PERIODIC_JOBS``); this task and
+``manage.py send_training_reminders`` run the same service by hand. It acts as
+the system. Reminders are in-app: each is a row on the person's own team page
+and a log line.
 """
 
 from __future__ import annotations
