@@ -5,8 +5,8 @@ HEARTH_TRAINING_REMINDER_DAYS, expired or missing).
 
 The worker runs the same service once a day (HEARTH_PERIODIC_JOBS); this
 command runs it by hand. Each reminder is written once only, so running it again
-adds nothing. In-app only: no e-mail is sent (there is no mail server); each
-reminder shows on the person's own team page and is logged.
+adds nothing. In-app only: each reminder shows on the person's own team page
+and is logged.
 """
 
 from __future__ import annotations
