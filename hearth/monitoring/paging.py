@@ -174,7 +174,7 @@ def repeat_pages(*, now: datetime | None = None) -> int:
             continue
         with transaction.atomic():
             alert = (
-                Alert.objects.select_for_update()
+                Alert.objects.select_for_update(of=("self",))
                 .select_related("patient", "owner")
                 .filter(pk=pk, status=AlertStatus.OPEN, owner_id=owner_id)
                 .first()

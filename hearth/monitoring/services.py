@@ -922,7 +922,8 @@ def _hand_over_open_alerts(*, actor: User, role: str, because: str) -> list[Aler
     now = clock.now()
     handed: list[Alert] = []
     candidates = (
-        Alert.objects.select_for_update()
+        # of=("self",): PostgreSQL locks no row of the outer-joined owner.
+        Alert.objects.select_for_update(of=("self",))
         .select_related("patient", "owner")
         .filter(status=AlertStatus.OPEN, owner_role=role)
         .order_by("pk")
