@@ -449,6 +449,12 @@ HEARTH_OSRM_URL = env_str("HEARTH_OSRM_URL", "")
 # How long the planner searches: a whole day, and an urgent re-plan (target < 2 s).
 HEARTH_PLANNER_SECONDS = env_float("HEARTH_PLANNER_SECONDS", 5.0)
 HEARTH_URGENT_REPLAN_SECONDS = env_float("HEARTH_URGENT_REPLAN_SECONDS", 1.0)
+# Urgent response (docs/clinical-reference.md, *verify*; NHS England urgent
+# community response standard): a clinician at the home within 2 hours of an
+# "urgent physician visit" triage, day or night. Must be positive.
+HEARTH_URGENT_RESPONSE_MINUTES = env_int("HEARTH_URGENT_RESPONSE_MINUTES", 120)
+if HEARTH_URGENT_RESPONSE_MINUTES <= 0:
+    raise ImproperlyConfigured("HEARTH_URGENT_RESPONSE_MINUTES must be a positive number of minutes")
 # Preferences, in minutes of travel they are worth: a visit by someone other
 # than the preferred carer costs this much extra, and so does one by someone
 # who shares no language with the person (continuity of carer and a shared

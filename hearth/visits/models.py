@@ -57,6 +57,10 @@ class UrgentVisitRequest(ExternalIdModel):
     duration_minutes = models.PositiveSmallIntegerField(
         _("minutes needed"), default=45, validators=[MinValueValidator(5), MaxValueValidator(240)]
     )
+    #: A clinician must be at the home by then (HEARTH_URGENT_RESPONSE_MINUTES
+    #: after the request); the plan must start the visit before it, or the
+    #: clinician on call goes.
+    respond_by = models.DateTimeField(_("at the home by"), null=True, blank=True)
 
     class Meta:
         ordering = ["for_date", "requested_at"]

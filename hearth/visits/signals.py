@@ -9,3 +9,8 @@ from django.dispatch import Signal
 
 #: kwargs: request (UrgentVisitRequest)
 urgent_visit_requested = Signal()
+
+#: Planning could not start an urgent visit before its ``respond_by`` in the
+#: day's plan (no published plan, nobody fit, or too late): visits hands it to
+#: the clinician on call. kwargs: request (UrgentVisitRequest), reason (str).
+urgent_visit_not_placed_in_time = Signal()

@@ -6,8 +6,10 @@ published without visits importing planning."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -45,6 +47,7 @@ def request_urgent_visit(
         ).first()
         if existing is not None:
             return existing
+    now = clock.now()
     request = UrgentVisitRequest.objects.create(
         patient=patient,
         alert=alert,
@@ -52,6 +55,8 @@ def request_urgent_visit(
         for_date=clock.today(),
         reason=reason,
         requested_by=actor,
+        requested_at=now,
+        respond_by=now + timedelta(minutes=settings.HEARTH_URGENT_RESPONSE_MINUTES),
     )
     audit.record(
         actor=actor,
