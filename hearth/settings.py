@@ -454,7 +454,7 @@ HEARTH_URGENT_REPLAN_SECONDS = env_float("HEARTH_URGENT_REPLAN_SECONDS", 1.0)
 # "urgent physician visit" triage, day or night. Must be positive.
 HEARTH_URGENT_RESPONSE_MINUTES = env_int("HEARTH_URGENT_RESPONSE_MINUTES", 120)
 if HEARTH_URGENT_RESPONSE_MINUTES <= 0:
-    raise ImproperlyConfigured("HEARTH_URGENT_RESPONSE_MINUTES must be a positive number of minutes")
+    raise ImproperlyConfigured("HEARTH_URGENT_RESPONSE_MINUTES must be a positive number")
 # Preferences, in minutes of travel they are worth: a visit by someone other
 # than the preferred carer costs this much extra, and so does one by someone
 # who shares no language with the person (continuity of carer and a shared
