@@ -28,9 +28,18 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
-from hearth.planning import preparation
+from hearth.planning import preparation, reasons
 from hearth.planning.route_check import RouteCheck, Rule, Violation, retime
-from hearth.routing.problem import Place, Plan, Problem, Route, Staff, Stop, TravelTimes
+from hearth.routing.problem import (
+    Place,
+    Plan,
+    Problem,
+    Reason,
+    Route,
+    Staff,
+    Stop,
+    TravelTimes,
+)
 from hearth.routing.problem import Visit as RoutingVisit
 from hearth.routing.travel import Matrix
 from hearth.visits import family_messages
@@ -524,10 +533,14 @@ class InsertionReport:
 
     request: UrgentVisitRequest
     visit: Visit | None
-    reason: str = ""  # an UnplacedReason value when not placed
+    reason: str = ""  # a code ``reasons.explain`` understands, when not placed
     moved: list[Visit] = field(default_factory=list)
     changes: list[VisitTimeChange] = field(default_factory=list)
     solver_seconds: float = 0.0
+    #: With ``reason`` ``NOT_BEFORE_DEADLINE``: what stood in the way, if known.
+    cause: str = ""
+    #: The day's staff as the planner saw them, to name what is missing.
+    staff: tuple[Staff, ...] = ()
 
     @property
     def placed(self) -> bool:
@@ -537,8 +550,6 @@ class InsertionReport:
     def reason_label(self) -> str:
         if not self.reason:
             return ""
-        if self.reason in UnplacedReason.values:
-            return str(UnplacedReason(self.reason).label)
         if self.reason == DROPS_A_PROMISED_VISIT:
             return str(
                 _(
@@ -546,11 +557,24 @@ class InsertionReport:
                     "family. Arrange it by phone, or cancel or move a visit first."
                 )
             )
-        return self.reason
+        details: dict[str, Any] = {
+            "day": self.request.for_date,
+            "discipline": self.request.discipline,
+            "skills": (),
+            "staff": self.staff,
+            "deadline": self.request.respond_by,
+        }
+        label = reasons.explain(self.reason, **details)
+        if self.cause:
+            label = f"{label} {reasons.explain(self.cause, **details)}"
+        return label
 
 
 #: Not an ``UnplacedReason``: the urgent visit fits only if another visit goes.
 DROPS_A_PROMISED_VISIT = "drops_a_promised_visit"
+
+#: Router reasons that, for a visit with a deadline, mean "not in time".
+_TIME_REASONS = {"outside_shifts", "cannot_reach_in_time", "day_full"}
 
 
 def _visit_key(visit: Visit) -> str:
@@ -672,14 +696,18 @@ def insert_urgent_visit(*, actor: User, request: UrgentVisitRequest) -> Insertio
     request = UrgentVisitRequest.objects.select_related("patient", "alert").get(pk=request.pk)
     key = f"urgent:{request.pk}"
     urgent_place = preparation.patient_place(request.patient)
-    windows = preparation.urgent_windows(day, request.duration_minutes)
-    if urgent_place is None:
-        return _not_placed(actor, request, UnplacedReason.NO_ADDRESS, 0.0)
-    if not windows:
-        return _not_placed(actor, request, UnplacedReason.NO_FREE_TIME, 0.0)
-
+    windows = preparation.urgent_windows(day, request.duration_minutes, request.respond_by)
     shifts = preparation.shifts_on(day)
     staff = tuple(preparation.staff_of(shift) for shift in shifts)
+    if urgent_place is None:
+        return _not_placed(actor, request, UnplacedReason.NO_ADDRESS, 0.0)
+    if not staff:
+        return _not_placed(actor, request, Reason.NO_STAFF_ON_SHIFT, 0.0)
+    if not windows:
+        too_late = request.respond_by is not None
+        reason = reasons.NOT_BEFORE_DEADLINE if too_late else UnplacedReason.NO_FREE_TIME
+        return _not_placed(actor, request, reason, 0.0, staff=staff)
+
     users = {preparation.staff_key(shift.staff): shift.staff for shift in shifts}
     visits = _today_visits(day)
     snapshot = _snapshot(visits)
@@ -709,8 +737,6 @@ def insert_urgent_visit(*, actor: User, request: UrgentVisitRequest) -> Insertio
         travel=preparation.travel_provider(),
         weights=preparation.weights(),
     )
-    if not staff:
-        return _not_placed(actor, request, UnplacedReason.NO_QUALIFIED_STAFF, 0.0)
     current = _current_plan(day, [by_key[k] for k in by_key], problem, set(users))
     plan = replan(
         problem,
@@ -728,10 +754,19 @@ def insert_urgent_visit(*, actor: User, request: UrgentVisitRequest) -> Insertio
     assignments = plan.assignments
     if key not in assignments:
         reason = next((u.reason.value for u in plan.unplaced if u.visit == key), "day_full")
-        return _not_placed(actor, request, UnplacedReason(reason), plan.seconds)
+        if request.respond_by is not None and reason in _TIME_REASONS:
+            return _not_placed(
+                actor, request, reasons.NOT_BEFORE_DEADLINE, plan.seconds, cause=reason
+            )
+        return _not_placed(actor, request, reason, plan.seconds, staff=staff)
     dropped = [k for k in plan.moved if k in by_key and k not in assignments]
     if dropped:
         return _not_placed(actor, request, DROPS_A_PROMISED_VISIT, plan.seconds)
+    deadline = preparation.seconds_of(day, request.respond_by) if request.respond_by else None
+    if deadline is not None and assignments[key][1].start > deadline:
+        # The window forbids it; should the search ever break it, the on-call
+        # clinician goes rather than the family waiting past the deadline.
+        return _not_placed(actor, request, reasons.NOT_BEFORE_DEADLINE, plan.seconds)
     return _apply_insertion(
         actor=actor,
         request=request,
@@ -744,21 +779,50 @@ def insert_urgent_visit(*, actor: User, request: UrgentVisitRequest) -> Insertio
     )
 
 
-@transaction.atomic
 def _not_placed(
-    actor: User, request: UrgentVisitRequest, reason: str, seconds: float
+    actor: User,
+    request: UrgentVisitRequest,
+    reason: str,
+    seconds: float,
+    *,
+    cause: str = "",
+    staff: tuple[Staff, ...] = (),
 ) -> InsertionReport:
-    report = InsertionReport(request=request, visit=None, reason=reason, solver_seconds=seconds)
+    report = InsertionReport(
+        request=request,
+        visit=None,
+        reason=str(reason),
+        solver_seconds=seconds,
+        cause=cause,
+        staff=staff,
+    )
+    hand_to_on_call(actor=actor, request=request, reason=report.reason_label)
+    return report
+
+
+@transaction.atomic
+def hand_to_on_call(*, actor: User | None, request: UrgentVisitRequest, reason: str) -> None:
+    """The day's plan cannot start this urgent visit before its deadline:
+    say why in the audit trail and hand it, in the same transaction, to the
+    clinician on call (``urgent_visit_not_placed_in_time``; visits' receiver
+    offers it), so it never waits for a later route. ``actor`` is who the
+    planner acted for (None: nobody, e.g. no coordinator)."""
+    from hearth.visits.signals import urgent_visit_not_placed_in_time
+
     audit.record(
         actor=actor,
         action=AuditAction.REVIEW,
         event_type=AuditEventType.URGENT_VISIT_NOT_PLACED,
         patient=request.patient,
         obj=request,
-        summary=_("The urgent visit could not be fitted into today's plan: %(reason)s")
-        % {"reason": report.reason_label},
+        summary=_(
+            "The urgent visit could not be started before its deadline in today's plan: "
+            "%(reason)s It goes to the clinician on call."
+        )
+        % {"reason": reason},
+        changes={"respond_by": request.respond_by.isoformat() if request.respond_by else None},
     )
-    return report
+    urgent_visit_not_placed_in_time.send(sender=UrgentVisitRequest, request=request, reason=reason)
 
 
 @transaction.atomic

@@ -343,7 +343,7 @@ def due_visits(day: date) -> list[DueVisit]:
                 discipline=request.discipline,
                 skills=[],
                 duration_minutes=request.duration_minutes,
-                windows=urgent_windows(day, request.duration_minutes),
+                windows=urgent_windows(day, request.duration_minutes, request.respond_by),
                 purpose=request.reason[:500],
                 urgent_request=request,
                 preferred_staff=continuity.get((patient.pk, request.discipline)),
@@ -353,15 +353,22 @@ def due_visits(day: date) -> list[DueVisit]:
     return due
 
 
-def urgent_windows(day: date, duration_minutes: int) -> list[Window]:
+def urgent_windows(
+    day: date, duration_minutes: int, respond_by: datetime | None = None
+) -> list[Window]:
     """An urgent visit may start from now (or the start of visiting hours)
-    until it can still end within visiting hours; prayer times and the
-    family's requests do not hold back an urgent visit."""
+    until it can still end within visiting hours, and no later than its
+    ``respond_by`` (a hard limit: a visit the plan cannot start by then goes
+    to the clinician on call, CLINICAL.md "urgent response"); prayer times and
+    the family's requests do not hold back an urgent visit. Empty when no
+    start is left."""
     start, end = visiting_hours()
     first = start * 60
     if day == clock.today():
         first = max(first, now_seconds(day))
     last = (end - duration_minutes) * 60
+    if respond_by is not None:
+        last = min(last, seconds_of(day, respond_by))
     return [Window(first, last)] if last >= first else []
 
 
@@ -433,7 +440,7 @@ def solve_day(prepared: PreparedDay, *, seconds: float) -> Plan:
         return Plan(
             routes=(),
             unplaced=tuple(
-                Unplaced(v.key, Reason.NO_QUALIFIED_STAFF) for v in prepared.problem.visits
+                Unplaced(v.key, Reason.NO_STAFF_ON_SHIFT) for v in prepared.problem.visits
             ),
             cost=0,
             feasible=True,
@@ -472,7 +479,9 @@ def planned_rows(plan: Plan, prepared: PreparedDay, day_plan: DayPlan) -> list[P
                 )
             )
     reasons: dict[str, UnplacedReason] = dict(prepared.unplaced_before)
-    reasons.update({u.visit: UnplacedReason(u.reason.value) for u in plan.unplaced})
+    from hearth.planning.reasons import stored_reason
+
+    reasons.update({u.visit: stored_reason(u.reason) for u in plan.unplaced})
     placed = set(plan.assignments)
     for key, item in prepared.due.items():
         if key in placed:

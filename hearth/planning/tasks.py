@@ -1,11 +1,11 @@
 """Background work: fit a new urgent visit into today's published plan.
 
-Enqueue ``insert_urgent_visit_task`` on commit of the transaction that created
-the request (``transaction.on_commit(lambda: insert_urgent_visit_task.enqueue(
-request.pk))``); ``manage.py db_worker`` runs it. It acts as the first active
-care coordinator, so the audit trail shows who the planner worked for. With no
-published plan today, or no coordinator, it does nothing: the request waits on
-the coordinator's page.
+``planning.receivers`` enqueues ``insert_urgent_visit_task`` in the
+transaction that created the request; the worker runs it. It acts as the
+first active care coordinator, so the audit trail shows who the planner
+worked for. Whenever it cannot start the visit before its deadline (not in
+time, nobody fit, no coordinator, the plan gone) the request goes to the
+clinician on call (``planner.hand_to_on_call``): it never sits waiting.
 """
 
 from __future__ import annotations
@@ -17,18 +17,29 @@ from django_tasks import task
 def insert_urgent_visit_task(request_id: int) -> str:
     """What happened, in a word: placed, not_placed (with the reason), or skipped."""
     from hearth.core.errors import DomainError
-    from hearth.planning import planner
+    from hearth.planning import planner, reasons
     from hearth.visits.choices import UrgentRequestStatus
     from hearth.visits.models import UrgentVisitRequest
 
     request = UrgentVisitRequest.objects.filter(
         pk=request_id, status=UrgentRequestStatus.WAITING
     ).first()
-    coordinator = planner.default_coordinator()
-    if request is None or coordinator is None:
+    if request is None:
         return "skipped"
+    coordinator = planner.default_coordinator()
+    if coordinator is None:
+        planner.hand_to_on_call(
+            actor=None,
+            request=request,
+            reason=reasons.explain(reasons.NO_COORDINATOR, day=request.for_date),
+        )
+        return f"not_placed: {reasons.NO_COORDINATOR}"
     try:
         report = planner.insert_urgent_visit(actor=coordinator, request=request)
     except DomainError as error:
-        return f"skipped: {error.message}"
+        request.refresh_from_db()
+        if request.status != UrgentRequestStatus.WAITING:
+            return f"skipped: {error.message}"
+        planner.hand_to_on_call(actor=coordinator, request=request, reason=error.message)
+        return f"not_placed: {error.message}"
     return "placed" if report.placed else f"not_placed: {report.reason}"

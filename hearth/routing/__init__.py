@@ -22,6 +22,7 @@ from hearth.routing.problem import (
 from hearth.routing.solver import (
     DEFAULT_MOVED_THRESHOLD,
     is_qualified,
+    nobody_qualified_reason,
     plan_cost,
     preference_cost,
     replan,
@@ -55,6 +56,7 @@ __all__ = [
     "Window",
     "haversine_metres",
     "is_qualified",
+    "nobody_qualified_reason",
     "plan_cost",
     "preference_cost",
     "replan",

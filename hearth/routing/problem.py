@@ -118,8 +118,10 @@ class Problem:
 class Reason(StrEnum):
     """Why a visit could not be placed (the page translates these)."""
 
-    # nobody with the discipline and skills works that day
-    NO_QUALIFIED_STAFF = "no_qualified_staff"
+    # Nobody can do it at all, most basic cause first:
+    NO_STAFF_ON_SHIFT = "no_staff_on_shift"  # nobody has a shift that day
+    NO_STAFF_OF_DISCIPLINE = "no_staff_of_discipline"  # nobody on shift has the discipline
+    NO_STAFF_WITH_SKILLS = "no_staff_with_skills"  # some have the discipline, none every skill
     OUTSIDE_SHIFTS = "outside_shifts"  # no qualified shift overlaps any of the visit's windows
     CANNOT_REACH_IN_TIME = "cannot_reach_in_time"  # window too narrow once travel is counted
     DAY_FULL = "day_full"  # qualified staff could go, but their days are full

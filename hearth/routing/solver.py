@@ -104,6 +104,16 @@ def is_qualified(visit: Visit, staff: Staff) -> bool:
     return visit.skills <= staff.skills
 
 
+def nobody_qualified_reason(visit: Visit, staff: Sequence[Staff]) -> Reason:
+    """Why nobody in ``staff`` may do ``visit``, the most basic cause first: a
+    day with no shifts is not a day without the skills."""
+    if not staff:
+        return Reason.NO_STAFF_ON_SHIFT
+    if visit.discipline is not None and all(s.discipline != visit.discipline for s in staff):
+        return Reason.NO_STAFF_OF_DISCIPLINE
+    return Reason.NO_STAFF_WITH_SKILLS
+
+
 def preference_cost(visit: Visit, staff: Staff, weights: Weights) -> int:
     """The soft cost of ``staff`` doing ``visit``, in cost units."""
     cost = 0
@@ -233,7 +243,7 @@ def _precheck(
     for visit in visits:
         qualified = [i for i, v in enumerate(vehicles) if is_qualified(visit, v.staff)]
         if not qualified:
-            reasons[visit.key] = Reason.NO_QUALIFIED_STAFF
+            reasons[visit.key] = nobody_qualified_reason(visit, [v.staff for v in vehicles])
             continue
         overlaps = False
         reachable: list[int] = []

@@ -30,7 +30,7 @@ def test_visit_needing_a_skill_nobody_has_is_unplaced() -> None:
         travel=road({"base": 0, "p1": 5}),
     )
     plan = solve(problem, seconds=SECONDS)
-    assert plan.unplaced == (Unplaced("syringe", Reason.NO_QUALIFIED_STAFF),)
+    assert plan.unplaced == (Unplaced("syringe", Reason.NO_STAFF_WITH_SKILLS),)
     assert staff_of(plan, "dressing") == "ann"
     assert plan.feasible
 
@@ -49,7 +49,7 @@ def test_discipline_mismatch() -> None:
     travel = road({"base": 0, "p1": 5, "far": 50})
     doctor_visit = visit("review", "p1", discipline="physician")
     alone = solve(Problem((nurse("ann"),), (doctor_visit,), travel), seconds=SECONDS)
-    assert alone.unplaced == (Unplaced("review", Reason.NO_QUALIFIED_STAFF),)
+    assert alone.unplaced == (Unplaced("review", Reason.NO_STAFF_OF_DISCIPLINE),)
 
     doctor = nurse("dan", "far", discipline="physician")
     with_doctor = solve(
@@ -289,3 +289,30 @@ def test_when_the_day_is_full_higher_priority_goes_first() -> None:
     plan = solve(problem, seconds=SECONDS)
     assert "urgent" in plan.assignments
     assert plan.unplaced == (Unplaced("routine", Reason.DAY_FULL),)
+
+
+def test_a_day_with_nobody_on_shift_says_so_not_that_skills_are_missing() -> None:
+    """Issue 17: a Sunday with no shifts said "nobody has the skills"."""
+    problem = Problem(
+        staff=(),
+        visits=(visit("syringe", "p1", skills=frozenset({"syringe_driver"})),),
+        travel=road({"base": 0, "p1": 5}),
+    )
+    plan = solve(problem, seconds=SECONDS)
+    assert plan.unplaced == (Unplaced("syringe", Reason.NO_STAFF_ON_SHIFT),)
+
+
+def test_a_physician_visit_with_only_nurses_on_shift_names_the_discipline_not_skills() -> None:
+    problem = Problem(
+        staff=(nurse("ann", skills={"syringe_driver"}),),
+        visits=(
+            visit("review", "p1", discipline="physician"),
+            visit("syringe", "p1", skills=frozenset({"syringe_driver", "wound_care"})),
+        ),
+        travel=road({"base": 0, "p1": 5}),
+    )
+    plan = solve(problem, seconds=SECONDS)
+    assert dict((u.visit, u.reason) for u in plan.unplaced) == {
+        "review": Reason.NO_STAFF_OF_DISCIPLINE,
+        "syringe": Reason.NO_STAFF_WITH_SKILLS,
+    }

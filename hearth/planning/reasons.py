@@ -1,0 +1,150 @@
+"""Why a visit was not placed, in words that tell the truth.
+
+The router answers with plain codes (``hearth.routing.Reason``); a planned
+visit stores the coarser ``UnplacedReason`` of the visits app. Here both
+become a sentence a coordinator can act on: a Sunday with no shifts says that
+nobody has a shift, not that nobody has the skills (issue 17), and an urgent
+visit that cannot start before its deadline says so with the time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from hearth.routing.problem import Place, Reason, Staff
+from hearth.routing.problem import Visit as RoutingVisit
+from hearth.visits.choices import Skill, UnplacedReason
+
+#: Not a router code: the urgent visit could have gone today, but not before
+#: its ``respond_by`` (or visiting hours are over before then).
+NOT_BEFORE_DEADLINE = "not_before_deadline"
+#: Not a router code: today has no published plan to fit an urgent visit into.
+NO_PUBLISHED_PLAN = "no_published_plan"
+#: Not a router code: nobody can act as the planner (no active coordinator).
+NO_COORDINATOR = "no_coordinator"
+
+#: Where the probe visit "is" when asking who may do it (travel is not asked).
+_NOWHERE = Place("nowhere", 0.0, 0.0)
+
+_NOBODY_QUALIFIED = {
+    Reason.NO_STAFF_ON_SHIFT.value,
+    Reason.NO_STAFF_OF_DISCIPLINE.value,
+    Reason.NO_STAFF_WITH_SKILLS.value,
+}
+
+
+def stored_reason(reason: Reason) -> UnplacedReason:
+    """What a planned visit row keeps: the precise "nobody qualified" causes
+    share one stored code; the sentence is rebuilt from the day's shifts."""
+    if reason.value in _NOBODY_QUALIFIED:
+        return UnplacedReason.NO_QUALIFIED_STAFF
+    return UnplacedReason(reason.value)
+
+
+def _day(day: dt.date) -> str:
+    return formats.date_format(day, "l j E")
+
+
+def _discipline(value: str) -> str:
+    from hearth.accounts.models import Discipline
+
+    return str(Discipline(value).label).lower() if value in Discipline.values else value
+
+
+def _skills(values: Iterable[str]) -> str:
+    return ", ".join(str(Skill(s).label) if s in Skill.values else s for s in sorted(values))
+
+
+def nobody_qualified(
+    *, day: dt.date, discipline: str | None, skills: Iterable[str], staff: Sequence[Staff]
+) -> str:
+    """Why nobody in ``staff`` (the day's shifts) may do the visit, in words."""
+    from hearth.routing.solver import nobody_qualified_reason  # PyVRP loads only when used
+
+    wanted = frozenset(skills)
+    probe = RoutingVisit(
+        key="probe",
+        place=_NOWHERE,
+        duration=0,
+        windows=(),
+        discipline=discipline or None,
+        skills=wanted,
+    )
+    return explain(
+        nobody_qualified_reason(probe, staff).value,
+        day=day,
+        discipline=discipline,
+        skills=wanted,
+        staff=staff,
+    )
+
+
+def explain(
+    code: str,
+    *,
+    day: dt.date,
+    discipline: str | None = None,
+    skills: Iterable[str] = (),
+    staff: Sequence[Staff] | None = None,
+    deadline: dt.datetime | None = None,
+) -> str:
+    """One sentence for ``code`` (a router code, an ``UnplacedReason`` or one
+    of this module's). ``staff`` (the day's shifts as the planner sees them)
+    lets "nobody qualified" name the missing skills."""
+    wanted = frozenset(skills)
+    if code == Reason.NO_STAFF_ON_SHIFT:
+        return _("Nobody has a shift on %(day)s.") % {"day": _day(day)}
+    if code == Reason.NO_STAFF_OF_DISCIPLINE:
+        return _("Nobody on shift on %(day)s is a %(discipline)s.") % {
+            "day": _day(day),
+            "discipline": _discipline(discipline or ""),
+        }
+    if code == Reason.NO_STAFF_WITH_SKILLS:
+        colleagues = [s for s in staff or () if discipline in (None, "", s.discipline)]
+        held = frozenset().union(*(s.skills for s in colleagues)) if colleagues else frozenset()
+        missing = (wanted - held) or wanted
+        if discipline:
+            return _(
+                "Nobody on shift on %(day)s who is a %(discipline)s is signed off for: %(skills)s."
+            ) % {
+                "day": _day(day),
+                "discipline": _discipline(discipline),
+                "skills": _skills(missing),
+            }
+        return _("Nobody on shift on %(day)s is signed off for: %(skills)s.") % {
+            "day": _day(day),
+            "skills": _skills(missing),
+        }
+    if code == NOT_BEFORE_DEADLINE:
+        if deadline is None:
+            return _("Nobody can start it in time today.")
+        return _("Nobody can start it before its deadline, %(time)s.") % {
+            "time": formats.time_format(timezone.localtime(deadline), "H:i")
+        }
+    if code == NO_PUBLISHED_PLAN:
+        return _("There is no published plan for today to fit it into.")
+    if code == NO_COORDINATOR:
+        return _("There is no active care coordinator for the planner to act for.")
+    if code in UnplacedReason.values:
+        return str(UnplacedReason(code).label)
+    return code
+
+
+def unplaced_text(row: Any) -> str:
+    """The sentence for a ``PlannedVisit`` the planner left out. "Nobody
+    qualified" is told apart again from the shifts of the plan's day."""
+    from hearth.planning import preparation
+
+    if not row.unplaced_reason:
+        return ""
+    if row.unplaced_reason != UnplacedReason.NO_QUALIFIED_STAFF:
+        return explain(row.unplaced_reason, day=row.plan.date)
+    staff = [preparation.staff_of(shift) for shift in preparation.shifts_on(row.plan.date)]
+    return nobody_qualified(
+        day=row.plan.date, discipline=row.discipline, skills=row.skills or [], staff=staff
+    )
