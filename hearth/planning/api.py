@@ -24,7 +24,7 @@ from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.patients.schemas import StrictIn
-from hearth.planning import planner
+from hearth.planning import planner, reasons
 from hearth.visits.models import (
     DayPlan,
     PlannedVisit,
@@ -89,7 +89,7 @@ class PlannedVisitOut(Schema):
 
     @staticmethod
     def resolve_unplaced_reason_label(obj: PlannedVisit) -> str:
-        return str(obj.get_unplaced_reason_display()) if obj.unplaced_reason else ""
+        return reasons.unplaced_text(obj)
 
 
 class DayPlanOut(Schema):

@@ -135,16 +135,32 @@ def explain(
     return code
 
 
-def unplaced_text(row: Any) -> str:
+def unplaced_text(row: Any, staff: Sequence[Staff] | None = None) -> str:
     """The sentence for a ``PlannedVisit`` the planner left out. "Nobody
-    qualified" is told apart again from the shifts of the plan's day."""
-    from hearth.planning import preparation
-
+    qualified" is told apart again from the shifts of the plan's day (pass
+    ``staff`` when explaining many rows of one day); an urgent visit with no
+    start left before its deadline says so, not that the person is busy."""
     if not row.unplaced_reason:
         return ""
+    day = row.plan.date
+    urgent = row.urgent_request
+    if (
+        row.unplaced_reason == UnplacedReason.NO_FREE_TIME
+        and urgent is not None
+        and urgent.respond_by is not None
+    ):
+        return explain(NOT_BEFORE_DEADLINE, day=day, deadline=urgent.respond_by)
     if row.unplaced_reason != UnplacedReason.NO_QUALIFIED_STAFF:
-        return explain(row.unplaced_reason, day=row.plan.date)
-    staff = [preparation.staff_of(shift) for shift in preparation.shifts_on(row.plan.date)]
+        return explain(row.unplaced_reason, day=day)
+    if staff is None:
+        staff = day_staff(day)
     return nobody_qualified(
-        day=row.plan.date, discipline=row.discipline, skills=row.skills or [], staff=staff
+        day=day, discipline=row.discipline, skills=row.skills or [], staff=staff
     )
+
+
+def day_staff(day: dt.date) -> list[Staff]:
+    """The day's shifts as the planner sees them (for ``unplaced_text``)."""
+    from hearth.planning import preparation
+
+    return [preparation.staff_of(shift) for shift in preparation.shifts_on(day)]

@@ -25,7 +25,7 @@ from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed, NotFound
 from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
-from hearth.planning import planner
+from hearth.planning import planner, reasons
 from hearth.planning.forms import MovePlannedVisitForm, PlanDayForm
 from hearth.visits.choices import PlanStatus, UrgentRequestStatus, VisitKind
 from hearth.visits.models import (
@@ -195,6 +195,10 @@ def plan_page(request: AuthenticatedRequest) -> HttpResponse:
                 "patient", "need", "urgent_request"
             )
         )
+    if unplaced:
+        staff = reasons.day_staff(day)
+        for row in unplaced:
+            row.unplaced_text = reasons.unplaced_text(row, staff)  # type: ignore[attr-defined]
     lanes, hours = _lanes(day, items)
     today = clock.today()
     waiting = list(
@@ -285,7 +289,7 @@ def move(request: AuthenticatedRequest, planned_id: int) -> HttpResponse:
     try:
         _refuse_unless_planner(request)
         row = (
-            PlannedVisit.objects.select_related("plan", "patient", "staff")
+            PlannedVisit.objects.select_related("plan", "patient", "staff", "urgent_request")
             .filter(pk=planned_id)
             .first()
         )
@@ -321,6 +325,7 @@ def move(request: AuthenticatedRequest, planned_id: int) -> HttpResponse:
         template="planning/plan_move.html",
         context={
             "row": row,
+            "unplaced_text": reasons.unplaced_text(row),
             "windows": [
                 f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
                 for start, end in row.windows
