@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hearth.core import clock
-from hearth.planning import preparation
+from hearth.planning import preparation, reasons
 from hearth.planning.tests.planning_world import (
     MONDAY,
     PlanningWorld,
@@ -144,9 +144,10 @@ def test_the_problem_has_the_days_shifts_and_sets_aside_people_without_a_map_pos
     assert list(prepared.unplaced_before.values()) == [UnplacedReason.NO_ADDRESS]
 
 
-def test_reasons_map_one_to_one() -> None:
+def test_every_router_reason_is_stored_and_told_in_words() -> None:
     for reason in Reason:
-        assert UnplacedReason(reason.value)
+        assert reasons.stored_reason(reason) in UnplacedReason
+        assert reasons.explain(reason.value, day=MONDAY) != reason.value
 
 
 def test_planning_today_starts_no_earlier_than_now(pw: PlanningWorld) -> None:
