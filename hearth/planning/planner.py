@@ -669,9 +669,11 @@ def insert_urgent_visit(*, actor: User, request: UrgentVisitRequest) -> Insertio
     Visits finished or under way stay as they are; the rest may move, the
     planner preferring to keep each with its staff member. Every visit whose
     family window or staff member changes gets a ``VisitTimeChange`` for the
-    coordinator to tell the family. If the visit cannot be fitted in without
-    leaving out a visit already promised, nothing changes and the report says
-    why; the request keeps waiting."""
+    coordinator to tell the family. The urgent visit starts no later than
+    the request's ``respond_by`` (a hard window, never after routine visits
+    that could wait). If it cannot start by then, or only by leaving out a
+    visit already promised, nothing in the day changes, the report says why
+    and the request goes to the clinician on call (``hand_to_on_call``)."""
     from hearth.routing.solver import replan
 
     _refuse_unless_planner(actor)
@@ -809,6 +811,11 @@ def hand_to_on_call(*, actor: User | None, request: UrgentVisitRequest, reason: 
     planner acted for (None: nobody, e.g. no coordinator)."""
     from hearth.visits.signals import urgent_visit_not_placed_in_time
 
+    request = (
+        UrgentVisitRequest.objects.select_for_update().select_related("patient").get(pk=request.pk)
+    )
+    if request.status != UrgentRequestStatus.WAITING:
+        return  # placed, done or cancelled meanwhile: nothing to hand on
     audit.record(
         actor=actor,
         action=AuditAction.REVIEW,
