@@ -246,3 +246,21 @@ def test_a_visit_needing_a_skill_nobody_on_shift_has_names_the_skill(
     text = reasons.unplaced_text(row)
     assert "who is a nurse is signed off for" in text
     assert "ound care" in text  # the skill's label, e.g. "Wound care"
+
+
+def test_a_night_request_is_not_put_into_the_days_draft_after_its_deadline(
+    world: Any, settings: Any, handed_to_on_call: list[dict[str, Any]]
+) -> None:
+    """Issue 17: a 02:34 request went into the daytime route at 13:25. It
+    goes to on call at once, and the morning's plan does not place it late."""
+    pw = planning_world(world, settings)
+    with clock.travel_to(at(MONDAY, "02:34")):
+        request = services.request_urgent_visit(
+            actor=world.physician, patient=pw.patient, reason="Needs midazolam review now"
+        )
+    assert [told["request"].pk for told in handed_to_on_call] == [request.pk]
+    with clock.travel_to(at(MONDAY, "06:00")):
+        plan = planner.plan_day(actor=world.coordinator, date=MONDAY)
+    row = plan.planned_visits.get(urgent_request=request)
+    assert row.staff is None and row.starts_at is None
+    assert reasons.unplaced_text(row) == "Nobody can start it before its deadline, 04:34."
