@@ -137,3 +137,17 @@ def test_unknown_time_change_is_404(pw: PlanningWorld, client_for: Any) -> None:
     assert not VisitTimeChange.objects.exists()
     answer = client_for(pw.world.coordinator).post(f"{API}/visit-time-changes/999/family-told")
     assert answer.status_code == 404
+
+
+def test_a_day_with_no_shifts_says_so_in_the_api(pw: PlanningWorld, client_for: Any) -> None:
+    """Issue 17: not "nobody has the discipline and skills" when nobody works."""
+    from datetime import timedelta
+
+    sunday = MONDAY + timedelta(days=6)
+    answer = client_for(pw.world.coordinator).post(
+        f"{API}/visit-plans", {"date": sunday.isoformat()}, "application/json"
+    )
+    assert answer.status_code == 201, answer.json()
+    (row,) = answer.json()["planned_visits"]
+    assert row["unplaced_reason"] == "no_qualified_staff"
+    assert row["unplaced_reason_label"].startswith("Nobody has a shift on Sunday")
