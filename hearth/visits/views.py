@@ -563,6 +563,7 @@ def portal_visits(request: AuthenticatedRequest) -> HttpResponse:
             {
                 "patient": patient,
                 "visits": queries.portal_visits(patient),
+                "help": services.help_status_for_family(patient),
                 "form": form if can_request else None,
             },
             status=status,

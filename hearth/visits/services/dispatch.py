@@ -17,6 +17,7 @@ deadline, so each step is taken once whatever runs it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -26,13 +27,15 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from hearth.accounts.models import User
+from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition
 from hearth.core.models import AuditAction
 from hearth.core.validation import require, require_perm
 from hearth.monitoring.alerts import owner_for
+from hearth.monitoring.choices import AlertRule, AlertStatus, TriageOutcome
+from hearth.monitoring.models import Alert
 from hearth.notifications import outbox
 from hearth.notifications.choices import MessageKind
 from hearth.patients.models import Patient
@@ -513,6 +516,68 @@ def family_window(dispatch: Dispatch) -> tuple[datetime, datetime] | None:
         return None
     either_side = timedelta(minutes=settings.HEARTH_DISPATCH_FAMILY_WINDOW_MINUTES)
     return dispatch.expected_arrival - either_side, dispatch.expected_arrival + either_side
+
+
+@dataclass
+class HelpStatus:
+    """What the family's "help on the way" panel says: who saw the call and
+    when, what was decided, the window and the arrival. A first name and a
+    role only: never a surname or a phone number of the clinician."""
+
+    seen_by: str = ""
+    seen_role: str = ""
+    seen_at: datetime | None = None
+    decided: str = ""
+    coming: bool = False
+    window: tuple[datetime, datetime] | None = None
+    arrived_at: datetime | None = None
+    done: bool = False
+
+
+def _role_of(user: User | None) -> str:
+    if user is None or user.discipline not in Discipline.values:
+        return _("member of the team")
+    return str(Discipline(user.discipline).label).lower()
+
+
+def help_status_for_family(patient: Patient) -> HelpStatus | None:
+    """The family's call for help (an open or recent "We need help now" alert)
+    and the urgent visit sent for it; None when there is nothing to tell."""
+    recent = clock.now() - timedelta(hours=12)
+    dispatch = latest_for_family(patient)
+    alert = dispatch.request.alert if dispatch is not None else None
+    if alert is None:
+        alert = (
+            Alert.objects.filter(patient=patient, rule=AlertRule.HELP_REQUESTED)
+            .filter(Q(status=AlertStatus.OPEN) | Q(raised_at__gte=recent))
+            .select_related("acknowledged_by")
+            .order_by("-raised_at")
+            .first()
+        )
+    if dispatch is None and alert is None:
+        return None
+    status = HelpStatus()
+    if alert is not None and alert.acknowledged_at is not None:
+        status.seen_by = alert.acknowledged_by.first_name if alert.acknowledged_by else ""
+        status.seen_role = _role_of(alert.acknowledged_by)
+        status.seen_at = alert.acknowledged_at
+    if dispatch is not None:
+        status.coming = dispatch.status != DispatchStatus.CANCELLED
+        status.decided = (
+            _("A doctor is coming to you.")
+            if dispatch.discipline == Discipline.PHYSICIAN
+            else _("A nurse is coming to you.")
+        )
+        status.window = family_window(dispatch)
+        status.arrived_at = dispatch.arrived_at
+        status.done = dispatch.status == DispatchStatus.DONE
+    elif alert is not None and alert.triage_outcome:
+        status.decided = (
+            _("Advice by phone.")
+            if alert.triage_outcome == TriageOutcome.ADVICE_BY_PHONE
+            else str(alert.get_triage_outcome_display())
+        )
+    return status
 
 
 def latest_for_family(patient: Patient) -> Dispatch | None:
