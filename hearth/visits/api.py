@@ -421,13 +421,21 @@ def portal_visits(request: HttpRequest) -> Any:
 # --- Dispatch to the clinician on call ------------------------------------------------
 
 
+def _staff_only_or_not_found(actor: User) -> None:
+    """A family or a patient is never told the dispatches exist."""
+    if actor.kind != UserKind.STAFF:
+        raise NotFound(_("Not found."))
+
+
 def _dispatch_for(request: HttpRequest, dispatch_id: UUID) -> Dispatch:
-    """A dispatch the caller may see; any other is "not found"."""
+    """A dispatch the caller may see: staff who may not are refused, anyone
+    else is told it does not exist."""
+    _staff_only_or_not_found(actor_of(request))
     found = get_by_external_id(
         Dispatch, dispatch_id, select=("patient", "request", "offered_to", "accepted_by")
     )
     if not actor_of(request).has_perm("visits.view_dispatch", found):
-        raise NotFound(_("Not found."))
+        raise NotAllowed(_("This urgent visit is not yours to see."))
     return found  # type: ignore[no-any-return]
 
 
@@ -436,6 +444,7 @@ def list_dispatches(request: HttpRequest) -> Any:
     """The live board: open dispatches (and those done in the last 12 hours);
     the coordinator and the clinical lead see all, a clinician their own."""
     actor = actor_of(request)
+    _staff_only_or_not_found(actor)
     if not actor.has_perm("visits.view_dispatch_board"):
         raise NotAllowed(_("Your role does not allow this."))
     rows = list(services.board_for(actor))

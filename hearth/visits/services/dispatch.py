@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
-from hearth.core.errors import Conflict, InvalidTransition
+from hearth.core.errors import Conflict, InvalidTransition, NotAllowed
 from hearth.core.models import AuditAction
 from hearth.core.validation import require, require_perm
 from hearth.monitoring.alerts import owner_for
@@ -245,11 +245,8 @@ def decline_dispatch(*, actor: User, dispatch: Dispatch, reason: str) -> Dispatc
     require(bool(reason), "reason", _("Say why you cannot go, so the next person knows."))
     dispatch = _locked(dispatch)
     _require_status(dispatch, DispatchStatus.OFFERED)
-    require(
-        dispatch.offered_to_id == actor.pk,
-        "reason",
-        _("Only the person it is offered to can decline it."),
-    )
+    if dispatch.offered_to_id != actor.pk:
+        raise NotAllowed(_("Only the person it is offered to can decline it."))
     now = clock.now()
     _pass_on(dispatch, moment=now)
     dispatch.save()
@@ -274,7 +271,7 @@ def decline_dispatch(*, actor: User, dispatch: Dispatch, reason: str) -> Dispatc
 def _require_goer(actor: User, dispatch: Dispatch) -> None:
     require_perm(actor, "visits.answer_dispatch", dispatch)
     if dispatch.accepted_by_id != actor.pk:
-        raise InvalidTransition(_("Only the clinician who accepted this urgent visit can do that."))
+        raise NotAllowed(_("Only the clinician who accepted this urgent visit can do that."))
 
 
 @transaction.atomic

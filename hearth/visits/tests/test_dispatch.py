@@ -116,7 +116,7 @@ def test_accept_on_the_way_arrived_done(active: World) -> None:
         dispatch = night_dispatch(active)
         dispatch = services.accept_dispatch(actor=active.physician, dispatch=dispatch)
         assert (dispatch.status, dispatch.accepted_by) == ("accepted", active.physician)
-        with pytest.raises(InvalidTransition):
+        with pytest.raises(NotAllowed):
             services.arrive_at_dispatch(actor=active.clinical_lead, dispatch=dispatch)
         with pytest.raises(ValidationFailed) as past:
             services.set_on_the_way(

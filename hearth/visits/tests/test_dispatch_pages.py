@@ -88,7 +88,8 @@ def test_the_api_answers_the_same_and_a_second_accept_is_a_409(
         assert done.json()["status"] == "done"
         listed = client_for(active.coordinator).get("/api/v1/dispatches").json()
         assert [row["id"] for row in listed] == [str(dispatch.external_id)]
-        assert client_for(active.psychologist).get(base).status_code == 404
+        assert client_for(active.psychologist).get(base).status_code == 403
+        assert client_for(active.family).get(base).status_code == 404
 
 
 def test_the_board_shows_late_ones_in_red_reloads_itself_and_is_restricted(
