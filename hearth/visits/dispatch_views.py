@@ -130,7 +130,7 @@ def dispatch_board(request: AuthenticatedRequest) -> HttpResponse:
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.DISPATCH_BOARD_VIEWED,
-        patients={row.patient for row in [*dispatches, *waiting]},
+        patients={row.patient for row in dispatches} | {row.patient for row in waiting},
     )
     context = {
         "rows": [(row, row.is_late(now)) for row in dispatches],
@@ -138,7 +138,8 @@ def dispatch_board(request: AuthenticatedRequest) -> HttpResponse:
         "sees_all": sees_all,
         "now": now,
     }
-    template = "visits/_dispatch_board.html" if request.htmx else "visits/dispatch_board.html"
+    partial = request.headers.get("HX-Request") == "true"  # htmx's poll: the table only
+    template = "visits/_dispatch_board.html" if partial else "visits/dispatch_board.html"
     return render(request, template, context)
 
 

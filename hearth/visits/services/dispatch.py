@@ -56,7 +56,7 @@ def out_of_planned_hours(moment: datetime, respond_by: datetime | None = None) -
     ``respond_by``. A request at 07:30 due by 09:30 is the planner's (it can
     start at 08:00); one at 02:34 is the clinician on call's."""
     local = timezone.localtime(moment)
-    start, end = (time.fromisoformat(value) for value in settings.HEARTH_VISITING_HOURS)
+    start, end = (time.fromisoformat(str(value)) for value in settings.HEARTH_VISITING_HOURS)
     opens = timezone.make_aware(datetime.combine(local.date(), start))
     closes = timezone.make_aware(datetime.combine(local.date(), end))
     deadline = respond_by or moment
