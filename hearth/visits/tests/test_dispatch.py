@@ -286,3 +286,15 @@ def test_two_clinicians_accepting_at_once_one_wins_the_other_gets_a_409() -> Non
     dispatch.refresh_from_db()
     assert dispatch.accepted_by == won[0].accepted_by
     assert AuditEvent.objects.filter(event_type="dispatch.accepted").count() == 1
+
+
+def test_no_hospital_transfer_in_the_advance_care_plan_still_allows_the_home_visit(
+    active: World,
+) -> None:
+    active.personal_care(drafts=False)  # "do not consider" transfer to hospital
+    with sunday_night(active):
+        alert = help_alert(active)
+        with pytest.raises(ValidationFailed):
+            monitoring.triage_alert(actor=active.nurse, alert=alert, outcome="emergency_services")
+        dispatch = night_dispatch(active)
+    assert (dispatch.status, dispatch.offered_to) == ("offered", active.physician)

@@ -107,6 +107,9 @@ def test_the_board_shows_late_ones_in_red_reloads_itself_and_is_restricted(
         shown = partial.content.decode()
         assert "<html" not in shown  # only the table, swapped in place
         assert 'class="overdue"' in shown and 'data-late="late"' in shown
+        listed = client_for(active.coordinator).get("/visits/urgent/").content.decode()
+        assert "With the clinician on call" in listed
+        assert f"/visits/dispatch/{dispatch.external_id}/" in listed
         lead = client_for(active.clinical_lead).get("/visits/dispatches/").content.decode()
         assert active.patient.full_name in lead
         # The physician sees their own offer; the nurse on call, none of theirs.
