@@ -413,6 +413,8 @@ HEARTH_PERIODIC_JOBS: list[tuple[str, int]] = [
     ("hearth.notifications.delivery.deliver_due", 1),
     # Pages again to owners who have not acknowledged (HEARTH_PAGE_REPEAT_MINUTES).
     ("hearth.monitoring.paging.repeat_pages", 60),
+    # Urgent visits offered to the clinician on call and not accepted in time.
+    ("hearth.visits.services.dispatch.pass_on_overdue", 15),
     # Families told the day before a visit.
     ("hearth.visits.family_messages.send_day_before_reminders", 60 * 60),
     # One-time keys older than HEARTH_IDEMPOTENCY_KEEP_DAYS.
@@ -469,6 +471,19 @@ HEARTH_REPLAN_KEEP_STAFF_WORTH_MINUTES = env_int("HEARTH_REPLAN_KEEP_STAFF_WORTH
 HEARTH_REPLAN_MOVED_MINUTES = env_int("HEARTH_REPLAN_MOVED_MINUTES", 15)
 # Families see the planned start plus or minus this many minutes, not the minute.
 HEARTH_FAMILY_WINDOW_MINUTES = env_int("HEARTH_FAMILY_WINDOW_MINUTES", 60)
+# An urgent visit offered to the clinician on call and not accepted within this
+# many minutes is offered to the next on the chain: it "escalates like an alert"
+# (CLINICAL.md "Urgent response"; the high alert's 15 minutes, *verify*).
+HEARTH_DISPATCH_ACCEPT_MINUTES = env_int("HEARTH_DISPATCH_ACCEPT_MINUTES", 15)
+# The family is told "expected between" this many minutes either side of the
+# on-call clinician's expected arrival.
+HEARTH_DISPATCH_FAMILY_WINDOW_MINUTES = env_int("HEARTH_DISPATCH_FAMILY_WINDOW_MINUTES", 15)
+for _variable, _minutes in (
+    ("HEARTH_DISPATCH_ACCEPT_MINUTES", HEARTH_DISPATCH_ACCEPT_MINUTES),
+    ("HEARTH_DISPATCH_FAMILY_WINDOW_MINUTES", HEARTH_DISPATCH_FAMILY_WINDOW_MINUTES),
+):
+    if _minutes <= 0:
+        raise ImproperlyConfigured(f"{_variable} must be a positive number, not {_minutes!r}.")
 
 
 # --- Notifications (docs/deployment.md, "Notifications") ----------------------

@@ -23,6 +23,8 @@ class MessageKind(models.TextChoices):
     VISIT_CANCELLED = "visit_cancelled", _("Visit cancelled")
     VISIT_REMINDER = "visit_reminder", _("Visit tomorrow")
     HELP_SEEN = "help_seen", _("Help request seen")
+    DISPATCH_PAGE = "dispatch_page", _("Urgent visit offered")
+    HELP_ON_THE_WAY = "help_on_the_way", _("Help on the way")
 
 
 class MessageStatus(models.TextChoices):

@@ -20,7 +20,7 @@ from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import clock
+from hearth.core import audit, clock
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
@@ -29,12 +29,16 @@ from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.schemas import ReasonIn
 from hearth.visits import queries, services
-from hearth.visits.models import Shift, Visit, VisitNeed, VisitTimeRequest
+from hearth.visits.models import Dispatch, Shift, Visit, VisitNeed, VisitTimeRequest
 from hearth.visits.schemas import (
     ArriveIn,
     AvailabilityQuery,
     CloseVisitIn,
+    DeclineIn,
+    DispatchDoneIn,
+    DispatchOut,
     FromCarePlanIn,
+    OnTheWayIn,
     PatientVisitsOut,
     PlanningProfileIn,
     PlanningProfileOut,
@@ -412,3 +416,86 @@ def portal_visits(request: HttpRequest) -> Any:
         "changes": found.changes,
         "time_requests": found.time_requests,
     }
+
+
+# --- Dispatch to the clinician on call ------------------------------------------------
+
+
+def _staff_only_or_not_found(actor: User) -> None:
+    """A family or a patient is never told the dispatches exist."""
+    if actor.kind != UserKind.STAFF:
+        raise NotFound(_("Not found."))
+
+
+def _dispatch_for(request: HttpRequest, dispatch_id: UUID) -> Dispatch:
+    """A dispatch the caller may see: staff who may not are refused, anyone
+    else is told it does not exist."""
+    _staff_only_or_not_found(actor_of(request))
+    found = get_by_external_id(
+        Dispatch, dispatch_id, select=("patient", "request", "offered_to", "accepted_by")
+    )
+    if not actor_of(request).has_perm("visits.view_dispatch", found):
+        raise NotAllowed(_("This urgent visit is not yours to see."))
+    return found  # type: ignore[no-any-return]
+
+
+@router.get("/dispatches", response={200: list[DispatchOut], **ERROR_RESPONSES})
+def list_dispatches(request: HttpRequest) -> Any:
+    """The live board: open dispatches (and those done in the last 12 hours);
+    the coordinator and the clinical lead see all, a clinician their own."""
+    actor = actor_of(request)
+    _staff_only_or_not_found(actor)
+    if not actor.has_perm("visits.view_dispatch_board"):
+        raise NotAllowed(_("Your role does not allow this."))
+    rows = list(services.board_for(actor))
+    audit.record_list_view(
+        actor=actor,
+        event_type=AuditEventType.DISPATCH_BOARD_VIEWED,
+        patients={row.patient for row in rows},
+    )
+    return rows
+
+
+@router.get("/dispatches/{dispatch_id}", response={200: DispatchOut, **ERROR_RESPONSES})
+def get_dispatch(request: HttpRequest, dispatch_id: UUID) -> Any:
+    return _dispatch_for(request, dispatch_id)
+
+
+@router.post("/dispatches/{dispatch_id}/accept", response={200: DispatchOut, **ERROR_RESPONSES})
+def accept_dispatch(request: HttpRequest, dispatch_id: UUID) -> Any:
+    """409 when someone else accepted it first."""
+    found = _dispatch_for(request, dispatch_id)
+    return services.accept_dispatch(actor=actor_of(request), dispatch=found)
+
+
+@router.post("/dispatches/{dispatch_id}/decline", response={200: DispatchOut, **ERROR_RESPONSES})
+def decline_dispatch(request: HttpRequest, dispatch_id: UUID, payload: DeclineIn) -> Any:
+    found = _dispatch_for(request, dispatch_id)
+    return services.decline_dispatch(actor=actor_of(request), dispatch=found, reason=payload.reason)
+
+
+@router.post("/dispatches/{dispatch_id}/on-the-way", response={200: DispatchOut, **ERROR_RESPONSES})
+def dispatch_on_the_way(request: HttpRequest, dispatch_id: UUID, payload: OnTheWayIn) -> Any:
+    found = _dispatch_for(request, dispatch_id)
+    return services.set_on_the_way(
+        actor=actor_of(request), dispatch=found, expected_arrival=payload.expected_arrival
+    )
+
+
+@router.post("/dispatches/{dispatch_id}/arrived", response={200: DispatchOut, **ERROR_RESPONSES})
+def dispatch_arrived(request: HttpRequest, dispatch_id: UUID) -> Any:
+    found = _dispatch_for(request, dispatch_id)
+    return services.arrive_at_dispatch(actor=actor_of(request), dispatch=found)
+
+
+@router.post("/dispatches/{dispatch_id}/done", response={200: DispatchOut, **ERROR_RESPONSES})
+def dispatch_done(request: HttpRequest, dispatch_id: UUID, payload: DispatchDoneIn) -> Any:
+    found = _dispatch_for(request, dispatch_id)
+    visit = None
+    if payload.visit_id is not None:
+        visit = Visit.objects.filter(external_id=payload.visit_id).first()
+        if visit is None:
+            raise _refused("visit_id", _("No visit record with that identifier."))
+    return services.finish_dispatch(
+        actor=actor_of(request), dispatch=found, note=payload.note, visit=visit
+    )

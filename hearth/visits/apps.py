@@ -9,6 +9,10 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from hearth.monitoring.signals import alert_acknowledged, alert_triaged
         from hearth.visits import receivers
+        from hearth.visits.signals import urgent_visit_not_placed_in_time
 
         alert_triaged.connect(receivers.dispatch_from_triage, dispatch_uid="visits.dispatch")
         alert_acknowledged.connect(receivers.tell_family_help_seen, dispatch_uid="visits.help_seen")
+        urgent_visit_not_placed_in_time.connect(
+            receivers.dispatch_when_not_placed, dispatch_uid="visits.dispatch_not_placed"
+        )

@@ -6,6 +6,19 @@ from django.utils.translation import pgettext_lazy
 class UrgentRequestStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting to be placed on a route")
     SCHEDULED = "scheduled", _("Scheduled")
+    DISPATCHED = "dispatched", _("With the clinician on call")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DispatchStatus(models.TextChoices):
+    """An urgent visit handed to the clinician on call, from the offer to the
+    visit done (CLINICAL.md "Urgent response")."""
+
+    OFFERED = "offered", _("Offered, waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    ON_THE_WAY = "on_the_way", _("On the way")
+    ARRIVED = "arrived", _("Arrived")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 

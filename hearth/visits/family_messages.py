@@ -34,6 +34,7 @@ from hearth.visits.models import Visit, VisitTimeChange
 if TYPE_CHECKING:
     from hearth.monitoring.models import Alert
     from hearth.patients.models import Patient
+    from hearth.visits.models import Dispatch
 
 #: The opt-ins on NotificationPreferences, one per kind of family message.
 VISIT_CHANGES = "visit_changes"
@@ -274,4 +275,41 @@ def help_request_seen(alert: Alert, actor: User) -> list[Message]:
         topic=f"alert:{alert.pk}",
         patient=alert.patient,
         texts=texts,
+    )
+
+
+def help_on_the_way(dispatch: Dispatch) -> list[Message]:
+    """The clinician on call is on the way: the family who asked to hear about
+    their call for help (``help_request_seen``) are told the window, by role,
+    never by name or phone. Called by ``set_on_the_way`` in its transaction;
+    a new expected time tells them again."""
+    either_side = timedelta(minutes=settings.HEARTH_DISPATCH_FAMILY_WINDOW_MINUTES)
+    expected = dispatch.expected_arrival
+    if expected is None:
+        return []
+
+    def texts() -> tuple[str, str]:
+        who = (
+            _("A doctor from the team")
+            if dispatch.discipline == Discipline.PHYSICIAN
+            else _("A nurse from the team")
+        )
+        body = _("%(who)s is on the way: expect them between %(low)s and %(high)s.") % {
+            "who": who,
+            "low": _time(expected - either_side),
+            "high": _time(expected + either_side),
+        }
+        body += " " + _("If things get worse before then, phone %(phone)s.") % {
+            "phone": settings.HEARTH_SERVICE_PHONE
+        }
+        return _("Help is on the way"), body
+
+    return _tell(
+        _asked_for(dispatch.patient, HELP_REQUEST_SEEN),
+        kind=MessageKind.HELP_ON_THE_WAY,
+        event_key=f"dispatch:{dispatch.pk}:on_the_way:{expected.isoformat()}",
+        topic=f"dispatch:{dispatch.pk}",
+        patient=dispatch.patient,
+        texts=texts,
+        link=_portal_link(),
     )

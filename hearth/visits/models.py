@@ -25,6 +25,7 @@ from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
 from hearth.visits.choices import (
     AlertOutcome,
+    DispatchStatus,
     Endpoint,
     Per,
     PlanStatus,
@@ -80,6 +81,85 @@ class UrgentVisitRequest(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"Urgent {self.discipline} visit for {self.patient_id} on {self.for_date}"
+
+
+#: Open dispatches: someone still has to answer, travel or arrive.
+OPEN_DISPATCH = (
+    DispatchStatus.OFFERED,
+    DispatchStatus.ACCEPTED,
+    DispatchStatus.ON_THE_WAY,
+    DispatchStatus.ARRIVED,
+)
+
+
+class Dispatch(ExternalIdModel):
+    """An urgent visit handed to the clinician on call (out of planned hours,
+    or one the day's plan could not start in time): offered to one person at a
+    time, who accepts or declines; unanswered by ``accept_by`` it is offered to
+    the next on the chain (``services.dispatch``)."""
+
+    request = models.OneToOneField(
+        UrgentVisitRequest, on_delete=models.PROTECT, related_name="dispatch"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="dispatches")
+    discipline = models.CharField(_("who should go"), max_length=20)
+    status = models.CharField(
+        max_length=12, choices=DispatchStatus.choices, default=DispatchStatus.OFFERED
+    )
+    #: Why it went to the clinician on call (out of hours, or the planner's reason).
+    why_on_call = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    #: The step of the on-call chain it is offered to now (monitoring's OnCallRole).
+    offered_role = models.CharField(max_length=20)
+    offered_to = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    offered_at = models.DateTimeField(default=clock.now)
+    #: Offered and not accepted by then: the next on the chain.
+    accept_by = models.DateTimeField(null=True, blank=True)
+    offer_count = models.PositiveSmallIntegerField(default=1)
+    accepted_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    on_the_way_at = models.DateTimeField(null=True, blank=True)
+    expected_arrival = models.DateTimeField(_("expected at the home"), null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+    visit = models.ForeignKey(
+        "Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "dispatches"
+
+    @property
+    def discipline_label(self) -> str:
+        from hearth.accounts.models import Discipline
+
+        return str(Discipline(self.discipline).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_DISPATCH
+
+    def is_late(self, now: datetime) -> bool:
+        """Red on the board: an offer past its deadline, or nobody at the home by
+        the request's ``respond_by``."""
+        if self.status == DispatchStatus.OFFERED and self.accept_by and self.accept_by <= now:
+            return True
+        respond_by = self.request.respond_by
+        return bool(
+            respond_by
+            and respond_by <= now
+            and self.status
+            in (DispatchStatus.OFFERED, DispatchStatus.ACCEPTED, DispatchStatus.ON_THE_WAY)
+        )
+
+    def __str__(self) -> str:
+        return f"Dispatch of an urgent {self.discipline} visit for {self.patient_id}"
 
 
 class StaffPlanningProfile(models.Model):

@@ -23,3 +23,8 @@ def dispatch_from_triage(sender: Any, alert: Any, actor: Any, outcome: str, **kw
 
 def tell_family_help_seen(sender: Any, alert: Any, actor: Any, **kwargs: Any) -> None:
     family_messages.help_request_seen(alert, actor)
+
+
+def dispatch_when_not_placed(sender: Any, request: Any, reason: str = "", **kwargs: Any) -> None:
+    """The plan cannot start it before ``respond_by``: the clinician on call goes."""
+    services.offer_to_on_call(request=request, reason=reason)

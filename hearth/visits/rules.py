@@ -72,3 +72,45 @@ rules.add_perm(
 # nurse on the team (covering for a colleague).
 rules.add_perm("visits.record_visit", visits_that_patient | clinician_for_visit)
 rules.add_perm("visits.cancel_visit", coordinator | visits_that_patient | clinician_for_visit)
+
+
+# --- Dispatch to the clinician on call ------------------------------------------
+#: The on-call steps each discipline's dispatch goes through, first to last
+#: (CLINICAL.md "Urgent response", the alert chain without the steps below).
+DISPATCH_CHAIN = {
+    "physician": ("physician", "clinical_lead"),
+    "nurse": ("nurse", "physician", "clinical_lead"),
+}
+
+
+def on_call_for(user: Any, dispatch: Any) -> bool:
+    """On the roster now for a step of this dispatch's chain."""
+    from hearth.core import clock
+    from hearth.monitoring.models import OnCallShift
+
+    roles = DISPATCH_CHAIN.get(dispatch.discipline, ())
+    return (
+        OnCallShift.objects.covering(clock.now())
+        .filter(staff_id=user.pk, role__in=roles, staff__is_active=True)
+        .exists()
+    )
+
+
+@rules.predicate
+def holds_dispatch(user: Any, dispatch: Any) -> bool:
+    """Offered it, going to it, or on call for its chain now."""
+    if dispatch is None or not access.is_staff(user):
+        return False
+    if user.pk in (dispatch.offered_to_id, dispatch.accepted_by_id):
+        return True
+    return on_call_for(user, dispatch)
+
+
+@rules.predicate
+def lead_clinician(user: Any) -> bool:
+    return bool(access.is_staff(user) and getattr(user, "is_clinical_lead", False))
+
+
+rules.add_perm("visits.view_dispatch_board", coordinator | lead_clinician | physician_or_nurse)
+rules.add_perm("visits.view_dispatch", coordinator | lead_clinician | holds_dispatch)
+rules.add_perm("visits.answer_dispatch", holds_dispatch)

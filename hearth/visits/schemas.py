@@ -396,3 +396,63 @@ class PortalVisitsOut(Schema):
     recent: list[FamilyVisitOut]
     changes: list[FamilyTimeChangeOut]
     time_requests: list[TimeRequestOut]
+
+
+class DispatchOut(Schema):
+    """An urgent visit with the clinician on call, as the board and the
+    clinician's phone read it."""
+
+    id: UUID = Field(alias="external_id")
+    patient_id: UUID
+    patient_name: str
+    record_number: str
+    discipline: str
+    status: str
+    offered_role: str
+    offered_to: str | None
+    offered_at: datetime
+    accept_by: datetime | None
+    accepted_by: str | None
+    accepted_at: datetime | None
+    expected_arrival: datetime | None
+    arrived_at: datetime | None
+    done_at: datetime | None
+    respond_by: datetime | None
+    why_on_call: str
+
+    @staticmethod
+    def resolve_patient_id(obj: Any) -> UUID:
+        return obj.patient.external_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_patient_name(obj: Any) -> str:
+        return str(obj.patient.full_name)
+
+    @staticmethod
+    def resolve_record_number(obj: Any) -> str:
+        return str(obj.patient.record_number)
+
+    @staticmethod
+    def resolve_offered_to(obj: Any) -> str | None:
+        return obj.offered_to.display_name if obj.offered_to else None
+
+    @staticmethod
+    def resolve_accepted_by(obj: Any) -> str | None:
+        return obj.accepted_by.display_name if obj.accepted_by else None
+
+    @staticmethod
+    def resolve_respond_by(obj: Any) -> datetime | None:
+        return obj.request.respond_by  # type: ignore[no-any-return]
+
+
+class DeclineIn(StrictIn):
+    reason: str
+
+
+class OnTheWayIn(StrictIn):
+    expected_arrival: datetime
+
+
+class DispatchDoneIn(StrictIn):
+    note: str
+    visit_id: UUID | None = None

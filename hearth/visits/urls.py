@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from hearth.visits import views
+from hearth.visits import dispatch_views, views
 
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *dispatch_views.urlpatterns]

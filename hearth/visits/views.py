@@ -563,6 +563,7 @@ def portal_visits(request: AuthenticatedRequest) -> HttpResponse:
             {
                 "patient": patient,
                 "visits": queries.portal_visits(patient),
+                "help": services.help_status_for_family(patient),
                 "form": form if can_request else None,
             },
             status=status,
@@ -617,7 +618,10 @@ def request_urgent_visit(request: AuthenticatedRequest, patient_id: Any) -> Http
                 **data,
             ),
             success_url=lambda _result: reverse("urgent_visits"),
-            success_message=_("Urgent visit requested. The coordinator has it on today's list."),
+            success_message=_(
+                "Urgent visit requested. It is on the urgent visits list: the plan starts it "
+                "before its deadline, or the clinician on call is asked to go."
+            ),
             context={"patient": patient},
         )
 

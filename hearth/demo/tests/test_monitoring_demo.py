@@ -89,7 +89,11 @@ def _in_care() -> list[Patient]:
     ]
 
 
-PENDING = [UrgentRequestStatus.WAITING, UrgentRequestStatus.SCHEDULED]
+PENDING = [
+    UrgentRequestStatus.WAITING,
+    UrgentRequestStatus.SCHEDULED,
+    UrgentRequestStatus.DISPATCHED,
+]
 
 
 def test_it_adds_nothing_the_second_time(seeded_twice: dict[str, int]) -> None:
@@ -177,8 +181,9 @@ def test_it_leaves_alerts_waiting_for_the_team_now(seeded_twice: dict[str, int])
     assert Alert.objects.filter(
         status=AlertStatus.ACKNOWLEDGED, severity=Severity.MEDIUM, triage_outcome=""
     ).exists()
-    # Waiting for the coordinator, or already placed by today's published plan
-    # (the visits demo plans the day when shifts are still to come).
+    # Waiting for the coordinator, already placed by today's published plan
+    # (the visits demo plans the day when shifts are still to come), or with the
+    # clinician on call when no plan can start it in time.
     urgent = UrgentVisitRequest.objects.get(status__in=PENDING)
     assert urgent.for_date == clock.today()
     assert urgent.alert is not None

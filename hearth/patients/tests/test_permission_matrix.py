@@ -517,6 +517,88 @@ def _time_change(world: World, actor: Any) -> None:
     )
 
 
+@contextmanager
+def _sunday_night() -> Iterator[None]:
+    """02:34 on a Sunday: no day plan, so an urgent visit goes to the on-call physician."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hearth.visits.tests.conftest import local
+
+    today = timezone.localdate()
+    with clock.travel_to(local(today + timedelta(days=(6 - today.weekday()) or 7), "02:34")):
+        yield
+
+
+def _dispatch(world: World, actor: Any) -> None:
+    """The nurse, physician and clinical lead on call; an urgent physician visit
+    offered to the physician on call (``world.dispatch``)."""
+    from datetime import timedelta
+
+    from hearth.monitoring import services as monitoring
+    from hearth.visits import services as visits
+    from hearth.visits.models import Dispatch
+
+    now = clock.now()
+    for role, person in (
+        ("nurse", world.nurse),
+        ("physician", world.physician),
+        ("clinical_lead", world.clinical_lead),
+    ):
+        monitoring.add_on_call_shift(
+            actor=world.coordinator,
+            role=role,
+            staff=person,
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(hours=8),
+        )
+    request = visits.request_urgent_visit(
+        actor=world.nurse, patient=world.patient, reason="Agitated, in pain"
+    )
+    world.dispatch = Dispatch.objects.get(request=request)  # type: ignore[attr-defined]
+
+
+def _accepted_dispatch(world: World, actor: Any) -> None:
+    from hearth.visits import services as visits
+
+    _dispatch(world, actor)
+    world.dispatch = visits.accept_dispatch(  # type: ignore[attr-defined]
+        actor=world.physician,
+        dispatch=world.dispatch,  # type: ignore[attr-defined]
+    )
+
+
+def _arrived_dispatch(world: World, actor: Any) -> None:
+    from hearth.visits import services as visits
+
+    _accepted_dispatch(world, actor)
+    world.dispatch = visits.arrive_at_dispatch(  # type: ignore[attr-defined]
+        actor=world.physician,
+        dispatch=world.dispatch,  # type: ignore[attr-defined]
+    )
+
+
+def _dispatch_route(method: str, path: str, allowed: set[str], **options: Any) -> Route:
+    """A dispatch route, at night. The dispatch is the on-call physician's:
+    the coordinator and the clinical lead see it; staff who may not are
+    refused (the clinical lead and an outsider too: a dispatch is not opened
+    by emergency access)."""
+    return Route(
+        method,
+        path,
+        allowed,
+        around=_sunday_night,
+        refused=dict.fromkeys(EMERGENCY_USERS, FORBIDDEN),
+        page_refused=dict.fromkeys(EMERGENCY_USERS, PAGE_FORBIDDEN),
+        **options,
+    )
+
+
+#: Who sees one dispatch: the physician it is offered to, the coordinator, the clinical lead.
+DISPATCH_VIEWERS = {"physician", "coordinator", "clinical_lead"}
+
+
 def _monday_body(world: World, actor: Any) -> dict[str, Any]:
     return {"date": MONDAY.isoformat()}
 
@@ -921,6 +1003,39 @@ API_ROUTES: list[Route] = [
         DEVICE_KEEPERS,
         body=lambda w, a: {"reason": "Pain out of control since the morning."},
     ),
+    # Urgent visits with the clinician on call
+    _dispatch_route("GET", "/api/v1/dispatches", URGENT_LIST, prepare=_dispatch),
+    _dispatch_route("GET", "/api/v1/dispatches/{dispatch}", DISPATCH_VIEWERS, prepare=_dispatch),
+    _dispatch_route(
+        "POST",
+        "/api/v1/dispatches/{dispatch}/accept",
+        {"physician", "clinical_lead"},
+        prepare=_dispatch,
+    ),
+    _dispatch_route(
+        "POST",
+        "/api/v1/dispatches/{dispatch}/decline",
+        {"physician"},
+        prepare=_dispatch,
+        body=lambda w, a: {"reason": "At another home"},
+    ),
+    _dispatch_route(
+        "POST",
+        "/api/v1/dispatches/{dispatch}/on-the-way",
+        {"physician"},
+        prepare=_accepted_dispatch,
+        body=lambda w, a: {"expected_arrival": clock.now().isoformat()},
+    ),
+    _dispatch_route(
+        "POST", "/api/v1/dispatches/{dispatch}/arrived", {"physician"}, prepare=_accepted_dispatch
+    ),
+    _dispatch_route(
+        "POST",
+        "/api/v1/dispatches/{dispatch}/done",
+        {"physician"},
+        prepare=_arrived_dispatch,
+        body=lambda w, a: {"note": "Settled."},
+    ),
     # Medicines: formulary
     Route("GET", "/api/v1/formulary", STAFF),
     Route(
@@ -1271,6 +1386,8 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/on-call/add/", {"coordinator"}),
     Route("POST", "/on-call/{shift}/cancel/", {"coordinator"}, ok=(302,), prepare=_shift),
     Route("GET", "/visits/urgent/", URGENT_LIST),
+    _dispatch_route("GET", "/visits/dispatches/", URGENT_LIST, prepare=_dispatch),
+    _dispatch_route("GET", "/visits/dispatch/{dispatch}/", DISPATCH_VIEWERS, prepare=_dispatch),
     Route("GET", "/portal/check-in/", PORTAL_PAGES),
     Route("GET", "/portal/check-ins/", PORTAL_PAGES),
     # Medicines pages

@@ -22,6 +22,7 @@ from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
 from hearth.visits.choices import UrgentRequestStatus
 from hearth.visits.models import UrgentVisitRequest
+from hearth.visits.services import dispatch
 from hearth.visits.signals import urgent_visit_requested
 
 
@@ -43,10 +44,16 @@ def request_urgent_visit(
     require(discipline in ("physician", "nurse"), "discipline", _("A physician or a nurse."))
     if alert is not None:
         existing = UrgentVisitRequest.objects.filter(
-            alert=alert, status__in=[UrgentRequestStatus.WAITING, UrgentRequestStatus.SCHEDULED]
+            alert=alert,
+            status__in=[
+                UrgentRequestStatus.WAITING,
+                UrgentRequestStatus.SCHEDULED,
+                UrgentRequestStatus.DISPATCHED,
+            ],
         ).first()
         if existing is not None:
             return existing
+    dispatch.require_in_care(patient)
     now = clock.now()
     request = UrgentVisitRequest.objects.create(
         patient=patient,
@@ -67,14 +74,25 @@ def request_urgent_visit(
         summary=_("Urgent %(discipline)s visit requested for today: %(reason)s")
         % {"discipline": request.discipline_label.lower(), "reason": reason[:200]},
     )
-    urgent_visit_requested.send(sender=UrgentVisitRequest, request=request)
+    if dispatch.out_of_planned_hours(now, request.respond_by):
+        # No day plan will start it: straight to the clinician on call.
+        dispatch.offer_to_on_call(
+            request=request, reason=_("Out of planned hours: no day plan will start it.")
+        )
+        request.refresh_from_db()
+    else:
+        urgent_visit_requested.send(sender=UrgentVisitRequest, request=request)
     return request
 
 
 def waiting_requests() -> Any:
     return (
         UrgentVisitRequest.objects.filter(
-            status__in=[UrgentRequestStatus.WAITING, UrgentRequestStatus.SCHEDULED]
+            status__in=[
+                UrgentRequestStatus.WAITING,
+                UrgentRequestStatus.SCHEDULED,
+                UrgentRequestStatus.DISPATCHED,
+            ]
         )
         .select_related("patient", "alert", "requested_by")
         .order_by("for_date", "requested_at")

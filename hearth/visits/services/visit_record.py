@@ -26,6 +26,7 @@ from hearth.patients.models import Patient
 from hearth.visits import family_messages
 from hearth.visits.choices import AlertOutcome, UrgentRequestStatus, VisitKind, VisitStatus
 from hearth.visits.models import UrgentVisitRequest, Visit, VisitNote
+from hearth.visits.services import dispatch
 from hearth.visits.services.checks import _aware, _check_field, _local_date
 
 #: A phone's or a laptop's clock may run a little fast; later than this is "in the future".
@@ -247,9 +248,13 @@ def _settle_alert(actor: User, visit: Visit, alert: Alert, outcome: str) -> None
                 note=_("Seen at a %(kind)s on %(when)s.")
                 % {"kind": visit.get_kind_display().lower(), "when": when},
             )
-            UrgentVisitRequest.objects.filter(
-                alert=alert, status=UrgentRequestStatus.WAITING
-            ).exclude(pk__in=pending).update(status=UrgentRequestStatus.DONE)
+            raised = UrgentVisitRequest.objects.filter(
+                alert=alert,
+                status__in=[UrgentRequestStatus.WAITING, UrgentRequestStatus.DISPATCHED],
+            ).exclude(pk__in=pending)
+            for request in raised:
+                dispatch.answered_by_visit(actor=actor, request=request, visit=visit)
+            raised.update(status=UrgentRequestStatus.DONE)
         monitoring.resolve_alert(
             actor=actor,
             alert=alert,
@@ -399,7 +404,9 @@ def close_visit(
     if request is not None and request.status in (
         UrgentRequestStatus.WAITING,
         UrgentRequestStatus.SCHEDULED,
+        UrgentRequestStatus.DISPATCHED,
     ):
+        dispatch.answered_by_visit(actor=actor, request=request, visit=visit)
         request.status = UrgentRequestStatus.DONE
         request.save(update_fields=["status"])
 
