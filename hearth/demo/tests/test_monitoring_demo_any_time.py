@@ -24,7 +24,11 @@ def _today_at(hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(clock.today(), time(hour, minute)))
 
 
-PENDING = [UrgentRequestStatus.WAITING, UrgentRequestStatus.SCHEDULED]
+PENDING = [
+    UrgentRequestStatus.WAITING,
+    UrgentRequestStatus.SCHEDULED,
+    UrgentRequestStatus.DISPATCHED,
+]
 
 
 @pytest.mark.django_db

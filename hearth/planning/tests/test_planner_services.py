@@ -414,7 +414,8 @@ def test_an_urgent_visit_that_cannot_be_placed_keeps_waiting_with_the_reason(
     assert report.reason == UnplacedReason.NO_ADDRESS
     assert "map position" in report.reason_label
     published_day["request"].refresh_from_db()
-    assert published_day["request"].status == "waiting"
+    # Not left waiting for a route it cannot get: the clinician on call is asked.
+    assert published_day["request"].status == "dispatched"
     assert not VisitTimeChange.objects.exists()
 
 
