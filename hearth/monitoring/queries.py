@@ -48,6 +48,12 @@ def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[
     return rows
 
 
+def owns_an_open_alert(user: Any, patient: Patient) -> bool:
+    """The on-call reason monitoring gives ``patients.access``: the clinician who
+    owns an open (or acknowledged, not yet resolved) alert on this patient."""
+    return Alert.objects.open().filter(patient=patient, owner_id=user.pk).exists()
+
+
 def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert") -> Alert:
     """Load one alert for ``actor`` or refuse (404 hides it from strangers)."""
     try:
