@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from hearth.assessments import instruments
+from hearth.assessments import services as assessments
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
+from hearth.monitoring import evaluation, news2
 from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus
 from hearth.monitoring.models import Alert, CheckIn, Observation, OnCallShift
 from hearth.notifications.models import Message
@@ -124,3 +129,82 @@ def alert_messages(alert: Alert) -> QuerySet[Message]:
         .prefetch_related("attempts")
         .order_by("created_at", "id")
     )
+
+
+@dataclass
+class Phone:
+    """A number to tap at night, and whose it is."""
+
+    number: str
+    whose: str
+
+
+@dataclass
+class AtTheBedside:
+    """What the clinician on call needs on the first screen of an alert:
+    whom to phone, where to go, and the latest symptoms and NEWS2."""
+
+    phones: list[Phone] = field(default_factory=list)
+    address: str = ""
+    map_url: str = ""
+    esas_at: datetime | None = None
+    esas: list[tuple[str, int]] = field(default_factory=list)
+    news2_total: int | None = None
+    news2_band: str = ""
+    news2_at: datetime | None = None
+    news2_partial: bool = False
+
+
+def map_link(patient: Patient) -> str:
+    """A link the phone's map opens: the point when known, else a search."""
+    if patient.latitude is not None and patient.longitude is not None:
+        query = urlencode({"mlat": patient.latitude, "mlon": patient.longitude})
+        return f"https://www.openstreetmap.org/?{query}#map=17/{patient.latitude}/{patient.longitude}"
+    address = ", ".join(part for part in (patient.address_line, patient.city, patient.postal_code) if part)
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
+
+
+def at_the_bedside(patient: Patient) -> AtTheBedside:
+    """The alert page's first screen, in a fixed number of queries."""
+    facts = AtTheBedside(
+        address=", ".join(
+            part for part in (patient.address_line, patient.city, patient.postal_code) if part
+        ),
+        map_url=map_link(patient),
+    )
+    if patient.phone_primary:
+        facts.phones.append(Phone(patient.phone_primary, _("home")))
+    if patient.phone_secondary:
+        facts.phones.append(Phone(patient.phone_secondary, _("second phone")))
+    for link in patient.caregivers.filter(ended_at__isnull=True).select_related("user"):
+        number = link.phone or link.user.phone
+        if number:
+            facts.phones.append(
+                Phone(number, f"{link.user.display_name} ({link.relationship})")
+            )
+    esas = assessments.latest(patient, "esas_r")
+    if esas is not None:
+        labels = {item.key: str(item.label) for item in instruments.ESAS_R.items}
+        facts.esas_at = esas.assessed_at
+        facts.esas = sorted(
+            (
+                (labels.get(key, key), value)
+                for key, value in esas.answers.items()
+                if isinstance(value, int) and key in labels
+            ),
+            key=lambda row: -row[1],
+        )
+    newest = (
+        Observation.objects.filter(patient=patient, code__in=evaluation.NEWS2_CODES)
+        .order_by("-observed_at")
+        .values_list("observed_at", flat=True)
+        .first()
+    )
+    if newest is not None:
+        spo2_scale = evaluation.thresholds_for(patient).spo2_scale
+        result = news2.score(evaluation.latest_news2_values(patient, newest), spo2_scale=spo2_scale)
+        facts.news2_total = result.total
+        facts.news2_band = str(evaluation.NEWS2_BANDS[result.band])
+        facts.news2_at = newest
+        facts.news2_partial = result.partial
+    return facts

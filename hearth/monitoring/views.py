@@ -33,7 +33,7 @@ from hearth.core.web import (
     staff_required,
 )
 from hearth.monitoring import charts, evaluation, paging, queries, services
-from hearth.monitoring.choices import AlertRule, AlertStatus
+from hearth.monitoring.choices import AlertRule, AlertStatus, TriageOutcome
 from hearth.monitoring.forms import (
     CheckInForm,
     DeviceForm,
@@ -320,11 +320,15 @@ def _alert_page(
 @staff_required
 def alert_detail(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
     def build(alert: Alert) -> HttpResponse:
+        can_open_record = access.staff_can_open(request.user, alert.patient)
         return render(
             request,
             "monitoring/alert.html",
             {
                 "alert": alert,
+                # Phones, address, symptoms: only for whoever may open the record now.
+                "bedside": queries.at_the_bedside(alert.patient) if can_open_record else None,
+                "outcomes": TriageOutcome.choices,
                 "patient": alert.patient,
                 "evidence": alert.evidence.all(),
                 "escalations": alert.escalations.select_related("to_user"),
@@ -332,7 +336,7 @@ def alert_detail(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
                 "messages_sent": queries.alert_messages(alert),
                 "nobody_can_be_paged": paging.nobody_can_be_paged(alert),
                 "can_act": request.user.has_perm("monitoring.act_on_alert", alert),
-                "can_open_record": access.staff_can_open(request.user, alert.patient),
+                "can_open_record": can_open_record,
             },
         )
 
