@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
 from hearth.monitoring import evaluation, news2
-from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus
+from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus, OnCallRole
 from hearth.monitoring.models import Alert, CheckIn, Observation, OnCallShift
 from hearth.notifications.models import Message
 from hearth.patients import access
@@ -208,3 +209,74 @@ def at_the_bedside(patient: Patient) -> AtTheBedside:
         facts.news2_at = newest
         facts.news2_partial = result.partial
     return facts
+
+
+#: How many days ahead the roster is checked for an on-call slot with nobody
+#: (``HEARTH_ON_CALL_GAP_WARNING_DAYS``, default 7: a weekend without a
+#: physician shows up on Monday). A service choice, not a clinical rule.
+DEFAULT_GAP_WARNING_DAYS = 7
+
+
+#: Shifts that meet within a minute of each other leave no gap worth a warning.
+SHORTEST_GAP = timedelta(minutes=1)
+
+
+@dataclass
+class OnCallNow:
+    role: str
+    label: str
+    shift: OnCallShift | None
+
+
+@dataclass
+class OnCallGap:
+    """A stretch of time when nobody holds an on-call role."""
+
+    role: str
+    label: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def on_call_now(moment: datetime | None = None) -> list[OnCallNow]:
+    """Who holds each on-call role right now (nurse, physician, clinical lead),
+    in one query; a role with nobody is listed with ``shift=None``."""
+    moment = moment or clock.now()
+    current: dict[str, OnCallShift] = {}
+    for shift in (
+        OnCallShift.objects.filter(
+            starts_at__lte=moment, ends_at__gt=moment, cancelled_at__isnull=True
+        )
+        .select_related("staff")
+        .order_by("starts_at")
+    ):
+        current.setdefault(shift.role, shift)
+    return [OnCallNow(role, str(label), current.get(role)) for role, label in OnCallRole.choices]
+
+
+def on_call_gaps(moment: datetime | None = None, *, days: int | None = None) -> list[OnCallGap]:
+    """Every stretch in the coming days when an on-call role has nobody, so the
+    coordinator fills it before the night it matters (hazard S24)."""
+    moment = moment or clock.now()
+    if days is None:
+        days = int(getattr(settings, "HEARTH_ON_CALL_GAP_WARNING_DAYS", DEFAULT_GAP_WARNING_DAYS))
+    until = moment + timedelta(days=days)
+    covered: dict[str, list[tuple[datetime, datetime]]] = {role: [] for role in OnCallRole.values}
+    for role, starts_at, ends_at in (
+        OnCallShift.objects.filter(
+            ends_at__gt=moment, starts_at__lt=until, cancelled_at__isnull=True
+        )
+        .order_by("starts_at")
+        .values_list("role", "starts_at", "ends_at")
+    ):
+        covered.setdefault(role, []).append((starts_at, ends_at))
+    gaps: list[OnCallGap] = []
+    for role, label in OnCallRole.choices:
+        reached = moment
+        for starts_at, ends_at in covered.get(role, []):
+            if starts_at - reached >= SHORTEST_GAP:
+                gaps.append(OnCallGap(role, str(label), reached, starts_at))
+            reached = max(reached, ends_at)
+        if until - reached >= SHORTEST_GAP:
+            gaps.append(OnCallGap(role, str(label), reached, until))
+    return sorted(gaps, key=lambda gap: (gap.starts_at, gap.role))

@@ -23,6 +23,7 @@ from hearth.assessments import instruments
 from hearth.assessments import services as assessments
 from hearth.assessments.choices import Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
+from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
@@ -291,13 +292,18 @@ def revoke_device(request: AuthenticatedRequest, device_id: Any) -> HttpResponse
 def alert_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     mine = request.GET.get("mine") == "1"
+    # htmx polls the list every 15 s: only the list comes back, so new alerts
+    # show without a reload (and without inline script).
+    polled = request.headers.get("HX-Request") == "true"
+    template = "monitoring/_alert_list.html" if polled else "monitoring/alerts.html"
     return render(
         request,
-        "monitoring/alerts.html",
+        template,
         {
             "alerts": queries.alerts_for(request.user, status=status, mine=mine),
             "mine": mine,
             "status": status,
+            "refreshed_at": clock.now(),
         },
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from hearth.assessments import services as assessments
-from hearth.monitoring import charts
+from hearth.monitoring import charts, queries
 from hearth.monitoring.models import Alert
 
 register = template.Library()
@@ -22,4 +22,21 @@ def open_alerts(patient: Any) -> dict[str, Any]:
         "phase": assessments.current_phase(patient),
         "pps": assessments.latest(patient, "pps"),
         "esas_chart": charts.esas_chart(patient).svg,
+    }
+
+
+@register.inclusion_tag("monitoring/_on_call_now.html", takes_context=True)
+def on_call_now(context: template.Context) -> dict[str, Any]:
+    """Who is on call now, each with a number to tap; for the coordinator and
+    the clinical lead also the coming gaps in the roster."""
+    user = context.get("user")
+    keeps_roster = bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and (user.has_perm("monitoring.manage_on_call") or getattr(user, "is_clinical_lead", False))
+    )
+    return {
+        "on_call": queries.on_call_now(),
+        "gaps": queries.on_call_gaps() if keeps_roster else [],
+        "keeps_roster": keeps_roster,
     }
