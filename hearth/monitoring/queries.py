@@ -280,3 +280,23 @@ def on_call_gaps(moment: datetime | None = None, *, days: int | None = None) -> 
         if until - reached >= SHORTEST_GAP:
             gaps.append(OnCallGap(role, str(label), reached, until))
     return sorted(gaps, key=lambda gap: (gap.starts_at, gap.role))
+
+
+#: How long after pressing "We need help now" the family's status page keeps
+#: showing that call (a later press starts a new one).
+HELP_CALL_SHOWN_FOR = timedelta(hours=24)
+
+
+def latest_help_call(patient: Patient) -> Alert | None:
+    """The family's most recent "We need help now" alert of the last day, with
+    who saw it and who decided, for their status page."""
+    return (
+        Alert.objects.filter(
+            patient=patient,
+            rule="help_requested",
+            raised_at__gte=clock.now() - HELP_CALL_SHOWN_FOR,
+        )
+        .select_related("acknowledged_by", "triaged_by", "owner")
+        .order_by("-raised_at", "-id")
+        .first()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import template
@@ -40,3 +41,10 @@ def on_call_now(context: template.Context) -> dict[str, Any]:
         "gaps": queries.on_call_gaps() if keeps_roster else [],
         "keeps_roster": keeps_roster,
     }
+
+
+@register.inclusion_tag("monitoring/_help_now_button.html", takes_context=True)
+def help_now_button(context: template.Context) -> dict[str, Any]:
+    """The family's one-tap "We need help now" for the portal home: the same
+    service as the check-in's button, with a one-time key against double taps."""
+    return {"help_key": uuid.uuid4().hex, "csrf_token": context.get("csrf_token")}

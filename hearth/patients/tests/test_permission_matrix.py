@@ -1273,6 +1273,7 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/visits/urgent/", URGENT_LIST),
     Route("GET", "/portal/check-in/", PORTAL_PAGES),
     Route("GET", "/portal/check-ins/", PORTAL_PAGES),
+    Route("GET", "/portal/help/", PORTAL_PAGES),
     # Medicines pages
     Route("GET", "/patients/{patient}/medicines/", OPENERS),
     Route("GET", "/patients/{patient}/medicines/prescribe/", {"physician"}),
