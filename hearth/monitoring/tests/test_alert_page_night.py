@@ -105,3 +105,10 @@ def test_someone_who_cannot_open_the_record_sees_no_phones(
     response = client_for(active.outsider_nurse).get(f"/alerts/{alert.external_id}/")
     assert response.status_code == 200
     assert "tel:+44 7700 900123" not in response.content.decode()
+
+
+def test_an_urgent_push_vibrates_and_stays_until_tapped(client_for: Any) -> None:
+    text = client_for(None).get("/sw.js").content.decode()
+    assert "requireInteraction: urgent" in text
+    assert "options.vibrate" in text
+    assert "renotify: Boolean(tag)" in text
