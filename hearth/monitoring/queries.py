@@ -160,8 +160,12 @@ def map_link(patient: Patient) -> str:
     """A link the phone's map opens: the point when known, else a search."""
     if patient.latitude is not None and patient.longitude is not None:
         query = urlencode({"mlat": patient.latitude, "mlon": patient.longitude})
-        return f"https://www.openstreetmap.org/?{query}#map=17/{patient.latitude}/{patient.longitude}"
-    address = ", ".join(part for part in (patient.address_line, patient.city, patient.postal_code) if part)
+        return (
+            f"https://www.openstreetmap.org/?{query}#map=17/{patient.latitude}/{patient.longitude}"
+        )
+    address = ", ".join(
+        part for part in (patient.address_line, patient.city, patient.postal_code) if part
+    )
     return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
 
 
@@ -180,9 +184,7 @@ def at_the_bedside(patient: Patient) -> AtTheBedside:
     for link in patient.caregivers.filter(ended_at__isnull=True).select_related("user"):
         number = link.phone or link.user.phone
         if number:
-            facts.phones.append(
-                Phone(number, f"{link.user.display_name} ({link.relationship})")
-            )
+            facts.phones.append(Phone(number, f"{link.user.display_name} ({link.relationship})"))
     esas = assessments.latest(patient, "esas_r")
     if esas is not None:
         labels = {item.key: str(item.label) for item in instruments.ESAS_R.items}

@@ -35,7 +35,7 @@ from hearth.core.web import (
     staff_required,
 )
 from hearth.monitoring import charts, evaluation, paging, queries, services
-from hearth.monitoring.choices import AlertRule, AlertStatus, TriageOutcome
+from hearth.monitoring.choices import TriageOutcome
 from hearth.monitoring.forms import (
     CheckInForm,
     DeviceForm,
@@ -532,8 +532,10 @@ def portal_check_ins(request: AuthenticatedRequest) -> HttpResponse:
 
 #: What the family reads about each triage decision: what the team decided,
 #: never a promise of a time the system does not know.
-FAMILY_OUTCOME_TEXT = {
-    TriageOutcome.ADVICE_BY_PHONE: _lazy("Advice by phone: the nurse will phone you, or already has."),
+FAMILY_OUTCOME_TEXT: dict[str, Any] = {
+    TriageOutcome.ADVICE_BY_PHONE: _lazy(
+        "Advice by phone: the nurse will phone you, or already has."
+    ),
     TriageOutcome.TREATMENT_ADJUSTMENT: _lazy(
         "A change to the medicines: the team will tell you what to give."
     ),

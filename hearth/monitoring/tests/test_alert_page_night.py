@@ -74,9 +74,7 @@ def test_acknowledge_and_triage_in_two_taps_from_the_alert_page(
     assert alert.acknowledged_by == active.outsider_nurse
 
 
-def test_no_action_from_the_alert_page_still_needs_a_reason(
-    active: World, client_for: Any
-) -> None:
+def test_no_action_from_the_alert_page_still_needs_a_reason(active: World, client_for: Any) -> None:
     alert = _on_call_alert(active)
     page = client_for(active.outsider_nurse)
     response = page.post(f"/alerts/{alert.external_id}/triage/", {"outcome": "no_action"})
@@ -95,9 +93,7 @@ def test_the_page_takes_a_fixed_number_of_queries(
         assert page.get(f"/alerts/{alert.external_id}/").status_code == 200
 
 
-def test_someone_who_cannot_open_the_record_sees_no_phones(
-    active: World, client_for: Any
-) -> None:
+def test_someone_who_cannot_open_the_record_sees_no_phones(active: World, client_for: Any) -> None:
     alert = _on_call_alert(active)
     for each in Alert.objects.open():
         services.triage_alert(actor=active.outsider_nurse, alert=each, outcome="advice_by_phone")

@@ -44,9 +44,7 @@ def test_the_button_is_on_the_portal_home_and_one_tap_raises_the_alert(
     assert Alert.objects.count() == 1
 
 
-def test_the_check_in_button_leads_to_the_same_status_page(
-    active: World, client_for: Any
-) -> None:
+def test_the_check_in_button_leads_to_the_same_status_page(active: World, client_for: Any) -> None:
     _nurse_reachable(active)
     response = client_for(active.family).post(
         "/portal/check-in/", {"help_now": "1", "idempotency_key": "k1"}
@@ -54,9 +52,7 @@ def test_the_check_in_button_leads_to_the_same_status_page(
     assert response["Location"] == "/portal/help/"
 
 
-def test_the_family_sees_who_saw_it_and_what_was_decided(
-    active: World, client_for: Any
-) -> None:
+def test_the_family_sees_who_saw_it_and_what_was_decided(active: World, client_for: Any) -> None:
     _nurse_reachable(active)
     family = client_for(active.family)
     family.post("/portal/help/", {"idempotency_key": "tap-1"})

@@ -68,9 +68,7 @@ def test_the_access_lasts_while_the_alert_is_acknowledged_and_ends_when_it_is_re
     assert "/emergency" in response.get("Location", "/emergency")
 
 
-def test_another_nurse_is_not_let_in_by_someone_elses_alert(
-    active: World, client_for: Any
-) -> None:
+def test_another_nurse_is_not_let_in_by_someone_elses_alert(active: World, client_for: Any) -> None:
     _outsider_on_call_owns_a_help_alert(active)
     other = make_user("nurse.other", discipline="nurse")
     assert not access.staff_can_open(other, active.patient)

@@ -84,7 +84,10 @@ def test_the_coordinator_and_the_clinical_lead_see_the_gap_warning_others_do_not
             html = client_for(person).get(url).content.decode()
             assert "Gaps in the on-call roster" in html, (person, url)
             assert "Physician on call: nobody from" in html
-    assert "Gaps in the on-call roster" not in client_for(active.nurse).get("/on-call/").content.decode()
+    assert (
+        "Gaps in the on-call roster"
+        not in client_for(active.nurse).get("/on-call/").content.decode()
+    )
 
 
 def test_the_alerts_list_polls_every_15_seconds_and_a_poll_returns_only_the_list(
