@@ -128,5 +128,7 @@ def test_the_family_sees_the_service_number_above_the_fold_after_pressing_help(
     phone.wait_for_url("**/portal/help/")
     assert "The nurse on call has been told at" in phone.content()
     assert _above_the_fold(phone, "a.service-phone")
+    # htmx came from our own static files, so the status refreshes by itself.
+    assert phone.evaluate("typeof window.htmx") == "object"
     assert phone.locator("a.service-phone").get_attribute("href", timeout=1000).startswith("tel:")
     assert Alert.objects.get().rule == "help_requested"
