@@ -84,3 +84,12 @@ def test_staff_and_strangers_do_not_press_the_familys_button(
     assert client_for(active.nurse).post("/portal/help/").status_code == 302
     assert client_for(active.other_family).get("/portal/help/").status_code == 200
     assert Alert.objects.filter(patient=active.patient).count() == 0
+
+
+def test_the_status_page_speaks_the_familys_language(active: World, client_for: Any) -> None:
+    active.family.preferred_language = "ru"
+    active.family.save(update_fields=["preferred_language"])
+    home = client_for(active.family).get("/portal/").content.decode()
+    assert '<html lang="ru">' in home
+    page = client_for(active.family).get("/portal/help/").content.decode()
+    assert '<html lang="ru">' in page
