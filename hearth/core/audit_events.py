@@ -166,6 +166,7 @@ class AuditEventType(models.TextChoices):
     OBSERVATIONS_VIEWED = "observations.viewed", _("Device readings viewed")
     ON_CALL_SHIFT_ADDED = "on_call.shift_added", _("On-call shift added")
     ON_CALL_SHIFT_CANCELLED = "on_call.shift_cancelled", _("On-call shift cancelled")
+    RECORD_OPENED_ON_CALL = "record.opened_on_call", _("Record opened by the clinician on call")
     SYMPTOMS_VIEWED = "symptoms.viewed", _("Symptoms page viewed")
     THRESHOLDS_SET = "thresholds.set", _("Personal alert thresholds set")
     THRESHOLDS_VIEWED = "thresholds.viewed", _("Personal alert thresholds viewed")

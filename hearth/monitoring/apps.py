@@ -8,10 +8,13 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from hearth.assessments.signals import assessment_recorded
-        from hearth.monitoring import receivers
+        from hearth.monitoring import queries, receivers
+        from hearth.patients.access import register_on_call_reason
         from hearth.patients.queries import register_worklist_extension
 
         assessment_recorded.connect(
             receivers.evaluate_assessment, dispatch_uid="monitoring.evaluate_assessment"
         )
         register_worklist_extension(receivers.worklist_columns)
+        # The owner of an open alert opens the patient's record without break-the-glass.
+        register_on_call_reason(queries.owns_an_open_alert)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from hearth.assessments import instruments
+from hearth.assessments import services as assessments
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
-from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus
+from hearth.monitoring import evaluation, news2
+from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus, OnCallRole
 from hearth.monitoring.models import Alert, CheckIn, Observation, OnCallShift
 from hearth.notifications.models import Message
 from hearth.patients import access
@@ -46,6 +52,12 @@ def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[
         actor=actor, event_type=AuditEventType.ALERTS_LISTED, patients=patients.values()
     )
     return rows
+
+
+def owns_an_open_alert(user: Any, patient: Patient) -> bool:
+    """The on-call reason monitoring gives ``patients.access``: the clinician who
+    owns an open (or acknowledged, not yet resolved) alert on this patient."""
+    return Alert.objects.open().filter(patient=patient, owner_id=user.pk).exists()
 
 
 def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert") -> Alert:
@@ -117,4 +129,176 @@ def alert_messages(alert: Alert) -> QuerySet[Message]:
         .select_related("recipient")
         .prefetch_related("attempts")
         .order_by("created_at", "id")
+    )
+
+
+@dataclass
+class Phone:
+    """A number to tap at night, and whose it is."""
+
+    number: str
+    whose: str
+
+
+@dataclass
+class AtTheBedside:
+    """What the clinician on call needs on the first screen of an alert:
+    whom to phone, where to go, and the latest symptoms and NEWS2."""
+
+    phones: list[Phone] = field(default_factory=list)
+    address: str = ""
+    map_url: str = ""
+    esas_at: datetime | None = None
+    esas: list[tuple[str, int]] = field(default_factory=list)
+    news2_total: int | None = None
+    news2_band: str = ""
+    news2_at: datetime | None = None
+    news2_partial: bool = False
+
+
+def map_link(patient: Patient) -> str:
+    """A link the phone's map opens: the point when known, else a search."""
+    if patient.latitude is not None and patient.longitude is not None:
+        query = urlencode({"mlat": patient.latitude, "mlon": patient.longitude})
+        return (
+            f"https://www.openstreetmap.org/?{query}#map=17/{patient.latitude}/{patient.longitude}"
+        )
+    address = ", ".join(
+        part for part in (patient.address_line, patient.city, patient.postal_code) if part
+    )
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
+
+
+def at_the_bedside(patient: Patient) -> AtTheBedside:
+    """The alert page's first screen, in a fixed number of queries."""
+    facts = AtTheBedside(
+        address=", ".join(
+            part for part in (patient.address_line, patient.city, patient.postal_code) if part
+        ),
+        map_url=map_link(patient),
+    )
+    if patient.phone_primary:
+        facts.phones.append(Phone(patient.phone_primary, _("home")))
+    if patient.phone_secondary:
+        facts.phones.append(Phone(patient.phone_secondary, _("second phone")))
+    for link in patient.caregivers.filter(ended_at__isnull=True).select_related("user"):
+        number = link.phone or link.user.phone
+        if number:
+            facts.phones.append(Phone(number, f"{link.user.display_name} ({link.relationship})"))
+    esas = assessments.latest(patient, "esas_r")
+    if esas is not None:
+        labels = {item.key: str(item.label) for item in instruments.ESAS_R.items}
+        facts.esas_at = esas.assessed_at
+        facts.esas = sorted(
+            (
+                (labels.get(key, key), value)
+                for key, value in esas.answers.items()
+                if isinstance(value, int) and key in labels
+            ),
+            key=lambda row: -row[1],
+        )
+    newest = (
+        Observation.objects.filter(patient=patient, code__in=evaluation.NEWS2_CODES)
+        .order_by("-observed_at")
+        .values_list("observed_at", flat=True)
+        .first()
+    )
+    if newest is not None:
+        spo2_scale = evaluation.thresholds_for(patient).spo2_scale
+        result = news2.score(evaluation.latest_news2_values(patient, newest), spo2_scale=spo2_scale)
+        facts.news2_total = result.total
+        facts.news2_band = str(evaluation.NEWS2_BANDS[result.band])
+        facts.news2_at = newest
+        facts.news2_partial = result.partial
+    return facts
+
+
+#: How many days ahead the roster is checked for an on-call slot with nobody
+#: (``HEARTH_ON_CALL_GAP_WARNING_DAYS``, default 7: a weekend without a
+#: physician shows up on Monday). A service choice, not a clinical rule.
+DEFAULT_GAP_WARNING_DAYS = 7
+
+
+#: Shifts that meet within a minute of each other leave no gap worth a warning.
+SHORTEST_GAP = timedelta(minutes=1)
+
+
+@dataclass
+class OnCallNow:
+    role: str
+    label: str
+    shift: OnCallShift | None
+
+
+@dataclass
+class OnCallGap:
+    """A stretch of time when nobody holds an on-call role."""
+
+    role: str
+    label: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def on_call_now(moment: datetime | None = None) -> list[OnCallNow]:
+    """Who holds each on-call role right now (nurse, physician, clinical lead),
+    in one query; a role with nobody is listed with ``shift=None``."""
+    moment = moment or clock.now()
+    current: dict[str, OnCallShift] = {}
+    for shift in (
+        OnCallShift.objects.filter(
+            starts_at__lte=moment, ends_at__gt=moment, cancelled_at__isnull=True
+        )
+        .select_related("staff")
+        .order_by("starts_at")
+    ):
+        current.setdefault(shift.role, shift)
+    return [OnCallNow(role, str(label), current.get(role)) for role, label in OnCallRole.choices]
+
+
+def on_call_gaps(moment: datetime | None = None, *, days: int | None = None) -> list[OnCallGap]:
+    """Every stretch in the coming days when an on-call role has nobody, so the
+    coordinator fills it before the night it matters (hazard S24)."""
+    moment = moment or clock.now()
+    if days is None:
+        days = int(getattr(settings, "HEARTH_ON_CALL_GAP_WARNING_DAYS", DEFAULT_GAP_WARNING_DAYS))
+    until = moment + timedelta(days=days)
+    covered: dict[str, list[tuple[datetime, datetime]]] = {role: [] for role in OnCallRole.values}
+    for role, starts_at, ends_at in (
+        OnCallShift.objects.filter(
+            ends_at__gt=moment, starts_at__lt=until, cancelled_at__isnull=True
+        )
+        .order_by("starts_at")
+        .values_list("role", "starts_at", "ends_at")
+    ):
+        covered.setdefault(role, []).append((starts_at, ends_at))
+    gaps: list[OnCallGap] = []
+    for role, label in OnCallRole.choices:
+        reached = moment
+        for starts_at, ends_at in covered.get(role, []):
+            if starts_at - reached >= SHORTEST_GAP:
+                gaps.append(OnCallGap(role, str(label), reached, starts_at))
+            reached = max(reached, ends_at)
+        if until - reached >= SHORTEST_GAP:
+            gaps.append(OnCallGap(role, str(label), reached, until))
+    return sorted(gaps, key=lambda gap: (gap.starts_at, gap.role))
+
+
+#: How long after pressing "We need help now" the family's status page keeps
+#: showing that call (a later press starts a new one).
+HELP_CALL_SHOWN_FOR = timedelta(hours=24)
+
+
+def latest_help_call(patient: Patient) -> Alert | None:
+    """The family's most recent "We need help now" alert of the last day, with
+    who saw it and who decided, for their status page."""
+    return (
+        Alert.objects.filter(
+            patient=patient,
+            rule="help_requested",
+            raised_at__gte=clock.now() - HELP_CALL_SHOWN_FOR,
+        )
+        .select_related("acknowledged_by", "triaged_by", "owner")
+        .order_by("-raised_at", "-id")
+        .first()
     )

@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("portal/check-in/", views.portal_check_in, name="portal_check_in"),
     path("portal/check-ins/", views.portal_check_ins, name="portal_check_ins"),
+    path("portal/help/", views.portal_help, name="portal_help"),
 ]

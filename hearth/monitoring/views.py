@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
@@ -23,6 +24,7 @@ from hearth.assessments import instruments
 from hearth.assessments import services as assessments
 from hearth.assessments.choices import Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
+from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
@@ -33,7 +35,7 @@ from hearth.core.web import (
     staff_required,
 )
 from hearth.monitoring import charts, evaluation, paging, queries, services
-from hearth.monitoring.choices import AlertRule, AlertStatus
+from hearth.monitoring.choices import TriageOutcome
 from hearth.monitoring.forms import (
     CheckInForm,
     DeviceForm,
@@ -291,13 +293,18 @@ def revoke_device(request: AuthenticatedRequest, device_id: Any) -> HttpResponse
 def alert_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     mine = request.GET.get("mine") == "1"
+    # htmx polls the list every 15 s: only the list comes back, so new alerts
+    # show without a reload (and without inline script).
+    polled = request.headers.get("HX-Request") == "true"
+    template = "monitoring/_alert_list.html" if polled else "monitoring/alerts.html"
     return render(
         request,
-        "monitoring/alerts.html",
+        template,
         {
             "alerts": queries.alerts_for(request.user, status=status, mine=mine),
             "mine": mine,
             "status": status,
+            "refreshed_at": clock.now(),
         },
     )
 
@@ -320,11 +327,15 @@ def _alert_page(
 @staff_required
 def alert_detail(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
     def build(alert: Alert) -> HttpResponse:
+        can_open_record = access.staff_can_open(request.user, alert.patient)
         return render(
             request,
             "monitoring/alert.html",
             {
                 "alert": alert,
+                # Phones, address, symptoms: only for whoever may open the record now.
+                "bedside": queries.at_the_bedside(alert.patient) if can_open_record else None,
+                "outcomes": TriageOutcome.choices,
                 "patient": alert.patient,
                 "evidence": alert.evidence.all(),
                 "escalations": alert.escalations.select_related("to_user"),
@@ -332,7 +343,7 @@ def alert_detail(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
                 "messages_sent": queries.alert_messages(alert),
                 "nobody_can_be_paged": paging.nobody_can_be_paged(alert),
                 "can_act": request.user.has_perm("monitoring.act_on_alert", alert),
-                "can_open_record": access.staff_can_open(request.user, alert.patient),
+                "can_open_record": can_open_record,
             },
         )
 
@@ -474,39 +485,10 @@ def portal_check_in(request: AuthenticatedRequest) -> HttpResponse:
                 show_domain_error(form, error)
                 status = error.status if error.status != 404 else 400
             else:
-                help_alert = (
-                    Alert.objects.open()
-                    .filter(patient=patient, rule=AlertRule.HELP_REQUESTED)
-                    .first()
-                    if help_now
-                    else None
-                )
-                if help_alert is not None and paging.nobody_can_be_paged(help_alert):
-                    messages.error(
-                        request,
-                        _(
-                            "The team can see your call, but nobody on call could be paged. "
-                            "Phone the service number below now."
-                        ),
-                    )
-                elif help_alert is not None and help_alert.status == AlertStatus.ACKNOWLEDGED:
-                    messages.warning(
-                        request,
-                        _(
-                            "Someone on call has already seen your call for help and is on it. "
-                            "If you cannot wait, phone the service number below."
-                        ),
-                    )
-                elif help_now:
-                    messages.warning(
-                        request,
-                        _(
-                            "The nurse on call is being paged now. If you cannot wait, phone the "
-                            "service number below."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("Thank you. The team can see your check-in."))
+                if help_now:
+                    # The status page says at once who was told, then what happens.
+                    return redirect("portal_help")
+                messages.success(request, _("Thank you. The team can see your check-in."))
                 return redirect("portal_check_ins")
         else:
             status = 422
@@ -546,3 +528,76 @@ def portal_check_ins(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "monitoring/portal_check_ins.html", {"patient": patient, "check_ins": rows}
     )
+
+
+#: What the family reads about each triage decision: what the team decided,
+#: never a promise of a time the system does not know.
+FAMILY_OUTCOME_TEXT: dict[str, Any] = {
+    TriageOutcome.ADVICE_BY_PHONE: _lazy(
+        "Advice by phone: the nurse will phone you, or already has."
+    ),
+    TriageOutcome.TREATMENT_ADJUSTMENT: _lazy(
+        "A change to the medicines: the team will tell you what to give."
+    ),
+    TriageOutcome.TELECONSULT: _lazy("A phone or video consultation with the team."),
+    TriageOutcome.NURSE_VISIT: _lazy("A nurse is coming to the home."),
+    TriageOutcome.URGENT_PHYSICIAN_VISIT: _lazy("A doctor is coming to the home."),
+    TriageOutcome.EMERGENCY_SERVICES: _lazy(
+        "The team decided emergency services are needed. Follow what the nurse told you."
+    ),
+    TriageOutcome.NO_ACTION: _lazy(
+        "The team decided no visit is needed now. Phone if anything changes."
+    ),
+}
+
+
+def _help_status(request: AuthenticatedRequest, patient: Patient) -> dict[str, Any]:
+    alert = queries.latest_help_call(patient)
+    seen_by = alert.acknowledged_by if alert is not None else None
+    return {
+        "patient": patient,
+        "alert": alert,
+        "nobody_paged": alert is not None and paging.nobody_can_be_paged(alert),
+        "seen_by_name": (seen_by.first_name or seen_by.display_name) if seen_by else "",
+        "seen_by_role": seen_by.get_discipline_display() if seen_by else "",
+        "decision": FAMILY_OUTCOME_TEXT.get(alert.triage_outcome, "")
+        if alert is not None and alert.triage_outcome
+        else "",
+        "help_key": uuid.uuid4().hex,
+    }
+
+
+@login_required
+def portal_help(request: AuthenticatedRequest) -> HttpResponse:
+    """ "We need help now" from the portal home or the check-in, and what
+    happens after: told at, seen by, decided. One tap (POST), then this page
+    with the service number large at the top; htmx refreshes the status."""
+    if request.user.kind == UserKind.STAFF:
+        return redirect("worklist")
+    patient = access.portal_patient(request.user)
+    if patient is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.record_check_in(
+                actor=request.user,
+                patient=patient,
+                note="",
+                help_requested=True,
+                idempotency_key=(request.POST.get("idempotency_key") or "")[:80],
+            )
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise Http404 from error
+            messages.error(request, error.message)
+            return redirect("portal")
+        return redirect("portal_help")
+    patient = access.access_patient(
+        request.user,
+        patient.external_id,
+        clinical=False,
+        event_type=AuditEventType.CHECK_INS_VIEWED,
+    )
+    polled = request.headers.get("HX-Request") == "true"
+    template = "monitoring/_help_status.html" if polled else "monitoring/portal_help.html"
+    return render(request, template, _help_status(request, patient))

@@ -7,6 +7,7 @@ on behalf of a user. Each successful access writes an audit event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -88,9 +89,43 @@ def is_the_patient(user: Any, patient: Patient) -> bool:
     return _active(user) and user.kind == UserKind.PATIENT and patient.portal_user_id == user.pk
 
 
+#: A reason a clinician on call may open a patient's record without
+#: break-the-glass: ``reason(user, patient) -> bool``. Higher apps register
+#: theirs (monitoring: the open alert the user owns; visits may add an open
+#: dispatch the user holds) so that ``patients`` imports neither.
+OnCallReason = Callable[[Any, Patient], bool]
+_on_call_reasons: list[OnCallReason] = []
+
+
+def register_on_call_reason(reason: OnCallReason) -> None:
+    """Let a higher app grant on-call access (idempotent, so a reloaded app
+    config does not register a reason twice)."""
+    if reason not in _on_call_reasons:
+        _on_call_reasons.append(reason)
+
+
+def holds_on_call_access(user: Any, patient: Patient) -> bool:
+    """True while something on call makes ``patient`` this clinician's business
+    (an open alert they own): the record opens without break-the-glass, and
+    the access ends by itself when that alert is closed or handed on."""
+    return is_staff(user) and any(reason(user, patient) for reason in _on_call_reasons)
+
+
 def staff_can_open(user: Any, patient: Patient) -> bool:
     """Staff access to the clinical record, by any legitimate route."""
     return (
+        sees_whole_service(user)
+        or on_care_team(user, patient)
+        or reviews_for_commission(user, patient)
+        or holds_emergency_access(user, patient)
+        or holds_on_call_access(user, patient)
+    )
+
+
+def reached_only_on_call(user: Any, patient: Patient) -> bool:
+    """True when being on call is the only reason ``user`` sees ``patient``:
+    each such read leaves a ``record.opened_on_call`` event as well."""
+    return holds_on_call_access(user, patient) and not (
         sees_whole_service(user)
         or on_care_team(user, patient)
         or reviews_for_commission(user, patient)
@@ -117,6 +152,7 @@ def reached_only_by_emergency_access(user: Any, patient: Any) -> bool:
         sees_whole_service(user)
         or on_care_team(user, patient)
         or reviews_for_commission(user, patient)
+        or holds_on_call_access(user, patient)
     )
 
 
@@ -199,6 +235,16 @@ def access_patient(
                 patient=patient,
                 obj=patient,
             )
+            if is_staff(user) and reached_only_on_call(user, patient):
+                audit.record(
+                    actor=user,
+                    action=AuditAction.VIEW,
+                    event_type=AuditEventType.RECORD_OPENED_ON_CALL,
+                    patient=patient,
+                    obj=patient,
+                    changes={"page": str(event_type)},
+                    purpose=_("On call"),
+                )
         return patient
     if can_use_emergency_access(user, patient):
         raise NotAllowed(str(OUTSIDE_THE_CASELOAD), code="emergency_access_available")

@@ -57,3 +57,14 @@ def minutes(value: Any) -> str:
     if rest:
         text += " " + ngettext("%(count)s minute", "%(count)s minutes", rest) % {"count": rest}
     return text
+
+
+@register.inclusion_tag("medications/_as_needed_now.html")
+def as_needed_now(patient: Any) -> dict[str, Any]:
+    """The as-needed medicines for the clinician on call at night: the last
+    doses and when the next is allowed, from the same reckoning as the family's
+    "may I give another dose" chart (hazard M12), not a second calculation."""
+    return {
+        "lines": [line for line in queries.home_chart(patient) if line.is_as_needed],
+        "now": clock.now(),
+    }

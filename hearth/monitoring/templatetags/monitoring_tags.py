@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import template
 
 from hearth.assessments import services as assessments
-from hearth.monitoring import charts
+from hearth.monitoring import charts, queries
 from hearth.monitoring.models import Alert
 
 register = template.Library()
@@ -23,3 +24,27 @@ def open_alerts(patient: Any) -> dict[str, Any]:
         "pps": assessments.latest(patient, "pps"),
         "esas_chart": charts.esas_chart(patient).svg,
     }
+
+
+@register.inclusion_tag("monitoring/_on_call_now.html", takes_context=True)
+def on_call_now(context: template.Context) -> dict[str, Any]:
+    """Who is on call now, each with a number to tap; for the coordinator and
+    the clinical lead also the coming gaps in the roster."""
+    user = context.get("user")
+    keeps_roster = bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and (user.has_perm("monitoring.manage_on_call") or getattr(user, "is_clinical_lead", False))
+    )
+    return {
+        "on_call": queries.on_call_now(),
+        "gaps": queries.on_call_gaps() if keeps_roster else [],
+        "keeps_roster": keeps_roster,
+    }
+
+
+@register.inclusion_tag("monitoring/_help_now_button.html", takes_context=True)
+def help_now_button(context: template.Context) -> dict[str, Any]:
+    """The family's one-tap "We need help now" for the portal home: the same
+    service as the check-in's button, with a one-time key against double taps."""
+    return {"help_key": uuid.uuid4().hex, "csrf_token": context.get("csrf_token")}

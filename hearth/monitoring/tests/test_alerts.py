@@ -289,8 +289,8 @@ def test_the_nurse_on_call_acts_on_an_alert_off_their_caseload(
     assert page.post(f"/alerts/{alert.external_id}/acknowledge/").status_code == 302
     alert.refresh_from_db()
     assert alert.acknowledged_by == active.outsider_nurse
-    # The rest of the record still needs emergency access.
-    assert page.get(f"/patients/{active.patient.external_id}/symptoms/").status_code == 302
+    # While the alert is theirs, the record opens without emergency access (issue 17).
+    assert page.get(f"/patients/{active.patient.external_id}/symptoms/").status_code == 200
 
 
 # --- What staff see ------------------------------------------------------------

@@ -93,8 +93,8 @@ def test_we_need_help_now_in_one_tap(phone: Any, world: World) -> None:
     )
     _open_check_in(phone)
     phone.click("text=We need help now")
-    phone.wait_for_url("**/portal/check-ins/")
-    assert "The nurse on call is being paged now" in phone.content()
+    phone.wait_for_url("**/portal/help/")
+    assert "The nurse on call has been told at" in phone.content()
     alert = Alert.objects.get()
     assert (alert.rule, alert.severity, alert.owner) == ("help_requested", "high", world.nurse)
     assert CheckIn.objects.get().esas is None

@@ -1390,6 +1390,7 @@ PAGE_ROUTES: list[Route] = [
     _dispatch_route("GET", "/visits/dispatch/{dispatch}/", DISPATCH_VIEWERS, prepare=_dispatch),
     Route("GET", "/portal/check-in/", PORTAL_PAGES),
     Route("GET", "/portal/check-ins/", PORTAL_PAGES),
+    Route("GET", "/portal/help/", PORTAL_PAGES),
     # Medicines pages
     Route("GET", "/patients/{patient}/medicines/", OPENERS),
     Route("GET", "/patients/{patient}/medicines/prescribe/", {"physician"}),

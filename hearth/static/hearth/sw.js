@@ -29,15 +29,25 @@ self.addEventListener("push", function (event) {
       data = { body: event.data.text() };
     }
   }
-  event.waitUntil(
-    self.registration.showNotification(data.title || "Hearth", {
-      body: data.body || "",
-      tag: data.tag || undefined,
-      renotify: Boolean(data.tag),
-      requireInteraction: Boolean(data.urgent),
-      data: { url: sameSite(data.url) }
-    })
-  );
+  var url = sameSite(data.url);
+  var urgent = Boolean(data.urgent);
+  // One notification per alert: a repeat page about the same alert replaces
+  // the old one and rings again (renotify) instead of piling up.
+  var tag = data.tag || (urgent ? "page:" + url : undefined);
+  var options = {
+    body: data.body || "",
+    tag: tag,
+    renotify: Boolean(tag),
+    // A high alert (pages from monitoring are urgent) stays on the screen
+    // until the nurse acts, and vibrates hard enough to wake her at 3 a.m.
+    requireInteraction: urgent,
+    silent: false,
+    data: { url: url }
+  };
+  if (urgent) {
+    options.vibrate = [400, 150, 400, 150, 400, 150, 800];
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "Hearth", options));
 });
 
 self.addEventListener("notificationclick", function (event) {
