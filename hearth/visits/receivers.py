@@ -28,3 +28,19 @@ def tell_family_help_seen(sender: Any, alert: Any, actor: Any, **kwargs: Any) ->
 def dispatch_when_not_placed(sender: Any, request: Any, reason: str = "", **kwargs: Any) -> None:
     """The plan cannot start it before ``respond_by``: the clinician on call goes."""
     services.offer_to_on_call(request=request, reason=reason)
+
+
+def holds_an_open_dispatch(user: Any, patient: Any) -> bool:
+    """On-call access (``patients.access``): a dispatch for ``patient`` offered
+    to or accepted by ``user`` and not yet done or cancelled."""
+    from django.db.models import Q
+
+    from hearth.visits.choices import DispatchStatus
+    from hearth.visits.models import Dispatch
+
+    return (
+        Dispatch.objects.filter(patient=patient)
+        .exclude(status__in=[DispatchStatus.DONE, DispatchStatus.CANCELLED])
+        .filter(Q(accepted_by=user) | Q(accepted_by__isnull=True, offered_to=user))
+        .exists()
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -298,3 +299,59 @@ def test_no_hospital_transfer_in_the_advance_care_plan_still_allows_the_home_vis
             monitoring.triage_alert(actor=active.nurse, alert=alert, outcome="emergency_services")
         dispatch = night_dispatch(active)
     assert (dispatch.status, dispatch.offered_to) == ("offered", active.physician)
+
+
+def test_the_clinician_holding_a_dispatch_opens_the_record_on_call_until_it_is_done(
+    active: World, client_for: Any
+) -> None:
+    """The nurse on call is not on this patient's team: while the dispatch is
+    offered to her or hers, the record opens without break-the-glass, audited
+    as on-call access; when it is done, it no longer does."""
+    moment = local(next_sunday(), "02:34")
+    record = f"/api/v1/patients/{active.patient.external_id}"
+    with clock.travel_to(moment):
+        monitoring.add_on_call_shift(
+            actor=active.coordinator,
+            role="nurse",
+            staff=active.outsider_nurse,
+            starts_at=moment - timedelta(hours=1),
+            ends_at=moment + timedelta(hours=8),
+        )
+        assert client_for(active.outsider_nurse).get(record).status_code == 403
+        services.request_urgent_visit(
+            actor=active.nurse,
+            patient=active.patient,
+            reason="Syringe pump alarm",
+            discipline="nurse",
+        )
+        dispatch = Dispatch.objects.get()
+        assert dispatch.offered_to == active.outsider_nurse
+        assert client_for(active.outsider_nurse).get(record).status_code == 200
+        assert AuditEvent.objects.filter(
+            event_type="record.opened_on_call", actor=active.outsider_nurse
+        ).exists()
+        dispatch = services.accept_dispatch(actor=active.outsider_nurse, dispatch=dispatch)
+        dispatch = services.arrive_at_dispatch(actor=active.outsider_nurse, dispatch=dispatch)
+        services.finish_dispatch(
+            actor=active.outsider_nurse, dispatch=dispatch, note="Pump re-sited."
+        )
+        assert client_for(active.outsider_nurse).get(record).status_code == 403
+
+
+def test_the_familys_help_page_says_when_the_clinician_is_expected_and_arrived(
+    active: World, client_for: Any
+) -> None:
+    with sunday_night(active):
+        dispatch = night_dispatch(active)
+        dispatch = services.accept_dispatch(actor=active.physician, dispatch=dispatch)
+        dispatch = services.set_on_the_way(
+            actor=active.physician,
+            dispatch=dispatch,
+            expected_arrival=clock.now() + timedelta(minutes=40),
+        )
+        page = client_for(active.family).get("/portal/help/").content.decode()
+        assert "Expected between" in page
+        assert active.physician.last_name not in page
+        services.arrive_at_dispatch(actor=active.physician, dispatch=dispatch)
+        page = client_for(active.family).get("/portal/help/").content.decode()
+        assert "Arrived at" in page and "Expected between" not in page
