@@ -455,6 +455,10 @@ HEARTH_URGENT_REPLAN_SECONDS = env_float("HEARTH_URGENT_REPLAN_SECONDS", 1.0)
 # community response standard): a clinician at the home within 2 hours of an
 # "urgent physician visit" triage, day or night. Must be positive.
 HEARTH_URGENT_RESPONSE_MINUTES = env_int("HEARTH_URGENT_RESPONSE_MINUTES", 120)
+# The on-call roster page and the staff home warn the coordinator and the
+# clinical lead this many days ahead of a time when a role has nobody on call
+# (a weekend without a physician). A service choice.
+HEARTH_ON_CALL_GAP_WARNING_DAYS = env_int("HEARTH_ON_CALL_GAP_WARNING_DAYS", 7)
 if HEARTH_URGENT_RESPONSE_MINUTES <= 0:
     raise ImproperlyConfigured("HEARTH_URGENT_RESPONSE_MINUTES must be a positive number")
 # Preferences, in minutes of travel they are worth: a visit by someone other

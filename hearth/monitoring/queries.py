@@ -213,12 +213,6 @@ def at_the_bedside(patient: Patient) -> AtTheBedside:
     return facts
 
 
-#: How many days ahead the roster is checked for an on-call slot with nobody
-#: (``HEARTH_ON_CALL_GAP_WARNING_DAYS``, default 7: a weekend without a
-#: physician shows up on Monday). A service choice, not a clinical rule.
-DEFAULT_GAP_WARNING_DAYS = 7
-
-
 #: Shifts that meet within a minute of each other leave no gap worth a warning.
 SHORTEST_GAP = timedelta(minutes=1)
 
@@ -261,7 +255,7 @@ def on_call_gaps(moment: datetime | None = None, *, days: int | None = None) -> 
     coordinator fills it before the night it matters (hazard S24)."""
     moment = moment or clock.now()
     if days is None:
-        days = int(getattr(settings, "HEARTH_ON_CALL_GAP_WARNING_DAYS", DEFAULT_GAP_WARNING_DAYS))
+        days = int(settings.HEARTH_ON_CALL_GAP_WARNING_DAYS)
     until = moment + timedelta(days=days)
     covered: dict[str, list[tuple[datetime, datetime]]] = {role: [] for role in OnCallRole.values}
     for role, starts_at, ends_at in (
