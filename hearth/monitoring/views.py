@@ -339,7 +339,7 @@ def alert_detail(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
                 "patient": alert.patient,
                 "evidence": alert.evidence.all(),
                 "escalations": alert.escalations.select_related("to_user"),
-                "visit_requests": alert.visit_requests.all(),
+                "visit_requests": alert.visit_requests.prefetch_related("visits__staff"),
                 "messages_sent": queries.alert_messages(alert),
                 "nobody_can_be_paged": paging.nobody_can_be_paged(alert),
                 "can_act": request.user.has_perm("monitoring.act_on_alert", alert),
