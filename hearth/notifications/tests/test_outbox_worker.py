@@ -62,11 +62,14 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(
     )
     time.sleep(1.5)  # a second pass in that time sends nothing more
     assert [r.json()["message_id"] for r in sms_sink.requests] == [str(message.external_id)]
-    outcomes = list(
-        DeliveryAttempt.objects.filter(message=message).values_list("outcome", flat=True)
-    )
+    attempts = list(DeliveryAttempt.objects.filter(message=message).order_by("id"))
+    outcomes = [attempt.outcome for attempt in attempts]
     # The dead worker's try stays "sending" in the log: nobody knows how it ended.
-    assert outcomes == [AttemptOutcome.SENDING, AttemptOutcome.SENT]
+    # The next worker sends it; a try of its own that the gateway refused on the
+    # way (a real socket, not a script) may sit between, logged as failed.
+    assert outcomes[0] == AttemptOutcome.SENDING
+    assert outcomes[-1] == AttemptOutcome.SENT
+    assert set(outcomes[1:-1]) <= {AttemptOutcome.FAILED}, [a.error for a in attempts]
 
 
 def test_messages_committed_with_no_worker_running_go_out_once_when_one_starts(
