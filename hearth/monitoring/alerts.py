@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from hearth.accounts.models import Discipline, User
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
+from hearth.core.sweeps import MOST_STEPS_AT_ONCE, locked_for_a_step
 from hearth.monitoring import paging
 from hearth.monitoring.choices import SEVERITY_RANK, AlertStatus, OnCallRole
 from hearth.monitoring.models import Alert, AlertEscalation, AlertEvidence, OnCallShift
@@ -253,11 +254,6 @@ def raise_alert(
     return existing, False
 
 
-#: At most this many steps in one transaction (a high alert after an outage
-#: of days); the next sweep takes the rest, from the deadline reached.
-MOST_STEPS_AT_ONCE = 100
-
-
 @in_service_language
 def escalate(*, alert_id: int, now: datetime | None = None, wait: bool = True) -> int:
     """Hand an alert whose deadline passed unacknowledged to the next person on
@@ -278,10 +274,7 @@ def escalate(*, alert_id: int, now: datetime | None = None, wait: bool = True) -
     from hearth.monitoring.paging import page_owner
 
     with transaction.atomic():
-        rows = Alert.objects.select_related("patient").select_for_update(
-            of=("self",),
-            skip_locked=not wait and connection.features.has_select_for_update_skip_locked,
-        )
+        rows = locked_for_a_step(Alert.objects.select_related("patient"), wait=wait)
         alert = rows.filter(pk=alert_id).first()
         moment = now or clock.now()
         if (

@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.db import InterfaceError, OperationalError
-
 from hearth.core import clock
+from hearth.core.sweeps import step_each
 from hearth.monitoring.alerts import escalate
 from hearth.monitoring.choices import AlertStatus
 from hearth.monitoring.models import Alert
@@ -33,18 +32,9 @@ def escalate_overdue(now: datetime | None = None) -> int:
         .order_by("acknowledge_by", "id")
         .values_list("pk", flat=True)
     )
-    escalated = 0
-    for alert_id in overdue:
-        try:
-            steps = escalate(alert_id=alert_id, now=now, wait=False)
-        except (OperationalError, InterfaceError):
-            raise  # the database is away: every other alert would fail the same way
-        except Exception:
-            logger.exception(
-                "Alert %s could not be escalated; the next sweep tries again.", alert_id
-            )
-            continue
-        if steps:
-            escalated += 1
-            logger.info("Alert %s was overdue: escalated %s step(s).", alert_id, steps)
-    return escalated
+    return step_each(
+        overdue,
+        lambda alert_id: escalate(alert_id=alert_id, now=now, wait=False),
+        logger=logger,
+        what="Alert",
+    )

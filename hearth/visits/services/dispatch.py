@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -32,6 +32,7 @@ from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed
 from hearth.core.models import AuditAction
+from hearth.core.sweeps import MOST_STEPS_AT_ONCE, locked_for_a_step, step_each
 from hearth.core.validation import require, require_perm
 from hearth.monitoring.alerts import owner_for
 from hearth.monitoring.choices import AlertRule, AlertStatus, TriageOutcome
@@ -411,9 +412,8 @@ def pass_on_unaccepted(*, dispatch_id: int, now: datetime | None = None, wait: b
     outage the steps are taken from the deadlines, and only the last person is
     paged. Returns the steps taken."""
     with transaction.atomic():
-        rows = Dispatch.objects.select_related("patient", "offered_to").select_for_update(
-            of=("self",),
-            skip_locked=not wait and connection.features.has_select_for_update_skip_locked,
+        rows = locked_for_a_step(
+            Dispatch.objects.select_related("patient", "offered_to"), wait=wait
         )
         dispatch = rows.filter(pk=dispatch_id).first()
         moment = now or clock.now()
@@ -425,7 +425,11 @@ def pass_on_unaccepted(*, dispatch_id: int, now: datetime | None = None, wait: b
         ):
             return 0
         steps = 0
-        while dispatch.accept_by is not None and dispatch.accept_by <= moment and steps < 100:
+        while (
+            dispatch.accept_by is not None
+            and dispatch.accept_by <= moment
+            and steps < MOST_STEPS_AT_ONCE
+        ):
             due = dispatch.accept_by
             previous = dispatch.offered_to
             _pass_on(dispatch, moment=due)
@@ -463,20 +467,12 @@ def pass_on_overdue(now: datetime | None = None) -> int:
         .order_by("accept_by", "id")
         .values_list("pk", flat=True)
     )
-    passed = 0
-    for dispatch_id in overdue:
-        try:
-            steps = pass_on_unaccepted(dispatch_id=dispatch_id, now=now, wait=False)
-        except (OperationalError, InterfaceError):
-            raise
-        except Exception:
-            logger.exception(
-                "Dispatch %s could not be passed on; the next sweep tries.", dispatch_id
-            )
-            continue
-        if steps:
-            passed += 1
-    return passed
+    return step_each(
+        overdue,
+        lambda dispatch_id: pass_on_unaccepted(dispatch_id=dispatch_id, now=now, wait=False),
+        logger=logger,
+        what="Dispatch",
+    )
 
 
 # --- Reading ------------------------------------------------------------------------
