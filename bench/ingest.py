@@ -685,6 +685,15 @@ rewritten by its benchmark between its `<!-- name:start -->` and
 """
 
 
+def figures_table(figures: list[Figure]) -> list[str]:
+    """The Markdown table every benchmark section ends with."""
+    return [
+        "| Figure | Value | Target | Result |",
+        "|---|---|---|---|",
+        *(f"| {f.name} | {f.value} | {f.target or '—'} | {f.verdict or '—'} |" for f in figures),
+    ]
+
+
 def update_doc(figures: list[Figure], details: dict[str, str]) -> None:
     lines = [
         START_MARKER,
@@ -715,14 +724,9 @@ def update_doc(figures: list[Figure], details: dict[str, str]) -> None:
         f"- Machine: {details['machine']}",
         f"- Readings timed: {details['readings']} in {details['batches']} batches",
         "",
-        "| Figure | Value | Target | Result |",
-        "|---|---|---|---|",
+        *figures_table(figures),
+        END_MARKER,
     ]
-    for figure in figures:
-        lines.append(
-            f"| {figure.name} | {figure.value} | {figure.target or '—'} | {figure.verdict or '—'} |"
-        )
-    lines.append(END_MARKER)
     write_section("\n".join(lines), start=START_MARKER, end=END_MARKER, intro=INTRO)
 
 

@@ -51,6 +51,7 @@ from bench.ingest import (  # noqa: E402
     BenchError,
     Figure,
     ensure_postgres,
+    figures_table,
     free_port,
     percentile,
     print_table,
@@ -272,14 +273,9 @@ def update_doc(figures: list[Figure], details: dict[str, str]) -> None:
         f"- Commit: {details['commit']}",
         f"- Machine: {details['machine']}",
         "",
-        "| Figure | Value | Target | Result |",
-        "|---|---|---|---|",
+        *figures_table(figures),
+        END_MARKER,
     ]
-    for figure in figures:
-        lines.append(
-            f"| {figure.name} | {figure.value} | {figure.target or '—'} | {figure.verdict or '—'} |"
-        )
-    lines.append(END_MARKER)
     write_section("\n".join(lines), start=START_MARKER, end=END_MARKER, intro=INTRO)
 
 
