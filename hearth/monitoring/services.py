@@ -67,7 +67,7 @@ from hearth.monitoring.models import (
     PersonalThresholds,
 )
 from hearth.notifications.choices import Channel, MessageKind
-from hearth.notifications.models import ContactPoint, Message
+from hearth.notifications.models import ContactPoint, Message, masked_phone
 from hearth.patients.models import Patient
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -615,11 +615,6 @@ def _e164(number: str) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def masked_number(number: str) -> str:
-    digits = "".join(character for character in number or "" if character.isdigit())
-    return f"…{digits[-4:]}" if digits else "?"
-
-
 def acknowledge_by_text_reply(*, sender: str, text: str) -> Alert:
     """A reply to an alert page ("ACK 4821") from the SMS gateway's inbound
     webhook. It acknowledges only an open alert whose page carried that code,
@@ -644,8 +639,8 @@ def refuse_text_reply(*, sender: str, text: str, error: DomainError) -> None:
         patient=alert.patient if alert is not None else None,
         obj=alert,
         summary=_("Text reply from %(number)s refused: %(reason)s")
-        % {"number": masked_number(sender), "reason": error.message},
-        changes={"from": masked_number(sender), "text": (text or "")[:20], "code": error.code},
+        % {"number": masked_phone(sender), "reason": error.message},
+        changes={"from": masked_phone(sender), "text": (text or "")[:20], "code": error.code},
     )
 
 
@@ -731,8 +726,8 @@ def _acknowledge_by_text_reply(*, sender: str, text: str) -> Alert:
         patient=alert.patient,
         obj=alert,
         summary=_("Alert acknowledged by a text reply from %(number)s")
-        % {"number": masked_number(number or "")},
-        changes={"from": masked_number(number or ""), "code": code},
+        % {"number": masked_phone(number or "")},
+        changes={"from": masked_phone(number or ""), "code": code},
     )
     return alert
 

@@ -17,6 +17,13 @@ from hearth.core.models import ExternalIdModel
 from hearth.notifications.choices import AttemptOutcome, Channel, MessageKind, MessageStatus
 
 
+def masked_phone(number: str) -> str:
+    """The last four digits: enough to recognise a number in a log or an
+    audit event, not enough to copy it."""
+    digits = "".join(character for character in number or "" if character.isdigit())
+    return f"…{digits[-4:]}" if digits else "?"
+
+
 class ContactPointQuerySet(models.QuerySet["ContactPoint"]):
     def verified(self) -> ContactPointQuerySet:
         return self.filter(verified_at__isnull=False)
@@ -69,7 +76,7 @@ class ContactPoint(ExternalIdModel):
         if self.channel == Channel.PUSH:
             return self.label or str(_("a phone"))
         if self.channel == Channel.SMS:
-            return f"…{self.address[-4:]}"
+            return masked_phone(self.address)
         local, _at, domain = self.address.partition("@")
         return f"{local[:2]}…@{domain}"
 
