@@ -58,6 +58,10 @@ lint: env
 	$(RUN) ruff format --check .
 	$(RUN) mypy hearth
 	$(RUN) lint-imports
+	$(RUN) bandit --quiet --configfile pyproject.toml --recursive hearth
+	@mkdir -p var && $(UV) export --frozen --format requirements-txt --no-emit-project \
+	  --all-groups --quiet > var/locked-requirements.txt
+	$(RUN) python scripts/audit_dependencies.py var/locked-requirements.txt
 
 format: env
 	$(RUN) ruff check --fix .

@@ -33,7 +33,7 @@ from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import CaregiverLink, CareTeamAssignment, Episode, Patient
 from hearth.saved_states import SavedStates, saved_states
 
-PASSWORD = "a-long-test-password-1"
+PASSWORD = "a-long-test-password-1"  # the test users' password  # nosec B105
 
 
 def make_user(

@@ -79,7 +79,7 @@ DEBUG = env_bool("DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production")
 
-_DEVELOPMENT_SECRET = "hearth-development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
+_DEVELOPMENT_SECRET = "hearth-development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else _DEVELOPMENT_SECRET) or ""
 if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEVELOPMENT_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) of 50+ characters is required")
@@ -396,9 +396,6 @@ HEARTH_SCHEDULED_DOSE_EARLY_MINUTES = env_int("HEARTH_SCHEDULED_DOSE_EARLY_MINUT
 HEARTH_ADMINISTRATION_BACKDATE_HOURS = env_int("HEARTH_ADMINISTRATION_BACKDATE_HOURS", 12)
 # An offline phone may sync doses given up to this many days ago.
 HEARTH_OFFLINE_SYNC_DAYS = env_int("HEARTH_OFFLINE_SYNC_DAYS", 7)
-# A write claimed by an idempotency key but not finished after this long is
-# taken to have died, and a retry may run it again.
-HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS = env_int("HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS", 120)
 
 # --- Background work (docs/deployment.md, "Background work") -----------------
 # `manage.py run_worker` (the Procfile's worker, so `make run` starts one) runs
@@ -417,22 +414,25 @@ HEARTH_PERIODIC_JOBS: list[tuple[str, int]] = [
     ("hearth.visits.services.dispatch.pass_on_overdue", 15),
     # Families told the day before a visit.
     ("hearth.visits.family_messages.send_day_before_reminders", 60 * 60),
-    # One-time keys older than HEARTH_IDEMPOTENCY_KEEP_DAYS.
+    # One-time keys older than HEARTH_IDEMPOTENCY_KEEP_HOURS.
     ("hearth.core.idempotency.prune_expired", 60 * 60),
     # Mandatory staff training expiring, expired or missing (in-app reminders).
     ("hearth.team.services.send_training_reminders", 24 * 60 * 60),
     # Finished django-tasks rows older than HEARTH_TASK_RESULTS_KEEP_DAYS.
     ("hearth.core.worker.prune_task_results", 24 * 60 * 60),
 ]
-# A one-time (idempotency) key is kept this many days after its first use; a
-# phone retrying the same write later than that would be taken as a new write.
-HEARTH_IDEMPOTENCY_KEEP_DAYS = env_int("HEARTH_IDEMPOTENCY_KEEP_DAYS", 7)
+# A one-time (idempotency) key is kept this many hours after its first use
+# (issue 18: 24 h); a retry of the same write later than that is refused as a
+# reused key where the record itself keeps its key (check-ins, assessments),
+# and taken as a new write otherwise.
+HEARTH_IDEMPOTENCY_KEEP_HOURS = env_int("HEARTH_IDEMPOTENCY_KEEP_HOURS", 24)
+if HEARTH_IDEMPOTENCY_KEEP_HOURS < 1:
+    raise ImproperlyConfigured(
+        f"HEARTH_IDEMPOTENCY_KEEP_HOURS must be 1 or more, not {HEARTH_IDEMPOTENCY_KEEP_HOURS!r}."
+    )
 # Finished background-task rows (successful or failed) are kept this many days.
 HEARTH_TASK_RESULTS_KEEP_DAYS = env_int("HEARTH_TASK_RESULTS_KEEP_DAYS", 3)
-for _variable, _days in (
-    ("HEARTH_IDEMPOTENCY_KEEP_DAYS", HEARTH_IDEMPOTENCY_KEEP_DAYS),
-    ("HEARTH_TASK_RESULTS_KEEP_DAYS", HEARTH_TASK_RESULTS_KEEP_DAYS),
-):
+for _variable, _days in (("HEARTH_TASK_RESULTS_KEEP_DAYS", HEARTH_TASK_RESULTS_KEEP_DAYS),):
     if _days < 1:
         raise ImproperlyConfigured(f"{_variable} must be 1 or more days, not {_days!r}.")
 

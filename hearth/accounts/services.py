@@ -18,7 +18,7 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from hearth.core.models import AuditAction
 
-TOKEN_PREFIX = "hth_"  # noqa: S105 - a public prefix, not a secret
+TOKEN_PREFIX = "hth_"  # noqa: S105 - a public prefix, not a secret  # nosec B105
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from hearth.accounts.models import User, UserKind
 from hearth.assessments import instruments, signals
 from hearth.assessments.choices import Context, Phase, Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
-from hearth.core import audit, clock
+from hearth.core import audit, clock, idempotency
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.models import AuditAction
@@ -80,10 +80,6 @@ def _caregiver_for(
     return link
 
 
-def _same_request(existing: AssessmentResponse, **fields: Any) -> bool:
-    return all(getattr(existing, name) == value for name, value in fields.items())
-
-
 @transaction.atomic
 def record_assessment(
     *,
@@ -106,6 +102,25 @@ def record_assessment(
     definition = _instrument(instrument)
     _check_who(actor, patient, definition)
     answers = {key: value for key, value in dict(answers).items() if value not in ("", None)}
+    claimed: idempotency.Claim | None = None
+    if idempotency_key:
+        claimed = idempotency.claim(
+            actor=actor,
+            scope="assessments.response",
+            key=idempotency_key,
+            body={
+                "patient": patient.external_id,
+                "instrument": definition.code,
+                "answers": answers,
+                "completed_by": completed_by,
+                "assessed_at": assessed_at,
+                "other_problem": other_problem,
+                "caregiver_id": caregiver_id,
+                "context": context,
+            },
+        )
+        if claimed.replay is not None:
+            return cast(AssessmentResponse, claimed.replay)
     if not completed_by:
         defaults: dict[str, str] = {
             UserKind.FAMILY: Respondent.FAMILY_CAREGIVER,
@@ -135,19 +150,10 @@ def record_assessment(
     other_problem = (other_problem or "").strip()
     if answers.get("other") is not None and not other_problem and definition.code == "esas_r":
         errors.setdefault("other_problem", []).append(_("Name the other problem."))
-    if len(idempotency_key) > 80:
-        errors.setdefault("idempotency_key", []).append(_("At most 80 characters."))
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, field_errors=errors)
     caregiver = _caregiver_for(actor, patient, definition, caregiver_id)
-
-    if idempotency_key:
-        existing = AssessmentResponse.objects.filter(
-            recorded_by=actor, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return _replay(existing, patient, definition.code, answers)
 
     result = instruments.score(definition, answers)
     response = AssessmentResponse(
@@ -171,11 +177,8 @@ def record_assessment(
     try:
         with transaction.atomic():
             response.save()
-    except IntegrityError:
-        existing = AssessmentResponse.objects.get(
-            recorded_by=actor, idempotency_key=idempotency_key
-        )
-        return _replay(existing, patient, definition.code, answers)
+    except IntegrityError as error:  # the key was used before and has since been forgotten
+        raise idempotency.reused() from error
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -191,19 +194,9 @@ def record_assessment(
         changes={"answers": answers, "total": result.total, "partial": result.partial},
     )
     signals.assessment_recorded.send(sender=AssessmentResponse, response=response, actor=actor)
+    if claimed is not None:
+        claimed.done(response)
     return response
-
-
-def _replay(
-    existing: AssessmentResponse, patient: Patient, instrument: str, answers: Mapping[str, Any]
-) -> AssessmentResponse:
-    if not _same_request(existing, patient_id=patient.pk, instrument=instrument, answers=answers):
-        raise ValidationFailed(
-            _("This idempotency key was already used for a different form."),
-            field_errors={"idempotency_key": [_("Already used for a different form.")]},
-        )
-    existing.replayed = True  # type: ignore[attr-defined]
-    return existing
 
 
 @transaction.atomic

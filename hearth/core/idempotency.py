@@ -1,34 +1,42 @@
 """One-time keys for writes that must happen at most once.
 
 docs/clinical-reference.md (medicines): the same key with the same body replays the stored
-answer; the same key with a different body is refused (422); a retry while the
-first attempt is still running is told to wait (409).
+answer; the same key with a different body is refused (422 ``idempotency_key_reused``);
+a retry while the first attempt is still running is told to wait (409 ``in_flight``).
+Every idempotent write (a dose, a check-in, an assessment) goes through this one
+helper, so the codes and the comparison of the *whole* body are the same everywhere.
 
-Usage, from a service that is *not* itself wrapped in a transaction (the claim
-has to be visible to other connections before the work starts)::
+The claim lives and dies with the work's transaction: the key's row is
+inserted in the same transaction as the work, so a request that dies (a
+crash, a refusal, a killed worker) takes its claim with it and the retry runs
+at once, instead of waiting minutes for a lease to run out. Usage, inside the
+transaction that does the work::
 
-    claim = idempotency.claim(actor=..., scope=..., key=..., body=...)
-    if claim.replay is not None:
-        return claim.replay
-    with idempotency.settled(claim) as done:
-        with transaction.atomic():
-            result = ...
-            done(result)
+    with transaction.atomic():
+        claim = idempotency.claim(actor=..., scope=..., key=..., body=...)
+        if claim.replay is not None:
+            return claim.replay
+        result = ...
+        claim.done(result)
+
+While a first attempt runs, a retry on PostgreSQL finds the key's advisory
+lock taken and is answered ``in_flight`` at once; on SQLite writers are
+serialised (IMMEDIATE transactions), so the retry waits its turn and then
+replays the answer.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from hearth.core import clock
@@ -36,14 +44,29 @@ from hearth.core.audit import _jsonable
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.core.models import IdempotencyKey
 
+#: The one refusal of a key used for a different request, for every endpoint.
+KEY_REUSED = "idempotency_key_reused"
+#: The one answer to a retry while the first attempt is still running.
+IN_FLIGHT = "in_flight"
+
 
 @dataclass
 class Claim:
     """Either ``replay`` (the object the first request made) or a fresh
-    ``record`` this request now owns."""
+    ``record`` this request now owns and settles with ``done``."""
 
     record: IdempotencyKey | None = None
     replay: Any = None
+
+    def done(self, result: models.Model) -> None:
+        """Store what a retry will be answered with, in the work's transaction."""
+        record = self.record
+        assert record is not None, "done() on a replayed claim"
+        record.state = IdempotencyKey.State.DONE
+        record.finished_at = clock.now()
+        record.result_type = result._meta.label
+        record.result_id = result.pk
+        record.save(update_fields=["state", "finished_at", "result_type", "result_id"])
 
 
 def fingerprint(body: Mapping[str, Any]) -> str:
@@ -51,8 +74,28 @@ def fingerprint(body: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _stale_after() -> timedelta:
-    return timedelta(seconds=settings.HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS)
+def reused() -> ValidationFailed:
+    return ValidationFailed(
+        _("This idempotency key was already used for a different request."),
+        code=KEY_REUSED,
+        field_errors={"idempotency_key": [_("Already used for a different request.")]},
+    )
+
+
+def in_flight() -> Conflict:
+    return Conflict(
+        _("This is still being saved from your first attempt. Wait a moment and look again."),
+        code=IN_FLIGHT,
+    )
+
+
+def check_key(key: str) -> None:
+    """A key is required and bounded (the column is 80 characters)."""
+    if not key or len(key) > 80:
+        raise ValidationFailed(
+            _("Send a one-time idempotency key (1-80 characters) so a retry is not saved twice."),
+            field_errors={"idempotency_key": [_("Required, 1 to 80 characters.")]},
+        )
 
 
 def _resolve(record: IdempotencyKey) -> Any:
@@ -62,90 +105,69 @@ def _resolve(record: IdempotencyKey) -> Any:
     return found
 
 
-def _judge(record: IdempotencyKey, print_: str) -> Claim | None:
-    """What an existing key means for this request; ``None`` = take it over."""
-    if record.fingerprint != print_:
-        raise ValidationFailed(
-            _("This idempotency key was already used for a different request."),
-            code="idempotency_key_reused",
-            field_errors={"idempotency_key": [_("Already used for a different request.")]},
+def _advisory_lock_id(actor_id: int | None, scope: str, key: str) -> int:
+    digest = hashlib.sha256(f"{actor_id}:{scope}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock_the_key(actor_id: int | None, scope: str, key: str) -> None:
+    """Hold the key for the rest of this transaction, or say a first attempt
+    holds it. PostgreSQL only: SQLite's IMMEDIATE transactions already let one
+    writer in at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s)", [_advisory_lock_id(actor_id, scope, key)]
         )
-    if record.state == IdempotencyKey.State.DONE:
-        return Claim(replay=_resolve(record))
-    if record.started_at < clock.now() - _stale_after():
-        return None  # the first attempt died half-way: this one may try again
-    raise Conflict(
-        _("This is still being saved from your first attempt. Wait a moment and look again."),
-        code="in_flight",
-    )
+        (taken,) = cursor.fetchone()
+    if not taken:
+        raise in_flight()
 
 
 def claim(*, actor: Any, scope: str, key: str, body: Mapping[str, Any]) -> Claim:
-    if not key or len(key) > 80:
-        raise ValidationFailed(
-            _("Send a one-time idempotency key (1-80 characters) so a retry is not saved twice."),
-            field_errors={"idempotency_key": [_("Required, 1 to 80 characters.")]},
-        )
+    """Claim ``key`` for this request inside the caller's transaction.
+
+    A key already done answers with its replay (same body) or ``idempotency_key_reused``
+    (any difference in the body). A row left ``in_flight`` by the design before
+    claims died with their transaction is a dead attempt: it is taken over."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("idempotency.claim() must run inside the work's transaction")
+    check_key(key)
     print_ = fingerprint(body)
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    for _attempt in range(2):
+    _lock_the_key(actor_id, scope, key)
+    record = (
+        IdempotencyKey.objects.select_for_update()
+        .filter(actor_id=actor_id, scope=scope, key=key)
+        .first()
+    )
+    if record is None:
         try:
             with transaction.atomic():
-                record = (
-                    IdempotencyKey.objects.select_for_update()
-                    .filter(actor_id=actor_id, scope=scope, key=key)
-                    .first()
+                record = IdempotencyKey.objects.create(
+                    actor_id=actor_id,
+                    scope=scope,
+                    key=key,
+                    fingerprint=print_,
+                    started_at=clock.now(),
                 )
-                if record is not None:
-                    verdict = _judge(record, print_)
-                    if verdict is not None:
-                        return verdict
-                    record.started_at = clock.now()
-                    record.save(update_fields=["started_at"])
-                    return Claim(record=record)
-                return Claim(
-                    record=IdempotencyKey.objects.create(
-                        actor_id=actor_id,
-                        scope=scope,
-                        key=key,
-                        fingerprint=print_,
-                        started_at=clock.now(),
-                    )
-                )
-        except IntegrityError:
-            continue  # another request claimed it between our read and insert: judge theirs
-    raise Conflict(_("This is still being saved from your first attempt."), code="in_flight")
-
-
-@contextmanager
-def settled(claimed: Claim) -> Iterator[Callable[[models.Model], None]]:
-    """Run the work; ``done(result)`` (inside the work's transaction) stores what
-    to replay. If the work fails, the key is released so a corrected retry can
-    run: a refusal writes nothing, the key included."""
-    record = claimed.record
-    assert record is not None
-
-    def done(result: models.Model) -> None:
-        record.state = IdempotencyKey.State.DONE
-        record.finished_at = clock.now()
-        record.result_type = result._meta.label
-        record.result_id = result.pk
-        record.save(update_fields=["state", "finished_at", "result_type", "result_id"])
-
-    try:
-        yield done
-    except BaseException:
-        with transaction.atomic():
-            IdempotencyKey.objects.filter(
-                pk=record.pk, state=IdempotencyKey.State.IN_FLIGHT
-            ).delete()
-        raise
+        except IntegrityError as error:  # a first attempt committed between the read and here
+            raise in_flight() from error
+        return Claim(record=record)
+    if record.fingerprint != print_:
+        raise reused()
+    if record.state == IdempotencyKey.State.DONE:
+        return Claim(replay=_resolve(record))
+    record.started_at = clock.now()
+    record.save(update_fields=["started_at"])
+    return Claim(record=record)
 
 
 def prune_expired(now: datetime | None = None) -> int:
-    """Forget one-time keys first used more than ``HEARTH_IDEMPOTENCY_KEEP_DAYS``
+    """Forget one-time keys first used more than ``HEARTH_IDEMPOTENCY_KEEP_HOURS``
     ago (a periodic job of the worker). A retry comes within minutes of the
-    first attempt; a key kept for days is only a row. Returns how many."""
-    cutoff = (now or clock.now()) - timedelta(days=settings.HEARTH_IDEMPOTENCY_KEEP_DAYS)
+    first attempt; a key kept longer is only a row. Returns how many."""
+    cutoff = (now or clock.now()) - timedelta(hours=settings.HEARTH_IDEMPOTENCY_KEEP_HOURS)
     deleted, _by_model = IdempotencyKey.objects.filter(started_at__lt=cutoff).delete()
     return deleted

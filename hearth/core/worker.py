@@ -59,7 +59,7 @@ class Backoff:
     def next_wait(self) -> float:
         ceiling = min(self.most, self.first * 2**self.attempt)
         self.attempt += 1
-        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - not security
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security  # nosec B311
 
     def reset(self) -> None:
         self.attempt = 0

@@ -10,7 +10,7 @@ from typing import Any
 
 from hearth.accounts.models import Discipline, User, UserKind
 
-DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - published demo password
+DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - published demo password  # nosec B105
 
 STAFF: list[dict[str, Any]] = [
     {

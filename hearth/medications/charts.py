@@ -44,7 +44,7 @@ def _render(chart: Any, has_data: bool) -> Chart:
     if not has_data:
         return Chart(title=title, svg="")
     # pygal escapes the titles and labels it writes into the SVG.
-    return Chart(title=title, svg=mark_safe(chart.render(is_unicode=True)))
+    return Chart(title=title, svg=mark_safe(chart.render(is_unicode=True)))  # nosec B308 B703
 
 
 def ome_chart(patient: Patient, days: list[OpioidDay] | None = None) -> Chart:

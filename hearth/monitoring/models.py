@@ -72,7 +72,7 @@ class MonitoringDevice(ExternalIdModel):
     """A device in the home with its own token: it can write readings for its
     own patient and nothing else. Only the token's SHA-256 is stored."""
 
-    TOKEN_PREFIX = "hdv_"  # noqa: S105 - a public prefix, not a secret
+    TOKEN_PREFIX = "hdv_"  # noqa: S105 - a public prefix, not a secret  # nosec B105
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="devices")
     kind = models.CharField(_("kind"), max_length=24, choices=DeviceKind.choices)

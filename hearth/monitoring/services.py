@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import phonenumbers
 from django.conf import settings
@@ -28,10 +28,9 @@ from hearth.assessments import services as assessments
 from hearth.assessments.choices import Context
 from hearth.careplans.choices import InterventionChoice
 from hearth.careplans.models import AdvanceCarePlan
-from hearth.core import audit, clock
+from hearth.core import audit, clock, idempotency
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import (
-    Conflict,
     DomainError,
     InvalidTransition,
     NotAllowed,
@@ -76,13 +75,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 # --- Daily check-in ---------------------------------------------------------
 
 
-def _check_in_matches(existing: CheckIn, esas: Mapping[str, Any], **fields: Any) -> bool:
-    answers = existing.esas.answers if existing.esas else {}
-    return answers == dict(esas) and all(
-        getattr(existing, name) == value for name, value in fields.items()
-    )
-
-
 @transaction.atomic
 def record_check_in(
     *,
@@ -105,27 +97,23 @@ def record_check_in(
     require_perm(actor, "monitoring.check_in", patient)
     esas = {key: value for key, value in dict(esas or {}).items() if value not in ("", None)}
     note = (note or "").strip()
-    require(len(idempotency_key) <= 80, "idempotency_key", _("At most 80 characters."))
     if idempotency_key:
-        existing = (
-            CheckIn.objects.select_related("esas")
-            .filter(submitted_by=actor, idempotency_key=idempotency_key)
-            .first()
+        claimed = idempotency.claim(
+            actor=actor,
+            scope="monitoring.check_in",
+            key=idempotency_key,
+            body={
+                "patient": patient.external_id,
+                "esas": esas,
+                "other_problem": other_problem,
+                "completed_by": completed_by,
+                "note": note,
+                "help_requested": help_requested,
+                "cannot_cope": cannot_cope,
+            },
         )
-        if existing is not None:
-            if existing.patient_id != patient.pk or not _check_in_matches(
-                existing,
-                esas,
-                note=note,
-                help_requested=help_requested,
-                cannot_cope=cannot_cope,
-            ):
-                raise ValidationFailed(
-                    _("This idempotency key was already used for a different check-in."),
-                    field_errors={"idempotency_key": [_("Already used for a different check-in.")]},
-                )
-            existing.replayed = True  # type: ignore[attr-defined]
-            return existing
+        if claimed.replay is not None:
+            return cast(CheckIn, claimed.replay)
     if not esas and not note and not help_requested and not cannot_cope:
         raise ValidationFailed(
             _("There is nothing to send yet: move a slider, write a note, or ask for help."),
@@ -149,8 +137,8 @@ def record_check_in(
     try:
         with transaction.atomic():
             check_in.save()
-    except IntegrityError as error:
-        raise Conflict(_("This check-in is already being saved. Try again in a moment.")) from error
+    except IntegrityError as error:  # the key was used before and has since been forgotten
+        raise idempotency.reused() from error
     who = actor.display_name
     if help_requested:
         _check_in_alert(
@@ -182,6 +170,8 @@ def record_check_in(
         % {"who": who, "help": _(": help requested") if help_requested else ""},
         changes={"esas": esas, "help_requested": help_requested, "cannot_cope": cannot_cope},
     )
+    if idempotency_key:
+        claimed.done(check_in)
     return check_in
 
 

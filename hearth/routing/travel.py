@@ -131,7 +131,8 @@ class OsrmTable:
             raise TravelTimesUnavailable(f"OSRM base URL must be http(s): {self.base_url!r}")
         request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            # The scheme is checked to be http(s) just above.
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310
                 body = response.read()
         except urllib.error.HTTPError as error:
             detail = _osrm_message(error.read())

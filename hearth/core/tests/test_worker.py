@@ -86,16 +86,16 @@ def test_every_configured_job_is_scheduled_once_at_most(settings: Any) -> None:
     assert (sweep.max_instances, sweep.coalesce, sweep.misfire_grace_time) == (1, True, None)
 
 
-def test_old_idempotency_keys_are_pruned(world: World, settings: Any) -> None:
-    settings.HEARTH_IDEMPOTENCY_KEEP_DAYS = 7
+def test_idempotency_keys_are_pruned_after_24_hours_by_default(world: World) -> None:
+    """Issue 18: keys were kept a week by default; a retry comes within minutes."""
     now = clock.now()
-    for key, days in (("old", 8), ("recent", 6)):
+    for key, hours in (("old", 25), ("recent", 23)):
         IdempotencyKey.objects.create(
             actor=world.nurse,
             scope="test",
             key=key,
             fingerprint="x",
-            started_at=now - timedelta(days=days),
+            started_at=now - timedelta(hours=hours),
         )
     assert idempotency.prune_expired() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent"]

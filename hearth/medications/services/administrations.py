@@ -104,12 +104,13 @@ def record_administration(
         "device_recorded_at": device_recorded_at,
         "client_id": client_id,
     }
-    claimed = idempotency.claim(
-        actor=actor, scope="medications.administration", key=idempotency_key, body=body
-    )
-    if claimed.replay is not None:
-        return _as_recorded(claimed.replay)
-    with idempotency.settled(claimed) as done, transaction.atomic():
+    idempotency.check_key(idempotency_key)
+    with transaction.atomic():
+        claimed = idempotency.claim(
+            actor=actor, scope="medications.administration", key=idempotency_key, body=body
+        )
+        if claimed.replay is not None:
+            return _as_recorded(claimed.replay)
         result = _record(
             actor=actor,
             order=order,
@@ -125,7 +126,7 @@ def record_administration(
             client_id=client_id,
             body=body,
         )
-        done(result.administration or result.review)  # type: ignore[arg-type]
+        claimed.done(result.administration or result.review)  # type: ignore[arg-type]
     return result
 
 

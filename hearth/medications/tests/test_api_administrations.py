@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hearth.conftest import World
-from hearth.core import clock, idempotency
+from hearth.core import clock
 from hearth.core.models import AuditEvent, IdempotencyKey
 from hearth.medications import services
 from hearth.medications.models import Administration, MedicationOrder, SyncReview
@@ -179,36 +179,6 @@ def test_the_same_key_and_body_replay_200_and_a_different_body_is_422(
     assert different.status_code == 422
     assert "idempotency_key" in different.json()["errors"]
     assert Administration.objects.count() == 1
-
-
-def test_a_retry_while_the_first_is_still_saving_is_409(
-    active: World, client_for: Any, prn: MedicationOrder
-) -> None:
-    key = "in-flight-1"
-    with clock.travel_to(at("09:00")):
-        idempotency.claim(
-            actor=active.nurse,
-            scope="medications.administration",
-            key=key,
-            body={
-                "order": prn.external_id,
-                "outcome": "given",
-                "dose": "5",
-                "route": "oral",
-                "given_at": None,
-                "scheduled_for": None,
-                "not_given_reason": "",
-                "note": "",
-                "recorded_offline": False,
-                "device_recorded_at": None,
-                "client_id": "",
-            },
-        )
-    body = {"order": str(prn.external_id), "dose": "5", "route": "oral", "idempotency_key": key}
-    response = post(client_for(active.nurse), _url(active), body, at("09:00:30"))
-    assert response.status_code == 409, response.content
-    assert response.json()["code"] == "in_flight"
-    assert not Administration.objects.exists()
 
 
 # --- Refused, nothing written ------------------------------------------------

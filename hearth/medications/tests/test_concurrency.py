@@ -176,3 +176,51 @@ def test_on_sqlite_two_carers_giving_the_last_allowed_dose_record_one() -> None:
 @pytest.mark.usefixtures("seeded_formulary")
 def test_on_sqlite_two_carers_recording_the_same_slot_record_one() -> None:
     _slot_race()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_formulary")
+def test_a_retry_while_the_first_attempt_runs_gets_409_and_runs_once_the_first_dies() -> None:
+    """Issue 18: the claim lives in the first attempt's transaction. While that
+    runs, a retry is told to wait (409 ``in_flight``) at once; the moment it dies
+    (rolled back), the retry records the dose — no two-minute wait."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from hearth.core import idempotency
+
+    world = _care_team()
+    now = clock.now()
+    order = _one_left(world, now)
+    claimed, release = threading.Event(), threading.Event()
+
+    def first_attempt() -> None:
+        try:
+            with pytest.raises(ConnectionAbortedError), transaction.atomic():
+                idempotency.claim(
+                    actor=world.family,
+                    scope="medications.administration",
+                    key="retry-key",
+                    body={"first": "attempt"},
+                )
+                claimed.set()
+                release.wait(10)
+                raise ConnectionAbortedError("the first request dies here")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_attempt)
+    thread.start()
+    try:
+        assert claimed.wait(10)
+        with pytest.raises(Conflict) as waiting:
+            _dose(world.family, order, "retry-key", now)()
+        assert waiting.value.code == "in_flight" and waiting.value.status == 409
+    finally:
+        release.set()
+        thread.join(10)
+    recorded = _dose(world.family, order, "retry-key", now)()
+    assert recorded.administration is not None and not recorded.replayed
+    assert Administration.objects.given().filter(order=order).count() == 2

@@ -1,7 +1,8 @@
 """The same dose submitted twice (docs/clinical-reference.md): the same key and body replays
 the first answer; the same key with another body is refused (422); a retry
-while the first attempt is still running is told to wait (409); a first
-attempt that died long ago is taken over."""
+while the first attempt is still running is told to wait (409,
+``test_concurrency.py``); a first attempt that died took its claim with it, so
+the retry runs at once (issue 18: it used to wait 120 s)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.test import override_settings
+from django.db import transaction
 
 from hearth.core import clock, idempotency
-from hearth.core.errors import Conflict, NotAllowed, ValidationFailed
+from hearth.core.errors import NotAllowed, ValidationFailed
 from hearth.core.models import IdempotencyKey
 from hearth.medications import services
 from hearth.medications.models import Administration, MedicationOrder
@@ -105,13 +106,22 @@ def test_the_same_key_with_another_body_is_refused_with_422(active: Any, prn: An
     assert error.status == 422
 
 
-def test_a_retry_while_the_first_attempt_runs_gets_409(active: Any, prn: Any) -> None:
+def test_a_claim_left_in_flight_by_the_old_design_is_taken_over_at_once(
+    active: Any, prn: Any
+) -> None:
+    """Before claims lived in the work's transaction, a dead attempt left a
+    committed ``in_flight`` row that blocked retries for two minutes. No live
+    attempt leaves one now, so such a row is a dead one: the retry records the
+    dose straight away."""
     with clock.travel_to(at(0, "10:01")):
-        claim = in_flight(active.nurse, prn, "phone-1", clock.now() - timedelta(seconds=5))
-        error = refused(lambda: record(active.nurse, prn, "phone-1"), Conflict, code="in_flight")
-    assert error.status == 409
+        claim = in_flight(active.nurse, prn, "phone-1", clock.now() - timedelta(seconds=1))
+        recorded = record(active.nurse, prn, "phone-1")
+    assert recorded.administration is not None and not recorded.replayed
     claim.refresh_from_db()
-    assert claim.state == "in_flight" and claim.result_id is None
+    assert claim.state == "done" and claim.result_id == recorded.administration.pk
+    assert IdempotencyKey.objects.count() == 1
+    with clock.travel_to(at(0, "10:02")):
+        assert record(active.nurse, prn, "phone-1").replayed
 
 
 def test_another_body_under_a_key_in_flight_is_still_a_422(active: Any, prn: Any) -> None:
@@ -123,20 +133,26 @@ def test_another_body_under_a_key_in_flight_is_still_a_422(active: Any, prn: Any
         )
 
 
-@override_settings(HEARTH_IDEMPOTENCY_IN_FLIGHT_SECONDS=120)
-def test_a_stale_claim_is_taken_over_and_the_dose_recorded(active: Any, prn: Any) -> None:
+def test_an_attempt_that_died_half_way_leaves_nothing_and_the_retry_runs_at_once(
+    active: Any, prn: Any
+) -> None:
+    """A request that dies after claiming the key (its transaction rolled back,
+    as when a worker is killed) takes the claim with it."""
     with clock.travel_to(at(0, "10:01")):
-        claim = in_flight(active.nurse, prn, "phone-1", clock.now() - timedelta(seconds=119))
-        refused(lambda: record(active.nurse, prn, "phone-1"), Conflict)
-        claim.started_at = clock.now() - timedelta(seconds=121)
-        claim.save(update_fields=["started_at"])
+        with pytest.raises(ConnectionAbortedError), transaction.atomic():
+            idempotency.claim(actor=active.nurse, scope=SCOPE, key="phone-1", body=body(prn))
+            raise ConnectionAbortedError("the phone's request died here")
+        assert not IdempotencyKey.objects.exists()
         recorded = record(active.nurse, prn, "phone-1")
     assert recorded.administration is not None and not recorded.replayed
-    claim.refresh_from_db()
-    assert claim.state == "done" and claim.result_id == recorded.administration.pk
-    assert IdempotencyKey.objects.count() == 1
-    with clock.travel_to(at(0, "10:02")):
-        assert record(active.nurse, prn, "phone-1").replayed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_claim_must_run_inside_the_works_transaction() -> None:
+    """Outside a transaction a claim would be committed on its own and outlive
+    a request that dies: the helper refuses to be used that way."""
+    with pytest.raises(RuntimeError, match="inside the work's transaction"):
+        idempotency.claim(actor=None, scope=SCOPE, key="k", body={})
 
 
 def test_a_refused_dose_releases_its_key_for_the_corrected_retry(active: Any, prn: Any) -> None:
