@@ -371,3 +371,25 @@ def test_a_request_id_is_kept_only_when_safe(world: World) -> None:
     _login(client, "nurse.team", "wrong", HTTP_X_REQUEST_ID="<b>x</b>")
     event = AuditEvent.objects.filter(event_type="account.sign_in_failed").get()
     assert re.fullmatch(r"[0-9a-f]{32}", event.request_id)
+
+
+def test_setting_up_totp_in_the_browser_counts_as_passing_mfa(
+    transactional_db: Any, world: World
+) -> None:
+    """Under the policy a nurse signs in with her password, is sent to set up
+    TOTP, types the first code, and goes on to patients without a second code."""
+    _policy_on(world)
+    client = Client(REMOTE_ADDR=NURSE_AT_HOME)
+    assert _login(client, "nurse.team", PASSWORD).status_code == 302
+    assert client.get("/patients/")["Location"] == "/accounts/2fa/totp/activate/"
+    # allauth asks for the password again before a second factor is added.
+    again = client.get("/accounts/2fa/totp/activate/")
+    assert again["Location"].startswith("/accounts/reauthenticate/")
+    assert client.post(again["Location"], {"password": PASSWORD}).status_code == 302
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    # allauth announces the new authenticator on commit: a real commit here.
+    activated = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert activated.status_code == 302
+    assert client.get("/patients/").status_code == 200
+    assert client.get("/api/v1/me").status_code == 200
