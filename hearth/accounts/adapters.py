@@ -19,7 +19,9 @@ class HearthAccountAdapter(DefaultAccountAdapter):
     because every account is tied to a discipline or to one patient.
 
     Sign-in attempts go through Hearth's throttle (hearth/accounts/throttle.py)
-    instead of allauth's per-username lockout, which anyone could trigger."""
+    instead of allauth's per-username lockout, which anyone could trigger.
+    allauth's password re-check (before adding a second factor) calls
+    ``authenticate`` too, so it is throttled and counted the same way."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
