@@ -547,6 +547,28 @@ def client_for() -> Any:
     return make
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle() -> Any:
+    """Failed sign-ins and refused tokens are counted in the cache for a day; in
+    one test process every test client is 127.0.0.1, so start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def mfa_client_for() -> Any:
+    """A client signed in through allauth with password and TOTP code (set up if
+    needed): a session that passed MFA, as staff have under the MFA policy."""
+    from hearth.accounts.tests.mfa_helpers import sign_in_with_mfa
+
+    def make(user: User) -> Client:
+        return sign_in_with_mfa(Client(REMOTE_ADDR="203.0.113.7"), user, PASSWORD)
+
+    return make
+
+
 def at_once(*actions: Callable[[], Any]) -> list[Any]:
     """Run each action in its own thread (its own database connection), all
     released together, for the two-people-at-the-same-moment tests. Returns

@@ -223,13 +223,36 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
-# Lockout: after this many failed logins for one username the account is
-# locked for the timeout (allauth's login_failed rate limit, per key and per IP).
-HEARTH_LOGIN_ATTEMPTS_LIMIT = env_int("HEARTH_LOGIN_ATTEMPTS_LIMIT", 5)
-HEARTH_LOGIN_LOCKOUT_SECONDS = env_int("HEARTH_LOGIN_LOCKOUT_SECONDS", 15 * 60)
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": f"20/m/ip,{HEARTH_LOGIN_ATTEMPTS_LIMIT}/{HEARTH_LOGIN_LOCKOUT_SECONDS}s/key",
-    "login": "60/m/ip",
+# --- Sign-in security (issue 18; docs/deployment.md, "Sign-in security") ------
+# The client address behind reverse proxies: how many proxies in front of
+# Hearth append to X-Forwarded-For. 0 (the default) trusts no header and uses
+# REMOTE_ADDR. Used by the audit trail and the sign-in throttle alike.
+HEARTH_TRUSTED_PROXY_COUNT = env_int("HEARTH_TRUSTED_PROXY_COUNT", 0)
+# Failed sign-ins (wrong password or two-factor code) are counted per account
+# *and* address, and per address; an account is never locked from everywhere.
+# After the free failures the next attempt waits FIRST_WAIT seconds, then twice
+# as long after each further failure, up to LONGEST_WAIT (hearth/accounts/throttle.py).
+HEARTH_SIGN_IN_FREE_FAILURES = env_int("HEARTH_SIGN_IN_FREE_FAILURES", 5)
+HEARTH_SIGN_IN_ADDRESS_FREE_FAILURES = env_int("HEARTH_SIGN_IN_ADDRESS_FREE_FAILURES", 20)
+HEARTH_SIGN_IN_FIRST_WAIT_SECONDS = env_int("HEARTH_SIGN_IN_FIRST_WAIT_SECONDS", 60)
+HEARTH_SIGN_IN_LONGEST_WAIT_SECONDS = env_int("HEARTH_SIGN_IN_LONGEST_WAIT_SECONDS", 60 * 60)
+HEARTH_SIGN_IN_FORGET_AFTER_SECONDS = env_int("HEARTH_SIGN_IN_FORGET_AFTER_SECONDS", 24 * 60 * 60)
+for _variable, _value in (
+    ("HEARTH_TRUSTED_PROXY_COUNT", HEARTH_TRUSTED_PROXY_COUNT + 1),
+    ("HEARTH_SIGN_IN_FREE_FAILURES", HEARTH_SIGN_IN_FREE_FAILURES),
+    ("HEARTH_SIGN_IN_ADDRESS_FREE_FAILURES", HEARTH_SIGN_IN_ADDRESS_FREE_FAILURES),
+    ("HEARTH_SIGN_IN_FIRST_WAIT_SECONDS", HEARTH_SIGN_IN_FIRST_WAIT_SECONDS),
+    ("HEARTH_SIGN_IN_LONGEST_WAIT_SECONDS", HEARTH_SIGN_IN_LONGEST_WAIT_SECONDS),
+    ("HEARTH_SIGN_IN_FORGET_AFTER_SECONDS", HEARTH_SIGN_IN_FORGET_AFTER_SECONDS),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_variable} is out of range: see docs/deployment.md.")
+# allauth's own failed-login limit locks a username from anywhere: off, the
+# throttle above replaces it (also for two-factor codes, through MFA_FORMS).
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "login": "60/m/ip"}
+MFA_FORMS = {
+    "authenticate": "hearth.accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "hearth.accounts.forms.MfaReauthenticateForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("HEARTH_SERVICE_NAME", "Hearth")

@@ -9,6 +9,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from hearth.accounts import services
+from hearth.accounts.mfa import session_passed_mfa
 from hearth.accounts.models import ApiToken, SecurityPolicy, User, UserKind
 from hearth.accounts.schemas import (
     IssuedTokenOut,
@@ -50,6 +51,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> Any:
         actor=actor_of(request),
         name=payload.name,
         days=payload.days,
+        mfa_verified=session_passed_mfa(request),
     )
     token.secret = secret  # type: ignore[attr-defined]
     return Status(201, token)
@@ -80,4 +82,5 @@ def set_policy(request: HttpRequest, payload: SecurityPolicyIn) -> Any:
     return services.set_security_policy(
         actor=actor_of(request),
         require_staff_mfa=payload.require_staff_mfa,
+        mfa_verified=session_passed_mfa(request),
     )

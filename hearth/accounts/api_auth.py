@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
+from hearth.accounts.mfa import TOKEN_AUTHENTICATED_ATTRIBUTE
 from hearth.accounts.services import authenticate_api_token
 
 
@@ -25,9 +26,12 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer hth_…`` for phones and integrations."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        setattr(request, TOKEN_AUTHENTICATED_ATTRIBUTE, True)
         user = authenticate_api_token(token)
         if user is not None:
             request.user = user
+        else:
+            setattr(request, TOKEN_AUTHENTICATED_ATTRIBUTE, False)
         return user
 
 

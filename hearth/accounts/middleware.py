@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -15,7 +16,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hearth.accounts.models import SecurityPolicy, UserKind
+from hearth.accounts import sign_in, throttle
+from hearth.accounts.mfa import policy_requires_mfa, session_passed_mfa
+from hearth.accounts.models import UserKind
+from hearth.core.middleware import client_ip
 
 LAST_ACTIVITY_KEY = "hearth_last_activity"
 
@@ -58,37 +62,76 @@ class IdleSessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health")
+#: Reachable by every signed-in session, whatever its MFA state: signing out,
+#: allauth's own second-factor pages and what the browser needs to draw them.
+MFA_EXEMPT_PREFIXES = (
+    "/static/",
+    "/i18n/",
+    "/health",
+    "/accounts/logout/",
+    "/accounts/2fa/authenticate/",
+    "/accounts/2fa/reauthenticate/",
+    "/accounts/reauthenticate/",
+)
+#: Reachable only while a person still has to set up a second factor.
+MFA_SETUP_PREFIXES = ("/accounts/2fa/totp/activate/",)
+MFA_SETUP_PATHS = ("/accounts/2fa/",)
+
+
+def _refuse_api(message: str) -> JsonResponse:
+    return JsonResponse({"detail": message, "code": "mfa_required"}, status=403)
+
+
+def _throttled_api(request: HttpRequest, wait: throttle.Wait) -> JsonResponse:
+    """Too many refused tokens from this address: 429 with ``Retry-After``, audited."""
+    sign_in.record_throttled(request, "", wait)
+    response = JsonResponse({"detail": wait.message(), "code": "throttled"}, status=429)
+    response["Retry-After"] = str(wait.seconds)
+    return response
 
 
 class RequireStaffMfaMiddleware:
-    """When the security policy requires it, staff without TOTP can only set it up."""
+    """No signed-in session is accepted until it has passed MFA, when MFA applies.
+
+    MFA applies to a person who set up TOTP, and to staff when the security
+    policy requires it. It is checked per session (see ``hearth.accounts.mfa``):
+    a password-only session of someone with TOTP is sent to prove the code, and
+    staff without TOTP under the policy can only set it up. Bearer tokens carry
+    no session; ``TokenAuth`` applies the policy to them.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and user.kind == UserKind.STAFF
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and SecurityPolicy.current().require_staff_mfa
-            and not is_mfa_enabled(user)
+        path = request.path
+        if path.startswith("/api/") and request.headers.get("Authorization", "").startswith(
+            "Bearer"
         ):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "detail": _("Two-factor authentication is required for staff."),
-                        "code": "mfa_required",
-                    },
-                    status=403,
-                )
-            messages.warning(
-                request, _("Set up two-factor authentication before you open patient records.")
-            )
-            return redirect("mfa_activate_totp")
-        return self.get_response(request)
+            wait = throttle.wait_for_address(client_ip(request))
+            if wait is not None:
+                return _throttled_api(request, wait)
+        if not user.is_authenticated or path.startswith(MFA_EXEMPT_PREFIXES):
+            return self.get_response(request)
+        if is_mfa_enabled(user):
+            if session_passed_mfa(request, user):
+                return self.get_response(request)
+            if path.startswith("/api/"):
+                return _refuse_api(_("This session has not passed two-factor authentication."))
+            messages.warning(request, _("Enter the code from your authenticator app to continue."))
+            target = reverse("mfa_reauthenticate")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        if not policy_requires_mfa(user):
+            return self.get_response(request)
+        if path.startswith(MFA_SETUP_PREFIXES) or path in MFA_SETUP_PATHS:
+            return self.get_response(request)
+        if path.startswith("/api/"):
+            return _refuse_api(_("Two-factor authentication is required for staff."))
+        messages.warning(
+            request, _("Set up two-factor authentication before you open patient records.")
+        )
+        return redirect("mfa_activate_totp")
 
 
 class UserLanguageMiddleware:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts import services
 from hearth.accounts.forms import SecurityPolicyForm, TokenForm
+from hearth.accounts.mfa import session_passed_mfa
 from hearth.accounts.models import ApiToken, SecurityPolicy
 from hearth.core.errors import DomainError
 from hearth.core.web import AuthenticatedRequest
@@ -24,7 +25,11 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = services.issue_api_token(actor=request.user, **form.cleaned_data)
+            _token, secret = services.issue_api_token(
+                actor=request.user,
+                mfa_verified=session_passed_mfa(request),
+                **form.cleaned_data,
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -78,10 +83,15 @@ def security_policy(request: AuthenticatedRequest) -> HttpResponse:
         request.POST or None, initial={"require_staff_mfa": policy.require_staff_mfa}
     )
     if request.method == "POST" and form.is_valid():
-        services.set_security_policy(
-            actor=request.user,
-            require_staff_mfa=form.cleaned_data["require_staff_mfa"],
-        )
-        messages.success(request, _("Security policy saved."))
-        return redirect("security_policy")
+        try:
+            services.set_security_policy(
+                actor=request.user,
+                require_staff_mfa=form.cleaned_data["require_staff_mfa"],
+                mfa_verified=session_passed_mfa(request),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Security policy saved."))
+            return redirect("security_policy")
     return render(request, "accounts/security_policy.html", {"form": form, "policy": policy})

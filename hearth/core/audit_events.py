@@ -28,6 +28,21 @@ class AuditEventType(models.TextChoices):
     API_TOKEN_ISSUED = "api_token.issued", _("API token issued")
     API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
     SECURITY_POLICY_CHANGED = "security_policy.changed", _("Security policy changed")
+    # Sign-in security (issue 18): refusals and throttling, each with the
+    # username tried and the client address (never the password).
+    ACCOUNT_SIGN_IN_THROTTLED = (
+        "account.sign_in_throttled",
+        _("Sign-in refused: too many failed attempts"),
+    )
+    ACCOUNT_MFA_CODE_REFUSED = (
+        "account.mfa_code_refused",
+        _("Wrong two-factor authentication code"),
+    )
+    ACCOUNT_MFA_ENROLLED = (
+        "account.mfa_enrolled",
+        _("Two-factor authentication set up from the command line"),
+    )
+    API_TOKEN_REFUSED = "api_token.refused", _("API token refused")
 
     # Patients: referral, admission, episode, care team, caregivers, emergency access
     AUDIT_TRAIL_VIEWED = "audit_trail.viewed", _("Audit trail of a record viewed")

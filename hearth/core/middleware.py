@@ -1,20 +1,52 @@
 from __future__ import annotations
 
+import ipaddress
+import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from hearth.core import context
 
+#: A client-sent request id is kept only if it is this plain: it ends up in the
+#: audit trail, in logs and on pages, so markup or control characters never do.
+SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _valid_address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address as the web server saw it.
+    """The client's address: the one function the audit trail and the sign-in
+    throttle both use, so they always agree on who was where.
 
-    ``X-Forwarded-For`` is not trusted here: a deployment behind a proxy sets
-    REMOTE_ADDR correctly at the proxy layer (see docs/deployment.md).
+    With ``HEARTH_TRUSTED_PROXY_COUNT`` = 0 (the default) nothing the client
+    sends is believed and REMOTE_ADDR is the answer. Behind N proxies that each
+    append to ``X-Forwarded-For``, the client is the N-th address from the right:
+    anything further left could have been typed by the client itself.
     """
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = int(getattr(settings, "HEARTH_TRUSTED_PROXY_COUNT", 0) or 0)
+    if trusted <= 0:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if not hops:
+        return remote
+    chosen = hops[-trusted] if len(hops) >= trusted else hops[0]
+    return _valid_address(chosen) or remote
+
+
+def request_id_of(request: HttpRequest) -> str:
+    """The client's ``X-Request-ID`` when it is safe to store, otherwise a new one."""
+    sent = request.headers.get("X-Request-ID", "")
+    return sent if SAFE_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
 
 
 class RequestContextMiddleware:
@@ -23,7 +55,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/") else "web"
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request_id = request_id_of(request)
         with context.using(
             context.RequestContext(
                 ip_address=client_ip(request), request_id=request_id, channel=channel
