@@ -124,12 +124,13 @@ def test_the_api_lists_attempts_and_status(world: World, client_for: Any) -> Non
     assert item["attempts"][0]["error"] == "gateway answered 503"
 
 
-#: The session, the user, allauth's user session and the security policy (11
-#: queries on any signed-in page), then the count, the messages and their attempts.
-PAGE_QUERIES = 14
+#: The session, the user, allauth's user session, the security policy and the
+#: person's authenticators for the per-session MFA check (12 queries on any
+#: signed-in page), then the count, the messages and their attempts.
+PAGE_QUERIES = 15
 #: The API call's own: the count, the messages and their attempts (bearer-free
 #: session sign-in costs the same middleware queries as the page).
-API_QUERIES = 14
+API_QUERIES = 15
 
 
 def test_the_page_costs_the_same_few_queries_for_many_messages(
