@@ -200,7 +200,8 @@ def _safety(patient: Patient) -> list[BriefLine]:
                 _(
                     "Nobody smokes in the home, not even outside the door with it open. Keep "
                     "candles, matches, lighters and heaters away from the oxygen and its "
-                    "tubing. Do not step on or move the tubing."
+                    "tubing. Do not step on or move the tubing. If the machine alarms or "
+                    "stops, call the service straight away."
                 ),
             )
         )
