@@ -24,6 +24,7 @@ from hearth.accounts.models import Discipline, User
 from hearth.core import clock
 from hearth.equipment.choices import AT_HOME, EquipmentKind
 from hearth.equipment.models import Loan
+from hearth.monitoring.choices import OnCallRole
 from hearth.monitoring.queries import on_call_now
 from hearth.patients.models import Patient
 from hearth.personhood.choices import SPOKEN_LANGUAGES, Weekday, WindowKind
@@ -275,7 +276,7 @@ def _who_to_call(assignments: list[VolunteerAssignment]) -> list[BriefContact]:
         for person in _coordinators(assignments)
     ]
     for slot in on_call_now():
-        if slot.role == "nurse" and slot.shift is not None:
+        if slot.role == OnCallRole.NURSE and slot.shift is not None:
             contacts.append(
                 BriefContact(
                     _("Nurse on call now"), slot.shift.staff.display_name, slot.shift.staff.phone
