@@ -351,6 +351,7 @@ class AuditEventType(models.TextChoices):
         "volunteer.assignment_proposed",
         _("Volunteer assignment proposed"),
     )
+    VOLUNTEER_BRIEF_VIEWED = "volunteer_brief.viewed", _("Volunteer brief opened")
     VOLUNTEER_AWAY_ADDED = "volunteer.away_added", _("Volunteer's time away added")
     VOLUNTEER_AWAY_REMOVED = "volunteer.away_removed", _("Volunteer's time away removed")
     VOLUNTEER_PROFILE_CHANGED = "volunteer.profile_changed", _("Volunteer profile changed")

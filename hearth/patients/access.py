@@ -8,7 +8,7 @@ on behalf of a user. Each successful access writes an audit event.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 from uuid import UUID
 
 from django.db.models import Q
@@ -49,6 +49,12 @@ def _active(user: Any) -> bool:
 
 def is_staff(user: Any) -> bool:
     return _active(user) and user.kind == UserKind.STAFF
+
+
+def is_volunteer(user: Any) -> bool:
+    """Volunteers are staff by sign-in but read a brief, never the record
+    (least privilege, issue 18): every check below refuses them the record."""
+    return is_staff(user) and user.discipline == Discipline.VOLUNTEER
 
 
 def sees_whole_service(user: Any) -> bool:
@@ -112,7 +118,10 @@ def holds_on_call_access(user: Any, patient: Patient) -> bool:
 
 
 def staff_can_open(user: Any, patient: Patient) -> bool:
-    """Staff access to the clinical record, by any legitimate route."""
+    """Staff access to the clinical record, by any legitimate route. A
+    volunteer has none, even on the care team: they read the volunteer brief."""
+    if is_volunteer(user):
+        return False
     return (
         sees_whole_service(user)
         or on_care_team(user, patient)
@@ -131,6 +140,22 @@ def reached_only_on_call(user: Any, patient: Patient) -> bool:
         or reviews_for_commission(user, patient)
         or holds_emergency_access(user, patient)
     )
+
+
+def volunteer_on_assignment(user: Any, patient: Patient) -> bool:
+    """A volunteer whose assignment to ``patient`` is current. Starting an
+    assignment gives the volunteer a care-team place (role "volunteer") and
+    ending the last one ends it, so that place is the one fact to check here."""
+    return (
+        is_volunteer(user)
+        and CareTeamAssignment.objects.current().filter(patient=patient, staff=user).exists()
+    )
+
+
+def can_read_volunteer_brief(user: Any, patient: Patient) -> bool:
+    """The brief is for the volunteer on assignment; staff who can open the
+    record may read it too (to check what the volunteer is told)."""
+    return volunteer_on_assignment(user, patient) or staff_can_open(user, patient)
 
 
 def portal_can_open(user: Any, patient: Patient) -> bool:
@@ -183,6 +208,10 @@ def patients_visible_to(user: Any) -> PatientQuerySet:
         return patients.filter(portal_user=user)
     if sees_whole_service(user):
         return patients
+    if is_volunteer(user):
+        # Volunteers reach their people through their assignments and the
+        # brief, never through patient lists.
+        return patients.none()
     from hearth.core import clock
 
     reachable = Q(care_team__staff=user, care_team__ended_at__isnull=True) | Q(
@@ -246,11 +275,42 @@ def access_patient(
                     purpose=_("On call"),
                 )
         return patient
+    _refuse(user, patient, clinical=clinical)
+
+
+def _refuse(user: Any, patient: Patient, *, clinical: bool) -> NoReturn:
+    """The one refusal for a patient someone may not open: a volunteer,
+    the family and strangers are told "not found"; staff outside the
+    caseload who may break the glass are told so."""
     if can_use_emergency_access(user, patient):
         raise NotAllowed(str(OUTSIDE_THE_CASELOAD), code="emergency_access_available")
-    if is_staff(user) and not clinical:
+    if is_staff(user) and not clinical and not is_volunteer(user):
         raise NotAllowed(_("This patient is not on your caseload."))
     raise NotFound(_("No patient with that identifier."))
+
+
+def refuse_a_volunteer(user: Any) -> None:
+    """For the few patient-scoped routes that check a role before opening the
+    patient (emergency access, the audit trail, an urgent visit): a volunteer
+    is told the thing does not exist, as ``access_patient`` tells them."""
+    if is_volunteer(user):
+        raise NotFound(_("No patient with that identifier."))
+
+
+def access_volunteer_brief(user: Any, patient_id: UUID | str) -> Patient:
+    """Load a patient for their volunteer brief (the one patient-scoped read a
+    volunteer has) or refuse like ``access_patient``; every read is audited."""
+    patient = find_patient(patient_id)
+    if not can_read_volunteer_brief(user, patient):
+        _refuse(user, patient, clinical=True)
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        event_type=AuditEventType.VOLUNTEER_BRIEF_VIEWED,
+        patient=patient,
+        obj=patient,
+    )
+    return patient
 
 
 def access_patient_for(

@@ -254,6 +254,7 @@ def break_glass(request: HttpRequest, patient_id: UUID, payload: EmergencyAccess
     actor = actor_of(request)
     if not access.is_staff(actor):
         raise NotFound(_("No patient with that identifier."))
+    access.refuse_a_volunteer(actor)
     patient = access.find_patient(patient_id)
     return Status(
         201, services.use_emergency_access(actor=actor, patient=patient, reason=payload.reason)
@@ -293,6 +294,7 @@ def timeline(request: HttpRequest, patient_id: UUID) -> Any:
 @router.get("/patients/{patient_id}/audit", response={200: list[AuditEventOut], **ERROR_RESPONSES})
 def audit_trail(request: HttpRequest, patient_id: UUID) -> Any:
     actor = actor_of(request)
+    access.refuse_a_volunteer(actor)
     if not actor.has_perm("patients.view_audit_trail"):
         raise NotAllowed(_("Only an administrator can see who opened a record."))
     patient = access.access_patient(actor, patient_id, event_type=AuditEventType.AUDIT_TRAIL_VIEWED)

@@ -40,6 +40,8 @@ from hearth.patients.models import CareTeamAssignment, EmergencyAccess, Episode,
 
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
+    if access.is_volunteer(request.user):
+        return redirect("volunteers_me")
     if request.user.kind == UserKind.STAFF:
         return redirect("worklist")
     return redirect("portal")
@@ -47,6 +49,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 @staff_required
 def worklist(request: AuthenticatedRequest) -> HttpResponse:
+    if access.is_volunteer(request.user):
+        # A volunteer's people are their assignments, each opening its brief.
+        return redirect("volunteers_me")
     state = request.GET.get("state") or None
     if state not in EpisodeState.values:
         state = None
@@ -302,6 +307,7 @@ def end_assignment(request: AuthenticatedRequest, assignment_id: Any) -> HttpRes
 @staff_required
 def emergency_access(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     try:
+        access.refuse_a_volunteer(request.user)
         patient = access.find_patient(patient_id)
     except DomainError as error:
         return refusal(request, error)
@@ -329,6 +335,8 @@ def emergency_access(request: AuthenticatedRequest, patient_id: Any) -> HttpResp
 
 @staff_required
 def audit_trail(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
+    if access.is_volunteer(request.user):
+        raise Http404
     if not request.user.has_perm("patients.view_audit_trail"):
         return refusal(request, NotAllowed(_("Only an administrator can see who opened a record.")))
     try:

@@ -22,6 +22,7 @@ from hearth.accounts.models import User, UserKind
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType, catalogued_event_type
 from hearth.monitoring.models import Alert
+from hearth.patients import access
 from hearth.patients.choices import (
     AFTER_DEATH_STATES,
     OPEN_EPISODE_STATES,
@@ -376,6 +377,8 @@ def debriefs_visible_to(actor: User) -> QuerySet[Debrief]:
     debriefs = _debriefs().filter(withdrawn_at__isnull=True)
     if actor.has_perm("team.view_deaths_without_debrief"):
         return debriefs
+    if access.is_volunteer(actor):
+        return debriefs.none()
     team = CareTeamAssignment.objects.filter(patient=OuterRef("patient"), staff_id=actor.pk).filter(
         Q(ended_at__isnull=True)
         | Q(
@@ -455,9 +458,8 @@ def open_for_debriefs(user: Any, patient_id: UUID | str, perm: str, *, read: str
 
     from hearth.core.errors import NotAllowed, NotFound
     from hearth.core.models import AuditAction
-    from hearth.patients import access
 
-    if not access.is_staff(user):
+    if not access.is_staff(user) or access.is_volunteer(user):
         raise NotFound(_("No patient with that identifier."))
     patient = access.find_patient(patient_id)
     if not user.has_perm(perm, patient):

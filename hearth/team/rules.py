@@ -34,8 +34,9 @@ def owns_the_record(user: Any, record: Any) -> bool:
 
 
 def was_on_the_team(user: Any, patient: Any) -> bool:
-    """On the patient's care team now, or on it when they died."""
-    if not access.is_staff(user) or patient is None:
+    """On the patient's care team now, or on it when they died. A volunteer's
+    place on the team does not count: they read the volunteer brief only."""
+    if not access.is_staff(user) or access.is_volunteer(user) or patient is None:
         return False
     episode = patient.death_episode()
     when = Q(ended_at__isnull=True)

@@ -431,6 +431,7 @@ def _dispatch_for(request: HttpRequest, dispatch_id: UUID) -> Dispatch:
     """A dispatch the caller may see: staff who may not are refused, anyone
     else is told it does not exist."""
     _staff_only_or_not_found(actor_of(request))
+    access.refuse_a_volunteer(actor_of(request))
     found = get_by_external_id(
         Dispatch, dispatch_id, select=("patient", "request", "offered_to", "accepted_by")
     )

@@ -23,6 +23,7 @@ from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed, ValidationFailed
 from hearth.core.web import AuthenticatedRequest, refusal, staff_required
+from hearth.patients import access
 from hearth.visits import services
 from hearth.visits.models import Dispatch
 
@@ -87,6 +88,8 @@ def _act(request: AuthenticatedRequest, dispatch: Dispatch) -> str:
 @staff_required
 def dispatch_page(request: AuthenticatedRequest, dispatch_id: Any) -> HttpResponse:
     """The on-call clinician's phone page for one urgent visit."""
+    if access.is_volunteer(request.user):
+        raise Http404
     dispatch = _dispatch(dispatch_id)
     if not request.user.has_perm("visits.view_dispatch", dispatch):
         return refusal(request, NotAllowed(_("This urgent visit is not yours to see.")))

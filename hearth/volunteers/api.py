@@ -8,6 +8,7 @@ the team reads ``GET /patients/{id}/volunteers``; the family reads
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +26,7 @@ from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
 from hearth.patients import access
 from hearth.patients.schemas import ReasonIn
 from hearth.volunteers import queries, services
+from hearth.volunteers.brief import volunteer_brief
 from hearth.volunteers.models import (
     UnavailablePeriod,
     VolunteerAssignment,
@@ -47,6 +49,7 @@ from hearth.volunteers.schemas import (
     StatusIn,
     TrainingIn,
     TrainingOut,
+    VolunteerBriefOut,
     VolunteerDetailOut,
     VolunteerSummaryOut,
 )
@@ -375,6 +378,30 @@ def end_assignment(request: HttpRequest, assignment_id: UUID, payload: EndAssign
         note=payload.note,
     )
     return _assignment_body(assignment)
+
+
+# --- The volunteer brief -----------------------------------------------------------------
+
+
+@router.get(
+    "/patients/{patient_id}/volunteer-brief",
+    response={200: VolunteerBriefOut, **ERROR_RESPONSES},
+)
+def get_volunteer_brief(request: HttpRequest, patient_id: UUID) -> Any:
+    """The brief a volunteer on assignment reads instead of the record (name,
+    address, what matters, safety, who to call, the visit); staff who may open
+    the record read it too. Everyone else: 404 (staff outside the caseload are
+    offered emergency access)."""
+    actor = actor_of(request)
+    patient = access.access_volunteer_brief(actor, patient_id)
+    brief = volunteer_brief(actor, patient)
+    body: dict[str, Any] = {
+        item.name: [asdict(entry) for entry in value] if isinstance(value, list) else value
+        for item in fields(brief)
+        if item.name != "patient" and (value := getattr(brief, item.name)) is not None
+    }
+    body["patient_id"] = patient.external_id
+    return body
 
 
 # --- The family -------------------------------------------------------------------------

@@ -222,7 +222,7 @@ class VolunteerAssignment(ExternalIdModel):
         _("reason"), max_length=24, choices=EndReason.choices, blank=True, default=""
     )
     end_note = models.CharField(_("details"), max_length=300, blank=True, default="")
-    # The care-team place that lets the volunteer open the record, and
+    # The care-team place that lets the volunteer read the brief, and
     # whether this assignment created it (only then does ending it end that place).
     care_team_assignment = models.ForeignKey(
         CareTeamAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

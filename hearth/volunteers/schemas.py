@@ -8,7 +8,7 @@ does and when: never their surname or phone.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -175,3 +175,57 @@ class FamilyVolunteerOut(Schema):
 class PortalVolunteersOut(Schema):
     volunteers: list[FamilyVolunteerOut]
     service_phone: str = Field(description="Call the service to reach the volunteer.")
+
+
+# --- The volunteer brief ------------------------------------------------------------------
+
+
+class VolunteerBriefLineOut(Schema):
+    label: str
+    text: str
+
+
+class VolunteerBriefContactOut(Schema):
+    label: str
+    name: str
+    phone: str
+
+
+class VolunteerBriefFamilyOut(Schema):
+    name: str
+    relationship: str
+    main_carer: bool
+
+
+class VolunteerBriefQuietTimeOut(Schema):
+    label: str
+    kind: str
+    days: str
+    starts_at: time
+    ends_at: time
+
+
+class VolunteerBriefVisitOut(Schema):
+    kind: str
+    volunteer: str
+    usual_times: str
+    note: str
+    starts_on: date
+    ends_on: date | None
+    next_visit: datetime | None
+
+
+class VolunteerBriefOut(Schema):
+    """What a volunteer on assignment reads about the person: nothing clinical."""
+
+    patient_id: UUID
+    called: str = Field(description="The name the person likes to be called.")
+    full_name: str
+    address: str
+    getting_in: list[VolunteerBriefLineOut]
+    what_matters: list[VolunteerBriefLineOut]
+    family: list[VolunteerBriefFamilyOut]
+    quiet_times: list[VolunteerBriefQuietTimeOut]
+    safety: list[VolunteerBriefLineOut]
+    who_to_call: list[VolunteerBriefContactOut]
+    visits: list[VolunteerBriefVisitOut]

@@ -10,7 +10,8 @@ the volunteer is not active, their background check (DBS) is not current or
 a required training module is missing or expired, or the person is not on
 the service. Making it active puts the volunteer on the person's care team
 (role "volunteer", through ``patients.services.assign_to_care_team`` in the
-same transaction) so they can open that record and no other; ending the last
+same transaction) so they can read that person's volunteer brief and no
+other (never the clinical record: ``patients.access``); ending the last
 active assignment ends that care-team place, if an assignment created it.
 """
 
@@ -707,7 +708,7 @@ def end_assignment(
 ) -> VolunteerAssignment:
     """End (or withdraw a proposal). When no other active assignment keeps the
     volunteer with this family, the care-team place an assignment created
-    ends too, and with it their access to the record."""
+    ends too, and with it their access to the volunteer brief."""
     require_perm(actor, ASSIGN, assignment.patient, _only_coordinator_assigns())
     assignment = lock(
         VolunteerAssignment, assignment.pk, related=("patient", "volunteer"), of=("self",)

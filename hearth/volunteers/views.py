@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
-from hearth.core.errors import NotAllowed
+from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import AuthenticatedRequest, page_with_way_back, refusal, staff_required
 from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.web import with_patient
 from hearth.volunteers import queries, services
+from hearth.volunteers.brief import volunteer_brief
 from hearth.volunteers.choices import VolunteerStatus
 from hearth.volunteers.forms import (
     AssignmentForm,
@@ -348,6 +349,25 @@ def my_page(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+# --- The volunteer brief -------------------------------------------------------------------
+
+
+@staff_required
+def brief_page(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
+    """The brief a volunteer reads before a visit, instead of the record."""
+    try:
+        patient = access.access_volunteer_brief(request.user, patient_id)
+    except DomainError as error:
+        if error.code == "emergency_access_available":
+            return redirect("emergency_access", patient_id=patient_id)
+        return refusal(request, error)
+    return render(
+        request,
+        "volunteers/brief.html",
+        {"brief": volunteer_brief(request.user, patient)},
+    )
+
+
 # --- A person's volunteers (the team) ---------------------------------------------------
 
 
@@ -519,5 +539,6 @@ urlpatterns = [
     ),
     path("patients/<uuid:patient_id>/volunteers/", patient_volunteers, name="volunteers_patient"),
     path("patients/<uuid:patient_id>/volunteers/assign/", assign, name="volunteers_assign"),
+    path("patients/<uuid:patient_id>/volunteer-brief/", brief_page, name="volunteer_brief"),
     path("portal/volunteers/", portal_volunteers, name="volunteers_portal"),
 ]

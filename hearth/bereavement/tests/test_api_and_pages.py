@@ -210,9 +210,10 @@ def test_every_page_validates_ownership(
             assert getattr(family, method)(url).status_code == 302, url
     start = outsider.post(patient + "/start/")
     assert start.status_code == 302 and "emergency" in start["Location"]
+    # A volunteer reads only the volunteer brief: the record is not found for them.
     volunteer = client_for(deceased.volunteer)
-    assert volunteer.get(patient + "/close/").status_code == 403
-    assert volunteer.get(patient + "/risk-screen/").status_code == 403
+    assert volunteer.get(patient + "/close/").status_code == 404
+    assert volunteer.get(patient + "/risk-screen/").status_code == 404
     assert client_for(deceased.coordinator).get(patient + "/risk-screen/").status_code == 403
     assert (
         client_for(deceased.social_worker).get(patient + "/returns/controlled-drugs/").status_code

@@ -200,15 +200,16 @@ def test_next_step_endpoints_validate_ownership(
     assert outsider.get(url).status_code == 403
     assert outsider.post(url, data=body, content_type=JSON).status_code == 403
     assert outsider.patch(patch, data={"status": "done"}, content_type=JSON).status_code == 403
-    # The family may read but not add; a volunteer on the team may read only.
+    # The family may read but not add; a volunteer on the team reads only the
+    # volunteer brief, so the next steps are not found for them.
     assert client_for(active.family).post(url, data=body, content_type=JSON).status_code == 404
-    assert client_for(active.volunteer).get(url).status_code == 200
-    assert client_for(active.volunteer).post(url, data=body, content_type=JSON).status_code == 403
+    assert client_for(active.volunteer).get(url).status_code == 404
+    assert client_for(active.volunteer).post(url, data=body, content_type=JSON).status_code == 404
     assert (
         client_for(active.volunteer)
         .patch(patch, data={"status": "done"}, content_type=JSON)
         .status_code
-        == 403
+        == 404
     )
     # Unknown ids.
     nurse = client_for(active.nurse)

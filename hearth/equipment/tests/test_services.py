@@ -275,7 +275,7 @@ def test_a_fault_report_from_the_family_raises_an_alert(active: World, mattress_
 
 def test_an_oxygen_fault_raises_the_oxygen_alert(active: World, oxygen_loan: Loan) -> None:
     fault = services.report_fault(
-        actor=active.volunteer, loan=oxygen_loan, description="Concentrator alarm, no flow."
+        actor=active.chaplain, loan=oxygen_loan, description="Concentrator alarm, no flow."
     )
     alert = Alert.objects.get(pk=fault.alert_id)
     assert (alert.rule, alert.severity) == (AlertRule.OXYGEN_EQUIPMENT, "high")

@@ -322,7 +322,7 @@ def test_the_chart_says_when_the_24_hour_limit_is_reached(active: World, client_
     [
         ("nurse", 200),
         ("patient_user", 200),
-        ("volunteer", 200),
+        ("volunteer", 404),  # a volunteer reads the brief, never medicines (issue 18)
         ("outsider_nurse", 403),
         ("other_family", 404),
     ],

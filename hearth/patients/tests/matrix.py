@@ -39,8 +39,16 @@ SERVICE_WIDE = {"coordinator", "administrator"}
 STAFF = ON_TEAM | SERVICE_WIDE | {"commission_member", "clinical_lead", "outsider_nurse"}
 PORTAL = {"family", "patient_user"}
 SIGNED_IN = set(ROLES) - {"anonymous"}
-#: Staff who can open patient A while the episode is active or awaiting the commission.
-OPENERS = ON_TEAM | SERVICE_WIDE | {"commission_member"}
+#: Staff who can open patient A while the episode is active or awaiting the
+#: commission. Not the volunteer on patient A's team: a volunteer reads the
+#: volunteer brief, and every other route about patient A is not found for
+#: them (issue 18, least privilege; ``VOLUNTEER_ROUTES_ABOUT_A_PATIENT``).
+OPENERS = (ON_TEAM - {"volunteer"}) | SERVICE_WIDE | {"commission_member"}
+#: The only routes about patient A a volunteer may use: the brief (page and API).
+VOLUNTEER_ROUTES_ABOUT_A_PATIENT = {
+    ("GET", "/patients/{patient}/volunteer-brief/"),
+    ("GET", "/api/v1/patients/{patient}/volunteer-brief"),
+}
 REFERRERS = {
     "physician",
     "nurse",
@@ -123,6 +131,7 @@ SERVICE_PLACEHOLDERS = {
     "slot",
     "away",
     "item",
+    "code",  # a caregiving skill of the service's syllabus
 }
 
 
@@ -154,11 +163,14 @@ def expected_api_refusal(route: Route, role: str) -> Refusal:
     "Errors"): 401 to nobody signed in; 404 to a family or a patient, who are
     never told that a staff-only thing or another patient's record exists; 403
     ``emergency_access_available`` to staff outside patient A's caseload; 403
-    ``forbidden`` to staff whose role does not allow it."""
+    ``forbidden`` to staff whose role does not allow it; 404 to a volunteer
+    on anything about patient A (they read the brief, not the record)."""
     if role in route.refused:
         return route.refused[role]
     if role == "anonymous":
         return NOT_SIGNED_IN
+    if role == "volunteer" and route.about_patient():
+        return NOT_FOUND
     if role in PORTAL_SIGN_INS:
         return NOT_FOUND
     if role in EMERGENCY_USERS and route.about_patient():
@@ -170,8 +182,9 @@ def expected_page_refusal(route: Route, role: str) -> PageRefusal:
     """Where a page leaves a role it refuses: nobody signed in goes to sign in;
     a family or a patient to their portal (or "not found" for a portal page
     about someone else's patient); staff to their start page from a portal
-    page; staff outside patient A's caseload to emergency access; other staff
-    get the refusal page."""
+    page; staff outside patient A's caseload to emergency access; a volunteer
+    gets "not found" for anything about patient A; other staff get the
+    refusal page."""
     if role in route.page_refused:
         return route.page_refused[role]
     if role == "anonymous":
@@ -181,6 +194,8 @@ def expected_page_refusal(route: Route, role: str) -> PageRefusal:
         return PAGE_NOT_FOUND if portal_page else TO_THE_PORTAL
     if portal_page:
         return TO_STAFF_START
+    if role == "volunteer" and route.about_patient():
+        return PAGE_NOT_FOUND
     if role in EMERGENCY_USERS and route.about_patient():
         return TO_EMERGENCY_ACCESS
     return PAGE_FORBIDDEN

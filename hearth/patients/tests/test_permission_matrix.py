@@ -54,6 +54,7 @@ from hearth.patients.tests.matrix import (
     SIGNED_IN,
     STAFF,
     TO_EMERGENCY_ACCESS,
+    VOLUNTEER_ROUTES_ABOUT_A_PATIENT,
     PageRefusal,
     Route,
     expected_api_refusal,
@@ -750,8 +751,9 @@ API_ROUTES: list[Route] = [
         "/api/v1/patients/{patient}/emergency-access",
         EMERGENCY_USERS,
         body=lambda w, a: {"reason": "Called at 3 a.m., the team is unreachable."},
-        # People who can already open the record are told so.
-        refused=dict.fromkeys(STAFF - EMERGENCY_USERS, (409, "conflict")),
+        # People who can already open the record are told so; a volunteer is
+        # told it is not found, like everything else about patient A.
+        refused=dict.fromkeys(STAFF - EMERGENCY_USERS - {"volunteer"}, (409, "conflict")),
     ),
     Route("GET", "/api/v1/emergency-access", {"clinical_lead"}),
     Route(
@@ -1253,7 +1255,13 @@ API_ROUTES: list[Route] = [
 #: Pages: GET shows the page (200) only to those who may use it.
 PAGE_ROUTES: list[Route] = [
     Route("GET", "/portal/", PORTAL | {"other_family"}),
-    Route("GET", "/patients/", STAFF),
+    # A volunteer's worklist is their own page: their assignments, each opening its brief.
+    Route(
+        "GET",
+        "/patients/",
+        STAFF - {"volunteer"},
+        page_refused={"volunteer": (302, "/volunteers/me/")},
+    ),
     Route("GET", "/patients/refer/", REFERRERS),
     Route("GET", "/patients/{patient}/", OPENERS),
     Route("GET", "/patients/{patient}/edit/", RECORD_KEEPERS),
@@ -1690,9 +1698,9 @@ PAGE_EXCEPTIONS: dict[tuple[str, str], dict[str, PageRefusal]] = {
     ("GET", "/episodes/{episode}/screening/"): COMMISSION_PAGE_OUT_OF_ITS_STAGE,
     ("GET", "/episodes/{episode}/bereavement/"): COMMISSION_PAGE_OUT_OF_ITS_STAGE,
     ("GET", "/episodes/{episode}/close/"): COMMISSION_PAGE_OUT_OF_ITS_STAGE,
-    # Staff who can already open the record are taken to it.
+    # Staff who can already open the record are taken to it (a volunteer: not found).
     ("GET", "/patients/{patient}/emergency-access/"): dict.fromkeys(
-        STAFF - EMERGENCY_USERS, (302, "/patients/")
+        STAFF - EMERGENCY_USERS - {"volunteer"}, (302, "/patients/")
     ),
     # The security policy is the administrator's page, refused to everyone else.
     ("GET", "/account/security-policy/"): dict.fromkeys(PORTAL_SIGN_INS, PAGE_FORBIDDEN),
@@ -1712,13 +1720,16 @@ for _path in (
     "/portal/bereavement/",
 ):
     PAGE_EXCEPTIONS[("GET", _path)] = {"patient_user": PAGE_FORBIDDEN}
-# A volunteer's assignment opens through patient A's record.
+# A volunteer's assignment opens through patient A's record (not found for a volunteer).
 for _method, _path in (
     ("GET", "/volunteers/assignments/{volunteer_assignment}/start/"),
     ("POST", "/volunteers/assignments/{volunteer_assignment}/start/"),
     ("GET", "/volunteers/assignments/{volunteer_assignment}/end/"),
 ):
-    PAGE_EXCEPTIONS[(_method, _path)] = dict.fromkeys(EMERGENCY_USERS, TO_EMERGENCY_ACCESS)
+    PAGE_EXCEPTIONS[(_method, _path)] = {
+        **dict.fromkeys(EMERGENCY_USERS, TO_EMERGENCY_ACCESS),
+        "volunteer": PAGE_NOT_FOUND,
+    }
 # Debriefs are the team's own: emergency access to the record does not reach them.
 for _path in ("/patients/{patient}/debriefs/", "/patients/{patient}/debriefs/add/"):
     PAGE_EXCEPTIONS[("GET", _path)] = {"outsider_nurse": PAGE_FORBIDDEN}
@@ -1775,3 +1786,14 @@ def _page_patterns(resolvers: list[Any], prefix: str = "") -> set[str]:
 def test_every_page_is_declared() -> None:
     declared = {_declared(r.path) for r in PAGE_ROUTES}
     assert _page_patterns(get_resolver().url_patterns) == declared
+
+
+def test_a_volunteer_reaches_nothing_about_a_patient_but_the_brief() -> None:
+    """Least privilege (issue 18): a route about patient A that lets the
+    volunteer in must be the brief; a new route cannot quietly add them."""
+    let_in = {
+        (route.method, route.path)
+        for route in API_ROUTES + PAGE_ROUTES
+        if route.about_patient() and "volunteer" in route.allowed
+    }
+    assert let_in == VOLUNTEER_ROUTES_ABOUT_A_PATIENT

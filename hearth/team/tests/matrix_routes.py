@@ -24,7 +24,15 @@ from typing import Any
 from hearth.conftest import World
 from hearth.core import clock
 from hearth.patients.choices import EpisodeState
-from hearth.patients.tests.matrix import FORBIDDEN, NOT_FOUND, ON_TEAM, STAFF, Route
+from hearth.patients.tests.matrix import (
+    FORBIDDEN,
+    NOT_FOUND,
+    ON_TEAM,
+    PAGE_NOT_FOUND,
+    STAFF,
+    PageRefusal,
+    Route,
+)
 
 #: ``team.manage_mandatory_courses``: the administrator and the clinical lead.
 COURSE_KEEPERS = {"administrator", "clinical_lead"}
@@ -41,8 +49,11 @@ WELLBEING_READERS = {"clinical_lead"}
 OVERSEERS = {"coordinator", "clinical_lead"}
 #: ``team.view_debriefs`` / ``record_debrief``: patient A's team (now or at the
 #: death), the coordinator and the clinical lead (not the administrator, the
-#: commission or an outsider).
-DEBRIEFERS = ON_TEAM | OVERSEERS
+#: commission, an outsider or the volunteer, who reads only the volunteer brief).
+DEBRIEFERS = (ON_TEAM - {"volunteer"}) | OVERSEERS
+#: A debrief is about patient A: a volunteer is told it does not exist.
+DEBRIEF_NOT_FOUND_FOR_A_VOLUNTEER = {"volunteer": NOT_FOUND}
+DEBRIEF_PAGE_NOT_FOUND_FOR_A_VOLUNTEER: dict[str, PageRefusal] = {"volunteer": PAGE_NOT_FOUND}
 
 
 def _after_death(method: str, path: str, allowed: set[str], **options: Any) -> Route:
@@ -185,13 +196,20 @@ API_ROUTES: list[Route] = [
     # Debriefs after patient A's death.
     _after_death("GET", "/api/v1/team/debriefs", STAFF, prepare=_debrief),
     _after_death("GET", "/api/v1/team/deaths-without-debrief", OVERSEERS),
-    _after_death("GET", "/api/v1/team/debriefs/{debrief}", DEBRIEFERS, prepare=_debrief),
+    _after_death(
+        "GET",
+        "/api/v1/team/debriefs/{debrief}",
+        DEBRIEFERS,
+        prepare=_debrief,
+        refused=DEBRIEF_NOT_FOUND_FOR_A_VOLUNTEER,
+    ),
     _after_death(
         "POST",
         "/api/v1/team/debriefs/{debrief}/withdraw",
         DEBRIEFERS,
         prepare=_debrief,
         body=_reason,
+        refused=DEBRIEF_NOT_FOUND_FOR_A_VOLUNTEER,
     ),
     # Debriefs are the team's own: emergency access to the record does not reach them.
     _after_death(
@@ -224,8 +242,20 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/team/wellbeing/summary/", WELLBEING_READERS),
     Route("GET", "/team/caseload/", STAFF),
     _after_death("GET", "/team/debriefs/", STAFF, prepare=_debrief),
-    _after_death("GET", "/team/debriefs/{debrief}/", DEBRIEFERS, prepare=_debrief),
-    _after_death("GET", "/team/debriefs/{debrief}/withdraw/", DEBRIEFERS, prepare=_debrief),
+    _after_death(
+        "GET",
+        "/team/debriefs/{debrief}/",
+        DEBRIEFERS,
+        prepare=_debrief,
+        page_refused=DEBRIEF_PAGE_NOT_FOUND_FOR_A_VOLUNTEER,
+    ),
+    _after_death(
+        "GET",
+        "/team/debriefs/{debrief}/withdraw/",
+        DEBRIEFERS,
+        prepare=_debrief,
+        page_refused=DEBRIEF_PAGE_NOT_FOUND_FOR_A_VOLUNTEER,
+    ),
     _after_death("GET", "/patients/{patient}/debriefs/", DEBRIEFERS, prepare=_debrief),
     _after_death("GET", "/patients/{patient}/debriefs/add/", DEBRIEFERS),
 ]

@@ -32,6 +32,10 @@ COORDINATOR = {"coordinator"}
 AVAILABILITY = {"coordinator", "volunteer"}
 #: ``volunteers.view_own``: a volunteer (with a profile) reads their own page.
 OWN_PAGE = {"volunteer"}
+#: The volunteer brief: the volunteer on assignment, and staff who may open
+#: the record (to know what the volunteer is told). The family and strangers:
+#: not found; staff outside the caseload: offered emergency access.
+BRIEF_READERS = OPENERS | {"volunteer"}
 
 
 def _volunteer_profile(world: World, actor: Any) -> None:
@@ -107,6 +111,17 @@ def _proposed(world: World, actor: Any) -> None:
         kind="sitting",
         starts_on=clock.today(),
         usual_times="Tuesdays 2–5 pm",
+    )
+
+
+def _started(world: World, actor: Any) -> None:
+    """The volunteer's assignment to patient A started (it keeps their care-team place)."""
+    from hearth.volunteers import services
+
+    _proposed(world, actor)
+    services.activate_assignment(
+        actor=world.coordinator,
+        assignment=world.volunteer_assignment,  # type: ignore[attr-defined]
     )
 
 
@@ -237,6 +252,8 @@ API_ROUTES: list[Route] = [
     ),
     # The family's own patient's volunteers (another family reads their own).
     Route("GET", "/api/v1/portal/volunteers", PORTAL_PAGES, prepare=_proposed),
+    # The brief a volunteer reads instead of the record.
+    Route("GET", "/api/v1/patients/{patient}/volunteer-brief", BRIEF_READERS, prepare=_started),
 ]
 
 PAGE_ROUTES: list[Route] = [
@@ -294,6 +311,8 @@ PAGE_ROUTES: list[Route] = [
     # Patient A's volunteers: staff who may open the record; the coordinator assigns.
     Route("GET", "/patients/{patient}/volunteers/", OPENERS, prepare=_proposed),
     Route("GET", "/patients/{patient}/volunteers/assign/", COORDINATOR, prepare=_volunteer_profile),
+    # The brief a volunteer reads instead of the record.
+    Route("GET", "/patients/{patient}/volunteer-brief/", BRIEF_READERS, prepare=_started),
     # The family portal: their own patient's volunteers (another family sees theirs).
     Route("GET", "/portal/volunteers/", PORTAL_PAGES, prepare=_proposed),
 ]

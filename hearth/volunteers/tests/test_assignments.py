@@ -32,15 +32,18 @@ def test_starting_puts_the_volunteer_on_the_care_team_and_ending_takes_them_off(
     volunteer = new_volunteer()
     make_profile(active, volunteer)
     assignment = propose(active, volunteer)
-    assert not access.staff_can_open(volunteer, active.patient)
+    assert not access.volunteer_on_assignment(volunteer, active.patient)
 
     services.activate_assignment(actor=active.coordinator, assignment=assignment)
     assignment.refresh_from_db()
     assert assignment.status == "active"
     assert assignment.created_care_team_assignment
     assert _places(active, volunteer) == [assignment.care_team_assignment]
-    assert access.staff_can_open(volunteer, active.patient)
-    assert not access.staff_can_open(volunteer, active.other_patient)
+    assert access.volunteer_on_assignment(volunteer, active.patient)
+    assert access.can_read_volunteer_brief(volunteer, active.patient)
+    assert not access.can_read_volunteer_brief(volunteer, active.other_patient)
+    # The brief, never the clinical record (issue 18, least privilege).
+    assert not access.staff_can_open(volunteer, active.patient)
 
     services.end_assignment(
         actor=active.coordinator, assignment=assignment, reason="family_request"
@@ -48,7 +51,7 @@ def test_starting_puts_the_volunteer_on_the_care_team_and_ending_takes_them_off(
     assignment.refresh_from_db()
     assert (assignment.status, assignment.end_reason) == ("ended", "family_request")
     assert _places(active, volunteer) == []
-    assert not access.staff_can_open(volunteer, active.patient)
+    assert not access.can_read_volunteer_brief(volunteer, active.patient)
     events = set(
         AuditEvent.objects.filter(patient_id=active.patient.pk).values_list("event_type", flat=True)
     )
@@ -87,7 +90,7 @@ def test_the_place_stays_while_another_assignment_is_active(active: World) -> No
     assert len(_places(active, volunteer)) == 1
     services.end_assignment(actor=active.coordinator, assignment=sitting, reason="no_longer_needed")
     assert len(_places(active, volunteer)) == 1
-    assert access.staff_can_open(volunteer, active.patient)
+    assert access.volunteer_on_assignment(volunteer, active.patient)
     services.end_assignment(actor=active.coordinator, assignment=errands, reason="no_longer_needed")
     assert _places(active, volunteer) == []
 
