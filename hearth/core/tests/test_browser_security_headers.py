@@ -127,9 +127,10 @@ def test_key_pages_load_without_a_single_policy_violation(browser: Browser, worl
                 "/notifications/settings/",
             ],
         ),
-        (world.family, ["/portal/", "/portal/check-in/"]),
+        (world.family, ["/portal/", "/portal/check-in/", "/portal/help/"]),
+        (world.coordinator, ["/volunteers/", "/visits/dispatches/"]),
         (superuser, ["/admin/", "/admin/accounts/user/"]),
-        (None, ["/accounts/login/", "/admin/login/"]),
+        (None, ["/accounts/login/", "/admin/login/", "/api/v1/docs"]),
     ]
     for user, paths in visits:
         page, refused = browser.open_as(user)
@@ -155,4 +156,26 @@ def test_the_language_switch_still_works(browser: Browser, world: World) -> None
     assert page.get_attribute("html", "lang") == "ru"
     assert page.url.endswith("/patients/")
     assert page.evaluate("window.__violations") == [] and refused == []
+    page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_day_plan_timeline_is_positioned_by_its_nonced_style_sheet(
+    browser: Browser, world: World, settings: Any
+) -> None:
+    """The one page with computed positions: without the nonce'd style sheet
+    every block would sit at the start of its lane."""
+    from hearth.planning import planner
+    from hearth.planning.tests.planning_world import MONDAY, at, planning_world
+
+    built = planning_world(world, settings)
+    with clock.travel_to(at(MONDAY, "06:00")):
+        planner.plan_day(actor=world.coordinator, date=MONDAY)
+    page, refused = browser.open_as(world.coordinator)
+    browser.visit(page, refused, f"/visits/plan/?date={built.day.isoformat()}")
+    offsets = page.eval_on_selector_all(
+        ".plan-lane .block, .plan-hours span", "nodes => nodes.map(node => node.offsetLeft)"
+    )
+    assert len(offsets) > 3
+    assert sum(1 for offset in offsets if offset > 0) >= len(offsets) - 2
     page.context.close()
