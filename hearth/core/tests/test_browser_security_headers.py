@@ -125,6 +125,7 @@ def test_key_pages_load_without_a_single_policy_violation(browser: Browser, worl
                 f"/patients/{patient}/medicines/",
                 f"/patients/{patient}/symptoms/",
                 "/notifications/settings/",
+                "/accounts/2fa/totp/activate/",
             ],
         ),
         (world.family, ["/portal/", "/portal/check-in/", "/portal/help/"]),
