@@ -11,6 +11,10 @@ The browser features no page uses (camera, microphone, location...) are
 switched off with ``Permissions-Policy``, so injected or embedded content
 cannot ask for them either.
 
+A PDF is not a page: the browser shows it in its own viewer, which a page's
+Content-Security-Policy (``object-src 'none'`` in particular) can stop from
+showing it at all, so PDFs go without that header (they still get no-store).
+
 Nothing here reads the database (not even who is signed in), so these headers
 are on the 503 answers of a database outage too.
 """
@@ -23,6 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
 NO_STORE = "no-store"
+CSP_HEADER = "Content-Security-Policy"
 
 
 def _may_be_signed_in(request: HttpRequest) -> bool:
@@ -44,6 +49,8 @@ class SecurityHeadersMiddleware:
         if _may_be_signed_in(request) or "Cache-Control" not in response:
             response["Cache-Control"] = NO_STORE
             response.headers.pop("Expires", None)
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            response.headers.pop(CSP_HEADER, None)
         if self.permissions_policy:
             response.setdefault("Permissions-Policy", self.permissions_policy)
         return response

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import IntegrityError, connections
 from django.test import Client
 
 from hearth.accounts import services as account_services
 from hearth.accounts.models import UserKind
 from hearth.conftest import make_user
+from hearth.core import outage
 
 # Every answer must come well inside this, whatever the database does.
 BOUND_SECONDS = 10
@@ -187,3 +188,15 @@ def test_postgresql_connections_carry_the_timeouts(settings: Any) -> None:
         os.environ.clear()
         os.environ.update(saved)
         importlib.reload(hearth_settings)
+
+
+@pytest.mark.parametrize("error", [ValueError("a bug"), IntegrityError("a duplicate")])
+def test_other_errors_are_still_server_errors(rf: Any, error: Exception) -> None:
+    """Only an unreachable database is "try again": a bug, or a broken
+    constraint, is a 500 and logged as one."""
+    try:
+        raise error
+    except Exception:
+        response = outage.server_error(rf.get("/patients/"))
+    assert response.status_code == 500
+    assert "Retry-After" not in response

@@ -110,6 +110,8 @@ def test_patient_data_is_never_stored_by_the_browser(active: World, client_for: 
         assert response["Cache-Control"] == "no-store", name
     assert answers["API record"].status_code == 200
     assert answers["PDF"]["Content-Type"] == "application/pdf"
+    # The browser's PDF viewer is not a page: a page policy could stop it.
+    assert CSP not in answers["PDF"]
 
 
 def test_a_bearer_token_answer_is_not_stored_either(active: World, client_for: Any) -> None:
