@@ -130,8 +130,11 @@ def test_key_pages_load_without_a_single_policy_violation(browser: Browser, worl
         ),
         (world.family, ["/portal/", "/portal/check-in/", "/portal/help/"]),
         (world.coordinator, ["/volunteers/", "/visits/dispatches/"]),
-        (superuser, ["/admin/", "/admin/accounts/user/"]),
-        (None, ["/accounts/login/", "/admin/login/", "/api/v1/docs"]),
+        (
+            superuser,
+            ["/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{world.nurse.pk}/change/"],
+        ),
+        (None, ["/accounts/login/", "/accounts/password/reset/", "/admin/login/", "/api/v1/docs"]),
     ]
     for user, paths in visits:
         page, refused = browser.open_as(user)
