@@ -13,10 +13,13 @@ import socket
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client
 
 from hearth.accounts.models import User, UserKind
 from hearth.conftest import make_user
+from hearth.core.deploy_checks import mail_is_sent
 from hearth.notifications.tests.sinks import SmtpSink
 
 RESET = "/accounts/password/reset/"
@@ -121,3 +124,12 @@ def test_email_url_configures_django_mail() -> None:
         os.environ.clear()
         os.environ.update(saved)
         importlib.reload(hearth_settings)
+
+
+def test_the_deploy_check_warns_when_production_mail_is_only_printed(settings: Any) -> None:
+    settings.PRODUCTION = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    with pytest.raises(SystemCheckError, match=r"hearth\.W001"):
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert mail_is_sent(None) == []
