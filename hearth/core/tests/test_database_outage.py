@@ -11,6 +11,7 @@ SQLite file that cannot be opened, or at a PostgreSQL port nobody listens on
 from __future__ import annotations
 
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -165,7 +166,7 @@ def test_a_stalled_postgresql_server_cannot_hang_a_request(signed_in: Any) -> No
     assert 1.5 < elapsed < BOUND_SECONDS
 
 
-def test_postgresql_connections_carry_the_timeouts(settings: Any) -> None:
+def test_postgresql_connections_carry_the_timeouts(monkeypatch: Any) -> None:
     """The settings turn the environment into libpq options (checked here
     whatever database the suite runs on)."""
     import importlib
@@ -184,9 +185,17 @@ def test_postgresql_connections_carry_the_timeouts(settings: Any) -> None:
         options = reloaded.DATABASES["default"]["OPTIONS"]
         assert options["connect_timeout"] == 4
         assert "-c statement_timeout=25s" in options["options"]
+        # The worker and migrate do long work legitimately: their own limit.
+        monkeypatch.setattr(sys, "argv", ["manage.py", "run_worker", "--interval", "1"])
+        worker = importlib.reload(hearth_settings).DATABASES["default"]["OPTIONS"]
+        assert "-c statement_timeout=600s" in worker["options"]
+        monkeypatch.setattr(sys, "argv", ["manage.py", "runserver"])
+        web = importlib.reload(hearth_settings).DATABASES["default"]["OPTIONS"]
+        assert "-c statement_timeout=25s" in web["options"]
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        monkeypatch.undo()
         importlib.reload(hearth_settings)
 
 
