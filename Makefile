@@ -72,7 +72,7 @@ migrations-check: env
 
 deploy-check: env
 	HEARTH_ENV=production SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
-	ALLOWED_HOSTS=hearth.example.org DATABASE_URL=sqlite:///$$(mktemp -d)/deploy-check.sqlite3 \
+	ALLOWED_HOSTS=hearth.example.org EMAIL_URL=smtp://mail.example.org:587/?tls=True DATABASE_URL=sqlite:///$$(mktemp -d)/deploy-check.sqlite3 \
 	$(RUN) python manage.py check --deploy --fail-level WARNING
 
 bench: env

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from hearth.accounts.api import router as accounts_router
@@ -24,6 +32,33 @@ from hearth.team.api import router as team_router
 from hearth.visits.api import router as visits_router
 from hearth.volunteers.api import router as volunteers_router
 
+
+def staff_only_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The documentation and the OpenAPI document list every endpoint and
+    field: in production only signed-in staff read them (HEARTH_API_DOCS_PUBLIC
+    opens them, as it is by default in development and tests)."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.HEARTH_API_DOCS_PUBLIC:
+            return view(request, *args, **kwargs)
+        user = request.user
+        if not user.is_authenticated:
+            if request.path.endswith(".json"):
+                body = {
+                    "detail": _("Sign in, or send a valid API token."),
+                    "code": "not_authenticated",
+                }
+                return JsonResponse(body, status=401)
+            return redirect_to_login(request.get_full_path())
+        if getattr(user, "kind", None) != UserKind.STAFF:
+            body = {"detail": _("Not found."), "code": "not_found"}
+            return JsonResponse(body, status=404)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 api = NinjaAPI(
     title="Hearth API",
     version="1",
@@ -31,6 +66,7 @@ api = NinjaAPI(
     "or `Authorization: Bearer <token>` (tokens from /api/v1/me/tokens).",
     auth=API_AUTH,
     urls_namespace="api",
+    docs_decorator=staff_only_docs,
 )
 install_error_handlers(api, told_not_found=lambda user: user.kind != UserKind.STAFF)
 api.add_router("", accounts_router)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 import dj_email_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -126,11 +128,19 @@ INSTALLED_APPS = [
     "hearth.demo",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    # Serves the API documentation's scripts from our own static files (not a
+    # CDN), as the Content-Security-Policy requires.
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their caching: CSP,
+    # Permissions-Policy and no-store on everything the application answers.
+    "hearth.core.security_headers.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -175,18 +185,53 @@ TEMPLATES = [
 VAR_DIR = Path(env_str("HEARTH_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}") or ""
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# --- Database outage and timeouts (docs/deployment.md, "Database outage") ---
+# A stalled database must not hang a request: connecting gives up after
+# DB_CONNECT_TIMEOUT_SECONDS, and PostgreSQL cancels one statement after
+# DB_STATEMENT_TIMEOUT_SECONDS (0: no limit). Management commands (the worker,
+# migrate) do long, legitimate work, so they get their own, longer limit.
+# SQLite has no server to wait for, only a lock held by another writer: it
+# waits SQLITE_BUSY_TIMEOUT_SECONDS for it. While the database cannot be
+# reached, pages and the API answer 503 and ask to retry after
+# HEARTH_OUTAGE_RETRY_AFTER_SECONDS.
+DB_CONNECT_TIMEOUT_SECONDS = env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
+_RUNS_A_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+DB_STATEMENT_TIMEOUT_SECONDS = (
+    env_int("DB_COMMAND_STATEMENT_TIMEOUT_SECONDS", 600)
+    if _RUNS_A_COMMAND
+    else env_int("DB_STATEMENT_TIMEOUT_SECONDS", 30)
+)
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+HEARTH_OUTAGE_RETRY_AFTER_SECONDS = env_int("HEARTH_OUTAGE_RETRY_AFTER_SECONDS", 30)
+for _variable, _seconds in (
+    ("DB_CONNECT_TIMEOUT_SECONDS", DB_CONNECT_TIMEOUT_SECONDS),
+    ("DB_STATEMENT_TIMEOUT_SECONDS", DB_STATEMENT_TIMEOUT_SECONDS),
+    ("SQLITE_BUSY_TIMEOUT_SECONDS", SQLITE_BUSY_TIMEOUT_SECONDS),
+    ("HEARTH_OUTAGE_RETRY_AFTER_SECONDS", HEARTH_OUTAGE_RETRY_AFTER_SECONDS),
+):
+    if _seconds < 0:
+        raise ImproperlyConfigured(f"{_variable} must be 0 or more seconds, not {_seconds!r}.")
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
     }
     DATABASES["default"]["TEST"] = {"NAME": env_str("HEARTH_TEST_SQLITE_NAME", None)}
-elif PRODUCTION:
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_CONNECT_TIMEOUT_SECONDS:
+        _options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT_SECONDS)
+    if DB_STATEMENT_TIMEOUT_SECONDS:
+        _options["options"] = (
+            f"{_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS}s"
+        ).strip()
+    if PRODUCTION:
+        DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -217,7 +262,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# The sign-in policy (hearth.accounts.adapters) plus mail that fails quietly:
+# a failing mail server never makes "reset my password" a server error.
 ACCOUNT_ADAPTER = "hearth.accounts.adapters.HearthAccountAdapter"
+# Password reset answers the same for every address and writes only to
+# addresses with an account (nobody signs up, so there is nothing to offer
+# the others; allauth's enumeration prevention stays on).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -615,6 +667,64 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# --- Security headers (docs/deployment.md, "Security headers") ---------------
+# Content-Security-Policy, enforced (django-csp): scripts and styles only from
+# our own static files, never inline; the one page that positions blocks on a
+# timeline (plan the day) writes its positions in a <style> carrying the
+# request's nonce. Charts are SVG images (data: URLs), the MFA QR code too.
+# HEARTH_CSP_REPORT_URI, when set, asks browsers to report violations there.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", csp_constants.NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if env_str("HEARTH_CSP_REPORT_URI", ""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = env_str("HEARTH_CSP_REPORT_URI")
+# Browser features no page of Hearth uses (no camera, microphone or location):
+# switched off for every page and anything embedded in it. Web Push is not
+# governed by this header. A comma-separated list of `feature=(allowlist)`.
+HEARTH_PERMISSIONS_POLICY = env_list(
+    "HEARTH_PERMISSIONS_POLICY",
+    [
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "fullscreen",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "picture-in-picture",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    ],
+)
+# The interactive API documentation and the OpenAPI document describe every
+# endpoint: in production only signed-in staff may read them; elsewhere they
+# are open unless this says otherwise.
+HEARTH_API_DOCS_PUBLIC = env_bool("HEARTH_API_DOCS_PUBLIC", not PRODUCTION)
 
 if HEARTH_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,13 +1,11 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from hearth.api import api
+from hearth.core.outage import health
 
-
-def health(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
-
+# A database outage anywhere (middleware or view) answers 503, not 500.
+handler500 = "hearth.core.outage.server_error"
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+import smtplib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -8,6 +10,11 @@ from django.http import HttpRequest
 
 from hearth.accounts import sign_in
 from hearth.core.middleware import client_ip
+
+logger = logging.getLogger(__name__)
+
+#: What a mail backend raises when the server cannot be reached or refuses.
+MAIL_FAILURES: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
 
 
 def _attempted_username(credentials: dict[str, Any]) -> str:
@@ -38,3 +45,19 @@ class HearthAccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine the client address")
         return address
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Sign-in mail (password reset) that cannot break the page asking for it.
+
+        A mail server that refuses, times out or is not configured must not turn
+        "reset my password" into a server error, nor answer differently for an
+        address we know (whose mail fails) and one we do not (no mail at all):
+        either would tell a stranger which addresses have accounts. The failure
+        is logged for the administrator, and the page says what it always says."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except MAIL_FAILURES:
+            logger.exception(
+                "Could not send the sign-in e-mail %r (check EMAIL_URL and the mail server)",
+                template_prefix,
+            )

@@ -19,6 +19,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from hearth.core.errors import DomainError, NotFound
+from hearth.core.outage import DATABASE_OUTAGE_ERRORS, api_database_unavailable
 
 if TYPE_CHECKING:  # core sits below accounts: the user model is only a type here
     from hearth.accounts.models import User
@@ -137,3 +138,5 @@ def install_error_handlers(
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(HttpError, http_error)
+    for database_error in DATABASE_OUTAGE_ERRORS:
+        api.add_exception_handler(database_error, api_database_unavailable)

@@ -1,4 +1,4 @@
-"""Opioid charts for the medicines page, drawn by pygal as inline SVG (no
+"""Opioid charts for the medicines page, drawn by pygal as SVG images (no
 JavaScript, no build step), in the same style as the symptom charts.
 
 Both read ``queries.opioid_days``: the regular opioid OME per 24 h as
@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pygal
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from hearth.medications import queries
 from hearth.medications.queries import OpioidDay
-from hearth.monitoring.charts import STYLE, Chart
+from hearth.monitoring.charts import STYLE, Chart, as_image
 from hearth.patients.models import Patient
 
 
@@ -43,8 +42,7 @@ def _render(chart: Any, has_data: bool) -> Chart:
     title = str(chart.config.title)
     if not has_data:
         return Chart(title=title, svg="")
-    # pygal escapes the titles and labels it writes into the SVG.
-    return Chart(title=title, svg=mark_safe(chart.render(is_unicode=True)))  # nosec B308 B703
+    return Chart(title=title, svg=as_image(chart))
 
 
 def ome_chart(patient: Patient, days: list[OpioidDay] | None = None) -> Chart:

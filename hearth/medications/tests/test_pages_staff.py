@@ -4,6 +4,8 @@ refusal shown on the form and nothing written."""
 
 from __future__ import annotations
 
+import base64
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -97,7 +99,7 @@ def test_the_page_shows_orders_doses_and_the_prescribers_helper(
     assert "as Oxycodone (By mouth): 6.7 mg" in page
     assert "78.0–90.0" in page
     assert "Oxycodone 5 mg" in page  # the dose given, in the record
-    assert "<svg" in page  # both charts are drawn
+    assert "data:image/svg+xml;base64," in page  # both charts are drawn, as SVG images
     assert AuditEvent.objects.filter(event_type="medicines.viewed").exists()
 
 
@@ -574,7 +576,7 @@ def test_a_sign_off_with_a_past_expiry_is_refused_on_the_form(active: Any, clien
 # --- Charts and the record panel ----------------------------------------------------
 
 
-def test_the_charts_render_svg(active: Any, regular_morphine: MedicationOrder) -> None:
+def test_the_charts_render_svg_images(active: Any, regular_morphine: MedicationOrder) -> None:
     prn = services.prescribe(
         actor=active.physician,
         patient=active.patient,
@@ -588,8 +590,12 @@ def test_the_charts_render_svg(active: Any, regular_morphine: MedicationOrder) -
     give(active.nurse, prn)
     ome = charts.ome_chart(active.patient)
     breakthrough = charts.breakthrough_chart(active.patient)
-    assert str(ome.svg).startswith("<svg") and "Regular, as prescribed" in ome.svg
-    assert str(breakthrough.svg).startswith("<svg")
+    for chart in (ome, breakthrough):
+        assert str(chart.svg).startswith('<img class="chart-image" src="data:image/svg+xml;base64,')
+    encoded = re.search(r'base64,([^"]+)"', str(ome.svg))
+    assert encoded is not None
+    svg = base64.b64decode(encoded.group(1)).decode()
+    assert svg.startswith("<svg") and "Regular, as prescribed" in svg
     assert charts.breakthrough_chart(active.other_patient).svg == ""
 
 
@@ -607,7 +613,7 @@ def test_the_patient_record_shows_the_medicines_panel(active: Any, client_for: A
     # Both opioid charts are drawn on the record itself.
     assert "Oral morphine equivalent per 24 h (mg)" in text
     assert "Breakthrough doses per day" in text
-    assert text.count("<svg") >= 2
+    assert text.count("data:image/svg+xml;base64,") >= 2
 
 
 def test_the_record_draws_no_opioid_chart_without_opioids(active: Any, client_for: Any) -> None:
