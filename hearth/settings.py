@@ -424,6 +424,19 @@ HEARTH_PERIODIC_JOBS: list[tuple[str, int]] = [
     # Finished django-tasks rows older than HEARTH_TASK_RESULTS_KEEP_DAYS.
     ("hearth.core.worker.prune_task_results", 24 * 60 * 60),
 ]
+
+# --- Audit trail: tamper evidence (docs/deployment.md, "Audit trail") --------
+# Every HEARTH_AUDIT_VERIFY_SECONDS the worker walks the audit hash chain
+# (hearth.core.audit_chain, as `manage.py verify_audit` does) and logs an ERROR
+# on the "hearth.audit" logger at the first broken link, and the chain's head
+# (an anchor for `verify_audit --expect`) when it holds. 0 switches it off.
+HEARTH_AUDIT_VERIFY_SECONDS = env_int("HEARTH_AUDIT_VERIFY_SECONDS", 24 * 60 * 60)
+if HEARTH_AUDIT_VERIFY_SECONDS < 0:
+    raise ImproperlyConfigured("HEARTH_AUDIT_VERIFY_SECONDS must be 0 (off) or more seconds.")
+if HEARTH_AUDIT_VERIFY_SECONDS:
+    HEARTH_PERIODIC_JOBS.append(
+        ("hearth.core.audit_chain.verify_periodically", HEARTH_AUDIT_VERIFY_SECONDS)
+    )
 # A one-time (idempotency) key is kept this many days after its first use; a
 # phone retrying the same write later than that would be taken as a new write.
 HEARTH_IDEMPOTENCY_KEEP_DAYS = env_int("HEARTH_IDEMPOTENCY_KEEP_DAYS", 7)

@@ -1,7 +1,12 @@
 """Recording audit events. Every service and every read of patient data calls ``record``.
 
 Event types come from the catalogue ``hearth.core.audit_events.AuditEventType``: both
-recording helpers refuse a type that is not in it (see ``catalogued_event_type``)."""
+recording helpers refuse a type that is not in it (see ``catalogued_event_type``).
+
+Both helpers extend the hash chain (``hearth.core.audit_chain``): the model's
+``save`` and the manager's ``bulk_create`` take the chain's lock and seal the new
+events in their own transaction, or in the caller's when there is one; a worklist
+of a thousand patients is one lock and one bulk insert."""
 
 from __future__ import annotations
 
@@ -102,7 +107,8 @@ def record_list_view(*, actor: Any, event_type: AuditEventType, patients: Iterab
         )
         for patient in patients
     ]
-    AuditEvent.objects.bulk_create(events)
+    if events:
+        AuditEvent.objects.bulk_create(events)
     return len(events)
 
 
