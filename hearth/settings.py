@@ -143,6 +143,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hearth.core.middleware.RequestContextMiddleware",
+    # Every refused request audited once (hearth.core.refusals): inside the
+    # request context (address, request id), outside the MFA policy's refusals.
+    "hearth.core.refusals.RefusalAuditMiddleware",
     "hearth.accounts.middleware.UserLanguageMiddleware",
     "hearth.accounts.middleware.IdleSessionTimeoutMiddleware",
     "hearth.accounts.middleware.RequireStaffMfaMiddleware",
