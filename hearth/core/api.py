@@ -99,7 +99,8 @@ def install_error_handlers(
         )
 
     def domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        refusals.note(request, exc.code, concealed=conceals(request, exc))
+        if exc.status in (403, 404):
+            refusals.note(request, exc.code, concealed=conceals(request, exc))
         if conceals(request, exc):
             return not_found(request, exc)
         return api.create_response(request, exc.as_dict(), status=exc.status)

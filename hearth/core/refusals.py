@@ -95,7 +95,7 @@ def is_audited(request: HttpRequest, response: HttpResponse) -> bool:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return False
-    if getattr(request, _NOTE, None) is not None and status not in DEFAULT_CODES:
+    if getattr(request, _NOTE, None) is not None and 300 <= status < 400:
         # A refusal answered another way (staff outside the caseload are sent
         # to the emergency-access page).
         return True

@@ -156,3 +156,35 @@ def test_the_refusal_event_is_committed_with_the_response(client_for: Any) -> No
     assert event.event_type == "access.not_found"
     assert event.object_id == asked
     assert event.channel == "web"
+
+
+def test_bad_input_is_not_a_refusal(world: World, client_for: Any) -> None:
+    client = client_for(world.nurse)
+    before = last_event_id()
+    response = client.patch(
+        f"/api/v1/patients/{world.patient.external_id}",
+        data={"date_of_birth": "not a date"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert refusals_since(before) == []
+
+
+def test_a_refusal_already_audited_in_the_request_is_not_audited_again(world: World) -> None:
+    """A part that records its own refusal (a failed sign-in) stops the
+    middleware from writing a second event for the same request."""
+    from hearth.core import audit
+    from hearth.core.audit_events import AuditEventType
+    from hearth.core.models import AuditAction
+
+    with audit.refusals_recorded_in_request() as already:
+        audit.record(actor=None, action=AuditAction.VIEW, event_type=AuditEventType.PATIENT_VIEWED)
+        assert already() is False
+        audit.record(
+            actor=None,
+            action=AuditAction.SECURITY,
+            event_type=AuditEventType.ACCOUNT_SIGN_IN_FAILED,
+        )
+        assert already() is True
+    with audit.refusals_recorded_in_request() as already:
+        assert already() is False  # each request starts afresh

@@ -30,7 +30,7 @@ def grants_sql(role: str, *, schema: str = "public") -> str:
         [
             f"GRANT USAGE ON SCHEMA {schema} TO {role};",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};",
-            f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role};",
             "-- The audit trail: read and append only.",
             f"REVOKE ALL ON TABLE {schema}.core_auditevent FROM {role};",
             f"GRANT SELECT, INSERT ON TABLE {schema}.core_auditevent TO {role};",
