@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from hearth.conftest import patient_details
+from hearth.conftest import at_once, patient_details
 from hearth.core import audit, audit_chain
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction, AuditEvent
@@ -285,4 +285,36 @@ def test_record_outside_a_transaction_chains_in_its_own() -> None:
     assert not connection.in_atomic_block
     events = write_events(2)
     assert events[1].previous_hash == events[0].hash
+    assert verify().intact
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite" and not connection.settings_dict["TEST"].get("NAME"),
+    reason="needs real connections: PostgreSQL, or a file SQLite test database "
+    "(set HEARTH_TEST_SQLITE_NAME, as `make test` does)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_the_same_moment_keep_one_chain() -> None:
+    """Without the chain's lock two writers read the same head and fork the chain
+    (two events with the same previous_hash): verify would name the second."""
+
+    def writer(name: str) -> Any:
+        def run() -> str:
+            for number in range(10):
+                with transaction.atomic():
+                    audit.record(
+                        actor=None,
+                        action=AuditAction.VIEW,
+                        event_type=AuditEventType.PATIENT_VIEWED,
+                        summary=f"{name} {number}",
+                    )
+            return name
+
+        return run
+
+    results = at_once(*(writer(f"writer {number}") for number in range(4)))
+    assert sorted(results) == [f"writer {number}" for number in range(4)]
+    assert AuditEvent.objects.count() == 40
+    previous = list(AuditEvent.objects.values_list("previous_hash", flat=True))
+    assert len(set(previous)) == 40
     assert verify().intact
