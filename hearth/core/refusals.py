@@ -40,6 +40,7 @@ from typing import Any
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, ResolverMatch, resolve
 
 from hearth.core import audit
 from hearth.core.audit_events import AuditEventType
@@ -90,9 +91,25 @@ def _code_in_body(response: HttpResponse) -> str:
     return str(code)[:80] if code else ""
 
 
+def _route(request: HttpRequest) -> ResolverMatch | None:
+    """The route the request asked for. A middleware that refuses before the
+    view (the MFA policy) answers before Django resolves the path: resolve it
+    here then. A path no route matches has none."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        request.resolver_match = match
+    return match
+
+
 def is_audited(request: HttpRequest, response: HttpResponse) -> bool:
     status = response.status_code
-    match = getattr(request, "resolver_match", None)
+    if status not in DEFAULT_CODES and not 300 <= status < 400:
+        return False
+    match = _route(request)
     if match is None:
         return False
     if getattr(request, _NOTE, None) is not None and 300 <= status < 400:

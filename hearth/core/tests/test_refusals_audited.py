@@ -188,3 +188,22 @@ def test_a_refusal_already_audited_in_the_request_is_not_audited_again(world: Wo
         assert already() is True
     with audit.refusals_recorded_in_request() as already:
         assert already() is False  # each request starts afresh
+
+
+def test_a_refusal_by_the_mfa_policy_before_any_view_is_audited(
+    world: World, client_for: Any
+) -> None:
+    from hearth.accounts.models import SecurityPolicy
+
+    policy = SecurityPolicy.current()
+    policy.require_staff_mfa = True
+    policy.save()
+    client = client_for(world.nurse)
+    before = last_event_id()
+    response = client.get(f"/api/v1/patients/{world.patient.external_id}")
+    assert response.status_code == 403
+    assert response.json()["code"] == "mfa_required"
+    (event,) = refusals_since(before)
+    assert event.actor == world.nurse
+    assert event.changes["code"] == "mfa_required"
+    assert event.patient_id == world.patient.pk
