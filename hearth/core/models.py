@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     REVIEW = "review", _("reviewed")
     SECURITY = "security", _("security event")
     EXPORT = "export", _("exported")
+    #: A request refused (hearth.core.refusals): neither a read nor a write.
+    REFUSED = "refused", _("refused")
 
 
 class AppendOnlyError(Exception):
@@ -62,7 +64,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         return self.filter(patient_id=patient_id)
 
     def writes(self) -> AuditEventQuerySet:
-        return self.exclude(action__in=[AuditAction.VIEW, AuditAction.LIST])
+        """What changed a record: not reads, lists, or refused requests (a
+        refusal is in the administrator's trail, never in a timeline the care
+        team reads, which would name someone else's relative)."""
+        return self.exclude(action__in=[AuditAction.VIEW, AuditAction.LIST, AuditAction.REFUSED])
 
 
 class AuditEvent(models.Model):

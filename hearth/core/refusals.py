@@ -19,7 +19,9 @@ in ``changes`` (the patient may not exist). When it is a real patient, the
 event is linked to that patient too (``patient_id``), so the record's trail
 shows who tried to open it. That trail is read only by administrators, who see
 the whole service anyway; the person refused never sees any trail, so the link
-tells nothing to anyone who could not already know it.
+tells nothing to anyone who could not already know it. The events' action is
+``refused``, which the record's timeline (read by the care team) leaves out
+(``AuditEventQuerySet.writes``): it would name another family's relative.
 
 A 404 on a route that asks for nothing but a patient who exists is a refusal
 worded as "not found" (``concealed``), and recorded as ``access.refused``.
@@ -149,7 +151,7 @@ def record_refusal(request: HttpRequest, response: HttpResponse) -> None:
     route = match.route or match.view_name
     audit.record(
         actor=_asker(request),
-        action=AuditAction.SECURITY,
+        action=AuditAction.REFUSED,
         event_type=(AuditEventType.ACCESS_REFUSED if refused else AuditEventType.ACCESS_NOT_FOUND),
         patient=patient_pk,
         object_type=object_type,

@@ -55,7 +55,7 @@ def test_a_cross_patient_refusal_leaves_exactly_one_event_with_the_asked_id(
     event = events[0]
     assert AuditEvent.objects.filter(id__gt=before).count() == 1  # nothing else either
     assert event.event_type == "access.refused"  # a 404 here hides a refusal
-    assert event.action == "security"
+    assert event.action == "refused"
     assert event.actor == user
     assert event.object_type == "patient_id"
     assert event.object_id == str(patient.external_id)
@@ -207,3 +207,22 @@ def test_a_refusal_by_the_mfa_policy_before_any_view_is_audited(
     assert event.actor == world.nurse
     assert event.changes["code"] == "mfa_required"
     assert event.patient_id == world.patient.pk
+
+
+def test_a_refusal_stays_out_of_the_timeline_the_care_team_reads(
+    world: World, client_for: Any
+) -> None:
+    """Patient A's trail (administrators) shows that another family's relative
+    tried A's record; A's timeline, read by A's team, must not name them."""
+    intruder = client_for(world.other_family)
+    path = f"/api/v1/patients/{world.patient.external_id}"
+    assert intruder.get(path).status_code == 404
+    refused = AuditEvent.objects.filter(event_type="access.refused", actor=world.other_family)
+    assert refused.get().patient_id == world.patient.pk
+    timeline = client_for(world.nurse).get(f"{path}/timeline")
+    assert timeline.status_code == 200
+    assert "access.refused" not in timeline.content.decode()
+    assert "Family B" not in timeline.content.decode()
+    trail = client_for(world.administrator).get(f"{path}/audit")
+    assert trail.status_code == 200
+    assert "access.refused" in trail.content.decode()
