@@ -153,6 +153,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hearth.core.middleware.RequestContextMiddleware",
+    # Every refused request audited once (hearth.core.refusals): inside the
+    # request context (address, request id), outside the MFA policy's refusals.
+    "hearth.core.refusals.RefusalAuditMiddleware",
     "hearth.accounts.middleware.UserLanguageMiddleware",
     "hearth.accounts.middleware.IdleSessionTimeoutMiddleware",
     "hearth.accounts.middleware.RequireStaffMfaMiddleware",
@@ -496,6 +499,19 @@ HEARTH_PERIODIC_JOBS: list[tuple[str, int]] = [
     # Finished django-tasks rows older than HEARTH_TASK_RESULTS_KEEP_DAYS.
     ("hearth.core.worker.prune_task_results", 24 * 60 * 60),
 ]
+
+# --- Audit trail: tamper evidence (docs/deployment.md, "Audit trail") --------
+# Every HEARTH_AUDIT_VERIFY_SECONDS the worker walks the audit hash chain
+# (hearth.core.audit_chain, as `manage.py verify_audit` does) and logs an ERROR
+# on the "hearth.audit" logger at the first broken link, and the chain's head
+# (an anchor for `verify_audit --expect`) when it holds. 0 switches it off.
+HEARTH_AUDIT_VERIFY_SECONDS = env_int("HEARTH_AUDIT_VERIFY_SECONDS", 24 * 60 * 60)
+if HEARTH_AUDIT_VERIFY_SECONDS < 0:
+    raise ImproperlyConfigured("HEARTH_AUDIT_VERIFY_SECONDS must be 0 (off) or more seconds.")
+if HEARTH_AUDIT_VERIFY_SECONDS:
+    HEARTH_PERIODIC_JOBS.append(
+        ("hearth.core.audit_chain.verify_periodically", HEARTH_AUDIT_VERIFY_SECONDS)
+    )
 # A one-time (idempotency) key is kept this many hours after its first use
 # (issue 18: 24 h); a retry of the same write later than that is refused as a
 # reused key where the record itself keeps its key (check-ins, assessments),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from hearth.core import refusals
 from hearth.core.errors import DomainError, NotFound
 from hearth.core.outage import DATABASE_OUTAGE_ERRORS, api_database_unavailable
 
@@ -80,7 +81,9 @@ def install_error_handlers(
     ``told_not_found(user)`` picks the sign-ins (a family, the patient) who are
     answered "not found" where staff would hear that their role does not allow
     it: they are never told that a staff-only thing, or another patient's
-    record, exists (docs/architecture.md, "Errors")."""
+    record, exists (docs/architecture.md, "Errors"). Each refusal's code, and
+    whether it was hidden behind a 404, is noted for its audit event
+    (hearth.core.refusals)."""
 
     def refused_by_role(exc: Any) -> bool:
         return isinstance(exc, PermissionDenied) or (
@@ -97,6 +100,8 @@ def install_error_handlers(
         )
 
     def domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if exc.status in (403, 404):
+            refusals.note(request, exc.code, concealed=conceals(request, exc))
         if conceals(request, exc):
             return not_found(request, exc)
         return api.create_response(request, exc.as_dict(), status=exc.status)
@@ -123,6 +128,7 @@ def install_error_handlers(
         return api.create_response(request, body, status=404)
 
     def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
+        refusals.note(request, "forbidden", concealed=conceals(request, exc))
         if conceals(request, exc):
             return not_found(request, exc)
         body = {"detail": _("Your role does not allow this."), "code": "forbidden"}

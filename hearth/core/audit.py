@@ -1,11 +1,18 @@
 """Recording audit events. Every service and every read of patient data calls ``record``.
 
 Event types come from the catalogue ``hearth.core.audit_events.AuditEventType``: both
-recording helpers refuse a type that is not in it (see ``catalogued_event_type``)."""
+recording helpers refuse a type that is not in it (see ``catalogued_event_type``).
+
+Both helpers extend the hash chain (``hearth.core.audit_chain``): the model's
+``save`` and the manager's ``bulk_create`` take the chain's lock and seal the new
+events in their own transaction, or in the caller's when there is one; a worklist
+of a thousand patients is one lock and one bulk insert."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import contextvars
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -14,7 +21,7 @@ from uuid import UUID
 from django.db import models
 
 from hearth.core import clock, context
-from hearth.core.audit_events import AuditEventType, catalogued_event_type
+from hearth.core.audit_events import REFUSAL_EVENT_TYPES, AuditEventType, catalogued_event_type
 from hearth.core.models import AuditAction, AuditEvent
 
 
@@ -33,6 +40,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def _actor_label(actor: Any) -> str:
+    if actor is not None and getattr(actor, "is_anonymous", False):
+        return "anonymous"  # a request nobody signed in to (refusals)
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "system"
     label = getattr(actor, "display_name", None) or actor.get_username()
@@ -50,11 +59,17 @@ def record(
     changes: Mapping[str, Any] | None = None,
     purpose: str = "",
     emergency: bool | None = None,
+    object_type: str = "",
+    object_id: str = "",
 ) -> AuditEvent:
     """Write one event. ``emergency`` defaults to whether ``actor`` reached ``patient``
     only through break-the-glass access, so no caller can forget to flag it.
-    ``event_type`` must be in the catalogue: an unknown type raises ``ValueError``."""
+    ``event_type`` must be in the catalogue: an unknown type raises ``ValueError``.
+    ``object_type`` and ``object_id`` name what was asked for when there is no
+    ``obj`` to name (a refused request for an identifier that may not exist)."""
     event_type = catalogued_event_type(event_type)
+    if event_type in REFUSAL_EVENT_TYPES:
+        _refusal_recorded.set(True)
     request = context.current()
     patient_id = getattr(patient, "pk", patient)
     if emergency is None:
@@ -66,8 +81,10 @@ def record(
         action=action,
         event_type=event_type.value,
         patient_id=patient_id,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(getattr(obj, "external_id", getattr(obj, "pk", ""))) if obj else "",
+        object_type=obj._meta.label if obj is not None else str(object_type)[:80],
+        object_id=(
+            str(getattr(obj, "external_id", getattr(obj, "pk", ""))) if obj else str(object_id)[:64]
+        ),
         summary=str(summary)[:300],
         changes=_jsonable(dict(changes or {})),
         ip_address=request.ip_address,
@@ -102,7 +119,8 @@ def record_list_view(*, actor: Any, event_type: AuditEventType, patients: Iterab
         )
         for patient in patients
     ]
-    AuditEvent.objects.bulk_create(events)
+    if events:
+        AuditEvent.objects.bulk_create(events)
     return len(events)
 
 
@@ -113,6 +131,24 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
         for field in after
         if before.get(field) != after.get(field)
     }
+
+
+#: Whether a refusal was audited during the current request (see ``refusals``).
+_refusal_recorded: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "hearth_refusal_recorded", default=False
+)
+
+
+@contextmanager
+def refusals_recorded_in_request() -> Iterator[Callable[[], bool]]:
+    """For the span of one request: a function telling whether an event of a
+    refusal type (``REFUSAL_EVENT_TYPES``) has been recorded since, so the
+    refusal middleware does not record the same refusal a second time."""
+    token = _refusal_recorded.set(False)
+    try:
+        yield _refusal_recorded.get
+    finally:
+        _refusal_recorded.reset(token)
 
 
 EmergencyResolver = Callable[[Any, Any], bool]
@@ -134,4 +170,11 @@ def _reached_by_emergency_access(actor: Any, patient: Any) -> bool:
     return _emergency_resolver(actor, patient)
 
 
-__all__ = ["AuditAction", "diff", "record", "record_list_view", "set_emergency_resolver"]
+__all__ = [
+    "AuditAction",
+    "diff",
+    "record",
+    "record_list_view",
+    "refusals_recorded_in_request",
+    "set_emergency_resolver",
+]

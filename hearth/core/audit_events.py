@@ -44,6 +44,10 @@ class AuditEventType(models.TextChoices):
     )
     API_TOKEN_REFUSED = "api_token.refused", _("API token refused")
 
+    # Refused requests (hearth.core.refusals): one event per refused request
+    ACCESS_REFUSED = "access.refused", _("Request refused: not signed in or not allowed")
+    ACCESS_NOT_FOUND = "access.not_found", _("Request for a record that was not found")
+
     # Patients: referral, admission, episode, care team, caregivers, emergency access
     AUDIT_TRAIL_VIEWED = "audit_trail.viewed", _("Audit trail of a record viewed")
     CARE_TEAM_ASSIGNED = "care_team.assigned", _("Staff member added to the care team")
@@ -442,6 +446,20 @@ class AuditEventType(models.TextChoices):
     )
 
 
+#: Event types that record a refusal. A request that recorded one of these is not
+#: recorded again by the refusal middleware (hearth.core.refusals): add any new
+#: refusal type here (a throttled sign-in, say) so one refusal stays one event.
+REFUSAL_EVENT_TYPES = frozenset(
+    {
+        AuditEventType.ACCESS_REFUSED,
+        AuditEventType.ACCESS_NOT_FOUND,
+        AuditEventType.ACCOUNT_SIGN_IN_FAILED,
+        AuditEventType.ALERT_SMS_REPLY_REFUSED,
+        AuditEventType.CONTACT_POINT_VERIFICATION_FAILED,
+    }
+)
+
+
 def catalogued_event_type(event_type: AuditEventType | str) -> AuditEventType:
     """The catalogue member for ``event_type``, or a ``ValueError`` naming it.
 
@@ -457,4 +475,4 @@ def catalogued_event_type(event_type: AuditEventType | str) -> AuditEventType:
         ) from None
 
 
-__all__ = ["AuditEventType", "catalogued_event_type"]
+__all__ = ["REFUSAL_EVENT_TYPES", "AuditEventType", "catalogued_event_type"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core import audit_chain
 from hearth.core.audit_events import AuditEventType
 
 
@@ -31,6 +33,8 @@ class AuditAction(models.TextChoices):
     REVIEW = "review", _("reviewed")
     SECURITY = "security", _("security event")
     EXPORT = "export", _("exported")
+    #: A request refused (hearth.core.refusals): neither a read nor a write.
+    REFUSED = "refused", _("refused")
 
 
 class AppendOnlyError(Exception):
@@ -38,6 +42,18 @@ class AppendOnlyError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def bulk_create(
+        self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any
+    ) -> list[AuditEvent]:
+        """Events inserted together are chained together, in list order, under
+        the chain's lock (``hearth.core.audit_chain``)."""
+        events = list(objs)
+        self._for_write = True  # as Django's bulk_create: ``db`` is then the write database
+        using = self.db
+        with transaction.atomic(using=using):
+            audit_chain.seal(events, using=using)
+            return super().bulk_create(events, *args, **kwargs)
+
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("Audit events cannot be changed.")
 
@@ -48,7 +64,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         return self.filter(patient_id=patient_id)
 
     def writes(self) -> AuditEventQuerySet:
-        return self.exclude(action__in=[AuditAction.VIEW, AuditAction.LIST])
+        """What changed a record: not reads, lists, or refused requests (a
+        refusal is in the administrator's trail, never in a timeline the care
+        team reads, which would name someone else's relative)."""
+        return self.exclude(action__in=[AuditAction.VIEW, AuditAction.LIST, AuditAction.REFUSED])
 
 
 class AuditEvent(models.Model):
@@ -56,7 +75,10 @@ class AuditEvent(models.Model):
 
     Append-only: the model refuses updates and deletes, and a database trigger
     (migration 0002) refuses them too, so not even a bug or a shell session
-    can quietly rewrite history. ``patient_id`` is a plain column rather than a
+    can quietly rewrite history; and each event is chained to the one before
+    it by hash (``hearth.core.audit_chain``), so a change made past both, by
+    someone who dropped the trigger, is found by ``manage.py verify_audit``.
+    ``patient_id`` is a plain column rather than a
     foreign key so the kernel depends on no clinical app and a patient's trail
     can never be cascaded away.
     """
@@ -83,6 +105,11 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     purpose = models.CharField(max_length=300, blank=True)
     emergency = models.BooleanField(default=False)
+    #: The hash chain (hearth.core.audit_chain): the hash of the event written
+    #: just before this one in this database, and SHA-256 over this event's
+    #: content and that previous hash. Set when the event is saved.
+    previous_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -96,7 +123,12 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # Sealed and inserted in one transaction, under the chain's lock, even
+        # when the caller is not in a transaction of its own.
+        with transaction.atomic(using=using):
+            audit_chain.seal([self], using=using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hearth.core import refusals
 from hearth.core.errors import DomainError, NotFound
 
 if TYPE_CHECKING:  # core sits below accounts: the user model is only a type here
@@ -47,7 +48,9 @@ def show_domain_error(form: forms.BaseForm, error: DomainError) -> None:
 
 def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     """A page the user cannot see: 404 hides existence; 403 explains (and, for
-    staff outside the caseload, offers emergency access)."""
+    staff outside the caseload, offers emergency access). The refusal's code
+    goes to its audit event (hearth.core.refusals)."""
+    refusals.note(request, error.code)
     if isinstance(error, NotFound):
         raise Http404(error.message)
     return render(request, "refused.html", {"error": error}, status=error.status)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -237,6 +238,15 @@ def find_patient(patient_id: UUID | str) -> Patient:
         return Patient.objects.get(external_id=patient_id)
     except (Patient.DoesNotExist, ValueError, TypeError) as error:
         raise NotFound(_("No patient with that identifier.")) from error
+
+
+def patient_key_for_identifier(patient_id: str) -> int | None:
+    """The patient an identifier from a URL names, if any: a refused request's
+    audit event is linked to that patient's trail (see hearth.core.refusals)."""
+    try:
+        return Patient.objects.filter(external_id=patient_id).values_list("pk", flat=True).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
 
 
 def access_patient(

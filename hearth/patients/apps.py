@@ -7,7 +7,11 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients and admission"
 
     def ready(self) -> None:
-        from hearth.core import audit
-        from hearth.patients.access import reached_only_by_emergency_access
+        from hearth.core import audit, refusals
+        from hearth.patients.access import (
+            patient_key_for_identifier,
+            reached_only_by_emergency_access,
+        )
 
         audit.set_emergency_resolver(reached_only_by_emergency_access)
+        refusals.set_patient_lookup(patient_key_for_identifier)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
+from hearth.core import refusals
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
@@ -82,6 +83,7 @@ def patient_page(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse
         patient = _patient_or_refuse(request, patient_id)
     except DomainError as error:
         if error.code == "emergency_access_available":
+            refusals.note(request, error.code)  # refused, though answered by a redirect
             return redirect("emergency_access", patient_id=patient_id)
         return refusal(request, error)
     episodes = list(

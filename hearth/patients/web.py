@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from hearth.accounts.models import UserKind
+from hearth.core import refusals
 from hearth.core.errors import DomainError
 from hearth.core.web import AuthenticatedRequest, refusal
 from hearth.patients import access
@@ -46,6 +47,7 @@ def with_patient(
         return build(open_for(request, patient_id, perm, read))
     except DomainError as error:
         if error.code == "emergency_access_available":
+            refusals.note(request, error.code)  # refused, though answered by a redirect
             return redirect("emergency_access", patient_id=patient_id)
         return refusal(request, error)
 

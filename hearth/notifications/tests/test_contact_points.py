@@ -506,7 +506,11 @@ def test_another_persons_contact_point_is_not_found(
     theirs.refresh_from_db()
     assert not theirs.is_verified
     assert theirs.verification_attempts == 0
-    assert AuditEvent.objects.count() == events_before
+    # Nothing recorded but the four refusals themselves (hearth.core.refusals).
+    new_events = AuditEvent.objects.order_by("id")[events_before:]
+    assert [(event.event_type, event.object_id) for event in new_events] == [
+        ("access.not_found", str(theirs.external_id))
+    ] * 4
 
 
 def test_a_service_refuses_another_persons_contact_point_too(world: World) -> None:
