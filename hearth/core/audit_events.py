@@ -454,6 +454,9 @@ REFUSAL_EVENT_TYPES = frozenset(
         AuditEventType.ACCESS_REFUSED,
         AuditEventType.ACCESS_NOT_FOUND,
         AuditEventType.ACCOUNT_SIGN_IN_FAILED,
+        AuditEventType.ACCOUNT_SIGN_IN_THROTTLED,
+        AuditEventType.ACCOUNT_MFA_CODE_REFUSED,
+        AuditEventType.API_TOKEN_REFUSED,
         AuditEventType.ALERT_SMS_REPLY_REFUSED,
         AuditEventType.CONTACT_POINT_VERIFICATION_FAILED,
     }
