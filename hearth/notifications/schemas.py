@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -91,8 +91,8 @@ class PreferencesIn(Schema):
 
 
 class PreferencesOut(Schema):
-    quiet_hours_start: time | None
-    quiet_hours_end: time | None
+    quiet_hours_start: WallClockTime | None
+    quiet_hours_end: WallClockTime | None
     visit_changes: bool
     visit_reminders: bool
     help_request_seen: bool

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -47,8 +47,8 @@ class WeeklyWindowOut(Schema):
     kind: WindowKind
     label: str
     weekdays: list[int]
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
     crosses_midnight: bool
 
 

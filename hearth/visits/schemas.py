@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
@@ -113,8 +113,8 @@ class ShiftOut(Schema):
     id: UUID = Field(alias="external_id")
     staff_id: UUID
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
     starts_from: str
     ends_at_place: str
     cancelled_at: datetime | None
@@ -127,8 +127,8 @@ class ShiftOut(Schema):
 class StaffShiftOut(Schema):
     id: UUID = Field(alias="external_id")
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
     starts_from: str
     ends_at_place: str
 
@@ -225,8 +225,8 @@ class TimeRequestOut(Schema):
     id: UUID = Field(alias="external_id")
     date: date
     kind: str
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
     note: str
     requested_by: str
     requested_at: datetime

@@ -8,7 +8,7 @@ does and when: never their surname or phone.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -98,8 +98,8 @@ class SlotOut(Schema):
     id: UUID
     weekday: int
     weekday_label: str
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
 
 
 class AwayOut(Schema):
