@@ -23,7 +23,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -49,8 +51,31 @@ ROLES = {
 }
 PATIENT_FAMILY_NAME = "Hassan"
 
+_DJANGO = get_wsgi_application()
+
+
+def in_the_test_transaction(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Django's WSGI handler, minus the end-of-request connection clean-up.
+
+    A real request ends by closing "old" connections, which inside a test
+    closes the connection holding the test's transaction (and the saved demo
+    under it) on PostgreSQL and file SQLite. Django's own test client leaves
+    that signal out the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = _DJANGO(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix=API_PREFIX))
-SCHEMA.app = get_wsgi_application()
+SCHEMA.app = in_the_test_transaction
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
 
