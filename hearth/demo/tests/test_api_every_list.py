@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from hearth.accounts.models import User
 from hearth.assessments.models import PhaseOfIllness
@@ -57,7 +56,6 @@ def test_it_answers_every_list_for_every_patient(route: Route, language: str) ->
         readable = [response for response in answers.values() if response.status_code == 200]
         assert readable, (url, {name: r.status_code for name, r in answers.items()})
         assert all(isinstance(response.json(), list) for response in readable)
-    translation.activate("en")
 
 
 def test_the_worklist_shows_the_phase_of_illness_to_every_role() -> None:

@@ -26,6 +26,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -42,7 +43,9 @@ pytestmark = pytest.mark.usefixtures("seeded_demo")
 EXAMPLES = int(os.environ.get("HEARTH_FUZZ_EXAMPLES", "2"))
 
 #: The roles the issue names, by their demo sign-ins: each is on the team (or
-#: the family) of the patient whose ids the paths get.
+#: the family) of the patient whose ids the paths get (records the Hassan story
+#: has none of, such as a visit, are taken from another patient: a refusal
+#: there is an answer to check too).
 ROLES = {
     "coordinator": "coord.lewis",
     "nurse": "nurse.brennan",
@@ -109,7 +112,7 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
         ("visit-plans", "plan_id"): lambda: _first(DayPlan),
         ("plan-needs", "need_id"): lambda: _first(PlanNeed, plan__patient=patient),
         ("visit-needs", "need_id"): lambda: _first(VisitNeed, **mine),
-        ("*", "visit_id"): lambda: _first(Visit, **mine),
+        ("*", "visit_id"): lambda: _first(Visit, **mine) or _first(Visit),
         ("*", "alert_id"): lambda: _first(Alert, **mine),
         ("*", "order_id"): lambda: _first(MedicationOrder, **mine),
         ("*", "acp_id"): lambda: _first(AdvanceCarePlan, **mine),
@@ -119,10 +122,12 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
         ("*", "profile_id"): lambda: _first(VolunteerProfile),
         ("*", "entry_id"): lambda: _first(DirectoryEntry),
         ("*", "debrief_id"): lambda: _first(Debrief),
-        ("*", "task_id"): lambda: _first(SupportTask, **mine),
+        ("*", "task_id"): lambda: _first(SupportTask, **mine) or _first(SupportTask),
         ("*", "respite_id"): lambda: _first(RespiteRequest, **mine),
         ("bereavement", "contact_id"): lambda: _first(BereavementContact),
-        ("support-contacts", "contact_id"): lambda: _first(SupportContact, **mine),
+        ("support-contacts", "contact_id"): lambda: (
+            _first(SupportContact, **mine) or _first(SupportContact)
+        ),
     }
 
 
@@ -143,9 +148,7 @@ def path_parameters(path: str, ids: dict[tuple[str, str], Callable[[], Any]]) ->
 def test_no_server_errors_and_answers_match_the_document(
     operation: Any, role: str, mode: GenerationMode
 ) -> None:
-    user = User.objects.get(username=ROLES[role])
-    _token, secret = issue_api_token(actor=user, name="fuzzing", days=1)
-    headers = {"Authorization": f"Bearer {secret}"}
+    headers = {"Authorization": _bearer(role)}
     strategy = operation.as_strategy(
         mode, path_parameters=path_parameters(operation.path, demo_ids())
     )
@@ -169,3 +172,31 @@ def test_no_server_errors_and_answers_match_the_document(
         # Nothing invalid can be sent (a body that takes any form field):
         # there is no negative request to try.
         assert mode is GenerationMode.NEGATIVE
+
+
+def test_the_paths_get_real_demo_ids() -> None:
+    """The fuzzing reaches records: each id it knows exists in the demo, and
+    most operations with ids in their path get all of them (the rest, such as
+    a token or a reminder of one person, get generated ids and a 404)."""
+    ids = demo_ids()
+    missing = [key for key, make in ids.items() if make() is None]
+    # The demo seeds no saved day plan: those paths get generated ids.
+    assert missing in ([], [("visit-plans", "plan_id")]), missing
+    with_ids = [operation for operation in OPERATIONS if "{" in operation.path]
+    complete = [
+        operation
+        for operation in with_ids
+        if len(path_parameters(operation.path, ids)) == operation.path.count("{")
+    ]
+    assert len(complete) >= 0.6 * len(with_ids), (len(complete), len(with_ids))
+    response = Client(HTTP_AUTHORIZATION=_bearer("nurse")).get(
+        f"{API_PREFIX}/patients/{ids[('*', 'patient_id')]()}/phases"
+    )
+    assert response.status_code == 200 and response.json()
+
+
+def _bearer(role: str) -> str:
+    _token, secret = issue_api_token(
+        actor=User.objects.get(username=ROLES[role]), name="fuzzing", days=1
+    )
+    return f"Bearer {secret}"
