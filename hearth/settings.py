@@ -444,6 +444,18 @@ HEARTH_NEWS2_WINDOW_MINUTES = env_int("HEARTH_NEWS2_WINDOW_MINUTES", 60)
 # A device batch may carry at most this many readings.
 HEARTH_OBSERVATION_BATCH_LIMIT = 1000
 
+# --- Dates and times the API accepts (issue 18, fuzzing) ---
+# Every date, date-time and reading time sent to the API must fall in these
+# years (inclusive); anything else is a 422 naming the field, so a year-1 or
+# year-9999 value never reaches date arithmetic (which would overflow).
+HEARTH_EARLIEST_YEAR = env_int("HEARTH_EARLIEST_YEAR", 1900)
+HEARTH_LATEST_YEAR = env_int("HEARTH_LATEST_YEAR", 2200)
+if not 1 < HEARTH_EARLIEST_YEAR <= HEARTH_LATEST_YEAR < 9999:
+    raise ImproperlyConfigured(
+        "HEARTH_EARLIEST_YEAR and HEARTH_LATEST_YEAR must satisfy "
+        f"1 < earliest <= latest < 9999, not {HEARTH_EARLIEST_YEAR}..{HEARTH_LATEST_YEAR}."
+    )
+
 # --- Medicines (docs/clinical-reference.md, "Medicines"; every default is *verify*) ---
 # Breakthrough (as-needed) opioid dose as a fraction of the 24 h regular opioid
 # dose; the service picks its guideline: UK 1/6; US NCCN 10-20 %; Australian

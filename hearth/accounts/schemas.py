@@ -7,6 +7,14 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 
+class PersonOut(Schema):
+    """Who did something, by their external id and the name shown to people:
+    one class for every app, so the OpenAPI document has one ``PersonOut``."""
+
+    id: UUID = Field(alias="external_id")
+    name: str = Field(alias="display_name")
+
+
 class MeOut(Schema):
     id: UUID = Field(alias="external_id")
     username: str

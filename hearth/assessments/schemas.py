@@ -6,16 +6,13 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from hearth.accounts.schemas import PersonOut
 from hearth.assessments.choices import Context, Phase, Respondent
+from hearth.core.validation import AwareDateTime
 from hearth.patients.schemas import StrictIn
 
 
-class PersonOut(Schema):
-    id: UUID = Field(alias="external_id")
-    name: str = Field(alias="display_name")
-
-
-class ItemOut(Schema):
+class InstrumentItemOut(Schema):
     key: str
     label: str
     minimum: int
@@ -38,7 +35,7 @@ class InstrumentOut(Schema):
     code: str
     name: str
     source: str
-    items: list[ItemOut]
+    items: list[InstrumentItemOut]
     subscales: dict[str, list[str]]
     item_bands: list[BandOut]
     total_bands: list[BandOut]
@@ -54,7 +51,7 @@ class AssessmentIn(StrictIn):
     instrument: str
     answers: dict[str, int | None]
     completed_by: Respondent | None = None
-    assessed_at: datetime | None = None
+    assessed_at: AwareDateTime | None = None
     other_problem: str = Field(default="", max_length=100)
     caregiver_id: UUID | None = None
     context: Context = Context.OTHER
@@ -87,7 +84,7 @@ class PhaseIn(StrictIn):
     phase: Phase
     note: str = Field(default="", max_length=300)
     end_reason: str = Field(default="", max_length=300)
-    started_at: datetime | None = None
+    started_at: AwareDateTime | None = None
 
 
 class PhaseOut(Schema):

@@ -27,6 +27,8 @@ from . import queries, services
 from .choices import RiskFactor
 from .models import BereavementContact, BereavementPlan, RiskScreen
 from .schemas import (
+    BereavementPlanOut,
+    BereavementWorklistRowOut,
     ClosePlanIn,
     ConfirmIn,
     ContactIn,
@@ -34,12 +36,10 @@ from .schemas import (
     ContactOutcomeIn,
     ContactPatch,
     NotNeededIn,
-    PlanOut,
     PortalBereavementOut,
     RiskFactorsOut,
     RiskScreenIn,
     ScreenOut,
-    WorklistRowOut,
 )
 
 router = Router(tags=["bereavement"])
@@ -77,7 +77,9 @@ def _contact_out(contact: BereavementContact) -> BereavementContact:
     return found
 
 
-@router.get("/bereavement/worklist", response={200: list[WorklistRowOut], **ERROR_RESPONSES})
+@router.get(
+    "/bereavement/worklist", response={200: list[BereavementWorklistRowOut], **ERROR_RESPONSES}
+)
 def worklist(request: HttpRequest, all: bool = False) -> Any:
     """Open plans with a contact overdue or due within seven days (``all``:
     every open plan) for the patients the caller may see."""
@@ -116,12 +118,16 @@ def risk_factors(request: HttpRequest) -> Any:
     }
 
 
-@router.get("/patients/{patient_id}/bereavement", response={200: PlanOut, **ERROR_RESPONSES})
+@router.get(
+    "/patients/{patient_id}/bereavement", response={200: BereavementPlanOut, **ERROR_RESPONSES}
+)
 def get_plan(request: HttpRequest, patient_id: UUID) -> Any:
     return _plan(_open(request, patient_id, VIEW, AuditEventType.BEREAVEMENT_PLAN_VIEWED))
 
 
-@router.post("/patients/{patient_id}/bereavement", response={201: PlanOut, **ERROR_RESPONSES})
+@router.post(
+    "/patients/{patient_id}/bereavement", response={201: BereavementPlanOut, **ERROR_RESPONSES}
+)
 def start_plan(request: HttpRequest, patient_id: UUID) -> Any:
     """Start the plan for a death recorded before this app existed (idempotent)."""
     patient = _open(request, patient_id, MANAGE)
@@ -225,7 +231,7 @@ def screen_entered_in_error(request: HttpRequest, screen_id: UUID, payload: NotN
 
 @router.post(
     "/patients/{patient_id}/bereavement/returns/equipment",
-    response={200: PlanOut, **ERROR_RESPONSES},
+    response={200: BereavementPlanOut, **ERROR_RESPONSES},
 )
 def confirm_equipment(request: HttpRequest, patient_id: UUID, payload: ConfirmIn) -> Any:
     patient = _open(request, patient_id, "bereavement.confirm_equipment")
@@ -237,7 +243,7 @@ def confirm_equipment(request: HttpRequest, patient_id: UUID, payload: ConfirmIn
 
 @router.post(
     "/patients/{patient_id}/bereavement/returns/controlled-drugs",
-    response={200: PlanOut, **ERROR_RESPONSES},
+    response={200: BereavementPlanOut, **ERROR_RESPONSES},
 )
 def confirm_controlled_drugs(request: HttpRequest, patient_id: UUID, payload: ConfirmIn) -> Any:
     patient = _open(request, patient_id, "bereavement.confirm_controlled_drugs")
@@ -247,7 +253,10 @@ def confirm_controlled_drugs(request: HttpRequest, patient_id: UUID, payload: Co
     return _fresh(patient)
 
 
-@router.post("/patients/{patient_id}/bereavement/close", response={200: PlanOut, **ERROR_RESPONSES})
+@router.post(
+    "/patients/{patient_id}/bereavement/close",
+    response={200: BereavementPlanOut, **ERROR_RESPONSES},
+)
 def close_plan(request: HttpRequest, patient_id: UUID, payload: ClosePlanIn) -> Any:
     patient = _open(request, patient_id, "bereavement.close_plan")
     services.close_plan(

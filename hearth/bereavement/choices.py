@@ -24,7 +24,7 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ContactKind(models.TextChoices):
+class BereavementContactKind(models.TextChoices):
     PHONE_CALL = "phone_call", _("Phone call")
     HOME_VISIT = "home_visit", _("Home visit")
     LETTER_OR_CARD = "letter_or_card", _("Letter or card")
@@ -35,10 +35,10 @@ class ContactKind(models.TextChoices):
 #: ``HEARTH_BEREAVEMENT_CONTACT_DAYS`` (staff change it per contact); contacts
 #: beyond the list are phone calls.
 DEFAULT_KIND_BY_POSITION = (
-    ContactKind.PHONE_CALL,
-    ContactKind.HOME_VISIT,
-    ContactKind.LETTER_OR_CARD,
-    ContactKind.ANNIVERSARY,
+    BereavementContactKind.PHONE_CALL,
+    BereavementContactKind.HOME_VISIT,
+    BereavementContactKind.LETTER_OR_CARD,
+    BereavementContactKind.ANNIVERSARY,
 )
 
 

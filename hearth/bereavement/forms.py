@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hearth.patients.models import CaregiverLink
 
-from .choices import ContactKind, ContactStatus, ReferralTo, RiskFactor, RiskLevel
+from .choices import BereavementContactKind, ContactStatus, ReferralTo, RiskFactor, RiskLevel
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -52,14 +52,14 @@ class _RelativesMixin(forms.Form):
 
 class ContactForm(_RelativesMixin):
     due_on = forms.DateField(label=_("Due"), widget=DATE)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=BereavementContactKind.choices)
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
     field_order = ["due_on", "kind", "relative_ids", "purpose"]
 
 
 class ChangeContactForm(_RelativesMixin):
     due_on = forms.DateField(label=_("Due"), widget=DATE)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=BereavementContactKind.choices)
     reason = forms.CharField(
         label=_("Why it moves"),
         max_length=300,

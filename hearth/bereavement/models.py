@@ -19,7 +19,7 @@ from hearth.core.models import ExternalIdModel
 from hearth.patients.models import CaregiverLink, Episode, Patient
 
 from .choices import (
-    ContactKind,
+    BereavementContactKind,
     ContactSource,
     ContactStatus,
     PlanStatus,
@@ -101,7 +101,7 @@ class BereavementContact(ExternalIdModel):
 
     plan = models.ForeignKey(BereavementPlan, on_delete=models.PROTECT, related_name="contacts")
     due_on = models.DateField(_("due"))
-    kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=BereavementContactKind.choices)
     source = models.CharField(max_length=16, choices=ContactSource.choices)
     #: Days after the death it was planned for (schedule contacts), for the record.
     planned_days_after_death = models.PositiveIntegerField(null=True, blank=True)

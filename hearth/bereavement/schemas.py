@@ -15,9 +15,10 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from hearth.core.validation import AwareDateTime, CalendarDate
 from hearth.patients.schemas import StrictIn
 
-from .choices import ContactKind, ReferralTo, RiskFactor, RiskLevel
+from .choices import BereavementContactKind, ReferralTo, RiskFactor, RiskLevel
 
 
 def _name(user: Any) -> str:
@@ -99,21 +100,21 @@ class ScreenOut(Schema):
         return obj.entered_in_error_at is not None
 
 
-class ChecklistItemOut(Schema):
+class BereavementChecklistItemOut(Schema):
     id: str
     description: str
 
 
 class ReturnsOut(Schema):
-    equipment_at_home: list[ChecklistItemOut]
-    controlled_drugs_at_home: list[ChecklistItemOut]
+    equipment_at_home: list[BereavementChecklistItemOut]
+    controlled_drugs_at_home: list[BereavementChecklistItemOut]
     equipment_confirmed_at: datetime | None
     equipment_confirmed_by: str
     controlled_drugs_confirmed_at: datetime | None
     controlled_drugs_confirmed_by: str
 
 
-class PlanOut(Schema):
+class BereavementPlanOut(Schema):
     id: UUID = Field(alias="external_id")
     patient_id: UUID
     episode_id: UUID
@@ -177,7 +178,7 @@ class PlanOut(Schema):
         }
 
 
-class WorklistRowOut(Schema):
+class BereavementWorklistRowOut(Schema):
     plan_id: UUID
     patient_id: UUID
     patient_name: str
@@ -205,15 +206,15 @@ class RiskFactorsOut(Schema):
 
 
 class ContactIn(StrictIn):
-    due_on: date
-    kind: ContactKind = ContactKind.PHONE_CALL
+    due_on: CalendarDate
+    kind: BereavementContactKind = BereavementContactKind.PHONE_CALL
     relative_ids: list[UUID] = []
     purpose: str = Field("", max_length=300)
 
 
 class ContactPatch(StrictIn):
-    due_on: date | None = None
-    kind: ContactKind | None = None
+    due_on: CalendarDate | None = None
+    kind: BereavementContactKind | None = None
     relative_ids: list[UUID] | None = None
     reason: str = Field("", max_length=300)
 
@@ -221,9 +222,9 @@ class ContactPatch(StrictIn):
 class ContactOutcomeIn(StrictIn):
     outcome: str = Field(description="done or not_reached")
     note: str = Field("", max_length=4000)
-    done_at: datetime | None = None
+    done_at: AwareDateTime | None = None
     relative_ids: list[UUID] = []
-    retry_on: date | None = None
+    retry_on: CalendarDate | None = None
 
 
 class NotNeededIn(StrictIn):

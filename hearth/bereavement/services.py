@@ -39,7 +39,7 @@ from .choices import (
     CONTACT_OUTCOMES,
     DEFAULT_KIND_BY_POSITION,
     RISK_ORDER,
-    ContactKind,
+    BereavementContactKind,
     ContactSource,
     ContactStatus,
     PlanStatus,
@@ -99,7 +99,7 @@ def _due_date(value: Any, plan: BereavementPlan, errors: Errors, field: str = "d
 
 
 def _kind(value: Any, errors: Errors) -> str:
-    if value not in ContactKind.values:
+    if value not in BereavementContactKind.values:
         errors.add(
             "kind", _("Choose a phone call, home visit, letter or card, or anniversary contact.")
         )
@@ -112,7 +112,7 @@ def _kind(value: Any, errors: Errors) -> str:
 def _default_kind(position: int) -> str:
     if position < len(DEFAULT_KIND_BY_POSITION):
         return DEFAULT_KIND_BY_POSITION[position].value
-    return ContactKind.PHONE_CALL.value
+    return BereavementContactKind.PHONE_CALL.value
 
 
 @transaction.atomic
@@ -569,7 +569,7 @@ def record_risk_screen(
                 actor=actor,
                 plan=plan,
                 due_on=max(soon, plan.died_on),
-                kind=ContactKind.PHONE_CALL,
+                kind=BereavementContactKind.PHONE_CALL,
                 relatives=list(screen.relatives.all()),
                 purpose=_("High bereavement risk: check in and consider referral"),
                 source=ContactSource.HIGH_RISK,

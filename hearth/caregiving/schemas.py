@@ -12,6 +12,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from hearth.accounts.schemas import PersonOut
 from hearth.caregiving.choices import (
     ContactKind,
     ContactMode,
@@ -23,14 +24,10 @@ from hearth.caregiving.choices import (
     TrainingStatus,
     TrainingStep,
 )
+from hearth.core.validation import AwareDateTime, CalendarDate
 from hearth.patients.schemas import StrictIn
 
 AWARE = "ISO 8601 with a time zone, e.g. 2026-05-01T08:00+01:00."
-
-
-class PersonOut(Schema):
-    id: UUID = Field(alias="external_id")
-    name: str = Field(alias="display_name")
 
 
 class CarerOut(Schema):
@@ -133,8 +130,8 @@ class TrainingStepIn(StrictIn):
     caregiver_id: UUID
     skill: str = Field(max_length=32)
     step: TrainingStep
-    on: date | None = Field(None, description="Defaults to today.")
-    expires_on: date | None = Field(
+    on: CalendarDate | None = Field(None, description="Defaults to today.")
+    expires_on: CalendarDate | None = Field(
         None, description="Sign-off only: an expiry earlier than the service's usual period."
     )
     note: str = Field("", max_length=4000)
@@ -220,14 +217,14 @@ class SupportTaskIn(StrictIn):
     caregiver_id: UUID
     reason: str = Field(min_length=1, max_length=4000)
     suggested_actions: list[SupportAction] = []
-    due_on: date | None = None
+    due_on: CalendarDate | None = None
     assigned_discipline: str = Field("", max_length=32)
     assigned_to_id: UUID | None = None
 
 
 class SupportTaskPatch(StrictIn):
     suggested_actions: list[SupportAction] | None = None
-    due_on: date | None = None
+    due_on: CalendarDate | None = None
     assigned_discipline: str | None = Field(None, max_length=32)
     assigned_to_id: UUID | None = None
 
@@ -276,13 +273,13 @@ def contact_out(contact: Any) -> dict[str, Any]:
 class SupportContactIn(StrictIn):
     kind: ContactKind
     mode: ContactMode
-    occurred_at: datetime = Field(description=AWARE)
+    occurred_at: AwareDateTime = Field(description=AWARE)
     duration_minutes: int | None = Field(None, ge=1, le=600)
     relative_ids: list[UUID] = []
     others_present: str = Field("", max_length=200)
     outcome: str = Field(min_length=1, max_length=4000)
     next_step: str = Field("", max_length=4000)
-    next_contact_on: date | None = None
+    next_contact_on: CalendarDate | None = None
 
 
 # --- Respite --------------------------------------------------------------------------
@@ -328,15 +325,15 @@ def respite_out(respite: Any) -> dict[str, Any]:
 
 class RespiteIn(StrictIn):
     kind: RespiteKind
-    wanted_from: date
-    wanted_to: date
+    wanted_from: CalendarDate
+    wanted_to: CalendarDate
     reason: str = Field("", max_length=4000)
     caregiver_id: UUID | None = Field(None, description="Staff only; the family asks for themself.")
 
 
 class RespiteBookIn(StrictIn):
-    booked_from: datetime = Field(description=AWARE)
-    booked_to: datetime = Field(description=AWARE)
+    booked_from: AwareDateTime = Field(description=AWARE)
+    booked_to: AwareDateTime = Field(description=AWARE)
     volunteer_id: UUID | None = None
     place: str = Field("", max_length=200)
     note: str = Field("", max_length=4000)

@@ -328,7 +328,9 @@ def _assignee(patient: Patient, user: User | None, discipline: str, errors: Erro
             "assigned_to_id",
             _("%(name)s cannot open this patient's record.") % {"name": user.display_name},
         )
-    elif discipline and user.discipline != discipline:
+    elif discipline in Discipline.values and user.discipline != discipline:
+        # An unknown discipline is already named above; naming the person's
+        # mismatch with it would need its label (a 500 found by the API fuzzing).
         errors.add(
             "assigned_to_id",
             _("%(name)s is not a %(discipline)s.")

@@ -22,12 +22,12 @@ from hearth.careplans.models import (
 from hearth.careplans.pdf import advance_care_plan_pdf, care_plan_pdf
 from hearth.careplans.schemas import (
     AdvanceCarePlanOut,
-    AssessmentIn,
-    AssessmentOut,
     DiffOut,
     EmergencySummaryOut,
     GoalIn,
     GoalOut,
+    HolisticAssessmentIn,
+    HolisticAssessmentOut,
     InterventionIn,
     InterventionOut,
     MeetingIn,
@@ -74,7 +74,7 @@ def _plan_out(plan: CarePlan) -> CarePlan:
 
 @router.get(
     "/patients/{patient_id}/holistic-assessments",
-    response={200: list[AssessmentOut], **ERROR_RESPONSES},
+    response={200: list[HolisticAssessmentOut], **ERROR_RESPONSES},
 )
 def list_assessments(request: HttpRequest, patient_id: UUID) -> Any:
     patient = _open(
@@ -85,9 +85,9 @@ def list_assessments(request: HttpRequest, patient_id: UUID) -> Any:
 
 @router.post(
     "/patients/{patient_id}/holistic-assessments",
-    response={201: AssessmentOut, **ERROR_RESPONSES},
+    response={201: HolisticAssessmentOut, **ERROR_RESPONSES},
 )
-def record_assessment(request: HttpRequest, patient_id: UUID, payload: AssessmentIn) -> Any:
+def record_assessment(request: HttpRequest, patient_id: UUID, payload: HolisticAssessmentIn) -> Any:
     patient = _open(request, patient_id, "careplans.view_care_plan")
     assessment = services.record_holistic_assessment(
         actor=actor_of(request),

@@ -15,7 +15,7 @@ class Domain(models.TextChoices):
     FAMILY = "family", _("Family and carers")
 
 
-class Severity(models.IntegerChoices):
+class NeedSeverity(models.IntegerChoices):
     MILD = 1, _("Mild")
     MODERATE = 2, _("Moderate")
     SEVERE = 3, _("Severe")
@@ -42,7 +42,7 @@ class InterventionKind(models.TextChoices):
 TIMED_KINDS = (InterventionKind.HOME_VISIT, InterventionKind.TELECONSULT)
 
 
-class Per(models.TextChoices):
+class InterventionPeriod(models.TextChoices):
     DAY = "day", _("a day")
     WEEK = "week", _("a week")
 

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from hearth.careplans.choices import TIMED_KINDS, FoodContent, Per
+from hearth.careplans.choices import TIMED_KINDS, FoodContent, InterventionPeriod
 from hearth.careplans.models import CarePlan, PlanIntervention
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.personhood.choices import BLOCKING_WINDOW_KINDS, DietPractice, Weekday
@@ -94,7 +94,7 @@ def timing_problem(
     duration = intervention.duration_minutes or 1
     fits = {day: visits_that_fit(free_intervals(windows, day, hours), duration) for day in range(7)}
     names = dict(Weekday.choices)
-    if intervention.per == Per.DAY:
+    if intervention.per == InterventionPeriod.DAY:
         short = [day for day, count in fits.items() if count < intervention.times]
         if not short:
             return None

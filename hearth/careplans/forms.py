@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hearth.accounts.models import User, UserKind
-from hearth.careplans.choices import Domain, Severity
+from hearth.careplans.choices import Domain, NeedSeverity
 from hearth.careplans.models import (
     AdvanceCarePlan,
     CarePlan,
@@ -40,7 +40,7 @@ class AssessmentForm(forms.Form):
 class AssessedNeedForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
     description = forms.CharField(label=_("Need"), max_length=500)
-    severity = forms.TypedChoiceField(label=_("Severity"), choices=Severity.choices, coerce=int)
+    severity = forms.TypedChoiceField(label=_("Severity"), choices=NeedSeverity.choices, coerce=int)
 
 
 class CarePlanForm(forms.ModelForm):

@@ -29,10 +29,10 @@ from hearth.careplans.choices import (
     FoodContent,
     InterventionChoice,
     InterventionKind,
-    Per,
+    InterventionPeriod,
+    NeedSeverity,
     PlanStatus,
     Preference,
-    Severity,
 )
 from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
@@ -65,7 +65,7 @@ class AssessedNeed(ExternalIdModel):
     )
     domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
     description = models.CharField(_("need"), max_length=500)
-    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=NeedSeverity.choices)
 
     class Meta:
         ordering = ["pk"]
@@ -133,7 +133,7 @@ class PlanNeed(ExternalIdModel):
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="needs")
     domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
     description = models.CharField(_("need"), max_length=500)
-    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=NeedSeverity.choices)
     from_assessment = models.ForeignKey(
         AssessedNeed, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -177,7 +177,9 @@ class PlanIntervention(ExternalIdModel):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
-    per = models.CharField(_("per"), max_length=8, choices=Per.choices, blank=True, default="")
+    per = models.CharField(
+        _("per"), max_length=8, choices=InterventionPeriod.choices, blank=True, default=""
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("minutes each time"),
         null=True,
@@ -216,7 +218,7 @@ class PlanIntervention(ExternalIdModel):
             return ""
         label = str(
             pgettext("frequency", "%(times)s× %(per)s")
-            % {"times": self.times, "per": Per(self.per).label if self.per else ""}
+            % {"times": self.times, "per": InterventionPeriod(self.per).label if self.per else ""}
         ).strip()
         if self.duration_minutes:
             label += ", " + str(_("%(minutes)s min") % {"minutes": self.duration_minutes})

@@ -12,10 +12,11 @@ from hearth.careplans.choices import (
     Domain,
     FoodContent,
     InterventionKind,
-    Per,
+    InterventionPeriod,
+    NeedSeverity,
     PlanStatus,
-    Severity,
 )
+from hearth.core.validation import CalendarDate
 from hearth.patients.schemas import StrictIn
 from hearth.personhood.schemas import PersonOut
 
@@ -23,11 +24,11 @@ from hearth.personhood.schemas import PersonOut
 class AssessedNeedIn(StrictIn):
     domain: Domain
     description: str = Field(min_length=1, max_length=500)
-    severity: Severity
+    severity: NeedSeverity
 
 
-class AssessmentIn(StrictIn):
-    assessed_on: date
+class HolisticAssessmentIn(StrictIn):
+    assessed_on: CalendarDate
     summary: str = ""
     needs: list[AssessedNeedIn]
 
@@ -36,10 +37,10 @@ class AssessedNeedOut(Schema):
     id: UUID = Field(alias="external_id")
     domain: Domain
     description: str
-    severity: Severity
+    severity: NeedSeverity
 
 
-class AssessmentOut(Schema):
+class HolisticAssessmentOut(Schema):
     id: UUID = Field(alias="external_id")
     assessed_on: date
     assessed_by: PersonOut
@@ -57,19 +58,19 @@ class StartPlanIn(StrictIn):
 
 class PlanPatch(StrictIn):
     summary: str | None = None
-    review_date: date | None = None
+    review_date: CalendarDate | None = None
 
 
 class NeedIn(StrictIn):
     domain: Domain
     description: str = Field(min_length=1, max_length=500)
-    severity: Severity
+    severity: NeedSeverity
 
 
 class GoalIn(StrictIn):
     in_own_words: str = Field(min_length=1, max_length=500)
     measurable_target: str = Field(min_length=1, max_length=300)
-    target_date: date | None = None
+    target_date: CalendarDate | None = None
 
 
 class InterventionIn(StrictIn):
@@ -78,7 +79,7 @@ class InterventionIn(StrictIn):
     discipline: Discipline
     responsible_id: UUID | None = None
     times: int | None = None
-    per: Per | None = None
+    per: InterventionPeriod | None = None
     duration_minutes: int | None = None
     food_contains: list[FoodContent] = []
 
@@ -112,7 +113,7 @@ class NeedOut(Schema):
     id: UUID = Field(alias="external_id")
     domain: Domain
     description: str
-    severity: Severity
+    severity: NeedSeverity
     goals: list[GoalOut]
 
     @staticmethod
@@ -169,7 +170,7 @@ class PlanSummaryOut(Schema):
 
 
 class MeetingIn(StrictIn):
-    held_on: date
+    held_on: CalendarDate
     attendee_ids: list[UUID] = Field(min_length=1)
     other_attendees: str = ""
     discussion: str = ""

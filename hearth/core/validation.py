@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from datetime import date, datetime, time
+from typing import Annotated, Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from pydantic import AfterValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from hearth.core.errors import NotAllowed, ValidationFailed
 
@@ -79,3 +83,72 @@ def validated_form(form: Any) -> dict[str, Any]:
             },
         )
     return dict(form.cleaned_data)
+
+
+# --- Dates and times over the API ---------------------------------------------
+#
+# One set of types for every schema, so every bad date, date-time or time is a
+# 422 naming the field (pydantic puts the field in the error's location) instead
+# of reaching a service that compares it with an aware "now" (TypeError) or
+# subtracts a window from year 1 (OverflowError).
+
+DateOrDatetime = TypeVar("DateOrDatetime", date, datetime)
+
+
+def year_in_range(value: date | datetime) -> str | None:
+    """Why ``value`` is outside the years the service accepts, or None. Shared
+    by the schemas and by services that parse dates themselves (device readings)."""
+    earliest, latest = settings.HEARTH_EARLIEST_YEAR, settings.HEARTH_LATEST_YEAR
+    if earliest <= value.year <= latest:
+        return None
+    return _("Give a year from %(earliest)d to %(latest)d.") % {
+        "earliest": earliest,
+        "latest": latest,
+    }
+
+
+def _sane_year(value: DateOrDatetime) -> DateOrDatetime:
+    problem = year_in_range(value)
+    if problem is not None:
+        raise PydanticCustomError("year_out_of_range", problem)
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    # A date-only value ("2026-05-01") is parsed as midnight without a zone and
+    # is refused here with the same words.
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PydanticCustomError(
+            "timezone_required", _("Give a time zone, e.g. 2026-05-01T08:00+01:00.")
+        )
+    return value
+
+
+def _wall_clock(value: time) -> time:
+    if value.tzinfo is not None:
+        raise PydanticCustomError(
+            "wall_clock_time",
+            _("Give a local wall-clock time such as 08:30, without a time zone or offset."),
+        )
+    return value
+
+
+#: A moment: ISO 8601 with a time zone, in the years the service accepts.
+AwareDateTime = Annotated[datetime, AfterValidator(_aware), AfterValidator(_sane_year)]
+#: A calendar day (ISO 8601 ``YYYY-MM-DD``) in the years the service accepts.
+CalendarDate = Annotated[date, AfterValidator(_sane_year)]
+#: A local wall-clock time in the service's time zone (``HH:MM``): routines,
+#: shifts and requested times are not moments, so an offset is refused rather
+#: than silently dropped or compared with a naive time.
+WallClockTime = Annotated[
+    time,
+    AfterValidator(_wall_clock),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "examples": ["08:30"],
+            "description": "Local wall-clock time, HH:MM, without a time zone.",
+        }
+    ),
+]

@@ -14,15 +14,12 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from hearth.accounts.schemas import PersonOut
+from hearth.core.validation import AwareDateTime, CalendarDate
 from hearth.equipment.choices import CheckOutcome, EquipmentKind, ItemStatus, LoanStatus
 from hearth.patients.schemas import StrictIn
 
 AWARE = "ISO 8601 with a time zone, e.g. 2026-05-01T08:00+01:00; now when left out."
-
-
-class PersonOut(Schema):
-    id: UUID = Field(alias="external_id")
-    name: str = Field(alias="display_name")
 
 
 # --- Checklists -----------------------------------------------------------------
@@ -48,14 +45,14 @@ class ItemIn(StrictIn):
     kind: EquipmentKind
     serial_number: str = Field(min_length=1, max_length=60)
     model_name: str = Field("", max_length=120)
-    maintenance_due_on: date = Field(description="The date the next service is due.")
-    last_maintained_on: date | None = None
+    maintenance_due_on: CalendarDate = Field(description="The date the next service is due.")
+    last_maintained_on: CalendarDate | None = None
     notes: str = Field("", max_length=2000)
 
 
 class MaintenanceIn(StrictIn):
-    done_on: date
-    next_due_on: date
+    done_on: CalendarDate
+    next_due_on: CalendarDate
     note: str = Field("", max_length=2000)
 
 
@@ -90,13 +87,13 @@ class InventoryQuery(Schema):
 
 class LendIn(StrictIn):
     item_id: UUID
-    delivered_at: datetime | None = Field(None, description=AWARE)
+    delivered_at: AwareDateTime | None = Field(None, description=AWARE)
 
 
 class SafetyCheckIn(StrictIn):
     answers: dict[str, Any] = Field(description="Item code: safe, not_safe or not_applicable.")
     note: str = Field("", max_length=2000, description="Required when anything is not safe.")
-    checked_at: datetime | None = Field(None, description=AWARE)
+    checked_at: AwareDateTime | None = Field(None, description=AWARE)
 
 
 class FaultIn(StrictIn):
@@ -109,7 +106,7 @@ class ResolveFaultIn(StrictIn):
 
 class ReturnIn(StrictIn):
     condition_note: str = Field("", max_length=2000)
-    returned_at: datetime | None = Field(None, description=AWARE)
+    returned_at: AwareDateTime | None = Field(None, description=AWARE)
 
 
 class SafetyCheckOut(Schema):

@@ -20,6 +20,8 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
+from hearth.accounts.schemas import PersonOut
+from hearth.core.validation import AwareDateTime, CalendarDate
 from hearth.medications import queries
 from hearth.medications.choices import (
     AdministrationOutcome,
@@ -49,11 +51,6 @@ Amount = Annotated[
 ]
 AMOUNT_IN = 'A decimal as a string (preferred, e.g. "2.5") or a JSON number.'
 AWARE = "ISO 8601 with a time zone, e.g. 2026-05-01T08:00+01:00."
-
-
-class PersonOut(Schema):
-    id: UUID = Field(alias="external_id")
-    name: str = Field(alias="display_name")
 
 
 # --- Formulary --------------------------------------------------------------
@@ -275,14 +272,14 @@ class AdministrationIn(StrictIn):
     outcome: AdministrationOutcome = AdministrationOutcome.GIVEN
     dose: Decimal | None = Field(None, description=AMOUNT_IN + " Must be the ordered dose.")
     route: Route | None = Field(None, description="Must be the ordered route.")
-    given_at: datetime | None = Field(None, description=AWARE + " Default: now.")
-    scheduled_for: datetime | None = Field(
+    given_at: AwareDateTime | None = Field(None, description=AWARE + " Default: now.")
+    scheduled_for: AwareDateTime | None = Field(
         None, description=AWARE + " Regular orders: which scheduled dose this is."
     )
     not_given_reason: NotGivenReason | None = None
     note: str = Field("", max_length=2000)
     recorded_offline: bool = False
-    device_recorded_at: datetime | None = Field(
+    device_recorded_at: AwareDateTime | None = Field(
         None, description=AWARE + " Offline records: the phone's own clock."
     )
     client_id: str = Field("", max_length=80, description="Offline records: the phone's id.")
@@ -367,8 +364,8 @@ class ReviewDecisionIn(StrictIn):
 class SignOffIn(StrictIn):
     caregiver: UUID = Field(description="The family member's user id.")
     route: Route
-    signed_off_on: date
-    expires_on: date
+    signed_off_on: CalendarDate
+    expires_on: CalendarDate
     note: str = Field("", max_length=2000)
 
 
@@ -394,7 +391,7 @@ class StockIn(StrictIn):
     formulation: UUID
     movement: Literal["received", "returned", "destroyed", "counted"]
     quantity: Decimal = Field(description=AMOUNT_IN + " In stock units; a count may be 0.")
-    occurred_at: datetime | None = Field(None, description=AWARE + " Default: now.")
+    occurred_at: AwareDateTime | None = Field(None, description=AWARE + " Default: now.")
     witness: str = Field("", max_length=150)
     note: str = Field("", max_length=2000)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -213,8 +213,14 @@ NEWS2_CODES = tuple(code for code, spec in CODES.items() if spec.news2)
 def latest_news2_values(patient: Patient, at: Any) -> dict[str, Any]:
     """The newest value of each NEWS2 parameter within the window before ``at``."""
     window = timedelta(minutes=settings.HEARTH_NEWS2_WINDOW_MINUTES)
+    try:
+        since = at - window
+    except OverflowError:
+        # A moment within the window of year 1 (readings are refused long
+        # before that, but an old row must not take a whole batch down).
+        since = datetime.min.replace(tzinfo=UTC)
     in_window = Observation.objects.filter(
-        patient=patient, observed_at__gt=at - window, observed_at__lte=at
+        patient=patient, observed_at__gt=since, observed_at__lte=at
     ).order_by("code", "-observed_at")
     # One row per code whatever the reading rate: DISTINCT ON where the database
     # has it (PostgreSQL), otherwise one indexed look-up per code.

@@ -81,7 +81,7 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
             key="phase",
             title=_("Phase"),
             cells={
-                pid: {"text": Phase(phase).label, "css": f"phase-{phase}"}
+                pid: {"text": str(Phase(phase).label), "css": f"phase-{phase}"}
                 for pid, phase in phases.items()
             },
         ),

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from hearth.accounts.schemas import PersonOut
+from hearth.core.validation import AwareDateTime
 from hearth.monitoring.choices import (
     AlertRule,
     AlertStatus,
@@ -19,11 +21,6 @@ from hearth.monitoring.paging import nobody_can_be_paged
 from hearth.monitoring.queries import alert_messages
 from hearth.notifications.schemas import AttemptOut
 from hearth.patients.schemas import StrictIn
-
-
-class PersonOut(Schema):
-    id: UUID = Field(alias="external_id")
-    name: str = Field(alias="display_name")
 
 
 class PatientRef(Schema):
@@ -241,8 +238,8 @@ class AlertsQuery(Schema):
 class OnCallShiftIn(StrictIn):
     role: OnCallRole
     staff_id: UUID
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: AwareDateTime
+    ends_at: AwareDateTime
 
 
 class OnCallShiftOut(Schema):

@@ -39,7 +39,7 @@ from hearth.core.errors import (
 )
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
-from hearth.core.validation import Errors, require, require_perm, unknown_keys
+from hearth.core.validation import Errors, require, require_perm, unknown_keys, year_in_range
 from hearth.monitoring import evaluation, paging, signals
 from hearth.monitoring.alerts import (
     Evidence,
@@ -344,6 +344,11 @@ def _check_reading(
         add("observed_at", _("Give the time of the reading (ISO 8601, with a time zone)."))
     elif timezone.is_naive(observed_at):
         add("observed_at", _("The time needs a time zone (for example 2026-11-24T08:00:00Z)."))
+        observed_at = None
+    elif (out_of_range := year_in_range(observed_at)) is not None:
+        # A year-1 reading would overflow the NEWS2 window arithmetic and
+        # lose the whole batch; it is refused on its own, like any bad reading.
+        add("observed_at", out_of_range)
         observed_at = None
     elif observed_at > now + CLOCK_SKEW:
         add("observed_at", _("The reading is timed in the future."))

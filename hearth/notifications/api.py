@@ -19,10 +19,10 @@ from hearth.notifications import outbox, queries, services
 from hearth.notifications.schemas import (
     CodeIn,
     ContactPointIn,
+    ContactPointMoveIn,
+    ContactPointOrderIn,
     ContactPointOut,
     MessagesPageOut,
-    MoveIn,
-    OrderIn,
     PreferencesIn,
     PreferencesOut,
     contact_point_out,
@@ -64,7 +64,7 @@ def add_contact_point(request: HttpRequest, payload: ContactPointIn) -> Any:
     "/notifications/contact-points/order",
     response={200: list[ContactPointOut], **ERROR_RESPONSES},
 )
-def set_order(request: HttpRequest, payload: OrderIn) -> Any:
+def set_order(request: HttpRequest, payload: ContactPointOrderIn) -> Any:
     """Every one of the caller's contact points, once, in the order to try them."""
     ordered = services.set_contact_point_order(
         actor=actor_of(request), contact_point_ids=payload.contact_point_ids
@@ -99,7 +99,7 @@ def send_code(request: HttpRequest, contact_point_id: UUID) -> Any:
     "/notifications/contact-points/{contact_point_id}/move",
     response={200: list[ContactPointOut], **ERROR_RESPONSES},
 )
-def move(request: HttpRequest, contact_point_id: UUID, payload: MoveIn) -> Any:
+def move(request: HttpRequest, contact_point_id: UUID, payload: ContactPointMoveIn) -> Any:
     actor = actor_of(request)
     contact_point = queries.contact_point_of(actor, contact_point_id)
     ordered = services.move_contact_point(

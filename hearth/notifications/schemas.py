@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from hearth.core.validation import WallClockTime
 from hearth.notifications.models import ContactPoint, DeliveryAttempt, Message
 
 
@@ -65,12 +66,12 @@ class CodeIn(Schema):
     code: str = Field(min_length=1, max_length=20)
 
 
-class MoveIn(Schema):
+class ContactPointMoveIn(Schema):
     model_config = ConfigDict(extra="forbid")
     direction: str = Field(description="up or down")
 
 
-class OrderIn(Schema):
+class ContactPointOrderIn(Schema):
     model_config = ConfigDict(extra="forbid")
     contact_point_ids: list[UUID] = Field(max_length=100)
 
@@ -80,8 +81,8 @@ class PreferencesIn(Schema):
     ``07:00`` runs over midnight). The three opt-ins are for families."""
 
     model_config = ConfigDict(extra="forbid")
-    quiet_hours_start: time | None = None
-    quiet_hours_end: time | None = None
+    quiet_hours_start: WallClockTime | None = None
+    quiet_hours_end: WallClockTime | None = None
     visit_changes: bool = False
     visit_reminders: bool = False
     help_request_seen: bool = False
@@ -90,8 +91,8 @@ class PreferencesIn(Schema):
 
 
 class PreferencesOut(Schema):
-    quiet_hours_start: time | None
-    quiet_hours_end: time | None
+    quiet_hours_start: WallClockTime | None
+    quiet_hours_end: WallClockTime | None
     visit_changes: bool
     visit_reminders: bool
     help_request_seen: bool

@@ -30,6 +30,14 @@ class WorklistColumn:
     cells: dict[int, dict[str, Any]]
     sort_keys: dict[int, tuple[Any, ...]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A cell's text goes into the API's ``str`` schema as well as the page:
+        # a lazy translation (a choice's ``label``) is a 500 there, so every
+        # text is made a plain string in the language of the request here.
+        for cell in self.cells.values():
+            if cell.get("text") is not None:
+                cell["text"] = str(cell["text"])
+
 
 WorklistExtension = Callable[[Sequence[int]], list[WorklistColumn]]
 _worklist_extensions: list[WorklistExtension] = []

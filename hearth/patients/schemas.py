@@ -7,6 +7,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from hearth.core.validation import AwareDateTime, CalendarDate
 from hearth.patients.choices import (
     CareTeamRole,
     CommissionOutcome,
@@ -33,7 +34,7 @@ class PatientIn(StrictIn):
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
     preferred_name: str = Field("", max_length=100)
-    date_of_birth: date
+    date_of_birth: CalendarDate
     sex: Sex
     address_line: str = Field(min_length=1, max_length=200)
     city: str = Field(min_length=1, max_length=100)
@@ -51,7 +52,7 @@ class PatientPatch(StrictIn):
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)
     preferred_name: str | None = Field(None, max_length=100)
-    date_of_birth: date | None = None
+    date_of_birth: CalendarDate | None = None
     sex: Sex | None = None
     address_line: str | None = Field(None, min_length=1, max_length=200)
     city: str | None = Field(None, min_length=1, max_length=100)
@@ -180,7 +181,7 @@ class ScreeningOut(Schema):
 
 
 class CommissionDecisionIn(StrictIn):
-    decided_on: date
+    decided_on: CalendarDate
     member_ids: list[UUID] = Field(min_length=1, max_length=15)
     chair_id: UUID
     diagnosis_code: str = Field(min_length=1, max_length=10)
@@ -189,10 +190,10 @@ class CommissionDecisionIn(StrictIn):
     form_of_care: FormOfCare
     outcome: CommissionOutcome
     reason: str = Field("", max_length=4000)
-    review_date: date | None = None
+    review_date: CalendarDate | None = None
 
 
-class PersonOut(Schema):
+class CareTeamMemberOut(Schema):
     id: UUID
     name: str
     discipline: str
@@ -201,8 +202,8 @@ class PersonOut(Schema):
 class CommissionDecisionOut(Schema):
     id: UUID = Field(alias="external_id")
     decided_on: date
-    members: list[PersonOut]
-    chair: PersonOut
+    members: list[CareTeamMemberOut]
+    chair: CareTeamMemberOut
     diagnosis_code: str
     diagnosis_text: str
     indications: str
@@ -210,7 +211,7 @@ class CommissionDecisionOut(Schema):
     outcome: str
     reason: str
     review_date: date | None
-    signed_by: PersonOut
+    signed_by: CareTeamMemberOut
     signed_at: datetime
     supersedes_id: UUID | None
 
@@ -284,7 +285,7 @@ class DischargeIn(StrictIn):
 
 
 class DeathIn(StrictIn):
-    died_at: datetime
+    died_at: AwareDateTime
     place_of_death: PlaceOfDeath
     note: str = Field("", max_length=4000)
 
@@ -304,7 +305,7 @@ class CareTeamIn(StrictIn):
 
 class CareTeamOut(Schema):
     id: UUID = Field(alias="external_id")
-    staff: PersonOut
+    staff: CareTeamMemberOut
     role: str
     phone: str
     started_at: datetime
@@ -356,7 +357,7 @@ class EmergencyAccessOut(Schema):
     id: UUID = Field(alias="external_id")
     patient_id: UUID
     patient_name: str
-    user: PersonOut
+    user: CareTeamMemberOut
     reason: str
     started_at: datetime
     expires_at: datetime

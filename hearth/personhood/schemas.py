@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
 
+from hearth.accounts.schemas import PersonOut
+from hearth.core.validation import WallClockTime
 from hearth.patients.schemas import StrictIn
 from hearth.personhood.choices import (
     LegacyKind,
@@ -15,11 +17,6 @@ from hearth.personhood.choices import (
     Weekday,
     WindowKind,
 )
-
-
-class PersonOut(Schema):
-    id: UUID = Field(alias="external_id")
-    name: str = Field(alias="display_name")
 
 
 class SectionOut(Schema):
@@ -41,8 +38,8 @@ class WeeklyWindowIn(StrictIn):
     kind: WindowKind
     label: str = Field(min_length=1, max_length=200)
     weekdays: list[Weekday] = Field(min_length=1)
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
 
 
 class WeeklyWindowOut(Schema):
@@ -50,8 +47,8 @@ class WeeklyWindowOut(Schema):
     kind: WindowKind
     label: str
     weekdays: list[int]
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
     crosses_midnight: bool
 
 

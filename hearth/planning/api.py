@@ -23,6 +23,7 @@ from hearth.core import audit, clock
 from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
+from hearth.core.validation import AwareDateTime, CalendarDate
 from hearth.patients.schemas import StrictIn
 from hearth.planning import planner, reasons
 from hearth.visits.models import (
@@ -40,12 +41,12 @@ router = Router(tags=["visit planning"])
 
 
 class PlanDayIn(StrictIn):
-    date: dt.date
+    date: CalendarDate
 
 
 class MoveIn(StrictIn):
     staff_id: UUID
-    start: dt.datetime = Field(description="With its time zone, on the plan's day.")
+    start: AwareDateTime = Field(description="With its time zone, on the plan's day.")
 
 
 class PlannedVisitOut(Schema):
@@ -186,7 +187,7 @@ class InsertionOut(Schema):
 
 
 class DayQuery(Schema):
-    date: dt.date | None = None
+    date: CalendarDate | None = None
 
 
 # --- Helpers ------------------------------------------------------------------------

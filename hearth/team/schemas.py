@@ -11,11 +11,12 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from hearth.accounts.models import Discipline
+from hearth.core.validation import CalendarDate
 from hearth.patients.schemas import StrictIn
 from hearth.team.models import MAX_TRAINING_HOURS, RENEW_MONTHS_RANGE
 
 
-class PersonOut(Schema):
+class TeamMemberOut(Schema):
     id: UUID
     name: str
     discipline: str
@@ -69,20 +70,20 @@ class TrainingIn(StrictIn):
     course_title: str = Field("", max_length=200)
     provider: str = Field(min_length=1, max_length=200)
     hours: Decimal = Field(gt=0, le=MAX_TRAINING_HOURS, max_digits=5, decimal_places=2)
-    completed_on: date
-    expires_on: date | None = None
+    completed_on: CalendarDate
+    expires_on: CalendarDate | None = None
 
 
 class TrainingOut(Schema):
     id: UUID
-    staff: PersonOut
+    staff: TeamMemberOut
     course_title: str
     mandatory_course_id: UUID | None
     provider: str
     hours: Decimal
     completed_on: date
     expires_on: date | None
-    recorded_by: PersonOut
+    recorded_by: TeamMemberOut
     recorded_at: datetime
     withdrawn: bool
     withdrawn_reason: str
@@ -116,7 +117,7 @@ class ComplianceCellOut(Schema):
 
 
 class ComplianceRowOut(Schema):
-    staff: PersonOut
+    staff: TeamMemberOut
     courses: list[ComplianceCellOut]
 
 
@@ -212,7 +213,7 @@ def figures_out(figures: Any) -> dict[str, Any]:
 
 
 class CaseloadOut(Schema):
-    staff: PersonOut
+    staff: TeamMemberOut
     patients: int
     in_active_care: int
     by_role: dict[str, int]
@@ -237,7 +238,7 @@ def caseload_out(row: Any) -> dict[str, Any]:
 
 
 class DebriefIn(StrictIn):
-    held_on: date
+    held_on: CalendarDate
     facilitator_id: UUID
     attendee_ids: list[UUID] = Field(min_length=1, max_length=60)
     went_well: str = Field(min_length=1, max_length=10_000)
@@ -251,12 +252,12 @@ class DebriefOut(Schema):
     patient_name: str
     died_at: datetime | None
     held_on: date
-    facilitator: PersonOut
-    attendees: list[PersonOut]
+    facilitator: TeamMemberOut
+    attendees: list[TeamMemberOut]
     went_well: str
     could_be_better: str
     actions: str
-    recorded_by: PersonOut
+    recorded_by: TeamMemberOut
     recorded_at: datetime
     withdrawn: bool
     withdrawn_reason: str

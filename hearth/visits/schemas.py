@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
@@ -19,6 +19,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
+from hearth.core.validation import AwareDateTime, CalendarDate, WallClockTime
 from hearth.patients.schemas import StrictIn
 from hearth.visits.choices import AlertOutcome, Endpoint, Per, Skill, TimeRequestKind, VisitKind
 
@@ -40,7 +41,7 @@ def _name(obj: Any) -> str:
     return str(obj.display_name) if obj is not None else ""
 
 
-class PersonOut(Schema):
+class StaffMemberOut(Schema):
     id: UUID = Field(alias="external_id")
     name: str = Field(alias="display_name")
     discipline: str
@@ -101,9 +102,9 @@ class PlanningProfileOut(Schema):
 
 
 class ShiftIn(StrictIn):
-    date: date
-    starts_at: time = Field(description="Local wall-clock time, HH:MM.")
-    ends_at: time = Field(description="Local wall-clock time, HH:MM, after the start.")
+    date: CalendarDate
+    starts_at: WallClockTime = Field(description="Local wall-clock time, HH:MM.")
+    ends_at: WallClockTime = Field(description="Local wall-clock time, HH:MM, after the start.")
     starts_from: Endpoint = Endpoint.BASE
     ends_at_place: Endpoint = Endpoint.BASE
 
@@ -112,8 +113,8 @@ class ShiftOut(Schema):
     id: UUID = Field(alias="external_id")
     staff_id: UUID
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
     starts_from: str
     ends_at_place: str
     cancelled_at: datetime | None
@@ -126,8 +127,8 @@ class ShiftOut(Schema):
 class StaffShiftOut(Schema):
     id: UUID = Field(alias="external_id")
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
     starts_from: str
     ends_at_place: str
 
@@ -164,8 +165,10 @@ class StaffAvailabilityOut(Schema):
 
 
 class AvailabilityQuery(Schema):
-    start: date | None = Field(None, alias="from", description="First day; default today.")
-    end: date | None = Field(None, alias="to", description="Last day; default six days later.")
+    start: CalendarDate | None = Field(None, alias="from", description="First day; default today.")
+    end: CalendarDate | None = Field(
+        None, alias="to", description="Last day; default six days later."
+    )
 
 
 # --- Visit needs -------------------------------------------------------------------
@@ -197,7 +200,7 @@ class VisitNeedOut(Schema):
     duration_minutes: int
     times: int
     per: str
-    preferred_staff: PersonOut | None
+    preferred_staff: StaffMemberOut | None
     intervention_id: UUID | None
     created_at: datetime
     ended_at: datetime | None
@@ -211,10 +214,10 @@ class VisitNeedOut(Schema):
 
 
 class TimeRequestIn(StrictIn):
-    date: date
+    date: CalendarDate
     kind: TimeRequestKind
-    starts_at: time = Field(description="Local wall-clock time, HH:MM.")
-    ends_at: time = Field(description="Local wall-clock time, HH:MM, after the start.")
+    starts_at: WallClockTime = Field(description="Local wall-clock time, HH:MM.")
+    ends_at: WallClockTime = Field(description="Local wall-clock time, HH:MM, after the start.")
     note: str = Field("", max_length=300)
 
 
@@ -222,8 +225,8 @@ class TimeRequestOut(Schema):
     id: UUID = Field(alias="external_id")
     date: date
     kind: str
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
     note: str
     requested_by: str
     requested_at: datetime
@@ -239,7 +242,7 @@ class TimeRequestOut(Schema):
 
 class TeleconsultIn(StrictIn):
     staff_id: UUID = Field(description="The clinician who holds the call (on the care team).")
-    starts_at: datetime = Field(description=AWARE)
+    starts_at: AwareDateTime = Field(description=AWARE)
     duration_minutes: int = 30
     video_link: str = Field(description="https:// link of the video call.")
     participant_ids: list[UUID] = Field(
@@ -252,7 +255,7 @@ class TeleconsultIn(StrictIn):
 
 
 class ArriveIn(StrictIn):
-    at: datetime | None = Field(None, description=AWARE + " Default: now.")
+    at: AwareDateTime | None = Field(None, description=AWARE + " Default: now.")
 
 
 class VisitNoteIn(StrictIn):
@@ -260,9 +263,9 @@ class VisitNoteIn(StrictIn):
 
 
 class CloseVisitIn(StrictIn):
-    departed_at: datetime = Field(description=AWARE)
+    departed_at: AwareDateTime = Field(description=AWARE)
     actions_taken: str = Field(min_length=1, max_length=10000)
-    arrived_at: datetime | None = Field(
+    arrived_at: AwareDateTime | None = Field(
         None, description=AWARE + " Needed when the arrival was not recorded."
     )
     notes: str = Field("", max_length=10000)
@@ -297,7 +300,7 @@ class VisitOut(Schema):
     patient_id: UUID
     kind: str
     status: str
-    staff: PersonOut
+    staff: StaffMemberOut
     discipline: str
     purpose: str
     date: date
@@ -306,7 +309,7 @@ class VisitOut(Schema):
     family_window_start: datetime
     family_window_end: datetime
     video_link: str
-    participants: list[PersonOut]
+    participants: list[StaffMemberOut]
     participants_note: str
     need_id: UUID | None
     alert_id: UUID | None
@@ -450,7 +453,7 @@ class DeclineIn(StrictIn):
 
 
 class OnTheWayIn(StrictIn):
-    expected_arrival: datetime
+    expected_arrival: AwareDateTime
 
 
 class DispatchDoneIn(StrictIn):

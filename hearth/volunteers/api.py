@@ -47,11 +47,11 @@ from hearth.volunteers.schemas import (
     SlotIn,
     SlotOut,
     StatusIn,
-    TrainingIn,
-    TrainingOut,
     VolunteerBriefOut,
     VolunteerDetailOut,
     VolunteerSummaryOut,
+    VolunteerTrainingIn,
+    VolunteerTrainingOut,
 )
 
 router = Router(tags=["volunteers"])
@@ -252,8 +252,10 @@ def set_status(request: HttpRequest, profile_id: UUID, payload: StatusIn) -> Any
     return _fresh_detail(actor, profile)
 
 
-@router.post("/volunteers/{profile_id}/training", response={201: TrainingOut, **ERROR_RESPONSES})
-def record_training(request: HttpRequest, profile_id: UUID, payload: TrainingIn) -> Any:
+@router.post(
+    "/volunteers/{profile_id}/training", response={201: VolunteerTrainingOut, **ERROR_RESPONSES}
+)
+def record_training(request: HttpRequest, profile_id: UUID, payload: VolunteerTrainingIn) -> Any:
     record = services.record_training(
         actor=actor_of(request),
         profile=_profile(profile_id),
@@ -266,7 +268,7 @@ def record_training(request: HttpRequest, profile_id: UUID, payload: TrainingIn)
 
 @router.post(
     "/volunteer-training/{training_id}/withdraw",
-    response={200: TrainingOut, **ERROR_RESPONSES},
+    response={200: VolunteerTrainingOut, **ERROR_RESPONSES},
 )
 def withdraw_training(request: HttpRequest, training_id: UUID, payload: ReasonIn) -> Any:
     record = (

@@ -8,11 +8,12 @@ does and when: never their surname or phone.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Schema
 
+from hearth.core.validation import CalendarDate, WallClockTime
 from hearth.patients.schemas import StrictIn
 from hearth.volunteers.choices import Activity, EndReason, TrainingModule, VolunteerStatus
 
@@ -21,20 +22,20 @@ from hearth.volunteers.choices import Activity, EndReason, TrainingModule, Volun
 
 class ProfileIn(StrictIn):
     volunteer_id: UUID = Field(description="The volunteer's user id (staff, role volunteer).")
-    started_on: date
+    started_on: CalendarDate
     offers: list[Activity] = Field(default_factory=list)
     area: str = Field("", max_length=300)
-    vetting_checked_on: date | None = None
-    vetting_expires_on: date | None = None
+    vetting_checked_on: CalendarDate | None = None
+    vetting_expires_on: CalendarDate | None = None
     notes: str = Field("", max_length=4000)
 
 
 class ProfilePatch(StrictIn):
-    started_on: date | None = None
+    started_on: CalendarDate | None = None
     offers: list[Activity] | None = None
     area: str | None = Field(None, max_length=300)
-    vetting_checked_on: date | None = None
-    vetting_expires_on: date | None = None
+    vetting_checked_on: CalendarDate | None = None
+    vetting_expires_on: CalendarDate | None = None
     notes: str | None = Field(None, max_length=4000)
 
 
@@ -43,29 +44,29 @@ class StatusIn(StrictIn):
     note: str = Field("", max_length=300)
 
 
-class TrainingIn(StrictIn):
+class VolunteerTrainingIn(StrictIn):
     module: TrainingModule
-    completed_on: date
-    expires_on: date | None = None
+    completed_on: CalendarDate
+    expires_on: CalendarDate | None = None
 
 
 class SlotIn(StrictIn):
     weekday: int = Field(ge=0, le=6, description="0 Monday … 6 Sunday.")
-    starts_at: time = Field(description="Local wall-clock time, HH:MM.")
-    ends_at: time = Field(description="Local wall-clock time, HH:MM, after the start.")
+    starts_at: WallClockTime = Field(description="Local wall-clock time, HH:MM.")
+    ends_at: WallClockTime = Field(description="Local wall-clock time, HH:MM, after the start.")
 
 
 class AwayIn(StrictIn):
-    starts_on: date
-    ends_on: date
+    starts_on: CalendarDate
+    ends_on: CalendarDate
     note: str = Field("", max_length=200)
 
 
 class AssignmentIn(StrictIn):
     volunteer_id: UUID = Field(description="The volunteer's user id.")
     kind: Activity
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: CalendarDate
+    ends_on: CalendarDate | None = None
     usual_times: str = Field("", max_length=200)
     note: str = Field("", max_length=4000)
 
@@ -83,7 +84,7 @@ class PersonRef(Schema):
     name: str
 
 
-class TrainingOut(Schema):
+class VolunteerTrainingOut(Schema):
     id: UUID
     module: str
     module_label: str
@@ -97,8 +98,8 @@ class SlotOut(Schema):
     id: UUID
     weekday: int
     weekday_label: str
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
 
 
 class AwayOut(Schema):
@@ -148,7 +149,7 @@ class VolunteerDetailOut(VolunteerSummaryOut):
     started_on: date
     vetting_checked_on: date | None
     notes: str
-    training: list[TrainingOut]
+    training: list[VolunteerTrainingOut]
     weekly_slots: list[SlotOut]
     away: list[AwayOut]
 
@@ -158,7 +159,7 @@ class MyVolunteerOut(VolunteerSummaryOut):
 
     started_on: date
     vetting_checked_on: date | None
-    training: list[TrainingOut]
+    training: list[VolunteerTrainingOut]
     weekly_slots: list[SlotOut]
     away: list[AwayOut]
 
@@ -201,8 +202,8 @@ class VolunteerBriefQuietTimeOut(Schema):
     label: str
     kind: str
     days: str
-    starts_at: time
-    ends_at: time
+    starts_at: WallClockTime
+    ends_at: WallClockTime
 
 
 class VolunteerBriefVisitOut(Schema):

@@ -144,6 +144,25 @@ def test_support_tasks_over_the_api(
     assert client_for(active.volunteer).get("/api/v1/support-tasks").status_code == 404
 
 
+def test_an_unknown_discipline_on_an_assigned_task_is_a_422(
+    records: dict[str, Any], active: World, client_for: Any
+) -> None:
+    """Found by the API fuzzing (SEC-D5): an unknown discipline on a task assigned
+    to someone of another discipline looked up the unknown discipline's label (500)."""
+    api = client_for(active.social_worker)
+    with clock.travel_to(at(0)):
+        url = f"/api/v1/support-tasks/{records['task'].external_id}"
+        assigned = api.patch(
+            url,
+            data={"assigned_to_id": str(active.social_worker.external_id)},
+            content_type=JSON,
+        )
+        assert assigned.status_code == 200, assigned.content
+        response = api.patch(url, data={"assigned_discipline": "#x"}, content_type=JSON)
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"]["assigned_discipline"] == ["Not a known discipline."]
+
+
 def test_contacts_over_the_api(active: World, client_for: Any) -> None:
     url = f"/api/v1/patients/{active.patient.external_id}/support-contacts"
     body = {

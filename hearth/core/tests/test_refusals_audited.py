@@ -34,7 +34,9 @@ def last_event_id() -> int:
         # (pages send them to the emergency-access page instead)
         ("outsider_nurse", "patient", "/patients/{id}/", 302, "emergency_access_available"),
         # A volunteer asking for a record that is not theirs.
-        ("volunteer", "other_patient", "/api/v1/patients/{id}", 403, "forbidden"),
+        ("volunteer", "other_patient", "/api/v1/patients/{id}", 404, "not_found"),
+        # ... or their own patient's record: they read the brief, never the record.
+        ("volunteer", "patient", "/api/v1/patients/{id}/medication-orders", 404, "not_found"),
         ("volunteer", "other_patient", "/patients/{id}/", 404, "not_found"),
         # A nurse on the team asking for what only an administrator may see.
         ("nurse", "patient", "/api/v1/patients/{id}/audit", 403, "forbidden"),

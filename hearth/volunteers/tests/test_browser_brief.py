@@ -13,6 +13,7 @@ from django.db import connections
 from django.test import Client
 
 from hearth.conftest import World
+from hearth.medications.tests.conftest import seeded_formulary  # noqa: F401 - a fixture
 
 from .test_brief import _fill_the_record, _volunteer_on_assignment
 
@@ -70,6 +71,7 @@ def _above_the_fold(page: Any, selector: str) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_formulary")  # a transactional test starts after a flush
 def test_a_volunteer_opens_the_brief_on_a_phone(phone_of: Any, world: World) -> None:
     assignment = _volunteer_on_assignment(world)
     _fill_the_record(world)
