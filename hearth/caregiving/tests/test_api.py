@@ -147,7 +147,7 @@ def test_support_tasks_over_the_api(
 def test_an_unknown_discipline_on_an_assigned_task_is_a_422(
     records: dict[str, Any], active: World, client_for: Any
 ) -> None:
-    """Found by the API fuzzing (SEC-D5): an unknown discipline on a task assigned
+    """Found by the API fuzzing (hazard row X20): an unknown discipline on a task assigned
     to someone of another discipline looked up the unknown discipline's label (500)."""
     api = client_for(active.social_worker)
     with clock.travel_to(at(0)):
