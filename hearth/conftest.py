@@ -21,6 +21,7 @@ from hearth.core import clock
 
 # The real worker as a subprocess, and loopback receivers for the
 # notification channels, for every app's tests.
+from hearth.core.tests.browser import phone_of  # noqa: F401
 from hearth.core.tests.workers import start_worker  # noqa: F401
 from hearth.notifications.tests.sinks import (  # noqa: F401
     push_sink,

@@ -5,7 +5,6 @@ switch (a script from our static files, no inline handler) still works."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -18,21 +17,10 @@ from hearth.accounts.models import User
 from hearth.assessments import services as assessments
 from hearth.conftest import World
 from hearth.core import clock
+from hearth.core.tests.browser import CHROMIUM, FLAGS, needs_chromium
 from hearth.monitoring import services as monitoring
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"
-)
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = needs_chromium
 # Every violation the page reports, collected before any of its own scripts run.
 LISTEN_FOR_VIOLATIONS = """
 window.__violations = [];

@@ -4,7 +4,6 @@ sends its value, and "We need help now" reaches the nurse at once."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,23 +13,11 @@ from django.test import Client
 
 from hearth.conftest import World
 from hearth.core import clock
+from hearth.core.tests.browser import CHROMIUM, FLAGS, needs_chromium
 from hearth.monitoring.models import Alert, CheckIn
 from hearth.notifications.models import ContactPoint
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"
-)
-#: Flags for a root, offline, headless Chromium (no calls home).
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = needs_chromium
 
 
 @pytest.fixture

@@ -5,72 +5,19 @@ help now" sees the service number above the fold."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connections
-from django.test import Client
 
 from hearth.conftest import World
 from hearth.core import clock
+from hearth.core.tests.browser import above_the_fold, needs_chromium
 from hearth.monitoring import services
 from hearth.monitoring.models import Alert
 from hearth.notifications.models import ContactPoint
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"
-)
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREEN = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone_of(live_server: Any, world: World, monkeypatch: Any) -> Iterator[Callable[[Any], Any]]:
-    """A phone-sized browser signed in as the given person."""
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    world.bring_to("active")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-
-        def open_as(user: Any) -> Any:
-            client = Client()
-            client.force_login(user)
-            context = browser.new_context(viewport=SCREEN)
-            context.add_cookies(
-                [
-                    {
-                        "name": "sessionid",
-                        "value": client.cookies["sessionid"].value,
-                        "url": live_server.url,
-                    }
-                ]
-            )
-            page = context.new_page()
-            page.base_url = live_server.url
-            return page
-
-        yield open_as
-        browser.close()
-        connections.close_all()
-
-
-def _above_the_fold(page: Any, selector: str) -> bool:
-    box = page.locator(selector).first.bounding_box()
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] < SCREEN["height"]
+pytestmark = needs_chromium
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,14 +37,14 @@ def test_the_nurse_on_call_acknowledges_and_triages_in_two_taps(
     phone.goto(f"{phone.base_url}/alerts/{alert.external_id}/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # Acknowledge, Call with the family's number, and the triage on the first screen.
-    assert _above_the_fold(phone, "button.acknowledge-now")
-    assert _above_the_fold(phone, "a.call-now")
+    assert above_the_fold(phone, "button.acknowledge-now")
+    assert above_the_fold(phone, "a.call-now")
     assert phone.locator("a.call-now").get_attribute("href") == f"tel:{world.patient.phone_primary}"
     taps = 0
     phone.click("button.acknowledge-now")
     taps += 1
     phone.wait_for_load_state()
-    assert _above_the_fold(phone, "form.triage-now button[value=advice_by_phone]")
+    assert above_the_fold(phone, "form.triage-now button[value=advice_by_phone]")
     phone.click("form.triage-now button[value=advice_by_phone]")
     taps += 1
     phone.wait_for_load_state()
@@ -127,7 +74,7 @@ def test_the_family_sees_the_service_number_above_the_fold_after_pressing_help(
     phone.click("text=We need help now")
     phone.wait_for_url("**/portal/help/")
     assert "The nurse on call has been told at" in phone.content()
-    assert _above_the_fold(phone, "a.service-phone")
+    assert above_the_fold(phone, "a.service-phone")
     # htmx came from our own static files, so the status refreshes by itself.
     assert phone.evaluate("typeof window.htmx") == "object"
     assert phone.locator("a.service-phone").get_attribute("href", timeout=1000).startswith("tel:")
