@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from hearth.accounts.models import SecurityPolicy, UserKind
 
 #: Set on the request by ``TokenAuth``: a bearer token is never an MFA-verified session.
-TOKEN_AUTHENTICATED_ATTRIBUTE = "hearth_token_authenticated"  # noqa: S105 - an attribute name
+TOKEN_AUTHENTICATED_ATTRIBUTE = "hearth_token_authenticated"  # noqa: S105 - an attribute name  # nosec B105
 
 
 def is_staff_account(user: Any) -> bool:
