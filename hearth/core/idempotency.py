@@ -89,7 +89,7 @@ def in_flight() -> Conflict:
     )
 
 
-def check_key(key: str) -> None:
+def _check_key(key: str) -> None:
     """A key is required and bounded (the column is 80 characters)."""
     if not key or len(key) > 80:
         raise ValidationFailed(
@@ -133,7 +133,7 @@ def claim(*, actor: Any, scope: str, key: str, body: Mapping[str, Any]) -> Claim
     claims died with their transaction is a dead attempt: it is taken over."""
     if not connection.in_atomic_block:
         raise RuntimeError("idempotency.claim() must run inside the work's transaction")
-    check_key(key)
+    _check_key(key)
     print_ = fingerprint(body)
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     _lock_the_key(actor_id, scope, key)

@@ -97,6 +97,7 @@ def record_check_in(
     require_perm(actor, "monitoring.check_in", patient)
     esas = {key: value for key, value in dict(esas or {}).items() if value not in ("", None)}
     note = (note or "").strip()
+    claimed: idempotency.Claim | None = None
     if idempotency_key:
         claimed = idempotency.claim(
             actor=actor,
@@ -170,7 +171,7 @@ def record_check_in(
         % {"who": who, "help": _(": help requested") if help_requested else ""},
         changes={"esas": esas, "help_requested": help_requested, "cannot_cope": cannot_cope},
     )
-    if idempotency_key:
+    if claimed is not None:
         claimed.done(check_in)
     return check_in
 

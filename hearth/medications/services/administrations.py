@@ -104,7 +104,6 @@ def record_administration(
         "device_recorded_at": device_recorded_at,
         "client_id": client_id,
     }
-    idempotency.check_key(idempotency_key)
     with transaction.atomic():
         claimed = idempotency.claim(
             actor=actor, scope="medications.administration", key=idempotency_key, body=body
