@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
@@ -20,6 +20,7 @@ from hearth.bereavement.api import router as bereavement_router
 from hearth.caregiving.api import router as caregiving_router
 from hearth.careplans.api import router as careplans_router
 from hearth.core.api import install_error_handlers
+from hearth.core.errors import error_response
 from hearth.directory.api import router as directory_router
 from hearth.equipment.api import router as equipment_router
 from hearth.medications.api import router as medications_router
@@ -45,15 +46,12 @@ def staff_only_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         user = request.user
         if not user.is_authenticated:
             if request.path.endswith(".json"):
-                body = {
-                    "detail": _("Sign in, or send a valid API token."),
-                    "code": "not_authenticated",
-                }
-                return JsonResponse(body, status=401)
+                return error_response(
+                    _("Sign in, or send a valid API token."), "not_authenticated", status=401
+                )
             return redirect_to_login(request.get_full_path())
         if getattr(user, "kind", None) != UserKind.STAFF:
-            body = {"detail": _("Not found."), "code": "not_found"}
-            return JsonResponse(body, status=404)
+            return error_response(_("Not found."), "not_found", status=404)
         return view(request, *args, **kwargs)
 
     return guarded

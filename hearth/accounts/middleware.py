@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from hearth.accounts import sign_in, throttle
 from hearth.accounts.mfa import policy_requires_mfa, session_passed_mfa
 from hearth.accounts.models import UserKind
+from hearth.core.errors import error_response
 from hearth.core.middleware import client_ip
 
 LAST_ACTIVITY_KEY = "hearth_last_activity"
@@ -52,9 +53,8 @@ class IdleSessionTimeoutMiddleware:
             if last is not None and now - float(last) > idle_limit_seconds(user):
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": _("Your session expired. Sign in again."), "code": "expired"},
-                        status=401,
+                    return error_response(
+                        _("Your session expired. Sign in again."), "expired", status=401
                     )
                 messages.info(request, _("You were signed out after a period of inactivity."))
                 return redirect(f"{reverse('account_login')}?next={request.path}")
@@ -79,15 +79,13 @@ MFA_SETUP_PATHS = ("/accounts/2fa/",)
 
 
 def _refuse_api(message: str) -> JsonResponse:
-    return JsonResponse({"detail": message, "code": "mfa_required"}, status=403)
+    return error_response(message, "mfa_required", status=403)
 
 
 def _throttled_api(request: HttpRequest, wait: throttle.Wait) -> JsonResponse:
     """Too many refused tokens from this address: 429 with ``Retry-After``, audited."""
     sign_in.record_throttled(request, "", wait)
-    response = JsonResponse({"detail": wait.message(), "code": "throttled"}, status=429)
-    response["Retry-After"] = str(wait.seconds)
-    return response
+    return error_response(wait.message(), "throttled", status=429, retry_after=wait.seconds)
 
 
 class RequireStaffMfaMiddleware:

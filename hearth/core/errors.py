@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.http import JsonResponse
+
 
 class DomainError(Exception):
     """Base class. ``status`` is the HTTP status the API answers with."""
@@ -68,3 +70,16 @@ class InvalidTransition(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+def error_response(
+    detail: str, code: str, *, status: int, retry_after: int | None = None
+) -> JsonResponse:
+    """The API's error shape (``{"detail", "code"}``) for answers made before or
+    outside django-ninja: middleware (an expired session, the MFA policy, a
+    throttle), the API documentation's guard, a database outage. ``retry_after``
+    (seconds) becomes the ``Retry-After`` header."""
+    response = JsonResponse({"detail": str(detail), "code": code}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -24,6 +24,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from hearth.core.errors import error_response
+
 logger = logging.getLogger(__name__)
 
 #: What an unreachable, stalled (statement or connect timeout) or locked
@@ -43,13 +45,12 @@ def _retry_after() -> str:
 
 
 def database_unavailable_json() -> JsonResponse:
-    body = {
-        "detail": _("The service cannot reach its database just now. Try again shortly."),
-        "code": "database_unavailable",
-    }
-    response = JsonResponse(body, status=503)
-    response["Retry-After"] = _retry_after()
-    return response
+    return error_response(
+        _("The service cannot reach its database just now. Try again shortly."),
+        "database_unavailable",
+        status=503,
+        retry_after=settings.HEARTH_OUTAGE_RETRY_AFTER_SECONDS,
+    )
 
 
 def database_unavailable_page() -> HttpResponse:
