@@ -474,6 +474,15 @@ HEARTH_BREAKTHROUGH_INTERVAL_MINUTES = env_int("HEARTH_BREAKTHROUGH_INTERVAL_MIN
 # Three or more breakthrough doses in a rolling 24 h prompt the physician to
 # review the regular dose (an alert).
 HEARTH_BREAKTHROUGH_REVIEW_COUNT = env_int("HEARTH_BREAKTHROUGH_REVIEW_COUNT", 3)
+# Conversion factors that follow another route's factor of the same drug:
+# {drug: {route: (route it follows, multiplier)}}. CLINICAL.md, "Medicines":
+# hydromorphone SC = 2 x the chosen oral factor (15 with the UK's 7.5, 10 with
+# Canada's 5; NHS conversion charts pair oral 7.5 with SC 15). A factor that
+# does not follow the oral choice overstates the SC dose by half. The formulary
+# service keeps the follower in step and refuses a follower typed by hand.
+HEARTH_LINKED_OME_FACTORS: dict[str, dict[str, tuple[str, str]]] = {
+    "Hydromorphone": {"subcutaneous": ("oral", "2")},
+}
 # Switching opioids: the calculated equivalent is reduced by 25-50 % for
 # incomplete cross-tolerance (EAPC; UK about a third). Shown, never applied.
 HEARTH_OPIOID_SWITCH_REDUCTION_PERCENT = (25, 50)

@@ -177,3 +177,24 @@ def summarise(orders: Iterable[MedicationOrder]) -> OpioidSummary:
         low, high = titration_range(total)
         summary.titration_low, summary.titration_high = rounded(low), rounded(high)
     return summary
+
+
+def follows(drug_route: DrugRoute) -> tuple[str, Decimal] | None:
+    """The route whose factor this one follows, and the multiplier
+    (``HEARTH_LINKED_OME_FACTORS``): hydromorphone SC is 2 x the oral factor
+    the service chose, so the two can never drift apart."""
+    link = settings.HEARTH_LINKED_OME_FACTORS.get(drug_route.drug.name, {}).get(drug_route.route)
+    if link is None:
+        return None
+    route, multiplier = link
+    return route, Decimal(multiplier)
+
+
+def followers(drug_route: DrugRoute) -> list[tuple[str, Decimal]]:
+    """The routes of the same drug whose factor follows this one's."""
+    links = settings.HEARTH_LINKED_OME_FACTORS.get(drug_route.drug.name, {})
+    return [
+        (route, Decimal(multiplier))
+        for route, (followed, multiplier) in sorted(links.items())
+        if followed == drug_route.route
+    ]

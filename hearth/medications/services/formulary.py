@@ -15,6 +15,7 @@ from hearth.core.errors import ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
+from hearth.medications import ome
 from hearth.medications.choices import Conversion
 from hearth.medications.models import Drug, DrugRoute
 from hearth.medications.services._common import _decimal
@@ -60,6 +61,29 @@ def update_drug_route(
         locked.ome_factor is None
     ):
         errors.add("ome_factor", _("This conversion needs a factor."))
+    link = ome.follows(locked)
+    if link is not None and locked.ome_factor != before["ome_factor"]:
+        followed_route, multiplier = link
+        followed = DrugRoute.objects.filter(drug=locked.drug, route=followed_route).first()
+        expected = (
+            followed.ome_factor * multiplier
+            if followed is not None and followed.ome_factor is not None
+            else None
+        )
+        if locked.ome_factor != expected:
+            errors.add(
+                "ome_factor",
+                _(
+                    "This factor follows the factor for “%(route)s”: %(multiplier)s × "
+                    "%(factor)s = %(expected)s. Change that factor instead."
+                )
+                % {
+                    "route": followed.get_route_display() if followed else followed_route,
+                    "multiplier": _plain(multiplier),
+                    "factor": _plain(followed.ome_factor if followed else None),
+                    "expected": _plain(expected),
+                },
+            )
     errors.raise_if_any()
     after = {
         "ome_factor": locked.ome_factor,
@@ -72,15 +96,52 @@ def update_drug_route(
         )
     locked._change_reason = reason  # type: ignore[attr-defined]
     locked.save()
+    changes: dict[str, object] = {"before": before, "after": after, "reason": reason}
+    followed_along = _keep_followers_in_step(locked)
+    if followed_along:
+        changes["followers"] = followed_along
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
         event_type=AuditEventType.FORMULARY_CHANGED,
         obj=locked,
         summary=_("Formulary: %(row)s changed") % {"row": str(locked)},
-        changes={"before": before, "after": after, "reason": reason},
+        changes=changes,
     )
     return locked
+
+
+def _plain(value: Decimal | None) -> str:
+    return "—" if value is None else format(value.normalize(), "f")
+
+
+def _keep_followers_in_step(changed: DrugRoute) -> list[dict[str, object]]:
+    """Move every route whose factor follows ``changed`` (hydromorphone SC =
+    2 × oral) in the same transaction, each with its own history reason, so a
+    total never mixes the old follower with the new choice."""
+    moved: list[dict[str, object]] = []
+    for route, multiplier in ome.followers(changed):
+        follower = DrugRoute.objects.filter(drug=changed.drug, route=route).first()
+        if follower is None:
+            continue
+        follower = lock(DrugRoute, follower.pk, related=("drug",))
+        expected = changed.ome_factor * multiplier if changed.ome_factor is not None else None
+        if follower.ome_factor == expected:
+            continue
+        moved.append({"route": route, "before": follower.ome_factor, "after": expected})
+        follower.ome_factor = expected
+        # simple-history keeps at most 100 characters of reason.
+        reason = (
+            _("Follows the factor for “%(route)s”: %(multiplier)s × %(factor)s")
+            % {
+                "route": changed.get_route_display(),
+                "multiplier": _plain(multiplier),
+                "factor": _plain(changed.ome_factor),
+            }
+        )[:100]
+        follower._change_reason = reason  # type: ignore[attr-defined]
+        follower.save()
+    return moved
 
 
 @transaction.atomic

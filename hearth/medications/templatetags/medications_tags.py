@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hearth.core import clock
-from hearth.medications import charts, queries, services
-from hearth.medications.models import MedicationOrder, StockHolding, describe_dose
+from hearth.medications import charts, ome, queries, services
+from hearth.medications.choices import Route
+from hearth.medications.models import DrugRoute, MedicationOrder, StockHolding, describe_dose
 
 register = template.Library()
 
@@ -67,4 +69,19 @@ def as_needed_now(patient: Any) -> dict[str, Any]:
     return {
         "lines": [line for line in queries.home_chart(patient) if line.is_as_needed],
         "now": clock.now(),
+    }
+
+
+@register.filter
+def follows_note(drug_route: DrugRoute) -> str:
+    """“2 × the factor for By mouth” beside a factor that follows another, so
+    the administrator knows which one to change."""
+    link = ome.follows(drug_route)
+    if link is None:
+        return ""
+    route, multiplier = link
+    label = Route(route).label if route in Route.values else route
+    return _("%(multiplier)s × the factor for “%(route)s”") % {
+        "multiplier": format(multiplier.normalize(), "f"),
+        "route": label,
     }

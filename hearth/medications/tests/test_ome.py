@@ -29,7 +29,7 @@ SEEDED = [
     ("Oxycodone", "oral", "per_dose_unit", "1.5"),
     ("Oxycodone", "subcutaneous", "per_dose_unit", "3"),
     ("Hydromorphone", "oral", "per_dose_unit", "7.5"),
-    ("Hydromorphone", "subcutaneous", "per_dose_unit", "10"),
+    ("Hydromorphone", "subcutaneous", "per_dose_unit", "15"),  # 2 × the chosen oral 7.5
     ("Codeine", "oral", "per_dose_unit", "0.1"),
     ("Dihydrocodeine", "oral", "per_dose_unit", "0.1"),
     ("Tramadol", "oral", "per_dose_unit", "0.1"),
@@ -61,7 +61,7 @@ SINGLE_DOSES = [
     ("Oxycodone", "oral", "10", "15"),  # 10 × 1.5
     ("Oxycodone", "subcutaneous", "5", "15"),  # 5 × 3
     ("Hydromorphone", "oral", "1.3", "9.75"),  # 1.3 × 7.5 (UK; Canada would be 6.5)
-    ("Hydromorphone", "subcutaneous", "2", "20"),  # 2 × 10
+    ("Hydromorphone", "subcutaneous", "2", "30"),  # 2 × 15 (2 × the oral 7.5)
     ("Codeine", "oral", "60", "6"),  # 60 × 0.1
     ("Dihydrocodeine", "oral", "30", "3"),  # 30 × 0.1
     ("Tramadol", "oral", "50", "5"),  # 50 × 0.1 (UK; CDC would be 10)
@@ -244,7 +244,7 @@ def test_no_regular_opioid_means_no_ranges(active: Any) -> None:
     ("drug", "route", "low", "high"),
     [
         ("Oxycodone", "oral", "40", "60"),  # 120 / 1.5 = 80, less 50 % to 25 %
-        ("Hydromorphone", "subcutaneous", "6", "9"),  # 120 / 10 = 12
+        ("Hydromorphone", "subcutaneous", "4", "6"),  # 120 / 15 = 8
         ("Morphine", "subcutaneous", "30", "45"),  # 120 / 2 = 60
         ("Fentanyl", "transdermal", "25", "37.5"),  # 120 / 2.4 = 50 mcg/h
     ],
