@@ -26,9 +26,7 @@ class BilingualNode(template.Node):
                 rendered.append((language, text))
         if len(rendered) < 2:
             return rendered[0][1] if rendered else ""
-        return format_html_join(
-            " / ", '<span class="in-language" lang="{}">{}</span>', rendered
-        )
+        return format_html_join(" / ", '<span class="in-language" lang="{}">{}</span>', rendered)
 
 
 @register.tag
