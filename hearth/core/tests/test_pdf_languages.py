@@ -3,8 +3,11 @@ prints a text in each (hazard M28)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.utils import translation
 from django.utils.translation import gettext
@@ -66,3 +69,28 @@ def test_the_family_language_falls_back_to_the_reader_when_not_shipped() -> None
     assert family_language("ar", request) == "ru"
     assert family_language("", request) == "ru"
     assert family_language("en", request) == "en"
+
+
+PRINTED = (
+    "medications/home_chart_pdf.html",
+    "careplans/advance_care_plan_pdf.html",
+    "careplans/care_plan_pdf.html",
+    "personhood/about_me_pdf.html",
+)
+
+
+@pytest.mark.parametrize("name", PRINTED)
+def test_every_printout_has_the_place_for_allergies(
+    name: str, settings: Any, tmp_path: Any
+) -> None:
+    """Allergies go on every printout (issue 19): each document includes
+    "allergies/_print.html" when the context has an ``allergy_summary``, and
+    prints without it (and without that template) until then."""
+    context = {"pdf_languages": ["en"], "patient": {"full_name": "A B", "given_name": "A"}}
+    assert "ALLERGIES" not in render_to_string(name, context)
+    (tmp_path / "allergies").mkdir()
+    (tmp_path / "allergies" / "_print.html").write_text("ALLERGIES: {{ allergy_summary }}")
+    engine = {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    settings.TEMPLATES = [engine]
+    html = render_to_string(name, {**context, "allergy_summary": "penicillin"})
+    assert "ALLERGIES: penicillin" in html
