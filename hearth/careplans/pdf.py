@@ -4,16 +4,20 @@ from django.http import HttpRequest, HttpResponse
 
 from hearth.careplans.models import AdvanceCarePlan, CarePlan
 from hearth.core import clock
-from hearth.core.pdf import render_pdf
+from hearth.core.pdf import document_languages, family_language, render_pdf
 
 
 def advance_care_plan_pdf(request: HttpRequest | None, plan: AdvanceCarePlan) -> HttpResponse:
-    """The printed plan kept in the home, where an ambulance crew looks first."""
+    """The printed plan kept in the home, where an ambulance crew looks first:
+    in the family's language and, when it is a different one, the service's
+    beside it, so a crew that does not read the family's language still reads
+    the CPR decision (hazard M28)."""
     return render_pdf(
         request,
         "careplans/advance_care_plan_pdf.html",
         {"plan": plan, "patient": plan.patient, "printed_at": clock.now()},
         f"advance-care-plan-{plan.patient.record_number}-v{plan.version}",
+        languages=document_languages(family_language(plan.patient.preferred_language, request)),
     )
 
 

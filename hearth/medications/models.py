@@ -234,6 +234,13 @@ class OrderVersion(ExternalIdModel):
     def doses_per_day(self) -> int:
         return len(self.times)
 
+    # Placeholder for the printed chart (issue 19): the dosing branch replaces
+    # it with the volume computed from the dose and the product's strength.
+    # Empty means the chart prints no volume row.
+    @property
+    def volume_text(self) -> str:
+        return ""
+
 
 # --- Family sign-off --------------------------------------------------------
 

@@ -28,7 +28,7 @@ from hearth.accounts.models import UserKind
 from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
-from hearth.core.pdf import render_pdf
+from hearth.core.pdf import document_languages, family_language, render_pdf
 from hearth.core.web import (
     AuthenticatedRequest,
     page_with_way_back,
@@ -730,23 +730,23 @@ def _chart_context(patient: Patient, reader: Any = None) -> dict[str, Any]:
 def chart_language(patient: Patient, request: HttpRequest | None) -> str:
     """The printed chart is for the family at home: in the patient's language
     when the service ships it, else in the reader's."""
-    try:
-        return translation.get_supported_language_variant(patient.preferred_language or "")
-    except LookupError:
-        return getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+    return family_language(patient.preferred_language, request)
 
 
 def home_chart_pdf(request: HttpRequest | None, patient: Patient) -> HttpResponse:
-    language = chart_language(patient, request)
-    with translation.override(language):
+    """The chart on the fridge: in the family's language and, when it is a
+    different one, the service's beside it (hazard M28)."""
+    languages = document_languages(chart_language(patient, request))
+    with translation.override(languages[0]):
         context = _chart_context(patient)
-        context.update(printed_at=clock.now(), LANGUAGE_CODE=language)
-        return render_pdf(
-            request,
-            "medications/home_chart_pdf.html",
-            context,
-            f"medicines-{patient.record_number}",
-        )
+    context["printed_at"] = clock.now()
+    return render_pdf(
+        request,
+        "medications/home_chart_pdf.html",
+        context,
+        f"medicines-{patient.record_number}",
+        languages=languages,
+    )
 
 
 @staff_required
