@@ -484,6 +484,20 @@ for _band, _variable, _most in (
 # NEWS2 from home readings uses the latest value of each parameter from this
 # many minutes before the newest reading.
 HEARTH_NEWS2_WINDOW_MINUTES = env_int("HEARTH_NEWS2_WINDOW_MINUTES", 60)
+# Entering these phases of illness (PCOC definitions, docs/clinical-reference.md:
+# unstable = an urgent change in the plan is needed; terminal = death likely
+# within days) asks the patient's lead physician and key nurse to review the
+# care plan (issue 19; a service choice, *verify*). Comma-separated; empty = none.
+HEARTH_CARE_PLAN_REVIEW_PHASES: tuple[str, ...] = tuple(
+    part.strip()
+    for part in (env_str("HEARTH_CARE_PLAN_REVIEW_PHASES", "terminal,unstable") or "").split(",")
+    if part.strip()
+)
+if set(HEARTH_CARE_PLAN_REVIEW_PHASES) - {"terminal", "unstable"}:
+    raise ImproperlyConfigured(
+        "HEARTH_CARE_PLAN_REVIEW_PHASES may name only terminal and unstable, not "
+        f"{', '.join(sorted(set(HEARTH_CARE_PLAN_REVIEW_PHASES) - {'terminal', 'unstable'}))}."
+    )
 # A device batch may carry at most this many readings.
 HEARTH_OBSERVATION_BATCH_LIMIT = 1000
 
