@@ -16,4 +16,5 @@ class CareplansConfig(AppConfig):
             services.ask_for_review_after_phase_change,
             dispatch_uid="careplans.ask_for_review_after_phase_change",
         )
-        register_worklist_extension(queries.review_worklist_columns)
+        # After monitoring's open alerts, phase and PPS: alerts come first.
+        register_worklist_extension(queries.review_worklist_columns, order=10)
