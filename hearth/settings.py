@@ -411,12 +411,7 @@ HEARTH_ALERT_SEVERITY: dict[str, str] = {
     # Three or more breakthrough doses in 24 h: a prompt for the physician to
     # review the regular dose, not an emergency.
     "breakthrough_doses": "medium",
-    # NEWS2 bands (Royal College of Physicians 2017): >= 7 emergency response,
-    # 5-6 urgent response, a single parameter scoring 3 low-medium; 1-4 low
-    # raises no alert.
-    "news2_high": "high",
-    "news2_medium": "medium",
-    "news2_low_medium": "low",
+    # NEWS2 bands have their own severity and deadline: HEARTH_NEWS2_RESPONSE below.
 }
 # Minutes to acknowledge an alert before it escalates, by severity.
 # docs/clinical-reference.md defaults (*verify*): high 15 min, medium 2 h, low next working day.
@@ -438,9 +433,71 @@ for _severity, _variable in (
             f"{HEARTH_ACKNOWLEDGE_MINUTES[_severity]!r}."
         )
 HEARTH_WORKING_DAY_START = env_str("HEARTH_WORKING_DAY_START", "09:00") or "09:00"
+# The response to each NEWS2 band: the alert's severity and its own minutes to
+# acknowledge (used for every step up the chain too), so a physiological alert
+# never waits for "the next working day" as other low alerts do. Source: the
+# Royal College of Physicians NEWS2 chart (2017), as mapped to Hearth's
+# severities in CLINICAL.md / docs/clinical-reference.md "NEWS2" (defaults, *verify*):
+#   aggregate 1-4: a nurse assessment the same day: low, never later than 12 h;
+#   a single parameter scoring 3: the nurse tells the medical team at once and
+#     observations become at least hourly: medium (never low), the medium deadline;
+#   5-6: urgent response: medium, within 1 h;
+#   7 or more: emergency response: high, 15 min.
+# A comfort check (comfort-focused care or the terminal phase) is low with the
+# aggregate 1-4 deadline: it too never waits over a weekend.
+HEARTH_NEWS2_RESPONSE: dict[str, dict[str, Any]] = {
+    "low": {"severity": "low", "minutes": env_int("HEARTH_NEWS2_LOW_ACK_MINUTES", 720)},
+    "low_medium": {
+        "severity": "medium",
+        "minutes": env_int(
+            "HEARTH_NEWS2_SINGLE_3_ACK_MINUTES", HEARTH_ACKNOWLEDGE_MINUTES["medium"] or 120
+        ),
+    },
+    "medium": {"severity": "medium", "minutes": env_int("HEARTH_NEWS2_MEDIUM_ACK_MINUTES", 60)},
+    "high": {"severity": "high", "minutes": env_int("HEARTH_NEWS2_HIGH_ACK_MINUTES", 15)},
+}
+if HEARTH_NEWS2_RESPONSE["low_medium"]["severity"] == "low":
+    raise ImproperlyConfigured(
+        "HEARTH_NEWS2_RESPONSE: a single NEWS2 parameter scoring 3 must raise a medium or "
+        "high alert, never a low one (docs/clinical-reference.md, NEWS2)."
+    )
+# Refused at start-up, like HEARTH_ACK_*: a deadline of 0 or less (the alert
+# would escalate the moment it is raised), a low deadline over 12 hours or an
+# urgent-response deadline over 1 hour (the source's upper limits).
+for _band, _variable, _most in (
+    ("low", "HEARTH_NEWS2_LOW_ACK_MINUTES", 12 * 60),
+    ("low_medium", "HEARTH_NEWS2_SINGLE_3_ACK_MINUTES", None),
+    ("medium", "HEARTH_NEWS2_MEDIUM_ACK_MINUTES", 60),
+    ("high", "HEARTH_NEWS2_HIGH_ACK_MINUTES", None),
+):
+    _minutes = HEARTH_NEWS2_RESPONSE[_band]["minutes"]
+    if _minutes <= 0:
+        raise ImproperlyConfigured(
+            f"{_variable} must be a number of minutes greater than 0 "
+            f"(the time to acknowledge a NEWS2 alert), not {_minutes!r}."
+        )
+    if _most is not None and _minutes > _most:
+        raise ImproperlyConfigured(
+            f"{_variable} must be at most {_most} minutes (the NEWS2 response "
+            f"in docs/clinical-reference.md), not {_minutes!r}."
+        )
 # NEWS2 from home readings uses the latest value of each parameter from this
 # many minutes before the newest reading.
 HEARTH_NEWS2_WINDOW_MINUTES = env_int("HEARTH_NEWS2_WINDOW_MINUTES", 60)
+# Entering these phases of illness (PCOC definitions, docs/clinical-reference.md:
+# unstable = an urgent change in the plan is needed; terminal = death likely
+# within days) asks the patient's lead physician and key nurse to review the
+# care plan (issue 19; a service choice, *verify*). Comma-separated; empty = none.
+HEARTH_CARE_PLAN_REVIEW_PHASES: tuple[str, ...] = tuple(
+    part.strip()
+    for part in (env_str("HEARTH_CARE_PLAN_REVIEW_PHASES", "terminal,unstable") or "").split(",")
+    if part.strip()
+)
+if set(HEARTH_CARE_PLAN_REVIEW_PHASES) - {"terminal", "unstable"}:
+    raise ImproperlyConfigured(
+        "HEARTH_CARE_PLAN_REVIEW_PHASES may name only terminal and unstable, not "
+        f"{', '.join(sorted(set(HEARTH_CARE_PLAN_REVIEW_PHASES) - {'terminal', 'unstable'}))}."
+    )
 # A device batch may carry at most this many readings.
 HEARTH_OBSERVATION_BATCH_LIMIT = 1000
 

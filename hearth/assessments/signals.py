@@ -7,7 +7,11 @@ raises are written together or not at all.
 
 from django.dispatch import Signal
 
+from hearth.patients.signals import phase_of_illness_started
+
 #: kwargs: response (AssessmentResponse), actor (User or None)
 assessment_recorded = Signal()
-#: kwargs: phase (PhaseOfIllness), actor
-phase_started = Signal()
+#: kwargs: phase (PhaseOfIllness), actor. The same signal as
+#: ``patients.signals.phase_of_illness_started``, so apps on this app's layer
+#: (careplans) hear it too.
+phase_started = phase_of_illness_started

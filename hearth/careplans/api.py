@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
 from ninja.responses import Status
@@ -14,6 +15,7 @@ from hearth.careplans import conflicts, queries, services
 from hearth.careplans.models import (
     AdvanceCarePlan,
     CarePlan,
+    CarePlanReviewTask,
     HolisticAssessment,
     PlanGoal,
     PlanIntervention,
@@ -22,6 +24,9 @@ from hearth.careplans.models import (
 from hearth.careplans.pdf import advance_care_plan_pdf, care_plan_pdf
 from hearth.careplans.schemas import (
     AdvanceCarePlanOut,
+    CarePlanReviewCompleteIn,
+    CarePlanReviewDismissIn,
+    CarePlanReviewTaskOut,
     DiffOut,
     EmergencySummaryOut,
     GoalIn,
@@ -370,3 +375,79 @@ def emergency_summary(request: HttpRequest, patient_id: UUID) -> Any:
         AuditEventType.EMERGENCY_SUMMARY_VIEWED,
     )
     return queries.emergency_summary_data(patient)
+
+
+# --- Care plan reviews after a change of phase ---------------------------------------
+
+
+def review_out(task: CarePlanReviewTask) -> dict[str, Any]:
+    return {
+        "id": task.external_id,
+        "patient_id": task.patient.external_id,
+        "phase": task.phase,
+        "phase_started_at": task.phase_started_at,
+        "reason": task.reason,
+        "status": task.status,
+        "assignees": [
+            {"id": person.external_id, "name": person.display_name}
+            for person in task.assignees.all()
+        ],
+        "created_at": task.created_at,
+        "closed_at": task.closed_at,
+        "outcome": task.outcome,
+        "reviewed_in_version": task.reviewed_in.version if task.reviewed_in else None,
+        "care_plan_url": reverse("care_plan_home", args=[task.patient.external_id]),
+    }
+
+
+@router.get("/care-plan-reviews", response={200: list[CarePlanReviewTaskOut], **ERROR_RESPONSES})
+def list_open_reviews(request: HttpRequest) -> Any:
+    """Open care plan reviews for every patient the caller may see (clinicians,
+    the coordinator and the clinical lead)."""
+    actor = actor_of(request)
+    if not actor.has_perm("careplans.view_review_tasks"):
+        raise NotFound(_("Not found."))
+    return [review_out(task) for task in queries.open_review_tasks(actor)]
+
+
+@router.get(
+    "/patients/{patient_id}/care-plan-reviews",
+    response={200: list[CarePlanReviewTaskOut], **ERROR_RESPONSES},
+)
+def list_patient_reviews(request: HttpRequest, patient_id: UUID) -> Any:
+    patient = _open(
+        request,
+        patient_id,
+        "careplans.view_care_plan",
+        AuditEventType.CARE_PLAN_REVIEW_TASKS_VIEWED,
+    )
+    return [review_out(task) for task in queries.review_tasks_for(patient)]
+
+
+def _review(request: HttpRequest, task_id: UUID) -> CarePlanReviewTask:
+    task: CarePlanReviewTask = get_by_external_id(CarePlanReviewTask, task_id, select=("patient",))
+    _open(request, task.patient.external_id, "careplans.view_care_plan")
+    return task
+
+
+@router.post(
+    "/care-plan-reviews/{task_id}/complete",
+    response={200: CarePlanReviewTaskOut, **ERROR_RESPONSES},
+)
+def complete_review(request: HttpRequest, task_id: UUID, payload: CarePlanReviewCompleteIn) -> Any:
+    """Record the review ("goals still fit", "meals goal stopped") without a new version."""
+    task = services.complete_care_plan_review(
+        actor=actor_of(request), task=_review(request, task_id), note=payload.note
+    )
+    return review_out(task)
+
+
+@router.post(
+    "/care-plan-reviews/{task_id}/dismiss",
+    response={200: CarePlanReviewTaskOut, **ERROR_RESPONSES},
+)
+def dismiss_review(request: HttpRequest, task_id: UUID, payload: CarePlanReviewDismissIn) -> Any:
+    task = services.dismiss_care_plan_review(
+        actor=actor_of(request), task=_review(request, task_id), reason=payload.reason
+    )
+    return review_out(task)

@@ -101,3 +101,19 @@ class AcpStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CURRENT = "current", _("Current (signed)")
     SUPERSEDED = "superseded", _("Superseded")
+
+
+class ReviewTrigger(models.TextChoices):
+    """Phases of illness (PCOC) whose start asks the team to review the care
+    plan: unstable (an urgent change in the plan is needed) and terminal (death
+    likely within days). The values are the phase codes the assessments app
+    records; which of them ask is ``HEARTH_CARE_PLAN_REVIEW_PHASES``."""
+
+    UNSTABLE = "unstable", _("Unstable")
+    TERMINAL = "terminal", _("Terminal (dying)")
+
+
+class ReviewTaskStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a review")
+    COMPLETED = "completed", _("Reviewed")
+    DISMISSED = "dismissed", _("Dismissed")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -33,6 +34,8 @@ from hearth.careplans.choices import (
     NeedSeverity,
     PlanStatus,
     Preference,
+    ReviewTaskStatus,
+    ReviewTrigger,
 )
 from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
@@ -449,3 +452,89 @@ class AdvanceCarePlan(ExternalIdModel):
     @property
     def contacts(self) -> list[str]:
         return [line.strip() for line in self.emergency_contacts.splitlines() if line.strip()]
+
+
+class CarePlanReviewTaskQuerySet(models.QuerySet["CarePlanReviewTask"]):
+    def open(self) -> CarePlanReviewTaskQuerySet:
+        return self.filter(status=ReviewTaskStatus.OPEN)
+
+    def for_patient(self, patient: Any) -> CarePlanReviewTaskQuerySet:
+        return self.filter(patient=patient)
+
+
+class CarePlanReviewTask(ExternalIdModel):
+    """A prompt to the key clinicians to review the care plan because the phase
+    of illness changed (entering the terminal or unstable phase): goals such as
+    "a meal with the family 3× a week" may no longer fit. One per phase start;
+    done when a new version of the plan is activated or a review is recorded,
+    or dismissed with a reason."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="care_plan_reviews"
+    )
+    phase = models.CharField(_("phase entered"), max_length=16, choices=ReviewTrigger.choices)
+    phase_started_at = models.DateTimeField(_("phase started"))
+    #: The phase period's own id in the assessments app (which this app may not
+    #: import): one task per phase start, whatever sends the signal twice.
+    phase_record_id = models.PositiveIntegerField()
+    assignees: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        USER, related_name="care_plan_reviews", blank=True, verbose_name=_("for")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReviewTaskStatus.choices, default=ReviewTaskStatus.OPEN
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: What the review found, or why it was dismissed.
+    outcome = models.TextField(_("outcome"), blank=True, default="")
+    #: The version activated after the phase change that completed the review.
+    reviewed_in = models.ForeignKey(
+        CarePlan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = CarePlanReviewTaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "phase_record_id"], name="one_review_task_per_phase_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_at__isnull=False),
+                name="closed_review_task_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Care plan review ({self.phase}, {self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReviewTaskStatus.OPEN
+
+    @property
+    def reason(self) -> str:
+        """Why the review is asked for, in plain words (in the reader's language)."""
+        on = formats.date_format(timezone.localtime(self.phase_started_at), "j M Y")
+        if self.phase == ReviewTrigger.TERMINAL:
+            return str(
+                _(
+                    "Entered the terminal phase on %(date)s: review goals and interventions; "
+                    "consider stopping non-essential medicines and observations."
+                )
+                % {"date": on}
+            )
+        return str(
+            _(
+                "Entered the unstable phase on %(date)s: the plan may need an urgent change; "
+                "review goals and interventions."
+            )
+            % {"date": on}
+        )

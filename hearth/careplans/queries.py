@@ -4,23 +4,32 @@ the emergency summary."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from hearth.careplans.choices import PlanStatus
+from hearth.careplans.choices import PlanStatus, ReviewTrigger
 from hearth.careplans.models import (
     AdvanceCarePlan,
     CarePlan,
     CarePlanQuerySet,
+    CarePlanReviewTask,
+    CarePlanReviewTaskQuerySet,
     HolisticAssessment,
     PlanGoal,
     PlanNeed,
     TeamMeeting,
 )
+from hearth.core import audit
+from hearth.core.audit_events import AuditEventType
+from hearth.patients import access
 from hearth.patients.models import Patient
+from hearth.patients.queries import WorklistColumn
 
 
 def plans_for(patient: Patient) -> CarePlanQuerySet:
@@ -184,3 +193,63 @@ def emergency_summary_data(patient: Patient) -> dict[str, Any]:
         "signed_at": plan.signed_at,
         "review_date": plan.review_date,
     }
+
+
+# --- Care plan reviews after a change of phase ----------------------------------------
+
+
+def _review_tasks() -> CarePlanReviewTaskQuerySet:
+    return CarePlanReviewTask.objects.select_related(
+        "patient", "closed_by", "reviewed_in"
+    ).prefetch_related("assignees")
+
+
+def review_tasks_for(patient: Patient) -> list[CarePlanReviewTask]:
+    """Every review task of the patient, open first, newest first."""
+    tasks = list(_review_tasks().for_patient(patient))
+    return sorted(tasks, key=lambda task: (not task.is_open, -task.created_at.timestamp()))
+
+
+def open_review_tasks(actor: Any) -> list[CarePlanReviewTask]:
+    """Open review tasks for every patient ``actor`` may see, oldest first
+    (audited as listed)."""
+    tasks = list(
+        _review_tasks()
+        .open()
+        .filter(patient__in=access.patients_visible_to(actor))
+        .order_by("created_at", "id")
+    )
+    patients = {task.patient_id: task.patient for task in tasks}
+    audit.record_list_view(
+        actor=actor,
+        event_type=AuditEventType.CARE_PLAN_REVIEW_TASKS_LISTED,
+        patients=list(patients.values()),
+    )
+    return tasks
+
+
+def review_worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
+    """ "Care plan review": the oldest open review task of each patient, in one
+    query whatever the number of patients, linking to the care plan."""
+    oldest: dict[int, CarePlanReviewTask] = {}
+    for task in (
+        CarePlanReviewTask.objects.open()
+        .filter(patient_id__in=patient_ids)
+        .select_related("patient")
+        .order_by("created_at", "id")
+    ):
+        oldest.setdefault(task.patient_id, task)
+    cells = {
+        patient_id: {
+            "text": (
+                _("Review the plan: terminal phase since %(date)s")
+                if task.phase == ReviewTrigger.TERMINAL
+                else _("Review the plan: unstable phase since %(date)s")
+            )
+            % {"date": formats.date_format(timezone.localtime(task.phase_started_at), "j M")},
+            "css": "alert-medium",
+            "url": reverse("care_plan_home", args=[task.patient.external_id]),
+        }
+        for patient_id, task in oldest.items()
+    }
+    return [WorklistColumn(key="care_plan_review", title=_("Care plan review"), cells=cells)]

@@ -41,3 +41,7 @@ def end_care_plans(*, actor: Any, episode: Any, **_kwargs: Any) -> None:
             summary=_("Care plan version %(version)s %(status)s: home care ended")
             % {"version": plan.version, "status": plan.get_status_display().lower()},
         )
+    # Nothing left to review: the open review tasks are dismissed with the reason.
+    from hearth.careplans.services import end_open_reviews
+
+    end_open_reviews(actor=actor, patient=episode.patient)

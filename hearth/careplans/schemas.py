@@ -15,6 +15,8 @@ from hearth.careplans.choices import (
     InterventionPeriod,
     NeedSeverity,
     PlanStatus,
+    ReviewTaskStatus,
+    ReviewTrigger,
 )
 from hearth.core.validation import CalendarDate
 from hearth.patients.schemas import StrictIn
@@ -230,3 +232,37 @@ class EmergencySummaryOut(Schema):
     signed_by: str | None = None
     signed_at: datetime | None = None
     review_date: date | None = None
+
+
+# --- Care plan reviews after a change of phase ------------------------------------
+
+
+class CarePlanReviewAssigneeOut(Schema):
+    id: UUID
+    name: str
+
+
+class CarePlanReviewTaskOut(Schema):
+    id: UUID
+    patient_id: UUID
+    phase: ReviewTrigger
+    phase_started_at: datetime
+    #: Why, in plain words: "Entered the terminal phase on …: review goals…".
+    reason: str
+    status: ReviewTaskStatus
+    assignees: list[CarePlanReviewAssigneeOut]
+    created_at: datetime
+    closed_at: datetime | None
+    outcome: str
+    #: The care plan version whose activation completed the review, if any.
+    reviewed_in_version: int | None
+    #: The care plan page (where the review is done).
+    care_plan_url: str
+
+
+class CarePlanReviewCompleteIn(StrictIn):
+    note: str = Field(max_length=4000)
+
+
+class CarePlanReviewDismissIn(StrictIn):
+    reason: str = Field(max_length=4000)

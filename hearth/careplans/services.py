@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
-from hearth.careplans.choices import AcpStatus, PlanStatus
+from hearth.careplans.choices import AcpStatus, PlanStatus, ReviewTaskStatus, ReviewTrigger
 from hearth.careplans.forms import (
     AdvanceCarePlanForm,
     AssessedNeedForm,
@@ -32,6 +33,7 @@ from hearth.careplans.models import (
     AdvanceCarePlan,
     AssessedNeed,
     CarePlan,
+    CarePlanReviewTask,
     HolisticAssessment,
     PlanGoal,
     PlanIntervention,
@@ -43,8 +45,9 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
-from hearth.core.validation import Errors, require_perm, unknown_keys, validated_form
-from hearth.patients.models import Patient
+from hearth.core.validation import Errors, require, require_perm, unknown_keys, validated_form
+from hearth.patients.choices import CareTeamRole
+from hearth.patients.models import CareTeamAssignment, Patient
 from hearth.personhood.models import EndOfLifeWishes, InformationPreferences, ValuesAndGoals
 
 
@@ -382,6 +385,7 @@ def _activate(actor: User, plan: CarePlan, meeting: TeamMeeting | None = None) -
             "meeting": str(meeting.external_id) if meeting else None,
         },
     )
+    _reviewed_by_new_version(actor, plan)
     return plan
 
 
@@ -581,3 +585,180 @@ def sign_advance_care_plan(*, actor: User, plan: AdvanceCarePlan) -> AdvanceCare
         changes={"superseded_version": previous.version if previous else None},
     )
     return plan
+
+
+# --- Care plan reviews after a change of phase ---------------------------------------
+
+#: Who is asked first: the named lead physician and key nurse; if the team has
+#: none named, its physicians and nurses.
+_KEY_ROLES = (CareTeamRole.LEAD_PHYSICIAN, CareTeamRole.KEY_NURSE)
+_FALLBACK_ROLES = (CareTeamRole.PHYSICIAN, CareTeamRole.NURSE)
+_MAX_OUTCOME = 4000
+
+
+def key_clinicians(patient: Patient) -> list[User]:
+    """The patient's lead physician and key nurse (each role falls back to the
+    team's other physicians or nurses when nobody holds it)."""
+    current = list(
+        CareTeamAssignment.objects.current()
+        .filter(patient=patient, staff__is_active=True)
+        .filter(role__in=_KEY_ROLES + _FALLBACK_ROLES)
+        .select_related("staff")
+        .order_by("id")
+    )
+    chosen: list[User] = []
+    for key_role, fallback in zip(_KEY_ROLES, _FALLBACK_ROLES, strict=True):
+        named = [a.staff for a in current if a.role == key_role]
+        for person in named or [a.staff for a in current if a.role == fallback]:
+            if person not in chosen:
+                chosen.append(person)
+    return chosen
+
+
+def ask_for_review_after_phase_change(*, actor: Any, phase: Any, **_kwargs: Any) -> None:
+    """Receiver of ``patients.signals.phase_of_illness_started``, inside the
+    transaction that started the phase: entering a phase named in
+    ``HEARTH_CARE_PLAN_REVIEW_PHASES`` (terminal, unstable) opens a review task
+    for the key clinicians. The phase was recorded by someone allowed to; the
+    task is the service's prompt, so no further permission is checked."""
+    if phase.phase not in settings.HEARTH_CARE_PLAN_REVIEW_PHASES:
+        return
+    if phase.phase not in ReviewTrigger.values:
+        return
+    open_phase_review(
+        actor=actor,
+        patient=phase.patient,
+        phase=phase.phase,
+        started_at=phase.started_at,
+        phase_record_id=phase.pk,
+    )
+
+
+def open_phase_review(
+    *, actor: Any, patient: Patient, phase: str, started_at: Any, phase_record_id: int
+) -> CarePlanReviewTask:
+    """One review task per phase start (a second call returns the first)."""
+    existing = CarePlanReviewTask.objects.filter(
+        patient=patient, phase_record_id=phase_record_id
+    ).first()
+    if existing is not None:
+        return existing
+    task = CarePlanReviewTask.objects.create(
+        patient=patient,
+        phase=phase,
+        phase_started_at=started_at,
+        phase_record_id=phase_record_id,
+        created_at=clock.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    people = key_clinicians(patient)
+    task.assignees.set(people)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        event_type=AuditEventType.CARE_PLAN_REVIEW_TASK_CREATED,
+        patient=patient,
+        obj=task,
+        summary=_("Care plan review asked for: %(reason)s") % {"reason": task.reason},
+        changes={"phase": phase, "for": [person.display_name for person in people]},
+    )
+    return task
+
+
+def _close_review(
+    *, actor: Any, task: CarePlanReviewTask, status: str, outcome: str, plan: CarePlan | None
+) -> CarePlanReviewTask:
+    task.status = status
+    task.outcome = outcome
+    task.closed_at = clock.now()
+    task.closed_by = actor if getattr(actor, "pk", None) else None
+    task.reviewed_in = plan
+    task.save(update_fields=["status", "outcome", "closed_at", "closed_by", "reviewed_in"])
+    completed = status == ReviewTaskStatus.COMPLETED
+    audit.record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        event_type=AuditEventType.CARE_PLAN_REVIEW_TASK_COMPLETED
+        if completed
+        else AuditEventType.CARE_PLAN_REVIEW_TASK_DISMISSED,
+        patient=task.patient,
+        obj=task,
+        summary=(
+            _("Care plan review done: %(text)s")
+            if completed
+            else _("Care plan review dismissed: %(text)s")
+        )
+        % {"text": outcome[:200]},
+        changes={
+            "status": status,
+            "outcome": outcome,
+            "plan_version": plan.version if plan else None,
+        },
+    )
+    return task
+
+
+def _reviewed_by_new_version(actor: Any, plan: CarePlan) -> None:
+    """A version activated after the phase changed is the review: every open
+    review task of the patient is done, naming the version."""
+    tasks = CarePlanReviewTask.objects.select_for_update().open().filter(patient=plan.patient)
+    for task in tasks:
+        _close_review(
+            actor=actor,
+            task=task,
+            status=ReviewTaskStatus.COMPLETED,
+            outcome=_("Care plan version %(version)s activated.") % {"version": plan.version},
+            plan=plan,
+        )
+
+
+def _open_review(
+    actor: User, task: CarePlanReviewTask, field: str, text: str
+) -> tuple[CarePlanReviewTask, str]:
+    require_perm(actor, "careplans.change_care_plan", task.patient)
+    text = (text or "").strip()
+    require(
+        bool(text),
+        field,
+        _("Say what the review found.") if field == "note" else _("Say why."),
+    )
+    require(len(text) <= _MAX_OUTCOME, field, _("At most 4000 characters."))
+    locked = lock(CarePlanReviewTask, task.pk, related=("patient",))
+    if not locked.is_open:
+        raise InvalidTransition(_("This review is already closed."))
+    return locked, text
+
+
+@transaction.atomic
+def complete_care_plan_review(
+    *, actor: User, task: CarePlanReviewTask, note: str
+) -> CarePlanReviewTask:
+    """A recorded review without a new version ("goals still fit; meals
+    stopped"): ``note`` says what the review found."""
+    locked, text = _open_review(actor, task, "note", note)
+    return _close_review(
+        actor=actor, task=locked, status=ReviewTaskStatus.COMPLETED, outcome=text, plan=None
+    )
+
+
+@transaction.atomic
+def dismiss_care_plan_review(
+    *, actor: User, task: CarePlanReviewTask, reason: str
+) -> CarePlanReviewTask:
+    """Not needed (the phase was recorded in error, reviewed elsewhere): with a reason."""
+    locked, text = _open_review(actor, task, "reason", reason)
+    return _close_review(
+        actor=actor, task=locked, status=ReviewTaskStatus.DISMISSED, outcome=text, plan=None
+    )
+
+
+def end_open_reviews(*, actor: Any, patient: Patient) -> None:
+    """When home care ends, open review tasks are dismissed: nothing left to review."""
+    for task in CarePlanReviewTask.objects.select_for_update().open().filter(patient=patient):
+        _close_review(
+            actor=actor,
+            task=task,
+            status=ReviewTaskStatus.DISMISSED,
+            outcome=_("Home care ended."),
+            plan=None,
+        )

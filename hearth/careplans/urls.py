@@ -37,4 +37,14 @@ urlpatterns = [
         name="emergency_summary",
     ),
     path("portal/care-plan/", views.portal_care_plan, name="portal_care_plan"),
+    path(
+        "care-plan-reviews/<uuid:task_id>/complete/",
+        views.complete_review,
+        name="complete_care_plan_review",
+    ),
+    path(
+        "care-plan-reviews/<uuid:task_id>/dismiss/",
+        views.dismiss_review,
+        name="dismiss_care_plan_review",
+    ),
 ]

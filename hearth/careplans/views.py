@@ -31,6 +31,7 @@ from hearth.careplans.forms import (
 from hearth.careplans.models import (
     AdvanceCarePlan,
     CarePlan,
+    CarePlanReviewTask,
     PlanGoal,
     PlanIntervention,
     PlanNeed,
@@ -81,6 +82,7 @@ def care_plan_home(request: AuthenticatedRequest, patient_id: Any) -> HttpRespon
                 "conflicts": conflicts.find_conflicts(active) if active else [],
                 "assessments": queries.assessments_for(patient)[:5],
                 "meetings": queries.meetings_for(patient)[:10],
+                "reviews": [task for task in queries.review_tasks_for(patient) if task.is_open],
                 "can_edit": request.user.has_perm("careplans.change_care_plan", patient),
             },
         )
@@ -637,4 +639,84 @@ def portal_care_plan(request: AuthenticatedRequest) -> HttpResponse:
 
     return with_portal_patient(
         request, "careplans.view_plan_summary", build, AuditEventType.PORTAL_CARE_PLAN_VIEWED
+    )
+
+
+# --- Care plan reviews after a change of phase ---------------------------------------
+
+
+class ReviewNoteForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What the review found"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=gettext_lazy(
+            "For example: goals and interventions still fit; or what was stopped or changed. "
+            "Activating a new version of the plan also records the review."
+        ),
+    )
+
+
+class ReviewDismissForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why no review is needed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+def _review_page(
+    request: AuthenticatedRequest,
+    task_id: Any,
+    *,
+    form_class: type[forms.Form],
+    title: str,
+    perform: Callable[[CarePlanReviewTask, dict[str, Any]], Any],
+    done: str,
+    submit_label: str,
+) -> HttpResponse:
+    task = _get(CarePlanReviewTask, task_id, "patient")
+
+    def build(patient: Patient) -> HttpResponse:
+        return form_page(
+            request,
+            form_class=form_class,
+            title=f"{title}: {task.reason}",
+            perform=lambda data: perform(task, data),
+            success_url=lambda _result: reverse("care_plan_home", args=[patient.external_id]),
+            success_message=done,
+            context={"patient": patient},
+            submit_label=submit_label,
+        )
+
+    return with_patient(request, task.patient.external_id, "careplans.change_care_plan", build)
+
+
+@staff_required
+def complete_review(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
+    return _review_page(
+        request,
+        task_id,
+        form_class=ReviewNoteForm,
+        title=_("Record the care plan review"),
+        perform=lambda task, data: services.complete_care_plan_review(
+            actor=request.user, task=task, note=data["note"]
+        ),
+        done=_("Review recorded."),
+        submit_label=_("Record the review"),
+    )
+
+
+@staff_required
+def dismiss_review(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
+    return _review_page(
+        request,
+        task_id,
+        form_class=ReviewDismissForm,
+        title=_("Dismiss the care plan review"),
+        perform=lambda task, data: services.dismiss_care_plan_review(
+            actor=request.user, task=task, reason=data["reason"]
+        ),
+        done=_("Review dismissed."),
+        submit_label=_("Dismiss"),
     )

@@ -148,6 +148,26 @@ class AuditEventType(models.TextChoices):
     CARE_PLAN_SUMMARY_VIEWED = "care_plan.summary_viewed", _("Care plan summary viewed")
     CARE_PLAN_VIEWED = "care_plan.viewed", _("Care plan viewed")
     CARE_PLANS_VIEWED = "care_plans.viewed", _("Care plans viewed")
+    CARE_PLAN_REVIEW_TASK_CREATED = (
+        "care_plan_review_task.created",
+        _("Care plan review asked for after a change of phase"),
+    )
+    CARE_PLAN_REVIEW_TASK_COMPLETED = (
+        "care_plan_review_task.completed",
+        _("Care plan review done"),
+    )
+    CARE_PLAN_REVIEW_TASK_DISMISSED = (
+        "care_plan_review_task.dismissed",
+        _("Care plan review dismissed with a reason"),
+    )
+    CARE_PLAN_REVIEW_TASKS_LISTED = (
+        "care_plan_review_tasks.listed",
+        _("Patient on the care plan reviews list"),
+    )
+    CARE_PLAN_REVIEW_TASKS_VIEWED = (
+        "care_plan_review_tasks.viewed",
+        _("Care plan review tasks viewed"),
+    )
     EMERGENCY_SUMMARY_VIEWED = "emergency_summary.viewed", _("Emergency summary viewed")
     PORTAL_CARE_PLAN_VIEWED = "portal.care_plan_viewed", _("Care plan viewed in the family portal")
     TEAM_MEETING_RECORDED = "team_meeting.recorded", _("Team meeting recorded")

@@ -69,14 +69,16 @@ def severity_for(rule_key: str) -> str:
     return str(settings.HEARTH_ALERT_SEVERITY[rule_key])
 
 
-def acknowledge_deadline(severity: str, moment: datetime) -> datetime:
-    """``moment`` plus the severity's minutes; "low" waits for the start of the
-    next working day (Monday to Friday, ``HEARTH_WORKING_DAY_START`` local).
+def acknowledge_deadline(severity: str, moment: datetime, within: int | None = None) -> datetime:
+    """``moment`` plus ``within`` minutes when the rule gave the alert its own
+    deadline (NEWS2: a physiological alert never waits over a weekend), else
+    plus the severity's minutes; "low" waits for the start of the next working
+    day (Monday to Friday, ``HEARTH_WORKING_DAY_START`` local).
 
     Always later than ``moment``, so the catch-up after an outage ends: a
     deadline of 0 or less minutes is refused (settings refuse it at start-up;
     this guards a value changed later, in a test or a shell)."""
-    minutes = settings.HEARTH_ACKNOWLEDGE_MINUTES.get(severity)
+    minutes = within if within is not None else settings.HEARTH_ACKNOWLEDGE_MINUTES.get(severity)
     if minutes is not None:
         if minutes <= 0:
             raise ImproperlyConfigured(
@@ -179,11 +181,15 @@ def raise_alert(
     evidence: Sequence[Evidence],
     routing_note: str = "",
     first_role: str = CHAIN[0],
+    acknowledge_within: int | None = None,
 ) -> tuple[Alert, bool]:
     """Open an alert, or attach the evidence to the one already open for this
     rule and patient. Returns ``(alert, created)``. Must run inside the
     caller's transaction. ``first_role`` starts the chain further up when the
-    decision belongs there (a dose review goes to the physician first)."""
+    decision belongs there (a dose review goes to the physician first).
+    ``acknowledge_within`` (minutes) gives the alert its own deadline, kept on
+    the alert for every step up the chain, instead of the severity's default
+    (NEWS2 uses it: a physiological low alert must not wait over a weekend)."""
     now = clock.now()
     existing = Alert.objects.select_for_update().open().filter(patient=patient, rule=rule).first()
     if existing is None:
@@ -197,7 +203,8 @@ def raise_alert(
             routing_note=routing_note[:300],
             owner_role=first_role,
             owner=owner_for(first_role, patient, now),
-            acknowledge_by=acknowledge_deadline(severity, now),
+            acknowledge_within_minutes=acknowledge_within,
+            acknowledge_by=acknowledge_deadline(severity, now, acknowledge_within),
         )
         try:
             with transaction.atomic():
@@ -221,6 +228,7 @@ def raise_alert(
                     "severity": severity,
                     "owner": alert.owner.display_name if alert.owner else None,
                     "acknowledge_by": alert.acknowledge_by,
+                    "acknowledge_within_minutes": acknowledge_within,
                 },
             )
             paging.page_owner(alert, reason="raised")
@@ -229,15 +237,38 @@ def raise_alert(
     _add_evidence(existing, evidence)
     existing.last_evidence_at = now
     changes: dict[str, Any] = {"evidence": [item.description for item in evidence]}
-    if SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]:
-        changes["severity"] = {"from": existing.severity, "to": severity}
-        existing.severity = severity
+    worse = SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]
+    # Same severity but a shorter response (NEWS2 5-6 after a single 3, both
+    # medium): the shorter deadline applies from now on, as a worse severity would.
+    shorter = (
+        not worse
+        and SEVERITY_RANK[severity] == SEVERITY_RANK[existing.severity]
+        and acknowledge_deadline(severity, now, acknowledge_within)
+        < acknowledge_deadline(existing.severity, now, existing.acknowledge_within_minutes)
+    )
+    if worse or shorter:
+        if worse:
+            changes["severity"] = {"from": existing.severity, "to": severity}
+            existing.severity = severity
+        changes["acknowledge_within_minutes"] = {
+            "from": existing.acknowledge_within_minutes,
+            "to": acknowledge_within,
+        }
+        existing.acknowledge_within_minutes = acknowledge_within
         existing.summary = summary[:300]
         if existing.status == AlertStatus.OPEN:
-            sooner = acknowledge_deadline(severity, now)
+            sooner = acknowledge_deadline(severity, now, acknowledge_within)
             if existing.acknowledge_by is None or sooner < existing.acknowledge_by:
                 existing.acknowledge_by = sooner
-        existing.save(update_fields=["last_evidence_at", "severity", "summary", "acknowledge_by"])
+        existing.save(
+            update_fields=[
+                "last_evidence_at",
+                "severity",
+                "summary",
+                "acknowledge_by",
+                "acknowledge_within_minutes",
+            ]
+        )
         if existing.status == AlertStatus.OPEN:
             _schedule(existing)
     else:
@@ -298,7 +329,7 @@ def _take_step(alert: Alert, *, due: datetime, moment: datetime) -> None:
     """One step up the chain, due at ``due`` and taken at ``moment``."""
     current = CHAIN.index(alert.owner_role) if alert.owner_role in CHAIN else 0
     role = CHAIN[min(current + 1, len(CHAIN) - 1)]
-    deadline = acknowledge_deadline(alert.severity, due)
+    deadline = acknowledge_deadline(alert.severity, due, alert.acknowledge_within_minutes)
     previous = alert.owner
     alert.escalation_count += 1
     alert.owner_role = role

@@ -210,6 +210,36 @@ NEWS2_BANDS = {
 NEWS2_CODES = tuple(code for code, spec in CODES.items() if spec.news2)
 
 
+@dataclass(frozen=True)
+class News2Response:
+    severity: str
+    minutes: int
+    advice: Any
+
+
+#: What the alert tells the team to do for each band (RCP 2017 chart, as
+#: mapped in docs/clinical-reference.md "NEWS2"; *verify*).
+NEWS2_ADVICE = {
+    "low": gettext_lazy("NEWS2 1–4: a nurse should assess the person today."),
+    "low_medium": gettext_lazy(
+        "One reading scored 3: the nurse tells the medical team now; "
+        "observations at least every hour."
+    ),
+    "medium": gettext_lazy("NEWS2 5–6: urgent response: a clinician reviews the person now."),
+    "high": gettext_lazy("NEWS2 7 or more: emergency response."),
+}
+
+
+def news2_response(band: str) -> News2Response:
+    """The severity and minutes to acknowledge for a NEWS2 band, from
+    ``HEARTH_NEWS2_RESPONSE`` (a single parameter scoring 3 is medium, never
+    low; no band waits for the next working day)."""
+    chosen = settings.HEARTH_NEWS2_RESPONSE[band]
+    return News2Response(
+        severity=str(chosen["severity"]), minutes=int(chosen["minutes"]), advice=NEWS2_ADVICE[band]
+    )
+
+
 def latest_news2_values(patient: Patient, at: Any) -> dict[str, Any]:
     """The newest value of each NEWS2 parameter within the window before ``at``."""
     window = timedelta(minutes=settings.HEARTH_NEWS2_WINDOW_MINUTES)
@@ -275,17 +305,26 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
     ) or 1
     values = latest_news2_values(patient, newest.observed_at)
     result = news2.score(values, spo2_scale=spo2_scale)
-    band_key = {"high": "news2_high", "medium": "news2_medium", "low_medium": "news2_low_medium"}
-    if result.band not in band_key:
+    if result.total == 0:
         return
     # Only when the readings call for an alert: the goals of care decide its routing.
     limits = thresholds_for(patient)
     if limits.routing == PhysiologicalRouting.MUTED:
         return
-    severity = severity_for(band_key[result.band])
+    response = news2_response(result.band)
+    severity, within = response.severity, response.minutes
+    advice = str(response.advice)
     routing_note = ""
     if limits.routing == PhysiologicalRouting.COMFORT_CHECK:
-        severity = "low"
+        if result.band == "low":
+            # An aggregate of 1-4 with no single 3 raised nothing for a person
+            # whose care is comfort-focused before the same-day rule came in;
+            # a comfort check for it would only add to the alert burden.
+            return
+        # Low, but physiological: the same-day deadline, never the next working day.
+        comfort = news2_response("low")
+        severity, within = comfort.severity, comfort.minutes
+        advice = _("Comfort check: see whether the person is comfortable and what they need.")
         routing_note = _("Routed as a comfort check, not an emergency: %(reason)s") % {
             "reason": limits.routing_reason
         }
@@ -305,7 +344,8 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
         patient=patient,
         rule=AlertRule.NEWS2,
         severity=severity,
-        summary=description,
+        # What to do first, so a long list of points never cuts it off.
+        summary=f"{advice} {description}",
         evidence=[
             Evidence(
                 description=description,
@@ -316,4 +356,5 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
             )
         ],
         routing_note=routing_note,
+        acknowledge_within=within,
     )

@@ -200,6 +200,12 @@ class Alert(ExternalIdModel):
     )
     owner_role = models.CharField(max_length=16, choices=OnCallRole.choices, blank=True)
     acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    #: This alert's own minutes to acknowledge, for the first deadline and every
+    #: step up the chain (NEWS2: ``HEARTH_NEWS2_RESPONSE``); empty = the
+    #: severity's default (``HEARTH_ACKNOWLEDGE_MINUTES``, low: next working day).
+    acknowledge_within_minutes = models.PositiveIntegerField(
+        _("minutes to acknowledge"), null=True, blank=True
+    )
     escalation_count = models.PositiveSmallIntegerField(default=0)
     #: Bumped each time the escalation timer is (re)set; a timer task that finds
     #: another version has been replaced and does nothing.

@@ -41,12 +41,17 @@ class WorklistColumn:
 
 WorklistExtension = Callable[[Sequence[int]], list[WorklistColumn]]
 _worklist_extensions: list[WorklistExtension] = []
+_worklist_order: dict[WorklistExtension, int] = {}
 
 
-def register_worklist_extension(extension: WorklistExtension) -> None:
-    """Higher apps add columns here at start-up, so this app imports none of them."""
+def register_worklist_extension(extension: WorklistExtension, *, order: int = 0) -> None:
+    """Higher apps add columns here at start-up, so this app imports none of them.
+    Columns come in ``order`` (then in the order the apps start): a prompt that
+    can wait (a care plan review, ``order=10``) after the open alerts."""
     if extension not in _worklist_extensions:
+        _worklist_order[extension] = order
         _worklist_extensions.append(extension)
+        _worklist_extensions.sort(key=lambda item: _worklist_order[item])
 
 
 @dataclass(frozen=True)

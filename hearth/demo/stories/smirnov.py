@@ -574,9 +574,10 @@ READING_HOURS = (0, 3, 6, 9, 12, 15, 18, 21)
 
 
 def _pyotr_reading(days_ago: int, slot: int) -> tuple[int, int]:
-    """SpO2 and pulse for an ordinary reading: drifting down through the week
-    (NEWS2 0–2, no alert)."""
-    spo2 = 96 if days_ago >= 5 else 95 if days_ago >= 3 else 94
+    """SpO2 and pulse for an ordinary reading: the pulse creeping up through the
+    week, still NEWS2 0 (an aggregate of 1 or more asks for a nurse assessment
+    the same day: docs/clinical-reference.md, NEWS2)."""
+    spo2 = 96
     pulse = 76 + 2 * (7 - days_ago) + (0, -4, -2, 3, 5, 2, 4, 1)[slot]
     return spo2, min(pulse, 90)
 
@@ -620,9 +621,10 @@ def symptom_week(s: Story) -> None:
             _ingest(device, s.moment(days_ago, hour), spo2, pulse)
         if days_ago == 3:
             night = s.alert(AlertRule.NEWS2)
-            with s.at(3, 7, 25):
+            # A single 3 is medium: the nurse on call answers within the night.
+            with s.at(3, 3, 25):
                 night = s.acknowledge(night)
-            with s.at(3, 7, 35):
+            with s.at(3, 3, 35):
                 night = s.triage(
                     night,
                     TriageOutcome.ADVICE_BY_PHONE,
@@ -674,7 +676,7 @@ def symptom_week(s: Story) -> None:
     for slot, hour in enumerate(READING_HOURS):
         moment = local_time(s.today, time(hour))
         if moment < start:
-            _ingest(device, moment, 93, 96 + slot)  # NEWS2 3: no alert yet
+            _ingest(device, moment, 96, min(84 + slot, 90))  # NEWS2 0: no alert
     _ingest(device, s.earlier_today(0.0), 90, 114)  # NEWS2 5: urgent response
     with s.today_at(0.08):
         chest = s.acknowledge(s.alert(AlertRule.NEWS2))
@@ -687,7 +689,7 @@ def symptom_week(s: Story) -> None:
             "says antibiotics at home first. Urgent visit by Dr Ivanova (Russian-speaking) "
             "today. Tatiana to call at once if he is choking or more breathless.",
         )
-    _ingest(device, s.earlier_today(0.6), 91, 108)  # still low: more evidence, same alert
+    _ingest(device, s.earlier_today(0.6), 91, 108)  # NEWS2 4, a single 3: more evidence, same alert
 
 
 # --- Medicines ----------------------------------------------------------------

@@ -159,7 +159,7 @@ def test_a_low_alert_catches_up_one_working_day_at_a_time(active: World) -> None
         day += timedelta(days=1)
     friday = _local(day, "18:00")
     with time_machine.travel(friday, tick=False):
-        alert = _raise(active, rule="news2_low_medium", severity="low")
+        alert = _raise(active, rule="esas_rise", severity="low")
     monday = _local(friday + timedelta(days=3), "09:00")
     tuesday = _local(friday + timedelta(days=4), "09:00")
     assert alert.acknowledge_by == monday
