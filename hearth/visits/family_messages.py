@@ -86,6 +86,11 @@ def _day(moment: datetime) -> str:
     return text
 
 
+#: For the summary shown to whoever recorded a death or a discharge.
+day_text = _day
+time_text = _time
+
+
 def _what(visit: Visit) -> str:
     if visit.kind == VisitKind.TELECONSULT:
         return _("video call")
@@ -156,6 +161,29 @@ def visit_cancelled(visit: Visit) -> list[Message]:
         patient=visit.patient,
         texts=texts,
         link=_portal_link(),
+    )
+
+
+def no_more_visits_after_death(patient: Patient) -> list[Message]:
+    """After a death, one kind message instead of a list of cancelled visits
+    (``visits.services.care_end``): nobody will come as planned, nothing to
+    do, the team will be in touch. Sent to those who asked to hear of visit
+    changes, in their own language, after their quiet hours."""
+
+    def texts() -> tuple[str, str]:
+        body = _(
+            "We are very sorry for your loss. The visits that were planned will not take "
+            "place; you do not need to do anything. Someone from the team will be in touch."
+        )
+        return _("From the care team"), f"{body}\n{_ending()}"
+
+    return _tell(
+        _asked_for(patient, VISIT_CHANGES),
+        kind=MessageKind.VISITS_ENDED,
+        event_key=f"patient:{patient.pk}:visits_ended_after_death",
+        topic=f"patient:{patient.pk}",
+        patient=patient,
+        texts=texts,
     )
 
 
