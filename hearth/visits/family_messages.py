@@ -140,8 +140,9 @@ def _ending() -> str:
     return _("Questions: phone %(phone)s.") % {"phone": settings.HEARTH_SERVICE_PHONE}
 
 
-def visit_cancelled(visit: Visit) -> list[Message]:
-    """Called by ``cancel_visit`` in its transaction."""
+def visit_cancelled(visit: Visit, *, discharged: bool = False) -> list[Message]:
+    """Called by ``cancel_visit`` in its transaction, and for each visit a
+    discharge cancels (``discharged``: there is no next visit to promise)."""
 
     def texts() -> tuple[str, str]:
         body = _("Cancelled: the %(what)s on %(day)s, between %(low)s and %(high)s.") % {
@@ -150,7 +151,10 @@ def visit_cancelled(visit: Visit) -> list[Message]:
             "low": _time(visit.family_window_start),
             "high": _time(visit.family_window_end),
         }
-        body += " " + _("The team will be in touch about the next visit.")
+        if discharged:
+            body += " " + _("Home care from the team has ended, so nobody will come.")
+        else:
+            body += " " + _("The team will be in touch about the next visit.")
         return _("Visit cancelled"), f"{body}\n{_ending()}"
 
     return _tell(

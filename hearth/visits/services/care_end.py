@@ -235,7 +235,7 @@ def _tell_family(*, patient: Any, visits: list[Visit], died: bool) -> None:
     if not died:
         if settings.HEARTH_CARE_END_FAMILY_AFTER_DISCHARGE == "each":
             for visit in visits:
-                family_messages.visit_cancelled(visit)
+                family_messages.visit_cancelled(visit, discharged=True)
         return
     if settings.HEARTH_CARE_END_FAMILY_AFTER_DEATH == "one":
         family_messages.no_more_visits_after_death(patient)

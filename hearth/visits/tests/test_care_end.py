@@ -95,6 +95,9 @@ def test_after_a_discharge_the_family_is_told_of_each_cancelled_visit(active: Wo
         f"visit:{first.pk}:cancelled",
         f"visit:{second.pk}:cancelled",
     ]
+    body = told(MessageKind.VISIT_CANCELLED)[0].body
+    assert "nobody will come" in body and "next visit" not in body
+    assert "moved out" not in body  # the discharge reason stays behind sign-in
     assert told(MessageKind.VISITS_ENDED) == []
 
 
