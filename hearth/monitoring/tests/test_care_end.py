@@ -16,7 +16,7 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditEvent
 from hearth.monitoring import alerts, paging, services
 from hearth.monitoring.choices import AlertOwnerRole, AlertStatus
-from hearth.monitoring.models import Alert, AlertEscalation
+from hearth.monitoring.models import Alert, AlertEscalation, Observation
 from hearth.monitoring.sweep import escalate_overdue
 from hearth.notifications.choices import MessageKind, MessageStatus
 from hearth.notifications.models import Message
@@ -187,3 +187,32 @@ def test_which_alerts_count_as_equipment_is_the_services_choice(
     _discharge(active)
     fault.refresh_from_db()
     assert fault.status == AlertStatus.RESOLVED
+
+
+def _readings(device: object, *, spo2: int) -> None:
+    moment = clock.now() - timedelta(minutes=1)
+    services.ingest_readings(
+        device=device,  # type: ignore[arg-type]
+        readings=[
+            {"code": "spo2", "value": spo2, "unit": "%", "observed_at": moment.isoformat()},
+            {"code": "pulse", "value": 140, "unit": "/min", "observed_at": moment.isoformat()},
+        ],
+    )
+
+
+def test_a_device_left_on_after_a_death_raises_no_news2_alert(active: World) -> None:
+    device, _token = services.register_device(
+        actor=active.nurse, patient=active.patient, kind="pulse_oximeter", label="Oximeter"
+    )
+    _death(active)
+    _readings(device, spo2=86)
+    assert not Alert.objects.filter(patient=active.patient, rule="news2").exists()
+    assert Observation.objects.filter(patient=active.patient, code="spo2").exists()
+
+
+def test_a_device_of_a_person_in_care_still_raises_news2_alerts(active: World) -> None:
+    device, _token = services.register_device(
+        actor=active.nurse, patient=active.patient, kind="pulse_oximeter", label="Oximeter"
+    )
+    _readings(device, spo2=86)
+    assert Alert.objects.filter(patient=active.patient, rule="news2").exists()
