@@ -724,6 +724,49 @@ HEARTH_CAREGIVER_STRAIN_EVERY_DAYS = env_int("HEARTH_CAREGIVER_STRAIN_EVERY_DAYS
 HEARTH_BEREAVEMENT_CONTACT_DAYS: list[int] = [
     int(day) for day in env_list("HEARTH_BEREAVEMENT_CONTACT_DAYS", ["14", "42", "182", "395"])
 ]
+# --- The end of home care (issue 19): what a death or a discharge closes --------
+# Service choices, not clinical rules (CLINICAL.md names none): the clinical lead
+# confirms them (docs/clinical-safety.md S31-S34). Each app closes its own things
+# from its home_care_ended receiver, in the death's or discharge's transaction.
+# Open alerts are closed with the reason ("The person died." / "Discharged: ..."),
+# their escalation stops and their pages not yet sent are cancelled.
+HEARTH_CARE_END_CLOSE_ALERTS = env_bool("HEARTH_CARE_END_CLOSE_ALERTS", True)
+# Alerts about equipment still in the home (oxygen: a fire and safety risk until it
+# is collected) stay open and go to the care coordinator, who arranges collection.
+HEARTH_CARE_END_EQUIPMENT_ALERT_RULES: list[str] = env_list(
+    "HEARTH_CARE_END_EQUIPMENT_ALERT_RULES",
+    ["oxygen_equipment", "equipment_fault", "equipment_safety_check"],
+)
+# Scheduled future visits, waiting urgent requests and urgent dispatches nobody has
+# arrived at yet are cancelled; the visit needs end (no more visits are planned).
+HEARTH_CARE_END_CANCEL_VISITS = env_bool("HEARTH_CARE_END_CANCEL_VISITS", True)
+# What the family hears of cancelled visits. After a discharge: "each" (one
+# message per cancelled visit, as a cancellation by hand sends) or "none".
+# After a death a list of cancelled visits would be unkind: "one" (a single
+# message: no more visits are planned, the team will be in touch) or "none".
+HEARTH_CARE_END_FAMILY_AFTER_DISCHARGE = env_str("HEARTH_CARE_END_FAMILY_AFTER_DISCHARGE", "each")
+HEARTH_CARE_END_FAMILY_AFTER_DEATH = env_str("HEARTH_CARE_END_FAMILY_AFTER_DEATH", "one")
+# Volunteer assignments end with "patient_died" / "patient_discharged" and the
+# volunteer is told (no clinical detail); befriending after a death is kept:
+# it exists for the family.
+HEARTH_CARE_END_END_VOLUNTEER_ASSIGNMENTS = env_bool(
+    "HEARTH_CARE_END_END_VOLUNTEER_ASSIGNMENTS", True
+)
+HEARTH_CARE_END_TELL_VOLUNTEERS = env_bool("HEARTH_CARE_END_TELL_VOLUNTEERS", True)
+# Carer support tasks (strain) are cancelled: after a death the bereavement plan
+# follows the family; after a discharge the new service takes over. Respite
+# (a break from caring for the person) asked for or booked is cancelled.
+HEARTH_CARE_END_CARER_SUPPORT_AFTER_DEATH = env_bool(
+    "HEARTH_CARE_END_CARER_SUPPORT_AFTER_DEATH", True
+)
+HEARTH_CARE_END_CARER_SUPPORT_AFTER_DISCHARGE = env_bool(
+    "HEARTH_CARE_END_CARER_SUPPORT_AFTER_DISCHARGE", True
+)
+HEARTH_CARE_END_CANCEL_RESPITE = env_bool("HEARTH_CARE_END_CANCEL_RESPITE", True)
+if HEARTH_CARE_END_FAMILY_AFTER_DISCHARGE not in ("each", "none"):
+    raise ImproperlyConfigured("HEARTH_CARE_END_FAMILY_AFTER_DISCHARGE must be each or none.")
+if HEARTH_CARE_END_FAMILY_AFTER_DEATH not in ("one", "none"):
+    raise ImproperlyConfigured("HEARTH_CARE_END_FAMILY_AFTER_DEATH must be one or none.")
 # Bereavement risk screening: how many of the screen's factors make the risk
 # moderate or high, and factors that make it high on their own. The factors
 # are structure; the banding is a service choice, not a validated cut-off.

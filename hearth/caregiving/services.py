@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User, UserKind
@@ -28,6 +28,7 @@ from hearth.assessments.models import AssessmentResponse
 from hearth.caregiving import curriculum
 from hearth.caregiving.choices import (
     CONTACT_DISCIPLINE,
+    OPEN_RESPITE,
     ContactKind,
     ContactMode,
     RespiteKind,
@@ -48,6 +49,7 @@ from hearth.medications import services as medicines
 from hearth.medications.models import MedicineSignOff
 from hearth.patients import access
 from hearth.patients.models import CaregiverLink, Patient
+from hearth.patients.signals import CareEndSummary, care_end_reason, ended_by_death
 
 #: A phone's clock may run a little fast; later than this is "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -521,6 +523,10 @@ _SUPPORT_TASK_CLOSED = {
 
 def _close_task(*, actor: User, task: SupportTask, status: str, text: str) -> SupportTask:
     require_perm(actor, "caregiving.manage_support_tasks", task.patient)
+    return _close_task_checked(actor=actor, task=task, status=status, text=text)
+
+
+def _close_task_checked(*, actor: User, task: SupportTask, status: str, text: str) -> SupportTask:
     text = _text(text)
     field = "outcome" if status == SupportTaskStatus.DONE else "reason"
     require(
@@ -981,3 +987,54 @@ def cancel_respite(*, actor: User, respite: RespiteRequest, reason: str) -> Resp
     return _close_respite(
         actor=actor, respite=respite, status=RespiteStatus.CANCELLED, reason=reason
     )
+
+
+# --- The end of home care ----------------------------------------------------------
+
+
+def end_support_at_care_end(*, actor: User, episode: Any, summary: CareEndSummary) -> None:
+    """Home care ended (``patients.signals.home_care_ended``, in that
+    transaction; no permission check: recording the death or the discharge
+    was checked). Decided per kind (settings, documented defaults):
+
+    - open carer support tasks (strain) are cancelled with the reason: after a
+      death the bereavement plan (``bereavement`` app) follows the family
+      instead; after a discharge the service that takes over does;
+    - respite asked for or booked is cancelled: it is a break from caring for
+      the person at home, which has ended;
+    - counselling and social-work contacts are records, not tasks: kept.
+
+    Idempotent: only what is still open is closed."""
+    died = ended_by_death(episode)
+    reason = care_end_reason(episode)
+    patient = episode.patient
+    end_tasks = (
+        settings.HEARTH_CARE_END_CARER_SUPPORT_AFTER_DEATH
+        if died
+        else settings.HEARTH_CARE_END_CARER_SUPPORT_AFTER_DISCHARGE
+    )
+    if end_tasks:
+        why = reason
+        if died:
+            with translation.override(settings.LANGUAGE_CODE):
+                why += " " + _("The bereavement plan follows the family.")
+        for task in SupportTask.objects.open().filter(patient=patient).order_by("pk"):
+            closed = _close_task_checked(
+                actor=actor, task=task, status=SupportTaskStatus.CANCELLED, text=why
+            )
+            summary.add(
+                "support_task_cancelled",
+                _("Carer support task cancelled (%(carer)s).")
+                % {"carer": closed.caregiver.user.display_name},
+            )
+    if settings.HEARTH_CARE_END_CANCEL_RESPITE:
+        for respite in RespiteRequest.objects.filter(
+            patient=patient, status__in=OPEN_RESPITE
+        ).order_by("pk"):
+            _close_respite(
+                actor=actor, respite=respite, status=RespiteStatus.CANCELLED, reason=reason
+            )
+            summary.add(
+                "respite_cancelled",
+                _("Respite cancelled: %(kind)s.") % {"kind": respite.get_kind_display().lower()},
+            )

@@ -464,6 +464,22 @@ class AuditEventType(models.TextChoices):
         "notification_preferences.changed",
         _("Quiet hours or message choices changed"),
     )
+    # The end of home care (issue 19): what a death or a discharge closes
+    ALERT_CLOSED_CARE_ENDED = "alert.closed_care_ended", _("Alert closed: home care ended")
+    ALERT_HANDED_TO_COORDINATOR = (
+        "alert.handed_to_coordinator",
+        _("Equipment alert handed to the coordinator: home care ended"),
+    )
+    URGENT_VISIT_CANCELLED = "urgent_visit.cancelled", _("Urgent visit request cancelled")
+    DISPATCH_CANCELLED = "dispatch.cancelled", _("Urgent visit cancelled")
+    PLANNED_VISIT_REMOVED = (
+        "planned_visit.removed",
+        _("Visit taken out of a draft plan: home care ended"),
+    )
+    CARE_END_CLOSING_FAILED = (
+        "care_end.closing_failed",
+        _("Could not be closed automatically when home care ended"),
+    )
 
 
 #: Event types that record a refusal. A request that recorded one of these is not

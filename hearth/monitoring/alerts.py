@@ -26,7 +26,7 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.core.sweeps import MOST_STEPS_AT_ONCE, locked_for_a_step
 from hearth.monitoring import paging
-from hearth.monitoring.choices import SEVERITY_RANK, AlertStatus, OnCallRole
+from hearth.monitoring.choices import SEVERITY_RANK, AlertOwnerRole, AlertStatus, OnCallRole
 from hearth.monitoring.models import Alert, AlertEscalation, AlertEvidence, OnCallShift
 from hearth.patients.choices import CareTeamRole
 from hearth.patients.models import CareTeamAssignment, Patient
@@ -155,6 +155,10 @@ def _schedule(alert: Alert) -> None:
     escalate_alert.using(run_after=alert.acknowledge_by).enqueue(
         alert_id=alert.pk, timer_version=alert.timer_version
     )
+
+
+#: The public name for services that re-own an alert (the end of home care).
+schedule_escalation = _schedule
 
 
 def _add_evidence(alert: Alert, evidence: Sequence[Evidence]) -> None:
@@ -327,8 +331,13 @@ def escalate(*, alert_id: int, now: datetime | None = None, wait: bool = True) -
 
 def _take_step(alert: Alert, *, due: datetime, moment: datetime) -> None:
     """One step up the chain, due at ``due`` and taken at ``moment``."""
-    current = CHAIN.index(alert.owner_role) if alert.owner_role in CHAIN else 0
-    role = CHAIN[min(current + 1, len(CHAIN) - 1)]
+    if alert.owner_role == AlertOwnerRole.COORDINATOR:
+        # An equipment alert handed to the coordinator when home care ended:
+        # not the clinical chain's from the start, so the clinical lead next.
+        role: str = OnCallRole.CLINICAL_LEAD
+    else:
+        current = CHAIN.index(alert.owner_role) if alert.owner_role in CHAIN else 0
+        role = CHAIN[min(current + 1, len(CHAIN) - 1)]
     deadline = acknowledge_deadline(alert.severity, due, alert.acknowledge_within_minutes)
     previous = alert.owner
     alert.escalation_count += 1

@@ -11,9 +11,13 @@ class MonitoringConfig(AppConfig):
         from hearth.monitoring import queries, receivers
         from hearth.patients.access import register_on_call_reason
         from hearth.patients.queries import register_worklist_extension
+        from hearth.patients.signals import home_care_ended
 
         assessment_recorded.connect(
             receivers.evaluate_assessment, dispatch_uid="monitoring.evaluate_assessment"
+        )
+        home_care_ended.connect(
+            receivers.close_alerts_at_care_end, dispatch_uid="monitoring.close_alerts_at_care_end"
         )
         register_worklist_extension(receivers.worklist_columns)
         # The owner of an open alert opens the patient's record without break-the-glass.

@@ -65,6 +65,18 @@ class OnCallRole(models.TextChoices):
     CLINICAL_LEAD = "clinical_lead", _("Clinical lead")
 
 
+class AlertOwnerRole(models.TextChoices):
+    """Who owns an alert: a step of the on-call chain, or the care coordinator,
+    who takes an equipment alert when home care ends with the equipment still
+    in the home (the oxygen must be made safe and collected). Unacknowledged
+    by the coordinator in time, it goes to the clinical lead."""
+
+    NURSE = OnCallRole.NURSE.value, OnCallRole.NURSE.label
+    PHYSICIAN = OnCallRole.PHYSICIAN.value, OnCallRole.PHYSICIAN.label
+    CLINICAL_LEAD = OnCallRole.CLINICAL_LEAD.value, OnCallRole.CLINICAL_LEAD.label
+    COORDINATOR = "coordinator", _("Care coordinator")
+
+
 class PhysiologicalRouting(models.TextChoices):
     """What NEWS2 triggers do for this person (docs/clinical-reference.md:
     follow the goals of care)."""

@@ -33,6 +33,7 @@ from hearth.monitoring.alerts import (
 from hearth.monitoring.choices import AlertRule, PhysiologicalRouting
 from hearth.monitoring.codes import CODES
 from hearth.monitoring.models import Observation, PersonalThresholds
+from hearth.patients.choices import EpisodeState
 from hearth.patients.models import Patient
 
 
@@ -271,6 +272,24 @@ def latest_news2_values(patient: Patient, at: Any) -> dict[str, Any]:
     return values
 
 
+#: Episode states after home care has ended (a death or a discharge).
+ENDED_STATES = (
+    EpisodeState.DISCHARGED,
+    EpisodeState.DECEASED,
+    EpisodeState.BEREAVEMENT,
+    EpisodeState.CLOSED,
+)
+
+
+def home_care_ended(patient: Patient) -> bool:
+    """The person's latest episode ended in a death or a discharge (and the
+    service closes alerts then: ``HEARTH_CARE_END_CLOSE_ALERTS``)."""
+    if not settings.HEARTH_CARE_END_CLOSE_ALERTS:
+        return False
+    episode = patient.current_episode
+    return episode is not None and episode.state in ENDED_STATES
+
+
 @in_service_language
 def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor: Any) -> None:
     """After a batch is stored: oxygen equipment faults, then NEWS2 at the newest reading."""
@@ -296,6 +315,10 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
             ],
         )
     if not any(o.code in NEWS2_CODES for o in stored):
+        return
+    if home_care_ended(patient):
+        # A device left on after a death or a discharge: the readings are kept,
+        # nobody is paged about a person no longer in the team's care (S31).
         return
     newest = max((o for o in stored if o.code in NEWS2_CODES), key=lambda o: o.observed_at)
     spo2_scale = (

@@ -17,6 +17,7 @@ from hearth.core import clock
 from hearth.core.models import ExternalIdModel
 from hearth.monitoring.choices import (
     OPEN_STATUSES,
+    AlertOwnerRole,
     AlertRule,
     AlertStatus,
     DeviceKind,
@@ -198,7 +199,7 @@ class Alert(ExternalIdModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    owner_role = models.CharField(max_length=16, choices=OnCallRole.choices, blank=True)
+    owner_role = models.CharField(max_length=16, choices=AlertOwnerRole.choices, blank=True)
     acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
     #: This alert's own minutes to acknowledge, for the first deadline and every
     #: step up the chain (NEWS2: ``HEARTH_NEWS2_RESPONSE``); empty = the

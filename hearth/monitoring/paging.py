@@ -62,6 +62,10 @@ def _page_texts(alert: Alert, *, reason: str, code: str) -> tuple[str, str]:
         lines.append(_("Still not acknowledged."))
     elif reason == "reowned":
         lines.append(_("Handed to you: you are on call now."))
+    elif reason == "care_ended":
+        lines.append(
+            _("Handed to you: home care has ended and the equipment is still in the home.")
+        )
     lines.append(
         _("%(severity)s alert for record %(record)s: %(kind)s.")
         % {"severity": severity, "record": record, "kind": kind}

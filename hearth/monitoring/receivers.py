@@ -95,3 +95,16 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
             },
         ),
     ]
+
+
+def close_alerts_at_care_end(sender: Any, actor: Any, episode: Any, **kwargs: Any) -> None:
+    """A death or a discharge: open alerts close (equipment ones go to the
+    coordinator), in a savepoint so a failure here never undoes the death."""
+    from django.utils.translation import gettext as _
+
+    from hearth.monitoring import services
+    from hearth.patients.signals import closing, summary_from
+
+    summary = summary_from(kwargs)
+    with closing(what=_("Open alerts"), actor=actor, episode=episode, summary=summary):
+        services.close_alerts_at_care_end(actor=actor, episode=episode, summary=summary)

@@ -43,12 +43,15 @@ from hearth.core.validation import Errors, require, require_perm, unknown_keys, 
 from hearth.monitoring import evaluation, paging, signals
 from hearth.monitoring.alerts import (
     Evidence,
+    acknowledge_deadline,
     in_service_language,
     owner_for,
     raise_alert,
+    schedule_escalation,
     severity_for,
 )
 from hearth.monitoring.choices import (
+    AlertOwnerRole,
     AlertRule,
     AlertStatus,
     DeviceKind,
@@ -65,9 +68,12 @@ from hearth.monitoring.models import (
     OnCallShift,
     PersonalThresholds,
 )
+from hearth.notifications import outbox
 from hearth.notifications.choices import Channel, MessageKind
 from hearth.notifications.models import ContactPoint, Message, masked_phone
-from hearth.patients.models import Patient
+from hearth.patients.choices import CareTeamRole
+from hearth.patients.models import CareTeamAssignment, Patient
+from hearth.patients.signals import CareEndSummary, care_end_reason
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -950,3 +956,161 @@ def _hand_over_open_alerts(*, actor: User, role: str, because: str) -> list[Aler
         paging.page_owner(alert, reason="reowned")
         handed.append(alert)
     return handed
+
+
+# --- The end of home care ---------------------------------------------------
+
+
+def coordinator_for(patient: Patient) -> User | None:
+    """The patient's own care coordinator (care team), else the service's
+    first active coordinator: the person who arranges equipment collection."""
+    assignment = (
+        CareTeamAssignment.objects.current()
+        .filter(patient=patient, role=CareTeamRole.COORDINATOR, staff__is_active=True)
+        .select_related("staff")
+        .order_by("pk")
+        .first()
+    )
+    if assignment is not None:
+        return assignment.staff
+    return (
+        User.objects.filter(is_active=True, kind=UserKind.STAFF, discipline=Discipline.COORDINATOR)
+        .order_by("pk")
+        .first()
+    )
+
+
+def is_equipment_safety_alert(alert: Alert) -> bool:
+    """Equipment still in the home (oxygen above all) keeps its alert open
+    after a death or a discharge: the risk does not leave with the patient."""
+    return alert.rule in settings.HEARTH_CARE_END_EQUIPMENT_ALERT_RULES
+
+
+@in_service_language
+def close_alerts_at_care_end(
+    *, actor: User, episode: Any, summary: CareEndSummary
+) -> tuple[list[Alert], list[Alert]]:
+    """Home care ended (``patients.signals.home_care_ended``, in that
+    transaction; no permission check: recording the death or the discharge
+    was checked). Every open alert of the person is resolved with the reason,
+    its escalation stops (the row decides: the sweep and the timer skip a
+    resolved alert) and its pages not yet sent are cancelled. An equipment
+    safety alert stays open and goes to the care coordinator instead.
+    Idempotent: a resolved alert, or one already with the coordinator, is
+    left alone. Returns ``(closed, handed_over)``."""
+    if not settings.HEARTH_CARE_END_CLOSE_ALERTS:
+        return [], []
+    reason = care_end_reason(episode)
+    now = clock.now()
+    alerts = list(
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("patient", "owner")
+        .open()
+        .filter(patient_id=episode.patient_id)
+        .order_by("pk")
+    )
+    closed: list[Alert] = []
+    handed: list[Alert] = []
+    for alert in alerts:
+        if is_equipment_safety_alert(alert):
+            if _hand_to_coordinator(alert, actor=actor, reason=reason, now=now):
+                handed.append(alert)
+            continue
+        before = alert.status
+        alert.status = AlertStatus.RESOLVED
+        alert.resolved_at = now
+        alert.resolved_by = actor
+        alert.resolution_note = reason
+        # A timer still queued finds another version and a resolved row: nothing.
+        alert.timer_version += 1
+        alert.save(
+            update_fields=[
+                "status",
+                "resolved_at",
+                "resolved_by",
+                "resolution_note",
+                "timer_version",
+            ]
+        )
+        cancelled = outbox.cancel(
+            topic=paging.topic_of(alert), kinds=(MessageKind.ALERT_PAGE,), reason=reason
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.TRANSITION,
+            event_type=AuditEventType.ALERT_CLOSED_CARE_ENDED,
+            patient=alert.patient,
+            obj=alert,
+            summary=_("Alert closed: %(summary)s. %(reason)s")
+            % {"summary": alert.summary[:150], "reason": reason},
+            changes={
+                "status": {"from": before, "to": AlertStatus.RESOLVED},
+                "reason": reason,
+                "pages_cancelled": cancelled,
+            },
+        )
+        closed.append(alert)
+    for alert in closed:
+        summary.add(
+            "alert_closed",
+            _("Alert closed: %(kind)s (%(severity)s).")
+            % {
+                "kind": alert.get_rule_display(),
+                "severity": alert.get_severity_display().lower(),
+            },
+        )
+    for alert in handed:
+        summary.add(
+            "alert_handed_over",
+            _("Kept open and handed to %(who)s: %(kind)s (the equipment is still in the home).")
+            % {
+                "who": alert.owner.display_name if alert.owner else _("the care coordinator"),
+                "kind": alert.get_rule_display(),
+            },
+        )
+    return closed, handed
+
+
+def _hand_to_coordinator(alert: Alert, *, actor: User, reason: str, now: datetime) -> bool:
+    """The equipment alert goes to the coordinator, with a fresh deadline for
+    its severity (the coordinator needs the time; unacknowledged it goes to
+    the clinical lead). Pages still waiting for the clinician are cancelled and
+    the coordinator is paged. False when it is already theirs."""
+    if alert.owner_role == AlertOwnerRole.COORDINATOR:
+        return False
+    coordinator = coordinator_for(alert.patient)
+    previous = alert.owner
+    previous_role = alert.owner_role
+    alert.owner = coordinator
+    alert.owner_role = AlertOwnerRole.COORDINATOR
+    fields = ["owner", "owner_role"]
+    if alert.status == AlertStatus.OPEN:
+        alert.acknowledge_by = acknowledge_deadline(alert.severity, now)
+        fields.append("acknowledge_by")
+    alert.save(update_fields=fields)
+    outbox.cancel(topic=paging.topic_of(alert), kinds=(MessageKind.ALERT_PAGE,), reason=reason)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        event_type=AuditEventType.ALERT_HANDED_TO_COORDINATOR,
+        patient=alert.patient,
+        obj=alert,
+        summary=_("Equipment alert kept open and handed to %(who)s: %(reason)s")
+        % {
+            "who": coordinator.display_name if coordinator else _("the care coordinator"),
+            "reason": reason,
+        },
+        changes={
+            "owner": {
+                "from": previous.display_name if previous else None,
+                "to": coordinator.display_name if coordinator else None,
+            },
+            "role": {"from": previous_role, "to": AlertOwnerRole.COORDINATOR},
+            "reason": reason,
+            "acknowledge_by": alert.acknowledge_by,
+        },
+    )
+    if alert.status == AlertStatus.OPEN:
+        schedule_escalation(alert)
+        paging.page_owner(alert, reason="care_ended")
+    return True

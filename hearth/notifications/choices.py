@@ -25,6 +25,9 @@ class MessageKind(models.TextChoices):
     HELP_SEEN = "help_seen", _("Help request seen")
     DISPATCH_PAGE = "dispatch_page", _("Urgent visit offered")
     HELP_ON_THE_WAY = "help_on_the_way", _("Help on the way")
+    VOLUNTEERING_ENDED = "volunteering_ended", _("Volunteer assignment ended")
+    VISITS_ENDED = "visits_ended", _("No more visits planned")
+    DISPATCH_CANCELLED = "dispatch_cancelled", _("Urgent visit no longer needed")
 
 
 class MessageStatus(models.TextChoices):

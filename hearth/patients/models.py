@@ -298,6 +298,9 @@ class Episode(ExternalIdModel):
     )
     bereavement_started_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: Not stored: set by ``discharge`` and ``record_death`` to what the end of
+    #: home care closed (``signals.CareEndSummary``), for the page and the API.
+    care_end_summary: Any = None
     closing_note = models.TextField(blank=True)
 
     objects = EpisodeQuerySet.as_manager()

@@ -241,6 +241,15 @@ def person(user: object) -> dict[str, object]:
     }
 
 
+class CareEndItemOut(Schema):
+    """One thing the end of home care closed, cancelled or handed over
+    (``kind``: alert_closed, alert_handed_over, visit_cancelled,
+    volunteer_ended, support_task_cancelled, ..., or failed: close by hand)."""
+
+    kind: str
+    text: str
+
+
 class EpisodeOut(Schema):
     id: UUID = Field(alias="external_id")
     patient_id: UUID
@@ -257,6 +266,13 @@ class EpisodeOut(Schema):
     referral: ReferralOut | None
     screenings: list[ScreeningOut]
     commission_decisions: list[CommissionDecisionOut]
+    #: Only in the answer to a discharge or a recorded death: what it closed.
+    care_end_summary: list[CareEndItemOut]
+
+    @staticmethod
+    def resolve_care_end_summary(obj: object) -> list[object]:
+        summary = getattr(obj, "care_end_summary", None)
+        return list(summary.items) if summary is not None else []
 
     @staticmethod
     def resolve_patient_id(obj: object) -> UUID:

@@ -703,8 +703,7 @@ def discharge(
     episode.discharge_note = (note or "").strip()
     episode.save(update_fields=["discharged_at", "discharge_reason", "discharge_note"])
     _move(actor=actor, episode=episode, to=EpisodeState.DISCHARGED, reason=reason)
-    signals.home_care_ended.send(sender=Episode, actor=actor, episode=episode)
-    return episode
+    return _end_home_care(actor=actor, episode=episode)
 
 
 @transaction.atomic
@@ -736,7 +735,16 @@ def record_death(
     patient.date_of_death = timezone.localdate(died_at)
     patient.save(update_fields=["date_of_death"])
     _move(actor=actor, episode=episode, to=EpisodeState.DECEASED, reason=place_of_death)
-    signals.home_care_ended.send(sender=Episode, actor=actor, episode=episode)
+    return _end_home_care(actor=actor, episode=episode)
+
+
+def _end_home_care(*, actor: User, episode: Episode) -> Episode:
+    """Tell the other apps, in this transaction, that home care has ended:
+    each closes what it owns (alerts, visits, volunteers, support) and adds a
+    line to the summary the person who recorded it sees next."""
+    summary = signals.CareEndSummary()
+    signals.home_care_ended.send(sender=Episode, actor=actor, episode=episode, summary=summary)
+    episode.care_end_summary = summary
     return episode
 
 
@@ -858,6 +866,13 @@ def end_care_team_assignment(*, actor: User, assignment: CareTeamAssignment) -> 
         assignment.patient,
         _("Only coordinators manage the care team."),
     )
+    return leave_care_team(actor=actor, assignment=assignment)
+
+
+def leave_care_team(*, actor: User, assignment: CareTeamAssignment) -> CareTeamAssignment:
+    """End a care-team place for a change whose own authority the caller has
+    checked (a volunteer's assignment ending, also when a death or discharge
+    ends it): the write and the audit of ``end_care_team_assignment``."""
     if assignment.ended_at is not None:
         raise Conflict(_("This assignment has already ended."))
     assignment.ended_at = clock.now()

@@ -19,7 +19,7 @@ from hearth.core import refusals
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
-from hearth.patients import access, queries, services
+from hearth.patients import access, queries, services, signals
 from hearth.patients.choices import EpisodeState
 from hearth.patients.forms import (
     CaregiverForm,
@@ -449,6 +449,29 @@ def _episode_action(
     return _episode_form(request, episode_id, "patients.view_clinical_record", build_checked)
 
 
+def _telling_what_care_end_closed(
+    request: AuthenticatedRequest, service: Callable[..., Episode]
+) -> Callable[..., Episode]:
+    """The page after a discharge or a recorded death says what it closed,
+    cancelled or handed over, and in amber what could not be closed (by hand)."""
+
+    def perform(**kwargs: Any) -> Episode:
+        episode = service(**kwargs)
+        summary = episode.care_end_summary
+        if summary is not None and summary.items:
+            messages.info(request, _("Because home care has ended:"))
+            for item in summary.items:
+                if item.kind == signals.FAILED:
+                    messages.warning(request, item.text)
+                else:
+                    messages.info(request, item.text)
+        elif summary is not None:
+            messages.info(request, _("Nothing was left open to close."))
+        return episode
+
+    return perform
+
+
 class ConfirmForm(forms.Form):
     pass
 
@@ -473,7 +496,7 @@ def discharge(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
         episode_id,
         form_class=DischargeForm,
         title=_("Discharge"),
-        service=services.discharge,
+        service=_telling_what_care_end_closed(request, services.discharge),
         perm="patients.discharge",
         message=_("Discharged."),
     )
@@ -486,7 +509,7 @@ def record_death(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse
         episode_id,
         form_class=DeathForm,
         title=_("Record a death"),
-        service=services.record_death,
+        service=_telling_what_care_end_closed(request, services.record_death),
         perm="patients.record_death",
         message=_("Death recorded. Consider starting bereavement follow-up for the family."),
     )

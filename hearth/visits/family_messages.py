@@ -86,6 +86,11 @@ def _day(moment: datetime) -> str:
     return text
 
 
+#: For the summary shown to whoever recorded a death or a discharge.
+day_text = _day
+time_text = _time
+
+
 def _what(visit: Visit) -> str:
     if visit.kind == VisitKind.TELECONSULT:
         return _("video call")
@@ -135,8 +140,9 @@ def _ending() -> str:
     return _("Questions: phone %(phone)s.") % {"phone": settings.HEARTH_SERVICE_PHONE}
 
 
-def visit_cancelled(visit: Visit) -> list[Message]:
-    """Called by ``cancel_visit`` in its transaction."""
+def visit_cancelled(visit: Visit, *, discharged: bool = False) -> list[Message]:
+    """Called by ``cancel_visit`` in its transaction, and for each visit a
+    discharge cancels (``discharged``: there is no next visit to promise)."""
 
     def texts() -> tuple[str, str]:
         body = _("Cancelled: the %(what)s on %(day)s, between %(low)s and %(high)s.") % {
@@ -145,7 +151,10 @@ def visit_cancelled(visit: Visit) -> list[Message]:
             "low": _time(visit.family_window_start),
             "high": _time(visit.family_window_end),
         }
-        body += " " + _("The team will be in touch about the next visit.")
+        if discharged:
+            body += " " + _("Home care from the team has ended, so nobody will come.")
+        else:
+            body += " " + _("The team will be in touch about the next visit.")
         return _("Visit cancelled"), f"{body}\n{_ending()}"
 
     return _tell(
@@ -156,6 +165,29 @@ def visit_cancelled(visit: Visit) -> list[Message]:
         patient=visit.patient,
         texts=texts,
         link=_portal_link(),
+    )
+
+
+def no_more_visits_after_death(patient: Patient) -> list[Message]:
+    """After a death, one kind message instead of a list of cancelled visits
+    (``visits.services.care_end``): nobody will come as planned, nothing to
+    do, the team will be in touch. Sent to those who asked to hear of visit
+    changes, in their own language, after their quiet hours."""
+
+    def texts() -> tuple[str, str]:
+        body = _(
+            "We are very sorry for your loss. The visits that were planned will not take "
+            "place; you do not need to do anything. Someone from the team will be in touch."
+        )
+        return _("From the care team"), f"{body}\n{_ending()}"
+
+    return _tell(
+        _asked_for(patient, VISIT_CHANGES),
+        kind=MessageKind.VISITS_ENDED,
+        event_key=f"patient:{patient.pk}:visits_ended_after_death",
+        topic=f"patient:{patient.pk}",
+        patient=patient,
+        texts=texts,
     )
 
 

@@ -44,3 +44,16 @@ def holds_an_open_dispatch(user: Any, patient: Any) -> bool:
         .filter(Q(accepted_by=user) | Q(accepted_by__isnull=True, offered_to=user))
         .exists()
     )
+
+
+def cancel_at_care_end(sender: Any, actor: Any, episode: Any, **kwargs: Any) -> None:
+    """A death or a discharge cancels what was planned, in a savepoint so a
+    failure here never undoes the death or the discharge."""
+    from django.utils.translation import gettext as _
+
+    from hearth.patients.signals import closing, summary_from
+    from hearth.visits.services.care_end import cancel_at_care_end as cancel
+
+    summary = summary_from(kwargs)
+    with closing(what=_("Planned visits"), actor=actor, episode=episode, summary=summary):
+        cancel(actor=actor, episode=episode, summary=summary)

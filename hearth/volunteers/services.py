@@ -21,7 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -32,9 +34,12 @@ from hearth.core.errors import Conflict, InvalidTransition, NotFound, Validation
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm, unknown_keys
+from hearth.notifications import outbox
+from hearth.notifications.choices import MessageKind
 from hearth.patients import services as patient_services
 from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import CareTeamAssignment, Patient
+from hearth.patients.signals import CareEndSummary, ended_by_death
 from hearth.volunteers.choices import (
     Activity,
     AssignmentStatus,
@@ -724,6 +729,13 @@ def end_assignment(
     if len(note) > 300:
         errors.add("note", _("At most 300 characters."))
     errors.raise_if_any()
+    return _end(actor=actor, assignment=assignment, reason=reason, note=note)
+
+
+def _end(
+    *, actor: User, assignment: VolunteerAssignment, reason: str, note: str
+) -> VolunteerAssignment:
+    """The write and the audit of ending an assignment, locked and checked by the caller."""
     before = assignment.status
     assignment.status = AssignmentStatus.ENDED
     assignment.ended_by = actor
@@ -774,5 +786,80 @@ def _leave_care_team_if_last(actor: User, assignment: VolunteerAssignment) -> bo
     ).exists()
     if not ours:
         return False
-    patient_services.end_care_team_assignment(actor=actor, assignment=place)
+    patient_services.leave_care_team(actor=actor, assignment=place)
     return True
+
+
+#: The end reason of each way home care ends.
+CARE_END_REASONS = {True: EndReason.PATIENT_DIED, False: EndReason.PATIENT_DISCHARGED}
+#: Kinds kept after a death: they exist for the family, not for the person.
+KEPT_AFTER_DEATH: tuple[str, ...] = (Activity.BEREAVEMENT_BEFRIENDING,)
+
+
+def end_assignments_at_care_end(
+    *, actor: User, episode: Any, summary: CareEndSummary
+) -> list[VolunteerAssignment]:
+    """Home care ended (``patients.signals.home_care_ended``, in that
+    transaction; no permission check: recording the death or the discharge
+    was checked, and the recorder need not be the coordinator). Every proposed
+    or active assignment with the person ends with ``patient_died`` or
+    ``patient_discharged`` through the same write as ``end_assignment``
+    (audited, the care-team place let go), and each volunteer is told, with no
+    clinical detail. Befriending after a death stays: it is for the family.
+    Idempotent: an ended assignment is not ended again."""
+    if not settings.HEARTH_CARE_END_END_VOLUNTEER_ASSIGNMENTS:
+        return []
+    died = ended_by_death(episode)
+    reason = CARE_END_REASONS[died]
+    assignments = (
+        VolunteerAssignment.objects.select_for_update(of=("self",))
+        .select_related("patient", "volunteer")
+        .open()
+        .filter(patient_id=episode.patient_id)
+        .order_by("pk")
+    )
+    if died:
+        assignments = assignments.exclude(kind__in=KEPT_AFTER_DEATH)
+    ended = []
+    for assignment in assignments:
+        ended.append(_end(actor=actor, assignment=assignment, reason=reason, note=""))
+        if settings.HEARTH_CARE_END_TELL_VOLUNTEERS:
+            _tell_volunteer(assignment)
+        summary.add(
+            "volunteer_ended",
+            _("Volunteer assignment ended: %(name)s, %(kind)s.")
+            % {
+                "name": assignment.volunteer.display_name,
+                "kind": assignment.get_kind_display().lower(),
+            },
+        )
+    return ended
+
+
+def _tell_volunteer(assignment: VolunteerAssignment) -> None:
+    """One message, in the volunteer's language: which of their assignments
+    ended and why in plain words (the person died / left the service), the
+    coordinator's phone; no diagnosis, no name on a lock screen."""
+    volunteer = assignment.volunteer
+    with outbox.speaking_to(volunteer):
+        subject = _("Your volunteering with a family has ended")
+        body = _(
+            "Your assignment (%(kind)s%(times)s) has ended: %(reason)s. "
+            "Thank you for your time with this family. "
+            "The coordinator will be in touch; phone %(phone)s."
+        ) % {
+            "kind": assignment.get_kind_display().lower(),
+            "times": f", {assignment.usual_times}" if assignment.usual_times else "",
+            "reason": assignment.get_end_reason_display().lower(),
+            "phone": settings.HEARTH_SERVICE_PHONE,
+        }
+        outbox.notify(
+            recipient=volunteer,
+            kind=MessageKind.VOLUNTEERING_ENDED,
+            event_key=f"volunteer_assignment:{assignment.pk}:ended",
+            subject=subject,
+            body=body,
+            link=settings.HEARTH_PUBLIC_URL + reverse("volunteers_me"),
+            topic=f"volunteer_assignment:{assignment.pk}",
+            patient=assignment.patient,
+        )

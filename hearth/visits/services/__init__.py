@@ -12,6 +12,7 @@ The public functions are gathered here, so callers write
 knowing which module holds them.
 """
 
+from hearth.visits.services.care_end import cancel_at_care_end
 from hearth.visits.services.checks import PLANNED_DISCIPLINES
 from hearth.visits.services.dispatch import (
     accept_dispatch,
@@ -58,6 +59,7 @@ __all__ = [
     "arrive_at_dispatch",
     "board_for",
     "book_teleconsult",
+    "cancel_at_care_end",
     "cancel_shift",
     "cancel_visit",
     "close_visit",

@@ -33,7 +33,7 @@ from hearth.visits.services.checks import _aware, _check_field, _local_date
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def _lock_visit(visit: Visit) -> Visit:
+def lock_visit(visit: Visit) -> Visit:
     """Only the visit row: PostgreSQL cannot lock the nullable side of the
     outer joins to the alert and the urgent request."""
     return lock(
@@ -56,7 +56,7 @@ def _moment(value: datetime | None, field: str, errors: Errors) -> datetime | No
 def arrive(*, actor: User, visit: Visit, at: datetime | None = None) -> Visit:
     """ "I am at the door" (or on the call): the visit is under way."""
     require_perm(actor, "visits.record_visit", visit)
-    visit = _lock_visit(visit)
+    visit = lock_visit(visit)
     if visit.status != VisitStatus.SCHEDULED:
         raise InvalidTransition(
             _("This visit is %(status)s: only a scheduled visit can start.")
@@ -90,7 +90,7 @@ def add_visit_note(*, actor: User, visit: Visit, text: str) -> VisitNote:
     """A note in the author's discipline; a chaplain's and a nurse's notes
     on the same visit stay apart."""
     require_perm(actor, "visits.record_visit", visit)
-    visit = _lock_visit(visit)
+    visit = lock_visit(visit)
     if visit.status == VisitStatus.CANCELLED:
         raise InvalidTransition(_("This visit was cancelled."))
     text = (text or "").strip()
@@ -301,7 +301,7 @@ def close_visit(
     alert says whether the alert is resolved (then it is resolved through the
     monitoring app) or still needs attention; its urgent request is done."""
     require_perm(actor, "visits.record_visit", visit)
-    visit = _lock_visit(visit)
+    visit = lock_visit(visit)
     patient = visit.patient
     if visit.status not in (VisitStatus.SCHEDULED, VisitStatus.UNDER_WAY):
         raise InvalidTransition(
@@ -440,7 +440,7 @@ def cancel_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
     """A visit that will not happen. An urgent request it was answering goes
     back to waiting, so the coordinator places it again."""
     require_perm(actor, "visits.cancel_visit", visit)
-    visit = _lock_visit(visit)
+    visit = lock_visit(visit)
     if visit.status != VisitStatus.SCHEDULED:
         raise InvalidTransition(
             _("This visit is %(status)s: only a scheduled visit can be cancelled.")
@@ -449,6 +449,15 @@ def cancel_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
     reason = (reason or "").strip()
     require(bool(reason), "reason", _("Say why the visit is cancelled."))
     require(len(reason) <= 300, "reason", _("At most 300 characters."))
+    cancel_locked_visit(actor=actor, visit=visit, reason=reason)
+    family_messages.visit_cancelled(visit)
+    return visit
+
+
+def cancel_locked_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
+    """The write and the audit of cancelling a scheduled visit, locked and
+    checked by the caller; telling the family is the caller's choice (after a
+    death the family is not sent a list of cancelled visits)."""
     visit.status = VisitStatus.CANCELLED
     visit.cancelled_reason = reason
     visit.closed_by = actor
@@ -477,5 +486,4 @@ def cancel_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
             "reason": reason[:200],
         },
     )
-    family_messages.visit_cancelled(visit)
     return visit

@@ -3,6 +3,8 @@ which records the volunteer can open)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from hearth.conftest import World
@@ -196,7 +198,10 @@ def test_a_volunteer_with_families_is_not_paused_until_they_are_handed_over(
     )
 
 
-def test_an_open_assignment_is_flagged_when_care_at_home_ends(active: World) -> None:
+def test_an_open_assignment_is_flagged_when_care_at_home_ends(active: World, settings: Any) -> None:
+    # A service that ends assignments by hand (by default a death or a
+    # discharge ends them: test_care_end.py).
+    settings.HEARTH_CARE_END_END_VOLUNTEER_ASSIGNMENTS = False
     volunteer = new_volunteer()
     make_profile(active, volunteer)
     assignment = propose(active, volunteer)
