@@ -58,16 +58,13 @@ def instrument_form(
         if item.checkbox:
             fields[item.key] = forms.BooleanField(label=str(item.label), required=False)
         elif item.choices and not sliders:
-            cannot = (
-                [(NOT_ASSESSED, _("Cannot assess (for example, unconscious)"))]
-                if definition.allows_not_assessed and item.key not in definition.unscored_items
-                else []
-            )
+            choices: list[tuple[Any, Any]] = [("", "—")]
+            choices += [(value, _score_words(item, value, words)) for value, words in item.choices]
+            if definition.allows_not_assessed and item.key not in definition.unscored_items:
+                choices.append((NOT_ASSESSED, _("Cannot assess (for example, unconscious)")))
             fields[item.key] = forms.TypedChoiceField(
                 label=str(item.label),
-                choices=[("", "—")]
-                + [(value, _score_words(item, value, words)) for value, words in item.choices]
-                + cannot,
+                choices=choices,
                 coerce=_coerce_score,
                 required=False,
                 empty_value=None,
