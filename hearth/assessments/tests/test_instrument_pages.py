@@ -19,6 +19,16 @@ from hearth.patients.choices import CareTeamRole
 from hearth.patients.models import CareTeamAssignment
 
 IPOS_SCORED = (*IPOS_PHYSICAL, *IPOS_EMOTIONAL, *IPOS_COMMUNICATION)
+NEW_CODES = (
+    "ipos_patient",
+    "ipos_staff",
+    "distress_thermometer",
+    "abbey",
+    "rass_pal",
+    "4at",
+    "braden",
+    "vbps",
+)
 
 
 def ipos(value: int = 1, **answers: int) -> dict[str, int]:
@@ -44,17 +54,7 @@ def test_the_instrument_list_describes_the_new_instruments(active: World, client
     listed = client_for(active.nurse).get("/api/v1/instruments")
     assert listed.status_code == 200
     by_code = {row["code"]: row for row in listed.json()}
-    for code in (
-        "ipos_patient",
-        "ipos_staff",
-        "distress_thermometer",
-        "abbey",
-        "rass_pal",
-        "4at",
-        "braden",
-        "vbps",
-    ):
-        assert code in by_code
+    assert set(NEW_CODES) <= set(by_code)
     staff = by_code["ipos_staff"]
     assert staff["allows_not_assessed"] is True
     assert staff["all_required"] is True
@@ -300,6 +300,9 @@ def test_the_symptoms_page_shows_the_latest_ipos(active: World, client_for: Any)
     assert "Communication and practical issues 3/12" in text
     assert "1 item not assessable" in text
     assert "Shortness of breath" in text
+    # Every new instrument can be recorded from the page.
+    for code in NEW_CODES:
+        assert f"/patients/{active.patient.external_id}/assessments/{code}/add/" in text
 
 
 def test_the_worklist_shows_the_latest_ipos_with_its_concerns(active: World) -> None:
