@@ -161,6 +161,9 @@ def record_assessment(
             errors.setdefault(f"{key}_name", []).append(
                 _("At most %(count)d characters.") % {"count": ITEM_NAME_LENGTH}
             )
+        elif answers.get(key) is None:
+            # A named symptom without its score would be lost without a word.
+            errors.setdefault(key, []).append(_("Score the symptom you named."))
     for item in definition.items:
         if item.named and answers.get(item.key) is not None and not item_names.get(item.key):
             errors.setdefault(f"{item.key}_name", []).append(_("Name the symptom you scored."))
@@ -208,7 +211,7 @@ def record_assessment(
         total_band=result.total_band or "",
         partial=result.partial,
         not_assessed=list(result.not_assessed),
-        item_names={key: name for key, name in item_names.items() if key in answers},
+        item_names=item_names,
         idempotency_key=idempotency_key,
     )
     try:

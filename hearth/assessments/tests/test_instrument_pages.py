@@ -133,6 +133,22 @@ def test_the_api_refuses_a_scored_other_symptom_without_its_name(
     )
     assert refused.status_code == 422
     assert refused.json()["errors"] == {"other_symptom_2_name": ["Name the symptom you scored."]}
+    unscored = post_json(
+        client_for(active.nurse),
+        api_url(active),
+        {
+            "instrument": "ipos_patient",
+            "answers": ipos(1),
+            "item_names": {"other_symptom_1": "Itching", "pain": "Back"},
+            "completed_by": "patient",
+        },
+    )
+    assert unscored.status_code == 422
+    assert unscored.json()["errors"] == {
+        "other_symptom_1": ["Score the symptom you named."],
+        "pain_name": ["This item takes no name."],
+    }
+    assert not AssessmentResponse.objects.exists()
 
 
 def test_the_api_keeps_a_signed_total(active: World, client_for: Any) -> None:
