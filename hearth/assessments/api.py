@@ -48,6 +48,7 @@ def instrument_out(definition: instruments.Instrument) -> dict[str, Any]:
                 "named": item.named,
                 "reverse_worded": item.reverse_worded,
                 "checkbox": item.checkbox,
+                "topic": str(item.topic),
             }
             for item in definition.items
         ],

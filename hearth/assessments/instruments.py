@@ -43,6 +43,9 @@ class Item:
     reverse_worded: bool = False
     #: A tick box (a problem list): ticked is 1, not ticked 0.
     checkbox: bool = False
+    #: A few words naming what the item is about, where the label is a whole
+    #: question ("Information needs"): lists of concerns use it.
+    topic: Label = ""
 
     def in_range(self, value: int) -> bool:
         return self.minimum <= value <= self.maximum
@@ -635,14 +638,36 @@ def _ipos(code: str, name: Label, wording: Mapping[str, Label], *, staff: bool) 
         for key, label in zip(IPOS_OTHER, _IPOS_OTHER_LABELS, strict=True)
     )
     feelings = (
-        Item("patient_anxiety", wording["patient_anxiety"], 0, 4, choices=_IPOS_HOW_OFTEN),
-        Item("family_anxiety", wording["family_anxiety"], 0, 4, choices=_IPOS_HOW_OFTEN),
-        Item("depression", wording["depression"], 0, 4, choices=_IPOS_HOW_OFTEN),
+        Item(
+            "patient_anxiety",
+            wording["patient_anxiety"],
+            0,
+            4,
+            topic=_("Patient anxiety"),
+            choices=_IPOS_HOW_OFTEN,
+        ),
+        Item(
+            "family_anxiety",
+            wording["family_anxiety"],
+            0,
+            4,
+            topic=_("Family anxiety"),
+            choices=_IPOS_HOW_OFTEN,
+        ),
+        Item(
+            "depression",
+            wording["depression"],
+            0,
+            4,
+            topic=_("Depression"),
+            choices=_IPOS_HOW_OFTEN,
+        ),
         Item(
             "at_peace",
             wording["at_peace"],
             0,
             4,
+            topic=_("Feeling at peace"),
             choices=_IPOS_HOW_OFTEN_GOOD_FIRST,
             reverse_worded=True,
         ),
@@ -651,6 +676,7 @@ def _ipos(code: str, name: Label, wording: Mapping[str, Label], *, staff: bool) 
             wording["sharing_feelings"],
             0,
             4,
+            topic=_("Sharing feelings"),
             choices=_IPOS_HOW_OFTEN_GOOD_FIRST,
             reverse_worded=True,
         ),
@@ -659,6 +685,7 @@ def _ipos(code: str, name: Label, wording: Mapping[str, Label], *, staff: bool) 
             wording["information"],
             0,
             4,
+            topic=_("Information needs"),
             choices=_IPOS_HOW_OFTEN_GOOD_FIRST,
             reverse_worded=True,
         ),
@@ -667,6 +694,7 @@ def _ipos(code: str, name: Label, wording: Mapping[str, Label], *, staff: bool) 
             wording["practical_matters"],
             0,
             4,
+            topic=_("Practical matters"),
             choices=_IPOS_ADDRESSED,
             reverse_worded=True,
         ),

@@ -139,7 +139,7 @@ class AssessmentResponse(ExternalIdModel):
                 continue
             item = definition.item(key)
             name = self.item_names.get(key) if item is not None and item.named else None
-            labels.append(str(name or (item.label if item else key)))
+            labels.append(str(name or (item.topic or item.label if item else key)))
         return labels
 
 

@@ -30,6 +30,8 @@ class InstrumentItemOut(Schema):
     reverse_worded: bool
     #: A tick box: 1 ticked, 0 not.
     checkbox: bool
+    #: A few words for what a whole-question item is about ("Information needs").
+    topic: str
 
 
 class BandOut(Schema):

@@ -61,6 +61,7 @@ def test_the_instrument_list_describes_the_new_instruments(active: World, client
     assert staff["concern_from"] == 3
     at_peace = next(item for item in staff["items"] if item["key"] == "at_peace")
     assert at_peace["reverse_worded"] is True
+    assert at_peace["topic"] == "Feeling at peace"
     assert at_peace["choices"][0] == [0, "Always"]
     assert at_peace["choices"][4] == [4, "Not at all"]
     assert by_code["rass_pal"]["minimum_total"] == -5
@@ -335,7 +336,7 @@ def test_the_worklist_shows_the_latest_ipos_with_its_concerns(active: World) -> 
     cell = dict(row.extra)["Latest IPOS"]
     assert cell is not None
     assert "Physical symptoms 12/40" in cell["text"]
-    assert "concerns: Pain, Have you had as much information as you wanted?" in cell["text"]
+    assert "concerns: Pain, Information needs" in cell["text"]
 
 
 def _worklist_queries(actor: Any) -> int:
