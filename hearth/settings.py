@@ -392,6 +392,13 @@ _zarit_file = env_str("HEARTH_ZARIT12_WORDING_FILE", "")
 HEARTH_ZARIT12_WORDING: dict[str, str] = (
     json.loads(Path(_zarit_file).read_text(encoding="utf-8")) if _zarit_file else {}
 )
+# Distress Thermometer: a score at or above this is clinically significant
+# distress (NCCN Distress Management guideline: 4; CLINICAL.md "More instruments").
+HEARTH_DISTRESS_THERMOMETER_CUT_OFF = env_int("HEARTH_DISTRESS_THERMOMETER_CUT_OFF", 4)
+# RASS-PAL: the team's target range in palliative sedation, shown as guidance; a
+# score outside it is marked (CLINICAL.md: "usually -2 to 0").
+HEARTH_RASS_PAL_TARGET_LOW = env_int("HEARTH_RASS_PAL_TARGET_LOW", -2)
+HEARTH_RASS_PAL_TARGET_HIGH = env_int("HEARTH_RASS_PAL_TARGET_HIGH", 0)
 # Severity of the alert each rule raises. docs/clinical-reference.md names the triggers but
 # not their severity, except NEWS2 (its bands map to low/medium/high) and the
 # "we need help now" button (high, at once, by the issue). A service choice:

@@ -45,6 +45,10 @@ def instrument_out(definition: instruments.Instrument) -> dict[str, Any]:
                 "high_anchor": str(item.high_anchor),
                 "choices": [(value, str(words)) for value, words in item.choices],
                 "optional": item.optional,
+                "named": item.named,
+                "reverse_worded": item.reverse_worded,
+                "checkbox": item.checkbox,
+                "topic": str(item.topic),
             }
             for item in definition.items
         ],
@@ -54,9 +58,15 @@ def instrument_out(definition: instruments.Instrument) -> dict[str, Any]:
         "bands_are_guidance": definition.bands_are_guidance,
         "respondents": list(definition.respondents),
         "maximum_total": definition.maximum_total,
+        "minimum_total": definition.minimum_total,
         "single_level": definition.single_level,
         "about_caregiver": definition.about_caregiver,
         "licensed_wording": definition.licensed_wording,
+        "all_required": definition.all_required,
+        "allows_not_assessed": definition.allows_not_assessed,
+        "concern_from": definition.concern_from,
+        "higher_is_worse": definition.higher_is_worse,
+        "recall": str(definition.recall),
     }
 
 

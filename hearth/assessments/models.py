@@ -56,11 +56,16 @@ class AssessmentResponse(ExternalIdModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    total = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: Signed: RASS-PAL runs from -5 and the Victoria Bowel Performance Scale from -4.
+    total = models.SmallIntegerField(null=True, blank=True)
     subscores = models.JSONField(default=dict, blank=True)
     item_bands = models.JSONField(default=dict, blank=True)
     total_band = models.CharField(max_length=20, blank=True, default="")
     partial = models.BooleanField(default=False)
+    #: Items a proxy could not assess (IPOS staff version): out of every sum.
+    not_assessed = models.JSONField(default=list, blank=True)
+    #: The names given with free-text items (IPOS "other symptoms"), by item.
+    item_names = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True, default="")
     entered_in_error_at = models.DateTimeField(null=True, blank=True)
     entered_in_error_by = models.ForeignKey(
@@ -100,6 +105,42 @@ class AssessmentResponse(ExternalIdModel):
     def value(self, item: str) -> int | None:
         value = self.answers.get(item)
         return int(value) if value is not None else None
+
+    @property
+    def signed(self) -> bool:
+        definition = self.definition
+        return definition is not None and definition.minimum_total < 0
+
+    @property
+    def total_display(self) -> str:
+        """The total as a nurse reads it: a signed scale keeps its sign (RASS-PAL
+        "+2" is agitation, "-2" light sedation; never a bare "2")."""
+        if self.total is None:
+            return "—"
+        return f"{self.total:+d}" if self.signed and self.total else str(self.total)
+
+    @property
+    def total_band_label(self) -> str:
+        definition = self.definition
+        if definition is None or not self.total_band:
+            return ""
+        band = next((b for b in definition.total_bands if b.key == self.total_band), None)
+        return str(band.label) if band else self.total_band
+
+    def concern_labels(self) -> list[str]:
+        """The items marked as a concern (IPOS: 3 or 4), named as on the form;
+        a named other symptom shows its name."""
+        definition = self.definition
+        if definition is None:
+            return []
+        labels = []
+        for key, band in self.item_bands.items():
+            if band != instruments.CONCERN:
+                continue
+            item = definition.item(key)
+            name = self.item_names.get(key) if item is not None and item.named else None
+            labels.append(str(name or (item.topic or item.label if item else key)))
+        return labels
 
 
 class PhaseQuerySet(models.QuerySet["PhaseOfIllness"]):

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from hearth.accounts.schemas import PersonOut
 from hearth.assessments.choices import Context, Phase, Respondent
+from hearth.assessments.instruments import CONCERN
 from hearth.core.validation import AwareDateTime
 from hearth.patients.schemas import StrictIn
 
@@ -22,6 +23,15 @@ class InstrumentItemOut(Schema):
     high_anchor: str
     choices: list[tuple[int, str]]
     optional: bool
+    #: The answer comes with a name (``item_names``), e.g. an IPOS other symptom.
+    named: bool
+    #: The words run from the good end (IPOS "at peace": 0 = "Always"); the
+    #: value sent is still the score printed beside the words.
+    reverse_worded: bool
+    #: A tick box: 1 ticked, 0 not.
+    checkbox: bool
+    #: A few words for what a whole-question item is about ("Information needs").
+    topic: str
 
 
 class BandOut(Schema):
@@ -42,9 +52,18 @@ class InstrumentOut(Schema):
     bands_are_guidance: bool
     respondents: list[str]
     maximum_total: int
+    minimum_total: int
     single_level: bool
     about_caregiver: bool
     licensed_wording: bool
+    #: Every scored item must be answered (or, where allowed, marked not assessable).
+    all_required: bool
+    #: Items may be listed in ``not_assessed`` ("cannot assess", IPOS staff version).
+    allows_not_assessed: bool
+    #: Items scoring at or above this are concerns (IPOS: 3).
+    concern_from: int | None
+    higher_is_worse: bool
+    recall: str
 
 
 class AssessmentIn(StrictIn):
@@ -56,6 +75,10 @@ class AssessmentIn(StrictIn):
     caregiver_id: UUID | None = None
     context: Context = Context.OTHER
     idempotency_key: str = Field(default="", max_length=80)
+    #: Items the proxy could not assess (only where the instrument allows it).
+    not_assessed: list[str] = Field(default_factory=list, max_length=40)
+    #: Names given to free-text items, by item ("other_symptom_1": "itching").
+    item_names: dict[str, str] = Field(default_factory=dict, max_length=10)
 
 
 class AssessmentOut(Schema):
@@ -72,8 +95,16 @@ class AssessmentOut(Schema):
     item_bands: dict[str, str]
     total_band: str
     partial: bool
+    not_assessed: list[str]
+    item_names: dict[str, str]
+    #: Items marked as a concern (IPOS: scored 3 or 4), in form order.
+    concerns: list[str]
     entered_in_error_at: datetime | None
     entered_in_error_reason: str
+
+    @staticmethod
+    def resolve_concerns(obj: Any) -> list[str]:
+        return [key for key, band in obj.item_bands.items() if band == CONCERN]
 
 
 class EnteredInErrorIn(StrictIn):

@@ -8,7 +8,7 @@ score raises is never lost nor written without its score.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -28,6 +28,8 @@ from hearth.patients.models import CaregiverLink, Patient
 
 #: A phone's clock may run a little fast; later than this is "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
+#: The longest name given to a free-text item (an IPOS "other symptom").
+ITEM_NAME_LENGTH = 100
 PORTAL_RESPONDENTS = (
     Respondent.PATIENT,
     Respondent.FAMILY_CAREGIVER,
@@ -59,6 +61,16 @@ def _check_who(actor: User, patient: Patient, definition: instruments.Instrument
             patient,
             _("Only a physician or nurse records this scale."),
         )
+
+
+def _first_error(definition: instruments.Instrument, errors: Mapping[str, list[str]]) -> str:
+    """The refusal's headline names the item ("Pain: Must be between 0 and 4."),
+    so a message read without its field still says which answer was wrong."""
+    key, messages = next(iter(errors.items()))
+    item = definition.item(key) or definition.item(key.removesuffix("_name"))
+    if item is None:
+        return messages[0]
+    return _("%(item)s: %(message)s") % {"item": item.label, "message": messages[0]}
 
 
 def _caregiver_for(
@@ -93,15 +105,26 @@ def record_assessment(
     caregiver_id: Any = None,
     context: str = Context.OTHER,
     idempotency_key: str = "",
+    not_assessed: Sequence[str] = (),
+    item_names: Mapping[str, str] | None = None,
 ) -> AssessmentResponse:
     """Score and store one completed form.
 
     A phone that retries sends the same ``idempotency_key``: the same body gets
     the stored answer back (nothing twice); a different body is refused.
+    ``not_assessed`` lists the items a proxy could not assess (IPOS staff
+    version); ``item_names`` the names given to free-text items (IPOS "other
+    symptoms"), by item.
     """
     definition = _instrument(instrument)
     _check_who(actor, patient, definition)
     answers = {key: value for key, value in dict(answers).items() if value not in ("", None)}
+    not_assessed = list(dict.fromkeys(not_assessed or ()))
+    item_names = {
+        key: str(name).strip()
+        for key, name in dict(item_names or {}).items()
+        if name is not None and str(name).strip()
+    }
     claimed: idempotency.Claim | None = None
     if idempotency_key:
         claimed = idempotency.claim(
@@ -117,6 +140,8 @@ def record_assessment(
                 "other_problem": other_problem,
                 "caregiver_id": caregiver_id,
                 "context": context,
+                "not_assessed": not_assessed,
+                "item_names": item_names,
             },
         )
         if claimed.replay is not None:
@@ -127,7 +152,21 @@ def record_assessment(
             UserKind.PATIENT: Respondent.PATIENT,
         }
         completed_by = defaults.get(actor.kind, Respondent.PROFESSIONAL)
-    errors = instruments.validate(definition, answers)
+    errors = instruments.validate(definition, answers, not_assessed)
+    for key, name in item_names.items():
+        item = definition.item(key)
+        if item is None or not item.named:
+            errors.setdefault(f"{key}_name", []).append(_("This item takes no name."))
+        elif len(name) > ITEM_NAME_LENGTH:
+            errors.setdefault(f"{key}_name", []).append(
+                _("At most %(count)d characters.") % {"count": ITEM_NAME_LENGTH}
+            )
+        elif answers.get(key) is None:
+            # A named symptom without its score would be lost without a word.
+            errors.setdefault(key, []).append(_("Score the symptom you named."))
+    for item in definition.items:
+        if item.named and answers.get(item.key) is not None and not item_names.get(item.key):
+            errors.setdefault(f"{item.key}_name", []).append(_("Name the symptom you scored."))
     if completed_by not in Respondent.values:
         errors.setdefault("completed_by", []).append(_("Not a known respondent."))
     elif completed_by not in definition.respondents:
@@ -151,11 +190,10 @@ def record_assessment(
     if answers.get("other") is not None and not other_problem and definition.code == "esas_r":
         errors.setdefault("other_problem", []).append(_("Name the other problem."))
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise ValidationFailed(first, field_errors=errors)
+        raise ValidationFailed(_first_error(definition, errors), field_errors=errors)
     caregiver = _caregiver_for(actor, patient, definition, caregiver_id)
 
-    result = instruments.score(definition, answers)
+    result = instruments.score(definition, answers, not_assessed)
     response = AssessmentResponse(
         patient=patient,
         instrument=definition.code,
@@ -172,6 +210,8 @@ def record_assessment(
         item_bands=result.item_bands,
         total_band=result.total_band or "",
         partial=result.partial,
+        not_assessed=list(result.not_assessed),
+        item_names=item_names,
         idempotency_key=idempotency_key,
     )
     try:
@@ -191,7 +231,12 @@ def record_assessment(
             "total": "—" if result.total is None else result.total,
             "partial": _(" (partial)") if result.partial else "",
         },
-        changes={"answers": answers, "total": result.total, "partial": result.partial},
+        changes={
+            "answers": answers,
+            "total": result.total,
+            "partial": result.partial,
+            "not_assessed": list(result.not_assessed),
+        },
     )
     signals.assessment_recorded.send(sender=AssessmentResponse, response=response, actor=actor)
     if claimed is not None:

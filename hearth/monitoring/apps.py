@@ -7,6 +7,7 @@ class MonitoringConfig(AppConfig):
     name = "hearth.monitoring"
 
     def ready(self) -> None:
+        from hearth.assessments import queries as assessment_queries
         from hearth.assessments.signals import assessment_recorded
         from hearth.monitoring import queries, receivers
         from hearth.patients.access import register_on_call_reason
@@ -20,5 +21,7 @@ class MonitoringConfig(AppConfig):
             receivers.close_alerts_at_care_end, dispatch_uid="monitoring.close_alerts_at_care_end"
         )
         register_worklist_extension(receivers.worklist_columns)
+        # The latest IPOS after the alert, phase and PPS columns.
+        register_worklist_extension(assessment_queries.ipos_worklist_columns)
         # The owner of an open alert opens the patient's record without break-the-glass.
         register_on_call_reason(queries.owns_an_open_alert)

@@ -32,18 +32,40 @@ class ScaleSlider(forms.Widget):
         return context
 
 
+#: The value of the "cannot assess" answer on a form (IPOS staff version).
+NOT_ASSESSED = "not_assessed"
+
+
+def _score_words(item: instruments.Item, value: int, words: Any) -> str:
+    """ "3 — Severely"; a signed scale keeps its sign ("+2", "-2") so that
+    agitation and sedation cannot be read one for the other."""
+    number = f"{value:+d}" if item.minimum < 0 and value else str(value)
+    return f"{number} — {words}"
+
+
+def _coerce_score(value: Any) -> Any:
+    return NOT_ASSESSED if value == NOT_ASSESSED else int(value)
+
+
 def instrument_form(
     definition: instruments.Instrument, *, sliders: bool = False
 ) -> type[forms.Form]:
-    """A form with one field per item; blank means not answered."""
+    """A form with one field per item; blank means not answered. Tick boxes
+    (a problem list) send 1 or 0; an item with a name (IPOS other symptoms)
+    gets a name box; a proxy form offers "cannot assess" on each item."""
     fields: dict[str, forms.Field] = {}
     for item in definition.items:
-        if item.choices and not sliders:
+        if item.checkbox:
+            fields[item.key] = forms.BooleanField(label=str(item.label), required=False)
+        elif item.choices and not sliders:
+            choices: list[tuple[Any, Any]] = [("", "—")]
+            choices += [(value, _score_words(item, value, words)) for value, words in item.choices]
+            if definition.allows_not_assessed and item.key not in definition.unscored_items:
+                choices.append((NOT_ASSESSED, _("Cannot assess (for example, unconscious)")))
             fields[item.key] = forms.TypedChoiceField(
                 label=str(item.label),
-                choices=[("", "—")]
-                + [(value, f"{value} — {words}") for value, words in item.choices],
-                coerce=int,
+                choices=choices,
+                coerce=_coerce_score,
                 required=False,
                 empty_value=None,
             )
@@ -64,12 +86,33 @@ def instrument_form(
             fields["other_problem"] = forms.CharField(
                 label=_("Name the other problem"), max_length=100, required=False
             )
+        if item.named:
+            fields[f"{item.key}_name"] = forms.CharField(
+                label=_("What is it?"), max_length=100, required=False
+            )
     return type(f"{definition.code.title()}Form", (forms.Form,), dict(fields))
 
 
 def answers_from(definition: instruments.Instrument, data: dict[str, Any]) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for item in definition.items:
+        value = data.get(item.key)
+        if item.checkbox:
+            answers[item.key] = 1 if value else 0
+        elif value is not None and value != NOT_ASSESSED:
+            answers[item.key] = value
+    return answers
+
+
+def not_assessed_from(definition: instruments.Instrument, data: dict[str, Any]) -> list[str]:
+    return [item.key for item in definition.items if data.get(item.key) == NOT_ASSESSED]
+
+
+def item_names_from(definition: instruments.Instrument, data: dict[str, Any]) -> dict[str, str]:
     return {
-        item.key: data.get(item.key) for item in definition.items if data.get(item.key) is not None
+        item.key: data[f"{item.key}_name"]
+        for item in definition.items
+        if item.named and data.get(f"{item.key}_name")
     }
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import UserKind
 from hearth.assessments import instruments
+from hearth.assessments import queries as assessment_queries
 from hearth.assessments import services as assessments
 from hearth.assessments.choices import Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
@@ -47,6 +48,8 @@ from hearth.monitoring.forms import (
     TriageForm,
     answers_from,
     instrument_form,
+    item_names_from,
+    not_assessed_from,
 )
 from hearth.monitoring.models import Alert, MonitoringDevice, OnCallShift
 from hearth.patients import access
@@ -83,6 +86,7 @@ def symptoms(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
         latest = {
             code: assessments.latest(patient, code) for code in ("esas_r", "pps", "akps", "painad")
         }
+        ipos = assessment_queries.latest_ipos(patient)
         return render(
             request,
             "monitoring/symptoms.html",
@@ -92,6 +96,7 @@ def symptoms(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 "phase": assessments.current_phase(patient),
                 "phases": PhaseOfIllness.objects.filter(patient=patient)[:10],
                 "latest": latest,
+                "ipos": assessment_queries.ipos_summary(ipos) if ipos else None,
                 "limits": limits,
                 "item_overrides": [
                     (item.label, limits.esas_items[item.key])
@@ -122,10 +127,12 @@ def add_assessment(request: AuthenticatedRequest, patient_id: Any, instrument: s
     definition = instruments.get(instrument)
     if definition is None:
         raise Http404
+    # The same rule as the service: scales a professional scores need a
+    # physician or nurse; forms the person answers, any symptom recorder.
     perm = (
-        "assessments.record_assessment"
-        if definition.portal
-        else "assessments.record_clinical_assessment"
+        "assessments.record_clinical_assessment"
+        if "professional" in definition.respondents and not definition.portal
+        else "assessments.record_assessment"
     )
     items_form = instrument_form(definition)
 
@@ -151,6 +158,8 @@ def add_assessment(request: AuthenticatedRequest, patient_id: Any, instrument: s
                         patient=patient,
                         instrument=definition.code,
                         answers=answers_from(definition, form.cleaned_data),
+                        not_assessed=not_assessed_from(definition, form.cleaned_data),
+                        item_names=item_names_from(definition, form.cleaned_data),
                         other_problem=form.cleaned_data.get("other_problem") or "",
                         completed_by=extras.cleaned_data["completed_by"],
                         caregiver_id=extras.cleaned_data.get("caregiver_id") or None,

@@ -39,7 +39,22 @@ ESAS_NINE = (
 )
 PHYSICAL = ("pain", "tiredness", "drowsiness", "nausea", "appetite", "shortness_of_breath")
 EMOTIONAL = ("depression", "anxiety")
-ALL_CODES = ("esas_r", "pps", "akps", "painad", "mcsi", "zarit12")
+ALL_CODES = (
+    "esas_r",
+    "pps",
+    "akps",
+    "painad",
+    "mcsi",
+    "zarit12",
+    "ipos_patient",
+    "ipos_staff",
+    "distress_thermometer",
+    "abbey",
+    "rass_pal",
+    "4at",
+    "braden",
+    "vbps",
+)
 
 
 def zarit12() -> Instrument:
@@ -641,7 +656,10 @@ def answer_sets(instrument: Instrument) -> st.SearchStrategy[dict[str, int | Non
     return st.fixed_dictionaries(
         {},
         optional={
-            item.key: st.none() | st.sampled_from(range(item.minimum, item.maximum + 1, item.step))
+            item.key: st.none()
+            | st.sampled_from(
+                item.choice_values or range(item.minimum, item.maximum + 1, item.step)
+            )
             for item in instrument.items
         },
     )
@@ -660,7 +678,10 @@ def test_it_keeps_every_score_within_its_range(code: str, data: st.DataObject) -
 
     if scored_values:
         assert result.total == sum(scored_values)
-        assert 0 <= result.total <= instrument.maximum_total
+        lowest = sum(instrument.item(key).minimum for key in scored_keys if key in answered)
+        assert lowest <= result.total <= instrument.maximum_total
+        if not result.partial:
+            assert instrument.minimum_total <= result.total
     else:
         assert result.total is None
     assert result.missing == tuple(key for key in scored_keys if key not in answered)
@@ -669,15 +690,17 @@ def test_it_keeps_every_score_within_its_range(code: str, data: st.DataObject) -
     for subscale in instrument.subscales:
         values = [answered[key] for key in subscale.items if key in answered]
         subscale_max = sum(instrument.item(key).maximum for key in subscale.items)
+        subscale_min = sum(instrument.item(key).minimum for key in subscale.items)
         value = result.subscales[subscale.key]
         if values:
             assert value == sum(values)
-            assert 0 <= value <= subscale_max
+            assert subscale_min <= value <= subscale_max
         else:
             assert value is None
     assert set(result.item_bands) <= set(answered)
     if instrument.total_bands and result.total is not None:
-        assert result.total_band is not None
+        # A partial Braden can fall below 6, where no band is (it is refused anyway).
+        assert result.total_band is not None or result.total < instrument.minimum_total
     if result.total is None:
         assert result.total_band is None
 
@@ -688,10 +711,14 @@ def test_it_validates_whatever_is_answerable(code: str, data: st.DataObject) -> 
     instrument = registry()[code]
     answers = data.draw(answer_sets(instrument))
     errors = validate(instrument, answers)
-    if score(instrument, answers).total is not None:
+    if instrument.all_required:
+        # Every blank scored item is named; nothing else is wrong.
+        blank = {i.key for i in instrument.scored_items if answers.get(i.key) is None}
+        assert set(errors) == blank
+    elif score(instrument, answers).total is not None:
         assert errors == {}
     elif instrument.single_level:
-        assert errors == {"level": ["Choose a level."]}
+        assert errors == {instrument.items[0].key: ["Choose a level."]}
     else:
         assert errors == {"__all__": ["Answer at least one item."]}
 
@@ -740,8 +767,9 @@ def test_it_rejects_any_out_of_range_value(code: str, data: st.DataObject) -> No
     errors = validate(instrument, {item.key: value})
     assert len(errors[item.key]) == 1
     assert errors[item.key][0].startswith("Must be between")
-    # Only ESAS-r "other" alone leaves nothing scored answered.
-    assert set(errors) <= {item.key, "__all__"}
+    if not instrument.all_required and not instrument.single_level:
+        # Only ESAS-r "other" alone leaves nothing scored answered.
+        assert set(errors) <= {item.key, "__all__"}
 
 
 def test_it_exposes_the_module_constants_consistently() -> None:
