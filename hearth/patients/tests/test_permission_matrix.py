@@ -1531,6 +1531,7 @@ ROUTE_MODULES = [
     "bereavement",
     "team",
     "notifications",
+    "allergies",
 ]
 for _app in ROUTE_MODULES:
     _module = importlib.import_module(f"hearth.{_app}.tests.matrix_routes")
