@@ -78,7 +78,8 @@ def test_every_field_error_is_named_at_once(active: World) -> None:
 
 
 @pytest.mark.parametrize(
-    "role", ["psychologist", "social_worker", "coordinator", "family", "volunteer", "outsider_nurse"]
+    "role",
+    ["psychologist", "social_worker", "coordinator", "family", "volunteer", "outsider_nurse"],
 )
 def test_only_the_teams_clinicians_record(active: World, role: str) -> None:
     with pytest.raises(NotAllowed):

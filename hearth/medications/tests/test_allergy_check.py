@@ -170,9 +170,7 @@ def test_a_dose_change_after_an_allergy_is_recorded_needs_the_reason_too(active:
     assert event.changes["allergy_override_reason"] == "Mild itch only; pain comes first."
 
 
-def test_the_override_reason_is_shown_on_the_order_history(
-    active: World, client_for: Any
-) -> None:
+def test_the_override_reason_is_shown_on_the_order_history(active: World, client_for: Any) -> None:
     allergic(active)
     order = prescribe(active, allergy_override_reason="Tolerated oxycodone in hospital.")
     page = client_for(active.nurse).get(f"/medicines/orders/{order.external_id}/")
