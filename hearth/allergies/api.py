@@ -20,12 +20,12 @@ from hearth.allergies.models import AllergyIntolerance, NoKnownDrugAllergies, Su
 from hearth.allergies.schemas import (
     AllergyAcceptIn,
     AllergyChangeIn,
+    AllergyHistoryOut,
     AllergyIn,
     AllergyListOut,
     AllergyOut,
     AllergyProposalIn,
     AllergySubstanceOut,
-    AllergyVersionOut,
     NkdaIn,
     NkdaOut,
 )
@@ -118,12 +118,17 @@ def record_nkda(request: HttpRequest, patient_id: UUID, payload: NkdaIn) -> Any:
 
 @router.get(
     "/patients/{patient_id}/allergies/{allergy_id}/history",
-    response={200: list[AllergyVersionOut], **ERROR_RESPONSES},
+    response={200: AllergyHistoryOut, **ERROR_RESPONSES},
 )
 def allergy_history(request: HttpRequest, patient_id: UUID, allergy_id: UUID) -> Any:
     """Every version of one record: who wrote what, when and why."""
     patient = _open(request, patient_id, AuditEventType.ALLERGY_HISTORY_VIEWED)
-    return queries.history(_allergy(patient, allergy_id))
+    allergy = _allergy(patient, allergy_id)
+    return {
+        "id": allergy.external_id,
+        "substance_label": allergy.substance_label,
+        "versions": queries.history(allergy),
+    }
 
 
 @router.post(

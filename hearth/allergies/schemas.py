@@ -136,6 +136,12 @@ class AllergyVersionOut(Schema):
     changed: list[str]
 
 
+class AllergyHistoryOut(Schema):
+    id: UUID
+    substance_label: str
+    versions: list[AllergyVersionOut] = Field(description="Newest first.")
+
+
 class AllergyIn(StrictIn):
     substance: str = Field(max_length=60, description=SUBSTANCE)
     substance_text: str = Field("", max_length=200, description="Required for “other”.")

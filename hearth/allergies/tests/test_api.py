@@ -138,7 +138,7 @@ def test_change_refute_and_entered_in_error_keep_every_version(
         client, _url(active, f"/{allergy_id}/entered-in-error"), {"reason": "Wrong patient."}
     )
     assert in_error.json()["entered_in_error"] is True
-    versions = client.get(_url(active, f"/{allergy_id}/history")).json()
+    versions = client.get(_url(active, f"/{allergy_id}/history")).json()["versions"]
     assert len(versions) == 4
     assert versions[0]["entered_in_error_reason"] == "Wrong patient."
     assert versions[2]["change_reason"] == "GP letter"
