@@ -24,7 +24,7 @@ class AllergyType(models.TextChoices):
     INTOLERANCE = "intolerance", _("intolerance")
 
 
-class Severity(models.TextChoices):
+class ReactionSeverity(models.TextChoices):
     MILD = "mild", _("mild")
     MODERATE = "moderate", _("moderate")
     SEVERE = "severe", _("severe")

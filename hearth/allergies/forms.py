@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hearth.allergies.choices import AllergyType, Certainty, Severity, SubstanceKind
+from hearth.allergies.choices import AllergyType, Certainty, ReactionSeverity, SubstanceKind
 from hearth.allergies.models import Substance
 
 
@@ -53,7 +53,9 @@ class AllergyForm(SubstanceForm):
         max_length=2000,
         widget=_textarea(),
     )
-    severity = forms.ChoiceField(label=_("How bad the reaction was"), choices=Severity.choices)
+    severity = forms.ChoiceField(
+        label=_("How bad the reaction was"), choices=ReactionSeverity.choices
+    )
     certainty = forms.ChoiceField(
         label=_("How sure the team is"), choices=Certainty.choices, initial=Certainty.SUSPECTED
     )
@@ -78,7 +80,9 @@ class ChangeAllergyForm(forms.Form):
         max_length=2000,
         widget=_textarea(),
     )
-    severity = forms.ChoiceField(label=_("How bad the reaction was"), choices=Severity.choices)
+    severity = forms.ChoiceField(
+        label=_("How bad the reaction was"), choices=ReactionSeverity.choices
+    )
     certainty = forms.ChoiceField(label=_("How sure the team is"), choices=Certainty.choices)
     reported_by = forms.CharField(label=_("Who told us"), max_length=120)
     reported_on = forms.DateField(
@@ -95,7 +99,9 @@ class AcceptForm(forms.Form):
         max_length=2000,
         widget=_textarea(),
     )
-    severity = forms.ChoiceField(label=_("How bad the reaction was"), choices=Severity.choices)
+    severity = forms.ChoiceField(
+        label=_("How bad the reaction was"), choices=ReactionSeverity.choices
+    )
     certainty = forms.ChoiceField(
         label=_("How sure the team is"),
         choices=[
@@ -133,5 +139,5 @@ class ProposalForm(SubstanceForm):
     severity = forms.ChoiceField(
         label=_("How bad it was (if you know)"),
         required=False,
-        choices=[("", _("I don't know")), *Severity.choices],
+        choices=[("", _("I don't know")), *ReactionSeverity.choices],
     )

@@ -25,8 +25,8 @@ from hearth.allergies.choices import (
     DRUG_KINDS,
     AllergyType,
     Certainty,
+    ReactionSeverity,
     RecordStatus,
-    Severity,
     SubstanceKind,
 )
 from hearth.core.models import ExternalIdModel
@@ -114,7 +114,7 @@ class AllergyIntolerance(ExternalIdModel):
     )
     reaction = models.TextField(_("what happened (the reaction)"), blank=True, default="")
     severity = models.CharField(
-        _("how bad the reaction was"), max_length=12, choices=Severity.choices, blank=True
+        _("how bad the reaction was"), max_length=12, choices=ReactionSeverity.choices, blank=True
     )
     certainty = models.CharField(
         _("certainty"), max_length=12, choices=Certainty.choices, default=Certainty.SUSPECTED

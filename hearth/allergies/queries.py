@@ -12,7 +12,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from hearth.allergies.choices import AllergyType, Certainty, RecordStatus, Severity, SummaryStatus
+from hearth.allergies.choices import (
+    AllergyType,
+    Certainty,
+    ReactionSeverity,
+    RecordStatus,
+    SummaryStatus,
+)
 from hearth.allergies.models import AllergyIntolerance, NoKnownDrugAllergies
 from hearth.patients.models import Patient
 
@@ -35,7 +41,9 @@ def _entry(allergy: AllergyIntolerance) -> dict[str, Any]:
         "type_label": str(AllergyType(allergy.type).label),
         "reaction": allergy.reaction,
         "severity": allergy.severity or None,
-        "severity_label": str(Severity(allergy.severity).label) if allergy.severity else None,
+        "severity_label": str(ReactionSeverity(allergy.severity).label)
+        if allergy.severity
+        else None,
         "certainty": allergy.certainty,
         "certainty_label": str(Certainty(allergy.certainty).label),
         "reported_by": allergy.reported_by,
@@ -169,7 +177,7 @@ def history(allergy: AllergyIntolerance) -> list[Version]:
                 substance_label=allergy.substance_label,
                 type_label=str(AllergyType(row.type).label),
                 reaction=row.reaction,
-                severity_label=str(Severity(row.severity).label) if row.severity else "",
+                severity_label=str(ReactionSeverity(row.severity).label) if row.severity else "",
                 certainty_label=str(Certainty(row.certainty).label),
                 status_label=(
                     _("entered in error")

@@ -13,8 +13,8 @@ from hearth.accounts.schemas import PersonOut
 from hearth.allergies.choices import (
     AllergyType,
     Certainty,
+    ReactionSeverity,
     RecordStatus,
-    Severity,
     SubstanceKind,
     SummaryStatus,
 )
@@ -43,7 +43,7 @@ class AllergySummaryEntryOut(Schema):
     type: AllergyType
     type_label: str
     reaction: str
-    severity: Severity | None
+    severity: ReactionSeverity | None
     severity_label: str | None
     certainty: Certainty
     certainty_label: str
@@ -73,7 +73,7 @@ class AllergyOut(Schema):
     substance_text: str
     type: AllergyType
     reaction: str
-    severity: Severity | None
+    severity: ReactionSeverity | None
     certainty: Certainty
     status: RecordStatus
     active: bool = Field(alias="is_active")
@@ -147,7 +147,7 @@ class AllergyIn(StrictIn):
     substance_text: str = Field("", max_length=200, description="Required for “other”.")
     type: AllergyType = AllergyType.ALLERGY
     reaction: str = Field("", max_length=2000)
-    severity: Severity
+    severity: ReactionSeverity
     certainty: Certainty = Certainty.SUSPECTED
     reported_by: str = Field(max_length=120, description="Who told the team.")
     reported_on: CalendarDate | None = Field(None, description="Today when left out.")
@@ -158,11 +158,11 @@ class AllergyProposalIn(StrictIn):
     substance_text: str = Field("", max_length=200, description="Required for “other”.")
     type: AllergyType = AllergyType.ALLERGY
     reaction: str = Field(max_length=2000, description="What happened, in your own words.")
-    severity: Severity | None = None
+    severity: ReactionSeverity | None = None
 
 
 class AllergyAcceptIn(StrictIn):
-    severity: Severity
+    severity: ReactionSeverity
     certainty: Certainty
     type: AllergyType | None = None
     reaction: str | None = Field(None, max_length=2000)
@@ -174,7 +174,7 @@ class AllergyChangeIn(StrictIn):
     reason: str = Field(min_length=1, max_length=2000)
     type: AllergyType | None = None
     reaction: str | None = Field(None, max_length=2000)
-    severity: Severity | None = None
+    severity: ReactionSeverity | None = None
     certainty: Certainty | None = None
     reported_by: str | None = Field(None, max_length=120)
     reported_on: CalendarDate | None = None

@@ -23,8 +23,8 @@ from hearth.allergies.choices import (
     DRUG_KINDS,
     AllergyType,
     Certainty,
+    ReactionSeverity,
     RecordStatus,
-    Severity,
     SubstanceKind,
 )
 from hearth.allergies.models import AllergyIntolerance, NoKnownDrugAllergies, Substance
@@ -128,7 +128,7 @@ def _details(
     if severity or severity_required:
         details["severity"] = _choice(
             severity,
-            Severity,
+            ReactionSeverity,
             "severity",
             errors,
             _("Choose how bad the reaction was: mild, moderate, severe or anaphylaxis."),
