@@ -53,7 +53,8 @@ def find_substance(code: Any, errors: Errors) -> Substance | None:
     if not text:
         errors.add("substance", _("Choose what the person reacts to."))
         return None
-    found = Substance.objects.filter(code=text, active=True).first()
+    # PostgreSQL refuses a NUL character in a query: such a code is unknown, not a 500.
+    found = None if "\x00" in text else Substance.objects.filter(code=text, active=True).first()
     if found is None:
         errors.add(
             "substance",
@@ -75,7 +76,9 @@ def _choice(value: Any, choices: Any, field: str, errors: Errors, message: str) 
 
 def _text(value: Any, field: str, errors: Errors, *, required: str = "", limit: int) -> str:
     text = str(value or "").strip()
-    if required and not text:
+    if "\x00" in text:
+        errors.add(field, _("Remove the invisible control character."))
+    elif required and not text:
         errors.add(field, required)
     elif len(text) > limit:
         errors.add(field, _("At most %(count)s characters.") % {"count": limit})
@@ -347,6 +350,7 @@ def mark_entered_in_error(
     )
     reason = (reason or "").strip()
     require(bool(reason), "reason", _("Say what was wrong with this entry."))
+    require("\x00" not in reason, "reason", _("Remove the invisible control character."))
     require(len(reason) <= TEXT_LIMIT, "reason", _("At most 2000 characters."))
     locked = _lock_allergy(allergy)
     _refuse_if_entered_in_error(locked)
@@ -572,6 +576,7 @@ def decline_proposal(
     )
     reason = (reason or "").strip()
     require(bool(reason), "reason", _("Tell the family why, in a sentence."))
+    require("\x00" not in reason, "reason", _("Remove the invisible control character."))
     require(len(reason) <= TEXT_LIMIT, "reason", _("At most 2000 characters."))
     locked = _pending(allergy)
     now = clock.now()

@@ -84,24 +84,19 @@ def check_allergies(*, patient: Patient, drug_route: DrugRoute, override_reason:
             message, code="allergy_contraindicated", field_errors={"drug_route": [message]}
         )
     reason = (override_reason or "").strip()
-    if not reason or len(reason) > OVERRIDE_LIMIT:
-        message = (
-            _(
-                "%(drug)s matches a recorded allergy or intolerance: %(allergies)s. "
-                "Say why it is right to prescribe it anyway."
-            )
-            % {"drug": drug_route.drug.name, "allergies": names}
-            if reason == ""
-            else _("At most 2000 characters.")
-        )
-        raise ValidationFailed(
-            message,
-            code="allergy_override_required",
-            field_errors={"allergy_override_reason": [message]},
-        )
-    return reason
-
-
-def matched_for_audit(patient: Patient, drug_route: DrugRoute) -> list[str]:
-    """The matched allergies' labels, for the audit event of an override."""
-    return [_describe(allergy) for allergy in matching_allergies(patient, drug_route)]
+    if not reason:
+        message = _(
+            "%(drug)s matches a recorded allergy or intolerance: %(allergies)s. "
+            "Say why it is right to prescribe it anyway."
+        ) % {"drug": drug_route.drug.name, "allergies": names}
+    elif len(reason) > OVERRIDE_LIMIT:
+        message = _("At most 2000 characters.")
+    elif "\x00" in reason:
+        message = _("Remove the invisible control character.")
+    else:
+        return reason
+    raise ValidationFailed(
+        message,
+        code="allergy_override_required",
+        field_errors={"allergy_override_reason": [message]},
+    )

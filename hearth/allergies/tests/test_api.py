@@ -205,3 +205,11 @@ def test_the_catalogue_lists_groups_with_their_members(active: World, client_for
     by_code = {row["code"]: row for row in answer.json()}
     assert "oxycodone" in by_code["opioids"]["members"]
     assert by_code["latex"]["kind"] == "non_drug"
+
+
+def test_a_control_character_is_a_422_not_a_500(active: World, client_for: Any) -> None:
+    client = client_for(active.nurse)
+    for body in ({**ALLERGY, "substance": "lat\x00ex"}, {**ALLERGY, "reaction": "Rash\x00"}):
+        answer = _post(client, _url(active), body)
+        assert answer.status_code == 422, answer.content
+    assert not AllergyIntolerance.objects.exists()
