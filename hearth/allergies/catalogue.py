@@ -1,7 +1,7 @@
 """Translated names of the substance catalogue's groups and non-medicines.
 
 The catalogue itself is data (``Substance`` rows, seeded by
-``migrations/0002_substance_catalogue.py`` and kept in the admin); medicine
+``migrations/0002_substance_catalogue.py``; a new entry is a data migration); medicine
 names are proper names and are shown as the formulary spells them. The names
 of groups and everyday substances are read by families and by an ambulance
 crew, so they are translated here by the row's code.

@@ -24,21 +24,24 @@ from hearth.medications.models import DrugRoute
 from hearth.patients.models import Patient
 
 OVERRIDE_LIMIT = 2000
+#: The catalogue's code of the opioid group (allergies/migrations/0002).
+OPIOID_GROUP = "opioids"
 
 
 def matching_allergies(patient: Patient, drug_route: DrugRoute) -> list[AllergyIntolerance]:
     """Active allergies and intolerances to this drug or to a group containing it."""
     name = drug_route.drug.name
+    matches = Q(substance__kind=SubstanceKind.DRUG, substance__drug_name__iexact=name) | Q(
+        substance__kind=SubstanceKind.DRUG_CLASS, substance__members__drug_name__iexact=name
+    )
+    if drug_route.drug.is_opioid:
+        # An opioid added to the formulary after the catalogue was seeded is
+        # still an opioid: the formulary's own flag matches the opioid group.
+        matches |= Q(substance__kind=SubstanceKind.DRUG_CLASS, substance__code=OPIOID_GROUP)
     return list(
         AllergyIntolerance.objects.for_patient(patient)
         .active()
-        .filter(
-            Q(substance__kind=SubstanceKind.DRUG, substance__drug_name__iexact=name)
-            | Q(
-                substance__kind=SubstanceKind.DRUG_CLASS,
-                substance__members__drug_name__iexact=name,
-            )
-        )
+        .filter(matches)
         .select_related("substance")
         .distinct()
         .order_by("pk")

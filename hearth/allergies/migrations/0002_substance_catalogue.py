@@ -9,7 +9,7 @@ admission; and the commonest things that are not medicines (latex, plasters,
 chlorhexidine, foods; "other" with a description).
 
 Group membership is pharmacological class (BNF / WHO ATC), not a clinical
-choice; it is data a service can extend in the admin (*verify* with the
+choice; it is data, extended by a later data migration (*verify* with the
 service's pharmacist). Paracetamol belongs to no group here on purpose.
 """
 

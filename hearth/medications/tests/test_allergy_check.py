@@ -132,6 +132,28 @@ def test_refuted_entered_in_error_and_proposed_allergies_do_not_refuse(active: W
     assert order.current.allergy_override_reason == ""
 
 
+def test_an_opioid_added_to_the_formulary_later_matches_the_opioid_group(
+    active: World,
+) -> None:
+    from hearth.medications.models import Drug, DrugRoute
+
+    drug = Drug.objects.create(name="Pethidine", is_controlled=True, is_opioid=True)
+    route = DrugRoute.objects.create(drug=drug, route="oral", dose_unit="mg")
+    allergic(active, certainty="confirmed", severity="anaphylaxis")
+    with pytest.raises(ValidationFailed) as refused:
+        services.prescribe(
+            actor=active.physician,
+            patient=active.patient,
+            drug_route=route,
+            kind="regular",
+            dose="50",
+            times=["08:00"],
+            indication="pain",
+            allergy_override_reason="reason",
+        )
+    assert refused.value.code == "allergy_contraindicated"
+
+
 def test_an_allergy_to_another_drug_or_group_does_not_match(active: World) -> None:
     allergic(active, substance="penicillins", certainty="confirmed", severity="anaphylaxis")
     allergic(active, substance="morphine", certainty="confirmed", severity="anaphylaxis")
