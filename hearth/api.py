@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import API_AUTH
 from hearth.accounts.models import UserKind
+from hearth.allergies.api import router as allergies_router
 from hearth.assessments.api import router as assessments_router
 from hearth.bereavement.api import router as bereavement_router
 from hearth.caregiving.api import router as caregiving_router
@@ -70,6 +71,7 @@ install_error_handlers(api, told_not_found=lambda user: user.kind != UserKind.ST
 api.add_router("", accounts_router)
 api.add_router("", patients_router)
 api.add_router("", personhood_router)
+api.add_router("", allergies_router)
 api.add_router("", careplans_router)
 api.add_router("", assessments_router)
 api.add_router("", monitoring_router)

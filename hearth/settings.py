@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "hearth.patients",
     "hearth.notifications",
     "hearth.personhood",
+    "hearth.allergies",
     "hearth.careplans",
     "hearth.assessments",
     "hearth.monitoring",
@@ -552,6 +553,24 @@ HEARTH_LINKED_OME_FACTORS: dict[str, dict[str, tuple[str, str]]] = {
 HEARTH_OPIOID_SWITCH_REDUCTION_PERCENT = (25, 50)
 # Titration steps of 30-50 % of the 24 h dose (shown to the physician).
 HEARTH_OPIOID_TITRATION_PERCENT = (30, 50)
+# Allergies at prescribing (shared/CLINICAL.md "Allergies and intolerances",
+# issue 19; *verify*): a drug matching a *confirmed* allergy whose reaction
+# has one of these severities is refused with no override; any other match
+# needs the physician's reason.
+HEARTH_ALLERGY_REFUSE_SEVERITIES = tuple(
+    env_list("HEARTH_ALLERGY_REFUSE_SEVERITIES", ["severe", "anaphylaxis"])
+)
+_unknown_severities = set(HEARTH_ALLERGY_REFUSE_SEVERITIES) - {
+    "mild",
+    "moderate",
+    "severe",
+    "anaphylaxis",
+}
+if _unknown_severities:
+    raise ImproperlyConfigured(
+        "HEARTH_ALLERGY_REFUSE_SEVERITIES: unknown severities "
+        + ", ".join(sorted(_unknown_severities))
+    )
 # A local policy, not from docs/clinical-reference.md: how long before its scheduled time a
 # regular dose may be recorded as given (stops tomorrow's slot being used
 # today), and how far back a live (not offline) record may be dated.

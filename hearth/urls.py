@@ -16,6 +16,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("", include("hearth.patients.urls")),
     path("", include("hearth.personhood.urls")),
+    path("", include("hearth.allergies.urls")),
     path("", include("hearth.careplans.urls")),
     path("", include("hearth.monitoring.urls")),
     path("", include("hearth.medications.urls")),

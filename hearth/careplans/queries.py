@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from hearth.allergies.queries import allergy_summary
 from hearth.careplans.choices import PlanStatus, ReviewTrigger
 from hearth.careplans.models import (
     AdvanceCarePlan,
@@ -126,7 +127,13 @@ def emergency_summary(patient: Patient) -> dict[str, Any]:
     """What an out-of-hours clinician needs first: CPR status, focus of care,
     preferred place of death, proxy contact, from the current signed plan only."""
     plan = current_advance_care_plan(patient)
-    return {"patient": patient, "plan": plan, "has_plan": plan is not None}
+    return {
+        "patient": patient,
+        "plan": plan,
+        "has_plan": plan is not None,
+        # Allergies are on the emergency summary (shared/CLINICAL.md, issue 19).
+        "allergies": allergy_summary(patient),
+    }
 
 
 def family_summary(plan: CarePlan) -> dict[str, Any]:
@@ -175,8 +182,10 @@ def versions_to_compare(plan: CarePlan, against: Any = None) -> tuple[CarePlan, 
 
 def emergency_summary_data(patient: Patient) -> dict[str, Any]:
     plan = current_advance_care_plan(patient)
+    # Allergies are on the emergency summary, signed plan or not (issue 19).
+    allergies = allergy_summary(patient)
     if plan is None:
-        return {"has_signed_plan": False}
+        return {"has_signed_plan": False, "allergies": allergies}
     proxy = ", ".join(
         part for part in (plan.proxy_name, plan.proxy_relationship, plan.proxy_phone) if part
     )
@@ -192,6 +201,7 @@ def emergency_summary_data(patient: Patient) -> dict[str, Any]:
         "signed_by": plan.signed_by.display_name if plan.signed_by else None,
         "signed_at": plan.signed_at,
         "review_date": plan.review_date,
+        "allergies": allergies,
     }
 
 

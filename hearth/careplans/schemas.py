@@ -7,6 +7,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from hearth.accounts.models import Discipline
+from hearth.allergies.schemas import AllergySummaryOut
 from hearth.careplans.choices import (
     AcpStatus,
     Domain,
@@ -232,6 +233,7 @@ class EmergencySummaryOut(Schema):
     signed_by: str | None = None
     signed_at: datetime | None = None
     review_date: date | None = None
+    allergies: AllergySummaryOut
 
 
 # --- Care plan reviews after a change of phase ------------------------------------

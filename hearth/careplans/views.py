@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from hearth.allergies.queries import allergy_summary
 from hearth.careplans import conflicts, queries, services
 from hearth.careplans.choices import Domain, PlanStatus
 from hearth.careplans.forms import (
@@ -607,6 +608,7 @@ def emergency_summary(request: AuthenticatedRequest, patient_id: Any) -> HttpRes
                 "patient": patient,
                 "acp": acp,
                 "acp_url": reverse("acp_detail", args=[acp.external_id]) if acp else "",
+                "allergies": allergy_summary(patient),
                 "emergency": access.reached_only_by_emergency_access(request.user, patient),
             },
         )

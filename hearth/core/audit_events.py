@@ -111,6 +111,19 @@ class AuditEventType(models.TextChoices):
     PROFILE_WINDOW_ADDED = "profile.window_added", _("Weekly window added to the profile")
     PROFILE_WINDOW_REMOVED = "profile.window_removed", _("Weekly window removed from the profile")
 
+    # Allergies and intolerances (issue 19)
+    ALLERGIES_VIEWED = "allergies.viewed", _("Allergies and intolerances viewed")
+    ALLERGY_ACCEPTED = "allergy.accepted", _("Family's allergy proposal accepted by a clinician")
+    ALLERGY_CHANGED = "allergy.changed", _("Allergy or intolerance changed")
+    ALLERGY_DECLINED = "allergy.declined", _("Family's allergy proposal declined")
+    ALLERGY_ENTERED_IN_ERROR = "allergy.entered_in_error", _("Allergy marked entered in error")
+    ALLERGY_HISTORY_VIEWED = "allergy.history_viewed", _("Allergy history viewed")
+    ALLERGY_PROPOSED = "allergy.proposed", _("Allergy proposed by the family")
+    ALLERGY_RECORDED = "allergy.recorded", _("Allergy or intolerance recorded")
+    ALLERGY_REFUTED = "allergy.refuted", _("Allergy refuted")
+    NKDA_ENDED = "nkda.ended", _("“No known drug allergies” ended")
+    NKDA_RECORDED = "nkda.recorded", _("“No known drug allergies” recorded")
+
     # Care plans: holistic assessment, care plan versions, team meetings, advance care plan
     ADVANCE_CARE_PLAN_DRAFT_CHANGED = (
         "advance_care_plan.draft_changed",

@@ -20,6 +20,7 @@ from hearth.accounts.models import User
 from hearth.caregiving.models import TrainingRecord
 from hearth.core import clock
 from hearth.demo import directory, on_call, team_support, visit_plan, volunteers
+from hearth.demo.allergies import seed_allergies
 from hearth.demo.contact_points import seed_contact_points
 from hearth.demo.equipment_store import ITEMS, Store, stock_the_store, user_named
 from hearth.demo.family_support import Family
@@ -49,6 +50,7 @@ def seed_everything() -> tuple[dict[str, User], int]:
     seed_personal_care(staff)
     seed_monitoring(staff)
     seed_medicines(staff)
+    seed_allergies(staff)
     seed_visits(staff)
     seed_equipment(staff)
     seed_volunteers(staff)

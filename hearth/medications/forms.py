@@ -101,6 +101,13 @@ class DosingForm(forms.Form):
         max_length=2000,
         widget=_textarea(),
     )
+    allergy_override_reason = forms.CharField(
+        label=_("If it matches an allergy: why prescribe it anyway"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2),
+        help_text=_("Only when asked. A confirmed severe allergy cannot be overridden."),
+    )
 
 
 def dosing_values(data: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -113,6 +120,7 @@ def dosing_values(data: dict[str, Any], kind: str) -> dict[str, Any]:
         "indication": data["indication"],
         "instructions": data.get("instructions") or "",
         "formulation": data.get("formulation"),
+        "allergy_override_reason": data.get("allergy_override_reason") or "",
     }
     if kind == OrderKind.REGULAR:
         text = data.get("times") or ""
@@ -147,6 +155,7 @@ class PrescribeForm(DosingForm):
         "maximum_doses_24h",
         "indication",
         "instructions",
+        "allergy_override_reason",
     ]
 
 

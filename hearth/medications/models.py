@@ -211,6 +211,10 @@ class OrderVersion(ExternalIdModel):
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
     change_reason = models.TextField(_("reason for the change"), blank=True, default="")
+    #: Why the physician prescribed despite a matching allergy (allergy_check).
+    allergy_override_reason = models.TextField(
+        _("why prescribed despite an allergy"), blank=True, default=""
+    )
 
     class Meta:
         ordering = ["order_id", "-number"]

@@ -160,6 +160,9 @@ class VersionOut(Schema):
     valid_from: datetime
     valid_until: datetime | None
     change_reason: str
+    allergy_override_reason: str = Field(
+        description="Why it was prescribed despite a matching allergy (empty if none matched)."
+    )
 
 
 class OrderOut(Schema):
@@ -199,6 +202,9 @@ class OrderIn(StrictIn):
     minimum_interval_minutes: int | None = Field(None, description="As-needed orders.")
     maximum_doses_24h: int | None = Field(None, description="As-needed orders.")
     instructions: str = Field("", max_length=2000)
+    allergy_override_reason: str = Field(
+        "", max_length=2000, description="Required when the drug matches a recorded allergy."
+    )
 
 
 class OrderChangeIn(StrictIn):
@@ -214,6 +220,9 @@ class OrderChangeIn(StrictIn):
     minimum_interval_minutes: int | None = None
     maximum_doses_24h: int | None = None
     instructions: str | None = Field(None, max_length=2000)
+    allergy_override_reason: str = Field(
+        "", max_length=2000, description="Required when the drug matches a recorded allergy."
+    )
 
 
 # --- Opioid summary ---------------------------------------------------------

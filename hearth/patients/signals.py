@@ -32,6 +32,7 @@ home_care_ended = Signal()
 #: as assessments, which it may not import) can ask for a review of the plan.
 phase_of_illness_started = Signal()
 
+
 @dataclass(frozen=True)
 class CareEndItem:
     """One line of what the end of home care closed, for the person who

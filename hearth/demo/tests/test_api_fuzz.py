@@ -90,6 +90,7 @@ def _first(model: Any, **filters: Any) -> Any:
 def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
     """(path segment, parameter) → the demo record a path names, for the
     patient whose family signs in here (or the service-wide record)."""
+    from hearth.allergies.models import AllergyIntolerance
     from hearth.bereavement.models import BereavementContact
     from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask
     from hearth.careplans.models import AdvanceCarePlan, CarePlan, PlanNeed
@@ -116,6 +117,7 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
         ("*", "alert_id"): lambda: _first(Alert, **mine),
         ("*", "order_id"): lambda: _first(MedicationOrder, **mine),
         ("*", "acp_id"): lambda: _first(AdvanceCarePlan, **mine),
+        ("*", "allergy_id"): lambda: _first(AllergyIntolerance, **mine),
         ("*", "dispatch_id"): lambda: _first(Dispatch),
         ("equipment", "item_id"): lambda: _first(EquipmentItem),
         ("*", "loan_id"): lambda: _first(Loan, **mine),

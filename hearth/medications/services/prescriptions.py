@@ -19,6 +19,7 @@ from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
+from hearth.medications.allergy_check import check_allergies
 from hearth.medications.choices import OrderKind, OrderStatus, Route
 from hearth.medications.models import (
     DrugRoute,
@@ -184,6 +185,7 @@ def prescribe(
     maximum_doses_24h: Any = None,
     instructions: str = "",
     formulation: Formulation | None = None,
+    allergy_override_reason: str = "",
 ) -> MedicationOrder:
     """A new order. Only a physician; only for a patient in active home care."""
     require_perm(actor, "medications.prescribe", patient, _("Only a physician can prescribe."))
@@ -207,6 +209,10 @@ def prescribe(
     )
     errors.raise_if_any()
     assert dosing is not None
+    # Allergies (hazards M13-M16): refused, or the physician's override reason.
+    override = check_allergies(
+        patient=patient, drug_route=drug_route, override_reason=allergy_override_reason
+    )
     now = clock.now()
     order = MedicationOrder.objects.create(
         patient=patient, drug_route=drug_route, kind=kind, created_at=now, created_by=actor
@@ -217,6 +223,7 @@ def prescribe(
         dose_unit=drug_route.dose_unit,
         prescribed_by=actor,
         valid_from=now,
+        allergy_override_reason=override,
         **dosing.__dict__,
     )
     order.current = version
@@ -228,7 +235,12 @@ def prescribe(
         patient=patient,
         obj=order,
         summary=_("Prescribed: %(order)s") % {"order": _describe(order, version)},
-        changes={"kind": kind, "drug_route": str(drug_route), **_version_fields(version)},
+        changes={
+            "kind": kind,
+            "drug_route": str(drug_route),
+            **_version_fields(version),
+            **({"allergy_override_reason": override} if override else {}),
+        },
     )
     return order
 
@@ -247,6 +259,7 @@ def change_order(
     maximum_doses_24h: Any = None,
     instructions: str = "",
     formulation: Formulation | None = None,
+    allergy_override_reason: str = "",
 ) -> MedicationOrder:
     """A dose change is a new version: the old one ends now and stays readable;
     doses already given stay against the version they were given under."""
@@ -280,6 +293,12 @@ def change_order(
     )
     errors.raise_if_any()
     assert dosing is not None
+    # Allergies (hazards M13-M16): an allergy recorded since the order was written counts too.
+    override = check_allergies(
+        patient=locked.patient,
+        drug_route=locked.drug_route,
+        override_reason=allergy_override_reason,
+    )
     previous = locked.current
     before = _version_fields(previous)
     now = clock.now()
@@ -290,6 +309,7 @@ def change_order(
         prescribed_by=actor,
         valid_from=now,
         change_reason=reason[:2000],
+        allergy_override_reason=override,
         **dosing.__dict__,
     )
     after = _version_fields(candidate)
@@ -311,7 +331,12 @@ def change_order(
         obj=locked,
         summary=_("Changed to version %(number)s: %(order)s")
         % {"number": candidate.number, "order": _describe(locked, candidate)},
-        changes={"before": before, "after": after, "reason": reason},
+        changes={
+            "before": before,
+            "after": after,
+            "reason": reason,
+            **({"allergy_override_reason": override} if override else {}),
+        },
     )
     return locked
 

@@ -1532,6 +1532,7 @@ ROUTE_MODULES = [
     "team",
     "notifications",
     "careplans",
+    "allergies",
 ]
 for _app in ROUTE_MODULES:
     _module = importlib.import_module(f"hearth.{_app}.tests.matrix_routes")
