@@ -36,6 +36,7 @@ def _entry(allergy: AllergyIntolerance) -> dict[str, Any]:
         "id": allergy.external_id,
         "substance": allergy.substance.code,
         "substance_label": allergy.substance_label,
+        "substance_text": allergy.substance_text,
         "substance_kind": allergy.substance.kind,
         "type": allergy.type,
         "type_label": str(AllergyType(allergy.type).label),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
+from hearth.allergies.queries import allergy_summary
 from hearth.careplans.models import AdvanceCarePlan, CarePlan
 from hearth.core import clock
 from hearth.core.pdf import document_languages, family_language, render_pdf
@@ -15,7 +16,12 @@ def advance_care_plan_pdf(request: HttpRequest | None, plan: AdvanceCarePlan) ->
     return render_pdf(
         request,
         "careplans/advance_care_plan_pdf.html",
-        {"plan": plan, "patient": plan.patient, "printed_at": clock.now()},
+        {
+            "plan": plan,
+            "patient": plan.patient,
+            "printed_at": clock.now(),
+            "allergy_summary": allergy_summary(plan.patient),
+        },
         f"advance-care-plan-{plan.patient.record_number}-v{plan.version}",
         languages=document_languages(family_language(plan.patient.preferred_language, request)),
     )
@@ -38,6 +44,7 @@ def care_plan_pdf(request: HttpRequest | None, plan: CarePlan) -> HttpResponse:
             "patient": full.patient,
             "conflicts": conflicts.find_conflicts(full),
             "printed_at": clock.now(),
+            "allergy_summary": allergy_summary(full.patient),
         },
         f"care-plan-{full.patient.record_number}-v{full.version}",
     )

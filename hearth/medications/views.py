@@ -25,6 +25,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import UserKind
+from hearth.allergies.queries import allergy_summary
 from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
@@ -740,6 +741,7 @@ def home_chart_pdf(request: HttpRequest | None, patient: Patient) -> HttpRespons
     with translation.override(languages[0]):
         context = _chart_context(patient)
     context["printed_at"] = clock.now()
+    context["allergy_summary"] = allergy_summary(patient)
     return render_pdf(
         request,
         "medications/home_chart_pdf.html",

@@ -34,3 +34,32 @@ def allergy_summary_box(
         "portal": portal,
         "prescribing": prescribing,
     }
+
+
+@register.filter
+def allergy_choice_label(code: str | None, kind: str) -> str:
+    """The label of a stored code (``type``, ``severity``, ``certainty``) in
+    the language active now, so a printout in two languages can say
+    "анафилаксия / anaphylaxis" from one summary (``{% bilingual %}``)."""
+    from hearth.allergies.choices import AllergyType, Certainty, ReactionSeverity
+
+    choices = {"type": AllergyType, "severity": ReactionSeverity, "certainty": Certainty}.get(kind)
+    if not code or choices is None or code not in choices.values:
+        return ""
+    return str(choices(code).label)
+
+
+@register.filter
+def allergy_substance_label(entry: dict[str, Any]) -> str:
+    """The substance of a summary entry named in the language active now
+    (groups and everyday substances are translated; a medicine keeps the
+    formulary's spelling; what a clinician typed stays as typed)."""
+    from hearth.allergies.catalogue import LABELS
+
+    text = entry.get("substance_text") or ""
+    found = LABELS.get(entry.get("substance") or "")
+    if found is None:
+        return str(entry.get("substance_label") or "")
+    if entry.get("substance_kind") == "other" and text:
+        return text
+    return f"{found}: {text}" if text else str(found)
