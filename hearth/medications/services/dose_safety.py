@@ -309,7 +309,13 @@ def findings(
             )
         )
     fraction = Fraction(settings.HEARTH_AS_NEEDED_MAX_FRACTION_OF_REGULAR)
-    share = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+
+    def above(dose_ome: Decimal | None, total: Decimal) -> bool:
+        # Exactly: a third of 30 mg is 10 mg, not 9.999...
+        return dose_ome is not None and (
+            dose_ome * fraction.denominator > total * fraction.numerator
+        )
+
     if after > 0:
         as_needed = [(drug_route, candidate)] if kind == OrderKind.AS_NEEDED else []
         if kind == OrderKind.REGULAR:
@@ -321,10 +327,10 @@ def findings(
             ]
         for route, version in as_needed:
             dose_ome = ome.dose_equivalent(route, version.dose).ome_mg
-            was_above = before > 0 and dose_ome is not None and dose_ome > before * share
+            was_above = before > 0 and above(dose_ome, before)
             if (
                 dose_ome is not None
-                and dose_ome > after * share
+                and above(dose_ome, after)
                 and not (kind == OrderKind.REGULAR and was_above)
             ):
                 found.append(
