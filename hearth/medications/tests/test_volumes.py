@@ -159,9 +159,7 @@ def test_a_liquid_without_a_strength_per_ml_is_refused_naming_the_form(active: A
     assert "strength per ml" in error.field_errors["formulation"][0]
 
 
-def test_a_dose_in_the_wrong_unit_is_refused_naming_the_unit(
-    active: Any, client_for: Any
-) -> None:
+def test_a_dose_in_the_wrong_unit_is_refused_naming_the_unit(active: Any, client_for: Any) -> None:
     error = _nothing_written(lambda: morphine_liquid(active, dose_unit="mcg"), "dose_unit")
     assert "prescribed in mg, not in mcg" in error.field_errors["dose_unit"][0]
     response = client_for(active.physician).post(
