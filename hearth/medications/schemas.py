@@ -490,6 +490,7 @@ class ChartLineOut(Schema):
     dose: Amount
     dose_unit: DoseUnit
     dose_text: str = Field(description="The dose as the family reads it, e.g. '5 mg'.")
+    volume_text: str = Field(description="A liquid: how much to draw up, e.g. '2.5 ml'.")
     route: Route
     route_label: str
     times: list[str]

@@ -27,6 +27,8 @@ from hearth.core.errors import ValidationFailed
 from hearth.medications import checks, queries, services
 from hearth.medications.models import Administration, MedicationOrder, OrderVersion, SyncReview
 from hearth.medications.tests.conftest import formulary, new_key
+from hearth.monitoring.choices import AlertRule
+from hearth.monitoring.models import Alert
 
 LONDON = ZoneInfo("Europe/London")
 DAY0 = date(2027, 1, 19)
@@ -145,6 +147,17 @@ def test_the_strictest_limits_of_the_drugs_orders_apply(active: Any) -> None:
     # Another drug keeps its own count.
     other = as_needed(active, "Paracetamol", "oral")
     assert dose(active, other, at(0, "16:00")).administration is not None
+
+
+def test_breakthrough_doses_are_counted_across_the_drugs_orders(active: Any) -> None:
+    """Three breakthrough doses in 24 h under two orders prompt the review."""
+    oral = as_needed(active, "Morphine", "oral", dose="5", interval=60, maximum=6)
+    injection = as_needed(active, "Morphine", "subcutaneous", dose="2.5", interval=60, maximum=6)
+    dose(active, oral, at(0, "09:00"))
+    dose(active, injection, at(0, "11:00"))
+    assert not Alert.objects.filter(rule=AlertRule.BREAKTHROUGH_DOSES).exists()
+    dose(active, oral, at(0, "13:00"))
+    assert Alert.objects.filter(rule=AlertRule.BREAKTHROUGH_DOSES).exists()
 
 
 def test_regular_doses_keep_to_their_slots(active: Any) -> None:

@@ -94,6 +94,7 @@ def test_it_computes_and_recomputes_the_volume_on_every_dose_change(
         f"/api/v1/patients/{active.patient.external_id}/medication-chart"
     )
     assert chart.status_code == 200
+    assert [line["volume_text"] for line in chart.json()["lines"]] == ["5 ml"]
     detail = client_for(active.physician).get(f"/api/v1/medication-orders/{order.external_id}")
     versions = detail.json()["versions"]
     assert [v["volume_text"] for v in versions] == ["5 ml", "2.5 ml"]
