@@ -578,6 +578,31 @@ HEARTH_SCHEDULED_DOSE_EARLY_MINUTES = env_int("HEARTH_SCHEDULED_DOSE_EARLY_MINUT
 HEARTH_ADMINISTRATION_BACKDATE_HOURS = env_int("HEARTH_ADMINISTRATION_BACKDATE_HOURS", 12)
 # An offline phone may sync doses given up to this many days ago.
 HEARTH_OFFLINE_SYNC_DAYS = env_int("HEARTH_OFFLINE_SYNC_DAYS", 7)
+# --- Prescribing safety (shared/CLINICAL.md "Medicines"; defaults, *verify*) ---
+# Dose-range and large-change checks: the physician confirms with a reason.
+# A new dose or a change that raises the 24 h opioid total (OME) by more than
+# this percentage (CLINICAL.md "Dose-range and large-change checks").
+HEARTH_OPIOID_LARGE_CHANGE_PERCENT = env_int("HEARTH_OPIOID_LARGE_CHANGE_PERCENT", 50)
+# A single as-needed opioid dose above this fraction of the 24 h regular opioid
+# total (CLINICAL.md: one third).
+HEARTH_AS_NEEDED_MAX_FRACTION_OF_REGULAR = "1/3"
+# Opioid-naive: no regular opioid in the last 7 days; a first order above oral
+# morphine 5 mg per as-needed dose or 30 mg OME per 24 h regular (NICE CG140:
+# start 20-30 mg a day with 5 mg for breakthrough).
+HEARTH_OPIOID_NAIVE_DAYS = env_int("HEARTH_OPIOID_NAIVE_DAYS", 7)
+HEARTH_OPIOID_NAIVE_AS_NEEDED_OME_MG = env_int("HEARTH_OPIOID_NAIVE_AS_NEEDED_OME_MG", 5)
+HEARTH_OPIOID_NAIVE_REGULAR_OME_24H_MG = env_int("HEARTH_OPIOID_NAIVE_REGULAR_OME_24H_MG", 30)
+# Duplicate therapy (CLINICAL.md "Duplicate therapy"): a regular order plus an
+# as-needed order of the same drug and route is the breakthrough pattern and is
+# allowed, except for these drugs (formulary names), where a second order for
+# the same indication duplicates a hard daily maximum (paracetamol: at most 4 g
+# in 24 h, BNF "Paracetamol", MHRA). A local choice; *verify*.
+HEARTH_NO_AS_NEEDED_BESIDE_REGULAR: tuple[str, ...] = ("Paracetamol",)
+# Volumes of liquids: rounded to what an oral syringe measures (CLINICAL.md
+# "Volumes", *verify*): (below this many ml, round to this step), the last
+# step for everything above.
+HEARTH_VOLUME_STEPS: tuple[tuple[str, str], ...] = (("1", "0.1"), ("5", "0.25"))
+HEARTH_VOLUME_STEP_ABOVE = "0.5"
 
 # --- Background work (docs/deployment.md, "Background work") -----------------
 # `manage.py run_worker` (the Procfile's worker, so `make run` starts one) runs

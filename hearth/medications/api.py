@@ -543,6 +543,7 @@ def _chart_line(line: queries.ChartLine) -> dict[str, Any]:
         "dose": version.dose,
         "dose_unit": version.dose_unit,
         "dose_text": describe_dose(version.dose, version.dose_unit),
+        "volume_text": version.volume_text,
         "route": drug_route.route,
         "route_label": str(Route(drug_route.route).label),
         "times": version.times,

@@ -45,6 +45,10 @@ class DoseForm(models.TextChoices):
     SPRAY = "spray", _("Spray")
 
 
+#: Forms measured in ml: the volume is computed from the dose and the strength.
+LIQUID_FORMS = (DoseForm.ORAL_SOLUTION, DoseForm.INJECTION)
+
+
 class Conversion(models.TextChoices):
     """How a drug's oral-morphine equivalent is calculated (docs/clinical-reference.md)."""
 

@@ -100,6 +100,7 @@ class DosingForm(forms.Form):
         required=False,
         max_length=2000,
         widget=_textarea(),
+        help_text=_("Do not type a volume: for a liquid it is worked out from the dose."),
     )
     allergy_override_reason = forms.CharField(
         label=_("If it matches an allergy: why prescribe it anyway"),
@@ -108,6 +109,22 @@ class DosingForm(forms.Form):
         widget=_textarea(2),
         help_text=_("Only when asked. A confirmed severe allergy cannot be overridden."),
     )
+    confirmation_reason = forms.CharField(
+        label=_("Your reason, to confirm this dose"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2),
+        help_text=_(
+            "Asked for when a dose check is triggered (a large rise, an opioid-naive "
+            "person, above the usual maximum). Kept in the order's history."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # The reason box appears when the form comes back with the checks.
+            self.fields["confirmation_reason"].widget = forms.HiddenInput()
 
 
 def dosing_values(data: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -121,6 +138,7 @@ def dosing_values(data: dict[str, Any], kind: str) -> dict[str, Any]:
         "instructions": data.get("instructions") or "",
         "formulation": data.get("formulation"),
         "allergy_override_reason": data.get("allergy_override_reason") or "",
+        "confirmation_reason": data.get("confirmation_reason") or "",
     }
     if kind == OrderKind.REGULAR:
         text = data.get("times") or ""
@@ -156,12 +174,26 @@ class PrescribeForm(DosingForm):
         "indication",
         "instructions",
         "allergy_override_reason",
+        "confirmation_reason",
     ]
 
 
 class ChangeOrderForm(DosingForm):
     formulation = formulation_field(Formulation.objects.none())
     reason = forms.CharField(label=_("Why the order changes"), widget=_textarea(), max_length=2000)
+    field_order = [
+        "formulation",
+        "dose",
+        "times",
+        "every_days",
+        "minimum_interval_minutes",
+        "maximum_doses_24h",
+        "indication",
+        "instructions",
+        "reason",
+        "allergy_override_reason",
+        "confirmation_reason",
+    ]
 
     def __init__(self, *args: Any, drug_route: DrugRoute, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -324,6 +356,17 @@ class StockForm(forms.Form):
 class DrugRouteForm(forms.Form):
     conversion = forms.ChoiceField(
         label=_("Conversion to oral morphine"), choices=Conversion.choices
+    )
+    usual_maximum_single_dose = forms.DecimalField(
+        label=_("Usual maximum single dose"),
+        max_digits=10,
+        decimal_places=3,
+        required=False,
+        min_value=0,
+        help_text=_(
+            "In the dose unit. Above it, the physician confirms with a reason. "
+            "Name the reference in the source."
+        ),
     )
     ome_factor = forms.DecimalField(
         label=_("Oral-morphine-equivalent factor"),

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from hearth.core import clock
 from hearth.core.models import ExternalIdModel
 from hearth.medications.choices import (
+    LIQUID_FORMS,
     AdministrationOutcome,
     Conversion,
     DoseForm,
@@ -81,6 +82,14 @@ class DrugRoute(ExternalIdModel):
         blank=True,
     )
     source = models.CharField(_("source of the factor"), max_length=200, blank=True, default="")
+    usual_maximum_single_dose = models.DecimalField(
+        _("usual maximum single dose"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("In the dose unit. Above it, the physician confirms with a reason."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -109,6 +118,14 @@ class Formulation(ExternalIdModel):
         _("dose per stock unit"), max_digits=10, decimal_places=3, null=True, blank=True
     )
     stock_unit = models.CharField(_("counted in"), max_length=16, default="tablet")
+    strength_per_ml = models.DecimalField(
+        _("strength per ml"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("For a liquid: the dose (in the route's unit) in each ml."),
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -116,6 +133,11 @@ class Formulation(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"{self.drug_route.drug.name} {self.strength} {self.get_form_display().lower()}"
+
+    @property
+    def is_liquid(self) -> bool:
+        """A liquid is measured in ml: its volume is worked out, never typed."""
+        return self.form in LIQUID_FORMS
 
 
 # --- Prescriptions ----------------------------------------------------------
@@ -155,6 +177,11 @@ class MedicationOrder(ExternalIdModel):
         USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     stop_reason = models.TextField(_("reason for stopping"), blank=True, default="")
+    #: Set when the order needs a physician's look (a typed volume that could not
+    #: be checked when volumes became computed); cleared by changing the order.
+    physician_check = models.CharField(
+        _("needs a physician's check"), max_length=300, blank=True, default=""
+    )
 
     objects = OrderQuerySet.as_manager()
 
@@ -215,6 +242,13 @@ class OrderVersion(ExternalIdModel):
     allergy_override_reason = models.TextField(
         _("why prescribed despite an allergy"), blank=True, default=""
     )
+    volume_ml = models.DecimalField(
+        _("volume (ml)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    confirmation_reason = models.TextField(
+        _("why the physician confirmed the dose"), blank=True, default=""
+    )
+    confirmed_checks = models.JSONField(_("dose checks confirmed"), default=list, blank=True)
 
     class Meta:
         ordering = ["order_id", "-number"]
@@ -238,12 +272,13 @@ class OrderVersion(ExternalIdModel):
     def doses_per_day(self) -> int:
         return len(self.times)
 
-    # Placeholder for the printed chart (issue 19): the dosing branch replaces
-    # it with the volume computed from the dose and the product's strength.
-    # Empty means the chart prints no volume row.
     @property
     def volume_text(self) -> str:
-        return ""
+        """The volume of a liquid to draw up, e.g. "2.5 ml"; "" when not a liquid.
+        Worked out from the dose and the strength when the version was written."""
+        if self.volume_ml is None:
+            return ""
+        return _("%(volume)s ml") % {"volume": format(self.volume_ml.normalize(), "f")}
 
 
 # --- Family sign-off --------------------------------------------------------
@@ -309,18 +344,19 @@ class AdministrationQuerySet(models.QuerySet["Administration"]):
 
     def counting_towards(self, order: MedicationOrder) -> AdministrationQuerySet:
         """Doses that count against ``order``'s interval and 24 h maximum: its
-        own, and for an as-needed order also those of a stopped as-needed order
-        of the same medicine and route, so stopping and writing the order again
-        never resets the count."""
+        own, and for an as-needed order those of every as-needed order of the
+        same drug for this person, by any route, active or stopped
+        (CLINICAL.md "Duplicate therapy": limits are counted across orders), so
+        a second order or stopping and writing the order again never resets
+        the count. Regular doses keep to their own slots."""
         if order.kind != OrderKind.AS_NEEDED:
             return self.given().filter(order=order)
         return self.given().filter(
             Q(order=order)
             | Q(
                 order__patient_id=order.patient_id,
-                order__drug_route_id=order.drug_route_id,
+                order__drug_route__drug_id=order.drug_route.drug_id,
                 order__kind=OrderKind.AS_NEEDED,
-                order__status=OrderStatus.STOPPED,
             )
         )
 

@@ -130,9 +130,13 @@ class ChartLine:
     def is_as_needed(self) -> bool:
         return self.order.kind == OrderKind.AS_NEEDED
 
+    #: As needed: the strictest 24 h maximum of the drug's as-needed orders
+    #: (counted across them, as the service does); None = the version's own.
+    maximum_doses_24h: int | None = None
+
     @property
     def limit_reached(self) -> bool:
-        maximum = self.version.maximum_doses_24h
+        maximum = self.maximum_doses_24h or self.version.maximum_doses_24h
         return bool(self.is_as_needed and maximum and self.given_last_24h >= maximum)
 
     @property
@@ -154,15 +158,27 @@ def home_chart(patient: Patient, moment: datetime | None = None) -> list[ChartLi
         default=checks.DAY,
     )
     given: dict[int, list[datetime]] = defaultdict(list)
-    replaced: dict[int, list[datetime]] = defaultdict(list)  # stopped as-needed, by drug and route
-    for order_id, drug_route_id, kind, status, given_at in (
+    as_needed: dict[int, list[datetime]] = defaultdict(list)  # every as-needed order, by drug
+    for order_id, drug_id, kind, given_at in (
         Administration.objects.given()
         .filter(patient=patient, given_at__gt=moment - span, given_at__lte=moment)
-        .values_list("order_id", "order__drug_route_id", "order__kind", "order__status", "given_at")
+        .values_list("order_id", "order__drug_route__drug_id", "order__kind", "given_at")
     ):
         given[order_id].append(given_at)
-        if kind == OrderKind.AS_NEEDED and status == OrderStatus.STOPPED:
-            replaced[drug_route_id].append(given_at)
+        if kind == OrderKind.AS_NEEDED:
+            as_needed[drug_id].append(given_at)
+    # The strictest limits of the drug's active as-needed orders (as the service).
+    strictest: dict[int, tuple[int | None, int | None]] = {}
+    for order in active:
+        version = order.current
+        if order.kind != OrderKind.AS_NEEDED or version is None:
+            continue
+        interval, maximum = strictest.get(order.drug_route.drug_id, (None, None))
+        if version.minimum_interval_minutes:
+            interval = max(interval or 0, version.minimum_interval_minutes)
+        if version.maximum_doses_24h:
+            maximum = min(maximum or version.maximum_doses_24h, version.maximum_doses_24h)
+        strictest[order.drug_route.drug_id] = (interval, maximum)
     lines: list[ChartLine] = []
     for order in active:
         version = order.current
@@ -170,18 +186,15 @@ def home_chart(patient: Patient, moment: datetime | None = None) -> list[ChartLi
         line = ChartLine(order, version)
         times = given[order.pk]
         if order.kind == OrderKind.AS_NEEDED:
-            # Doses of a stopped order it replaced still count (as in the service).
-            times = times + replaced[order.drug_route_id]
+            # Doses under every as-needed order of the drug count (as in the service).
+            times = as_needed[order.drug_route.drug_id]
         line.given_last_24h = sum(1 for t in times if t > moment - checks.DAY)
         line.last_given_at = max(times) if times else None
         if order.kind == OrderKind.AS_NEEDED:
-            minimum = (
-                timedelta(minutes=version.minimum_interval_minutes)
-                if version.minimum_interval_minutes
-                else None
-            )
+            interval, line.maximum_doses_24h = strictest[order.drug_route.drug_id]
+            minimum = timedelta(minutes=interval) if interval else None
             line.next_allowed_at = checks.next_allowed(
-                moment, times, minimum, version.maximum_doses_24h
+                moment, times, minimum, line.maximum_doses_24h
             )
         lines.append(line)
     return sorted(lines, key=lambda line: (line.order.kind, line.order.drug_route.drug.name))

@@ -64,6 +64,9 @@ class FormulationOut(Schema):
         description="Dose (in the route's dose unit) per stock unit; a string."
     )
     stock_unit: str
+    strength_per_ml: Amount | None = Field(
+        description="For a liquid: the dose in each ml (the volume is worked out from it)."
+    )
     active: bool
 
 
@@ -77,6 +80,9 @@ class DrugRouteOut(Schema):
         "a string. Empty when the drug is not converted automatically."
     )
     source: str
+    usual_maximum_single_dose: Amount | None = Field(
+        description="Above it, the physician confirms with a reason; a string."
+    )
     formulations: list[FormulationOut]
 
     @staticmethod
@@ -115,6 +121,9 @@ class DrugRoutePatch(StrictIn):
     ome_factor: Decimal | None = Field(None, description=AMOUNT_IN)
     conversion: Conversion | None = None
     source: str | None = Field(None, max_length=200)
+    usual_maximum_single_dose: Decimal | None = Field(
+        None, description=AMOUNT_IN + " null clears it."
+    )
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -144,6 +153,13 @@ class FormulationRef(Schema):
     stock_unit: str
 
 
+class ConfirmedCheckOut(Schema):
+    check: str = Field(
+        description="usual_maximum, opioid_naive, large_increase or as_needed_above_fraction."
+    )
+    message: str
+
+
 class VersionOut(Schema):
     id: UUID = Field(alias="external_id")
     number: int
@@ -162,6 +178,14 @@ class VersionOut(Schema):
     change_reason: str
     allergy_override_reason: str = Field(
         description="Why it was prescribed despite a matching allergy (empty if none matched)."
+    )
+    volume_ml: Amount | None = Field(
+        description="A liquid: the volume to draw up, worked out from the dose and strength."
+    )
+    volume_text: str = Field(description="E.g. '2.5 ml'; empty when not a liquid.")
+    confirmation_reason: str = Field(description="Why the physician confirmed a dose check.")
+    confirmed_checks: list[ConfirmedCheckOut] = Field(
+        description="The dose checks the physician confirmed with that reason."
     )
 
 
@@ -205,6 +229,10 @@ class OrderIn(StrictIn):
     allergy_override_reason: str = Field(
         "", max_length=2000, description="Required when the drug matches a recorded allergy."
     )
+    dose_unit: DoseUnit | None = Field(None, description="If sent, must be the route's unit.")
+    confirmation_reason: str = Field(
+        "", max_length=2000, description="Confirms the dose checks the answer listed."
+    )
 
 
 class OrderChangeIn(StrictIn):
@@ -222,6 +250,10 @@ class OrderChangeIn(StrictIn):
     instructions: str | None = Field(None, max_length=2000)
     allergy_override_reason: str = Field(
         "", max_length=2000, description="Required when the drug matches a recorded allergy."
+    )
+    dose_unit: DoseUnit | None = Field(None, description="If sent, must be the route's unit.")
+    confirmation_reason: str = Field(
+        "", max_length=2000, description="Confirms the dose checks the answer listed."
     )
 
 
@@ -467,6 +499,7 @@ class ChartLineOut(Schema):
     dose: Amount
     dose_unit: DoseUnit
     dose_text: str = Field(description="The dose as the family reads it, e.g. '5 mg'.")
+    volume_text: str = Field(description="A liquid: how much to draw up, e.g. '2.5 ml'.")
     route: Route
     route_label: str
     times: list[str]

@@ -677,6 +677,11 @@ def edit_drug_route(request: AuthenticatedRequest, drug_route_id: Any) -> HttpRe
             "conversion": drug_route.conversion,
             "ome_factor": drug_route.ome_factor.normalize() if drug_route.ome_factor else None,
             "source": drug_route.source,
+            "usual_maximum_single_dose": (
+                drug_route.usual_maximum_single_dose.normalize()
+                if drug_route.usual_maximum_single_dose
+                else None
+            ),
         },
     )
 
@@ -689,6 +694,11 @@ def edit_drug_route(request: AuthenticatedRequest, drug_route_id: Any) -> HttpRe
             ome_factor=factor,
             conversion=data["conversion"],
             source=data["source"],
+            usual_maximum_single_dose=(
+                data["usual_maximum_single_dose"]
+                if data["usual_maximum_single_dose"] is not None
+                else ""
+            ),
         )
 
     return page_with_way_back(

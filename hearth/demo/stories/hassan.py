@@ -788,6 +788,8 @@ def medicines(c: Chart) -> None:
             times=["10:00"],
             indication="pain (continuous over 24 hours by syringe pump)",
             instructions="The nurse sets up the pump each morning. Do not touch the pump.",
+            # 40 mg oral morphine a day for a person on no regular opioid at home.
+            confirmation_reason="On oral morphine 20 mg twice a day on the ward until discharge.",
         )
         breakthrough = c.prescribe(
             doctor,

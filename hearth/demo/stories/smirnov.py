@@ -709,7 +709,7 @@ def medicines(c: Chart) -> None:
             minimum_interval_minutes=60,
             maximum_doses_24h=6,
             indication="breathlessness",
-            instructions="1.25 ml with the oral syringe. Sit him up and open the window first.",
+            instructions="With the oral syringe. Sit him up and open the window first.",
         )
         c.stock(nurse, solution, "received", 100, witness="Tatiana Smirnova")
     with c.at(9, 13, 0):

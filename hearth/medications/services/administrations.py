@@ -208,17 +208,73 @@ def _minimum_interval(version: OrderVersion) -> timedelta | None:
     return timedelta(minutes=minutes) if minutes else None
 
 
+def lock_same_drug(order: MedicationOrder) -> MedicationOrder:
+    """Lock every order of this person for the same drug (any route, kind or
+    status), in primary-key order so two writers never wait on each other in
+    a circle, and return ``order`` fresh. Two doses of the same drug under two
+    orders then queue, and the second one sees the first (CLINICAL.md:
+    limits are counted across orders)."""
+    drug_id = (
+        MedicationOrder.objects.filter(pk=order.pk)
+        .values_list("drug_route__drug_id", flat=True)
+        .get()
+    )
+    list(
+        MedicationOrder.objects.filter(patient_id=order.patient_id, drug_route__drug_id=drug_id)
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+    return lock(
+        MedicationOrder,
+        order.pk,
+        related=("drug_route__drug", "current", "patient"),
+        of=("self",),
+    )
+
+
+@dataclass
+class Limits:
+    """The interval and 24 h maximum a dose of an as-needed drug must keep: the
+    strictest of the dose's own version and every active as-needed order of
+    the same drug, so no order's limit is broken by doses under another."""
+
+    minimum_interval_minutes: int | None
+    maximum_doses_24h: int | None
+
+
+def limits_for(order: MedicationOrder, version: OrderVersion) -> Limits:
+    versions = [version] + [
+        other.current
+        for other in MedicationOrder.objects.active()
+        .filter(
+            patient_id=order.patient_id,
+            drug_route__drug_id=order.drug_route.drug_id,
+            kind=OrderKind.AS_NEEDED,
+            current__isnull=False,
+        )
+        .select_related("current")
+        if other.current is not None
+    ]
+    intervals = [v.minimum_interval_minutes for v in versions if v.minimum_interval_minutes]
+    maxima = [v.maximum_doses_24h for v in versions if v.maximum_doses_24h]
+    return Limits(max(intervals, default=None), min(maxima, default=None))
+
+
 def _timing_problems(
     order: MedicationOrder, version: OrderVersion, given_at: datetime
 ) -> list[str]:
-    """As-needed interval and rolling 24 h maximum, against every dose of this
-    order (all versions, and a stopped order it replaced) either side of
-    ``given_at``."""
+    """As-needed interval and rolling 24 h maximum, against every dose of the
+    same drug under any as-needed order (all versions, active or stopped)
+    either side of ``given_at``, with the strictest limits (``limits_for``)."""
+    limits = limits_for(order, version)
+    interval = limits.minimum_interval_minutes
     # An interval may be longer than the 24 h window (up to 7 days): look that far.
-    others = _given_times(order, given_at, checks.lookback(_minimum_interval(version)))
+    span = checks.lookback(timedelta(minutes=interval) if interval else None)
+    others = _given_times(order, given_at, span)
     problems: list[str] = []
-    if version.minimum_interval_minutes:
-        minimum = timedelta(minutes=version.minimum_interval_minutes)
+    if interval:
+        minimum = timedelta(minutes=interval)
         clash = checks.too_close(given_at, others, minimum)
         if clash is not None and clash <= given_at:
             wait_until = checks.next_allowed(given_at, others, minimum, None)
@@ -229,7 +285,7 @@ def _timing_problems(
                 )
                 % {
                     "last": local_time(clash),
-                    "minutes": version.minimum_interval_minutes,
+                    "minutes": interval,
                     "next": local_time(wait_until),
                 }
             )
@@ -240,17 +296,15 @@ def _timing_problems(
                     "Too close to the dose recorded at %(other)s: this medicine needs at least "
                     "%(minutes)s minutes between doses."
                 )
-                % {"other": local_time(clash), "minutes": version.minimum_interval_minutes}
+                % {"other": local_time(clash), "minutes": interval}
             )
-    if version.maximum_doses_24h and checks.over_maximum(
-        given_at, others, version.maximum_doses_24h
-    ):
+    if limits.maximum_doses_24h and checks.over_maximum(given_at, others, limits.maximum_doses_24h):
         problems.append(
             _(
                 "The limit is reached: at most %(count)s doses in any 24 hours. Do not give "
                 "more. Call the team on %(phone)s."
             )
-            % {"count": version.maximum_doses_24h, "phone": settings.HEARTH_SERVICE_PHONE}
+            % {"count": limits.maximum_doses_24h, "phone": settings.HEARTH_SERVICE_PHONE}
         )
     return problems
 
@@ -271,12 +325,7 @@ def _record(
     client_id: str,
     body: dict[str, Any],
 ) -> Recorded:
-    locked = lock(
-        MedicationOrder,
-        order.pk,
-        related=("drug_route__drug", "current", "patient"),
-        of=("self",),
-    )
+    locked = lock_same_drug(order)
     now = clock.now()
     errors = Errors()
     note = (note or "").strip()

@@ -30,9 +30,11 @@ def update_drug_route(
     ome_factor: Decimal | str | None = None,
     conversion: str | None = None,
     source: str | None = None,
+    usual_maximum_single_dose: Decimal | str | None = None,
 ) -> DrugRoute:
-    """Change a conversion factor. The reason is kept with the history row and
-    in the audit trail, because every opioid total after this uses it."""
+    """Change a conversion factor or the usual maximum single dose (``""``
+    clears it). The reason is kept with the history row and in the audit
+    trail, because every opioid total and dose check after this uses it."""
     require_perm(actor, "medications.manage_formulary")
     errors = Errors()
     reason = (reason or "").strip()
@@ -43,7 +45,14 @@ def update_drug_route(
         "ome_factor": locked.ome_factor,
         "conversion": locked.conversion,
         "source": locked.source,
+        "usual_maximum_single_dose": locked.usual_maximum_single_dose,
     }
+    if usual_maximum_single_dose == "":
+        locked.usual_maximum_single_dose = None
+    elif usual_maximum_single_dose is not None:
+        maximum = _decimal(usual_maximum_single_dose, "usual_maximum_single_dose", errors)
+        if maximum is not None:
+            locked.usual_maximum_single_dose = maximum
     if conversion is not None:
         if conversion not in Conversion.values:
             errors.add("conversion", _("Choose one of the listed conversions."))
@@ -89,6 +98,7 @@ def update_drug_route(
         "ome_factor": locked.ome_factor,
         "conversion": locked.conversion,
         "source": locked.source,
+        "usual_maximum_single_dose": locked.usual_maximum_single_dose,
     }
     if after == before:
         raise ValidationFailed(

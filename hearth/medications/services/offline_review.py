@@ -16,9 +16,13 @@ from hearth.core.errors import InvalidTransition
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
-from hearth.medications.choices import AdministrationOutcome, ReviewStatus
-from hearth.medications.models import Administration, MedicationOrder, SyncReview
-from hearth.medications.services.administrations import _after_dose
+from hearth.medications.choices import AdministrationOutcome, OrderKind, ReviewStatus
+from hearth.medications.models import Administration, SyncReview
+from hearth.medications.services.administrations import (
+    _after_dose,
+    _timing_problems,
+    lock_same_drug,
+)
 
 
 @transaction.atomic
@@ -43,20 +47,22 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
         raise InvalidTransition(_("This dose was already reviewed."))
     now = clock.now()
     if decision == ReviewStatus.ACCEPTED:
-        order = lock(
-            MedicationOrder,
-            locked.order.pk,
-            related=("drug_route__drug", "current", "patient"),
-            of=("self",),
-        )
+        order = lock_same_drug(locked.order)
         payload = locked.payload
+        # The same cross-order checks as at sync, run again now: what clashes
+        # today (other doses may have arrived since) is kept in the note.
+        still = (
+            _timing_problems(order, locked.version, locked.given_at)
+            if order.kind == OrderKind.AS_NEEDED
+            else []
+        )
         slot = payload.get("scheduled_for")
         slot_time = datetime.fromisoformat(slot) if slot else None
         slot_taken = (
             slot_time is not None
             and Administration.objects.valid().filter(order=order, scheduled_for=slot_time).exists()
         )
-        clash_note = "; ".join(locked.problems)
+        clash_note = "; ".join(dict.fromkeys([*locked.problems, *still]))
         administration = Administration.objects.create(
             patient=locked.patient,
             order=order,

@@ -28,6 +28,7 @@ from hearth.medications.models import (
     OrderVersion,
     describe_dose,
 )
+from hearth.medications.services import dose_safety
 from hearth.medications.services._common import _decimal
 from hearth.patients.models import Patient
 
@@ -47,6 +48,7 @@ class _Dosing:
     maximum_doses_24h: int | None
     instructions: str
     formulation: Formulation | None
+    volume_ml: Decimal | None = None
 
 
 def _dosing(
@@ -71,6 +73,12 @@ def _dosing(
         errors.add("indication", _("At most 200 characters."))
     if formulation is not None and formulation.drug_route_id != drug_route.pk:
         errors.add("formulation", _("This form is not of the drug and route prescribed."))
+    volume = (
+        dose_safety.volume_for(formulation, amount, errors)
+        if "formulation" not in errors.by_field
+        else None
+    )
+    dose_safety.check_typed_volume(instructions, errors)
     clean_times: list[str] = []
     days = 1
     interval: int | None = None
@@ -138,6 +146,7 @@ def _dosing(
         maximum_doses_24h=maximum,
         instructions=(instructions or "").strip()[:2000],
         formulation=formulation,
+        volume_ml=volume,
     )
 
 
@@ -167,6 +176,9 @@ def _version_fields(version: OrderVersion) -> dict[str, Any]:
         "maximum_doses_24h": version.maximum_doses_24h,
         "instructions": version.instructions,
         "formulation": version.formulation_id and str(version.formulation),
+        "volume_ml": version.volume_ml,
+        "confirmation_reason": version.confirmation_reason,
+        "confirmed_checks": version.confirmed_checks,
     }
 
 
@@ -186,12 +198,18 @@ def prescribe(
     instructions: str = "",
     formulation: Formulation | None = None,
     allergy_override_reason: str = "",
+    dose_unit: str = "",
+    confirmation_reason: str = "",
 ) -> MedicationOrder:
-    """A new order. Only a physician; only for a patient in active home care."""
+    """A new order. Only a physician; only for a patient in active home care.
+    Duplicate therapy is refused; dose checks need ``confirmation_reason``
+    (``services.dose_safety``)."""
     require_perm(actor, "medications.prescribe", patient, _("Only a physician can prescribe."))
     if not patient.is_receiving_care:
         raise InvalidTransition(_("Medicines can be prescribed only during active home care."))
+    lock(Patient, patient.pk, of=("self",))  # two prescribers at once queue (duplicates)
     errors = Errors()
+    dose_safety.check_unit(drug_route, dose_unit, errors)
     if not drug_route.drug.active:
         errors.add("drug_route", _("This medicine is no longer in the formulary."))
     dosing = _dosing(
@@ -214,18 +232,25 @@ def prescribe(
         patient=patient, drug_route=drug_route, override_reason=allergy_override_reason
     )
     now = clock.now()
+    version = OrderVersion(
+        number=1, dose_unit=drug_route.dose_unit, prescribed_by=actor, valid_from=now
+    )
+    for name, value in dosing.__dict__.items():
+        setattr(version, name, value)
+    for name, value in dose_safety.screen(
+        patient=patient,
+        drug_route=drug_route,
+        kind=kind,
+        candidate=version,
+        confirmation_reason=confirmation_reason,
+    ).items():
+        setattr(version, name, value)
     order = MedicationOrder.objects.create(
         patient=patient, drug_route=drug_route, kind=kind, created_at=now, created_by=actor
     )
-    version = OrderVersion.objects.create(
-        order=order,
-        number=1,
-        dose_unit=drug_route.dose_unit,
-        prescribed_by=actor,
-        valid_from=now,
-        allergy_override_reason=override,
-        **dosing.__dict__,
-    )
+    version.allergy_override_reason = override
+    version.order = order
+    version.save()
     order.current = version
     order.save(update_fields=["current"])
     audit.record(
@@ -260,12 +285,17 @@ def change_order(
     instructions: str = "",
     formulation: Formulation | None = None,
     allergy_override_reason: str = "",
+    dose_unit: str = "",
+    confirmation_reason: str = "",
 ) -> MedicationOrder:
     """A dose change is a new version: the old one ends now and stays readable;
-    doses already given stay against the version they were given under."""
+    doses already given stay against the version they were given under. The
+    same duplicate and dose checks as a new order; a change clears
+    ``physician_check``."""
     require_perm(
         actor, "medications.prescribe", order.patient, _("Only a physician can change a dose.")
     )
+    lock(Patient, order.patient_id, of=("self",))  # as prescribe(): duplicates queue
     locked = lock(
         MedicationOrder,
         order.pk,
@@ -278,6 +308,7 @@ def change_order(
     reason = (reason or "").strip()
     if not reason:
         errors.add("reason", _("Say why the order changes."))
+    dose_safety.check_unit(locked.drug_route, dose_unit, errors)
     dosing = _dosing(
         kind=locked.kind,
         drug_route=locked.drug_route,
@@ -313,16 +344,30 @@ def change_order(
         **dosing.__dict__,
     )
     after = _version_fields(candidate)
-    if after == before:
+    confirmation = ("confirmation_reason", "confirmed_checks")
+    if {k: v for k, v in after.items() if k not in confirmation} == {
+        k: v for k, v in before.items() if k not in confirmation
+    }:
         raise ValidationFailed(
             _("Nothing changed: the order already says this."),
             field_errors={"dose": [_("Nothing changed.")]},
         )
+    for name, value in dose_safety.screen(
+        patient=locked.patient,
+        drug_route=locked.drug_route,
+        kind=locked.kind,
+        candidate=candidate,
+        confirmation_reason=confirmation_reason,
+        order=locked,
+    ).items():
+        setattr(candidate, name, value)
+    after = _version_fields(candidate)
     previous.valid_until = now
     previous.save(update_fields=["valid_until"])
     candidate.save()
     locked.current = candidate
-    locked.save(update_fields=["current"])
+    locked.physician_check = ""
+    locked.save(update_fields=["current", "physician_check"])
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -32,6 +32,11 @@ def medicines_panel(patient: Any) -> dict[str, Any]:
             if chart.svg
         ],
         "active_orders": MedicationOrder.objects.for_patient(patient).active().count(),
+        # A typed volume that could not be checked when volumes became computed.
+        "physician_checks": MedicationOrder.objects.for_patient(patient)
+        .active()
+        .exclude(physician_check="")
+        .count(),
         "breakthrough_24h": len(services.breakthrough_doses(patient, clock.now())),
         "review_count": queries.waiting_reviews(patient).count(),
         "discrepancy": StockHolding.objects.filter(patient=patient, discrepancy_open=True).exists(),

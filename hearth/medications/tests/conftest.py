@@ -17,6 +17,10 @@ from hearth.medications.models import DrugRoute, Formulation, MedicationOrder
 
 _keys = itertools.count(1)
 
+#: For tests about something else: a physician's reason for a dose the checks
+#: of ``services.dose_safety`` ask to confirm (they are tested in test_dose_checks.py).
+CONFIRMED = "Checked with the patient's previous opioid use (test)"
+
 
 def formulary(drug: str, route: str) -> DrugRoute:
     return DrugRoute.objects.select_related("drug").get(drug__name=drug, route=route)
@@ -73,6 +77,9 @@ def regular_morphine(active: Any) -> MedicationOrder:
         dose="20",
         times=["08:00", "20:00"],
         indication="pain",
+        # 40 mg OME a day for a person on no regular opioid: above the opioid-naive
+        # start (30 mg), so the physician confirms (services.dose_safety).
+        confirmation_reason=CONFIRMED,
     )
 
 
@@ -98,3 +105,5 @@ def seeded_formulary() -> None:
     (idempotent): for transactional tests, which run after a flush."""
     migration = importlib.import_module("hearth.medications.migrations.0002_formulary_defaults")
     migration.load(apps, None)
+    volumes = importlib.import_module("hearth.medications.migrations.0006_strengths_maxima_volumes")
+    volumes.forward(apps, None)

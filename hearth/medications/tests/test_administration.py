@@ -27,7 +27,7 @@ from hearth.medications.models import (
     StockEntry,
     SyncReview,
 )
-from hearth.medications.tests.conftest import formulary, formulation, give
+from hearth.medications.tests.conftest import CONFIRMED, formulary, formulation, give
 from hearth.monitoring.models import Alert
 
 LONDON = ZoneInfo("Europe/London")
@@ -92,6 +92,7 @@ def prescribe_prn(
             indication="breakthrough pain",
             minimum_interval_minutes=interval,
             maximum_doses_24h=maximum,
+            confirmation_reason=CONFIRMED,
         )
 
 
@@ -112,6 +113,7 @@ def prescribe_regular(
             dose=dose,
             times=list(times),
             indication="pain",
+            confirmation_reason=CONFIRMED,
         )
 
 
@@ -318,6 +320,7 @@ def test_the_interval_counts_doses_of_every_version_of_the_order(active: Any, pr
             indication="breakthrough pain",
             minimum_interval_minutes=60,
             maximum_doses_24h=6,
+            confirmation_reason=CONFIRMED,
         )
     refused(lambda: dose_at(active.nurse, prn, at(0, "10:30")), code="dose_refused")
     assert dose_at(active.nurse, prn, at(0, "11:00")).administration

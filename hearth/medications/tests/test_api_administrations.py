@@ -198,6 +198,9 @@ def _too_soon(w: World, prn: MedicationOrder, regular: MedicationOrder) -> Any:
 
 
 def _over_maximum(w: World, prn: MedicationOrder, regular: MedicationOrder) -> Any:
+    # A second as-needed order of the same drug and route is a duplicate: rewrite it.
+    with clock.travel_to(at("07:00")):
+        services.stop_order(actor=w.physician, order=prn, reason="Rewritten, tighter limit.")
     tight = prescribe_prn(w, interval=1, maximum=2)
     given(w.nurse, tight, "08:00")
     given(w.nurse, tight, "08:30")

@@ -265,7 +265,12 @@ def test_a_change_is_a_new_version_and_keeps_what_was_not_sent(
 ) -> None:
     api = client_for(active.physician)
     url = f"/api/v1/medication-orders/{prn_morphine.external_id}"
-    response = _post(api, url + "/change", {"dose": "10", "reason": "Pain not controlled"})
+    response = _post(
+        api,
+        url + "/change",
+        # 10 mg for a person on no regular opioid: the physician confirms (opioid-naive).
+        {"dose": "10", "reason": "Pain not controlled", "confirmation_reason": "Reviewed"},
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["current"]["dose"] == "10"

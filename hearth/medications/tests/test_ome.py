@@ -15,7 +15,7 @@ from hearth.core import clock
 from hearth.core.models import AuditEvent
 from hearth.medications import ome, queries, services
 from hearth.medications.models import MedicationOrder, OrderVersion
-from hearth.medications.tests.conftest import formulary
+from hearth.medications.tests.conftest import CONFIRMED, formulary
 from hearth.medications.tests.test_administration import at
 
 D = Decimal
@@ -118,6 +118,7 @@ def regular(
             times=times,
             every_days=every_days,
             indication="pain",
+            confirmation_reason=CONFIRMED,
         )
 
 
@@ -132,6 +133,7 @@ def as_needed(world: Any, drug: str, route: str, dose: str) -> MedicationOrder:
             minimum_interval_minutes=60,
             maximum_doses_24h=6,
             indication="breakthrough pain",
+            confirmation_reason=CONFIRMED,
         )
 
 

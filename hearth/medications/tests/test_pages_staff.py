@@ -24,7 +24,7 @@ from hearth.medications.models import (
     OrderVersion,
     SyncReview,
 )
-from hearth.medications.tests.conftest import formulary, formulation, give, new_key
+from hearth.medications.tests.conftest import CONFIRMED, formulary, formulation, give, new_key
 
 
 def at(days: int, text: str) -> datetime:
@@ -73,6 +73,7 @@ def test_the_page_shows_orders_doses_and_the_prescribers_helper(
             dose="30",
             times=["08:00", "20:00"],
             indication="pain",
+            confirmation_reason=CONFIRMED,
         )
     with clock.travel_to(at(1, "09:30")):
         prn = services.prescribe(
@@ -179,6 +180,7 @@ def test_the_order_history_shows_every_version_who_when_why(
         indication="breakthrough pain",
         minimum_interval_minutes=60,
         maximum_doses_24h=6,
+        confirmation_reason=CONFIRMED,
     )
     page = client_for(active.nurse).get(f"/medicines/orders/{prn_morphine.external_id}/")
     text = page.content.decode()
@@ -225,7 +227,14 @@ def test_a_physician_prescribes_through_the_form(active: Any, client_for: Any) -
     assert _events("prescription.created") == 1
     # A regular order: the prefilled interval box is ignored, the times are read.
     response = client_for(active.physician).post(
-        url, _prescribe_form(kind="regular", dose="20", times="08:00, 20:00", formulation="")
+        url,
+        _prescribe_form(
+            kind="regular",
+            dose="20",
+            times="08:00, 20:00",
+            formulation="",
+            confirmation_reason=CONFIRMED,
+        ),
     )
     assert response.status_code == 302, response.context and response.context["form"].errors
     regular = MedicationOrder.objects.get(kind="regular")
@@ -296,6 +305,7 @@ def test_a_physician_changes_a_dose_from_the_prefilled_form(
             "maximum_doses_24h": "6",
             "indication": "breakthrough pain",
             "reason": "Still in pain after 5 mg",
+            "confirmation_reason": CONFIRMED,
             "formulation": str(formulation("Morphine", "oral", "10 mg/5 ml").external_id),
         },
     )
@@ -409,6 +419,7 @@ def test_a_scheduled_dose_is_recorded_against_its_slot(active: Any, client_for: 
             dose="20",
             times=["08:00", "20:00"],
             indication="pain",
+            confirmation_reason=CONFIRMED,
         )
     with clock.travel_to(at(1, "09:30")):
         url = f"/patients/{active.patient.external_id}/medicines/give/"

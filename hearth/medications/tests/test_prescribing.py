@@ -16,7 +16,7 @@ from hearth.core.errors import DomainError, InvalidTransition, NotAllowed, Valid
 from hearth.core.models import AuditEvent
 from hearth.medications import queries, services
 from hearth.medications.models import MedicationOrder, OrderVersion
-from hearth.medications.tests.conftest import formulary, formulation
+from hearth.medications.tests.conftest import CONFIRMED, formulary, formulation
 from hearth.medications.tests.test_administration import at, dose_at, prescribe_prn
 
 
@@ -62,6 +62,7 @@ def change(order: MedicationOrder, actor: Any, **overrides: Any) -> MedicationOr
         "minimum_interval_minutes": 60,
         "maximum_doses_24h": 6,
         "formulation": order.current.formulation if order.current else None,
+        "confirmation_reason": CONFIRMED,
     }
     values.update(overrides)
     return services.change_order(**values)

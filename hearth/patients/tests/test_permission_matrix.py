@@ -1066,7 +1066,12 @@ API_ROUTES: list[Route] = [
         "/api/v1/medication-orders/{order}/change",
         {"physician"},
         prepare=_prn_order,
-        body=lambda w, a: {"dose": "10", "reason": "Pain not controlled"},
+        # 10 mg for an opioid-naive person: the physician confirms (medications.dose_safety).
+        body=lambda w, a: {
+            "dose": "10",
+            "reason": "Pain not controlled",
+            "confirmation_reason": "Reviewed",
+        },
     ),
     Route(
         "POST",
