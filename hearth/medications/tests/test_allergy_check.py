@@ -17,7 +17,7 @@ from hearth.core.errors import ValidationFailed
 from hearth.core.models import AuditEvent
 from hearth.medications import services
 from hearth.medications.models import Drug, MedicationOrder, OrderVersion
-from hearth.medications.tests.conftest import formulary
+from hearth.medications.tests.conftest import CONFIRMED, formulary
 
 
 def allergic(world: World, **overrides: Any) -> Any:
@@ -185,6 +185,7 @@ def test_a_dose_change_after_an_allergy_is_recorded_needs_the_reason_too(active:
         minimum_interval_minutes=60,
         maximum_doses_24h=6,
         allergy_override_reason="Mild itch only; pain comes first.",
+        confirmation_reason=CONFIRMED,  # oxycodone 5 mg = 7.5 mg OME, opioid-naive
     )
     assert changed.current is not None
     assert changed.current.allergy_override_reason == "Mild itch only; pain comes first."
