@@ -36,7 +36,7 @@ LONG_INDICATION = (
 )
 LONG_INSTRUCTIONS = (
     "Give into the butterfly under the skin of the tummy, slowly over one minute. "
-    "Flush with 0.3 ml of water for injection afterwards. If the skin around the "
+    "Flush with a little water for injection afterwards. If the skin around the "
     "butterfly is red, hard or leaking, do not use it: call the nurse, who will put in "
     "a new one. Write each dose in the table at the end of this chart. "
     "Superlongwordwithoutanyspacesthatmustwrapinsideitsowncellandnevercrosstheborder."
