@@ -20,6 +20,7 @@ from hearth.medications import services
 from hearth.medications.models import MedicationOrder, OrderVersion
 from hearth.medications.services.dose_safety import syringe_volume
 from hearth.medications.tests.conftest import CONFIRMED, formulary, formulation
+from hearth.patients import queries as patient_queries
 
 volumes = importlib.import_module("hearth.medications.migrations.0006_strengths_maxima_volumes")
 
@@ -262,3 +263,40 @@ def test_the_migration_reads_strengths_per_ml_in_the_routes_unit() -> None:
     assert volumes.per_ml("1 mg/2 ml", "mcg") == Decimal(500)
     assert volumes.per_ml("5 mg ampoule", "mg") is None
     assert formulation("Fentanyl", "subcutaneous", "100 mcg/2 ml").strength_per_ml == 50
+
+
+def test_the_worklist_shows_orders_flagged_for_a_physician_until_the_order_changes(
+    active: Any, client_for: Any
+) -> None:
+    """A flag the migration raised is seen by the team each day on the
+    worklist, not only by whoever opens the medicines page (hazard M26)."""
+    wrong = _legacy(active, "10", "2.5 ml of the liquid")
+    volumes.forward(apps, None)
+    wrong.refresh_from_db()
+    assert wrong.physician_check
+
+    def cell() -> Any:
+        rows = patient_queries.worklist(active.physician)
+        title = dict(rows.columns)["medicines_to_check"]
+        row = next(r for r in rows if r.id == active.patient.external_id)
+        return dict(row.extra)[title]
+
+    flagged = cell()
+    assert flagged is not None and flagged["text"] == "1 order needs a physician's check"
+    assert flagged["url"] == f"/patients/{active.patient.external_id}/medicines/"
+    page = client_for(active.physician).get("/patients/").content.decode()
+    assert "1 order needs a physician&#x27;s check" in page
+    assert wrong.current is not None
+    services.change_order(
+        actor=active.physician,
+        order=wrong,
+        reason="Checked: the volume is shown beside the dose now",
+        dose="10",
+        indication="breakthrough pain",
+        minimum_interval_minutes=60,
+        maximum_doses_24h=6,
+        instructions="",
+        formulation=wrong.current.formulation,
+        confirmation_reason=CONFIRMED,
+    )
+    assert cell() is None
