@@ -278,7 +278,7 @@ class OrderVersion(ExternalIdModel):
         Worked out from the dose and the strength when the version was written."""
         if self.volume_ml is None:
             return ""
-        return _("%(volume)s ml") % {"volume": format(self.volume_ml.normalize(), "f")}
+        return _("%(volume)s ml") % {"volume": plain_decimal(self.volume_ml)}
 
 
 # --- Family sign-off --------------------------------------------------------
@@ -504,9 +504,15 @@ class StockEntry(ExternalIdModel):
         return self.discrepancy != 0
 
 
+def plain_decimal(value: Decimal) -> str:
+    """``Decimal("2.500")`` → ``"2.5"``; ``Decimal("20.000")`` → ``"20"``: a
+    number as a carer or physician reads it."""
+    return format(value.normalize(), "f")
+
+
 def describe_dose(dose: Decimal | None, unit: str) -> str:
     """``2.5 mg`` rather than ``2.500 mg``: what a carer reads on the chart."""
     if dose is None:
         return ""
     label = DoseUnit(unit).label if unit in DoseUnit.values else unit
-    return f"{format(dose.normalize(), 'f')} {label}"
+    return f"{plain_decimal(dose)} {label}"

@@ -35,13 +35,8 @@ from hearth.medications.choices import (
     Route,
     StockMovement,
 )
+from hearth.medications.models import plain_decimal
 from hearth.patients.schemas import StrictIn
-
-
-def plain_decimal(value: Decimal) -> str:
-    """``Decimal("2.500")`` → ``"2.5"``; ``Decimal("20.000")`` → ``"20"``."""
-    return format(value.normalize(), "f")
-
 
 #: A decimal amount in an answer: always a string, e.g. ``"2.5"``.
 Amount = Annotated[

@@ -46,6 +46,7 @@ from hearth.medications.models import (
     MedicationOrder,
     OrderVersion,
     describe_dose,
+    plain_decimal,
 )
 from hearth.patients.models import Patient
 
@@ -198,7 +199,7 @@ class Finding:
 
 
 def _mg(value: Decimal) -> str:
-    return format(ome.rounded(value).normalize(), "f")
+    return plain_decimal(ome.rounded(value))
 
 
 def _regular_total(items: list[tuple[DrugRoute, str, OrderVersion]]) -> Decimal:

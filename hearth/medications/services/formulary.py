@@ -17,7 +17,7 @@ from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications import ome
 from hearth.medications.choices import Conversion
-from hearth.medications.models import Drug, DrugRoute
+from hearth.medications.models import Drug, DrugRoute, plain_decimal
 from hearth.medications.services._common import _decimal
 
 
@@ -122,7 +122,7 @@ def update_drug_route(
 
 
 def _plain(value: Decimal | None) -> str:
-    return "—" if value is None else format(value.normalize(), "f")
+    return "—" if value is None else plain_decimal(value)
 
 
 def _keep_followers_in_step(changed: DrugRoute) -> list[dict[str, object]]:

@@ -11,7 +11,13 @@ from django.utils.translation import ngettext
 from hearth.core import clock
 from hearth.medications import charts, ome, queries, services
 from hearth.medications.choices import Route
-from hearth.medications.models import DrugRoute, MedicationOrder, StockHolding, describe_dose
+from hearth.medications.models import (
+    DrugRoute,
+    MedicationOrder,
+    StockHolding,
+    describe_dose,
+    plain_decimal,
+)
 
 register = template.Library()
 
@@ -87,6 +93,6 @@ def follows_note(drug_route: DrugRoute) -> str:
     route, multiplier = link
     label = Route(route).label if route in Route.values else route
     return _("%(multiplier)s × the factor for “%(route)s”") % {
-        "multiplier": format(multiplier.normalize(), "f"),
+        "multiplier": plain_decimal(multiplier),
         "route": label,
     }
