@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from hearth.allergies.choices import SubstanceKind
+
 LABELS = {
     # Groups of medicines
     "opioids": _("Opioids (morphine-like painkillers)"),
@@ -48,3 +50,14 @@ def label_of(code: str, name: str) -> str:
     the formulary's spelling for a medicine."""
     found = LABELS.get(code)
     return str(found) if found is not None else name
+
+
+def describe_substance(label: str, kind: str, text: str) -> str:
+    """How a recorded substance reads: the catalogue's name, with what the
+    clinician typed after it ("Other, described" is the typed text alone).
+    One rule for the record and for printouts that name it in two languages."""
+    if not text:
+        return label
+    if kind == SubstanceKind.OTHER:
+        return text
+    return f"{label}: {text}"

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hearth.allergies.catalogue import label_of
+from hearth.allergies.catalogue import describe_substance, label_of
 from hearth.allergies.choices import (
     DRUG_KINDS,
     AllergyType,
@@ -162,12 +162,7 @@ class AllergyIntolerance(ExternalIdModel):
 
     @property
     def substance_label(self) -> str:
-        label = self.substance.label
-        if self.substance_text:
-            if self.substance.kind == SubstanceKind.OTHER:
-                return self.substance_text
-            return f"{label}: {self.substance_text}"
-        return label
+        return describe_substance(self.substance.label, self.substance.kind, self.substance_text)
 
     @property
     def is_active(self) -> bool:

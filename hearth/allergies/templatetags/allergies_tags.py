@@ -54,12 +54,11 @@ def allergy_substance_label(entry: dict[str, Any]) -> str:
     """The substance of a summary entry named in the language active now
     (groups and everyday substances are translated; a medicine keeps the
     formulary's spelling; what a clinician typed stays as typed)."""
-    from hearth.allergies.catalogue import LABELS
+    from hearth.allergies.catalogue import LABELS, describe_substance
 
-    text = entry.get("substance_text") or ""
     found = LABELS.get(entry.get("substance") or "")
-    if found is None:
+    if found is None:  # a medicine: the formulary's spelling in every language
         return str(entry.get("substance_label") or "")
-    if entry.get("substance_kind") == "other" and text:
-        return text
-    return f"{found}: {text}" if text else str(found)
+    return describe_substance(
+        str(found), entry.get("substance_kind") or "", entry.get("substance_text") or ""
+    )
