@@ -103,6 +103,7 @@ def patient_page(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse
             "episode": episode,
             "earlier_episodes": episodes[1:],
             "decision": episode.current_decision if episode else None,
+            "stage": episode.stage if episode else None,
             "diagnoses": patient.diagnoses.current().select_related("recorded_by"),
             "team": queries.care_team(patient),
             "caregivers": patient.caregivers.filter(ended_at__isnull=True).select_related("user"),
