@@ -20,8 +20,10 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User, UserKind
@@ -30,7 +32,10 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
+    Confirmation,
+    confirmation_page,
     form_page,
+    is_confirmed,
     page_with_way_back,
     refusal,
     show_domain_error,
@@ -189,6 +194,36 @@ def cancel_shift(request: AuthenticatedRequest, shift_id: Any) -> HttpResponse:
     if refused:
         return refused
     shift = _find(Shift.objects.select_related("staff"), shift_id)
+    if not is_confirmed(request):
+        open_visits = (
+            Visit.objects.filter(staff=shift.staff, date=shift.date)
+            .filter(status__in=[VisitStatus.SCHEDULED, VisitStatus.UNDER_WAY])
+            .count()
+        )
+        return confirmation_page(
+            request,
+            Confirmation(
+                question=_("Cancel the shift of %(name)s on %(date)s, %(start)s–%(end)s?")
+                % {
+                    "name": shift.staff.display_name,
+                    "date": date_format(shift.date, "l j E"),
+                    "start": shift.starts_at.strftime("%H:%M"),
+                    "end": shift.ends_at.strftime("%H:%M"),
+                },
+                consequence=ngettext(
+                    "%(count)d published visit of that day stays with them until you "
+                    "re-plan the day.",
+                    "%(count)d published visits of that day stay with them until you "
+                    "re-plan the day.",
+                    open_visits,
+                )
+                % {"count": open_visits}
+                if open_visits
+                else _("They are not planned for that day any more."),
+                yes_label=_("Yes, cancel the shift"),
+            ),
+            back_url=reverse("staff_availability"),
+        )
     return page_with_way_back(
         request,
         _confirm(request),
@@ -571,6 +606,19 @@ def visit_cancel(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
             back_label=_("The visit"),
             success_message=_("Visit cancelled."),
             submit_label=_("Cancel the visit"),
+            confirm=Confirmation(
+                question=_("Cancel the %(kind)s to %(name)s on %(date)s at %(time)s?")
+                % {
+                    "kind": visit.get_kind_display().lower(),
+                    "name": visit.patient.full_name,
+                    "date": date_format(visit.date, "l j E"),
+                    "time": time_format(timezone.localtime(visit.planned_start), "H:i"),
+                },
+                consequence=_(
+                    "The family will be told. The visit will not happen, and it cannot be undone."
+                ),
+                yes_label=_("Yes, cancel the visit"),
+            ),
         )
 
     return with_patient(request, visit.patient.external_id, VIEW, build)
