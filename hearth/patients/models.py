@@ -34,6 +34,8 @@ from hearth.patients.choices import (
     ReferrerType,
     ScreeningOutcome,
     Sex,
+    SpictConditionIndicator,
+    SpictGeneralIndicator,
     Urgency,
 )
 
@@ -403,6 +405,23 @@ class EligibilityScreening(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"Screening {self.get_outcome_display()}"
+
+    @property
+    def general_indicator_labels(self) -> list[str]:
+        """The SPICT general indicators found, as the clinician read them."""
+        return [
+            str(SpictGeneralIndicator(code).label)
+            for code in self.general_indicators
+            if code in SpictGeneralIndicator.values
+        ]
+
+    @property
+    def condition_indicator_labels(self) -> list[str]:
+        return [
+            str(SpictConditionIndicator(code).label)
+            for code in self.condition_indicators
+            if code in SpictConditionIndicator.values
+        ]
 
 
 class ImmutableRecordError(Exception):

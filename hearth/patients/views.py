@@ -439,6 +439,13 @@ def commission_decision(request: AuthenticatedRequest, episode_id: Any) -> HttpR
                 "patient": episode.patient,
                 "episode": episode,
                 "signing_warning": True,
+                # What the commission decides on, above the form (issue 20).
+                "commission_facts": {
+                    "referral": getattr(episode, "referral", None),
+                    "screening": episode.screenings.select_related("screened_by").first(),
+                    "diagnoses": episode.patient.diagnoses.current(),
+                    "decision": episode.current_decision,
+                },
             },
             initial=initial,
             submit_label=_("Sign the decision"),

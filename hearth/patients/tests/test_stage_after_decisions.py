@@ -101,3 +101,22 @@ def test_the_worklist_shows_a_granted_patient_as_waiting_for_admission(
     world.decide("granted")
     worklist = client_for(world.coordinator).get(reverse("worklist")).content.decode()
     assert "Home care granted: admission next" in worklist
+
+
+def test_the_commission_form_restates_the_referral_the_screening_and_the_diagnosis(
+    world: World, client_for
+) -> None:
+    world.screen()
+    page = client_for(world.commission_member).get(
+        reverse("decision", args=[world.episode.external_id])
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    start = text.find("What the commission is deciding on")
+    facts = text[start : text.find('name="outcome"')]
+    assert "Progressive disease, wishes to stay at home." in facts  # the referral's reason
+    assert "Refer to the medical commission" in facts  # the screening's outcome
+    assert "Cancer</li>" in facts  # a SPICT indicator, by name
+    assert "Eligible." in facts  # the clinician's conclusion
+    assert "C34.1" in facts  # the diagnosis
+    assert 0 < start < text.find('name="outcome"')
