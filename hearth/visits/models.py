@@ -538,7 +538,7 @@ class Visit(ExternalIdModel):
                 "consciousness": (
                     self.consciousness == Consciousness.ALERT if self.consciousness else None
                 ),
-                "temperature": self.temperature,
+                "temperature": float(self.temperature) if self.temperature is not None else None,
             },
             spo2_scale=spo2_scale,
         )
