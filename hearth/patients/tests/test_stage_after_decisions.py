@@ -62,7 +62,8 @@ def test_a_deferred_decision_stays_in_the_queue_and_says_it_was_deferred(
 ) -> None:
     world.screen()
     world.decide("deferred")
-    assert world.patient.full_name in _queue_page(world, client_for)
+    queue = _queue_page(world, client_for)
+    assert world.patient.full_name in queue and "Commission deferred its decision" in queue
     record = _record_page(world, client_for)
     assert "<dd>Commission deferred its decision</dd>" in record
     assert reverse("decision", args=[world.episode.external_id]) in record
