@@ -565,8 +565,9 @@ def acp_sign(request: AuthenticatedRequest, acp_id: Any) -> HttpResponse:
             ),
             success_url=lambda _r: reverse("acp_detail", args=[plan.external_id]),
             success_message=_("Signed. This is now the plan shown in an emergency."),
-            context={"patient": patient, "signing_warning": True},
+            context={"patient": patient, "plan": plan, "signing_warning": True},
             submit_label=_("Sign"),
+            template="careplans/acp_sign.html",
         )
 
     return with_patient(

@@ -10,6 +10,7 @@ model. The refusal page is the shared ``refused.html``; the default write page,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -56,6 +57,72 @@ def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     return render(request, "refused.html", {"error": error}, status=error.status)
 
 
+# --- Confirming a consequential action ------------------------------------------------
+
+#: The field a confirmation page (or the ``data-confirm`` dialog) adds to the POST.
+CONFIRMED_FIELD = "confirmed"
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation restates: the action with its object ("Cancel the
+    visit to Anna Smirnova on Tuesday 8 December at 10:00?"), its consequence
+    ("The family will be told.") and the words on the button that does it."""
+
+    question: str
+    consequence: str
+    yes_label: str
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    """A POST that carries ``confirmed=yes``: the person has seen the question."""
+    return request.method == "POST" and request.POST.get(CONFIRMED_FIELD) == "yes"
+
+
+def confirmation_page(
+    request: HttpRequest,
+    confirmation: Confirmation,
+    *,
+    back_url: str,
+    back_label: str | None = None,
+) -> HttpResponse:
+    """The question, the consequence, "Yes, …" and "Go back", without
+    JavaScript: "Yes" posts what was sent (a reason typed, a date) again to
+    the same address with ``confirmed=yes`` and a fresh CSRF token; nothing
+    has changed until then."""
+    carried = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", CONFIRMED_FIELD)
+        for value in request.POST.getlist(name)
+    ]
+    return render(
+        request,
+        "confirm.html",
+        {
+            "confirmation": confirmation,
+            "action": request.get_full_path(),
+            "carried": carried,
+            "back_url": back_url,
+            "back_label": back_label or _("Go back"),
+        },
+    )
+
+
+def unless_confirmed(
+    request: HttpRequest,
+    confirmation: Confirmation,
+    *,
+    back_url: str,
+    back_label: str | None = None,
+) -> HttpResponse | None:
+    """For a view that acts on a POST: the confirmation page until the POST
+    says ``confirmed=yes`` (then None, and the view goes on)."""
+    if is_confirmed(request):
+        return None
+    return confirmation_page(request, confirmation, back_url=back_url, back_label=back_label)
+
+
 def form_page(
     request: HttpRequest,
     *,
@@ -69,16 +136,22 @@ def form_page(
     initial: dict[str, Any] | None = None,
     submit_label: str | None = None,
     template: str = "patients/form_page.html",
+    confirm: Confirmation | None = None,
 ) -> HttpResponse:
     """One shape for every write page: show the form, call the service,
     show its refusal on the form or go back with a message. Pass ``form``
-    when the form needs more than ``initial`` to be built."""
+    when the form needs more than ``initial`` to be built. With ``confirm``,
+    a valid form is first restated on a confirmation page (nothing changes
+    until the person says yes)."""
     if form is None:
         assert form_class is not None, "form_page needs form_class or form"
         form = form_class(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            if confirm is not None and not is_confirmed(request):
+                back = (context or {}).get("back_url") or request.get_full_path()
+                return confirmation_page(request, confirm, back_url=back)
             try:
                 result = perform(form.cleaned_data)
             except DomainError as error:
@@ -115,6 +188,7 @@ def page_with_way_back(
     context: dict[str, Any] | None = None,
     submit_label: str | None = None,
     template: str = "form_page.html",
+    confirm: Confirmation | None = None,
 ) -> HttpResponse:
     """``form_page`` on a write-page template with a link back (where the page
     also returns after saving, unless ``success_url`` says otherwise). An app's
@@ -133,6 +207,7 @@ def page_with_way_back(
         },
         submit_label=submit_label,
         template=template,
+        confirm=confirm,
     )
 
 

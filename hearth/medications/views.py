@@ -32,6 +32,7 @@ from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.pdf import document_languages, family_language, render_pdf
 from hearth.core.web import (
     AuthenticatedRequest,
+    Confirmation,
     page_with_way_back,
     refusal,
     show_domain_error,
@@ -323,6 +324,15 @@ def stop_order(request: AuthenticatedRequest, order_id: Any) -> HttpResponse:
             submit_label=_("Stop this medicine"),
             context={"patient": patient, "order": order},
             template=FORM,
+            confirm=Confirmation(
+                question=_("Stop %(order)s for %(name)s?")
+                % {"order": order_label(order), "name": patient.full_name},
+                consequence=_(
+                    "From now on no more doses of it are due, for the nurses or the family. "
+                    "Starting it again needs a new prescription."
+                ),
+                yes_label=_("Yes, stop this medicine"),
+            ),
         )
 
     return with_patient_of(request, order, "medications.prescribe", build)

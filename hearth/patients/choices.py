@@ -53,6 +53,23 @@ class EpisodeState(models.TextChoices):
     NOT_ADMITTED = "not_admitted", _("Not admitted")
 
 
+class EpisodeStage(models.TextChoices):
+    """Where the journey stands, for people: the stored state refined by the
+    decision in force, so that a granted or deferred commission decision is
+    shown as such instead of "awaiting medical commission" (issue 20)."""
+
+    REFERRED = "referred", _("Referred: eligibility screening next")
+    AWAITING_COMMISSION = "awaiting_commission", _("Awaiting medical commission")
+    COMMISSION_DEFERRED = "commission_deferred", _("Commission deferred its decision")
+    AWAITING_ADMISSION = "awaiting_admission", _("Home care granted: admission next")
+    ACTIVE = "active", _("Active home care")
+    DISCHARGED = "discharged", _("Discharged")
+    DECEASED = "deceased", _("Deceased")
+    BEREAVEMENT = "bereavement", _("Bereavement follow-up")
+    CLOSED = "closed", _("Closed")
+    NOT_ADMITTED = "not_admitted", _("Not admitted")
+
+
 #: States in which the service holds an open relationship with the patient.
 OPEN_EPISODE_STATES = frozenset(
     {

@@ -27,12 +27,15 @@ from hearth.patients.choices import (
     CommissionOutcome,
     DiagnosisGroup,
     DischargeReason,
+    EpisodeStage,
     EpisodeState,
     FormOfCare,
     PlaceOfDeath,
     ReferrerType,
     ScreeningOutcome,
     Sex,
+    SpictConditionIndicator,
+    SpictGeneralIndicator,
     Urgency,
 )
 
@@ -328,8 +331,31 @@ class Episode(ExternalIdModel):
 
     @property
     def current_decision(self) -> CommissionDecision | None:
-        """The decision in force: the most recent signed one supersedes all earlier."""
+        """The decision in force: the most recent signed one supersedes all earlier.
+        Uses prefetched decisions when a list page fetched them (no query per row)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("commission_decisions")
+        if prefetched is not None:
+            return max(prefetched, key=lambda d: (d.signed_at, d.pk), default=None)
         return self.commission_decisions.order_by("-signed_at", "-id").first()
+
+    @property
+    def stage(self) -> EpisodeStage:
+        """The stage a person should read: while the episode awaits the
+        commission, the decision in force says whether it still waits
+        (none yet), waits again (deferred) or waits for admission (granted)."""
+        if self.state != EpisodeState.AWAITING_COMMISSION:
+            return EpisodeStage(self.state)
+        decision = self.current_decision
+        if decision is None:
+            return EpisodeStage.AWAITING_COMMISSION
+        if decision.outcome == CommissionOutcome.GRANTED:
+            return EpisodeStage.AWAITING_ADMISSION
+        if decision.outcome == CommissionOutcome.DEFERRED:
+            return EpisodeStage.COMMISSION_DEFERRED
+        return EpisodeStage.AWAITING_COMMISSION
+
+    def get_stage_display(self) -> str:
+        return str(self.stage.label)
 
     def days_since_admission(self, today: date | None = None) -> int | None:
         if self.admitted_at is None:
@@ -379,6 +405,23 @@ class EligibilityScreening(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"Screening {self.get_outcome_display()}"
+
+    @property
+    def general_indicator_labels(self) -> list[str]:
+        """The SPICT general indicators found, as the clinician read them."""
+        return [
+            str(SpictGeneralIndicator(code).label)
+            for code in self.general_indicators
+            if code in SpictGeneralIndicator.values
+        ]
+
+    @property
+    def condition_indicator_labels(self) -> list[str]:
+        return [
+            str(SpictConditionIndicator(code).label)
+            for code in self.condition_indicators
+            if code in SpictConditionIndicator.values
+        ]
 
 
 class ImmutableRecordError(Exception):

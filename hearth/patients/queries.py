@@ -9,14 +9,21 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditEvent
 from hearth.patients import access
-from hearth.patients.choices import EpisodeState
-from hearth.patients.models import CareTeamAssignment, Diagnosis, EmergencyAccess, Episode, Patient
+from hearth.patients.choices import CommissionOutcome, EpisodeState
+from hearth.patients.models import (
+    CareTeamAssignment,
+    CommissionDecision,
+    Diagnosis,
+    EmergencyAccess,
+    Episode,
+    Patient,
+)
 
 
 @dataclass
@@ -88,7 +95,9 @@ def worklist(
     patients = access.patients_visible_to(actor).prefetch_related(
         Prefetch(
             "episodes",
-            queryset=Episode.objects.order_by("-opened_at"),
+            queryset=Episode.objects.order_by("-opened_at").prefetch_related(
+                "commission_decisions"
+            ),
             to_attr="episodes_newest_first",
         ),
         Prefetch(
@@ -132,7 +141,7 @@ def worklist(
                 diagnosis_group=diagnosis.group if diagnosis else None,
                 diagnosis_group_label=diagnosis.get_group_display() if diagnosis else None,
                 episode_state=episode.state if episode else None,
-                episode_state_label=episode.get_state_display() if episode else None,
+                episode_state_label=episode.get_stage_display() if episode else None,
                 days_since_admission=episode.days_since_admission(today) if episode else None,
                 next_review_date=episode.next_review_date if episode else None,
                 emergency_access=patient.pk in emergency_ids,
@@ -173,10 +182,19 @@ def audit_trail(patient: Patient, *, limit: int = 500) -> QuerySet[AuditEvent]:
 
 
 def commission_queue(actor: Any) -> list[Episode]:
-    """Episodes waiting for the commission, oldest referral first (audited as listed)."""
+    """Episodes waiting for the commission, oldest referral first (audited as listed).
+
+    An episode whose decision in force granted care is no longer waiting for
+    the commission (it waits for admission), so it leaves the queue; a
+    deferred one stays, because the commission has to decide again."""
+    decision_in_force = CommissionDecision.objects.filter(episode=OuterRef("pk")).order_by(
+        "-signed_at", "-id"
+    )
     episodes = list(
         Episode.objects.filter(state=EpisodeState.AWAITING_COMMISSION)
         .filter(patient__in=access.patients_visible_to(actor))
+        .annotate(outcome_in_force=Subquery(decision_in_force.values("outcome")[:1]))
+        .filter(Q(outcome_in_force__isnull=True) | ~Q(outcome_in_force=CommissionOutcome.GRANTED))
         .select_related("patient", "referral")
         .order_by("opened_at")
     )

@@ -13,6 +13,7 @@ from hearth.patients.choices import (
     CommissionOutcome,
     DiagnosisGroup,
     DischargeReason,
+    EpisodeStage,
     EpisodeState,
     FormOfCare,
     PlaceOfDeath,
@@ -101,6 +102,8 @@ class DiagnosisOut(Schema):
 class EpisodeSummaryOut(Schema):
     id: UUID = Field(alias="external_id")
     state: EpisodeState
+    #: The state refined by the decision in force (e.g. ``awaiting_admission``).
+    stage: EpisodeStage
     opened_at: datetime
     admitted_at: datetime | None
     next_review_date: date | None
@@ -254,6 +257,8 @@ class EpisodeOut(Schema):
     id: UUID = Field(alias="external_id")
     patient_id: UUID
     state: EpisodeState
+    #: The state refined by the decision in force (e.g. ``awaiting_admission``).
+    stage: EpisodeStage
     opened_at: datetime
     admitted_at: datetime | None
     next_review_date: date | None

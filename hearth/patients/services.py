@@ -609,6 +609,20 @@ def record_commission_decision(
         episode.closed_at = clock.now()
         episode.closing_note = decision.reason
         episode.save(update_fields=["closed_at", "closing_note"])
+    elif (
+        outcome == CommissionOutcome.GRANTED
+        and form_of_care != FormOfCare.HOME
+        and episode.state == EpisodeState.AWAITING_COMMISSION
+    ):
+        # Day care or inpatient care is given elsewhere: this home-care
+        # referral ends here instead of waiting for an admission that cannot come.
+        note = _("The commission granted %(form)s, not home care.") % {
+            "form": decision.get_form_of_care_display().lower()
+        }
+        _move(actor=actor, episode=episode, to=EpisodeState.NOT_ADMITTED, reason=note)
+        episode.closed_at = clock.now()
+        episode.closing_note = note
+        episode.save(update_fields=["closed_at", "closing_note"])
     if review_date is not None:
         episode.next_review_date = review_date
         episode.save(update_fields=["next_review_date"])

@@ -18,7 +18,14 @@ from hearth.accounts.models import UserKind
 from hearth.core import refusals
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
-from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
+from hearth.core.web import (
+    AuthenticatedRequest,
+    Confirmation,
+    form_page,
+    refusal,
+    staff_required,
+    unless_confirmed,
+)
 from hearth.patients import access, queries, services, signals
 from hearth.patients.choices import EpisodeState
 from hearth.patients.forms import (
@@ -103,6 +110,7 @@ def patient_page(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse
             "episode": episode,
             "earlier_episodes": episodes[1:],
             "decision": episode.current_decision if episode else None,
+            "stage": episode.stage if episode else None,
             "diagnoses": patient.diagnoses.current().select_related("recorded_by"),
             "team": queries.care_team(patient),
             "caregivers": patient.caregivers.filter(ended_at__isnull=True).select_related("user"),
@@ -297,6 +305,26 @@ def end_assignment(request: AuthenticatedRequest, assignment_id: Any) -> HttpRes
             external_id=assignment_id
         )
         access.access_patient(request.user, assignment.patient.external_id, audit_read=False)
+        if assignment.ended_at is None:
+            asking = unless_confirmed(
+                request,
+                Confirmation(
+                    question=_("Remove %(name)s (%(role)s) from the care team of %(patient)s?")
+                    % {
+                        "name": assignment.staff.display_name,
+                        "role": assignment.get_role_display().lower(),
+                        "patient": assignment.patient.full_name,
+                    },
+                    consequence=_(
+                        "From now on they are no longer on this person's care team. "
+                        "What they wrote stays in the record."
+                    ),
+                    yes_label=_("Yes, remove them from the team"),
+                ),
+                back_url=reverse("care_team", args=[assignment.patient.external_id]),
+            )
+            if asking is not None:
+                return asking
         services.end_care_team_assignment(actor=request.user, assignment=assignment)
     except CareTeamAssignment.DoesNotExist as error:
         raise Http404 from error
@@ -411,6 +439,13 @@ def commission_decision(request: AuthenticatedRequest, episode_id: Any) -> HttpR
                 "patient": episode.patient,
                 "episode": episode,
                 "signing_warning": True,
+                # What the commission decides on, above the form (issue 20).
+                "commission_facts": {
+                    "referral": getattr(episode, "referral", None),
+                    "screening": episode.screenings.select_related("screened_by").first(),
+                    "diagnoses": episode.patient.diagnoses.current(),
+                    "decision": episode.current_decision,
+                },
             },
             initial=initial,
             submit_label=_("Sign the decision"),

@@ -17,14 +17,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed, NotFound
-from hearth.core.web import AuthenticatedRequest, form_page, refusal, staff_required
+from hearth.core.web import (
+    AuthenticatedRequest,
+    Confirmation,
+    form_page,
+    refusal,
+    staff_required,
+    unless_confirmed,
+)
 from hearth.planning import planner, reasons
 from hearth.planning.forms import MovePlannedVisitForm, PlanDayForm
 from hearth.visits.choices import PlanStatus, UrgentRequestStatus, VisitKind
@@ -270,6 +279,34 @@ def publish(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
         plan = DayPlan.objects.filter(external_id=plan_id).first()
         if plan is None:
             raise NotFound(_("Not found."))
+        unplaced = plan.planned_visits.filter(staff__isnull=True).count()
+        if unplaced and plan.status == PlanStatus.DRAFT:
+            placed = plan.planned_visits.filter(staff__isnull=False).count()
+            asking = unless_confirmed(
+                request,
+                Confirmation(
+                    question=ngettext(
+                        "Publish the plan for %(day)s with %(count)d visit not placed?",
+                        "Publish the plan for %(day)s with %(count)d visits not placed?",
+                        unplaced,
+                    )
+                    % {"day": date_format(plan.date, "l j E"), "count": unplaced},
+                    consequence=ngettext(
+                        "The %(placed)d placed visits go to the staff and their families are "
+                        "told the times. Nobody is sent to the visit not placed: arrange it "
+                        "by hand.",
+                        "The %(placed)d placed visits go to the staff and their families are "
+                        "told the times. Nobody is sent to the visits not placed: arrange them "
+                        "by hand.",
+                        unplaced,
+                    )
+                    % {"placed": placed},
+                    yes_label=_("Yes, publish"),
+                ),
+                back_url=_plan_url(plan.date),
+            )
+            if asking is not None:
+                return asking
         visits = planner.publish_plan(actor=request.user, plan=plan)
     except (NotAllowed, NotFound) as error:
         return refusal(request, error)

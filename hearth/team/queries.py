@@ -312,7 +312,14 @@ def week_of(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def caseload(actor: User, *, today: date | None = None) -> list[CaseloadRow]:
+def own_caseload(actor: User, *, today: date | None = None) -> CaseloadRow:
+    """The signed-in person's own figures, whatever their role: the coordinator
+    and the clinical lead see everyone's on the case-load page, but "my
+    case-load" is theirs (issue 20: it showed the first member of staff's)."""
+    return caseload(actor, today=today, own=True)[0]
+
+
+def caseload(actor: User, *, today: date | None = None, own: bool = False) -> list[CaseloadRow]:
     """Per member of staff: current patients (current care-team assignments on
     patients with an open episode) by role, visits this week (Monday to Sunday,
     not cancelled) and open alerts they own. The coordinator and the clinical
@@ -321,9 +328,11 @@ def caseload(actor: User, *, today: date | None = None) -> list[CaseloadRow]:
     today = today or clock.today()
     people = list(
         active_staff()
-        if actor.has_perm("team.view_everyones_caseload")
+        if actor.has_perm("team.view_everyones_caseload") and not own
         else active_staff().filter(pk=actor.pk)
     )
+    if own and not people:
+        people = [actor]
     rows = {person.pk: CaseloadRow(staff=person) for person in people}
     open_episode = Exists(
         Episode.objects.filter(patient=OuterRef("patient"), state__in=OPEN_EPISODE_STATES)

@@ -57,9 +57,10 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             ],
             "reminders": queries.own_reminders(actor),
             "compliance": compliance[0] if compliance else None,
-            "caseload": queries.caseload(actor)[0]
+            "caseload": queries.own_caseload(actor)
             if actor.has_perm("team.view_caseload", actor)
             else None,
+            "sees_everyones_caseload": actor.has_perm("team.view_everyones_caseload"),
             "checked_in_this_month": queries.own_check_ins(actor)
             .filter(period=services.month_of(clock.today()))
             .exists(),

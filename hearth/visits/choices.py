@@ -68,6 +68,17 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Consciousness(models.TextChoices):
+    """ACVPU, as NEWS2 scores it (Royal College of Physicians 2017): alert
+    scores 0; new confusion, voice, pain or unresponsive score 3."""
+
+    ALERT = "alert", _("Alert")
+    NEW_CONFUSION = "new_confusion", _("New confusion")
+    VOICE = "voice", _("Responds to voice")
+    PAIN = "pain", _("Responds to pain")
+    UNRESPONSIVE = "unresponsive", _("Unresponsive")
+
+
 class AlertOutcome(models.TextChoices):
     """What closing a visit does to the alert it answered."""
 

@@ -12,7 +12,15 @@ from django.utils.translation import pgettext_lazy
 
 from hearth.accounts.models import Discipline, User
 from hearth.assessments.choices import Phase
-from hearth.visits.choices import AlertOutcome, Endpoint, Per, Skill, TimeRequestKind, VisitKind
+from hearth.visits.choices import (
+    AlertOutcome,
+    Consciousness,
+    Endpoint,
+    Per,
+    Skill,
+    TimeRequestKind,
+    VisitKind,
+)
 from hearth.visits.services import PLANNED_DISCIPLINES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -191,9 +199,16 @@ class CloseVisitForm(forms.Form):
         widget=_datetime_widget(),
         help_text=_("Only if the arrival was not recorded."),
     )
-    departed_at = forms.DateTimeField(label=_("Left"), widget=_datetime_widget())
+    departed_at = forms.DateTimeField(
+        label=_("Left (leave empty for now)"),
+        required=False,
+        widget=_datetime_widget(),
+        help_text=_("Empty means the moment you press “Close the visit”."),
+    )
     actions_taken = forms.CharField(label=_("Actions taken"), widget=_textarea(4), max_length=10000)
-    notes = forms.CharField(label=_("Note"), required=False, widget=_textarea(3), max_length=10000)
+    #: The one note box on an open visit: "Save the note" sends it to the
+    #: note step, "Close the visit" keeps it as a note of the closing.
+    text = forms.CharField(label=_("Note"), required=False, widget=_textarea(3), max_length=10000)
     pulse = forms.IntegerField(label=_("Pulse (beats/min)"), required=False)
     systolic_pressure = forms.IntegerField(
         label=_("Systolic blood pressure (mmHg)"), required=False
@@ -206,6 +221,21 @@ class CloseVisitForm(forms.Form):
         label=_("Temperature (°C)"), required=False, max_digits=4, decimal_places=1
     )
     oxygen_saturation = forms.IntegerField(label=_("Oxygen saturation (%)"), required=False)
+    supplemental_oxygen = forms.TypedChoiceField(
+        label=_("Breathing"),
+        choices=[("no", _("Room air")), ("yes", _("Supplemental oxygen"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    consciousness = forms.ChoiceField(
+        label=_("Consciousness (ACVPU)"),
+        choices=Consciousness.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("With the other signs, this completes the visit's NEWS2."),
+    )
     pps = forms.TypedChoiceField(
         label=_("Palliative Performance Scale (PPS)"),
         choices=_pps_choices,

@@ -25,6 +25,7 @@ from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
 from hearth.visits.choices import (
     AlertOutcome,
+    Consciousness,
     DispatchStatus,
     Endpoint,
     Per,
@@ -493,6 +494,16 @@ class Visit(ExternalIdModel):
         blank=True,
         validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
+    #: ACVPU (NEWS2's consciousness); blank = not assessed.
+    consciousness = models.CharField(
+        _("consciousness (ACVPU)"),
+        max_length=16,
+        choices=Consciousness.choices,
+        blank=True,
+        default="",
+    )
+    #: NEWS2's "air or oxygen"; None = not recorded.
+    supplemental_oxygen = models.BooleanField(_("on supplemental oxygen"), null=True, blank=True)
     alert_outcome = models.CharField(
         _("the alert"), max_length=12, choices=AlertOutcome.choices, blank=True, default=""
     )
@@ -510,6 +521,27 @@ class Visit(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.patient_id} {self.planned_start}"
+
+    def news2(self, *, spo2_scale: int = 1) -> Any:
+        """NEWS2 from this visit's own observations (``monitoring.news2``):
+        complete only when all seven parameters were recorded; otherwise it
+        says which are missing, never scoring a missing one as 0."""
+        from hearth.monitoring import news2
+
+        return news2.score(
+            {
+                "respiratory_rate": self.respiratory_rate,
+                "spo2": self.oxygen_saturation,
+                "on_oxygen": self.supplemental_oxygen,
+                "systolic_bp": self.systolic_pressure,
+                "pulse": self.pulse,
+                "consciousness": (
+                    self.consciousness == Consciousness.ALERT if self.consciousness else None
+                ),
+                "temperature": float(self.temperature) if self.temperature is not None else None,
+            },
+            spo2_scale=spo2_scale,
+        )
 
     @property
     def is_open(self) -> bool:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import audit, clock
@@ -190,6 +191,70 @@ def visit_detail(visit_id: Any) -> Visit | None:
         )
     except (ValueError, TypeError):
         return None
+
+
+def pps_recorded_at(visit: Visit) -> int | None:
+    """The PPS level recorded when this visit was closed (``close_visit``
+    records it through the assessments app at the moment the visit ended),
+    unless it was since marked entered in error."""
+    if visit.departed_at is None:
+        return None
+    from hearth.assessments.models import AssessmentResponse
+
+    response = (
+        AssessmentResponse.objects.filter(
+            patient_id=visit.patient_id,
+            instrument="pps",
+            assessed_at=visit.departed_at,
+            entered_in_error_at__isnull=True,
+        )
+        .order_by("-recorded_at")
+        .first()
+    )
+    if response is None:
+        return None
+    level = response.answers.get("level")
+    return int(level) if level is not None else None
+
+
+#: NEWS2's parameters as a nurse names them (``monitoring.news2.PARAMETERS``).
+NEWS2_PARAMETER_LABELS = {
+    "respiratory_rate": gettext_lazy("breaths per minute"),
+    "spo2": gettext_lazy("oxygen saturation"),
+    "on_oxygen": gettext_lazy("air or oxygen"),
+    "systolic_bp": gettext_lazy("systolic blood pressure"),
+    "pulse": gettext_lazy("pulse"),
+    "consciousness": gettext_lazy("consciousness (ACVPU)"),
+    "temperature": gettext_lazy("temperature"),
+}
+
+
+@dataclass(frozen=True)
+class VisitNews2:
+    total: int
+    band: str
+    complete: bool
+    missing: list[str]
+    measured: int
+
+
+def visit_news2(visit: Visit) -> VisitNews2 | None:
+    """The visit's own NEWS2 on the person's SpO2 scale (scale 2 only when a
+    clinician chose it for them, in monitoring's thresholds). Complete only
+    with all seven parameters; a partial score names what is missing, and
+    nothing is shown when nothing was measured."""
+    from hearth.monitoring import evaluation, news2
+
+    result = visit.news2(spo2_scale=evaluation.thresholds_for(visit.patient).spo2_scale)
+    if not result.points:
+        return None
+    return VisitNews2(
+        total=result.total,
+        band=str(evaluation.NEWS2_BANDS[result.band]),
+        complete=not result.partial,
+        missing=[str(NEWS2_PARAMETER_LABELS[name]) for name in result.missing],
+        measured=len(news2.PARAMETERS) - len(result.missing),
+    )
 
 
 def panel(patient: Patient) -> dict[str, Any]:

@@ -275,6 +275,10 @@ class CloseVisitIn(StrictIn):
     respiratory_rate: int | None = None
     temperature: Decimal | None = Field(None, description="°C, one decimal.")
     oxygen_saturation: int | None = None
+    consciousness: str | None = Field(
+        None, description="ACVPU: alert, new_confusion, voice, pain, unresponsive."
+    )
+    supplemental_oxygen: bool | None = Field(None, description="NEWS2 air or oxygen.")
     pps: int | None = Field(None, description="Palliative Performance Scale, 0–100 by 10.")
     phase: str | None = Field(None, description="stable, unstable, deteriorating, terminal…")
     phase_end_reason: str = Field("", max_length=300)
@@ -323,6 +327,8 @@ class VisitOut(Schema):
     respiratory_rate: int | None
     temperature: Amount | None
     oxygen_saturation: int | None
+    consciousness: str
+    supplemental_oxygen: bool | None
     alert_outcome: str
     closed_at: datetime | None
     cancelled_reason: str

@@ -20,8 +20,10 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import User, UserKind
@@ -30,7 +32,10 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
+    Confirmation,
+    confirmation_page,
     form_page,
+    is_confirmed,
     page_with_way_back,
     refusal,
     show_domain_error,
@@ -39,6 +44,7 @@ from hearth.core.web import (
 from hearth.patients.models import Patient
 from hearth.patients.web import with_patient, with_patient_of, with_portal_patient
 from hearth.visits import queries, services
+from hearth.visits.choices import VisitStatus
 from hearth.visits.forms import (
     ArriveForm,
     CloseVisitForm,
@@ -188,6 +194,36 @@ def cancel_shift(request: AuthenticatedRequest, shift_id: Any) -> HttpResponse:
     if refused:
         return refused
     shift = _find(Shift.objects.select_related("staff"), shift_id)
+    if not is_confirmed(request):
+        open_visits = (
+            Visit.objects.filter(staff=shift.staff, date=shift.date)
+            .filter(status__in=[VisitStatus.SCHEDULED, VisitStatus.UNDER_WAY])
+            .count()
+        )
+        return confirmation_page(
+            request,
+            Confirmation(
+                question=_("Cancel the shift of %(name)s on %(date)s, %(start)s–%(end)s?")
+                % {
+                    "name": shift.staff.display_name,
+                    "date": date_format(shift.date, "l j E"),
+                    "start": shift.starts_at.strftime("%H:%M"),
+                    "end": shift.ends_at.strftime("%H:%M"),
+                },
+                consequence=ngettext(
+                    "%(count)d published visit of that day stays with them until you "
+                    "re-plan the day.",
+                    "%(count)d published visits of that day stay with them until you "
+                    "re-plan the day.",
+                    open_visits,
+                )
+                % {"count": open_visits}
+                if open_visits
+                else _("They are not planned for that day any more."),
+                yes_label=_("Yes, cancel the shift"),
+            ),
+            back_url=reverse("staff_availability"),
+        )
     return page_with_way_back(
         request,
         _confirm(request),
@@ -390,6 +426,11 @@ def _visit_page(
     actor = request.user
     alert = services.linked_alert(visit)
     may_record = actor.has_perm("visits.record_visit", visit)
+    answers_alert = alert is not None and alert.is_open
+    if close_form is None and note_form is not None and note_form.is_bound:
+        # The note box sits in the closing form: what was typed in the other
+        # boxes comes back with the note's refusal or its confirmation.
+        close_form = CloseVisitForm(answers_alert=answers_alert, initial=_typed(note_form.data))
     return render(
         request,
         "visits/visit.html",
@@ -404,10 +445,11 @@ def _visit_page(
             "arrive_form": arrive_form or ArriveForm(),
             "note_form": note_form or VisitNoteForm(),
             "close_form": close_form
-            or CloseVisitForm(
-                answers_alert=alert is not None and alert.is_open,
-                initial={"departed_at": clock.now()},
-            ),
+            # "Left" is not filled in when the page loads: a time set then is
+            # before the arrival of a visit opened early (issue 20); empty = now.
+            or CloseVisitForm(answers_alert=answers_alert),
+            "pps_at_visit": queries.pps_recorded_at(visit),
+            "news2": queries.visit_news2(visit) if visit.status == VisitStatus.COMPLETED else None,
         },
         status=status,
     )
@@ -471,19 +513,58 @@ def visit_arrive(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
     )
 
 
+def _typed(data: Any) -> dict[str, Any]:
+    """What was typed in the closing form's other boxes (not the note)."""
+    return {
+        key: (data.getlist(key) if key == "participants" else data.get(key))
+        for key in CloseVisitForm.base_fields
+        if key != "text" and data.get(key)
+    }
+
+
 @staff_required
 @require_POST
 def visit_note(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
-    return _visit_action(
-        request,
-        visit_id,
-        VisitNoteForm(request.POST),
-        lambda visit, data: services.add_visit_note(
-            actor=request.user, visit=visit, text=data["text"]
-        ),
-        _("Note added."),
-        "note_form",
-    )
+    visit = _visit(visit_id)
+    form = VisitNoteForm(request.POST)
+    typed = _typed(request.POST)
+    if not typed:
+        return _visit_action(
+            request,
+            visit_id,
+            form,
+            lambda visit, data: services.add_visit_note(
+                actor=request.user, visit=visit, text=data["text"]
+            ),
+            _("Note added."),
+            "note_form",
+        )
+
+    def build(_patient: Patient) -> HttpResponse:
+        # "Save the note" pressed with the closing boxes half filled in: the
+        # note is saved and the page comes back with those boxes as typed.
+        status = 422
+        if form.is_valid():
+            try:
+                services.add_visit_note(
+                    actor=request.user, visit=visit, text=form.cleaned_data["text"]
+                )
+            except DomainError as error:
+                if isinstance(error, NotAllowed):
+                    raise
+                show_domain_error(form, error)
+                status = error.status if error.status != 404 else 400
+            else:
+                messages.success(request, _("Note added. The visit is still open."))
+                fresh = _visit(visit_id)
+                alert = services.linked_alert(fresh)
+                close_form = CloseVisitForm(
+                    answers_alert=alert is not None and alert.is_open, initial=typed
+                )
+                return _visit_page(request, fresh, close_form=close_form)
+        return _visit_page(request, _visit(visit_id), status=status, note_form=form)
+
+    return with_patient(request, visit.patient.external_id, VIEW, build)
 
 
 @staff_required
@@ -495,6 +576,9 @@ def visit_close(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
 
     def close(target: Visit, data: dict[str, Any]) -> Visit:
         values = dict(data)
+        values["notes"] = values.pop("text", "")
+        values["consciousness"] = values.get("consciousness") or None
+        values["departed_at"] = values.get("departed_at") or clock.now()
         values["phase"] = values.get("phase") or None
         values["alert_outcome"] = values.get("alert_outcome") or None
         return services.close_visit(actor=request.user, visit=target, **values)
@@ -522,6 +606,19 @@ def visit_cancel(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
             back_label=_("The visit"),
             success_message=_("Visit cancelled."),
             submit_label=_("Cancel the visit"),
+            confirm=Confirmation(
+                question=_("Cancel the %(kind)s to %(name)s on %(date)s at %(time)s?")
+                % {
+                    "kind": visit.get_kind_display().lower(),
+                    "name": visit.patient.full_name,
+                    "date": date_format(visit.date, "l j E"),
+                    "time": time_format(timezone.localtime(visit.planned_start), "H:i"),
+                },
+                consequence=_(
+                    "The family will be told. The visit will not happen, and it cannot be undone."
+                ),
+                yes_label=_("Yes, cancel the visit"),
+            ),
         )
 
     return with_patient(request, visit.patient.external_id, VIEW, build)

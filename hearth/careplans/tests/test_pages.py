@@ -95,3 +95,19 @@ def test_a_nurse_drafts_and_a_physician_signs_through_the_pages(
     assert draft.cpr == "attempt"
     page = client_for(world.nurse).get(f"/patients/{world.patient.external_id}/").content.decode()
     assert "Attempt CPR" in page
+
+
+def test_the_signing_page_restates_the_cpr_decision_first(
+    world: World, care: Any, client_for: Any
+) -> None:
+    """Issue 20: the physician signs what they can read on the page."""
+    draft = care.acp_draft
+    page = client_for(world.physician).get(f"/advance-care-plans/{draft.external_id}/sign/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    cpr = text.find("You are signing this CPR decision")
+    assert cpr > 0
+    if draft.cpr:
+        assert draft.get_cpr_display() in text[cpr : text.find("<form", cpr)]
+    assert "Transfer to hospital" in text and "Focus of care" in text
+    assert cpr < text.find('name="confirm"')

@@ -323,13 +323,22 @@ def test_a_physician_stops_an_order(
 ) -> None:
     url = f"/medicines/orders/{prn_morphine.external_id}/stop/"
     assert client_for(active.physician).post(url, {"reason": ""}).status_code == 422
-    response = client_for(active.physician).post(url, {"reason": "Pain settled"})
+    asked = client_for(active.physician).post(url, {"reason": "Pain settled"})
+    assert asked.status_code == 200  # the confirmation: nothing has changed yet
+    question = asked.content.decode()
+    assert f"for {active.patient.full_name}?" in question and "Yes, stop this medicine" in question
+    assert 'name="reason" value="Pain settled"' in question
+    prn_morphine.refresh_from_db()
+    assert prn_morphine.status == OrderStatus.ACTIVE
+    response = client_for(active.physician).post(
+        url, {"reason": "Pain settled", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     prn_morphine.refresh_from_db()
     assert prn_morphine.status == OrderStatus.STOPPED
     assert prn_morphine.stop_reason == "Pain settled"
     assert _events("prescription.stopped") == 1
-    again = client_for(active.physician).post(url, {"reason": "Again"})
+    again = client_for(active.physician).post(url, {"reason": "Again", "confirmed": "yes"})
     assert again.status_code == 409
     assert "already stopped" in again.content.decode()
     page = client_for(active.physician).get(_page(active)).content.decode()

@@ -1308,7 +1308,13 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/account/", SIGNED_IN),
     Route("GET", "/account/security-policy/", {"administrator"}),
     # Writes that only exist as POST on a page: success is a redirect back.
-    Route("POST", "/care-team/{assignment}/end/", {"coordinator"}, ok=(302,)),
+    Route(
+        "POST",
+        "/care-team/{assignment}/end/",
+        {"coordinator"},
+        ok=(302,),
+        body=lambda w, a: {"confirmed": "yes"},
+    ),
     Route(
         "POST",
         "/emergency-access/{grant}/review/",
@@ -1444,7 +1450,12 @@ PAGE_ROUTES: list[Route] = [
     _visit_route("GET", "/visits/staff/{staff}/profile/", PLANNERS),
     _visit_route("GET", "/visits/staff/{staff}/shifts/add/", PLANNERS),
     _visit_route(
-        "POST", "/visits/shifts/{staff_shift}/cancel/", PLANNERS, ok=(302,), prepare=_staff_shift
+        "POST",
+        "/visits/shifts/{staff_shift}/cancel/",
+        PLANNERS,
+        ok=(302,),
+        prepare=_staff_shift,
+        body=lambda w, a: {"confirmed": "yes"},
     ),
     # Visits: a person's visits
     _visit_route("GET", "/patients/{patient}/visits/", OPENERS, prepare=_visit),
@@ -1506,7 +1517,12 @@ PAGE_ROUTES: list[Route] = [
         body=_monday_body,
     ),
     _visit_route(
-        "POST", "/visits/plan/{day_plan}/publish/", PLANNERS, ok=(302,), prepare=_draft_plan
+        "POST",
+        "/visits/plan/{day_plan}/publish/",
+        PLANNERS,
+        ok=(302,),
+        prepare=_draft_plan,
+        body=lambda w, a: {"confirmed": "yes"},
     ),
     _visit_route("GET", "/visits/planned/{planned_visit}/move/", PLANNERS, prepare=_draft_plan),
     _visit_route(

@@ -49,7 +49,13 @@ def test_the_coordinator_plans_sees_the_timeline_and_publishes(
     assert "The home has no map position" in page
     assert pw.patient.full_name in page
     plan = DayPlan.objects.get()
-    published = client.post(reverse("visit_plan_publish", args=[plan.external_id]), follow=True)
+    asked = client.post(reverse("visit_plan_publish", args=[plan.external_id]))
+    assert asked.status_code == 200  # one visit is not placed: asked first
+    assert "with 1 visit not placed?" in asked.content.decode()
+    assert Visit.objects.count() == 0
+    published = client.post(
+        reverse("visit_plan_publish", args=[plan.external_id]), {"confirmed": "yes"}, follow=True
+    )
     assert "Plan published. Visits: 1." in published.content.decode()
     assert Visit.objects.count() == 1
     # The published day still shows what could not be placed, now without a

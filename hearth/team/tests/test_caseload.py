@@ -107,3 +107,22 @@ def test_staff_see_their_own_row_the_coordinator_and_lead_everyone(
         assert len(rows) > 10
         assert client_for(user).get("/team/caseload/").status_code == 200
     assert client_for(world.family).get("/api/v1/team/caseload").status_code == 404
+
+
+def test_my_caseload_on_my_page_is_mine_even_for_the_coordinator(
+    world: World, client_for: Any
+) -> None:
+    """Issue 20: "My case-load" showed the first member of staff's figures to
+    the coordinator and the clinical lead."""
+    world.bring_to("active")
+    home_visit(world, day=clock.today())
+    assert queries.own_caseload(world.nurse).patients >= 1
+    for overseer in (world.coordinator, world.clinical_lead):
+        own = queries.own_caseload(overseer)
+        assert own.staff == overseer
+        page = client_for(overseer).get("/team/").content.decode()
+        assert "You have no case-load of your own" in page
+        assert "/team/caseload/" in page
+    nurse_page = client_for(world.nurse).get("/team/").content.decode()
+    assert "You have no case-load of your own" not in nurse_page
+    assert "The team&#x27;s case-load" not in nurse_page

@@ -24,7 +24,13 @@ from hearth.core.validation import Errors, require, require_perm
 from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
 from hearth.visits import family_messages
-from hearth.visits.choices import AlertOutcome, UrgentRequestStatus, VisitKind, VisitStatus
+from hearth.visits.choices import (
+    AlertOutcome,
+    Consciousness,
+    UrgentRequestStatus,
+    VisitKind,
+    VisitStatus,
+)
 from hearth.visits.models import UrgentVisitRequest, Visit, VisitNote
 from hearth.visits.services import dispatch
 from hearth.visits.services.checks import _aware, _check_field, _local_date
@@ -291,6 +297,8 @@ def close_visit(
     respiratory_rate: Any = None,
     temperature: Any = None,
     oxygen_saturation: Any = None,
+    consciousness: str | None = None,
+    supplemental_oxygen: bool | None = None,
     pps: int | None = None,
     phase: str | None = None,
     phase_end_reason: str = "",
@@ -334,6 +342,11 @@ def close_visit(
         },
         errors,
     )
+    consciousness = consciousness or ""
+    if consciousness and consciousness not in Consciousness.values:
+        errors.add("consciousness", _("Alert, new confusion, voice, pain or unresponsive."))
+    if supplemental_oxygen is not None and not isinstance(supplemental_oxygen, bool):
+        errors.add("supplemental_oxygen", _("Yes or no."))
     _check_pps(actor, patient, pps, errors)
     _check_phase(actor, patient, phase, errors)
     alert = linked_alert(visit)
@@ -349,6 +362,8 @@ def close_visit(
     visit.actions_taken = actions_taken
     for name, value in vitals.items():
         setattr(visit, name, value)
+    visit.consciousness = consciousness
+    visit.supplemental_oxygen = supplemental_oxygen
     visit.alert_outcome = alert_outcome or ""
     visit.status = VisitStatus.COMPLETED
     visit.closed_by = actor
@@ -427,6 +442,8 @@ def close_visit(
             "arrived_at": arrived,
             "departed_at": departed,
             "vital_signs": {name: value for name, value in vitals.items() if value is not None},
+            "consciousness": consciousness,
+            "supplemental_oxygen": supplemental_oxygen,
             "pps": pps,
             "phase": phase,
             "alert_outcome": alert_outcome or "",

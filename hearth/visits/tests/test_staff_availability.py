@@ -186,7 +186,12 @@ def test_the_staff_page_lists_the_week_and_the_coordinator_changes_it(
     assert response.status_code == 302
     assert StaffPlanningProfile.objects.get(staff=active.nurse).skills == ["wound_care"]
 
-    assert page.post(f"/visits/shifts/{added.external_id}/cancel/").status_code == 302
+    asked = page.post(f"/visits/shifts/{added.external_id}/cancel/")
+    assert asked.status_code == 200 and "Yes, cancel the shift" in asked.content.decode()
+    added.refresh_from_db()
+    assert added.cancelled_at is None  # asked, not done
+    confirmed = {"confirmed": "yes"}
+    assert page.post(f"/visits/shifts/{added.external_id}/cancel/", confirmed).status_code == 302
     added.refresh_from_db()
     assert added.cancelled_at is not None
 
