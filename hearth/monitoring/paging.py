@@ -22,8 +22,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.monitoring.choices import AlertStatus
@@ -114,7 +115,9 @@ def page_owner(alert: Alert, *, reason: str) -> Message | None:
             event_type=AuditEventType.ALERT_NOBODY_TO_PAGE,
             patient=alert.patient,
             obj=alert,
-            summary=_("Nobody could be paged: nobody is on call for this alert."),
+            summary=messages.text(
+                gettext_noop("Nobody could be paged: nobody is on call for this alert.")
+            ),
             changes={"reason": reason, "role": alert.owner_role},
         )
         return None

@@ -21,9 +21,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
@@ -144,8 +145,12 @@ def _save_draft(
         action=AuditAction.CREATE,
         event_type=AuditEventType.VISIT_PLAN_DRAFTED,
         obj=day_plan,
-        summary=_("Visits for %(day)s planned: %(placed)s placed, %(unplaced)s not placed.")
-        % {"day": date.isoformat(), "placed": placed, "unplaced": len(rows) - placed},
+        summary=messages.text(
+            gettext_noop("Visits for %(day)s planned: %(placed)s placed, %(unplaced)s not placed."),
+            day=date,
+            placed=placed,
+            unplaced=len(rows) - placed,
+        ),
         changes={"replaced_draft": bool(existing), "solver_seconds": day_plan.solver_seconds},
     )
     return day_plan
@@ -378,12 +383,12 @@ def move_planned_visit(
         event_type=AuditEventType.VISIT_PLAN_VISIT_MOVED,
         patient=row.patient,
         obj=plan,
-        summary=_("Planned visit on %(day)s moved by hand to %(who)s at %(time)s.")
-        % {
-            "day": plan.date.isoformat(),
-            "who": staff.display_name,
-            "time": formats.time_format(timezone.localtime(row.starts_at), "H:i"),
-        },
+        summary=messages.text(
+            gettext_noop("Planned visit on %(day)s moved by hand to %(who)s at %(time)s."),
+            day=plan.date,
+            who=staff.display_name,
+            time=formats.time_format(timezone.localtime(row.starts_at), "H:i"),
+        ),
         changes={
             "staff": [old_staff.display_name if old_staff else None, staff.display_name],
             "starts_at": [
@@ -501,13 +506,15 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
             event_type=AuditEventType.VISIT_PLANNED,
             patient=row.patient,
             obj=visit,
-            summary=_("%(discipline)s home visit on %(day)s, the family told %(low)s–%(high)s.")
-            % {
-                "discipline": _discipline_label(row.discipline),
-                "day": plan.date.isoformat(),
-                "low": formats.time_format(timezone.localtime(low), "H:i"),
-                "high": formats.time_format(timezone.localtime(high), "H:i"),
-            },
+            summary=messages.text(
+                gettext_noop(
+                    "%(discipline)s home visit on %(day)s, the family told %(low)s–%(high)s."
+                ),
+                discipline=_discipline_label(row.discipline),
+                day=plan.date,
+                low=formats.time_format(timezone.localtime(low), "H:i"),
+                high=formats.time_format(timezone.localtime(high), "H:i"),
+            ),
         )
     plan.status = PlanStatus.PUBLISHED
     plan.published_by = actor
@@ -518,8 +525,11 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
         action=AuditAction.TRANSITION,
         event_type=AuditEventType.VISIT_PLAN_PUBLISHED,
         obj=plan,
-        summary=_("Plan for %(day)s published: %(count)s visits.")
-        % {"day": plan.date.isoformat(), "count": len(visits)},
+        summary=messages.text(
+            gettext_noop("Plan for %(day)s published: %(count)s visits."),
+            day=plan.date,
+            count=len(visits),
+        ),
     )
     return visits
 
@@ -822,11 +832,13 @@ def hand_to_on_call(*, actor: User | None, request: UrgentVisitRequest, reason: 
         event_type=AuditEventType.URGENT_VISIT_NOT_PLACED,
         patient=request.patient,
         obj=request,
-        summary=_(
-            "The urgent visit could not be started before its deadline in today's plan: "
-            "%(reason)s It goes to the clinician on call."
-        )
-        % {"reason": reason},
+        summary=messages.text(
+            gettext_noop(
+                "The urgent visit could not be started before its deadline in today's plan: "
+                "%(reason)s It goes to the clinician on call."
+            ),
+            reason=reason,
+        ),
         changes={"respond_by": request.respond_by.isoformat() if request.respond_by else None},
     )
     urgent_visit_not_placed_in_time.send(sender=UrgentVisitRequest, request=request, reason=reason)
@@ -914,12 +926,14 @@ def _apply_insertion(
                 event_type=AuditEventType.VISIT_MOVED,
                 patient=visit.patient,
                 obj=visit,
-                summary=_("Visit moved to fit in an urgent visit: now %(who)s, %(low)s–%(high)s.")
-                % {
-                    "who": new_staff.display_name,
-                    "low": formats.time_format(timezone.localtime(new_window[0]), "H:i"),
-                    "high": formats.time_format(timezone.localtime(new_window[1]), "H:i"),
-                },
+                summary=messages.text(
+                    gettext_noop(
+                        "Visit moved to fit in an urgent visit: now %(who)s, %(low)s–%(high)s."
+                    ),
+                    who=new_staff.display_name,
+                    low=formats.time_format(timezone.localtime(new_window[0]), "H:i"),
+                    high=formats.time_format(timezone.localtime(new_window[1]), "H:i"),
+                ),
                 changes={
                     "staff": [old_staff.display_name, new_staff.display_name],
                     "family_window_start": [old_window[0].isoformat(), new_window[0].isoformat()],
@@ -954,15 +968,15 @@ def _apply_insertion(
         event_type=AuditEventType.URGENT_VISIT_SCHEDULED,
         patient=locked.patient,
         obj=visit,
-        summary=_(
-            "Urgent visit fitted into today: %(who)s at about %(time)s; %(moved)s other "
-            "visits moved."
-        )
-        % {
-            "who": visit.staff.display_name,
-            "time": formats.time_format(timezone.localtime(start), "H:i"),
-            "moved": len(report.moved),
-        },
+        summary=messages.text(
+            gettext_noop(
+                "Urgent visit fitted into today: %(who)s at about %(time)s; %(moved)s other "
+                "visits moved."
+            ),
+            who=visit.staff.display_name,
+            time=formats.time_format(timezone.localtime(start), "H:i"),
+            moved=len(report.moved),
+        ),
     )
     report.visit = visit
     return report
@@ -990,10 +1004,10 @@ def mark_family_told(*, actor: User, change: VisitTimeChange) -> VisitTimeChange
         event_type=AuditEventType.VISIT_FAMILY_TOLD,
         patient=change.visit.patient,
         obj=change.visit,
-        summary=_("The family was told the visit's new time: %(low)s–%(high)s.")
-        % {
-            "low": formats.time_format(timezone.localtime(change.new_window_start), "H:i"),
-            "high": formats.time_format(timezone.localtime(change.new_window_end), "H:i"),
-        },
+        summary=messages.text(
+            gettext_noop("The family was told the visit's new time: %(low)s–%(high)s."),
+            low=formats.time_format(timezone.localtime(change.new_window_start), "H:i"),
+            high=formats.time_format(timezone.localtime(change.new_window_end), "H:i"),
+        ),
     )
     return change

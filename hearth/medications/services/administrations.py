@@ -20,9 +20,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import audit, clock, idempotency
+from hearth.core import audit, clock, idempotency, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.locking import lock
@@ -551,12 +552,14 @@ def _send_for_review(
         event_type=AuditEventType.ADMINISTRATION_SENT_FOR_REVIEW,
         patient=order.patient,
         obj=review,
-        summary=_("Offline dose of %(drug)s at %(time)s needs a clinician's review: %(problem)s")
-        % {
-            "drug": order.drug_route.drug.name,
-            "time": local_time(given_at),
-            "problem": problems[0],
-        },
+        summary=messages.text(
+            gettext_noop(
+                "Offline dose of %(drug)s at %(time)s needs a clinician's review: %(problem)s"
+            ),
+            drug=order.drug_route.drug.name,
+            time=given_at,
+            problem=problems[0],
+        ),
         changes={"problems": problems, "client_id": client_id},
     )
     return review
@@ -601,7 +604,7 @@ def mark_administration_entered_in_error(
         event_type=AuditEventType.ADMINISTRATION_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
-        summary=_("Dose record marked as entered in error"),
+        summary=messages.text(gettext_noop("Dose record marked as entered in error")),
         changes={"reason": reason},
     )
     return locked

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.locking import lock
@@ -98,8 +99,10 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
         event_type=AuditEventType.ADMINISTRATION_REVIEWED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Offline dose reviewed: %(decision)s")
-        % {"decision": locked.get_status_display()},
+        summary=messages.text(
+            gettext_noop("Offline dose reviewed: %(decision)s"),
+            decision=messages.choice(locked, "status"),
+        ),
         changes={"decision": decision, "note": note},
     )
     return locked
