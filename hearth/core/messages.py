@@ -98,6 +98,17 @@ def choice(obj: Any, field_name: str) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class LowerCase:
+    """A parameter shown in lower case mid-sentence (a choice label)."""
+
+    value: Any
+
+
+def lower_case(value: Any) -> LowerCase:
+    return LowerCase(value)
+
+
 def msgid(value: Promise) -> str:
     """The untranslated msgid of a lazy translation (a choice label)."""
     with translation.override(None):
@@ -108,6 +119,8 @@ def encode_param(value: Any) -> Any:
     """One parameter as JSON that still says how to translate or format it."""
     if isinstance(value, Message):
         return {"$m": value.key, "$p": value.encode()}
+    if isinstance(value, LowerCase):
+        return {"$lower": encode_param(value.value)}
     if isinstance(value, Joined):
         return {"$j": [encode_param(part) for part in value.parts], "$s": value.separator}
     if isinstance(value, Promise):
@@ -132,6 +145,8 @@ def _decode(value: Any) -> Any:
         return render(str(value["$m"]), dict(value.get("$p") or {}))
     if "$j" in value:
         return str(value.get("$s", ", ")).join(str(_decode(part)) for part in value["$j"])
+    if "$lower" in value:
+        return str(_decode(value["$lower"])).lower()
     if "$t" in value:
         return gettext(str(value["$t"])) if value["$t"] else ""
     if "$dt" in value:
@@ -184,6 +199,7 @@ __all__ = [
     "choice",
     "encode_param",
     "from_row",
+    "lower_case",
     "msgid",
     "plural_text",
     "render",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -63,7 +64,11 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
             slot_time is not None
             and Administration.objects.valid().filter(order=order, scheduled_for=slot_time).exists()
         )
-        clash_note = "; ".join(dict.fromkeys([*locked.problems, *still]))
+        clash_note = "; ".join(
+            dict.fromkeys(
+                [*locked.problems, *(p.in_language(settings.LANGUAGE_CODE) for p in still)]
+            )
+        )
         administration = Administration.objects.create(
             patient=locked.patient,
             order=order,
