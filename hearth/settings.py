@@ -171,6 +171,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "hearth" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Dates in the reader's language with its grammar everywhere: this
+            # library's ``date`` filter replaces Django's (hearth.core.dates).
+            "builtins": ["hearth.core.templatetags.hearth_dates"],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -40,7 +40,7 @@ from hearth.caregiving.choices import (
     TrainingStep,
 )
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask, TrainingRecord
-from hearth.core import audit, clock, messages
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.locking import lock
@@ -62,7 +62,7 @@ def _text(value: Any) -> str:
 
 
 def _date(value: date | None) -> str:
-    return formats.date_format(value, "j M Y") if value else ""
+    return dates.date_format(value, "j M Y") if value else ""
 
 
 def _carer_of(

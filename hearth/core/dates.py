@@ -13,9 +13,12 @@ own translations give the words, this module gives the grammar.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.translation import gettext as _
+
+from hearth.core import clock
 
 #: Languages that write weekday and month names in lower case inside a date
 #: and abbreviate a month after a day from its genitive («6 дек.», «6 мая»).
@@ -24,6 +27,54 @@ _LOWER_CASE_NAMES = {"ru", "uk", "be"}
 
 def _lower_case_language() -> bool:
     return (translation.get_language() or "en").split("-")[0] in _LOWER_CASE_NAMES
+
+
+class _GrammaticalFormat(dateformat.DateFormat):
+    """Django's format characters with the grammar of the active language:
+    where a day is in the format, a month is in the genitive («6 декабря», not
+    «6 Декабрь»); weekdays and short months are lower case in the languages
+    that write them so («воскресенье», «6 дек.», not «Воскресенье», «6 Дек»)."""
+
+    def __init__(self, obj: Any, *, with_day: bool) -> None:
+        super().__init__(obj)
+        self._with_day = with_day
+        self._lower = _lower_case_language()
+
+    def F(self) -> str:
+        if self._lower and self._with_day:
+            return str(self.E())
+        return str(super().F())
+
+    def M(self) -> str:
+        if self._lower:
+            if self._with_day:
+                genitive = str(self.E())
+                return genitive if len(genitive) <= 4 else f"{self.b()}."
+            return str(self.b())
+        return str(super().M())
+
+    def N(self) -> str:
+        return self.M() if self._lower else str(super().N())
+
+    def l(self) -> str:  # noqa: E743 (Django's format character)
+        text = str(super().l())
+        return text.lower() if self._lower else text
+
+    def D(self) -> str:
+        text = str(super().D())
+        return text.lower() if self._lower else text
+
+
+def date_format(value: date | datetime | None, format: str | None = None) -> str:
+    """As ``django.utils.formats.date_format`` (a format string or a named
+    locale format), with the grammar of the active language; an aware
+    datetime is shown in the service's time zone."""
+    if value in (None, ""):
+        return ""
+    assert value is not None
+    pattern = str(formats.get_format(format or "DATE_FORMAT"))
+    with_day = any(char in pattern for char in "jd")
+    return str(_GrammaticalFormat(_local(value), with_day=with_day).format(pattern))
 
 
 def _local(value: date | datetime) -> date | datetime:
@@ -88,20 +139,25 @@ def long_date_time(value: datetime) -> str:
 
 def day_range(start: date | datetime, end: date | datetime) -> str:
     """A span of days said once: «11 дек.» for one day, «11–14 декабря» within
-    a month, «28 нояб. – 3 дек.» across months, years added across years."""
+    a month, «28 нояб. – 3 дек.» across months; the year is added when the span
+    is not all in this year."""
     first, last = _day(_local(start)), _day(_local(end))  # type: ignore[arg-type]
     if last < first:
         first, last = last, first
-    if first == last:
-        return short_day(first)
+    this_year = clock.today().year
     if first.year != last.year:
         return f"{day_month_year(first)} – {day_month_year(last)}"
+    with_year = first.year != this_year
+    if first == last:
+        return day_month_year(first) if with_year else short_day(first)
     if first.month == last.month:
-        return f"{first.day}–{day_month(last)}"
-    return f"{short_day(first)} – {short_day(last)}"
+        return f"{first.day}–{day_month_year(last) if with_year else day_month(last)}"
+    span = f"{short_day(first)} – {short_day(last)}"
+    return f"{span} {first.year}" if with_year else span
 
 
 __all__ = [
+    "date_format",
     "day_month",
     "day_month_year",
     "day_range",

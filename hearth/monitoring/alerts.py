@@ -17,12 +17,12 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User
-from hearth.core import audit, clock, messages
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.messages import Message
 from hearth.core.models import AuditAction
@@ -71,7 +71,7 @@ def in_service_language(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def local_time(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j M H:i")
+    return dates.date_format(timezone.localtime(moment), "j M H:i")
 
 
 def severity_for(rule_key: str) -> str:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import audit, clock, messages
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
@@ -116,7 +116,7 @@ def _refuse_if_published(date: dt.date) -> None:
         message = _(
             "The plan for %(day)s is already published and families have their times. "
             "To add an urgent visit, use “Insert urgent visit” on today's plan."
-        ) % {"day": formats.date_format(date, "j E Y")}
+        ) % {"day": dates.date_format(date, "j E Y")}
         raise Conflict(message, field_errors={"date": [message]})
 
 
@@ -300,7 +300,7 @@ def move_planned_visit(
         errors.add(
             "start",
             _("The plan is for %(day)s: choose a time on that day.")
-            % {"day": formats.date_format(plan.date, "j E Y")},
+            % {"day": dates.date_format(plan.date, "j E Y")},
         )
     if staff.kind != UserKind.STAFF or not staff.is_active:
         errors.add("staff", _("Choose an active member of staff."))
@@ -310,7 +310,7 @@ def move_planned_visit(
         shift is not None,
         "staff",
         _("%(who)s has no shift on %(day)s.")
-        % {"who": staff.display_name, "day": formats.date_format(plan.date, "j E Y")},
+        % {"who": staff.display_name, "day": dates.date_format(plan.date, "j E Y")},
     )
     assert shift is not None
     member = preparation.staff_of(shift)

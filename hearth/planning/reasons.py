@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from hearth.core import dates
 from hearth.routing.problem import Place, Reason, Staff
 from hearth.routing.problem import Visit as RoutingVisit
 from hearth.visits.choices import Skill, UnplacedReason
@@ -47,7 +48,7 @@ def stored_reason(reason: Reason) -> UnplacedReason:
 
 
 def _day(day: dt.date) -> str:
-    return formats.date_format(day, "l j E")
+    return dates.date_format(day, "l, j E")
 
 
 def _discipline(value: str) -> str:

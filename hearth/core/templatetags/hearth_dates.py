@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import date as django_date
 
 from hearth.core import dates
 
@@ -44,3 +45,13 @@ def day_range(start: date | datetime | None, end: date | datetime | None) -> str
     if start is None or end is None:
         return dates.short_day(start or end)  # type: ignore[arg-type]
     return dates.day_range(start, end)
+
+
+@register.filter("date", expects_localtime=True, is_safe=False)
+def date_filter(value: Any, arg: str | None = None) -> str:
+    """Django's ``date`` filter with the grammar of the reader's language
+    (``dates.date_format``): this library is a template builtin (settings), so
+    every ``{{ value|date:"j M" }}`` reads «6 дек.» in Russian, not «6 Дек»."""
+    if not isinstance(value, date | datetime):
+        return str(django_date(value, arg))  # "", a time of day, anything else: as Django
+    return dates.date_format(value, arg)

@@ -18,12 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import audit, clock, idempotency, messages
+from hearth.core import audit, clock, dates, idempotency, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.locking import lock
@@ -183,7 +183,7 @@ def _slot_problem(
         start = timezone.localtime(first.valid_from if first else version.valid_from).date()
         if not checks.due_on(local.date(), start, version.every_days):
             return _("This medicine is not due on %(day)s.") % {
-                "day": formats.date_format(local.date(), "j M")
+                "day": dates.date_format(local.date(), "j M")
             }
     early = timedelta(minutes=settings.HEARTH_SCHEDULED_DOSE_EARLY_MINUTES)
     if given_at < slot - early:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock, messages
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.locking import lock
@@ -79,7 +78,7 @@ def sign_off_caregiver(
             gettext_noop("%(who)s signed off for medicines %(route)s until %(until)s"),
             who=caregiver.display_name,
             route=str(Route(route).label).lower(),
-            until=formats.date_format(expires_on, "j M Y"),
+            until=dates.date_format(expires_on, "j M Y"),
         ),
         changes={"caregiver": caregiver, "route": route, "expires_on": expires_on},
     )
