@@ -173,7 +173,10 @@ TEMPLATES = [
         "OPTIONS": {
             # Dates in the reader's language with its grammar everywhere: this
             # library's ``date`` filter replaces Django's (hearth.core.dates).
-            "builtins": ["hearth.core.templatetags.hearth_dates"],
+            "builtins": [
+                "hearth.core.templatetags.hearth_dates",
+                "hearth.core.templatetags.hearth_words",
+            ],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
