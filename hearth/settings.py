@@ -275,6 +275,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 # The sign-in policy (hearth.accounts.adapters) plus mail that fails quietly:
 # a failing mail server never makes "reset my password" a server error.
 ACCOUNT_ADAPTER = "hearth.accounts.adapters.HearthAccountAdapter"
+# "Signed in as Tatiana Smirnova", not as the username "family.smirnova".
+ACCOUNT_USER_DISPLAY = "hearth.accounts.adapters.user_display"
 # Password reset answers the same for every address and writes only to
 # addresses with an account (nobody signs up, so there is nothing to offer
 # the others; allauth's enumeration prevention stays on).

@@ -853,8 +853,9 @@ def assign_to_care_team(
     elif staff.discipline not in ROLE_DISCIPLINES[role]:
         errors.add(
             "role",
-            _("A %(discipline)s cannot take the role of %(role)s.")
+            _("%(name)s cannot take the role of %(role)s: their discipline is %(discipline)s.")
             % {
+                "name": staff.display_name,
                 "discipline": staff.get_discipline_display().lower(),
                 "role": CareTeamRole(role).label.lower(),
             },

@@ -290,7 +290,7 @@ def help_request_seen(alert: Alert, actor: User) -> list[Message]:
 
     def texts() -> tuple[str, str]:
         if actor.discipline in Discipline.values:
-            who = _("A %(discipline)s from the team") % {
+            who = _("Someone from the team (%(discipline)s)") % {
                 "discipline": Discipline(actor.discipline).label.lower()
             }
         else:

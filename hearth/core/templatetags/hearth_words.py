@@ -19,7 +19,7 @@ def sentence(value: Any) -> str:
     text = str(value or "").strip()
     if not text:
         return ""
-    stripped = text.rstrip("»\"')”’")
+    stripped = text.rstrip("»\"')\u201d\u2019")  # closing quotes and brackets
     if stripped.endswith(_SENTENCE_ENDS):
         return text
     return f"{text}."
