@@ -319,7 +319,7 @@ def move_planned_visit(
         require(
             False,
             "staff",
-            _("This visit needs a %(needed)s; %(who)s is a %(is)s.")
+            _("This visit needs the discipline %(needed)s; %(who)s has the discipline %(is)s.")
             % {
                 "needed": _discipline_label(moving.discipline).lower(),
                 "who": staff.display_name,

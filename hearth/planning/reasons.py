@@ -101,7 +101,7 @@ def explain(
     if code == Reason.NO_STAFF_ON_SHIFT:
         return _("Nobody has a shift on %(day)s.") % {"day": _day(day)}
     if code == Reason.NO_STAFF_OF_DISCIPLINE:
-        return _("Nobody on shift on %(day)s is a %(discipline)s.") % {
+        return _("Nobody on shift on %(day)s has the discipline: %(discipline)s.") % {
             "day": _day(day),
             "discipline": _discipline(discipline or ""),
         }
@@ -111,7 +111,8 @@ def explain(
         missing = (wanted - held) or wanted
         if discipline:
             return _(
-                "Nobody on shift on %(day)s who is a %(discipline)s is signed off for: %(skills)s."
+                "Nobody on shift on %(day)s with the discipline %(discipline)s is signed off "
+                "for: %(skills)s."
             ) % {
                 "day": _day(day),
                 "discipline": _discipline(discipline),
