@@ -172,7 +172,8 @@ def render(key: str, params: Mapping[str, Any] | None = None, *, fallback: str =
             template = ngettext(key, str(params["_plural"]), int(values[str(params["_count"])]))
         else:
             template = gettext(key)
-        return template % values if values else template
+        # As written: ``_("...") % {...}`` only when the text had placeholders.
+        return template % values if values or "%(" in template else template
     except (KeyError, ValueError, TypeError):
         return fallback or key
 
