@@ -29,7 +29,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from hearth.core import dates
 
@@ -109,6 +109,20 @@ def lower_case(value: Any) -> LowerCase:
     return LowerCase(value)
 
 
+def _context_of(value: Promise) -> str | None:
+    """The context of a ``pgettext_lazy`` label (``None`` for any other lazy
+    text), so it is translated with it when read."""
+    try:
+        # Django's lazy proxy pickles as (unpickle, (function, args, kwargs, ...)).
+        reduced: Any = value.__reduce__()
+        function, args = reduced[1][0], reduced[1][1]
+    except (TypeError, ValueError, IndexError):
+        return None
+    if function is pgettext and len(args) == 2:
+        return str(args[0])
+    return None
+
+
 def msgid(value: Promise) -> str:
     """The untranslated msgid of a lazy translation (a choice label)."""
     with translation.override(None):
@@ -124,6 +138,9 @@ def encode_param(value: Any) -> Any:
     if isinstance(value, Joined):
         return {"$j": [encode_param(part) for part in value.parts], "$s": value.separator}
     if isinstance(value, Promise):
+        context = _context_of(value)
+        if context is not None:
+            return {"$t": msgid(value), "$c": context}
         return {"$t": msgid(value)}
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}
@@ -148,7 +165,11 @@ def _decode(value: Any) -> Any:
     if "$lower" in value:
         return str(_decode(value["$lower"])).lower()
     if "$t" in value:
-        return gettext(str(value["$t"])) if value["$t"] else ""
+        if not value["$t"]:
+            return ""
+        if value.get("$c"):
+            return pgettext(str(value["$c"]), str(value["$t"]))
+        return gettext(str(value["$t"]))
     if "$dt" in value:
         moment = datetime.fromisoformat(str(value["$dt"]))
         if timezone.is_aware(moment):

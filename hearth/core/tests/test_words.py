@@ -137,6 +137,18 @@ def test_translatable_parameters_are_stored_as_codes_and_translated_when_read() 
     assert "Январь, Март" in shown
 
 
+def test_a_label_with_a_context_keeps_it_and_is_translated_with_it() -> None:
+    # Django's own genitive "May" (context "alt. month").
+    from django.utils.translation import pgettext_lazy
+
+    _, key, params = messages.stored(
+        messages.text("%(month)s", month=pgettext_lazy("alt. month", "May")), language="en"
+    )
+    assert params == {"month": {"$t": "May", "$c": "alt. month"}}
+    with translation.override("ru"):
+        assert messages.render(key, params) == "мая"
+
+
 @pytest.mark.parametrize(
     ("count", "expected"),
     [(1, "1 минута"), (2, "2 минуты"), (5, "5 минут"), (21, "21 минута")],
