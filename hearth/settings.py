@@ -171,6 +171,12 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "hearth" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Dates in the reader's language with its grammar everywhere: this
+            # library's ``date`` filter replaces Django's (hearth.core.dates).
+            "builtins": [
+                "hearth.core.templatetags.hearth_dates",
+                "hearth.core.templatetags.hearth_words",
+            ],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
@@ -269,6 +275,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 # The sign-in policy (hearth.accounts.adapters) plus mail that fails quietly:
 # a failing mail server never makes "reset my password" a server error.
 ACCOUNT_ADAPTER = "hearth.accounts.adapters.HearthAccountAdapter"
+# "Signed in as Tatiana Smirnova", not as the username "family.smirnova".
+ACCOUNT_USER_DISPLAY = "hearth.accounts.adapters.user_display"
 # Password reset answers the same for every address and writes only to
 # addresses with an account (nobody signs up, so there is nothing to offer
 # the others; allauth's enumeration prevention stays on).

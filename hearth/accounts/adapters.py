@@ -17,6 +17,12 @@ logger = logging.getLogger(__name__)
 MAIL_FAILURES: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
 
 
+def user_display(user: Any) -> str:
+    """How allauth names a person ("Successfully signed in as …"): their name,
+    as everywhere else in Hearth, the username only when no name is recorded."""
+    return str(getattr(user, "display_name", "") or user.get_username())
+
+
 def _attempted_username(credentials: dict[str, Any]) -> str:
     return str(credentials.get("username") or credentials.get("email") or "")
 

@@ -12,11 +12,12 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts import throttle
 from hearth.accounts.mfa import must_use_mfa, policy_requires_mfa
 from hearth.accounts.models import ApiToken, SecurityPolicy, User
-from hearth.core import audit, clock, context
+from hearth.core import audit, clock, context, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from hearth.core.models import AuditAction
@@ -77,7 +78,7 @@ def issue_api_token(
         action=AuditAction.SECURITY,
         event_type=AuditEventType.API_TOKEN_ISSUED,
         obj=token,
-        summary=_("API token issued: %(name)s") % {"name": token.name},
+        summary=messages.text(gettext_noop("API token issued: %(name)s"), name=token.name),
     )
     return token, secret
 
@@ -99,7 +100,7 @@ def revoke_api_token(*, actor: User, token_id: UUID | str) -> ApiToken:
         action=AuditAction.SECURITY,
         event_type=AuditEventType.API_TOKEN_REVOKED,
         obj=token,
-        summary=_("API token revoked: %(name)s") % {"name": token.name},
+        summary=messages.text(gettext_noop("API token revoked: %(name)s"), name=token.name),
     )
     return token
 
@@ -111,7 +112,7 @@ def _refuse_token(secret: str, reason: str, user: User | None = None) -> None:
         actor=user,
         action=AuditAction.SECURITY,
         event_type=AuditEventType.API_TOKEN_REFUSED,
-        summary=_("API token refused: %(reason)s") % {"reason": reason},
+        summary=messages.text(gettext_noop("API token refused: %(reason)s"), reason=reason),
         changes={
             "reason": reason,
             "token_prefix": secret[: len(TOKEN_PREFIX) + 4],
@@ -170,8 +171,11 @@ def sign_out_everywhere(*, actor: User) -> int:
         actor=actor,
         action=AuditAction.SECURITY,
         event_type=AuditEventType.ACCOUNT_SIGNED_OUT_EVERYWHERE,
-        summary=_("Signed out of %(sessions)d sessions; %(tokens)d API tokens revoked")
-        % {"sessions": len(sessions), "tokens": revoked},
+        summary=messages.text(
+            gettext_noop("Signed out of %(sessions)d sessions; %(tokens)d API tokens revoked"),
+            sessions=len(sessions),
+            tokens=revoked,
+        ),
     )
     return len(sessions)
 
@@ -196,8 +200,10 @@ def set_security_policy(
         action=AuditAction.SECURITY,
         event_type=AuditEventType.SECURITY_POLICY_CHANGED,
         obj=policy,
-        summary=_("Two-factor authentication for staff: %(state)s")
-        % {"state": _("required") if policy.require_staff_mfa else _("optional")},
+        summary=messages.text(
+            gettext_noop("Two-factor authentication for staff: %(state)s"),
+            state=_("required") if policy.require_staff_mfa else _("optional"),
+        ),
         changes={"require_staff_mfa": {"from": before, "to": policy.require_staff_mfa}},
     )
     return policy

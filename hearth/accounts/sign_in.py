@@ -13,10 +13,10 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts import throttle
-from hearth.core import audit
+from hearth.core import audit, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.middleware import client_ip
 from hearth.core.models import AuditAction
@@ -31,8 +31,10 @@ def record_throttled(request: HttpRequest | None, username: str, wait: throttle.
         actor=None,
         action=AuditAction.SECURITY,
         event_type=AuditEventType.ACCOUNT_SIGN_IN_THROTTLED,
-        summary=_("Sign-in refused for %(username)r: too many failed attempts")
-        % {"username": _username(username)},
+        summary=messages.text(
+            gettext_noop("Sign-in refused for %(username)r: too many failed attempts"),
+            username=_username(username),
+        ),
         changes={
             "username": _username(username),
             "address": client_ip(request) if request is not None else None,
@@ -63,7 +65,9 @@ def mfa_code_refused(request: HttpRequest, user: Any) -> None:
         actor=user,
         action=AuditAction.SECURITY,
         event_type=AuditEventType.ACCOUNT_MFA_CODE_REFUSED,
-        summary=_("Wrong two-factor code for %(username)r") % {"username": username},
+        summary=messages.text(
+            gettext_noop("Wrong two-factor code for %(username)r"), username=username
+        ),
         changes={"username": username, "address": client_ip(request)},
     )
 

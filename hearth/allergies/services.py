@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
 from hearth.allergies.choices import (
@@ -28,7 +29,7 @@ from hearth.allergies.choices import (
     SubstanceKind,
 )
 from hearth.allergies.models import AllergyIntolerance, NoKnownDrugAllergies, Substance
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
@@ -271,7 +272,7 @@ def record_allergy(
         event_type=AuditEventType.ALLERGY_RECORDED,
         patient=patient,
         obj=allergy,
-        summary=_("Recorded: %(allergy)s") % {"allergy": allergy},
+        summary=messages.text(gettext_noop("Recorded: %(allergy)s"), allergy=allergy),
         changes=audit.diff({}, _fields(allergy)),
     )
     _end_nkda_for(actor=actor, allergy=allergy)
@@ -319,7 +320,7 @@ def change_allergy(
         event_type=AuditEventType.ALLERGY_REFUTED if refuted else AuditEventType.ALLERGY_CHANGED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Changed: %(allergy)s") % {"allergy": locked},
+        summary=messages.text(gettext_noop("Changed: %(allergy)s"), allergy=locked),
         changes={**changed, "reason": reason},
     )
     _end_nkda_for(actor=actor, allergy=locked)
@@ -368,7 +369,7 @@ def mark_entered_in_error(
         event_type=AuditEventType.ALLERGY_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
-        summary=_("Entered in error: %(allergy)s") % {"allergy": locked},
+        summary=messages.text(gettext_noop("Entered in error: %(allergy)s"), allergy=locked),
         changes={"reason": reason},
     )
     return locked
@@ -431,7 +432,9 @@ def record_no_known_drug_allergies(
         event_type=AuditEventType.NKDA_RECORDED,
         patient=patient,
         obj=statement,
-        summary=_("No known drug allergies (told by %(who)s)") % {"who": reported_by},
+        summary=messages.text(
+            gettext_noop("No known drug allergies (told by %(who)s)"), who=reported_by
+        ),
         changes={"reported_by": reported_by, "note": note},
     )
     return statement
@@ -491,7 +494,7 @@ def propose_allergy(
         event_type=AuditEventType.ALLERGY_PROPOSED,
         patient=patient,
         obj=allergy,
-        summary=_("Proposed by the family: %(allergy)s") % {"allergy": allergy},
+        summary=messages.text(gettext_noop("Proposed by the family: %(allergy)s"), allergy=allergy),
         changes=audit.diff({}, _fields(allergy)),
     )
     return allergy
@@ -556,7 +559,9 @@ def accept_proposal(
         event_type=AuditEventType.ALLERGY_ACCEPTED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Family's proposal accepted: %(allergy)s") % {"allergy": locked},
+        summary=messages.text(
+            gettext_noop("Family's proposal accepted: %(allergy)s"), allergy=locked
+        ),
         changes=audit.diff(before, _fields(locked)),
     )
     _end_nkda_for(actor=actor, allergy=locked)
@@ -591,7 +596,9 @@ def decline_proposal(
         event_type=AuditEventType.ALLERGY_DECLINED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Family's proposal declined: %(allergy)s") % {"allergy": locked},
+        summary=messages.text(
+            gettext_noop("Family's proposal declined: %(allergy)s"), allergy=locked
+        ),
         changes={"reason": reason},
     )
     return locked

@@ -140,7 +140,8 @@ class Instrument:
 
     @property
     def label(self) -> Label:
-        return self.short_name or self.code.upper()
+        """A short name people know ("ESAS-r"), never the stored code ("ESAS_R")."""
+        return self.short_name or self.name
 
     def item(self, key: str) -> Item | None:
         return next((item for item in self.items if item.key == key), None)
@@ -219,6 +220,7 @@ ESAS_ITEM_KEYS = tuple(key for key, *_rest in _ESAS_ITEMS)
 ESAS_R = Instrument(
     code="esas_r",
     name=_("Edmonton Symptom Assessment System (revised)"),
+    short_name=_("ESAS-r"),
     source="Watanabe 2011; sums and minimal differences Hui 2015/2016 (docs/clinical-reference.md)",
     items=(
         *(
@@ -307,6 +309,7 @@ PPS_LEVELS: dict[int, Label] = {
 PPS = Instrument(
     code="pps",
     name=_("Palliative Performance Scale (PPSv2)"),
+    short_name=_("PPS"),
     source="Victoria Hospice Society, PPS version 2 (docs/clinical-reference.md)",
     items=(
         Item(
@@ -339,6 +342,7 @@ AKPS_LEVELS: dict[int, Label] = {
 AKPS = Instrument(
     code="akps",
     name=_("Australia-modified Karnofsky Performance Status (AKPS)"),
+    short_name=_("AKPS"),
     source="Abernethy 2005 (docs/clinical-reference.md)",
     items=(
         Item(
@@ -359,6 +363,7 @@ AKPS = Instrument(
 PAINAD = Instrument(
     code="painad",
     name=_("Pain Assessment in Advanced Dementia (PAINAD)"),
+    short_name=_("PAINAD"),
     source="Warden 2003 (docs/clinical-reference.md); bands are guidance only, not validated",
     items=(
         Item(
@@ -463,6 +468,7 @@ _MCSI_ITEMS = (
 MCSI = Instrument(
     code="mcsi",
     name=_("Modified Caregiver Strain Index"),
+    short_name=_("Caregiver strain (MCSI)"),
     source="Thornton & Travis 2003 (docs/clinical-reference.md)",
     items=tuple(Item(key, label, 0, 2, choices=_YES_NO) for key, label in _MCSI_ITEMS),
     respondents=("family_caregiver", "professional"),
@@ -489,6 +495,7 @@ def _zarit12() -> Instrument:
     return Instrument(
         code="zarit12",
         name=_("Zarit Burden Interview, 12-item (licensed)"),
+        short_name=_("Zarit-12"),
         source=(
             "Bédard 2001 (docs/clinical-reference.md); wording licensed from Mapi Research Trust"
         ),

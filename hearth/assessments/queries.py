@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.assessments import instruments
 from hearth.assessments.models import AssessmentResponse
+from hearth.core import dates
 from hearth.patients.models import Patient
 from hearth.patients.queries import WorklistColumn
 
@@ -47,7 +48,7 @@ class IposSummary:
         sums = " · ".join(
             f"{s.label} {'—' if s.value is None else s.value}/{s.maximum}" for s in self.subscales
         )
-        when = formats.date_format(timezone.localtime(self.assessed_at), "j M")
+        when = dates.date_format(timezone.localtime(self.assessed_at), "j M")
         text = f"{when} · {sums}"
         if self.not_assessed:
             text += " · " + _("%(count)d not assessable") % {"count": self.not_assessed}

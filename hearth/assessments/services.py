@@ -14,12 +14,13 @@ from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
 from hearth.assessments import instruments, signals
 from hearth.assessments.choices import Context, Phase, Respondent
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
-from hearth.core import audit, clock, idempotency
+from hearth.core import audit, clock, idempotency, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.models import AuditAction
@@ -225,12 +226,12 @@ def record_assessment(
         event_type=AuditEventType.ASSESSMENT_RECORDED,
         patient=patient,
         obj=response,
-        summary=_("%(instrument)s recorded: total %(total)s%(partial)s")
-        % {
-            "instrument": definition.name,
-            "total": "—" if result.total is None else result.total,
-            "partial": _(" (partial)") if result.partial else "",
-        },
+        summary=messages.text(
+            gettext_noop("%(instrument)s recorded: total %(total)s%(partial)s"),
+            instrument=definition.name,
+            total="—" if result.total is None else result.total,
+            partial=_(" (partial)") if result.partial else "",
+        ),
         changes={
             "answers": answers,
             "total": result.total,
@@ -268,7 +269,9 @@ def mark_entered_in_error(
         event_type=AuditEventType.ASSESSMENT_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
-        summary=_("Assessment marked as entered in error: %(reason)s") % {"reason": reason},
+        summary=messages.text(
+            gettext_noop("Assessment marked as entered in error: %(reason)s"), reason=reason
+        ),
     )
     return locked
 
@@ -322,7 +325,9 @@ def start_phase(
         event_type=AuditEventType.PHASE_STARTED,
         patient=patient,
         obj=new,
-        summary=_("Phase of illness: %(phase)s") % {"phase": new.get_phase_display()},
+        summary=messages.text(
+            gettext_noop("Phase of illness: %(phase)s"), phase=messages.choice(new, "phase")
+        ),
         changes={
             "phase": {"from": current.phase if current else None, "to": phase},
             "end_reason": end_reason,

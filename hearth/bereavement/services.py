@@ -20,12 +20,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
+from hearth.core.dates import date_format
 from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -162,8 +163,10 @@ def create_plan_for(*, episode: Episode, actor: User | None = None) -> Bereaveme
         event_type=AuditEventType.BEREAVEMENT_PLAN_CREATED,
         patient=patient,
         obj=plan,
-        summary=_("Bereavement plan started at the death: %(count)d contacts planned")
-        % {"count": len(days)},
+        summary=messages.text(
+            gettext_noop("Bereavement plan started at the death: %(count)d contacts planned"),
+            count=len(days),
+        ),
         changes={
             "died_on": died_on,
             "contact_days": days,
@@ -251,8 +254,11 @@ def _new_contact(
         event_type=AuditEventType.BEREAVEMENT_CONTACT_ADDED,
         patient=plan.patient,
         obj=contact,
-        summary=_("Bereavement contact planned: %(kind)s due %(day)s")
-        % {"kind": contact.get_kind_display().lower(), "day": _day(due_on)},
+        summary=messages.text(
+            gettext_noop("Bereavement contact planned: %(kind)s due %(day)s"),
+            kind=contact.get_kind_display().lower(),
+            day=_day(due_on),
+        ),
         changes={"due_on": due_on, "kind": kind, "source": source, "purpose": purpose},
     )
     return contact
@@ -318,8 +324,11 @@ def update_contact(
         event_type=AuditEventType.BEREAVEMENT_CONTACT_CHANGED,
         patient=plan.patient,
         obj=contact,
-        summary=_("Bereavement contact changed: %(kind)s due %(day)s")
-        % {"kind": contact.get_kind_display().lower(), "day": _day(contact.due_on)},
+        summary=messages.text(
+            gettext_noop("Bereavement contact changed: %(kind)s due %(day)s"),
+            kind=contact.get_kind_display().lower(),
+            day=_day(contact.due_on),
+        ),
         changes={
             **audit.diff(before, {"due_on": contact.due_on, "kind": contact.kind}),
             "reason": reason,
@@ -404,11 +413,11 @@ def record_contact(
         event_type=AuditEventType.BEREAVEMENT_CONTACT_RECORDED,
         patient=plan.patient,
         obj=contact,
-        summary=_("Bereavement contact %(outcome)s: %(kind)s")
-        % {
-            "outcome": contact.get_status_display().lower(),
-            "kind": contact.get_kind_display().lower(),
-        },
+        summary=messages.text(
+            gettext_noop("Bereavement contact %(outcome)s: %(kind)s"),
+            outcome=contact.get_status_display().lower(),
+            kind=contact.get_kind_display().lower(),
+        ),
         changes={"status": outcome, "done_at": when, "note": note},
     )
     if retry_on is not None:
@@ -465,8 +474,11 @@ def mark_contact_not_needed(
         event_type=AuditEventType.BEREAVEMENT_CONTACT_NOT_NEEDED,
         patient=contact.plan.patient,
         obj=contact,
-        summary=_("Bereavement contact not needed: %(kind)s due %(day)s")
-        % {"kind": contact.get_kind_display().lower(), "day": _day(contact.due_on)},
+        summary=messages.text(
+            gettext_noop("Bereavement contact not needed: %(kind)s due %(day)s"),
+            kind=contact.get_kind_display().lower(),
+            day=_day(contact.due_on),
+        ),
         changes={"status": ContactStatus.NOT_NEEDED, "reason": reason},
     )
     return contact
@@ -582,8 +594,11 @@ def record_risk_screen(
         event_type=AuditEventType.BEREAVEMENT_SCREEN_RECORDED,
         patient=plan.patient,
         obj=screen,
-        summary=_("Bereavement risk screen: %(result)s (%(count)d factors)")
-        % {"result": RiskLevel(result).label.lower(), "count": len(factors)},
+        summary=messages.text(
+            gettext_noop("Bereavement risk screen: %(result)s (%(count)d factors)"),
+            result=RiskLevel(result).label.lower(),
+            count=len(factors),
+        ),
         changes={
             "factors": factors,
             "rule_result": rule_result,
@@ -632,7 +647,7 @@ def mark_screen_entered_in_error(*, actor: User, screen: RiskScreen, reason: str
         event_type=AuditEventType.BEREAVEMENT_SCREEN_ENTERED_IN_ERROR,
         patient=screen.plan.patient,
         obj=screen,
-        summary=_("Bereavement risk screen marked entered in error"),
+        summary=messages.text(gettext_noop("Bereavement risk screen marked entered in error")),
         changes={"reason": reason},
     )
     return screen
@@ -691,7 +706,7 @@ def confirm_equipment_collected(
         event_type=AuditEventType.BEREAVEMENT_RETURNS_EQUIPMENT_CONFIRMED,
         patient=plan.patient,
         obj=plan,
-        summary=_("All equipment confirmed collected"),
+        summary=messages.text(gettext_noop("All equipment confirmed collected")),
         changes={"note": plan.equipment_note},
     )
     return plan
@@ -724,7 +739,7 @@ def confirm_controlled_drugs(
         event_type=AuditEventType.BEREAVEMENT_RETURNS_CONTROLLED_DRUGS_CONFIRMED,
         patient=plan.patient,
         obj=plan,
-        summary=_("Controlled drugs confirmed returned or destroyed"),
+        summary=messages.text(gettext_noop("Controlled drugs confirmed returned or destroyed")),
         changes={"note": plan.drugs_note},
     )
     return plan
@@ -794,7 +809,7 @@ def close_plan(
         event_type=AuditEventType.BEREAVEMENT_PLAN_CLOSED,
         patient=plan.patient,
         obj=plan,
-        summary=_("Bereavement follow-up closed"),
+        summary=messages.text(gettext_noop("Bereavement follow-up closed")),
         changes={"note": note, "close_episode": close_episode},
     )
     if close_episode:

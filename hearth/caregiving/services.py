@@ -19,8 +19,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.assessments import instruments
@@ -39,7 +40,7 @@ from hearth.caregiving.choices import (
     TrainingStep,
 )
 from hearth.caregiving.models import RespiteRequest, SupportContact, SupportTask, TrainingRecord
-from hearth.core import audit, clock
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.locking import lock
@@ -61,7 +62,7 @@ def _text(value: Any) -> str:
 
 
 def _date(value: date | None) -> str:
-    return formats.date_format(value, "j M Y") if value else ""
+    return dates.date_format(value, "j M Y") if value else ""
 
 
 def _carer_of(
@@ -230,12 +231,12 @@ def record_training_step(
         event_type=AuditEventType.TRAINING_STEP_RECORDED,
         patient=patient,
         obj=record,
-        summary=_("%(who)s: %(skill)s — %(step)s")
-        % {
-            "who": caregiver.user.display_name,
-            "skill": definition.title,
-            "step": TrainingStep(step).label,
-        },
+        summary=messages.text(
+            gettext_noop("%(who)s: %(skill)s — %(step)s"),
+            who=caregiver.user.display_name,
+            skill=definition.title,
+            step=TrainingStep(step).label,
+        ),
         changes={"before": before, **changes},
     )
     return record
@@ -297,8 +298,11 @@ def withdraw_training(
         event_type=AuditEventType.TRAINING_WITHDRAWN,
         patient=patient,
         obj=record or caregiver,
-        summary=_("%(who)s: %(skill)s withdrawn")
-        % {"who": caregiver.user.display_name, "skill": definition.title},
+        summary=messages.text(
+            gettext_noop("%(who)s: %(skill)s withdrawn"),
+            who=caregiver.user.display_name,
+            skill=definition.title,
+        ),
         changes={"skill": definition.code, "reason": reason, "medicine_sign_offs": revoked},
     )
     return record
@@ -375,8 +379,11 @@ def open_strain_task(*, response: AssessmentResponse, actor: Any) -> SupportTask
             event_type=AuditEventType.SUPPORT_TASK_SCORE_ADDED,
             patient=response.patient_id,
             obj=task,
-            summary=_("Another high strain score for %(who)s: %(total)d")
-            % {"who": caregiver.user.display_name, "total": response.total},
+            summary=messages.text(
+                gettext_noop("Another high strain score for %(who)s: %(total)d"),
+                who=caregiver.user.display_name,
+                total=response.total,
+            ),
             changes=values,
         )
         return task
@@ -395,12 +402,12 @@ def open_strain_task(*, response: AssessmentResponse, actor: Any) -> SupportTask
         event_type=AuditEventType.SUPPORT_TASK_OPENED,
         patient=response.patient_id,
         obj=task,
-        summary=_("Support task: strain high for %(who)s (%(instrument)s %(total)d)")
-        % {
-            "who": caregiver.user.display_name,
-            "instrument": definition.name,
-            "total": response.total,
-        },
+        summary=messages.text(
+            gettext_noop("Support task: strain high for %(who)s (%(instrument)s %(total)d)"),
+            who=caregiver.user.display_name,
+            instrument=definition.name,
+            total=response.total,
+        ),
         changes=values,
     )
     return task
@@ -456,8 +463,11 @@ def create_support_task(
         event_type=AuditEventType.SUPPORT_TASK_OPENED,
         patient=patient,
         obj=task,
-        summary=_("Support task for %(who)s: %(reason)s")
-        % {"who": caregiver.user.display_name, "reason": reason[:120]},
+        summary=messages.text(
+            gettext_noop("Support task for %(who)s: %(reason)s"),
+            who=caregiver.user.display_name,
+            reason=reason[:120],
+        ),
         changes={"actions": actions, "due_on": due_on, "assigned_to": assignee},
     )
     return task
@@ -508,7 +518,7 @@ def update_support_task(
             event_type=AuditEventType.SUPPORT_TASK_UPDATED,
             patient=locked.patient,
             obj=locked,
-            summary=_("Support task changed"),
+            summary=messages.text(gettext_noop("Support task changed")),
             changes={"before": before, "after": updated},
         )
     return locked
@@ -675,13 +685,13 @@ def record_support_contact(
         event_type=AuditEventType.SUPPORT_CONTACT_RECORDED,
         patient=patient,
         obj=contact,
-        summary=_("%(kind)s with %(who)s")
-        % {
-            "kind": ContactKind(kind).label,
-            "who": ", ".join([link.user.display_name for link in people] + [others_present]).strip(
+        summary=messages.text(
+            gettext_noop("%(kind)s with %(who)s"),
+            kind=ContactKind(kind).label,
+            who=", ".join([link.user.display_name for link in people] + [others_present]).strip(
                 ", "
             ),
-        },
+        ),
         changes={"kind": kind, "next_contact_on": next_contact_on},
     )
     return contact
@@ -712,7 +722,9 @@ def mark_contact_entered_in_error(
         event_type=AuditEventType.SUPPORT_CONTACT_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
-        summary=_("Support contact marked as entered in error: %(reason)s") % {"reason": reason},
+        summary=messages.text(
+            gettext_noop("Support contact marked as entered in error: %(reason)s"), reason=reason
+        ),
     )
     return locked
 
@@ -787,8 +799,12 @@ def request_respite(
         event_type=AuditEventType.RESPITE_REQUESTED,
         patient=patient,
         obj=respite,
-        summary=_("Respite asked for: %(kind)s, %(start)s–%(end)s")
-        % {"kind": RespiteKind(kind).label, "start": _date(wanted_from), "end": _date(wanted_to)},
+        summary=messages.text(
+            gettext_noop("Respite asked for: %(kind)s, %(start)s–%(end)s"),
+            kind=RespiteKind(kind).label,
+            start=_date(wanted_from),
+            end=_date(wanted_to),
+        ),
         changes={"kind": kind, "wanted_from": wanted_from, "wanted_to": wanted_to},
     )
     return respite
@@ -888,7 +904,7 @@ def book_respite(
         event_type=AuditEventType.RESPITE_BOOKED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Respite booked: %(who)s") % {"who": locked.provider_label},
+        summary=messages.text(gettext_noop("Respite booked: %(who)s"), who=locked.provider_label),
         changes={
             "volunteer": volunteer,
             "place": place,
@@ -921,7 +937,7 @@ def complete_respite(*, actor: User, respite: RespiteRequest, note: str = "") ->
         event_type=AuditEventType.RESPITE_COMPLETED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Respite took place"),
+        summary=messages.text(gettext_noop("Respite took place")),
         changes={"note": locked.completion_note},
     )
     return locked

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -37,6 +37,7 @@ from hearth.careplans.choices import (
     ReviewTaskStatus,
     ReviewTrigger,
 )
+from hearth.core import dates
 from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
 from hearth.personhood.choices import PlaceOfCare
@@ -522,7 +523,7 @@ class CarePlanReviewTask(ExternalIdModel):
     @property
     def reason(self) -> str:
         """Why the review is asked for, in plain words (in the reader's language)."""
-        on = formats.date_format(timezone.localtime(self.phase_started_at), "j M Y")
+        on = dates.date_format(timezone.localtime(self.phase_started_at), "j M Y")
         if self.phase == ReviewTrigger.TERMINAL:
             return str(
                 _(

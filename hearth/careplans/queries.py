@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.allergies.queries import allergy_summary
@@ -26,7 +26,7 @@ from hearth.careplans.models import (
     PlanNeed,
     TeamMeeting,
 )
-from hearth.core import audit
+from hearth.core import audit, dates
 from hearth.core.audit_events import AuditEventType
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -256,7 +256,7 @@ def review_worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
                 if task.phase == ReviewTrigger.TERMINAL
                 else _("Review the plan: unstable phase since %(date)s")
             )
-            % {"date": formats.date_format(timezone.localtime(task.phase_started_at), "j M")},
+            % {"date": dates.date_format(timezone.localtime(task.phase_started_at), "j M")},
             "css": "alert-medium",
             "url": reverse("care_plan_home", args=[task.patient.external_id]),
         }

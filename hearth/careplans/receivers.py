@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.careplans.choices import PlanStatus
 from hearth.careplans.models import CarePlan
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 
@@ -38,8 +38,11 @@ def end_care_plans(*, actor: Any, episode: Any, **_kwargs: Any) -> None:
             event_type=_PLAN_STOPPED[ending],
             patient=episode.patient,
             obj=plan,
-            summary=_("Care plan version %(version)s %(status)s: home care ended")
-            % {"version": plan.version, "status": plan.get_status_display().lower()},
+            summary=messages.text(
+                gettext_noop("Care plan version %(version)s %(status)s: home care ended"),
+                version=plan.version,
+                status=plan.get_status_display().lower(),
+            ),
         )
     # Nothing left to review: the open review tasks are dismissed with the reason.
     from hearth.careplans.services import end_open_reviews

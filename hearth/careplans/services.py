@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
 from hearth.careplans.choices import AcpStatus, PlanStatus, ReviewTaskStatus, ReviewTrigger
@@ -40,7 +41,7 @@ from hearth.careplans.models import (
     PlanNeed,
     TeamMeeting,
 )
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
@@ -87,8 +88,8 @@ def record_holistic_assessment(
     for index, need in enumerate(needs):
         form = AssessedNeedForm(data=dict(need))
         if not form.is_valid():
-            for field, messages in form.errors.items():
-                for message in messages:
+            for field, field_errors in form.errors.items():
+                for message in field_errors:
                     errors.add(f"needs[{index}].{field}", str(message))
             continue
         cleaned_needs.append(form.cleaned_data)
@@ -109,7 +110,9 @@ def record_holistic_assessment(
         event_type=AuditEventType.ASSESSMENT_HOLISTIC_RECORDED,
         patient=patient,
         obj=assessment,
-        summary=_("Holistic assessment recorded (%(count)s needs)") % {"count": len(cleaned_needs)},
+        summary=messages.text(
+            gettext_noop("Holistic assessment recorded (%(count)s needs)"), count=len(cleaned_needs)
+        ),
     )
     return assessment
 
@@ -198,7 +201,9 @@ def start_care_plan_draft(
         event_type=AuditEventType.CARE_PLAN_DRAFT_STARTED,
         patient=patient,
         obj=plan,
-        summary=_("Care plan version %(version)s drafted") % {"version": plan.version},
+        summary=messages.text(
+            gettext_noop("Care plan version %(version)s drafted"), version=plan.version
+        ),
     )
     return plan
 
@@ -230,7 +235,7 @@ def update_care_plan(*, actor: User, plan: CarePlan, changes: Mapping[str, Any])
             event_type=AuditEventType.CARE_PLAN_DRAFT_CHANGED,
             patient=plan.patient,
             obj=plan,
-            summary=_("Care plan draft changed"),
+            summary=messages.text(gettext_noop("Care plan draft changed")),
             changes=changed,
         )
     return plan
@@ -330,7 +335,9 @@ def discard_care_plan_draft(*, actor: User, plan: CarePlan) -> CarePlan:
         event_type=AuditEventType.CARE_PLAN_DRAFT_DISCARDED,
         patient=plan.patient,
         obj=plan,
-        summary=_("Care plan draft version %(version)s discarded") % {"version": plan.version},
+        summary=messages.text(
+            gettext_noop("Care plan draft version %(version)s discarded"), version=plan.version
+        ),
     )
     return plan
 
@@ -379,7 +386,9 @@ def _activate(actor: User, plan: CarePlan, meeting: TeamMeeting | None = None) -
         event_type=AuditEventType.CARE_PLAN_ACTIVATED,
         patient=plan.patient,
         obj=plan,
-        summary=_("Care plan version %(version)s is now active") % {"version": plan.version},
+        summary=messages.text(
+            gettext_noop("Care plan version %(version)s is now active"), version=plan.version
+        ),
         changes={
             "superseded_version": previous.version if previous else None,
             "meeting": str(meeting.external_id) if meeting else None,
@@ -446,7 +455,9 @@ def record_team_meeting(
         event_type=AuditEventType.TEAM_MEETING_RECORDED,
         patient=patient,
         obj=meeting,
-        summary=_("Team meeting recorded (%(count)s staff)") % {"count": len(data["attendees"])},
+        summary=messages.text(
+            gettext_noop("Team meeting recorded (%(count)s staff)"), count=len(data["attendees"])
+        ),
         changes={"approved_plan_version": approve_plan.version if approve_plan else None},
     )
     return meeting
@@ -506,7 +517,9 @@ def start_advance_care_plan(*, actor: User, patient: Patient) -> AdvanceCarePlan
         event_type=AuditEventType.ADVANCE_CARE_PLAN_DRAFT_STARTED,
         patient=patient,
         obj=plan,
-        summary=_("Advance care plan version %(version)s drafted") % {"version": plan.version},
+        summary=messages.text(
+            gettext_noop("Advance care plan version %(version)s drafted"), version=plan.version
+        ),
     )
     return plan
 
@@ -538,7 +551,7 @@ def update_advance_care_plan(
             event_type=AuditEventType.ADVANCE_CARE_PLAN_DRAFT_CHANGED,
             patient=plan.patient,
             obj=plan,
-            summary=_("Advance care plan draft changed"),
+            summary=messages.text(gettext_noop("Advance care plan draft changed")),
             changes=changed,
         )
     return plan
@@ -576,12 +589,12 @@ def sign_advance_care_plan(*, actor: User, plan: AdvanceCarePlan) -> AdvanceCare
         event_type=AuditEventType.ADVANCE_CARE_PLAN_SIGNED,
         patient=plan.patient,
         obj=plan,
-        summary=_("Advance care plan version %(version)s signed: %(cpr)s, %(focus)s")
-        % {
-            "version": plan.version,
-            "cpr": plan.get_cpr_display(),
-            "focus": plan.get_focus_of_care_display(),
-        },
+        summary=messages.text(
+            gettext_noop("Advance care plan version %(version)s signed: %(cpr)s, %(focus)s"),
+            version=plan.version,
+            cpr=messages.choice(plan, "cpr"),
+            focus=messages.choice(plan, "focus_of_care"),
+        ),
         changes={"superseded_version": previous.version if previous else None},
     )
     return plan
@@ -659,7 +672,9 @@ def open_phase_review(
         event_type=AuditEventType.CARE_PLAN_REVIEW_TASK_CREATED,
         patient=patient,
         obj=task,
-        summary=_("Care plan review asked for: %(reason)s") % {"reason": task.reason},
+        summary=messages.text(
+            gettext_noop("Care plan review asked for: %(reason)s"), reason=task.reason
+        ),
         changes={"phase": phase, "for": [person.display_name for person in people]},
     )
     return task

@@ -18,10 +18,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import models
 
-from hearth.core import clock, context
+from hearth.core import clock, context, messages
 from hearth.core.audit_events import REFUSAL_EVENT_TYPES, AuditEventType, catalogued_event_type
+from hearth.core.messages import Message
 from hearth.core.models import AuditAction, AuditEvent
 
 
@@ -55,7 +57,7 @@ def record(
     event_type: AuditEventType,
     patient: Any = None,
     obj: models.Model | None = None,
-    summary: str = "",
+    summary: str | Message = "",
     changes: Mapping[str, Any] | None = None,
     purpose: str = "",
     emergency: bool | None = None,
@@ -66,7 +68,10 @@ def record(
     only through break-the-glass access, so no caller can forget to flag it.
     ``event_type`` must be in the catalogue: an unknown type raises ``ValueError``.
     ``object_type`` and ``object_id`` name what was asked for when there is no
-    ``obj`` to name (a refused request for an identifier that may not exist)."""
+    ``obj`` to name (a refused request for an identifier that may not exist).
+    A ``summary`` given as a ``Message`` is kept as its key and parameters, so
+    each reader sees it in their language, with its text in the service's
+    language stored beside it."""
     event_type = catalogued_event_type(event_type)
     if event_type in REFUSAL_EVENT_TYPES:
         _refusal_recorded.set(True)
@@ -74,6 +79,9 @@ def record(
     patient_id = getattr(patient, "pk", patient)
     if emergency is None:
         emergency = _reached_by_emergency_access(actor, patient)
+    summary_text, summary_key, summary_params = messages.stored(
+        summary, language=settings.LANGUAGE_CODE
+    )
     return AuditEvent.objects.create(
         occurred_at=clock.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -85,7 +93,9 @@ def record(
         object_id=(
             str(getattr(obj, "external_id", getattr(obj, "pk", ""))) if obj else str(object_id)[:64]
         ),
-        summary=str(summary)[:300],
+        summary=summary_text[:300],
+        summary_key=summary_key[:300],
+        summary_params=summary_params,
         changes=_jsonable(dict(changes or {})),
         ip_address=request.ip_address,
         channel=request.channel,

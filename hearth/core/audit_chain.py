@@ -140,6 +140,15 @@ def canonical(event: Any) -> str:
         "emergency": bool(event.emergency),
     }
     assert tuple(content) == HASHED_FIELDS
+    # The summary's key and parameters (``hearth.core.messages``) are covered
+    # too, but only when there is a key, so events written before keys existed
+    # hash exactly as they did.
+    key = str(getattr(event, "summary_key", "") or "")
+    if key:
+        content["summary_key"] = key
+        content["summary_params"] = _canonical_json_value(
+            json.loads(json.dumps(getattr(event, "summary_params", None) or {}))
+        )
     return json.dumps(
         [SERIALIZATION, content], sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
-from hearth.core import audit_chain
+from hearth.core import audit_chain, messages
 from hearth.core.audit_events import AuditEventType
 
 
@@ -99,6 +99,11 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=300, blank=True)
+    #: The summary as a gettext msgid and its parameters (``hearth.core.messages``),
+    #: rendered in each reader's language; ``summary`` keeps the text in the
+    #: service's language, and is all that events written before keys have.
+    summary_key = models.CharField(max_length=300, blank=True, default="")
+    summary_params = models.JSONField(default=dict, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     channel = models.CharField(max_length=16, default="system")
@@ -132,6 +137,12 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the reader's (active) language; the stored text when
+        the event has no key (written before keys) or the key cannot be rendered."""
+        return messages.render(self.summary_key, self.summary_params, fallback=self.summary)
 
     @property
     def event_label(self) -> str:

@@ -16,9 +16,10 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed
@@ -107,7 +108,7 @@ def create_region(*, actor: User, name: str, code: str = "") -> Region:
         action=AuditAction.CREATE,
         event_type=AuditEventType.DIRECTORY_REGION_CREATED,
         obj=region,
-        summary=_("Directory area added: %(name)s") % {"name": name},
+        summary=messages.text(gettext_noop("Directory area added: %(name)s"), name=name),
         changes={"code": code, "name": name},
     )
     return region
@@ -146,7 +147,7 @@ def update_region(*, actor: User, region: Region, changes: Mapping[str, Any]) ->
         action=AuditAction.UPDATE,
         event_type=AuditEventType.DIRECTORY_REGION_CHANGED,
         obj=region,
-        summary=_("Directory area changed: %(name)s") % {"name": region.name},
+        summary=messages.text(gettext_noop("Directory area changed: %(name)s"), name=region.name),
         changes=difference,
     )
     return region
@@ -328,7 +329,7 @@ def create_entry(*, actor: User, **data: Any) -> DirectoryEntry:
         action=AuditAction.CREATE,
         event_type=AuditEventType.DIRECTORY_ENTRY_CREATED,
         obj=entry,
-        summary=_("Directory entry added: %(name)s") % {"name": entry.name},
+        summary=messages.text(gettext_noop("Directory entry added: %(name)s"), name=entry.name),
         changes=_audit_values({**values, "regions": regions}),
     )
     return entry
@@ -405,7 +406,9 @@ def confirm_entry_current(*, actor: User, entry: DirectoryEntry) -> DirectoryEnt
         action=AuditAction.REVIEW,
         event_type=AuditEventType.DIRECTORY_ENTRY_CHECKED,
         obj=entry,
-        summary=_("Directory entry checked and still current: %(name)s") % {"name": entry.name},
+        summary=messages.text(
+            gettext_noop("Directory entry checked and still current: %(name)s"), name=entry.name
+        ),
     )
     return entry
 
@@ -434,7 +437,7 @@ def retire_entry(*, actor: User, entry: DirectoryEntry, reason: str = "") -> Dir
         action=AuditAction.TRANSITION,
         event_type=AuditEventType.DIRECTORY_ENTRY_RETIRED,
         obj=entry,
-        summary=_("Directory entry retired: %(name)s") % {"name": entry.name},
+        summary=messages.text(gettext_noop("Directory entry retired: %(name)s"), name=entry.name),
         changes={"reason": reason, "open_next_steps": open_steps},
     )
     return entry
@@ -464,7 +467,9 @@ def reinstate_entry(*, actor: User, entry: DirectoryEntry) -> DirectoryEntry:
         action=AuditAction.TRANSITION,
         event_type=AuditEventType.DIRECTORY_ENTRY_REINSTATED,
         obj=entry,
-        summary=_("Directory entry listed again: %(name)s") % {"name": entry.name},
+        summary=messages.text(
+            gettext_noop("Directory entry listed again: %(name)s"), name=entry.name
+        ),
     )
     return entry
 
@@ -519,7 +524,7 @@ def add_next_step(
         event_type=AuditEventType.NEXT_STEP_ADDED,
         patient=patient,
         obj=step,
-        summary=_("Next step suggested: %(name)s") % {"name": entry.name},
+        summary=messages.text(gettext_noop("Next step suggested: %(name)s"), name=entry.name),
         changes={"entry": entry.external_id, "note": note},
     )
     return step

@@ -20,9 +20,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from hearth.core.locking import lock
@@ -70,6 +71,13 @@ def _moment(value: datetime | None, field: str, errors: Errors) -> datetime:
 
 def _item_label(item: EquipmentItem) -> str:
     return f"{item.get_kind_display()} {item.serial_number}"
+
+
+def _item_name(item: EquipmentItem) -> messages.Message:
+    """The kind (translated for each reader) and the serial number."""
+    return messages.text(
+        "%(kind)s %(serial)s", kind=EquipmentKind(item.kind).label, serial=item.serial_number
+    )
 
 
 # --- The store ------------------------------------------------------------------
@@ -138,7 +146,9 @@ def add_item(
         action=AuditAction.CREATE,
         event_type=AuditEventType.EQUIPMENT_ITEM_ADDED,
         obj=item,
-        summary=_("Equipment added to the store: %(item)s") % {"item": _item_label(item)},
+        summary=messages.text(
+            gettext_noop("Equipment added to the store: %(item)s"), item=_item_label(item)
+        ),
         changes={
             "kind": kind,
             "serial_number": serial,
@@ -191,7 +201,7 @@ def record_maintenance(
         event_type=AuditEventType.EQUIPMENT_ITEM_SERVICED,
         patient=loan.patient if loan else None,
         obj=locked,
-        summary=_("Service recorded: %(item)s") % {"item": _item_label(locked)},
+        summary=messages.text(gettext_noop("Service recorded: %(item)s"), item=_item_label(locked)),
         changes={
             **audit.diff(
                 before,
@@ -249,8 +259,11 @@ def change_item_status(
         action=AuditAction.TRANSITION,
         event_type=AuditEventType.EQUIPMENT_ITEM_STATUS_CHANGED,
         obj=locked,
-        summary=_("%(item)s: %(status)s")
-        % {"item": _item_label(locked), "status": locked.get_status_display()},
+        summary=messages.text(
+            gettext_noop("%(item)s: %(status)s"),
+            item=_item_label(locked),
+            status=messages.choice(locked, "status"),
+        ),
         changes={"status": {"from": before, "to": status}, "reason": text},
     )
     return locked
@@ -331,7 +344,9 @@ def lend(
         event_type=AuditEventType.EQUIPMENT_LOAN_DELIVERED,
         patient=patient,
         obj=loan,
-        summary=_("Equipment delivered: %(item)s") % {"item": _item_label(locked)},
+        summary=messages.text(
+            gettext_noop("Equipment delivered: %(item)s"), item=_item_label(locked)
+        ),
         changes={"item": locked, "delivered_at": moment, "kind": locked.kind},
     )
     return loan
@@ -381,18 +396,21 @@ def _alert_failed_check(*, actor: User, check: SafetyCheck, loan: Loan) -> int:
         for code, answer in check.answers.items()
         if answer == CheckAnswer.NOT_SAFE
     ]
-    points = "; ".join(str(item.question) for item in failed if item is not None)
+    points = messages.Joined([item.question for item in failed if item is not None], "; ")
     rule, severity = _alert_rule(loan.item, AlertRule.EQUIPMENT_SAFETY_CHECK)
     alert, _created = raise_alert(
         actor=actor,
         patient=loan.patient,
         rule=rule,
         severity=severity,
-        summary=_("Safety check failed at home: %(item)s") % {"item": _item_label(loan.item)},
+        summary=messages.text(
+            gettext_noop("Safety check failed at home: %(item)s"), item=_item_name(loan.item)
+        ),
         evidence=[
             Evidence(
-                description=_("Not safe: %(points)s %(note)s")
-                % {"points": points, "note": check.note},
+                description=messages.text(
+                    gettext_noop("Not safe: %(points)s %(note)s"), points=points, note=check.note
+                ),
                 source="safety_check",
                 source_id=str(check.external_id),
                 observed_at=check.checked_at,
@@ -481,11 +499,16 @@ def _alert_fault(*, actor: User, fault: FaultReport, loan: Loan) -> int:
         patient=loan.patient,
         rule=rule,
         severity=severity,
-        summary=_("Equipment fault reported: %(item)s") % {"item": _item_label(loan.item)},
+        summary=messages.text(
+            gettext_noop("Equipment fault reported: %(item)s"), item=_item_name(loan.item)
+        ),
         evidence=[
             Evidence(
-                description=_("%(who)s: %(description)s")
-                % {"who": actor.display_name, "description": fault.description},
+                description=messages.text(
+                    gettext_noop("%(who)s: %(description)s"),
+                    who=actor.display_name,
+                    description=fault.description,
+                ),
                 source="equipment_fault",
                 source_id=str(fault.external_id),
                 observed_at=fault.reported_at,
@@ -523,7 +546,9 @@ def report_fault(*, actor: User, loan: Loan, description: str) -> FaultReport:
         event_type=AuditEventType.EQUIPMENT_FAULT_REPORTED,
         patient=locked.patient,
         obj=fault,
-        summary=_("Fault reported: %(item)s") % {"item": _item_label(locked.item)},
+        summary=messages.text(
+            gettext_noop("Fault reported: %(item)s"), item=_item_label(locked.item)
+        ),
         changes={"description": text, "alert_id": fault.alert_id},
     )
     return fault
@@ -555,7 +580,9 @@ def resolve_fault(*, actor: User, fault: FaultReport, resolution: str) -> FaultR
         event_type=AuditEventType.EQUIPMENT_FAULT_RESOLVED,
         patient=patient,
         obj=locked,
-        summary=_("Fault closed: %(item)s") % {"item": _item_label(fault.loan.item)},
+        summary=messages.text(
+            gettext_noop("Fault closed: %(item)s"), item=_item_label(fault.loan.item)
+        ),
         changes={"resolution": text},
     )
     return locked
@@ -607,7 +634,7 @@ def return_loan(
         event_type=AuditEventType.EQUIPMENT_LOAN_RETURNED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Equipment returned: %(item)s") % {"item": _item_label(item)},
+        summary=messages.text(gettext_noop("Equipment returned: %(item)s"), item=_item_label(item)),
         changes={
             "status": {"from": before, "to": LoanStatus.RETURNED},
             "returned_at": moment,

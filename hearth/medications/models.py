@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hearth.core import clock
+from hearth.core import clock, messages
 from hearth.core.models import ExternalIdModel
 from hearth.medications.choices import (
     LIQUID_FORMS,
@@ -430,7 +430,11 @@ class SyncReview(ExternalIdModel):
     device_recorded_at = models.DateTimeField(null=True, blank=True)
     client_id = models.CharField(max_length=80, blank=True, default="")
     payload = models.JSONField(default=dict)
+    #: The problems as text in the service's language (all that reviews made
+    #: before keys have), and as ``[{"key", "params"}]`` (hearth.core.messages)
+    #: to read in each reviewer's language.
     problems = models.JSONField(default=list)
+    problem_messages = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.WAITING
     )
@@ -445,6 +449,16 @@ class SyncReview(ExternalIdModel):
 
     class Meta:
         ordering = ["status", "-submitted_at"]
+
+    @property
+    def problem_texts(self) -> list[str]:
+        """The problems in the reader's (active) language."""
+        if len(self.problem_messages) != len(self.problems):
+            return list(self.problems)
+        return [
+            messages.render(str(item.get("key", "")), item.get("params"), fallback=text)
+            for item, text in zip(self.problem_messages, self.problems, strict=True)
+        ]
 
     def __str__(self) -> str:
         return f"Review {self.order} {self.given_at:%Y-%m-%d %H:%M} ({self.status})"

@@ -366,7 +366,13 @@ class SyncReviewOut(Schema):
     device_recorded_at: datetime | None
     client_id: str
     payload: dict[str, Any] = Field(description="What the device sent.")
-    problems: list[str] = Field(description="Why it could not go straight into the record.")
+    problems: list[str] = Field(
+        alias="problem_texts",
+        description="Why it could not go straight into the record, in the request's language.",
+    )
+    problem_messages: list[dict[str, Any]] = Field(
+        description="The same as stored: each a gettext key and its parameters."
+    )
     status: ReviewStatus
     reviewed_by: PersonOut | None
     reviewed_at: datetime | None

@@ -21,12 +21,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import UserKind
 from hearth.allergies.queries import allergy_summary
-from hearth.core import clock
+from hearth.core import clock, dates
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.pdf import document_languages, family_language, render_pdf
@@ -355,7 +355,7 @@ def _open_slots(patient: Patient) -> list[tuple[str, str]]:
             # was before the order; the service refuses those, so they are not offered.
             started = slot.order.created_at
             if slot.record is None and max(earliest, started) <= slot.scheduled_for <= latest:
-                when = formats.date_format(timezone.localtime(slot.scheduled_for), "D j M H:i")
+                when = dates.date_format(timezone.localtime(slot.scheduled_for), "D, j M H:i")
                 choices.append(
                     (slot_value(slot.scheduled_for), f"{when} — {order_label(slot.order)}")
                 )

@@ -17,16 +17,24 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
+from hearth.core.messages import Message
 from hearth.core.models import AuditAction
 from hearth.core.sweeps import MOST_STEPS_AT_ONCE, locked_for_a_step
 from hearth.monitoring import paging
-from hearth.monitoring.choices import SEVERITY_RANK, AlertOwnerRole, AlertStatus, OnCallRole
+from hearth.monitoring.choices import (
+    SEVERITY_RANK,
+    AlertOwnerRole,
+    AlertStatus,
+    OnCallRole,
+    Severity,
+)
 from hearth.monitoring.models import Alert, AlertEscalation, AlertEvidence, OnCallShift
 from hearth.patients.choices import CareTeamRole
 from hearth.patients.models import CareTeamAssignment, Patient
@@ -41,7 +49,8 @@ CHAIN = (OnCallRole.NURSE, OnCallRole.PHYSICIAN, OnCallRole.CLINICAL_LEAD)
 
 @dataclass
 class Evidence:
-    description: str
+    #: A ``Message`` is rendered in each reader's language (hearth.core.messages).
+    description: str | Message
     source: str
     observed_at: datetime
     source_id: str = ""
@@ -62,7 +71,7 @@ def in_service_language(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def local_time(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j M H:i")
+    return dates.date_format(timezone.localtime(moment), "j M H:i")
 
 
 def severity_for(rule_key: str) -> str:
@@ -162,17 +171,22 @@ schedule_escalation = _schedule
 
 
 def _add_evidence(alert: Alert, evidence: Sequence[Evidence]) -> None:
-    AlertEvidence.objects.bulk_create(
-        AlertEvidence(
-            alert=alert,
-            observed_at=item.observed_at,
-            description=item.description[:300],
-            source=item.source,
-            source_id=item.source_id,
-            values=item.values,
+    rows = []
+    for item in evidence:
+        text, key, params = messages.stored(item.description, language=settings.LANGUAGE_CODE)
+        rows.append(
+            AlertEvidence(
+                alert=alert,
+                observed_at=item.observed_at,
+                description=text[:300],
+                description_key=key[:300],
+                description_params=params,
+                source=item.source,
+                source_id=item.source_id,
+                values=item.values,
+            )
         )
-        for item in evidence
-    )
+    AlertEvidence.objects.bulk_create(rows)
 
 
 def raise_alert(
@@ -181,7 +195,7 @@ def raise_alert(
     patient: Patient,
     rule: str,
     severity: str,
-    summary: str,
+    summary: str | Message,
     evidence: Sequence[Evidence],
     routing_note: str = "",
     first_role: str = CHAIN[0],
@@ -193,15 +207,22 @@ def raise_alert(
     decision belongs there (a dose review goes to the physician first).
     ``acknowledge_within`` (minutes) gives the alert its own deadline, kept on
     the alert for every step up the chain, instead of the severity's default
-    (NEWS2 uses it: a physiological low alert must not wait over a weekend)."""
+    (NEWS2 uses it: a physiological low alert must not wait over a weekend).
+    A ``summary`` given as a ``Message`` is stored as its key and parameters and
+    read in each reader's language; its service-language text is kept beside it."""
     now = clock.now()
+    summary_text, summary_key, summary_params = messages.stored(
+        summary, language=settings.LANGUAGE_CODE
+    )
     existing = Alert.objects.select_for_update().open().filter(patient=patient, rule=rule).first()
     if existing is None:
         alert = Alert(
             patient=patient,
             rule=rule,
             severity=severity,
-            summary=summary[:300],
+            summary=summary_text[:300],
+            summary_key=summary_key[:300],
+            summary_params=summary_params,
             raised_at=now,
             last_evidence_at=now,
             routing_note=routing_note[:300],
@@ -225,8 +246,11 @@ def raise_alert(
                 event_type=AuditEventType.ALERT_RAISED,
                 patient=patient,
                 obj=alert,
-                summary=_("Alert (%(severity)s): %(summary)s")
-                % {"severity": alert.get_severity_display(), "summary": summary},
+                summary=messages.text(
+                    gettext_noop("Alert (%(severity)s): %(summary)s"),
+                    severity=Severity(alert.severity).label,
+                    summary=summary,
+                ),
                 changes={
                     "rule": rule,
                     "severity": severity,
@@ -240,7 +264,12 @@ def raise_alert(
     assert existing is not None
     _add_evidence(existing, evidence)
     existing.last_evidence_at = now
-    changes: dict[str, Any] = {"evidence": [item.description for item in evidence]}
+    changes: dict[str, Any] = {
+        "evidence": [
+            messages.stored(item.description, language=settings.LANGUAGE_CODE)[0]
+            for item in evidence
+        ]
+    }
     worse = SEVERITY_RANK[severity] > SEVERITY_RANK[existing.severity]
     # Same severity but a shorter response (NEWS2 5-6 after a single 3, both
     # medium): the shorter deadline applies from now on, as a worse severity would.
@@ -259,7 +288,9 @@ def raise_alert(
             "to": acknowledge_within,
         }
         existing.acknowledge_within_minutes = acknowledge_within
-        existing.summary = summary[:300]
+        existing.summary = summary_text[:300]
+        existing.summary_key = summary_key[:300]
+        existing.summary_params = summary_params
         if existing.status == AlertStatus.OPEN:
             sooner = acknowledge_deadline(severity, now, acknowledge_within)
             if existing.acknowledge_by is None or sooner < existing.acknowledge_by:
@@ -269,6 +300,8 @@ def raise_alert(
                 "last_evidence_at",
                 "severity",
                 "summary",
+                "summary_key",
+                "summary_params",
                 "acknowledge_by",
                 "acknowledge_within_minutes",
             ]
@@ -283,7 +316,9 @@ def raise_alert(
         event_type=AuditEventType.ALERT_EVIDENCE_ADDED,
         patient=patient,
         obj=existing,
-        summary=_("More evidence for an open alert: %(summary)s") % {"summary": summary},
+        summary=messages.text(
+            gettext_noop("More evidence for an open alert: %(summary)s"), summary=summary
+        ),
         changes=changes,
     )
     return existing, False
@@ -362,11 +397,11 @@ def _take_step(alert: Alert, *, due: datetime, moment: datetime) -> None:
         event_type=AuditEventType.ALERT_ESCALATED,
         patient=alert.patient,
         obj=alert,
-        summary=_("Alert escalated to the %(role)s: %(who)s")
-        % {
-            "role": OnCallRole(role).label.lower(),
-            "who": alert.owner.display_name if alert.owner else _("nobody on call"),
-        },
+        summary=messages.text(
+            gettext_noop("Alert escalated to the %(role)s: %(who)s"),
+            role=OnCallRole(role).label.lower(),
+            who=alert.owner.display_name if alert.owner else _("nobody on call"),
+        ),
         changes={
             "escalation": alert.escalation_count,
             "role": role,

@@ -15,18 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from hearth.assessments import instruments
 from hearth.assessments.choices import Phase
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
 from hearth.careplans.choices import FocusOfCare
 from hearth.careplans.models import AdvanceCarePlan
+from hearth.core import messages
 from hearth.monitoring import news2
 from hearth.monitoring.alerts import (
     Evidence,
     in_service_language,
-    local_time,
     raise_alert,
     severity_for,
 )
@@ -87,9 +87,21 @@ def thresholds_for(patient: Patient) -> Thresholds:
     )
 
 
-def _item_label(definition: instruments.Instrument, key: str) -> str:
+def _item_label(definition: instruments.Instrument, key: str) -> Any:
+    """The item's label, still lazy, so a stored message keeps it as a code
+    and translates it for each reader."""
     item = definition.item(key)
-    return str(item.label) if item else key
+    return item.label if item else key
+
+
+def _scored(definition: instruments.Instrument, scores: dict[str, Any]) -> messages.Joined:
+    """ "pain 8, nausea 7": each label translated when read."""
+    return messages.Joined(
+        [
+            messages.text("%(item)s %(score)s", item=_item_label(definition, key), score=value)
+            for key, value in scores.items()
+        ]
+    )
 
 
 @in_service_language
@@ -104,18 +116,16 @@ def evaluate_esas(response: AssessmentResponse, actor: Any) -> None:
         if response.value(key) is not None and response.value(key) >= limits.item_threshold(key)  # type: ignore[operator]
     }
     if severe:
-        words = ", ".join(
-            f"{_item_label(definition, key)} {value}" for key, value in severe.items()
-        )
+        words = _scored(definition, severe)
         raise_alert(
             actor=actor,
             patient=patient,
             rule=AlertRule.ESAS_SEVERE,
             severity=severity_for("esas_severe"),
-            summary=_("Severe symptoms: %(items)s") % {"items": words},
+            summary=messages.text(gettext_noop("Severe symptoms: %(items)s"), items=words),
             evidence=[
                 Evidence(
-                    description=_("ESAS-r: %(items)s") % {"items": words},
+                    description=messages.text(gettext_noop("ESAS-r: %(items)s"), items=words),
                     source="assessment",
                     source_id=str(response.external_id),
                     observed_at=response.assessed_at,
@@ -140,20 +150,24 @@ def evaluate_esas(response: AssessmentResponse, actor: Any) -> None:
         if now_value is not None and before is not None and now_value - before >= limits.esas_rise:
             rises[key] = [before, now_value]
     if rises:
-        words = ", ".join(
-            f"{_item_label(definition, key)} {before}→{after}"
-            for key, (before, after) in rises.items()
+        words = _scored(
+            definition, {key: f"{before}→{after}" for key, (before, after) in rises.items()}
         )
         raise_alert(
             actor=actor,
             patient=patient,
             rule=AlertRule.ESAS_RISE,
             severity=severity_for("esas_rise"),
-            summary=_("Symptoms rising since the last check-in: %(items)s") % {"items": words},
+            summary=messages.text(
+                gettext_noop("Symptoms rising since the last check-in: %(items)s"), items=words
+            ),
             evidence=[
                 Evidence(
-                    description=_("ESAS-r since %(when)s: %(items)s")
-                    % {"when": local_time(previous.assessed_at), "items": words},
+                    description=messages.text(
+                        gettext_noop("ESAS-r since %(when)s: %(items)s"),
+                        when=previous.assessed_at,
+                        items=words,
+                    ),
                     source="assessment",
                     source_id=str(response.external_id),
                     observed_at=response.assessed_at,
@@ -168,14 +182,20 @@ def evaluate_caregiver_strain(response: AssessmentResponse, actor: Any) -> None:
     cut_off = instruments.caregiver_strain_cut_off(response.instrument)
     if cut_off is None or response.total is None or response.total < cut_off:
         return
-    who = response.caregiver.user.display_name if response.caregiver else _("a caregiver")
+    who = (
+        response.caregiver.user.display_name if response.caregiver else gettext_lazy("a caregiver")
+    )
     raise_alert(
         actor=actor,
         patient=response.patient,
         rule=AlertRule.CAREGIVER_STRAIN,
         severity=severity_for("caregiver_strain"),
-        summary=_("Caregiver strain high for %(who)s: %(total)d (at or above %(cut)d)")
-        % {"who": who, "total": response.total, "cut": cut_off},
+        summary=messages.text(
+            gettext_noop("Caregiver strain high for %(who)s: %(total)d (at or above %(cut)d)"),
+            who=who,
+            total=response.total,
+            cut=cut_off,
+        ),
         evidence=[
             Evidence(
                 description=_("%(instrument)s total %(total)d%(partial)s")
@@ -303,11 +323,13 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
             patient=patient,
             rule=AlertRule.OXYGEN_EQUIPMENT,
             severity=severity_for("oxygen_equipment"),
-            summary=_("The oxygen concentrator reports a fault."),
+            summary=messages.text(gettext_noop("The oxygen concentrator reports a fault.")),
             evidence=[
                 Evidence(
-                    description=_("Concentrator fault signal from %(device)s")
-                    % {"device": newest_fault.device.label},
+                    description=messages.text(
+                        gettext_noop("Concentrator fault signal from %(device)s"),
+                        device=newest_fault.device.label,
+                    ),
                     source="observation",
                     source_id=str(newest_fault.pk),
                     observed_at=newest_fault.observed_at,
@@ -336,7 +358,7 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
         return
     response = news2_response(result.band)
     severity, within = response.severity, response.minutes
-    advice = str(response.advice)
+    advice: Any = response.advice
     routing_note = ""
     if limits.routing == PhysiologicalRouting.COMFORT_CHECK:
         if result.band == "low":
@@ -347,28 +369,36 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
         # Low, but physiological: the same-day deadline, never the next working day.
         comfort = news2_response("low")
         severity, within = comfort.severity, comfort.minutes
-        advice = _("Comfort check: see whether the person is comfortable and what they need.")
+        advice = gettext_lazy(
+            "Comfort check: see whether the person is comfortable and what they need."
+        )
         routing_note = _("Routed as a comfort check, not an emergency: %(reason)s") % {
             "reason": limits.routing_reason
         }
-    description = _("NEWS2 %(total)d (%(band)s): %(points)s%(partial)s") % {
-        "total": result.total,
-        "band": NEWS2_BANDS[result.band],
-        "partial": _(" — partial, not measured: %(missing)s")
-        % {"missing": ", ".join(str(NEWS2_PARAMETERS[name]) for name in result.missing)}
+    description = messages.text(
+        gettext_noop("NEWS2 %(total)d (%(band)s): %(points)s%(partial)s"),
+        total=result.total,
+        band=NEWS2_BANDS[result.band],
+        partial=messages.text(
+            gettext_noop(" — partial, not measured: %(missing)s"),
+            missing=messages.Joined([NEWS2_PARAMETERS[name] for name in result.missing]),
+        )
         if result.partial
         else "",
-        "points": ", ".join(
-            f"{NEWS2_PARAMETERS[name]} {points}" for name, points in result.points.items()
+        points=messages.Joined(
+            [
+                messages.text("%(item)s %(score)s", item=NEWS2_PARAMETERS[name], score=points)
+                for name, points in result.points.items()
+            ]
         ),
-    }
+    )
     raise_alert(
         actor=actor,
         patient=patient,
         rule=AlertRule.NEWS2,
         severity=severity,
         # What to do first, so a long list of points never cuts it off.
-        summary=f"{advice} {description}",
+        summary=messages.text("%(advice)s %(description)s", advice=advice, description=description),
         evidence=[
             Evidence(
                 description=description,

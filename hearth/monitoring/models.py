@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hearth.assessments.models import AssessmentResponse
-from hearth.core import clock
+from hearth.core import clock, messages
 from hearth.core.models import ExternalIdModel
 from hearth.monitoring.choices import (
     OPEN_STATUSES,
@@ -192,6 +192,11 @@ class Alert(ExternalIdModel):
         _("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN
     )
     summary = models.CharField(_("summary"), max_length=300)
+    #: The summary as a gettext key and parameters (``hearth.core.messages``):
+    #: read in each reader's language; ``summary`` keeps the service-language
+    #: text, and is the only text of alerts raised before keys.
+    summary_key = models.CharField(max_length=300, blank=True, default="")
+    summary_params = models.JSONField(default=dict, blank=True)
     raised_at = models.DateTimeField(default=clock.now)
     last_evidence_at = models.DateTimeField(default=clock.now)
     #: Why a physiological alert is a comfort check rather than an emergency.
@@ -246,6 +251,17 @@ class Alert(ExternalIdModel):
         return f"{self.get_severity_display()} {self.get_rule_display()} ({self.status})"
 
     @property
+    def summary_text(self) -> str:
+        """The summary in the reader's (active) language; the stored text for
+        alerts raised before keys, or a key that cannot be rendered."""
+        return messages.render(self.summary_key, self.summary_params, fallback=self.summary)
+
+    @property
+    def summary_message(self) -> messages.Message | str:
+        """The summary to put into another stored text (an audit event)."""
+        return messages.from_row(self.summary_key, self.summary_params, self.summary)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -263,6 +279,9 @@ class AlertEvidence(models.Model):
     recorded_at = models.DateTimeField(default=clock.now)
     observed_at = models.DateTimeField()
     description = models.CharField(max_length=300)
+    #: As ``Alert.summary_key``: the description in each reader's language.
+    description_key = models.CharField(max_length=300, blank=True, default="")
+    description_params = models.JSONField(default=dict, blank=True)
     #: What it came from: "check_in", "assessment", "observation".
     source = models.CharField(max_length=20)
     source_id = models.CharField(max_length=64, blank=True, default="")
@@ -273,6 +292,13 @@ class AlertEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def description_text(self) -> str:
+        """The description in the reader's (active) language."""
+        return messages.render(
+            self.description_key, self.description_params, fallback=self.description
+        )
 
 
 class AlertEscalation(models.Model):

@@ -20,10 +20,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from hearth.core import audit, clock
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.monitoring.choices import AlertStatus
@@ -73,7 +74,7 @@ def _page_texts(alert: Alert, *, reason: str, code: str) -> tuple[str, str]:
     if alert.acknowledge_by is not None:
         lines.append(
             _("Acknowledge by %(time)s.")
-            % {"time": formats.date_format(timezone.localtime(alert.acknowledge_by), "j M H:i")}
+            % {"time": dates.date_format(timezone.localtime(alert.acknowledge_by), "j M H:i")}
         )
     lines.append(_("Reply ACK %(code)s to acknowledge.") % {"code": code})
     return subject, "\n".join(lines)
@@ -114,7 +115,9 @@ def page_owner(alert: Alert, *, reason: str) -> Message | None:
             event_type=AuditEventType.ALERT_NOBODY_TO_PAGE,
             patient=alert.patient,
             obj=alert,
-            summary=_("Nobody could be paged: nobody is on call for this alert."),
+            summary=messages.text(
+                gettext_noop("Nobody could be paged: nobody is on call for this alert.")
+            ),
             changes={"reason": reason, "role": alert.owner_role},
         )
         return None

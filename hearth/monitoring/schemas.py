@@ -139,7 +139,10 @@ class ThresholdsOut(Schema):
 
 class EvidenceOut(Schema):
     observed_at: datetime
-    description: str
+    #: In the request's language (see ``AlertOut.summary``).
+    description: str = Field(alias="description_text")
+    description_key: str
+    description_params: dict[str, object]
     source: str
 
 
@@ -156,7 +159,11 @@ class AlertOut(Schema):
     rule: AlertRule
     severity: Severity
     status: AlertStatus
-    summary: str
+    #: In the request's language; ``summary_key`` and ``summary_params`` are the
+    #: text as stored (hearth.core.messages), empty for alerts raised before keys.
+    summary: str = Field(alias="summary_text")
+    summary_key: str
+    summary_params: dict[str, object]
     routing_note: str
     raised_at: datetime
     last_evidence_at: datetime

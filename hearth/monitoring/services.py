@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.assessments import instruments
@@ -28,7 +29,7 @@ from hearth.assessments import services as assessments
 from hearth.assessments.choices import Context
 from hearth.careplans.choices import InterventionChoice
 from hearth.careplans.models import AdvanceCarePlan
-from hearth.core import audit, clock, idempotency
+from hearth.core import audit, clock, idempotency, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import (
     DomainError,
@@ -173,8 +174,11 @@ def record_check_in(
         event_type=AuditEventType.CHECK_IN_RECORDED,
         patient=patient,
         obj=check_in,
-        summary=_("Check-in from %(who)s%(help)s")
-        % {"who": who, "help": _(": help requested") if help_requested else ""},
+        summary=messages.text(
+            gettext_noop("Check-in from %(who)s%(help)s"),
+            who=who,
+            help=_(": help requested") if help_requested else "",
+        ),
         changes={"esas": esas, "help_requested": help_requested, "cannot_cope": cannot_cope},
     )
     if claimed is not None:
@@ -188,14 +192,20 @@ def _check_in_alert(*, actor: User, patient: Patient, check_in: CheckIn, rule: s
     who = actor.display_name
     note = check_in.note
     if rule == AlertRule.HELP_REQUESTED:
-        summary = _("%(who)s pressed “We need help now”.") % {"who": who} + (
-            f" {note[:200]}" if note else ""
+        pressed = messages.text(gettext_noop("%(who)s pressed “We need help now”."), who=who)
+        # The family's own words follow as they typed them.
+        summary: messages.Message = (
+            messages.text("%(pressed)s %(note)s", pressed=pressed, note=note[:200])
+            if note
+            else pressed
         )
-        description = _("Help requested by %(who)s") % {"who": who}
+        description = messages.text(gettext_noop("Help requested by %(who)s"), who=who)
         severity = severity_for("help_requested")
     else:
-        summary = _("%(who)s says they cannot cope with caring right now.") % {"who": who}
-        description = _("Check-in from %(who)s") % {"who": who}
+        summary = messages.text(
+            gettext_noop("%(who)s says they cannot cope with caring right now."), who=who
+        )
+        description = messages.text(gettext_noop("Check-in from %(who)s"), who=who)
         severity = severity_for("caregiver_cannot_cope")
     raise_alert(
         actor=actor,
@@ -253,7 +263,7 @@ def register_device(
         event_type=AuditEventType.DEVICE_REGISTERED,
         patient=patient,
         obj=device,
-        summary=_("Home device registered: %(label)s") % {"label": label},
+        summary=messages.text(gettext_noop("Home device registered: %(label)s"), label=label),
         changes={"kind": kind, "prefix": device.prefix},
     )
     return device, secret
@@ -274,7 +284,9 @@ def revoke_device(*, actor: User, device: MonitoringDevice) -> MonitoringDevice:
         event_type=AuditEventType.DEVICE_REVOKED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Home device token revoked: %(label)s") % {"label": locked.label},
+        summary=messages.text(
+            gettext_noop("Home device token revoked: %(label)s"), label=locked.label
+        ),
     )
     return locked
 
@@ -551,7 +563,9 @@ def set_thresholds(
         event_type=AuditEventType.THRESHOLDS_SET,
         patient=patient,
         obj=patient,
-        summary=_("Personal alert thresholds set: %(reason)s") % {"reason": reason[:200]},
+        summary=messages.text(
+            gettext_noop("Personal alert thresholds set: %(reason)s"), reason=reason[:200]
+        ),
         changes={
             **audit.diff(before, {n: getattr(row, n) for n in THRESHOLD_FIELDS}),
             "reason": reason,
@@ -588,7 +602,9 @@ def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
         event_type=AuditEventType.ALERT_ACKNOWLEDGED,
         patient=alert.patient,
         obj=alert,
-        summary=_("Alert acknowledged: %(summary)s") % {"summary": alert.summary},
+        summary=messages.text(
+            gettext_noop("Alert acknowledged: %(summary)s"), summary=alert.summary_message
+        ),
         changes={"minutes_to_acknowledge": round((now - alert.raised_at).total_seconds() / 60, 1)},
     )
     _after_acknowledgement(alert, actor)
@@ -640,8 +656,11 @@ def refuse_text_reply(*, sender: str, text: str, error: DomainError) -> None:
         event_type=AuditEventType.ALERT_SMS_REPLY_REFUSED,
         patient=alert.patient if alert is not None else None,
         obj=alert,
-        summary=_("Text reply from %(number)s refused: %(reason)s")
-        % {"number": masked_phone(sender), "reason": error.message},
+        summary=messages.text(
+            gettext_noop("Text reply from %(number)s refused: %(reason)s"),
+            number=masked_phone(sender),
+            reason=error.message,
+        ),
         changes={"from": masked_phone(sender), "text": (text or "")[:20], "code": error.code},
     )
 
@@ -727,8 +746,10 @@ def _acknowledge_by_text_reply(*, sender: str, text: str) -> Alert:
         event_type=AuditEventType.ALERT_ACKNOWLEDGED_BY_SMS,
         patient=alert.patient,
         obj=alert,
-        summary=_("Alert acknowledged by a text reply from %(number)s")
-        % {"number": masked_phone(number or "")},
+        summary=messages.text(
+            gettext_noop("Alert acknowledged by a text reply from %(number)s"),
+            number=masked_phone(number or ""),
+        ),
         changes={"from": masked_phone(number or ""), "code": code},
     )
     return alert
@@ -784,7 +805,9 @@ def triage_alert(*, actor: User, alert: Alert, outcome: str, note: str = "") -> 
         event_type=AuditEventType.ALERT_TRIAGED,
         patient=alert.patient,
         obj=alert,
-        summary=_("Alert triaged: %(outcome)s") % {"outcome": TriageOutcome(outcome).label},
+        summary=messages.text(
+            gettext_noop("Alert triaged: %(outcome)s"), outcome=TriageOutcome(outcome).label
+        ),
         changes={"triage_outcome": {"from": before, "to": outcome}, "note": note},
     )
     if acknowledges:
@@ -816,7 +839,7 @@ def resolve_alert(*, actor: User, alert: Alert, note: str) -> Alert:
         event_type=AuditEventType.ALERT_RESOLVED,
         patient=alert.patient,
         obj=alert,
-        summary=_("Alert resolved: %(note)s") % {"note": note[:200]},
+        summary=messages.text(gettext_noop("Alert resolved: %(note)s"), note=note[:200]),
     )
     return alert
 
@@ -864,8 +887,11 @@ def add_on_call_shift(
         action=AuditAction.CREATE,
         event_type=AuditEventType.ON_CALL_SHIFT_ADDED,
         obj=shift,
-        summary=_("On call: %(who)s, %(role)s")
-        % {"who": staff.display_name, "role": shift.get_role_display()},
+        summary=messages.text(
+            gettext_noop("On call: %(who)s, %(role)s"),
+            who=staff.display_name,
+            role=messages.choice(shift, "role"),
+        ),
         changes={"starts_at": starts_at, "ends_at": ends_at},
     )
     if starts_at <= clock.now() < ends_at:
@@ -890,7 +916,9 @@ def cancel_on_call_shift(*, actor: User, shift: OnCallShift) -> OnCallShift:
         action=AuditAction.UPDATE,
         event_type=AuditEventType.ON_CALL_SHIFT_CANCELLED,
         obj=locked,
-        summary=_("On-call shift cancelled: %(shift)s") % {"shift": str(locked)},
+        summary=messages.text(
+            gettext_noop("On-call shift cancelled: %(shift)s"), shift=str(locked)
+        ),
     )
     if locked.starts_at <= locked.cancelled_at < locked.ends_at:
         _hand_over_open_alerts(
@@ -940,11 +968,11 @@ def _hand_over_open_alerts(*, actor: User, role: str, because: str) -> list[Aler
             event_type=AuditEventType.ALERT_REOWNED,
             patient=alert.patient,
             obj=alert,
-            summary=_("Alert handed to %(who)s: %(because)s")
-            % {
-                "who": new_owner.display_name if new_owner else _("nobody on call"),
-                "because": because,
-            },
+            summary=messages.text(
+                gettext_noop("Alert handed to %(who)s: %(because)s"),
+                who=new_owner.display_name if new_owner else _("nobody on call"),
+                because=because,
+            ),
             changes={
                 "owner": {
                     "from": previous.display_name if previous else None,
@@ -1041,8 +1069,11 @@ def close_alerts_at_care_end(
             event_type=AuditEventType.ALERT_CLOSED_CARE_ENDED,
             patient=alert.patient,
             obj=alert,
-            summary=_("Alert closed: %(summary)s. %(reason)s")
-            % {"summary": alert.summary[:150], "reason": reason},
+            summary=messages.text(
+                gettext_noop("Alert closed: %(summary)s. %(reason)s"),
+                summary=alert.summary[:150],
+                reason=reason,
+            ),
             changes={
                 "status": {"from": before, "to": AlertStatus.RESOLVED},
                 "reason": reason,
@@ -1095,11 +1126,11 @@ def _hand_to_coordinator(alert: Alert, *, actor: User, reason: str, now: datetim
         event_type=AuditEventType.ALERT_HANDED_TO_COORDINATOR,
         patient=alert.patient,
         obj=alert,
-        summary=_("Equipment alert kept open and handed to %(who)s: %(reason)s")
-        % {
-            "who": coordinator.display_name if coordinator else _("the care coordinator"),
-            "reason": reason,
-        },
+        summary=messages.text(
+            gettext_noop("Equipment alert kept open and handed to %(who)s: %(reason)s"),
+            who=coordinator.display_name if coordinator else _("the care coordinator"),
+            reason=reason,
+        ),
         changes={
             "owner": {
                 "from": previous.display_name if previous else None,

@@ -379,7 +379,7 @@ def triage_alert(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
         return form_page(
             request,
             form_class=TriageForm,
-            title=_("Triage: %(summary)s") % {"summary": alert.summary},
+            title=_("Triage: %(summary)s") % {"summary": alert.summary_text},
             perform=lambda data: services.triage_alert(
                 actor=request.user,
                 alert=alert,
@@ -399,7 +399,7 @@ def resolve_alert(request: AuthenticatedRequest, alert_id: Any) -> HttpResponse:
         return form_page(
             request,
             form_class=ResolveForm,
-            title=_("Resolve: %(summary)s") % {"summary": alert.summary},
+            title=_("Resolve: %(summary)s") % {"summary": alert.summary_text},
             perform=lambda data: services.resolve_alert(
                 actor=request.user,
                 alert=alert,

@@ -3,8 +3,11 @@ docs/clinical-reference.md."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
@@ -174,3 +177,35 @@ ROLE_DISCIPLINES: dict[str, frozenset[str]] = {
     CareTeamRole.COORDINATOR: frozenset({"coordinator"}),
     CareTeamRole.VOLUNTEER: frozenset({"volunteer"}),
 }
+
+
+#: Words a coordinator types for a relative's relationship (the field stays free
+#: text: families are not a fixed list), each with a label translated for the
+#: reader, so a Russian-speaking family does not read "— wife".
+KNOWN_RELATIONSHIPS: dict[str, Any] = {
+    "wife": pgettext_lazy("relationship", "wife"),
+    "husband": pgettext_lazy("relationship", "husband"),
+    "partner": pgettext_lazy("relationship", "partner"),
+    "spouse": pgettext_lazy("relationship", "spouse"),
+    "daughter": pgettext_lazy("relationship", "daughter"),
+    "son": pgettext_lazy("relationship", "son"),
+    "mother": pgettext_lazy("relationship", "mother"),
+    "father": pgettext_lazy("relationship", "father"),
+    "sister": pgettext_lazy("relationship", "sister"),
+    "brother": pgettext_lazy("relationship", "brother"),
+    "granddaughter": pgettext_lazy("relationship", "granddaughter"),
+    "grandson": pgettext_lazy("relationship", "grandson"),
+    "daughter-in-law": pgettext_lazy("relationship", "daughter-in-law"),
+    "son-in-law": pgettext_lazy("relationship", "son-in-law"),
+    "niece": pgettext_lazy("relationship", "niece"),
+    "nephew": pgettext_lazy("relationship", "nephew"),
+    "friend": pgettext_lazy("relationship", "friend"),
+    "neighbour": pgettext_lazy("relationship", "neighbour"),
+}
+
+
+def relationship_label(typed: str) -> str:
+    """A typed relationship in the reader's language when it is a known word
+    ("wife" → «жена»), else exactly as typed."""
+    known = KNOWN_RELATIONSHIPS.get((typed or "").strip().lower())
+    return str(known) if known is not None else typed

@@ -37,6 +37,7 @@ from hearth.patients.choices import (
     SpictConditionIndicator,
     SpictGeneralIndicator,
     Urgency,
+    relationship_label,
 )
 
 #: ICD-10 code: a letter, two digits (or digit + letter for some chapters), an
@@ -261,6 +262,11 @@ class CaregiverLink(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.relationship})"
+
+    @property
+    def relationship_label(self) -> str:
+        """The relationship in the reader's language when it is a known word."""
+        return relationship_label(self.relationship)
 
     @property
     def is_current(self) -> bool:

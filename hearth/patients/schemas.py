@@ -411,7 +411,11 @@ class AuditEventOut(Schema):
     event_type: str
     object_type: str
     object_id: str
-    summary: str
+    #: In the request's language; the key and parameters as stored (empty for
+    #: events written before keys: ``summary`` is then the text written then).
+    summary: str = Field(alias="summary_text")
+    summary_key: str
+    summary_params: dict[str, object]
     changes: dict[str, object]
     ip_address: str | None
     channel: str

@@ -18,9 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hearth.core.locking import lock
@@ -141,7 +142,7 @@ def refer_new_patient(
         event_type=AuditEventType.PATIENT_CREATED,
         patient=record,
         obj=record,
-        summary=_("Patient record created from a referral"),
+        summary=messages.text(gettext_noop("Patient record created from a referral")),
         changes=_snapshot(record, PATIENT_FIELDS),
     )
     return episode
@@ -183,8 +184,11 @@ def _open_episode(*, actor: User, patient: Patient, referral: Mapping[str, Any])
         event_type=AuditEventType.REFERRAL_CREATED,
         patient=patient,
         obj=record,
-        summary=_("Referred (%(urgency)s): %(reason)s")
-        % {"urgency": record.get_urgency_display(), "reason": record.reason[:200]},
+        summary=messages.text(
+            gettext_noop("Referred (%(urgency)s): %(reason)s"),
+            urgency=messages.choice(record, "urgency"),
+            reason=record.reason[:200],
+        ),
         changes=_snapshot(record, REFERRAL_FIELDS),
     )
     return episode
@@ -212,7 +216,9 @@ def update_patient(*, actor: User, patient: Patient, changes: Mapping[str, Any])
         event_type=AuditEventType.PATIENT_UPDATED,
         patient=patient,
         obj=patient,
-        summary=_("Record details changed: %(fields)s") % {"fields": ", ".join(changed)},
+        summary=messages.text(
+            gettext_noop("Record details changed: %(fields)s"), fields=", ".join(changed)
+        ),
         changes=changed,
     )
     return patient
@@ -247,7 +253,9 @@ def _add_diagnosis(
         event_type=AuditEventType.DIAGNOSIS_ADDED,
         patient=patient,
         obj=diagnosis,
-        summary=_("Diagnosis added: %(code)s %(text)s") % {"code": code, "text": diagnosis.text},
+        summary=messages.text(
+            gettext_noop("Diagnosis added: %(code)s %(text)s"), code=code, text=diagnosis.text
+        ),
         changes={"icd10_code": code, "text": diagnosis.text, "group": group},
     )
     return diagnosis
@@ -292,7 +300,9 @@ def mark_diagnosis_entered_in_error(*, actor: User, diagnosis: Diagnosis, reason
         event_type=AuditEventType.DIAGNOSIS_ENTERED_IN_ERROR,
         patient=diagnosis.patient,
         obj=diagnosis,
-        summary=_("Diagnosis %(code)s marked as entered in error") % {"code": diagnosis.icd10_code},
+        summary=messages.text(
+            gettext_noop("Diagnosis %(code)s marked as entered in error"), code=diagnosis.icd10_code
+        ),
         changes={"reason": reason.strip()},
     )
     return diagnosis
@@ -383,8 +393,11 @@ def add_family_caregiver(
         event_type=AuditEventType.CAREGIVER_ADDED,
         patient=patient,
         obj=link,
-        summary=_("Family caregiver added: %(name)s (%(relationship)s)")
-        % {"name": user.display_name, "relationship": link.relationship},
+        summary=messages.text(
+            gettext_noop("Family caregiver added: %(name)s (%(relationship)s)"),
+            name=user.display_name,
+            relationship=link.relationship,
+        ),
         changes={
             "relationship": link.relationship,
             "is_primary_caregiver": is_primary_caregiver,
@@ -423,7 +436,7 @@ def give_patient_portal_access(
         event_type=AuditEventType.PATIENT_PORTAL_ACCESS_GIVEN,
         patient=patient,
         obj=patient,
-        summary=_("Portal sign-in created for the patient"),
+        summary=messages.text(gettext_noop("Portal sign-in created for the patient")),
     )
     return user
 
@@ -446,7 +459,9 @@ def end_caregiver_access(*, actor: User, link: CaregiverLink, reason: str) -> Ca
         event_type=AuditEventType.CAREGIVER_ACCESS_ENDED,
         patient=link.patient,
         obj=link,
-        summary=_("Portal access ended for %(name)s") % {"name": link.user.display_name},
+        summary=messages.text(
+            gettext_noop("Portal access ended for %(name)s"), name=link.user.display_name
+        ),
         changes={"reason": reason.strip()},
     )
     return link
@@ -514,8 +529,10 @@ def record_eligibility_screening(
         event_type=AuditEventType.SCREENING_RECORDED,
         patient=episode.patient,
         obj=screening,
-        summary=_("Eligibility screening: %(outcome)s")
-        % {"outcome": screening.get_outcome_display()},
+        summary=messages.text(
+            gettext_noop("Eligibility screening: %(outcome)s"),
+            outcome=messages.choice(screening, "outcome"),
+        ),
         changes={"general": general, "condition": condition, "outcome": outcome},
     )
     return screening
@@ -632,8 +649,11 @@ def record_commission_decision(
         event_type=AuditEventType.COMMISSION_DECISION_SIGNED,
         patient=episode.patient,
         obj=decision,
-        summary=_("Medical commission: %(outcome)s (%(form)s)")
-        % {"outcome": decision.get_outcome_display(), "form": decision.get_form_of_care_display()},
+        summary=messages.text(
+            gettext_noop("Medical commission: %(outcome)s (%(form)s)"),
+            outcome=messages.choice(decision, "outcome"),
+            form=messages.choice(decision, "form_of_care"),
+        ),
         changes={
             "outcome": outcome,
             "form_of_care": form_of_care,
@@ -820,11 +840,11 @@ def _move(*, actor: User, episode: Episode, to: str, reason: str) -> None:
         event_type=_EPISODE_MOVED_TO[EpisodeState(to)],
         patient=episode.patient,
         obj=episode,
-        summary=_("Episode: %(before)s → %(after)s")
-        % {
-            "before": EpisodeState(before).label,
-            "after": EpisodeState(to).label,
-        },
+        summary=messages.text(
+            gettext_noop("Episode: %(before)s → %(after)s"),
+            before=EpisodeState(before).label,
+            after=EpisodeState(to).label,
+        ),
         changes={"state": {"from": before, "to": to}, "reason": reason},
     )
 
@@ -847,8 +867,9 @@ def assign_to_care_team(
     elif staff.discipline not in ROLE_DISCIPLINES[role]:
         errors.add(
             "role",
-            _("A %(discipline)s cannot take the role of %(role)s.")
+            _("%(name)s cannot take the role of %(role)s: their discipline is %(discipline)s.")
             % {
+                "name": staff.display_name,
                 "discipline": staff.get_discipline_display().lower(),
                 "role": CareTeamRole(role).label.lower(),
             },
@@ -865,8 +886,11 @@ def assign_to_care_team(
         event_type=AuditEventType.CARE_TEAM_ASSIGNED,
         patient=patient,
         obj=assignment,
-        summary=_("%(name)s joined the care team as %(role)s")
-        % {"name": staff.display_name, "role": assignment.get_role_display().lower()},
+        summary=messages.text(
+            gettext_noop("%(name)s joined the care team as %(role)s"),
+            name=staff.display_name,
+            role=assignment.get_role_display().lower(),
+        ),
         changes={"staff": staff.display_name, "role": role},
     )
     return assignment
@@ -897,8 +921,11 @@ def leave_care_team(*, actor: User, assignment: CareTeamAssignment) -> CareTeamA
         event_type=AuditEventType.CARE_TEAM_ENDED,
         patient=assignment.patient,
         obj=assignment,
-        summary=_("%(name)s left the care team (%(role)s)")
-        % {"name": assignment.staff.display_name, "role": assignment.get_role_display().lower()},
+        summary=messages.text(
+            gettext_noop("%(name)s left the care team (%(role)s)"),
+            name=assignment.staff.display_name,
+            role=assignment.get_role_display().lower(),
+        ),
     )
     return assignment
 
@@ -937,8 +964,10 @@ def use_emergency_access(*, actor: User, patient: Patient, reason: str) -> Emerg
         event_type=AuditEventType.EMERGENCY_ACCESS_STARTED,
         patient=patient,
         obj=grant,
-        summary=_("Emergency access until %(until)s")
-        % {"until": timezone.localtime(grant.expires_at).strftime("%H:%M")},
+        summary=messages.text(
+            gettext_noop("Emergency access until %(until)s"),
+            until=timezone.localtime(grant.expires_at).strftime("%H:%M"),
+        ),
         purpose=reason,
         emergency=True,
     )
@@ -977,8 +1006,11 @@ def review_emergency_access(
         event_type=AuditEventType.EMERGENCY_ACCESS_REVIEWED,
         patient=grant.patient,
         obj=grant,
-        summary=_("Emergency access by %(name)s reviewed: %(outcome)s")
-        % {"name": grant.user.display_name, "outcome": grant.get_review_outcome_display()},
+        summary=messages.text(
+            gettext_noop("Emergency access by %(name)s reviewed: %(outcome)s"),
+            name=grant.user.display_name,
+            outcome=messages.choice(grant, "review_outcome"),
+        ),
         changes={"outcome": outcome, "note": grant.review_note},
         emergency=False,
     )

@@ -13,9 +13,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.errors import Conflict, ValidationFailed
@@ -92,7 +93,9 @@ def update_section(
         event_type=AuditEventType.PROFILE_SECTION_UPDATED,
         patient=patient,
         obj=row,
-        summary=_("Profile: %(section)s changed") % {"section": Section(section).label},
+        summary=messages.text(
+            gettext_noop("Profile: %(section)s changed"), section=Section(section).label
+        ),
         changes=changed,
     )
     return row
@@ -113,8 +116,11 @@ def add_weekly_window(*, actor: User, patient: Patient, **details: Any) -> Weekl
         event_type=AuditEventType.PROFILE_WINDOW_ADDED,
         patient=patient,
         obj=window,
-        summary=_("Weekly window added: %(window)s, %(days)s")
-        % {"window": window, "days": window.days_label},
+        summary=messages.text(
+            gettext_noop("Weekly window added: %(window)s, %(days)s"),
+            window=window,
+            days=window.days_label,
+        ),
     )
     return window
 
@@ -135,7 +141,7 @@ def remove_weekly_window(*, actor: User, window: WeeklyWindow) -> WeeklyWindow:
         event_type=AuditEventType.PROFILE_WINDOW_REMOVED,
         patient=window.patient,
         obj=window,
-        summary=_("Weekly window removed: %(window)s") % {"window": window},
+        summary=messages.text(gettext_noop("Weekly window removed: %(window)s"), window=window),
     )
     return window
 
@@ -155,7 +161,9 @@ def add_legacy_item(*, actor: User, patient: Patient, **details: Any) -> LegacyI
         event_type=AuditEventType.PROFILE_LEGACY_ITEM_ADDED,
         patient=patient,
         obj=item,
-        summary=_("Legacy or bucket-list item added: %(title)s") % {"title": item.title},
+        summary=messages.text(
+            gettext_noop("Legacy or bucket-list item added: %(title)s"), title=item.title
+        ),
     )
     return item
 
@@ -182,7 +190,9 @@ def update_legacy_item(*, actor: User, item: LegacyItem, changes: Mapping[str, A
         event_type=AuditEventType.PROFILE_LEGACY_ITEM_UPDATED,
         patient=item.patient,
         obj=item,
-        summary=_("Legacy or bucket-list item changed: %(title)s") % {"title": item.title},
+        summary=messages.text(
+            gettext_noop("Legacy or bucket-list item changed: %(title)s"), title=item.title
+        ),
         changes=changed,
     )
     return item
@@ -203,7 +213,10 @@ def propose_change(*, actor: User, patient: Patient, section: str, text: str) ->
         event_type=AuditEventType.PROFILE_CHANGE_PROPOSED,
         patient=patient,
         obj=proposal,
-        summary=_("Change proposed for %(section)s") % {"section": proposal.get_section_display()},
+        summary=messages.text(
+            gettext_noop("Change proposed for %(section)s"),
+            section=messages.choice(proposal, "section"),
+        ),
     )
     return proposal
 
@@ -236,8 +249,11 @@ def _decide(
         event_type=_PROPOSAL_DECIDED[ProposalStatus(status)],
         patient=proposal.patient,
         obj=proposal,
-        summary=_("Proposal for %(section)s: %(status)s")
-        % {"section": proposal.get_section_display(), "status": proposal.get_status_display()},
+        summary=messages.text(
+            gettext_noop("Proposal for %(section)s: %(status)s"),
+            section=messages.choice(proposal, "section"),
+            status=messages.choice(proposal, "status"),
+        ),
         changes={"response": proposal.response},
     )
     return proposal

@@ -21,9 +21,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import audit, clock
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
@@ -115,7 +116,7 @@ def _refuse_if_published(date: dt.date) -> None:
         message = _(
             "The plan for %(day)s is already published and families have their times. "
             "To add an urgent visit, use “Insert urgent visit” on today's plan."
-        ) % {"day": formats.date_format(date, "j E Y")}
+        ) % {"day": dates.date_format(date, "j E Y")}
         raise Conflict(message, field_errors={"date": [message]})
 
 
@@ -144,8 +145,12 @@ def _save_draft(
         action=AuditAction.CREATE,
         event_type=AuditEventType.VISIT_PLAN_DRAFTED,
         obj=day_plan,
-        summary=_("Visits for %(day)s planned: %(placed)s placed, %(unplaced)s not placed.")
-        % {"day": date.isoformat(), "placed": placed, "unplaced": len(rows) - placed},
+        summary=messages.text(
+            gettext_noop("Visits for %(day)s planned: %(placed)s placed, %(unplaced)s not placed."),
+            day=date,
+            placed=placed,
+            unplaced=len(rows) - placed,
+        ),
         changes={"replaced_draft": bool(existing), "solver_seconds": day_plan.solver_seconds},
     )
     return day_plan
@@ -295,7 +300,7 @@ def move_planned_visit(
         errors.add(
             "start",
             _("The plan is for %(day)s: choose a time on that day.")
-            % {"day": formats.date_format(plan.date, "j E Y")},
+            % {"day": dates.date_format(plan.date, "j E Y")},
         )
     if staff.kind != UserKind.STAFF or not staff.is_active:
         errors.add("staff", _("Choose an active member of staff."))
@@ -305,7 +310,7 @@ def move_planned_visit(
         shift is not None,
         "staff",
         _("%(who)s has no shift on %(day)s.")
-        % {"who": staff.display_name, "day": formats.date_format(plan.date, "j E Y")},
+        % {"who": staff.display_name, "day": dates.date_format(plan.date, "j E Y")},
     )
     assert shift is not None
     member = preparation.staff_of(shift)
@@ -314,7 +319,7 @@ def move_planned_visit(
         require(
             False,
             "staff",
-            _("This visit needs a %(needed)s; %(who)s is a %(is)s.")
+            _("This visit needs the discipline %(needed)s; %(who)s has the discipline %(is)s.")
             % {
                 "needed": _discipline_label(moving.discipline).lower(),
                 "who": staff.display_name,
@@ -378,12 +383,12 @@ def move_planned_visit(
         event_type=AuditEventType.VISIT_PLAN_VISIT_MOVED,
         patient=row.patient,
         obj=plan,
-        summary=_("Planned visit on %(day)s moved by hand to %(who)s at %(time)s.")
-        % {
-            "day": plan.date.isoformat(),
-            "who": staff.display_name,
-            "time": formats.time_format(timezone.localtime(row.starts_at), "H:i"),
-        },
+        summary=messages.text(
+            gettext_noop("Planned visit on %(day)s moved by hand to %(who)s at %(time)s."),
+            day=plan.date,
+            who=staff.display_name,
+            time=formats.time_format(timezone.localtime(row.starts_at), "H:i"),
+        ),
         changes={
             "staff": [old_staff.display_name if old_staff else None, staff.display_name],
             "starts_at": [
@@ -501,13 +506,15 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
             event_type=AuditEventType.VISIT_PLANNED,
             patient=row.patient,
             obj=visit,
-            summary=_("%(discipline)s home visit on %(day)s, the family told %(low)s–%(high)s.")
-            % {
-                "discipline": _discipline_label(row.discipline),
-                "day": plan.date.isoformat(),
-                "low": formats.time_format(timezone.localtime(low), "H:i"),
-                "high": formats.time_format(timezone.localtime(high), "H:i"),
-            },
+            summary=messages.text(
+                gettext_noop(
+                    "%(discipline)s home visit on %(day)s, the family told %(low)s–%(high)s."
+                ),
+                discipline=_discipline_label(row.discipline),
+                day=plan.date,
+                low=formats.time_format(timezone.localtime(low), "H:i"),
+                high=formats.time_format(timezone.localtime(high), "H:i"),
+            ),
         )
     plan.status = PlanStatus.PUBLISHED
     plan.published_by = actor
@@ -518,8 +525,11 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
         action=AuditAction.TRANSITION,
         event_type=AuditEventType.VISIT_PLAN_PUBLISHED,
         obj=plan,
-        summary=_("Plan for %(day)s published: %(count)s visits.")
-        % {"day": plan.date.isoformat(), "count": len(visits)},
+        summary=messages.text(
+            gettext_noop("Plan for %(day)s published: %(count)s visits."),
+            day=plan.date,
+            count=len(visits),
+        ),
     )
     return visits
 
@@ -822,11 +832,13 @@ def hand_to_on_call(*, actor: User | None, request: UrgentVisitRequest, reason: 
         event_type=AuditEventType.URGENT_VISIT_NOT_PLACED,
         patient=request.patient,
         obj=request,
-        summary=_(
-            "The urgent visit could not be started before its deadline in today's plan: "
-            "%(reason)s It goes to the clinician on call."
-        )
-        % {"reason": reason},
+        summary=messages.text(
+            gettext_noop(
+                "The urgent visit could not be started before its deadline in today's plan: "
+                "%(reason)s It goes to the clinician on call."
+            ),
+            reason=reason,
+        ),
         changes={"respond_by": request.respond_by.isoformat() if request.respond_by else None},
     )
     urgent_visit_not_placed_in_time.send(sender=UrgentVisitRequest, request=request, reason=reason)
@@ -914,12 +926,14 @@ def _apply_insertion(
                 event_type=AuditEventType.VISIT_MOVED,
                 patient=visit.patient,
                 obj=visit,
-                summary=_("Visit moved to fit in an urgent visit: now %(who)s, %(low)s–%(high)s.")
-                % {
-                    "who": new_staff.display_name,
-                    "low": formats.time_format(timezone.localtime(new_window[0]), "H:i"),
-                    "high": formats.time_format(timezone.localtime(new_window[1]), "H:i"),
-                },
+                summary=messages.text(
+                    gettext_noop(
+                        "Visit moved to fit in an urgent visit: now %(who)s, %(low)s–%(high)s."
+                    ),
+                    who=new_staff.display_name,
+                    low=formats.time_format(timezone.localtime(new_window[0]), "H:i"),
+                    high=formats.time_format(timezone.localtime(new_window[1]), "H:i"),
+                ),
                 changes={
                     "staff": [old_staff.display_name, new_staff.display_name],
                     "family_window_start": [old_window[0].isoformat(), new_window[0].isoformat()],
@@ -954,15 +968,15 @@ def _apply_insertion(
         event_type=AuditEventType.URGENT_VISIT_SCHEDULED,
         patient=locked.patient,
         obj=visit,
-        summary=_(
-            "Urgent visit fitted into today: %(who)s at about %(time)s; %(moved)s other "
-            "visits moved."
-        )
-        % {
-            "who": visit.staff.display_name,
-            "time": formats.time_format(timezone.localtime(start), "H:i"),
-            "moved": len(report.moved),
-        },
+        summary=messages.text(
+            gettext_noop(
+                "Urgent visit fitted into today: %(who)s at about %(time)s; %(moved)s other "
+                "visits moved."
+            ),
+            who=visit.staff.display_name,
+            time=formats.time_format(timezone.localtime(start), "H:i"),
+            moved=len(report.moved),
+        ),
     )
     report.visit = visit
     return report
@@ -990,10 +1004,10 @@ def mark_family_told(*, actor: User, change: VisitTimeChange) -> VisitTimeChange
         event_type=AuditEventType.VISIT_FAMILY_TOLD,
         patient=change.visit.patient,
         obj=change.visit,
-        summary=_("The family was told the visit's new time: %(low)s–%(high)s.")
-        % {
-            "low": formats.time_format(timezone.localtime(change.new_window_start), "H:i"),
-            "high": formats.time_format(timezone.localtime(change.new_window_end), "H:i"),
-        },
+        summary=messages.text(
+            gettext_noop("The family was told the visit's new time: %(low)s–%(high)s."),
+            low=formats.time_format(timezone.localtime(change.new_window_start), "H:i"),
+            high=formats.time_format(timezone.localtime(change.new_window_end), "H:i"),
+        ),
     )
     return change

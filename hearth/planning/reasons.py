@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from hearth.core import dates
 from hearth.routing.problem import Place, Reason, Staff
 from hearth.routing.problem import Visit as RoutingVisit
 from hearth.visits.choices import Skill, UnplacedReason
@@ -47,7 +48,7 @@ def stored_reason(reason: Reason) -> UnplacedReason:
 
 
 def _day(day: dt.date) -> str:
-    return formats.date_format(day, "l j E")
+    return dates.date_format(day, "l, j E")
 
 
 def _discipline(value: str) -> str:
@@ -100,7 +101,7 @@ def explain(
     if code == Reason.NO_STAFF_ON_SHIFT:
         return _("Nobody has a shift on %(day)s.") % {"day": _day(day)}
     if code == Reason.NO_STAFF_OF_DISCIPLINE:
-        return _("Nobody on shift on %(day)s is a %(discipline)s.") % {
+        return _("Nobody on shift on %(day)s has the discipline: %(discipline)s.") % {
             "day": _day(day),
             "discipline": _discipline(discipline or ""),
         }
@@ -110,7 +111,8 @@ def explain(
         missing = (wanted - held) or wanted
         if discipline:
             return _(
-                "Nobody on shift on %(day)s who is a %(discipline)s is signed off for: %(skills)s."
+                "Nobody on shift on %(day)s with the discipline %(discipline)s is signed off "
+                "for: %(skills)s."
             ) % {
                 "day": _day(day),
                 "discipline": _discipline(discipline),

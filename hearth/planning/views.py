@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import User
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
+from hearth.core.dates import date_format
 from hearth.core.errors import DomainError, NotAllowed, NotFound
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -290,7 +290,7 @@ def publish(request: AuthenticatedRequest, plan_id: Any) -> HttpResponse:
                         "Publish the plan for %(day)s with %(count)d visits not placed?",
                         unplaced,
                     )
-                    % {"day": date_format(plan.date, "l j E"), "count": unplaced},
+                    % {"day": date_format(plan.date, "l, j E"), "count": unplaced},
                     consequence=ngettext(
                         "The %(placed)d placed visits go to the staff and their families are "
                         "told the times. Nobody is sent to the visit not placed: arrange it "

@@ -20,9 +20,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User, UserKind
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition
 from hearth.core.models import AuditAction
@@ -169,7 +170,9 @@ def create_mandatory_course(
         action=AuditAction.CREATE,
         event_type=AuditEventType.MANDATORY_COURSE_CREATED,
         obj=course,
-        summary=_("Mandatory course added: %(title)s") % {"title": course.title},
+        summary=messages.text(
+            gettext_noop("Mandatory course added: %(title)s"), title=course.title
+        ),
         changes=values,
     )
     return course
@@ -208,7 +211,9 @@ def update_mandatory_course(
         action=AuditAction.UPDATE,
         event_type=AuditEventType.MANDATORY_COURSE_CHANGED,
         obj=course,
-        summary=_("Mandatory course changed: %(title)s") % {"title": course.title},
+        summary=messages.text(
+            gettext_noop("Mandatory course changed: %(title)s"), title=course.title
+        ),
         changes=audit.diff(before, values),
     )
     return course
@@ -295,8 +300,11 @@ def record_training(
         action=AuditAction.CREATE,
         event_type=AuditEventType.TRAINING_RECORDED,
         obj=record,
-        summary=_("Training recorded for %(name)s: %(course)s")
-        % {"name": staff.display_name, "course": title},
+        summary=messages.text(
+            gettext_noop("Training recorded for %(name)s: %(course)s"),
+            name=staff.display_name,
+            course=title,
+        ),
         changes={
             "staff": staff,
             "course_title": title,
@@ -328,7 +336,9 @@ def withdraw_training(*, actor: User, record: TrainingRecord, reason: str) -> Tr
         action=AuditAction.UPDATE,
         event_type=AuditEventType.TRAINING_WITHDRAWN,
         obj=record,
-        summary=_("Training record withdrawn: %(course)s") % {"course": record.course_title},
+        summary=messages.text(
+            gettext_noop("Training record withdrawn: %(course)s"), course=record.course_title
+        ),
         changes={"reason": text},
     )
     return record
@@ -393,12 +403,12 @@ def _remind(actor: User | None, staff: User, cell: Any, kind: str) -> TrainingRe
                 action=AuditAction.CREATE,
                 event_type=AuditEventType.TRAINING_REMINDER_CREATED,
                 obj=reminder,
-                summary=_("Training reminder for %(name)s: %(course)s (%(kind)s)")
-                % {
-                    "name": staff.display_name,
-                    "course": cell.course.title,
-                    "kind": ReminderKind(kind).label,
-                },
+                summary=messages.text(
+                    gettext_noop("Training reminder for %(name)s: %(course)s (%(kind)s)"),
+                    name=staff.display_name,
+                    course=cell.course.title,
+                    kind=ReminderKind(kind).label,
+                ),
                 changes={
                     "staff": staff,
                     "course": cell.course,
@@ -431,7 +441,9 @@ def dismiss_reminder(*, actor: User, reminder: TrainingReminder) -> TrainingRemi
         action=AuditAction.UPDATE,
         event_type=AuditEventType.TRAINING_REMINDER_DISMISSED,
         obj=reminder,
-        summary=_("Training reminder put away: %(course)s") % {"course": reminder.course.title},
+        summary=messages.text(
+            gettext_noop("Training reminder put away: %(course)s"), course=reminder.course.title
+        ),
     )
     return reminder
 
@@ -492,7 +504,7 @@ def submit_wellbeing_check_in(*, actor: User, **answers: Any) -> WellbeingCheckI
         actor=actor,
         action=AuditAction.CREATE,
         event_type=AuditEventType.WELLBEING_SUBMITTED,
-        summary=_("Submitted a wellbeing check-in"),
+        summary=messages.text(gettext_noop("Submitted a wellbeing check-in")),
     )
     return check_in
 
@@ -582,8 +594,9 @@ def record_debrief(
         event_type=AuditEventType.DEBRIEF_RECORDED,
         patient=patient,
         obj=debrief,
-        summary=_("Team debrief after the death recorded (held %(day)s)")
-        % {"day": day.isoformat()},
+        summary=messages.text(
+            gettext_noop("Team debrief after the death recorded (held %(day)s)"), day=day
+        ),
         changes={
             "held_on": day,
             "facilitator": facilitator,
@@ -614,7 +627,7 @@ def withdraw_debrief(*, actor: User, debrief: Debrief, reason: str) -> Debrief:
         event_type=AuditEventType.DEBRIEF_WITHDRAWN,
         patient=debrief.patient,
         obj=debrief,
-        summary=_("Team debrief withdrawn as entered in error"),
+        summary=messages.text(gettext_noop("Team debrief withdrawn as entered in error")),
         changes={"reason": text},
     )
     return debrief

@@ -23,7 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User, UserKind
-from hearth.core import clock
+from hearth.core import clock, dates
 from hearth.monitoring.choices import AlertRule
 from hearth.notifications import outbox
 from hearth.notifications.choices import MessageKind
@@ -80,7 +80,7 @@ def _time(moment: datetime) -> str:
 def _day(moment: datetime) -> str:
     """The day as "Sunday 6 December". Russian writes a weekday in lower case inside a
     sentence ("воскресенье 6 декабря"), and the day always stands inside one here."""
-    text = formats.date_format(timezone.localtime(moment), "l j E")
+    text = dates.date_format(timezone.localtime(moment), "l, j E")
     if (translation.get_language() or "").startswith("ru"):
         return text[:1].lower() + text[1:]
     return text
@@ -290,7 +290,7 @@ def help_request_seen(alert: Alert, actor: User) -> list[Message]:
 
     def texts() -> tuple[str, str]:
         if actor.discipline in Discipline.values:
-            who = _("A %(discipline)s from the team") % {
+            who = _("Someone from the team (%(discipline)s)") % {
                 "discipline": Discipline(actor.discipline).label.lower()
             }
         else:

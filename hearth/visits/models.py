@@ -519,6 +519,10 @@ class Visit(ExternalIdModel):
     class Meta:
         ordering = ["planned_start", "pk"]
 
+    @property
+    def discipline_label(self) -> str:
+        return _discipline_label(self.discipline)
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.patient_id} {self.planned_start}"
 
@@ -548,6 +552,13 @@ class Visit(ExternalIdModel):
         return self.status in (VisitStatus.SCHEDULED, VisitStatus.UNDER_WAY)
 
 
+def _discipline_label(value: str) -> str:
+    """A discipline by its name ("District nurse"), never its code."""
+    from hearth.accounts.models import Discipline
+
+    return str(Discipline(value).label) if value in Discipline.values else value
+
+
 class VisitNote(ExternalIdModel):
     """A note written at a visit, in the author's discipline."""
 
@@ -562,6 +573,10 @@ class VisitNote(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"{self.discipline} note on visit {self.visit_id}"
+
+    @property
+    def discipline_label(self) -> str:
+        return _discipline_label(self.discipline)
 
 
 class VisitTimeChange(models.Model):

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
+from hearth.core.dates import date_format
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -206,7 +207,7 @@ def cancel_shift(request: AuthenticatedRequest, shift_id: Any) -> HttpResponse:
                 question=_("Cancel the shift of %(name)s on %(date)s, %(start)s–%(end)s?")
                 % {
                     "name": shift.staff.display_name,
-                    "date": date_format(shift.date, "l j E"),
+                    "date": date_format(shift.date, "l, j E"),
                     "start": shift.starts_at.strftime("%H:%M"),
                     "end": shift.ends_at.strftime("%H:%M"),
                 },
@@ -611,7 +612,7 @@ def visit_cancel(request: AuthenticatedRequest, visit_id: Any) -> HttpResponse:
                 % {
                     "kind": visit.get_kind_display().lower(),
                     "name": visit.patient.full_name,
-                    "date": date_format(visit.date, "l j E"),
+                    "date": date_format(visit.date, "l, j E"),
                     "time": time_format(timezone.localtime(visit.planned_start), "H:i"),
                 },
                 consequence=_(

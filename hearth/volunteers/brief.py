@@ -237,7 +237,7 @@ def _family(patient: Patient) -> list[BriefFamilyMember]:
     return [
         BriefFamilyMember(
             name=link.user.display_name,
-            relationship=link.relationship,
+            relationship=link.relationship_label,
             main_carer=link.is_primary_caregiver,
         )
         for link in patient.caregivers.filter(ended_at__isnull=True)

@@ -9,13 +9,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.choices import SPOKEN_LANGUAGES
+from hearth.core.dates import day_range
 from hearth.patients.models import Episode, Patient
 from hearth.volunteers import services
 from hearth.volunteers.choices import (
@@ -65,12 +65,7 @@ def availability_summary(
     if upcoming:
         parts.append(
             _("away %(periods)s")
-            % {
-                "periods": ", ".join(
-                    f"{date_format(p.starts_on, 'j M')}–{date_format(p.ends_on, 'j M')}"
-                    for p in upcoming
-                )
-            }
+            % {"periods": ", ".join(day_range(p.starts_on, p.ends_on) for p in upcoming)}
         )
     return " · ".join(parts)
 

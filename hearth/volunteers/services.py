@@ -24,12 +24,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
+from hearth.core.dates import date_format
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from hearth.core.locking import lock
 from hearth.core.models import AuditAction
@@ -245,7 +246,9 @@ def create_profile(
         action=AuditAction.CREATE,
         event_type=AuditEventType.VOLUNTEER_PROFILE_CREATED,
         obj=profile,
-        summary=_("Volunteer profile created for %(name)s") % {"name": volunteer.display_name},
+        summary=messages.text(
+            gettext_noop("Volunteer profile created for %(name)s"), name=volunteer.display_name
+        ),
         changes={k: v for k, v in values.items() if k != "notes"},
     )
     return profile
@@ -284,8 +287,10 @@ def update_profile(
         action=AuditAction.UPDATE,
         event_type=AuditEventType.VOLUNTEER_PROFILE_CHANGED,
         obj=profile,
-        summary=_("Volunteer profile of %(name)s changed")
-        % {"name": profile.volunteer.display_name},
+        summary=messages.text(
+            gettext_noop("Volunteer profile of %(name)s changed"),
+            name=profile.volunteer.display_name,
+        ),
         changes={key: {"from": before[key], "to": values[key]} for key in changed if key != "notes"}
         | ({"notes": "changed"} if "notes" in changed else {}),
     )
@@ -330,8 +335,11 @@ def set_status(
         action=AuditAction.TRANSITION,
         event_type=AuditEventType.VOLUNTEER_STATUS_CHANGED,
         obj=profile,
-        summary=_("%(name)s: %(status)s")
-        % {"name": profile.volunteer.display_name, "status": profile.get_status_display()},
+        summary=messages.text(
+            gettext_noop("%(name)s: %(status)s"),
+            name=profile.volunteer.display_name,
+            status=messages.choice(profile, "status"),
+        ),
         changes={"status": {"from": before, "to": status}, "note": (note or "").strip()[:300]},
     )
     return profile
@@ -373,8 +381,11 @@ def record_training(
         action=AuditAction.CREATE,
         event_type=AuditEventType.VOLUNTEER_TRAINING_RECORDED,
         obj=training,
-        summary=_("%(name)s completed %(module)s")
-        % {"name": profile.volunteer.display_name, "module": training.get_module_display()},
+        summary=messages.text(
+            gettext_noop("%(name)s completed %(module)s"),
+            name=profile.volunteer.display_name,
+            module=messages.choice(training, "module"),
+        ),
         changes={"module": module, "completed_on": completed_on, "expires_on": expires_on},
     )
     return training
@@ -407,8 +418,10 @@ def withdraw_training(
         action=AuditAction.UPDATE,
         event_type=AuditEventType.VOLUNTEER_TRAINING_WITHDRAWN,
         obj=training,
-        summary=_("Training record withdrawn: %(module)s")
-        % {"module": training.get_module_display()},
+        summary=messages.text(
+            gettext_noop("Training record withdrawn: %(module)s"),
+            module=messages.choice(training, "module"),
+        ),
         changes={"reason": training.withdrawn_reason},
     )
     return training
@@ -453,8 +466,11 @@ def add_weekly_slot(
         action=AuditAction.CREATE,
         event_type=AuditEventType.VOLUNTEER_SLOT_ADDED,
         obj=slot,
-        summary=_("%(name)s is free %(slot)s")
-        % {"name": profile.volunteer.display_name, "slot": _slot_text(slot)},
+        summary=messages.text(
+            gettext_noop("%(name)s is free %(slot)s"),
+            name=profile.volunteer.display_name,
+            slot=_slot_text(slot),
+        ),
         changes={"weekday": weekday, "starts_at": starts_at, "ends_at": ends_at},
     )
     return slot
@@ -475,7 +491,7 @@ def remove_weekly_slot(*, actor: User, slot: WeeklySlot) -> None:
         action=AuditAction.UPDATE,
         event_type=AuditEventType.VOLUNTEER_SLOT_REMOVED,
         obj=slot,
-        summary=_("No longer free %(slot)s") % {"slot": text},
+        summary=messages.text(gettext_noop("No longer free %(slot)s"), slot=text),
         changes={"weekday": slot.weekday, "starts_at": slot.starts_at, "ends_at": slot.ends_at},
     )
     WeeklySlot.objects.filter(pk=slot.pk).delete()
@@ -516,12 +532,12 @@ def add_unavailable_period(
         action=AuditAction.CREATE,
         event_type=AuditEventType.VOLUNTEER_AWAY_ADDED,
         obj=period,
-        summary=_("%(name)s away %(start)s–%(end)s")
-        % {
-            "name": profile.volunteer.display_name,
-            "start": _day(starts_on),
-            "end": _day(ends_on),
-        },
+        summary=messages.text(
+            gettext_noop("%(name)s away %(start)s–%(end)s"),
+            name=profile.volunteer.display_name,
+            start=_day(starts_on),
+            end=_day(ends_on),
+        ),
         changes={"starts_on": starts_on, "ends_on": ends_on},
     )
     return period
@@ -535,8 +551,11 @@ def remove_unavailable_period(*, actor: User, period: UnavailablePeriod) -> None
         action=AuditAction.UPDATE,
         event_type=AuditEventType.VOLUNTEER_AWAY_REMOVED,
         obj=period,
-        summary=_("Time away removed: %(start)s–%(end)s")
-        % {"start": _day(period.starts_on), "end": _day(period.ends_on)},
+        summary=messages.text(
+            gettext_noop("Time away removed: %(start)s–%(end)s"),
+            start=_day(period.starts_on),
+            end=_day(period.ends_on),
+        ),
         changes={"starts_on": period.starts_on, "ends_on": period.ends_on},
     )
     UnavailablePeriod.objects.filter(pk=period.pk).delete()
@@ -628,8 +647,11 @@ def propose_assignment(
         event_type=AuditEventType.VOLUNTEER_ASSIGNMENT_PROPOSED,
         patient=patient,
         obj=assignment,
-        summary=_("%(name)s proposed for %(kind)s")
-        % {"name": volunteer.display_name, "kind": assignment.get_kind_display().lower()},
+        summary=messages.text(
+            gettext_noop("%(name)s proposed for %(kind)s"),
+            name=volunteer.display_name,
+            kind=assignment.get_kind_display().lower(),
+        ),
         changes={
             "volunteer": volunteer.display_name,
             "kind": kind,
@@ -694,11 +716,11 @@ def activate_assignment(*, actor: User, assignment: VolunteerAssignment) -> Volu
         event_type=AuditEventType.VOLUNTEER_ASSIGNMENT_ACTIVE,
         patient=assignment.patient,
         obj=assignment,
-        summary=_("%(name)s starts %(kind)s")
-        % {
-            "name": assignment.volunteer.display_name,
-            "kind": assignment.get_kind_display().lower(),
-        },
+        summary=messages.text(
+            gettext_noop("%(name)s starts %(kind)s"),
+            name=assignment.volunteer.display_name,
+            kind=assignment.get_kind_display().lower(),
+        ),
         changes={
             "status": {"from": AssignmentStatus.PROPOSED, "to": AssignmentStatus.ACTIVE},
             "joined_care_team": created,
@@ -750,12 +772,12 @@ def _end(
         event_type=AuditEventType.VOLUNTEER_ASSIGNMENT_ENDED,
         patient=assignment.patient,
         obj=assignment,
-        summary=_("%(name)s: %(kind)s ended (%(reason)s)")
-        % {
-            "name": assignment.volunteer.display_name,
-            "kind": assignment.get_kind_display().lower(),
-            "reason": assignment.get_end_reason_display().lower(),
-        },
+        summary=messages.text(
+            gettext_noop("%(name)s: %(kind)s ended (%(reason)s)"),
+            name=assignment.volunteer.display_name,
+            kind=assignment.get_kind_display().lower(),
+            reason=assignment.get_end_reason_display().lower(),
+        ),
         changes={
             "status": {"from": before, "to": AssignmentStatus.ENDED},
             "reason": reason,

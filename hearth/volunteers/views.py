@@ -16,12 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User, UserKind
 from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
+from hearth.core.dates import date_format
 from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.web import AuthenticatedRequest, page_with_way_back, refusal, staff_required
 from hearth.patients import access

@@ -18,11 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User, UserKind
-from hearth.core import audit, clock, idempotency
+from hearth.core import audit, clock, dates, idempotency, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hearth.core.locking import lock
@@ -182,7 +183,7 @@ def _slot_problem(
         start = timezone.localtime(first.valid_from if first else version.valid_from).date()
         if not checks.due_on(local.date(), start, version.every_days):
             return _("This medicine is not due on %(day)s.") % {
-                "day": formats.date_format(local.date(), "j M")
+                "day": dates.date_format(local.date(), "j M")
             }
     early = timedelta(minutes=settings.HEARTH_SCHEDULED_DOSE_EARLY_MINUTES)
     if given_at < slot - early:
@@ -263,7 +264,7 @@ def limits_for(order: MedicationOrder, version: OrderVersion) -> Limits:
 
 def _timing_problems(
     order: MedicationOrder, version: OrderVersion, given_at: datetime
-) -> list[str]:
+) -> list[messages.Message]:
     """As-needed interval and rolling 24 h maximum, against every dose of the
     same drug under any as-needed order (all versions, active or stopped)
     either side of ``given_at``, with the strictest limits (``limits_for``)."""
@@ -272,39 +273,46 @@ def _timing_problems(
     # An interval may be longer than the 24 h window (up to 7 days): look that far.
     span = checks.lookback(timedelta(minutes=interval) if interval else None)
     others = _given_times(order, given_at, span)
-    problems: list[str] = []
+    problems: list[messages.Message] = []
     if interval:
         minimum = timedelta(minutes=interval)
         clash = checks.too_close(given_at, others, minimum)
         if clash is not None and clash <= given_at:
             wait_until = checks.next_allowed(given_at, others, minimum, None)
             problems.append(
-                _(
-                    "Too soon: the last dose was at %(last)s and this medicine needs at least "
-                    "%(minutes)s minutes between doses. The next dose can be given from %(next)s."
+                messages.text(
+                    gettext_noop(
+                        "Too soon: the last dose was at %(last)s and this medicine needs at least "
+                        "%(minutes)s minutes between doses. The next dose can be given from "
+                        "%(next)s."
+                    ),
+                    last=clash,
+                    minutes=interval,
+                    next=wait_until,
                 )
-                % {
-                    "last": local_time(clash),
-                    "minutes": interval,
-                    "next": local_time(wait_until),
-                }
             )
         elif clash is not None:
             # A dose dated before one already recorded (an offline phone, a late entry).
             problems.append(
-                _(
-                    "Too close to the dose recorded at %(other)s: this medicine needs at least "
-                    "%(minutes)s minutes between doses."
+                messages.text(
+                    gettext_noop(
+                        "Too close to the dose recorded at %(other)s: this medicine needs at "
+                        "least %(minutes)s minutes between doses."
+                    ),
+                    other=clash,
+                    minutes=interval,
                 )
-                % {"other": local_time(clash), "minutes": interval}
             )
     if limits.maximum_doses_24h and checks.over_maximum(given_at, others, limits.maximum_doses_24h):
         problems.append(
-            _(
-                "The limit is reached: at most %(count)s doses in any 24 hours. Do not give "
-                "more. Call the team on %(phone)s."
+            messages.text(
+                gettext_noop(
+                    "The limit is reached: at most %(count)s doses in any 24 hours. Do not give "
+                    "more. Call the team on %(phone)s."
+                ),
+                count=limits.maximum_doses_24h,
+                phone=settings.HEARTH_SERVICE_PHONE,
             )
-            % {"count": limits.maximum_doses_24h, "phone": settings.HEARTH_SERVICE_PHONE}
         )
     return problems
 
@@ -425,7 +433,7 @@ def _record(
     errors.raise_if_any()
 
     # Clashes with other records: refused live; sent for review from offline.
-    problems: list[str] = []
+    problems: list[messages.Message] = []
     if locked.kind == OrderKind.REGULAR and scheduled_for is not None:
         taken = (
             Administration.objects.valid()
@@ -435,20 +443,22 @@ def _record(
         )
         if taken is not None:
             problems.append(
-                _("The %(time)s dose was already recorded (%(outcome)s) by %(who)s.")
-                % {
-                    "time": local_time(scheduled_for),
-                    "outcome": taken.get_outcome_display().lower(),
-                    "who": taken.recorded_by.display_name,
-                }
+                messages.text(
+                    gettext_noop(
+                        "The %(time)s dose was already recorded (%(outcome)s) by %(who)s."
+                    ),
+                    time=scheduled_for,
+                    outcome=messages.lower_case(messages.choice(taken, "outcome")),
+                    who=taken.recorded_by.display_name,
+                )
             )
     if outcome == AdministrationOutcome.GIVEN and locked.kind == OrderKind.AS_NEEDED:
         problems.extend(_timing_problems(locked, version, given_at))
     if problems and not recorded_offline:
         raise ValidationFailed(
-            problems[0],
+            str(problems[0]),
             code="dose_refused",
-            field_errors={"given_at": problems},
+            field_errors={"given_at": [str(problem) for problem in problems]},
         )
     if problems:
         return Recorded(
@@ -532,8 +542,11 @@ def _send_for_review(
     device_recorded_at: datetime | None,
     client_id: str,
     body: dict[str, Any],
-    problems: list[str],
+    problems: list[messages.Message],
 ) -> SyncReview:
+    """Kept for a clinician's review; the problems are stored as keys and
+    parameters, read in the reviewer's language, and as service-language text."""
+    texts = [problem.in_language(settings.LANGUAGE_CODE) for problem in problems]
     review = SyncReview.objects.create(
         patient=order.patient,
         order=order,
@@ -543,7 +556,8 @@ def _send_for_review(
         device_recorded_at=device_recorded_at,
         client_id=(client_id or "").strip(),
         payload=audit._jsonable(body),
-        problems=problems,
+        problems=texts,
+        problem_messages=[{"key": problem.key, "params": problem.encode()} for problem in problems],
     )
     audit.record(
         actor=actor,
@@ -551,13 +565,15 @@ def _send_for_review(
         event_type=AuditEventType.ADMINISTRATION_SENT_FOR_REVIEW,
         patient=order.patient,
         obj=review,
-        summary=_("Offline dose of %(drug)s at %(time)s needs a clinician's review: %(problem)s")
-        % {
-            "drug": order.drug_route.drug.name,
-            "time": local_time(given_at),
-            "problem": problems[0],
-        },
-        changes={"problems": problems, "client_id": client_id},
+        summary=messages.text(
+            gettext_noop(
+                "Offline dose of %(drug)s at %(time)s needs a clinician's review: %(problem)s"
+            ),
+            drug=order.drug_route.drug.name,
+            time=given_at,
+            problem=problems[0],
+        ),
+        changes={"problems": texts, "client_id": client_id},
     )
     return review
 
@@ -601,7 +617,7 @@ def mark_administration_entered_in_error(
         event_type=AuditEventType.ADMINISTRATION_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
-        summary=_("Dose record marked as entered in error"),
+        summary=messages.text(gettext_noop("Dose record marked as entered in error")),
         changes={"reason": reason},
     )
     return locked

@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
+from hearth.core import messages
 from hearth.medications import checks
 from hearth.medications.choices import OrderKind
 from hearth.medications.models import Administration, describe_dose
 from hearth.monitoring.alerts import (
     Evidence,
     in_service_language,
-    local_time,
     raise_alert,
     severity_for,
 )
@@ -80,16 +80,19 @@ def _review_breakthrough(*, actor: User, administration: Administration) -> None
         patient=administration.patient,
         rule=AlertRule.BREAKTHROUGH_DOSES,
         severity=severity_for("breakthrough_doses"),
-        summary=_("%(count)s breakthrough doses in 24 hours: review the regular opioid dose.")
-        % {"count": len(doses)},
+        summary=messages.plural_text(
+            "%(count)s breakthrough dose in 24 hours: review the regular opioid dose.",
+            "%(count)s breakthrough doses in 24 hours: review the regular opioid dose.",
+            count=len(doses),
+        ),
         evidence=[
             Evidence(
-                description=_("%(drug)s %(dose)s at %(time)s")
-                % {
-                    "drug": dose.order.drug_route.drug.name,
-                    "dose": describe_dose(dose.dose, dose.dose_unit),
-                    "time": local_time(dose.given_at),
-                },
+                description=messages.text(
+                    gettext_noop("%(drug)s %(dose)s at %(time)s"),
+                    drug=dose.order.drug_route.drug.name,
+                    dose=describe_dose(dose.dose, dose.dose_unit),
+                    time=dose.given_at,
+                ),
                 source="administration",
                 source_id=str(dose.external_id),
                 observed_at=dose.given_at,

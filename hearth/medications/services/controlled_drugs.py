@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, ValidationFailed
 from hearth.core.locking import lock
@@ -184,17 +185,17 @@ def record_stock(
         event_type=AuditEventType.CONTROLLED_DRUG_RECORDED,
         patient=patient,
         obj=entry,
-        summary=_(
-            "Controlled drug %(movement)s: %(formulation)s × %(amount)s "
-            "(balance %(balance)s)%(flag)s"
-        )
-        % {
-            "movement": entry.get_movement_display().lower(),
-            "formulation": str(formulation),
-            "amount": amount.normalize(),
-            "balance": entry.balance_after.normalize(),
-            "flag": _(", discrepancy") if entry.has_discrepancy else "",
-        },
+        summary=messages.text(
+            gettext_noop(
+                "Controlled drug %(movement)s: %(formulation)s × %(amount)s "
+                "(balance %(balance)s)%(flag)s"
+            ),
+            movement=entry.get_movement_display().lower(),
+            formulation=str(formulation),
+            amount=amount.normalize(),
+            balance=entry.balance_after.normalize(),
+            flag=_(", discrepancy") if entry.has_discrepancy else "",
+        ),
         changes={
             "movement": movement,
             "quantity": amount,
@@ -224,7 +225,9 @@ def close_discrepancy(*, actor: User, holding: StockHolding, note: str) -> Stock
         event_type=AuditEventType.CONTROLLED_DRUG_DISCREPANCY_CLOSED,
         patient=locked.patient,
         obj=locked.formulation,
-        summary=_("Controlled-drug discrepancy looked into: %(note)s") % {"note": note[:200]},
+        summary=messages.text(
+            gettext_noop("Controlled-drug discrepancy looked into: %(note)s"), note=note[:200]
+        ),
         changes={"note": note},
     )
     return locked

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.locking import lock
@@ -74,12 +74,12 @@ def sign_off_caregiver(
         event_type=AuditEventType.MEDICINE_SIGN_OFF_RECORDED,
         patient=patient,
         obj=sign_off,
-        summary=_("%(who)s signed off for medicines %(route)s until %(until)s")
-        % {
-            "who": caregiver.display_name,
-            "route": str(Route(route).label).lower(),
-            "until": formats.date_format(expires_on, "j M Y"),
-        },
+        summary=messages.text(
+            gettext_noop("%(who)s signed off for medicines %(route)s until %(until)s"),
+            who=caregiver.display_name,
+            route=str(Route(route).label).lower(),
+            until=dates.date_format(expires_on, "j M Y"),
+        ),
         changes={"caregiver": caregiver, "route": route, "expires_on": expires_on},
     )
     return sign_off
@@ -103,7 +103,7 @@ def revoke_sign_off(*, actor: User, sign_off: MedicineSignOff, reason: str) -> M
         event_type=AuditEventType.MEDICINE_SIGN_OFF_WITHDRAWN,
         patient=locked.patient,
         obj=locked,
-        summary=_("Medicine sign-off withdrawn"),
+        summary=messages.text(gettext_noop("Medicine sign-off withdrawn")),
         changes={"reason": reason},
     )
     return locked

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit
+from hearth.core import audit, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import ValidationFailed
 from hearth.core.locking import lock
@@ -115,7 +116,7 @@ def update_drug_route(
         action=AuditAction.UPDATE,
         event_type=AuditEventType.FORMULARY_CHANGED,
         obj=locked,
-        summary=_("Formulary: %(row)s changed") % {"row": str(locked)},
+        summary=messages.text(gettext_noop("Formulary: %(row)s changed"), row=str(locked)),
         changes=changes,
     )
     return locked
@@ -191,7 +192,7 @@ def update_drug(
         action=AuditAction.UPDATE,
         event_type=AuditEventType.FORMULARY_CHANGED,
         obj=locked,
-        summary=_("Formulary: %(drug)s changed") % {"drug": locked.name},
+        summary=messages.text(gettext_noop("Formulary: %(drug)s changed"), drug=locked.name),
         changes={"before": before, "after": after, "reason": reason},
     )
     return locked

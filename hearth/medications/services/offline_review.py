@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.locking import lock
@@ -62,7 +64,11 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
             slot_time is not None
             and Administration.objects.valid().filter(order=order, scheduled_for=slot_time).exists()
         )
-        clash_note = "; ".join(dict.fromkeys([*locked.problems, *still]))
+        clash_note = "; ".join(
+            dict.fromkeys(
+                [*locked.problems, *(p.in_language(settings.LANGUAGE_CODE) for p in still)]
+            )
+        )
         administration = Administration.objects.create(
             patient=locked.patient,
             order=order,
@@ -98,8 +104,10 @@ def resolve_review(*, actor: User, review: SyncReview, decision: str, note: str)
         event_type=AuditEventType.ADMINISTRATION_REVIEWED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Offline dose reviewed: %(decision)s")
-        % {"decision": locked.get_status_display()},
+        summary=messages.text(
+            gettext_noop("Offline dose reviewed: %(decision)s"),
+            decision=messages.choice(locked, "status"),
+        ),
         changes={"decision": decision, "note": note},
     )
     return locked

@@ -11,9 +11,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
@@ -259,7 +260,9 @@ def prescribe(
         event_type=AuditEventType.PRESCRIPTION_CREATED,
         patient=patient,
         obj=order,
-        summary=_("Prescribed: %(order)s") % {"order": _describe(order, version)},
+        summary=messages.text(
+            gettext_noop("Prescribed: %(order)s"), order=_describe(order, version)
+        ),
         changes={
             "kind": kind,
             "drug_route": str(drug_route),
@@ -374,8 +377,11 @@ def change_order(
         event_type=AuditEventType.PRESCRIPTION_CHANGED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Changed to version %(number)s: %(order)s")
-        % {"number": candidate.number, "order": _describe(locked, candidate)},
+        summary=messages.text(
+            gettext_noop("Changed to version %(number)s: %(order)s"),
+            number=candidate.number,
+            order=_describe(locked, candidate),
+        ),
         changes={
             "before": before,
             "after": after,
@@ -416,7 +422,7 @@ def stop_order(*, actor: User, order: MedicationOrder, reason: str) -> Medicatio
         event_type=AuditEventType.PRESCRIPTION_STOPPED,
         patient=locked.patient,
         obj=locked,
-        summary=_("Stopped: %(drug)s") % {"drug": str(locked.drug_route)},
+        summary=messages.text(gettext_noop("Stopped: %(drug)s"), drug=str(locked.drug_route)),
         changes={"reason": reason},
     )
     return locked

@@ -288,3 +288,21 @@ def test_the_same_offline_batch_sent_again_replays_the_review(active: Any, prn: 
     assert again.replayed and again.review is not None and first.review is not None
     assert again.review.pk == first.review.pk
     assert counts() == before
+
+
+def test_a_review_is_read_in_the_reviewers_language_from_its_stored_keys(
+    active: Any, prn: Any
+) -> None:
+    """The family's phone may be in Russian, the reviewer reads English (and
+    the other way round): the problem is kept as a key and parameters."""
+    from django.utils import translation
+
+    dose_at(active.nurse, prn, at(0, "10:00"))
+    with translation.override("ru"):
+        recorded = offline(active.family, prn, at(0, "10:20"), synced_at=at(0, "11:00"))
+    review = SyncReview.objects.get(pk=recorded.review.pk)  # type: ignore[union-attr]
+    assert review.problems[0].startswith("Too soon")  # the service's language, kept
+    assert review.problem_messages[0]["key"].startswith("Too soon: the last dose was at %(last)s")
+    assert review.problem_messages[0]["params"]["last"] == {"$dt": at(0, "10:00").isoformat()}
+    with translation.override("en"):
+        assert review.problem_texts == review.problems

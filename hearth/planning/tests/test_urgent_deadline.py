@@ -228,7 +228,9 @@ def test_a_physician_visit_with_only_a_nurse_on_shift_names_the_discipline(
     with clock.travel_to(at(MONDAY, "06:00")):
         plan = planner.plan_day(actor=world.coordinator, date=MONDAY)
     row = plan.planned_visits.get(staff__isnull=True)
-    assert reasons.unplaced_text(row).startswith("Nobody on shift on Monday 1 March is a physician")
+    assert reasons.unplaced_text(row).startswith(
+        "Nobody on shift on Monday, 1 March has the discipline: physician"
+    )
 
 
 def test_a_visit_needing_a_skill_nobody_on_shift_has_names_the_skill(
@@ -240,7 +242,7 @@ def test_a_visit_needing_a_skill_nobody_on_shift_has_names_the_skill(
         plan = planner.plan_day(actor=world.coordinator, date=MONDAY)
     row = plan.planned_visits.get(staff__isnull=True)
     text = reasons.unplaced_text(row)
-    assert "who is a nurse is signed off for" in text
+    assert "with the discipline nurse is signed off for" in text
     assert "ound care" in text  # the skill's label, e.g. "Wound care"
 
 

@@ -13,9 +13,10 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.notifications import outbox
@@ -98,8 +99,11 @@ def _remove_from_drafts(*, actor: User, patient: Any, reason: str, summary: Care
             event_type=AuditEventType.PLANNED_VISIT_REMOVED,
             patient=patient,
             obj=plan,
-            summary=_("Taken out of the draft plan for %(day)s: %(reason)s")
-            % {"day": plan.date.isoformat(), "reason": reason},
+            summary=messages.text(
+                gettext_noop("Taken out of the draft plan for %(day)s: %(reason)s"),
+                day=plan.date,
+                reason=reason,
+            ),
             changes={"removed": removed, "reason": reason},
         )
         summary.add(
@@ -135,7 +139,9 @@ def _cancel_dispatches(*, actor: User, patient: Any, reason: str, summary: CareE
             event_type=AuditEventType.DISPATCH_CANCELLED,
             patient=patient,
             obj=dispatch,
-            summary=_("Urgent visit cancelled: %(reason)s") % {"reason": reason},
+            summary=messages.text(
+                gettext_noop("Urgent visit cancelled: %(reason)s"), reason=reason
+            ),
             changes={"status": {"from": before, "to": DispatchStatus.CANCELLED}, "reason": reason},
         )
         clinician = dispatch.accepted_by or dispatch.offered_to
@@ -190,7 +196,9 @@ def _cancel_urgent_requests(
             event_type=AuditEventType.URGENT_VISIT_CANCELLED,
             patient=patient,
             obj=request,
-            summary=_("Urgent visit request cancelled: %(reason)s") % {"reason": reason},
+            summary=messages.text(
+                gettext_noop("Urgent visit request cancelled: %(reason)s"), reason=reason
+            ),
             changes={
                 "status": {"from": before, "to": UrgentRequestStatus.CANCELLED},
                 "reason": reason,
@@ -214,8 +222,11 @@ def _end_visit_needs(*, actor: User, patient: Any, reason: str, summary: CareEnd
             event_type=AuditEventType.VISIT_NEED_ENDED,
             patient=patient,
             obj=need,
-            summary=_("Visit need ended: %(need)s. %(reason)s")
-            % {"need": need.description[:150], "reason": reason},
+            summary=messages.text(
+                gettext_noop("Visit need ended: %(need)s. %(reason)s"),
+                need=need.description[:150],
+                reason=reason,
+            ),
             changes={"reason": reason},
         )
     if needs:

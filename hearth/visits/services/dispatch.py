@@ -26,9 +26,10 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed
 from hearth.core.models import AuditAction
@@ -99,7 +100,9 @@ def _page(dispatch: Dispatch) -> None:
             event_type=AuditEventType.DISPATCH_NOBODY_TO_PAGE,
             patient=dispatch.patient,
             obj=dispatch,
-            summary=_("Nobody could be paged: nobody is on call for this urgent visit."),
+            summary=messages.text(
+                gettext_noop("Nobody could be paged: nobody is on call for this urgent visit.")
+            ),
             changes={"role": dispatch.offered_role},
         )
         return
@@ -164,12 +167,12 @@ def offer_to_on_call(*, request: UrgentVisitRequest, reason: str) -> Dispatch:
         event_type=AuditEventType.DISPATCH_OFFERED,
         patient=request.patient,
         obj=dispatch,
-        summary=_("Urgent %(discipline)s visit offered to %(who)s (on call): %(why)s")
-        % {
-            "discipline": dispatch.discipline_label.lower(),
-            "who": dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
-            "why": dispatch.why_on_call,
-        },
+        summary=messages.text(
+            gettext_noop("Urgent %(discipline)s visit offered to %(who)s (on call): %(why)s"),
+            discipline=dispatch.discipline_label.lower(),
+            who=dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
+            why=dispatch.why_on_call,
+        ),
         changes={"role": dispatch.offered_role, "accept_by": dispatch.accept_by},
     )
     _page(dispatch)
@@ -220,7 +223,9 @@ def accept_dispatch(*, actor: User, dispatch: Dispatch) -> Dispatch:
         event_type=AuditEventType.DISPATCH_ACCEPTED,
         patient=dispatch.patient,
         obj=dispatch,
-        summary=_("Urgent visit accepted by %(who)s") % {"who": actor.display_name},
+        summary=messages.text(
+            gettext_noop("Urgent visit accepted by %(who)s"), who=actor.display_name
+        ),
     )
     return dispatch
 
@@ -257,12 +262,12 @@ def decline_dispatch(*, actor: User, dispatch: Dispatch, reason: str) -> Dispatc
         event_type=AuditEventType.DISPATCH_DECLINED,
         patient=dispatch.patient,
         obj=dispatch,
-        summary=_("Urgent visit declined by %(who)s: %(reason)s; offered to %(next)s")
-        % {
-            "who": actor.display_name,
-            "reason": reason[:200],
-            "next": dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
-        },
+        summary=messages.text(
+            gettext_noop("Urgent visit declined by %(who)s: %(reason)s; offered to %(next)s"),
+            who=actor.display_name,
+            reason=reason[:200],
+            next=dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
+        ),
         changes={"reason": reason, "role": dispatch.offered_role},
     )
     _page(dispatch)
@@ -310,8 +315,10 @@ def set_on_the_way(*, actor: User, dispatch: Dispatch, expected_arrival: datetim
         event_type=AuditEventType.DISPATCH_ON_THE_WAY,
         patient=dispatch.patient,
         obj=dispatch,
-        summary=_("On the way to the home, expected at %(time)s")
-        % {"time": _local_time(expected_arrival)},
+        summary=messages.text(
+            gettext_noop("On the way to the home, expected at %(time)s"),
+            time=_local_time(expected_arrival),
+        ),
         changes={"expected_arrival": expected_arrival},
     )
     family_messages.help_on_the_way(dispatch)
@@ -332,7 +339,7 @@ def arrive_at_dispatch(*, actor: User, dispatch: Dispatch) -> Dispatch:
         event_type=AuditEventType.DISPATCH_ARRIVED,
         patient=dispatch.patient,
         obj=dispatch,
-        summary=_("Arrived at the home for the urgent visit"),
+        summary=messages.text(gettext_noop("Arrived at the home for the urgent visit")),
     )
     return dispatch
 
@@ -367,7 +374,7 @@ def finish_dispatch(
         event_type=AuditEventType.DISPATCH_DONE,
         patient=dispatch.patient,
         obj=dispatch,
-        summary=_("Urgent visit done: %(note)s") % {"note": note[:200]},
+        summary=messages.text(gettext_noop("Urgent visit done: %(note)s"), note=note[:200]),
         changes={"visit": str(visit.external_id) if visit else None},
     )
     return dispatch
@@ -397,7 +404,7 @@ def answered_by_visit(*, actor: User, request: UrgentVisitRequest, visit: Visit)
             event_type=AuditEventType.DISPATCH_DONE,
             patient=dispatch.patient,
             obj=dispatch,
-            summary=_("Urgent visit answered by a visit"),
+            summary=messages.text(gettext_noop("Urgent visit answered by a visit")),
             changes={"visit": str(visit.external_id)},
         )
 
@@ -440,13 +447,13 @@ def pass_on_unaccepted(*, dispatch_id: int, now: datetime | None = None, wait: b
                 event_type=AuditEventType.DISPATCH_PASSED_ON,
                 patient=dispatch.patient,
                 obj=dispatch,
-                summary=_("Urgent visit not accepted by %(who)s in time; offered to %(next)s")
-                % {
-                    "who": previous.display_name if previous else _("anyone"),
-                    "next": dispatch.offered_to.display_name
-                    if dispatch.offered_to
-                    else _("nobody"),
-                },
+                summary=messages.text(
+                    gettext_noop(
+                        "Urgent visit not accepted by %(who)s in time; offered to %(next)s"
+                    ),
+                    who=previous.display_name if previous else _("anyone"),
+                    next=dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
+                ),
                 changes={"role": dispatch.offered_role, "due_at": due},
             )
         # The last offer runs from now, so the person paged has their full time.

@@ -10,9 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
 from hearth.core.models import AuditAction
@@ -147,7 +148,7 @@ def add_visit_need(
         event_type=AuditEventType.VISIT_NEED_ADDED,
         patient=patient,
         obj=need,
-        summary=_("Visit need added: %(need)s") % {"need": _need_summary(need)},
+        summary=messages.text(gettext_noop("Visit need added: %(need)s"), need=_need_summary(need)),
         changes={"discipline": discipline, "skills": chosen, "preferred_staff": preferred_staff},
     )
     return need
@@ -221,8 +222,11 @@ def _need_from_intervention(
         event_type=AuditEventType.VISIT_NEED_FROM_CARE_PLAN,
         patient=patient,
         obj=need,
-        summary=_("Visit need from the care plan (v%(version)s): %(need)s")
-        % {"version": plan.version, "need": _need_summary(need)},
+        summary=messages.text(
+            gettext_noop("Visit need from the care plan (v%(version)s): %(need)s"),
+            version=plan.version,
+            need=_need_summary(need),
+        ),
         changes={
             "intervention": intervention,
             "preferred_staff": preferred,
@@ -279,8 +283,10 @@ def sync_needs_from_care_plan(*, actor: User, patient: Patient) -> list[VisitNee
             event_type=AuditEventType.VISIT_NEED_ENDED,
             patient=patient,
             obj=need,
-            summary=_("Visit need ended (its care plan was replaced): %(need)s")
-            % {"need": need.description[:200]},
+            summary=messages.text(
+                gettext_noop("Visit need ended (its care plan was replaced): %(need)s"),
+                need=need.description[:200],
+            ),
         )
     interventions = (
         PlanIntervention.objects.filter(goal__need__plan=plan, kind__in=VISIT_KINDS_FROM_PLAN)
@@ -311,6 +317,8 @@ def end_visit_need(*, actor: User, need: VisitNeed) -> VisitNeed:
         event_type=AuditEventType.VISIT_NEED_ENDED,
         patient=need.patient,
         obj=need,
-        summary=_("Visit need ended: %(need)s") % {"need": need.description[:200]},
+        summary=messages.text(
+            gettext_noop("Visit need ended: %(need)s"), need=need.description[:200]
+        ),
     )
     return need

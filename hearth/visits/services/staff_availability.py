@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition
 from hearth.core.models import AuditAction
@@ -90,8 +91,11 @@ def set_planning_profile(
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
             event_type=AuditEventType.STAFF_PLANNING_PROFILE_SET,
             obj=profile,
-            summary=_("Planning profile of %(name)s: at most %(count)s home visits a day")
-            % {"name": staff.display_name, "count": max_visits_per_day},
+            summary=messages.text(
+                gettext_noop("Planning profile of %(name)s: at most %(count)s home visits a day"),
+                name=staff.display_name,
+                count=max_visits_per_day,
+            ),
             changes=audit.diff(before, after),
         )
     return profile
@@ -162,13 +166,13 @@ def add_shift(
         action=AuditAction.CREATE,
         event_type=AuditEventType.STAFF_SHIFT_ADDED,
         obj=shift,
-        summary=_("Shift for %(name)s on %(date)s, %(start)s–%(end)s")
-        % {
-            "name": staff.display_name,
-            "date": date.isoformat(),
-            "start": starts_at.strftime("%H:%M"),
-            "end": ends_at.strftime("%H:%M"),
-        },
+        summary=messages.text(
+            gettext_noop("Shift for %(name)s on %(date)s, %(start)s–%(end)s"),
+            name=staff.display_name,
+            date=date,
+            start=starts_at.strftime("%H:%M"),
+            end=ends_at.strftime("%H:%M"),
+        ),
         changes={"staff": staff, "date": date, "starts_at": starts_at, "ends_at": ends_at},
     )
     return shift
@@ -198,8 +202,14 @@ def cancel_shift(*, actor: User, shift: Shift) -> Shift:
         action=AuditAction.TRANSITION,
         event_type=AuditEventType.STAFF_SHIFT_CANCELLED,
         obj=shift,
-        summary=_("Shift of %(name)s on %(date)s cancelled (%(count)s visits still to re-plan)")
-        % {"name": shift.staff.display_name, "date": shift.date.isoformat(), "count": open_visits},
+        summary=messages.text(
+            gettext_noop(
+                "Shift of %(name)s on %(date)s cancelled (%(count)s visits still to re-plan)"
+            ),
+            name=shift.staff.display_name,
+            date=shift.date,
+            count=open_visits,
+        ),
         changes={"open_visits": open_visits},
     )
     return shift

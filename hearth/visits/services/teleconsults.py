@@ -11,9 +11,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import CLINICAL_DISCIPLINES, User, UserKind
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require_perm
@@ -133,11 +134,11 @@ def book_teleconsult(
         event_type=AuditEventType.TELECONSULT_BOOKED,
         patient=patient,
         obj=visit,
-        summary=_("Teleconsultation with %(name)s booked for %(when)s")
-        % {
-            "name": staff.display_name,
-            "when": timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
-        },
+        summary=messages.text(
+            gettext_noop("Teleconsultation with %(name)s booked for %(when)s"),
+            name=staff.display_name,
+            when=timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
+        ),
         changes={
             "staff": staff,
             "starts_at": start,

@@ -7,9 +7,10 @@ from datetime import date, time
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.models import AuditAction
@@ -65,13 +66,13 @@ def request_visit_time(
         event_type=AuditEventType.VISIT_TIME_REQUEST_MADE,
         patient=patient,
         obj=request,
-        summary=_("Visit time request for %(date)s: %(kind)s %(start)s–%(end)s")
-        % {
-            "date": date.isoformat(),
-            "kind": TimeRequestKind(kind).label,
-            "start": starts_at.strftime("%H:%M"),
-            "end": ends_at.strftime("%H:%M"),
-        },
+        summary=messages.text(
+            gettext_noop("Visit time request for %(date)s: %(kind)s %(start)s–%(end)s"),
+            date=date,
+            kind=TimeRequestKind(kind).label,
+            start=starts_at.strftime("%H:%M"),
+            end=ends_at.strftime("%H:%M"),
+        ),
         changes={"note": note},
     )
     return request
@@ -95,6 +96,8 @@ def withdraw_visit_time_request(*, actor: User, request: VisitTimeRequest) -> Vi
         event_type=AuditEventType.VISIT_TIME_REQUEST_WITHDRAWN,
         patient=request.patient,
         obj=request,
-        summary=_("Visit time request for %(date)s withdrawn") % {"date": request.date.isoformat()},
+        summary=messages.text(
+            gettext_noop("Visit time request for %(date)s withdrawn"), date=request.date
+        ),
     )
     return request

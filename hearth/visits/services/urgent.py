@@ -12,9 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.core.validation import require, require_perm
@@ -71,8 +72,11 @@ def request_urgent_visit(
         event_type=AuditEventType.URGENT_VISIT_REQUESTED,
         patient=patient,
         obj=request,
-        summary=_("Urgent %(discipline)s visit requested for today: %(reason)s")
-        % {"discipline": request.discipline_label.lower(), "reason": reason[:200]},
+        summary=messages.text(
+            gettext_noop("Urgent %(discipline)s visit requested for today: %(reason)s"),
+            discipline=request.discipline_label.lower(),
+            reason=reason[:200],
+        ),
     )
     if dispatch.out_of_planned_hours(now, request.respond_by):
         # No day plan will start it: straight to the clinician on call.

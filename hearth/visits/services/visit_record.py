@@ -13,9 +13,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User
-from hearth.core import audit, clock
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.locking import lock
@@ -82,11 +83,11 @@ def arrive(*, actor: User, visit: Visit, at: datetime | None = None) -> Visit:
         event_type=AuditEventType.VISIT_ARRIVED,
         patient=visit.patient,
         obj=visit,
-        summary=_("%(kind)s started at %(at)s")
-        % {
-            "kind": visit.get_kind_display(),
-            "at": timezone.localtime(arrived).strftime("%H:%M") if arrived else "",
-        },
+        summary=messages.text(
+            gettext_noop("%(kind)s started at %(at)s"),
+            kind=messages.choice(visit, "kind"),
+            at=timezone.localtime(arrived).strftime("%H:%M") if arrived else "",
+        ),
     )
     return visit
 
@@ -111,8 +112,11 @@ def add_visit_note(*, actor: User, visit: Visit, text: str) -> VisitNote:
         event_type=AuditEventType.VISIT_NOTE_ADDED,
         patient=visit.patient,
         obj=note,
-        summary=_("Visit note (%(discipline)s): %(text)s")
-        % {"discipline": actor.discipline, "text": text[:150]},
+        summary=messages.text(
+            gettext_noop("Visit note (%(discipline)s): %(text)s"),
+            discipline=actor.discipline,
+            text=text[:150],
+        ),
     )
     return note
 
@@ -276,8 +280,12 @@ def _settle_alert(actor: User, visit: Visit, alert: Alert, outcome: str) -> None
         event_type=AuditEventType.ALERT_STILL_OPEN_AFTER_VISIT,
         patient=visit.patient,
         obj=alert,
-        summary=_("Alert still needs attention after the %(kind)s on %(when)s: %(what)s")
-        % {"kind": visit.get_kind_display().lower(), "when": when, "what": what},
+        summary=messages.text(
+            gettext_noop("Alert still needs attention after the %(kind)s on %(when)s: %(what)s"),
+            kind=visit.get_kind_display().lower(),
+            when=when,
+            what=what,
+        ),
         changes={"visit": visit},
     )
 
@@ -431,12 +439,12 @@ def close_visit(
         event_type=AuditEventType.VISIT_COMPLETED,
         patient=patient,
         obj=visit,
-        summary=_("%(kind)s by %(name)s completed: %(what)s")
-        % {
-            "kind": visit.get_kind_display(),
-            "name": visit.staff.display_name,
-            "what": actions_taken[:150],
-        },
+        summary=messages.text(
+            gettext_noop("%(kind)s by %(name)s completed: %(what)s"),
+            kind=messages.choice(visit, "kind"),
+            name=visit.staff.display_name,
+            what=actions_taken[:150],
+        ),
         changes={
             "status": {"from": before_status, "to": VisitStatus.COMPLETED},
             "arrived_at": arrived,
@@ -496,11 +504,11 @@ def cancel_locked_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
         event_type=AuditEventType.VISIT_CANCELLED,
         patient=visit.patient,
         obj=visit,
-        summary=_("%(kind)s on %(date)s cancelled: %(reason)s")
-        % {
-            "kind": visit.get_kind_display(),
-            "date": visit.date.isoformat(),
-            "reason": reason[:200],
-        },
+        summary=messages.text(
+            gettext_noop("%(kind)s on %(date)s cancelled: %(reason)s"),
+            kind=messages.choice(visit, "kind"),
+            date=visit.date,
+            reason=reason[:200],
+        ),
     )
     return visit

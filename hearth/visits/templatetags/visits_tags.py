@@ -26,3 +26,9 @@ def help_visit_lines(context: Any, patient: Any) -> dict[str, Any]:
     from hearth.visits.services import help_status_for_family
 
     return {"help": help_status_for_family(patient) if patient is not None else None}
+
+
+@register.filter
+def skill_names(values: Any) -> str:
+    """Skills a visit needs, by their names ("Syringe driver"), never their codes."""
+    return ", ".join(queries.skill_labels(values or []))

@@ -188,7 +188,7 @@ def test_the_family_is_told_their_call_for_help_was_seen(active: World) -> None:
     monitoring.acknowledge_alert(actor=active.nurse, alert=alert)
     (message,) = told(MessageKind.HELP_SEEN)
     assert message.recipient == active.family and message.topic == f"alert:{alert.pk}"
-    assert "A nurse from the team has seen your call for help" in message.body
+    assert "Someone from the team (nurse) has seen your call for help" in message.body
     assert active.nurse.display_name not in message.body
     assert "breathless" not in message.body.lower()
 
