@@ -197,17 +197,17 @@ _CAPS_CODE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b[A-Z]{3,}[0-9]+\b")
 _NONE = re.compile(r"\bNone\b")
 _EMPTY_LIST = re.compile(r"\[\]")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 
 
 def raw_values(whole: str, ours: str) -> list[str]:
-    """Placeholders and raw codes on the page: "---------" and ``None`` or
-    ``[]`` anywhere; snake_case and ALL_CAPS codes and ISO dates outside
-    people's own words."""
+    """Placeholders and raw codes on the page: "---------" anywhere; ``None``,
+    ``[]``, snake_case and ALL_CAPS codes and ISO dates outside people's own
+    words (someone may well type "None." for pets)."""
     found: list[str] = []
     found += [f"placeholder {m!r}" for m in sorted(set(_DASHES.findall(whole)))]
-    found += [f"'None' in {_around(whole, m)!r}" for m in _NONE.finditer(whole)][:3]
-    found += [f"'[]' in {_around(whole, m)!r}" for m in _EMPTY_LIST.finditer(whole)][:3]
+    found += [f"'None' in {_around(ours, m)!r}" for m in _NONE.finditer(ours)][:3]
+    found += [f"'[]' in {_around(ours, m)!r}" for m in _EMPTY_LIST.finditer(ours)][:3]
     found += [f"raw code {m!r}" for m in sorted(set(_SNAKE.findall(ours)))]
     found += [
         f"raw code {m!r}"
@@ -220,7 +220,7 @@ def raw_values(whole: str, ours: str) -> list[str]:
 
 def english_words(ours: str) -> list[str]:
     """Latin-letter words outside the allow-list on a Russian page's own text."""
-    words = {m.group(0) for m in _LATIN_WORD.finditer(ours)}
+    words = {m.group(0) for m in LATIN_WORD.finditer(ours)}
     return sorted(w for w in words if w not in RUSSIAN_PAGE_LATIN_ALLOWED)
 
 
