@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -47,6 +48,7 @@ from hearth.demo.tests.ui_sweep import (
     PAGE_FACTS_JS,
     PHONE,
     ROLE_USERS,
+    demo_ids,
     english_words,
     is_page,
     not_covered,
@@ -62,6 +64,24 @@ pytestmark = needs_chromium
 REPO = Path(__file__).resolve().parents[3]
 #: Chromium's wait for a page (a slow page is a finding, not a hang).
 PAGE_TIMEOUT_MS = 30_000
+
+
+#: axe-core is the slow part of a page (about half its time): by default it
+#: runs on each page once, as the first role in ``ROLE_USERS`` that reaches
+#: it (in English at both sizes, in Russian on the phone); the layout and text
+#: checks run for every role. ``HEARTH_UI_SWEEP_AXE=every-role`` runs axe for
+#: every role too (about twice as long).
+AXE_EVERY_ROLE = os.environ.get("HEARTH_UI_SWEEP_AXE", "") == "every-role"
+
+
+def axe_role(path: str) -> str | None:
+    """The role whose visit of ``path`` runs axe-core."""
+    for route in PAGE_ROUTES:
+        if route.method == "GET" and route.path == path:
+            return next(
+                (r for r in ROLE_USERS if r in route.allowed and not not_covered(path, r)), None
+            )
+    return None
 
 
 def _swept_routes(role: str) -> list[Route]:
@@ -97,6 +117,8 @@ class Sweep:
     #: Latin words of the demo's names of people and places (a Russian page
     #: shows them as they were written).
     names: set[str] = field(default_factory=set)
+    #: Ids from the database for placeholders no link names (``DEMO_IDS``).
+    ids: dict[str, list[str]] = field(default_factory=dict)
     timings: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -111,8 +133,6 @@ def _live_server_helper() -> None:
 def sweep(live_server: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Sweep]:
     """The demo seeded and committed, the live server and Debian's Chromium;
     the database is emptied again afterwards, as a transactional test leaves it."""
-    import os
-
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -123,12 +143,13 @@ def sweep(live_server: Any, django_db_setup: Any, django_db_blocker: Any) -> Ite
             call_command("seed_demo", stdout=StringIO())
         live_server._live_server_modified_settings.enable()
         names = _names_in_the_demo()
+        ids = demo_ids()
     shots = screenshot_dir(REPO)
     shots.mkdir(parents=True, exist_ok=True)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            yield Sweep(live_server.url, browser, axe_path.read_text(), shots, names)
+            yield Sweep(live_server.url, browser, axe_path.read_text(), shots, names, ids)
             browser.close()
     finally:
         with django_db_blocker.unblock():
@@ -189,6 +210,7 @@ class Walk:
         self.failures: list[str] = []
         #: Ids seen in links, by placeholder name, for pages no link leads to.
         self.values: dict[str, list[str]] = {}
+        self.from_db: set[str] = set()
 
     def learn(self, links: list[str]) -> list[str]:
         """Candidate urls for the pages with ids still to sweep: links to them,
@@ -211,14 +233,31 @@ class Walk:
                 if route.path not in self.done:
                     self._candidate(route.path, path, new)
         for route, _pattern in self.with_ids:
-            if route.path in self.done:
-                continue
-            names = re.findall(r"\{([a-z_]+)\}", route.path)
-            if all(self.values.get(name) for name in names):
-                for combination in itertools.product(*(self.values[n][:3] for n in names)):
-                    filled = route.path.format(**dict(zip(names, combination, strict=True)))
-                    self._candidate(route.path, filled, new)
+            if route.path not in self.done:
+                self._fill(route.path, self.values, 3, new)
         return new
+
+    def from_the_database(self, route_path: str) -> list[str]:
+        """Candidates for a page no link led to: its path filled with the
+        ids seen in links and then ids from the demo's database."""
+        values = {
+            name: self.values.get(name, [])
+            + [v for v in self.sweep.ids.get(name, []) if v not in self.values.get(name, [])]
+            for name in re.findall(r"\{([a-z_]+)\}", route_path)
+        }
+        new: list[str] = []
+        self._fill(route_path, values, 12, new)
+        return new
+
+    def _fill(
+        self, route_path: str, values: dict[str, list[str]], most: int, new: list[str]
+    ) -> None:
+        names = re.findall(r"\{([a-z_]+)\}", route_path)
+        if all(values.get(name) for name in names):
+            combinations = itertools.product(*(values[n][:most] for n in names))
+            for combination in itertools.islice(combinations, most):
+                filled = route_path.format(**dict(zip(names, combination, strict=True)))
+                self._candidate(route_path, filled, new)
 
     def _candidate(self, route_path: str, url: str, new: list[str]) -> None:
         known = self.candidates[route_path]
@@ -252,7 +291,9 @@ class Walk:
             axe_started = time.monotonic()
             # axe at both sizes in English; in Russian on the phone only, where
             # the longer words change the layout most (the time budget, see the report)
-            run_axe = self.language == "en" or size is PHONE
+            run_axe = (self.language == "en" or size is PHONE) and (
+                AXE_EVERY_ROLE or self.role == axe_role(route_path)
+            )
             for violation in page.evaluate(AXE_JS) if run_axe else []:
                 targets = ", ".join(violation["targets"])
                 self.fail(
@@ -329,6 +370,7 @@ def test_every_page_reads_well(
     problems = walk.failures
     problems += [f"{p}: not reached in the demo, and not in NOT_COVERED" for p in missing]
     problems += [f"{p}: reached, so take it out of NOT_COVERED" for p in stale]
+    (sweep.shots / f"problems-{role}-{language}.txt").write_text("\n".join(problems))
     assert not problems, f"{len(problems)} problems as {role} in {language}:\n" + "\n".join(
         problems
     )
@@ -354,6 +396,13 @@ def _run(walk: Walk, page: Any) -> None:
             walk.done[route_path] = url
         elif len(untried) > 1:
             queue.append(route_path)
+        if not queue:
+            # Pages no link led to: ids from the database, once.
+            for route in walk.routes:
+                if route.path not in walk.done and route.path not in walk.from_db:
+                    walk.from_db.add(route.path)
+                    walk.from_the_database(route.path)
+                    queue.append(route.path)
 
 
 def _write_timings(sweep: Sweep, role: str, language: str) -> None:

@@ -61,6 +61,50 @@ NOT_COVERED: dict[tuple[str, str], str] = {
 NOT_COVERED_PAIRS = 0
 
 
+#: Where to find ids for the placeholders no page links to (a page behind a
+#: POST button, a record only reached from a list filtered by date): the
+#: model, and the field named in the path. Ids found in links come first; the
+#: role's own access still decides, as the sweep keeps only pages answering 200.
+DEMO_IDS: dict[str, tuple[str, str]] = {
+    "contact": ("bereavement.BereavementContact", "external_id"),
+    "risk_screen": ("bereavement.RiskScreen", "external_id"),
+    "acp_draft": ("careplans.AdvanceCarePlan", "external_id"),
+    "allergy_proposal": ("allergies.AllergyIntolerance", "external_id"),
+    "allergy": ("allergies.AllergyIntolerance", "external_id"),
+    "visit": ("visits.Visit", "external_id"),
+    "visit_need": ("visits.VisitNeed", "external_id"),
+    "time_request": ("visits.VisitTimeRequest", "external_id"),
+    "planned_visit": ("visits.PlannedVisit", "pk"),
+    "dispatch": ("visits.Dispatch", "external_id"),
+    "staff": ("accounts.User", "external_id"),
+    "goal": ("careplans.PlanGoal", "external_id"),
+    "need": ("careplans.PlanNeed", "external_id"),
+    "care_plan_review": ("careplans.CarePlanReviewTask", "external_id"),
+    "support_task": ("caregiving.SupportTask", "external_id"),
+    "support_contact": ("caregiving.SupportContact", "external_id"),
+    "debrief": ("team.Debrief", "external_id"),
+    "review": ("medications.SyncReview", "external_id"),
+    "fault": ("equipment.FaultReport", "external_id"),
+    "formulation": ("medications.Formulation", "external_id"),
+    "patient": ("patients.Patient", "external_id"),
+    "plan": ("careplans.CarePlan", "external_id"),
+}
+
+
+def demo_ids() -> dict[str, list[str]]:
+    """Every id of each ``DEMO_IDS`` placeholder in the demo, newest first."""
+    from django.apps import apps
+
+    found: dict[str, list[str]] = {}
+    for name, (label, field_name) in DEMO_IDS.items():
+        model = apps.get_model(label)
+        found[name] = [
+            str(value)
+            for value in model._default_manager.order_by("-pk").values_list(field_name, flat=True)
+        ]
+    return found
+
+
 def is_page(route: Route) -> bool:
     """Whether the route answers an HTML page (not a PDF or a script)."""
     return route.path not in NOT_PAGES and not route.path.endswith(NOT_PAGE_SUFFIXES)
@@ -171,7 +215,10 @@ PAGE_FACTS_JS = """
     scrollWidth: root.scrollWidth,
     all: all.join('\\n'),
     ours: ours.join('\\n'),
-    links: Array.from(document.querySelectorAll('a[href]'), (a) => a.getAttribute('href')),
+    links: Array.from(document.querySelectorAll('a[href]'), (a) => a.getAttribute('href')).concat(
+      Array.from(document.querySelectorAll('form[action]'), (f) => f.getAttribute('action')),
+      Array.from(document.querySelectorAll('[formaction]'), (b) => b.getAttribute('formaction')),
+    ),
   };
 }
 """
