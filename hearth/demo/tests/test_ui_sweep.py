@@ -41,6 +41,7 @@ from hearth.core.tests.browser import CHROMIUM, FLAGS, needs_chromium
 from hearth.demo.tests.ui_sweep import (
     AXE_JS,
     DESKTOP,
+    JOIN_THE_KUZNETSOVS,
     LANGUAGES,
     LATIN_WORD,
     NOT_COVERED,
@@ -141,6 +142,7 @@ def sweep(live_server: Any, django_db_setup: Any, django_db_blocker: Any) -> Ite
         _reload_data_migrations()
         with translation.override(settings.LANGUAGE_CODE):
             call_command("seed_demo", stdout=StringIO())
+            _join_the_kuznetsovs()
         live_server._live_server_modified_settings.enable()
         names = _names_in_the_demo()
         ids = demo_ids()
@@ -156,6 +158,23 @@ def sweep(live_server: Any, django_db_setup: Any, django_db_blocker: Any) -> Ite
             live_server._live_server_modified_settings.disable()
             connections.close_all()
             call_command("flush", interactive=False, verbosity=0)
+
+
+def _join_the_kuznetsovs() -> None:
+    """The social worker and the chaplain join the bereaved family's team
+    (through the service, as the coordinator), so their roles reach the
+    pages after a death."""
+    from hearth.accounts.models import User
+    from hearth.demo.stories import kuznetsova
+    from hearth.patients import services
+    from hearth.patients.models import Patient
+
+    coordinator = User.objects.get(username="coord.lewis")
+    patient = Patient.objects.get(record_number=kuznetsova.RECORD_NUMBER)
+    for username, role in JOIN_THE_KUZNETSOVS:
+        services.assign_to_care_team(
+            actor=coordinator, patient=patient, staff=User.objects.get(username=username), role=role
+        )
 
 
 def _names_in_the_demo() -> set[str]:
@@ -212,6 +231,16 @@ class Walk:
         self.values: dict[str, list[str]] = {}
         self.from_db: set[str] = set()
 
+    def signed_in_as(self, username: str) -> None:
+        """Another account of the role: every url may be tried again, and the
+        staff id to try first is their own (their own day, say)."""
+        from hearth.accounts.models import User
+
+        self.tried = set()
+        self.from_db = set()
+        own = str(User.objects.get(username=username).external_id)
+        self.values["staff"] = [own] + [v for v in self.values.get("staff", []) if v != own]
+
     def learn(self, links: list[str]) -> list[str]:
         """Candidate urls for the pages with ids still to sweep: links to them,
         then their path filled with ids seen in other links (a page only a
@@ -246,7 +275,7 @@ class Walk:
             for name in re.findall(r"\{([a-z_]+)\}", route_path)
         }
         new: list[str] = []
-        self._fill(route_path, values, 12, new)
+        self._fill(route_path, values, 20, new)
         return new
 
     def _fill(
@@ -341,28 +370,32 @@ class Walk:
 def test_every_page_reads_well(
     sweep: Sweep, django_db_blocker: Any, role: str, language: str
 ) -> None:
+    walk = Walk(sweep, role, language)
     with django_db_blocker.unblock():
-        context = sweep.browser.new_context(viewport=DESKTOP, locale=language)
-        context.set_default_timeout(PAGE_TIMEOUT_MS)
-        context.add_init_script(script=sweep.axe_source)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": _session_cookie(ROLE_USERS[role]),
-                    "url": sweep.base_url,
-                },
-                {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": sweep.base_url},
-            ]
-        )
-        page = context.new_page()
-        walk = Walk(sweep, role, language)
-        walk._queue = []
-        try:
-            _run(walk, page)
-        finally:
-            context.close()
-            _write_timings(sweep, role, language)
+        for turn, username in enumerate(ROLE_USERS[role]):
+            context = sweep.browser.new_context(viewport=DESKTOP, locale=language)
+            context.set_default_timeout(PAGE_TIMEOUT_MS)
+            context.add_init_script(script=sweep.axe_source)
+            context.add_cookies(
+                [
+                    {
+                        "name": "sessionid",
+                        "value": _session_cookie(username),
+                        "url": sweep.base_url,
+                    },
+                    {
+                        "name": settings.LANGUAGE_COOKIE_NAME,
+                        "value": language,
+                        "url": sweep.base_url,
+                    },
+                ]
+            )
+            walk.signed_in_as(username)
+            try:
+                _run(walk, context.new_page(), first=turn == 0)
+            finally:
+                context.close()
+        _write_timings(sweep, role, language)
     missing = [
         r.path for r in walk.routes if r.path not in walk.done and not not_covered(r.path, role)
     ]
@@ -376,13 +409,17 @@ def test_every_page_reads_well(
     )
 
 
-def _run(walk: Walk, page: Any) -> None:
+def _run(walk: Walk, page: Any, *, first: bool) -> None:
     """Sweep the pages without ids, then each page with ids at the first link
-    to it found on the pages swept so far (the next link if that one fails)."""
-    queue = [r.path for r in walk.routes if "{" not in r.path]
+    to it found on the pages swept so far (the next link if that one fails),
+    then the pages still left with ids from the database. Another account of
+    the same role (``first`` false) only tries the pages still left."""
+    queue = [r.path for r in walk.routes if "{" not in r.path] if first else []
     for path in queue:
         walk.candidates[path].append(path)
     walk._queue = queue
+    if not first:
+        _from_the_database(walk, queue)
     while queue:
         route_path = queue.pop(0)
         if route_path in walk.done:
@@ -397,12 +434,16 @@ def _run(walk: Walk, page: Any) -> None:
         elif len(untried) > 1:
             queue.append(route_path)
         if not queue:
-            # Pages no link led to: ids from the database, once.
-            for route in walk.routes:
-                if route.path not in walk.done and route.path not in walk.from_db:
-                    walk.from_db.add(route.path)
-                    walk.from_the_database(route.path)
-                    queue.append(route.path)
+            _from_the_database(walk, queue)
+
+
+def _from_the_database(walk: Walk, queue: list[str]) -> None:
+    """Pages no link led to: ids from the database, once per account."""
+    for route in walk.routes:
+        if route.path not in walk.done and route.path not in walk.from_db:
+            walk.from_db.add(route.path)
+            walk.from_the_database(route.path)
+            queue.append(route.path)
 
 
 def _write_timings(sweep: Sweep, role: str, language: str) -> None:
