@@ -32,6 +32,7 @@ from hearth.core.errors import DomainError, NotAllowed
 from hearth.core.pdf import document_languages, family_language, render_pdf
 from hearth.core.web import (
     AuthenticatedRequest,
+    name_the_blank_choice,
     page_with_way_back,
     refusal,
     show_domain_error,
@@ -567,6 +568,7 @@ def controlled_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpResp
 
     def build(patient: Patient) -> HttpResponse:
         form = StockForm(request.POST or None)
+        name_the_blank_choice(form)
         status = 200
         if request.method == "POST":
             if form.is_valid():
