@@ -283,8 +283,13 @@ class Walk:
     ) -> None:
         names = re.findall(r"\{([a-z_]+)\}", route_path)
         if all(values.get(name) for name in names):
-            combinations = itertools.product(*(values[n][:most] for n in names))
-            for combination in itertools.islice(combinations, most):
+            # The first ids of the other placeholders with each id of the last,
+            # then the first few ids of every placeholder together.
+            lists = [values[n][:most] for n in names]
+            every = list(itertools.product(*(range(len(ids)) for ids in lists)))
+            balanced = sorted(every, key=lambda index: (max(index), sum(index)))
+            for index in every[:most] + balanced[:most]:
+                combination = [ids[i] for ids, i in zip(lists, index, strict=True)]
                 filled = route_path.format(**dict(zip(names, combination, strict=True)))
                 self._candidate(route_path, filled, new)
 
