@@ -83,11 +83,26 @@ NOT_COVERED: dict[tuple[str, str], str] = {
             "/caregiving/respite/{respite}/cancel/",
         )
     },
+    # Owen Davies: the Hassans, and the Kuznetsovs in the sweep.
+    **{
+        (path, "chaplain"): _NOT_ON_THAT_TEAM
+        for path in (
+            "/visits/{visit}/",
+            "/caregiving/contacts/{support_contact}/entered-in-error/",
+            "/caregiving/tasks/{support_task}/",
+            "/caregiving/tasks/{support_task}/close/",
+        )
+    },
+    # Nurse Sokolova's and Nurse Brennan's patients have no register
+    # discrepancy in the demo (a physician's account reaches one).
+    ("/patients/{patient}/medicines/controlled-drugs/{formulation}/close/", "nurse"): (
+        "no register discrepancy on the nurses' demo patients"
+    ),
 }
 
 #: The number of (route, role) pairs the sweep does not reach; pinned so the
 #: list above cannot grow without someone deciding it should.
-NOT_COVERED_PAIRS = 12
+NOT_COVERED_PAIRS = 17
 
 
 #: Where to find ids for the placeholders no page links to (a page behind a
