@@ -218,6 +218,9 @@ RUSSIAN_PAGE_LATIN_ALLOWED = {
     "e-mail",
     "Web",
     "Push",
+    # keys printed on keyboards
+    "Ctrl",
+    "Cmd",
 }
 
 #: Text codes that may look like raw codes but are what a person reads.
