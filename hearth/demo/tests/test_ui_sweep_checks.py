@@ -24,7 +24,10 @@ def test_it_finds_placeholders_and_raw_codes_in_our_text() -> None:
 
 def test_it_leaves_what_people_typed_and_real_names_of_scales() -> None:
     whole = "Pets: None. Seen 2026-11-03 (her note)\nNEWS2 5 · SpO2 93% · ESAS-r"
-    ours = "NEWS2 5 · SpO2 93% · ESAS-r\nSpiritual support: None wanted\nPain: 0 = None\nTiredness 0 · None 10 · Worst possible"
+    ours = (
+        "NEWS2 5 · SpO2 93% · ESAS-r\nSpiritual support: None wanted\n"
+        "Pain: 0 = None\nTiredness 0 · None 10 · Worst possible"
+    )
     assert raw_values(whole, ours) == []
 
 
