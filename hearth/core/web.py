@@ -123,6 +123,32 @@ def unless_confirmed(
     return confirmation_page(request, confirmation, back_url=back_url, back_label=back_label)
 
 
+#: The label Django gives the empty choice of a drop-down.
+DJANGO_BLANK_LABEL = "---------"
+
+
+def name_the_blank_choice(form: forms.BaseForm) -> None:
+    """Word the empty choice of every drop-down ("Choose…", not Django's
+    "---------", which reads like an answer already given). Radio buttons are
+    left alone: a blank radio should not be offered at all."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.RadioSelect) or not isinstance(
+            field.widget, forms.Select
+        ):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DJANGO_BLANK_LABEL:
+                field.empty_label = _("Choose…")
+        elif isinstance(field, forms.ChoiceField):
+            choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+            field.choices = [
+                (value, _("Choose…"))
+                if value == "" and str(label) == DJANGO_BLANK_LABEL
+                else (value, label)
+                for value, label in choices
+            ]
+
+
 def form_page(
     request: HttpRequest,
     *,
@@ -146,6 +172,7 @@ def form_page(
     if form is None:
         assert form_class is not None, "form_page needs form_class or form"
         form = form_class(request.POST or None, initial=initial)
+    name_the_blank_choice(form)
     status = 200
     if request.method == "POST":
         if form.is_valid():

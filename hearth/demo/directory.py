@@ -318,7 +318,7 @@ ENTRIES: list[dict[str, Any]] = [
         Topic.FUNERAL_SERVICES,
         WEST + NORTH,
         "Family funeral directors: collection from home at any hour, burial or "
-        "cremation, religious and non-religious directory_services.",
+        "cremation, religious and non-religious services.",
         organisation="Hartley & Sons",
         how_to="Call at any time after the death has been verified; they come to the "
         "home within a few hours. Ask for a written estimate; funeral payments from "

@@ -394,4 +394,5 @@ class SwitchForm(forms.Form):
         ),
         required=False,
         to_field_name="external_id",
+        empty_label=_("Choose a medicine"),
     )

@@ -33,6 +33,7 @@ from hearth.core.pdf import document_languages, family_language, render_pdf
 from hearth.core.web import (
     AuthenticatedRequest,
     Confirmation,
+    name_the_blank_choice,
     page_with_way_back,
     refusal,
     show_domain_error,
@@ -577,6 +578,7 @@ def controlled_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpResp
 
     def build(patient: Patient) -> HttpResponse:
         form = StockForm(request.POST or None)
+        name_the_blank_choice(form)
         status = 200
         if request.method == "POST":
             if form.is_valid():

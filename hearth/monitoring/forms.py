@@ -197,6 +197,7 @@ class OnCallShiftForm(forms.Form):
     staff = forms.ModelChoiceField(
         label=_("Who"),
         queryset=User.objects.filter(kind="staff", is_active=True).order_by("last_name"),
+        empty_label=_("Choose a person"),
     )
     starts_at = forms.DateTimeField(
         label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})

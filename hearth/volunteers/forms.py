@@ -50,6 +50,7 @@ class NewProfileForm(_ProfileFields):
         label=_("Volunteer"),
         queryset=User.objects.none(),
         to_field_name="external_id",
+        empty_label=_("Choose a person"),
         help_text=_("Staff sign-ins whose role is volunteer and who have no profile yet."),
     )
 
@@ -100,7 +101,10 @@ class AwayForm(forms.Form):
 
 class AssignmentForm(forms.Form):
     volunteer = forms.ModelChoiceField(
-        label=_("Volunteer"), queryset=User.objects.none(), to_field_name="external_id"
+        label=_("Volunteer"),
+        queryset=User.objects.none(),
+        to_field_name="external_id",
+        empty_label=_("Choose a person"),
     )
     kind = forms.ChoiceField(label=_("What they will do"), choices=Activity.choices)
     starts_on = forms.DateField(label=_("From"), widget=DATE)

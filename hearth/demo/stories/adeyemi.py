@@ -183,7 +183,7 @@ def profile_and_plans(scene: Scene) -> None:
             accessibility_needs=(
                 "Hoist, profiling bed and pressure mattress; two carers four times a day."
             ),
-            pets="None.",
+            pets="No pets.",
         )
         scene.section(
             nurse,

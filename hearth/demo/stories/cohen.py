@@ -175,7 +175,7 @@ def profile_and_plans(scene: Scene) -> None:
                 "smoking or open flames near the oxygen: the Shabbat candles are lit in the "
                 "dining room, well away from it. Please keep it that way."
             ),
-            pets="None.",
+            pets="No pets.",
         )
         scene.legacy(
             coordinator,

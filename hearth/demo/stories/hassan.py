@@ -366,7 +366,7 @@ def profile_and_plans(scene: Scene) -> None:
                 "Second-floor flat; the lift often breaks. Profiling bed and commode in "
                 "place; walks to her chair with a frame and one person."
             ),
-            pets="None.",
+            pets="No pets.",
         )
         scene.section(
             nurse,

@@ -184,7 +184,7 @@ def profile_and_plans(scene: Scene) -> None:
                 "No hospital smells: open the window."
             ),
             colours_and_light="Bed moved into the living room so that she can see the garden.",
-            pets="None.",
+            pets="No pets.",
         )
         scene.section(
             nurse,

@@ -262,7 +262,7 @@ def profile_and_plans(scene: Scene) -> None:
                 "cough-assist device by the bed. Walks a few steps with help; wheelchair "
                 "for outside."
             ),
-            pets="None.",
+            pets="No pets.",
         )
         scene.section(
             nurse,

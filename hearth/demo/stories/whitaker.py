@@ -201,7 +201,7 @@ def profile_and_plans(scene: Scene) -> None:
                 "Third-floor flat, no lift: a problem if his right leg weakens further "
                 "(occupational therapy referral made)."
             ),
-            pets="None; Jess's sister's dog visits.",
+            pets="No pets; Jess's sister's dog visits.",
         )
         scene.section(
             nurse,

@@ -1,0 +1,57 @@
+"""The UI sweep's text checks on their own (no browser): what counts as a raw
+code, a placeholder or English on a Russian page, and how a page's path is
+matched to the route table."""
+
+from __future__ import annotations
+
+from django import forms
+
+from hearth.core.web import name_the_blank_choice
+from hearth.demo.tests.ui_sweep import english_words, path_pattern, raw_values
+
+
+def test_it_finds_placeholders_and_raw_codes_in_our_text() -> None:
+    ours = "Route: syringe_driver\nESAS_R · ZARIT12\nDue 2026-11-03\nPets None\nTags []"
+    found = raw_values("---------\n" + ours, ours)
+    assert "placeholder '---------'" in found
+    assert "raw code 'syringe_driver'" in found
+    assert "raw code 'ESAS_R'" in found
+    assert "raw code 'ZARIT12'" in found
+    assert "ISO date '2026-11-03'" in found
+    assert any(item.startswith("'None'") for item in found)
+    assert any(item.startswith("'[]'") for item in found)
+
+
+def test_it_leaves_what_people_typed_and_real_names_of_scales() -> None:
+    whole = "Pets: None. Seen 2026-11-03 (her note)\nNEWS2 5 · SpO2 93% · ESAS-r"
+    ours = (
+        "NEWS2 5 · SpO2 93% · ESAS-r\nSpiritual support: None wanted\n"
+        "Pain: 0 = None\nTiredness 0 · None 10 · Worst possible"
+    )
+    assert raw_values(whole, ours) == []
+
+
+def test_it_names_latin_words_outside_the_allow_list() -> None:
+    text = "Боль 5 из 10 · ESAS-r · морфин 5 mg\nНазначено: Stop order · Hearth"
+    assert english_words(text) == ["Stop", "order"]
+
+
+def test_a_path_matches_its_route_and_names_its_ids() -> None:
+    pattern = path_pattern("/patients/{patient}/profile/{section}/")
+    found = pattern.match("/patients/5f0c/profile/diet/")
+    assert found is not None
+    assert found.groupdict() == {"patient": "5f0c", "section": "diet"}
+    assert pattern.match("/patients/5f0c/profile/diet/history/") is None
+
+
+class _Form(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "---------"), ("a", "A")])
+    answer = forms.ChoiceField(choices=[("", "---------"), ("y", "Yes")], widget=forms.RadioSelect)
+
+
+def test_a_drop_down_names_its_empty_choice() -> None:
+    form = _Form()
+    name_the_blank_choice(form)
+    assert next(iter(form.fields["kind"].choices)) == ("", "Choose…")  # type: ignore[attr-defined]
+    # Radio buttons are left alone (a blank radio should not be offered at all).
+    assert next(iter(form.fields["answer"].choices)) == ("", "---------")  # type: ignore[attr-defined]

@@ -1,0 +1,328 @@
+"""The UI sweep's parts (issue 20): who signs in for each role, which pages it
+cannot reach in the demo and why, and the checks run in the page.
+
+Kept apart from ``test_ui_sweep.py`` so the checks can be read (and changed)
+without the browser plumbing. The page checks run as one script per size, so
+a page costs one round trip for the text and layout and one for axe-core.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hearth.patients.tests.matrix import Route
+
+#: The roles of the permission matrix a person signs in as, and the demo
+#: account for each (``hearth.demo.people`` and the stories). The matrix's
+#: ``other_family`` sees the same pages as ``family`` and ``anonymous`` no
+#: page at all, so neither is swept.
+ROLE_USERS: dict[str, tuple[str, ...]] = {
+    # Dr Ivanova and Nurse Sokolova care for the Smirnovs (active) and the
+    # Kuznetsovs (bereavement); a page about a record only another member of
+    # the role can open (the Hassans' allergies, the Adeyemis' discharge) is
+    # tried as the next account of the same role.
+    "physician": ("dr.ivanova", "dr.okafor", "dr.patel"),
+    "nurse": ("nurse.sokolova", "nurse.brennan"),
+    "psychologist": ("psych.mensah",),
+    # Lucia Garcia and Owen Davies join the Kuznetsovs' team in the sweep's
+    # fixture, so the pages after a death are reached in their roles too.
+    "social_worker": ("sw.garcia",),
+    "chaplain": ("chaplain.davies",),
+    "volunteer": ("vol.hughes",),
+    "coordinator": ("coord.lewis",),
+    "administrator": ("admin.kaur",),
+    "commission_member": ("dr.hale",),
+    "clinical_lead": ("dr.okafor",),
+    # Nurse Brennan is not on the Smirnovs' team: she reaches their record by emergency access.
+    "outsider_nurse": ("nurse.brennan",),
+    "family": ("family.hassan", "family.kuznetsov"),
+    "patient_user": ("patient.whitaker",),
+}
+
+#: Who joins the bereaved family's team in the sweep (``ROLE_USERS``), and as what.
+JOIN_THE_KUZNETSOVS = (("sw.garcia", "social_worker"), ("chaplain.davies", "chaplain"))
+
+#: The two screens every page is checked on: a small phone, then a laptop.
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1366, "height": 900}
+LANGUAGES = ("en", "ru")
+
+#: Routes that are not HTML pages: files the browser downloads or a script.
+NOT_PAGES = {
+    "/sw.js": "the service worker script, not a page",
+}
+NOT_PAGE_SUFFIXES = (".pdf", "/pdf/")
+
+#: (path, role) pairs the sweep cannot reach in the demo, with the reason;
+#: ``"*"`` stands for every role the route allows. Each entry is checked to
+#: be still out of reach, and ``test_not_covered_does_not_grow`` pins their
+#: number: extend the demo (or the sweep's fixture) rather than this list.
+_NOT_ON_THAT_TEAM = "in the demo only patients whose team this role's account is not on have one"
+NOT_COVERED: dict[tuple[str, str], str] = {
+    # Kwame Mensah (the Smirnovs, the Kuznetsovs, the Whitakers) and Lucia
+    # Garcia (the O'Briens, the Whitakers, and the Kuznetsovs in the sweep).
+    **{
+        (path, role): _NOT_ON_THAT_TEAM
+        for path in (
+            "/care-plans/{plan}/diff/",
+            "/visits/time-requests/{time_request}/withdraw/",
+            "/care-plan-reviews/{care_plan_review}/complete/",
+            "/care-plan-reviews/{care_plan_review}/dismiss/",
+        )
+        for role in ("psychologist", "social_worker")
+    },
+    ("/visits/{visit}/cancel/", "psychologist"): (
+        "Kwame Mensah has no visit of his own in the demo that can still be cancelled"
+    ),
+    **{
+        (path, "social_worker"): _NOT_ON_THAT_TEAM
+        for path in (
+            "/caregiving/tasks/{support_task}/",
+            "/caregiving/tasks/{support_task}/close/",
+            "/caregiving/respite/{respite}/cancel/",
+        )
+    },
+    # Owen Davies: the Hassans, and the Kuznetsovs in the sweep.
+    **{
+        (path, "chaplain"): _NOT_ON_THAT_TEAM
+        for path in (
+            "/visits/{visit}/",
+            "/caregiving/contacts/{support_contact}/entered-in-error/",
+            "/caregiving/tasks/{support_task}/",
+            "/caregiving/tasks/{support_task}/close/",
+        )
+    },
+    ("/visits/planned/{planned_visit}/move/", "coordinator"): (
+        "today's demo plan is published: a visit is moved on a draft plan"
+    ),
+    # Nurse Sokolova's and Nurse Brennan's patients have no register
+    # discrepancy in the demo (a physician's account reaches one).
+    ("/patients/{patient}/medicines/controlled-drugs/{formulation}/close/", "nurse"): (
+        "no register discrepancy on the nurses' demo patients"
+    ),
+}
+
+#: The number of (route, role) pairs the sweep does not reach; pinned so the
+#: list above cannot grow without someone deciding it should.
+NOT_COVERED_PAIRS = 18
+
+
+#: Where to find ids for the placeholders no page links to (a page behind a
+#: POST button, a record only reached from a list filtered by date): the
+#: model, and the field named in the path. Ids found in links come first; the
+#: role's own access still decides, as the sweep keeps only pages answering 200.
+DEMO_IDS: dict[str, tuple[str, str]] = {
+    "contact": ("bereavement.BereavementContact", "external_id"),
+    "risk_screen": ("bereavement.RiskScreen", "external_id"),
+    "acp_draft": ("careplans.AdvanceCarePlan", "external_id"),
+    "allergy_proposal": ("allergies.AllergyIntolerance", "external_id"),
+    "allergy": ("allergies.AllergyIntolerance", "external_id"),
+    "visit": ("visits.Visit", "external_id"),
+    "visit_need": ("visits.VisitNeed", "external_id"),
+    "time_request": ("visits.VisitTimeRequest", "external_id"),
+    "planned_visit": ("visits.PlannedVisit", "pk"),
+    "dispatch": ("visits.Dispatch", "external_id"),
+    "staff": ("accounts.User", "external_id"),
+    "goal": ("careplans.PlanGoal", "external_id"),
+    "need": ("careplans.PlanNeed", "external_id"),
+    "care_plan_review": ("careplans.CarePlanReviewTask", "external_id"),
+    "support_task": ("caregiving.SupportTask", "external_id"),
+    "support_contact": ("caregiving.SupportContact", "external_id"),
+    "debrief": ("team.Debrief", "external_id"),
+    "review": ("medications.SyncReview", "external_id"),
+    "fault": ("equipment.FaultReport", "external_id"),
+    "formulation": ("medications.Formulation", "external_id"),
+    "patient": ("patients.Patient", "external_id"),
+    "episode": ("patients.Episode", "external_id"),
+    "plan": ("careplans.CarePlan", "external_id"),
+}
+
+
+def demo_ids() -> dict[str, list[str]]:
+    """Every id of each ``DEMO_IDS`` placeholder in the demo, newest first."""
+    from django.apps import apps
+
+    found: dict[str, list[str]] = {}
+    for name, (label, field_name) in DEMO_IDS.items():
+        model = apps.get_model(label)
+        found[name] = [
+            str(value)
+            for value in model._default_manager.order_by("-pk").values_list(field_name, flat=True)
+        ]
+    return found
+
+
+def is_page(route: Route) -> bool:
+    """Whether the route answers an HTML page (not a PDF or a script)."""
+    return route.path not in NOT_PAGES and not route.path.endswith(NOT_PAGE_SUFFIXES)
+
+
+def path_pattern(path: str) -> re.Pattern[str]:
+    """A regular expression matching a route's path with any id in its placeholders."""
+    parts = re.split(r"(\{[a-z_]+\})", path)
+    return re.compile(
+        "^"
+        + "".join(
+            f"(?P<{part[1:-1]}>[^/?#]+)" if part.startswith("{") else re.escape(part)
+            for part in parts
+        )
+        + "$"
+    )
+
+
+def not_covered(path: str, role: str) -> str | None:
+    """Why the sweep does not reach ``path`` as ``role``, or None."""
+    return NOT_COVERED.get((path, role)) or NOT_COVERED.get((path, "*"))
+
+
+def screenshot_dir(base: Path) -> Path:
+    """Where the screenshots go (``HEARTH_UI_SWEEP_DIR``, else ``build/ui-sweep``)."""
+    import os
+
+    return Path(os.environ.get("HEARTH_UI_SWEEP_DIR") or base / "build" / "ui-sweep")
+
+
+#: Latin-letter words a Russian page may show outside people's own words: the
+#: service's name, units and the names of clinical scales and standards,
+#: which stay in Latin letters in Russian clinical use too.
+RUSSIAN_PAGE_LATIN_ALLOWED = {
+    "Hearth",  # the product's name
+    # units
+    "mg",
+    "ml",
+    "mcg",
+    "mmHg",
+    "SpO",  # SpO₂ (the subscript is its own character)
+    "SpO2",
+    "kg",
+    # clinical scales, scores and standards (their published names)
+    "ESAS-r",
+    "ESAS",
+    "PPS",
+    "AKPS",
+    "NEWS2",
+    "NEWS",
+    "PAINAD",
+    "Zarit",
+    "Zarit-12",
+    "SPICT",
+    "ACVPU",
+    "OME",
+    "DNACPR",
+    "ReSPECT",
+    "ICD-10",
+    # formats and technical names a person types or sees on a device
+    "PDF",
+    "SMS",
+    "TOTP",
+    "FHIR",
+    "API",
+    "e-mail",
+    "Web",
+    "Push",
+    # keys printed on keyboards
+    "Ctrl",
+    "Cmd",
+}
+
+#: Text codes that may look like raw codes but are what a person reads.
+RAW_CODE_ALLOWED = {"NEWS2", "SpO2", "ICD-10", "ESAS-r", "Zarit-12"}
+
+#: The script run in the page after each load or resize: overflow, and the
+#: visible text split into the whole page and the page less people's own words
+#: (names, notes, quotes, addresses: elements marked ``data-free-text``,
+#: ``translate="no"`` or with a ``lang`` of their own).
+PAGE_FACTS_JS = """
+() => {
+  const root = document.documentElement;
+  const pageLang = (root.getAttribute('lang') || '').slice(0, 2);
+  const skipTags = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA']);
+  const isFree = (el) => el.closest(
+    '[data-free-text], [translate="no"]'
+  ) || (el.closest('[lang]') && el.closest('[lang]') !== root &&
+        el.closest('[lang]').getAttribute('lang').slice(0, 2) !== pageLang);
+  const all = [], ours = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.nodeValue.trim();
+    if (!text) continue;
+    const el = node.parentElement;
+    if (!el || skipTags.has(el.tagName)) continue;
+    if (el.tagName === 'OPTION') {
+      const select = el.closest('select');
+      if (!select || !select.checkVisibility()) continue;
+    } else if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) {
+      continue;
+    }
+    all.push(text);
+    if (!isFree(el)) ours.push(text);
+  }
+  for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+    if (el.checkVisibility() && !isFree(el)) ours.push(el.getAttribute('placeholder'));
+  }
+  return {
+    overflow: root.scrollWidth - window.innerWidth,
+    scrollWidth: root.scrollWidth,
+    all: all.join('\\n'),
+    ours: ours.join('\\n'),
+    links: Array.from(document.querySelectorAll('a[href]'), (a) => a.getAttribute('href')).concat(
+      Array.from(document.querySelectorAll('form[action]'), (f) => f.getAttribute('action')),
+      Array.from(document.querySelectorAll('[formaction]'), (b) => b.getAttribute('formaction')),
+    ),
+  };
+}
+"""
+
+AXE_JS = """
+async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+    resultTypes: ['violations'],
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    help: v.help,
+    targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    count: v.nodes.length,
+  }));
+}
+"""
+
+_DASHES = re.compile(r"-{4,}")
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_CAPS_CODE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b[A-Z]{3,}[0-9]+\b")
+#: Python's None printed as a value; not the English word in "None wanted"
+#: or a scale's anchor "0 = None" / "0 · None".
+_NONE = re.compile(r"(?<!= )(?<!0 · )\bNone\b(?!\s+[a-z])")
+_EMPTY_LIST = re.compile(r"\[\]")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+
+
+def raw_values(whole: str, ours: str) -> list[str]:
+    """Placeholders and raw codes on the page: "---------" anywhere; ``None``,
+    ``[]``, snake_case and ALL_CAPS codes and ISO dates outside people's own
+    words (someone may well type "None." for pets)."""
+    found: list[str] = []
+    found += [f"placeholder {m!r}" for m in sorted(set(_DASHES.findall(whole)))]
+    found += [f"'None' in {_around(ours, m)!r}" for m in _NONE.finditer(ours)][:3]
+    found += [f"'[]' in {_around(ours, m)!r}" for m in _EMPTY_LIST.finditer(ours)][:3]
+    found += [f"raw code {m!r}" for m in sorted(set(_SNAKE.findall(ours)))]
+    found += [
+        f"raw code {m!r}"
+        for m in sorted(set(_CAPS_CODE.findall(ours)))
+        if m not in RAW_CODE_ALLOWED
+    ]
+    found += [f"ISO date {m!r}" for m in sorted(set(_ISO_DATE.findall(ours)))]
+    return found
+
+
+def english_words(ours: str) -> list[str]:
+    """Latin-letter words outside the allow-list on a Russian page's own text."""
+    words = {m.group(0) for m in LATIN_WORD.finditer(ours)}
+    return sorted(w for w in words if w not in RUSSIAN_PAGE_LATIN_ALLOWED)
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    return text[max(0, match.start() - 30) : match.end() + 30].replace("\n", " ")
