@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms, template
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.contrib.messages import constants
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.template.context import Context
 
 register = template.Library()
