@@ -35,8 +35,15 @@ class Refusal:
     target: str = ""
 
 
+def _validated(form: forms.BaseForm) -> bool:
+    """Only a form the view has already checked: asking a form that was not
+    sent (a filter bound to an empty query, the other forms of a page with
+    several) for its errors would validate it here and invent refusals."""
+    return form.is_bound and getattr(form, "_errors", None) is not None
+
+
 def _form_refusals(form: forms.BaseForm) -> list[Refusal]:
-    if not form.is_bound or not form.errors:
+    if not _validated(form) or not form.errors:
         return []
     found = [Refusal(str(text)) for text in form.non_field_errors()]
     for name, texts in form.errors.items():

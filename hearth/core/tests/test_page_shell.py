@@ -168,3 +168,11 @@ def test_messages_are_read_as_alerts_or_politely_by_how_urgent(world: World) -> 
     assert (
         '<p class="message error" role="alert" tabindex="-1" data-notice>Not allowed.</p>' in main
     )
+
+
+def test_a_form_the_view_did_not_check_invents_no_refusal(world: World) -> None:
+    request = RequestFactory().get("/?given_at=")
+    request.user = world.nurse
+    unsent = DoseForm(request.GET)  # bound to an empty filter, never validated by the view
+    html = render_to_string("form_page.html", {"form": unsent, "title": "Record"}, request=request)
+    assert 'class="refusals"' not in html
