@@ -150,7 +150,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's session list, except for a page's background refresh.
+    "hearth.accounts.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hearth.core.middleware.RequestContextMiddleware",
@@ -184,6 +185,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hearth.core.context_processors.service",
+                # The staff menu's count of open alerts (drawn only by base.html).
+                "hearth.monitoring.context_processors.alert_badge",
             ],
         },
     },
@@ -766,6 +769,15 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 HEARTH_SERVICE_NAME = env_str("HEARTH_SERVICE_NAME", "Hearth home palliative care")
 HEARTH_SERVICE_PHONE = env_str("HEARTH_SERVICE_PHONE", "+44 20 7946 0000")
+# How often an open page refreshes the staff menu's count of open alerts, in
+# seconds (one COUNT query each; the refresh writes nothing and does not keep
+# an idle session signed in). Not a clinical rule: the alert itself still
+# pages whoever is on call; the badge is a reminder on screen.
+HEARTH_ALERT_COUNT_REFRESH_SECONDS = env_int("HEARTH_ALERT_COUNT_REFRESH_SECONDS", 60)
+if HEARTH_ALERT_COUNT_REFRESH_SECONDS < 10:
+    raise ImproperlyConfigured(
+        "HEARTH_ALERT_COUNT_REFRESH_SECONDS is below 10: see docs/deployment.md."
+    )
 
 # --- Family, equipment and the team's own support ------------------------------
 # A number for relatives who need to talk (support and bereavement line), shown

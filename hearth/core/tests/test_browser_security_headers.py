@@ -142,6 +142,7 @@ def test_the_language_switch_still_works(browser: Browser, world: World) -> None
     page, refused = browser.open_as(world.nurse)
     browser.visit(page, refused, "/patients/")
     assert page.get_attribute("html", "lang") == "en"
+    page.click("details.menu > summary")  # signed in, the language is under "You" in the menu
     with page.expect_navigation():
         page.select_option("#language", "ru")
     page.wait_for_load_state("load")
