@@ -53,6 +53,9 @@ DASHES = ("", "7 4", "2 3", "9 3 2 3")
 REFERENCE_COLOUR = "#a1192b"
 GRID_COLOUR = "#d9dee5"
 INK = "#1d2430"
+#: A dot on every value up to this many per line; a denser line (a device
+#: reading every few minutes) is drawn as a line alone.
+DOTS_UP_TO = 60
 #: Rows in a chart's table of numbers; the page says how many more there are.
 TABLE_ROWS = 30
 
@@ -130,10 +133,27 @@ class ChartGroup:
     charts: list[Chart]
     #: Said instead of the grid when no chart in the group has anything drawn.
     empty: str = ""
+    #: Said under the grid, naming the charts with nothing drawn (one line,
+    #: not an empty box each): a format with ``%(names)s``.
+    missing_format: str = ""
+    #: A sentence under the heading on how to read the charts.
+    intro: str = ""
 
     @property
     def has_data(self) -> bool:
         return any(chart.image for chart in self.charts)
+
+    @property
+    def drawn(self) -> list[Chart]:
+        return [chart for chart in self.charts if chart.image]
+
+    @property
+    def missing(self) -> str:
+        names = [chart.title for chart in self.charts if not chart.image]
+        if not names:
+            return ""
+        text = self.missing_format or _("Nothing recorded in this period: %(names)s.")
+        return text % {"names": ", ".join(names)}
 
 
 # --- words -----------------------------------------------------------------
@@ -423,8 +443,9 @@ def line_chart(
                     + (f' stroke-dasharray="{dash}"' if dash else "")
                     + "/>"
                 )
-            for point in run:
-                _marker(canvas, index, x_of(point.at), y_of(point.value or 0), colour)
+            if len(run) == 1 or len(one.answered) <= DOTS_UP_TO:
+                for point in run:
+                    _marker(canvas, index, x_of(point.at), y_of(point.value or 0), colour)
         answered = one.answered
         if answered:
             latest = answered[-1]
@@ -509,7 +530,7 @@ def bar_chart(
     legend_height = (FONT + 6) * len(series) + 4 if named else 0
     canvas = _Canvas(WIDTH, HEIGHT + legend_height)
     tick_width = max(len(number(tick)) for tick in ticks) * FONT * 0.6
-    left, right, top, bottom = 8 + tick_width, WIDTH - 8, 10, HEIGHT - 26
+    left, right, top, bottom = 8 + tick_width, WIDTH - 24, 10, HEIGHT - 26
     slot = (right - left) / len(days)
     groups = 1 if stacked else len(series)
     width = slot * 0.8 / groups

@@ -45,12 +45,12 @@ def esas_charts(
     *,
     days: int = 14,
     limits: Thresholds | None = None,
-    from_check_ins_only: bool = False,
+    for_family: bool = False,
 ) -> ChartGroup:
     """One small chart per ESAS-r symptom, oldest answer first. ``limits``
-    draws each symptom's alert level; the family's page passes none and
-    ``from_check_ins_only`` (they see the answers sent from home, as listed
-    on the same page, nothing more)."""
+    draws each symptom's alert level. ``for_family``: the answers sent from
+    home only, as listed on the same page (the family sees nothing more), in
+    words without the instrument's name; the family's page passes no limits."""
     until = clock.now()
     since = until - timedelta(days=days)
     responses = (
@@ -59,7 +59,7 @@ def esas_charts(
         .of("esas_r")
         .filter(assessed_at__gte=since)
     )
-    if from_check_ins_only:
+    if for_family:
         responses = responses.filter(check_in__isnull=False)
     rows = list(responses.order_by("assessed_at", "id").values_list("assessed_at", "answers"))
     charts = []
@@ -83,15 +83,24 @@ def esas_charts(
                 empty=_("Not answered in this period."),
             )
         )
-    return ChartGroup(
-        title=ngettext(
+    if for_family:
+        title = ngettext(
+            "How the symptoms have been, last %(days)s day (0 best, 10 worst)",
+            "How the symptoms have been, last %(days)s days (0 best, 10 worst)",
+            days,
+        )
+    else:
+        title = ngettext(
             "ESAS-r symptoms, last %(days)s day (0 best, 10 worst)",
             "ESAS-r symptoms, last %(days)s days (0 best, 10 worst)",
             days,
         )
-        % {"days": days},
+    return ChartGroup(
+        title=title % {"days": days},
         charts=charts,
+        intro=_("A break in a line is a day without an answer, not a score of 0."),
         empty=_("No ESAS-r answers in this period."),
+        missing_format=_("Not answered in this period: %(names)s."),
     )
 
 

@@ -542,7 +542,7 @@ def portal_check_ins(request: AuthenticatedRequest) -> HttpResponse:
             "check_ins": rows,
             # Drawn from the answers sent from home, as listed below: the
             # family sees no more than the table shows (hazard U34).
-            "symptom_charts": charts.esas_charts(patient, from_check_ins_only=True),
+            "symptom_charts": charts.esas_charts(patient, for_family=True),
         },
     )
 

@@ -118,7 +118,7 @@ def test_the_family_chart_draws_only_what_was_sent_from_home_without_alert_level
         answers={"pain": 8},
     )
     staff = charts.esas_charts(active.patient).charts[0]
-    family = charts.esas_charts(active.patient, from_check_ins_only=True).charts[0]
+    family = charts.esas_charts(active.patient, for_family=True).charts[0]
     assert staff.total_rows == 2
     assert [row.values for row in family.rows] == [("4/10",)]
     assert family.note == ""
@@ -199,8 +199,28 @@ def test_the_symptom_page_shows_the_charts_with_their_numbers(
     html = page.content.decode()
     assert page.status_code == 200
     images = re.findall(r'<img class="chart-image" src="data:image/svg\+xml;base64,', html)
-    # Pain, nausea and PPS drawn; the other seven symptoms say so in words.
+    # Pain, nausea and PPS drawn; the other seven symptoms are named in one line.
     assert len(images) == 3 and "<svg" not in html
-    assert html.count("Not answered in this period.") == 7
+    assert html.count("Not answered in this period: ") == 1
+    assert "Tiredness (lack of energy), Drowsiness (feeling sleepy), Lack of appetite" in html
     assert html.count("Show the numbers") == 3
     assert "No home readings in this period." in html
+
+
+def test_the_family_sees_their_answers_drawn_on_the_check_ins_page(
+    active: World, client_for: Any
+) -> None:
+    _check_in(active, 2, {"pain": 4})
+    _check_in(active, 1, {"nausea": 3})
+    html = client_for(active.family).get("/portal/check-ins/").content.decode()
+    assert html.count('<img class="chart-image"') == 2
+    assert "Show the numbers" in html
+    # No alert levels on the family's page.
+    assert "Dashed line" not in html
+
+
+def test_the_record_draws_the_symptoms_as_small_charts(active: World, client_for: Any) -> None:
+    _check_in(active, 1, {"pain": 4})
+    html = client_for(active.nurse).get(f"/patients/{active.patient.external_id}/").content.decode()
+    assert html.count('<img class="chart-image"') == 1
+    assert "ESAS-r symptoms, last 14 days" in html
