@@ -109,10 +109,10 @@ def symptoms(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                     "recorded_by"
                 )[:20],
                 "instruments": instruments.registry().values(),
-                "charts": [
-                    charts.esas_chart(patient),
-                    charts.function_chart(patient),
-                    charts.vitals_chart(patient),
+                "chart_groups": [
+                    charts.esas_charts(patient, limits=limits),
+                    charts.function_group(patient),
+                    charts.vitals_charts(patient),
                 ],
                 "devices": patient.devices.usable(),
             },
@@ -548,7 +548,15 @@ def portal_check_ins(request: AuthenticatedRequest) -> HttpResponse:
             for key, value in (row.esas.answers if row.esas else {}).items()
         ]
     return render(
-        request, "monitoring/portal_check_ins.html", {"patient": patient, "check_ins": rows}
+        request,
+        "monitoring/portal_check_ins.html",
+        {
+            "patient": patient,
+            "check_ins": rows,
+            # Drawn from the answers sent from home, as listed below: the
+            # family sees no more than the table shows (hazard U34).
+            "symptom_charts": charts.esas_charts(patient, for_family=True),
+        },
     )
 
 

@@ -133,7 +133,7 @@ def test_key_pages_load_without_a_single_policy_violation(browser: Browser, worl
                 widths = page.eval_on_selector_all(
                     "img.chart-image", "images => images.map(image => image.naturalWidth)"
                 )
-                assert len(widths) == 2 and all(width > 0 for width in widths)
+                assert len(widths) == 3 and all(width > 0 for width in widths)
         page.context.close()
 
 
