@@ -33,6 +33,7 @@ from hearth.patients.forms import (
     EmergencyReviewForm,
     NewReferralForm,
     NoteForm,
+    PatientDetailsForm,
     ReferralForm,
     ScreeningForm,
 )
@@ -135,13 +136,38 @@ def refer_new_patient(request: AuthenticatedRequest) -> HttpResponse:
             ],
         )
 
+    title = _("New referral")
+    if _finding_the_address(request):
+        return _address_search_step(request, NewReferralForm(initial=request.POST.dict()), title)
     return form_page(
         request,
         form_class=NewReferralForm,
-        title=_("New referral"),
+        title=title,
         perform=perform,
         success_url=lambda episode: reverse("patient", args=[episode.patient.external_id]),
         success_message=_("Referral recorded."),
+    )
+
+
+def _finding_the_address(request: AuthenticatedRequest) -> bool:
+    """The first step of the address picker without JavaScript: the person
+    pressed "Find the address on the map" rather than Save."""
+    return request.method == "POST" and "find_address" in request.POST
+
+
+def _address_search_step(
+    request: AuthenticatedRequest,
+    form: PatientDetailsForm,
+    title: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Show the form again as it was typed (nothing saved, no errors yet),
+    with the places the search found to choose from."""
+    form.offer_places()
+    return render(
+        request,
+        "patients/form_page.html",
+        {"form": form, "title": title, "submit_label": _("Save"), **(context or {})},
     )
 
 
@@ -188,20 +214,27 @@ def _back_to(patient: Patient) -> Callable[[Any], str]:
 @staff_required
 def edit_patient(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
-        initial = {field: getattr(patient, field) for field in EditPatientForm.base_fields}
+        initial = {
+            field: getattr(patient, field)
+            for field in EditPatientForm.base_fields
+            if field not in EditPatientForm.PLACE_FIELDS
+        }
+        title = _("Edit details of %(name)s") % {"name": patient.full_name}
+        if _finding_the_address(request):
+            form = EditPatientForm(initial={**initial, **request.POST.dict()})
+            return _address_search_step(request, form, title, {"patient": patient})
         return form_page(
             request,
-            form_class=EditPatientForm,
-            title=_("Edit details of %(name)s") % {"name": patient.full_name},
+            form=EditPatientForm(request.POST or None, initial=initial),
+            title=title,
             perform=lambda data: services.update_patient(
                 actor=request.user,
                 patient=patient,
-                changes={k: v for k, v in data.items() if k != "record_number"},
+                changes=data,
             ),
             success_url=_back_to(patient),
             success_message=_("Details saved."),
             context={"patient": patient},
-            initial=initial,
         )
 
     return _patient_form(request, patient_id, "patients.change_patient", build)
