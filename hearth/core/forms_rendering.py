@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape, format_html
@@ -106,3 +107,18 @@ class GroupedForm:
         if rest:
             groups.append(FieldGroup("other", "", rest))
         return groups
+
+
+class Radios(forms.RadioSelect):
+    """Radio buttons without the blank "---------" choice a model field that
+    may be left empty brings with it: a question not answered yet is a group
+    with nothing ticked, never a ticked placeholder."""
+
+    def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
+        groups = super().optgroups(name, value, attrs)
+        kept = []
+        for group_name, options, index in groups:
+            options = [option for option in options if option["value"] not in ("", None)]
+            if options:
+                kept.append((group_name, options, index))
+        return kept

@@ -461,7 +461,12 @@ def _episode_action(
     service: Callable[..., Any],
     message: str,
     perm: str | Callable[[Episode], str],
+    about: Callable[[Episode], dict[str, Any]] | None = None,
+    submit_label: str | None = None,
 ) -> HttpResponse:
+    """``about`` adds what the page restates before the button (what is being
+    decided, on what grounds, what happens next)."""
+
     def build(episode: Episode) -> HttpResponse:
         return form_page(
             request,
@@ -470,7 +475,12 @@ def _episode_action(
             perform=lambda data: service(actor=request.user, episode=episode, **data),
             success_url=_back_to(episode.patient),
             success_message=message,
-            context={"patient": episode.patient, "episode": episode},
+            context={
+                "patient": episode.patient,
+                "episode": episode,
+                **(about(episode) if about else {}),
+            },
+            submit_label=submit_label,
         )
 
     def build_checked(episode: Episode) -> HttpResponse:
@@ -519,6 +529,10 @@ def admit(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
         service=services.admit_to_home_care,
         perm="patients.admit",
         message=_("Admitted to home care."),
+        # The page says whom, on which decision, and what follows, rather
+        # than a lone Save button.
+        about=lambda episode: {"admitting": True, "decision": episode.current_decision},
+        submit_label=_("Admit to home care"),
     )
 
 

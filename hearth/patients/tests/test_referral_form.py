@@ -40,7 +40,7 @@ class Nominatim(BaseHTTPRequestHandler):
     ]
     queries: list[dict[str, list[str]]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         query = parse_qs(urlparse(self.path).query)
         Nominatim.queries.append(query)
         body = json.dumps(self.places).encode()
