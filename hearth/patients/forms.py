@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hearth.accounts.models import User, UserKind
@@ -243,15 +244,27 @@ class EditPatientForm(PatientDetailsForm):
         return cleaned
 
 
+def chosen(prompt: Any, choices: Any) -> list[tuple[str, Any]]:
+    """A list that starts on a prompt, not on its first answer: urgency or a
+    diagnosis group left as it came is a guess recorded as a fact."""
+    return [("", prompt), *choices]
+
+
 class ReferralForm(GroupedForm, forms.Form):
-    referrer_type = forms.ChoiceField(label=_("Referred by"), choices=ReferrerType.choices)
+    referrer_type = forms.ChoiceField(
+        label=_("Referred by"), choices=chosen(_("Choose who referred"), ReferrerType.choices)
+    )
     referrer_name = forms.CharField(label=_("Referrer's name"), max_length=150)
     referrer_organisation = forms.CharField(label=_("Organisation"), max_length=150, required=False)
     referrer_phone = forms.CharField(label=_("Referrer's phone"), max_length=40, required=False)
     reason = forms.CharField(
         label=_("Reason for referral"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=chosen(_("Choose how urgent"), Urgency.choices),
+        error_messages={"required": _("Choose how urgent the referral is.")},
+    )
 
     fieldsets: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
         ("reason", _("Reason for referral"), ("reason", "urgency")),
@@ -266,7 +279,10 @@ class ReferralForm(GroupedForm, forms.Form):
 class NewReferralForm(PatientDetailsForm, ReferralForm):
     icd10_code = forms.CharField(label=_("Main diagnosis: ICD-10 code"), max_length=10)
     diagnosis_text = forms.CharField(label=_("Main diagnosis"), max_length=200)
-    diagnosis_group = forms.ChoiceField(label=_("Diagnosis group"), choices=DiagnosisGroup.choices)
+    diagnosis_group = forms.ChoiceField(
+        label=_("Diagnosis group"),
+        choices=chosen(_("Choose a diagnosis group"), DiagnosisGroup.choices),
+    )
 
     PATIENT_FIELDS = tuple(
         name
@@ -300,7 +316,11 @@ class CaregiverForm(forms.Form):
     last_name = forms.CharField(label=_("Family name"), max_length=150)
     relationship = forms.CharField(label=_("Relationship to the patient"), max_length=60)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    preferred_language = forms.CharField(label=_("Portal language"), max_length=8, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Portal language"),
+        choices=lambda: [("", _("The patient's language")), *settings.LANGUAGES],
+        required=False,
+    )
     is_primary_caregiver = forms.BooleanField(label=_("Primary caregiver"), required=False)
     is_proxy_decision_maker = forms.BooleanField(label=_("Proxy decision-maker"), required=False)
     username = forms.CharField(label=_("Username for the portal"), max_length=150)

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from hearth.core.choices import language_name
 from hearth.core.forms_rendering import asks_for_an_answer
 
 register = template.Library()
@@ -27,3 +28,9 @@ def required_legend(*forms_on_page: Any) -> SafeString:
             text = _("Fields marked %(mark)s must be filled in.") % {"mark": mark}
             return format_html('<p class="required-legend">{}</p>', mark_safe(text))
     return mark_safe("")
+
+
+@register.filter(name="language_name")
+def language_name_filter(code: str) -> str:
+    """``{{ patient.preferred_language|language_name }}``: "Russian", not "ru"."""
+    return language_name(code or "")

@@ -93,6 +93,13 @@ def test_sex_has_no_default_and_the_error_names_it(world: World, client_for: Any
     assert len(sex_inputs) == 4
     assert not any("checked" in tag for tag in sex_inputs)
     assert "---------" not in page
+    # Urgency and the diagnosis group start on a prompt, not on an answer.
+    for name in ("urgency", "diagnosis_group", "referrer_type"):
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+        assert select and '<option value="" selected>' in select.group(0)
+    unchosen = client.post("/patients/refer/", referral_post(urgency=""))
+    assert unchosen.status_code == 422
+    assert "Choose how urgent the referral is." in unchosen.content.decode()
     data = referral_post()
     data.pop("sex")
     response = client.post("/patients/refer/", data)
@@ -112,7 +119,10 @@ def test_the_language_is_picked_by_name_and_stored_as_a_code(world: World, clien
     assert '<option value="ar">Арабский</option>' in russian or "Арабский" in russian
     response = client.post("/patients/refer/", referral_post(preferred_language="ar"))
     assert response.status_code == 302
-    assert Patient.objects.get(given_name="Ada").preferred_language == "ar"
+    patient = Patient.objects.get(given_name="Ada")
+    assert patient.preferred_language == "ar"
+    record = client.get(f"/patients/{patient.external_id}/").content.decode()
+    assert "<dd>Арабский" in record  # the coordinator reads Russian
     refused = client.post("/patients/refer/", referral_post(preferred_language="xx"))
     assert refused.status_code == 422
 
