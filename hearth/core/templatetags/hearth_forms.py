@@ -30,7 +30,9 @@ def required_legend(*forms_on_page: Any) -> SafeString:
     return mark_safe("")
 
 
-@register.filter(name="language_name")
-def language_name_filter(code: str) -> str:
-    """``{{ patient.preferred_language|language_name }}``: "Russian", not "ru"."""
+@register.filter
+def spoken_language(code: str) -> str:
+    """``{{ patient.preferred_language|spoken_language }}``: "Russian" (in the
+    reader's language), not "ru". Not Django's ``language_name``, which names
+    a language in English and fails on a code it does not know."""
     return language_name(code or "")
