@@ -66,3 +66,23 @@ def test_simultaneous_referrals_never_share_a_number() -> None:
     assert errors == []
     numbers = sorted(p.record_number for p in results)
     assert numbers == [f"C-{n:04d}" for n in range(1, 7)]
+
+
+def test_a_referral_over_the_api_may_leave_the_number_to_the_service(
+    world: World, client_for: Any
+) -> None:
+    patient = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in patient_details(given_name="Api").items()
+        if k != "record_number"
+    }
+    with override_settings(HEARTH_RECORD_NUMBER_PATTERN="A-{sequence:03d}"):
+        response = client_for(world.coordinator).post(
+            "/api/v1/referrals",
+            data={"patient": patient, "referral": referral_details()},
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    from hearth.patients.models import Patient
+
+    assert Patient.objects.get(given_name="Api").record_number == "A-001"
