@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the form templates, found by FORM_RENDERER below
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_htmx",
@@ -165,6 +166,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "hearth.urls"
 WSGI_APPLICATION = "hearth.wsgi.application"
+
+# Every form renders through one renderer: a required field's label carries
+# the same visible marker everywhere (hearth/core/forms_rendering.py).
+FORM_RENDERER = "hearth.core.forms_rendering.HearthFormRenderer"
 
 TEMPLATES = [
     {
@@ -719,6 +724,29 @@ for _variable, _minutes in (
 ):
     if _minutes <= 0:
         raise ImproperlyConfigured(f"{_variable} must be a positive number, not {_minutes!r}.")
+
+
+# --- Patient records ------------------------------------------------------------
+# Record numbers the service gives out (patients/record_numbers.py): Python
+# format fields {year} and {sequence} (required), e.g. "H-{year}-{sequence:05d}"
+# gives H-2026-00001 and starts again each year; "HH-{sequence}" never does.
+# A service choice, not a clinical rule.
+HEARTH_RECORD_NUMBER_PATTERN = (
+    env_str("HEARTH_RECORD_NUMBER_PATTERN", "H-{year}-{sequence:05d}") or "H-{year}-{sequence:05d}"
+)
+if "{sequence" not in HEARTH_RECORD_NUMBER_PATTERN:
+    raise ImproperlyConfigured("HEARTH_RECORD_NUMBER_PATTERN must contain {sequence}.")
+# The address search (patients/geocoding.py): a Nominatim-compatible /search
+# URL, e.g. "https://nominatim.example.org/search". Empty: no search, the
+# referral form asks for coordinates by hand. Nothing is sent unless set.
+HEARTH_GEOCODER_URL = env_str("HEARTH_GEOCODER_URL", "") or ""
+HEARTH_GEOCODER_TIMEOUT_SECONDS = env_float("HEARTH_GEOCODER_TIMEOUT_SECONDS", 5.0)
+# ISO 3166 codes the search is limited to (Nominatim's countrycodes), e.g. GB.
+HEARTH_GEOCODER_COUNTRIES = env_list("HEARTH_GEOCODER_COUNTRIES", [])
+# Nominatim's usage policy asks every client to name itself.
+HEARTH_GEOCODER_USER_AGENT = (
+    env_str("HEARTH_GEOCODER_USER_AGENT", "Hearth home palliative care") or "Hearth"
+)
 
 
 # --- Notifications (docs/deployment.md, "Notifications") ----------------------
