@@ -580,20 +580,29 @@ def bar_chart(
     )
     named = len(series) > 1
     height = HEIGHT + ((FONT + 8) * len(series) + 8 if named else 0)
+    top = tallest or 1
+    ticks: list[float] | None = None
+    if all(
+        float(p.value).is_integer() for one in series for p in one.points if p.value is not None
+    ):
+        # Counts and whole milligrams: whole ticks, at most five.
+        step = max(1, math.ceil(top / 4))
+        ticks = [float(step * n) for n in range(math.ceil(top / step) + 1)]
+        top = ticks[-1]
     labels = [axis_day(day) for day in days]
     # About four days named under the axis, always the latest.
     every = max(1, math.ceil(len(days) / 4))
     kind = pygal.StackedBar if stacked else pygal.Bar
     chart = kind(
         style=_style(PALETTE),
-        range=(0, tallest or 1),
+        range=(0, top),
         x_labels=labels,
         show_minor_x_labels=False,
         x_labels_major=[
             label for n, label in enumerate(labels) if (len(days) - 1 - n) % every == 0
         ],
-        y_labels=_y_labels(0, tallest or 1, None, reference),
-        margin_right=12,
+        y_labels=_y_labels(0, top, ticks, reference),
+        margin_right=22,
         **_config(height=height, legend=named, reference=reference),
     )
     for one in series:
