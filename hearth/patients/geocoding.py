@@ -92,7 +92,7 @@ def search(query: str) -> list[Place]:
         headers={"User-Agent": settings.HEARTH_GEOCODER_USER_AGENT, "Accept": "application/json"},
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310 - the URL is the service's own setting
+        with urllib.request.urlopen(  # noqa: S310 - the service's own setting, http(s) only  # nosec B310
             request, timeout=settings.HEARTH_GEOCODER_TIMEOUT_SECONDS
         ) as response:
             answer = json.loads(response.read(1_000_000).decode("utf-8"))

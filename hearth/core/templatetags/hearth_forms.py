@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -25,9 +25,11 @@ def required_legend(*forms_on_page: Any) -> SafeString:
         if isinstance(form, forms.BaseForm) and any(asks_for_an_answer(field) for field in form):
             mark = '<span class="required-mark">*</span>'
             # Translators: %(mark)s is the asterisk shown after a required field's label.
-            text = _("Fields marked %(mark)s must be filled in.") % {"mark": mark}
-            return format_html('<p class="required-legend">{}</p>', mark_safe(text))
-    return mark_safe("")
+            sentence = conditional_escape(_("Fields marked %(mark)s must be filled in."))
+            # The translation is escaped above; only our own asterisk markup goes in unescaped.
+            text = mark_safe(sentence % {"mark": mark})  # nosec B308 B703
+            return format_html('<p class="required-legend">{}</p>', text)
+    return SafeString("")
 
 
 @register.filter
