@@ -7,7 +7,13 @@ from __future__ import annotations
 from django import forms
 
 from hearth.core.web import name_the_blank_choice
-from hearth.demo.tests.ui_sweep import english_words, path_pattern, raw_values
+from hearth.demo.tests.ui_sweep import (
+    english_words,
+    free_text_values,
+    path_pattern,
+    raw_values,
+    without_free_text,
+)
 
 
 def test_it_finds_placeholders_and_raw_codes_in_our_text() -> None:
@@ -34,6 +40,41 @@ def test_it_leaves_what_people_typed_and_real_names_of_scales() -> None:
 def test_it_names_latin_words_outside_the_allow_list() -> None:
     text = "Боль 5 из 10 · ESAS-r · морфин 5 mg\nНазначено: Stop order · Hearth"
     assert english_words(text) == ["Stop", "order"]
+
+
+def test_what_people_typed_is_left_out_but_a_template_word_beside_it_is_caught() -> None:
+    typed = free_text_values(
+        [
+            "Sit with Amina so Leila can rest.\r\nShe likes   the radio.",
+            "Amina Hassan",
+            "Care",
+        ]
+    )
+    page = (
+        "Заметка: Sit with Amina so Leila can rest. Edit\n"
+        "She likes the radio.\nПациент: Amina Hassan · Careful"
+    )
+    assert english_words(without_free_text(page, typed)) == ["Careful", "Edit"]
+
+
+def test_typed_values_are_whole_lines_of_words_longest_first_and_not_codes() -> None:
+    typed = free_text_values(
+        [
+            "Leila Hassan",
+            "Leila",
+            "No",  # too short to tell from a template's own word
+            "syringe_driver",
+            "daughter",  # a lower-case word is a code or a word the page translates
+            "coord.lewis",
+            "2026-11-03",
+            "One line\n\ntwo  lines ",
+        ]
+    )
+    assert typed == ["Leila Hassan", "two lines", "One line", "Leila"]
+
+
+def test_a_typed_value_is_removed_only_as_a_whole_word() -> None:
+    assert without_free_text("Careful · Care home", ["Care"]) == "Careful · \n home"
 
 
 def test_a_path_matches_its_route_and_names_its_ids() -> None:

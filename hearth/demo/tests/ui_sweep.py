@@ -9,6 +9,7 @@ a page costs one round trip for the text and layout and one for axe-core.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from hearth.patients.tests.matrix import Route
@@ -316,6 +317,113 @@ def raw_values(whole: str, ours: str) -> list[str]:
     ]
     found += [f"ISO date {m!r}" for m in sorted(set(_ISO_DATE.findall(ours)))]
     return found
+
+
+#: Stored texts the code writes, not a person (a sentence made in the service
+#: language, a message sent to someone, the name of a kind of record): not
+#: free text, so the sweep still finds them when a Russian page shows them in
+#: English. Fields with a ``<name>_key`` beside them (a message stored as a
+#: key and its parameters) are found without being listed here.
+NOT_TYPED_FIELDS = {
+    "core.AuditEvent.object_type",
+    "core.IdempotencyKey.result_type",
+    "notifications.Message.subject",
+    "notifications.Message.body",
+    "notifications.Message.finished_reason",
+    "visits.Dispatch.why_on_call",
+    "medications.SyncReview.problems",
+    "medications.OrderVersion.confirmed_checks",
+}
+
+#: A value that is a code, not words: lower-case letters and digits, maybe
+#: joined by ``_``, ``.``, ``:``, ``-`` or ``/`` ("syringe_driver",
+#: "coord.lewis", "alert:3", "physician", "tablet"). A person typing words
+#: writes a capital or a space; a single lower-case word stored without
+#: ``choices`` is a code kept in a plain field (a discipline, a unit) or a
+#: word the page translates (a relationship), so it never hides.
+_CODE_LIKE = re.compile(r"[a-z0-9]+(?:[-_.:/][a-z0-9]+)*")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+#: The keys of a stored message (``hearth.core.messages``) that hold words
+#: the code translates or dates it formats, not what a person typed.
+_MESSAGE_KEYS = {"$m", "$t", "$c", "$d", "$dt", "$s"}
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def free_texts_in_the_demo() -> list[str]:
+    """What people typed into the demo's database, to be left out of the
+    "English on a Russian page" check: every string of a CharField, TextField
+    or JSONField without ``choices`` in Hearth's models (names, notes,
+    descriptions, addresses, drug and product names, course titles, e-mails),
+    less codes, texts the code generates (``NOT_TYPED_FIELDS``, messages
+    stored as keys) and words the catalogue translates (a relationship such as
+    "daughter" is shown in the reader's language, so it must not hide)."""
+    from django.apps import apps
+    from django.db import models
+    from django.utils import translation
+
+    texts: set[str] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("hearth."):
+            continue
+        names = {f.name for f in model._meta.concrete_fields}
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, models.CharField | models.TextField | models.JSONField):
+                continue
+            if f.choices or getattr(f, "item_choices", None):
+                continue
+            if f.name.endswith(("_key", "_params")) or f"{f.name}_key" in names:
+                continue
+            if f"{model._meta.label}.{f.name}" in NOT_TYPED_FIELDS:
+                continue
+            for value in model._default_manager.values_list(f.name, flat=True).distinct():
+                texts.update(_strings_in(value))
+    with translation.override("ru"):
+        return free_text_values(t for t in texts if translation.gettext(t) == t)
+
+
+def _strings_in(value: object) -> list[str]:
+    """The strings in a stored value: itself, or a JSON value's strings less
+    its message keys (``$m``, ``$t``...), its parameters included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_in(item)]
+    if isinstance(value, dict):
+        return [
+            s
+            for key, item in value.items()
+            if not (isinstance(key, str) and key in _MESSAGE_KEYS)
+            for s in _strings_in(item)
+        ]
+    return []
+
+
+def free_text_values(texts: Iterable[str]) -> list[str]:
+    """The typed texts as the page shows them: line by line, spaces made one,
+    only lines of 4 characters or more or with a space (a short word such as
+    "No" would hide the same word in a template), less codes; longest first,
+    so a sentence goes before a name inside it."""
+    lines: set[str] = set()
+    for text in texts:
+        for line in text.splitlines():
+            line = _SPACES.sub(" ", line).strip()
+            if len(line) < 4 and " " not in line:
+                continue
+            if _CODE_LIKE.fullmatch(line) or not _LATIN_LETTER.search(line):
+                continue
+            lines.add(line)
+    return sorted(lines, key=lambda line: (-len(line), line))
+
+
+def without_free_text(text: str, free_texts: Iterable[str]) -> str:
+    """``text`` less every whole occurrence of a typed value (not inside a
+    longer word: "Care" typed as a name leaves "Careful" alone); each removed
+    value leaves a line break, so the words either side stay apart."""
+    text = _SPACES.sub(" ", text)
+    for value in free_texts:
+        if value in text:
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "\n", text)
+    return text
 
 
 def english_words(ours: str) -> list[str]:
