@@ -7,7 +7,7 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: system-libraries run test test-postgres lint format typecheck bench env messages migrations-check deploy-check clean
+.PHONY: system-libraries run test ui-sweep test-postgres lint format typecheck bench env messages migrations-check deploy-check clean
 
 env: .venv/.synced system-libraries
 
@@ -52,6 +52,13 @@ test: env messages
 	else \
 	  HEARTH_ENV=test $(RUN) pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS); \
 	fi
+
+## Only the UI sweep: every page as every role, phone and laptop, English and
+## Russian; screenshots and the list of problems land in build/ui-sweep/.
+ui-sweep: env messages
+	@dir=$$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  HEARTH_ENV=test HEARTH_TEST_SQLITE_NAME="$$dir/hearth-test.sqlite3" \
+	    $(RUN) pytest -p no:cacheprovider -n 2 hearth/demo/tests/test_ui_sweep.py $(PYTEST_ARGS)
 
 lint: env
 	$(RUN) ruff check .

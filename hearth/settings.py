@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the form templates, found by FORM_RENDERER below
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_htmx",
@@ -150,7 +151,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's session list, except for a page's background refresh.
+    "hearth.accounts.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hearth.core.middleware.RequestContextMiddleware",
@@ -164,6 +166,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "hearth.urls"
 WSGI_APPLICATION = "hearth.wsgi.application"
+
+# Every form renders through one renderer: a required field's label carries
+# the same visible marker everywhere (hearth/core/forms_rendering.py).
+FORM_RENDERER = "hearth.core.forms_rendering.HearthFormRenderer"
 
 TEMPLATES = [
     {
@@ -184,6 +190,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hearth.core.context_processors.service",
+                # The staff menu's count of open alerts (drawn only by base.html).
+                "hearth.monitoring.context_processors.alert_badge",
             ],
         },
     },
@@ -718,6 +726,29 @@ for _variable, _minutes in (
         raise ImproperlyConfigured(f"{_variable} must be a positive number, not {_minutes!r}.")
 
 
+# --- Patient records ------------------------------------------------------------
+# Record numbers the service gives out (patients/record_numbers.py): Python
+# format fields {year} and {sequence} (required), e.g. "H-{year}-{sequence:05d}"
+# gives H-2026-00001 and starts again each year; "HH-{sequence}" never does.
+# A service choice, not a clinical rule.
+HEARTH_RECORD_NUMBER_PATTERN = (
+    env_str("HEARTH_RECORD_NUMBER_PATTERN", "H-{year}-{sequence:05d}") or "H-{year}-{sequence:05d}"
+)
+if "{sequence" not in HEARTH_RECORD_NUMBER_PATTERN:
+    raise ImproperlyConfigured("HEARTH_RECORD_NUMBER_PATTERN must contain {sequence}.")
+# The address search (patients/geocoding.py): a Nominatim-compatible /search
+# URL, e.g. "https://nominatim.example.org/search". Empty: no search, the
+# referral form asks for coordinates by hand. Nothing is sent unless set.
+HEARTH_GEOCODER_URL = env_str("HEARTH_GEOCODER_URL", "") or ""
+HEARTH_GEOCODER_TIMEOUT_SECONDS = env_float("HEARTH_GEOCODER_TIMEOUT_SECONDS", 5.0)
+# ISO 3166 codes the search is limited to (Nominatim's countrycodes), e.g. GB.
+HEARTH_GEOCODER_COUNTRIES = env_list("HEARTH_GEOCODER_COUNTRIES", [])
+# Nominatim's usage policy asks every client to name itself.
+HEARTH_GEOCODER_USER_AGENT = (
+    env_str("HEARTH_GEOCODER_USER_AGENT", "Hearth home palliative care") or "Hearth"
+)
+
+
 # --- Notifications (docs/deployment.md, "Notifications") ----------------------
 # E-mail: one URL, e.g. smtp://user:password@mail.example.org:587/?tls=True;
 # the default writes mail to the console (nothing leaves the machine).
@@ -766,6 +797,15 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 HEARTH_SERVICE_NAME = env_str("HEARTH_SERVICE_NAME", "Hearth home palliative care")
 HEARTH_SERVICE_PHONE = env_str("HEARTH_SERVICE_PHONE", "+44 20 7946 0000")
+# How often an open page refreshes the staff menu's count of open alerts, in
+# seconds (one COUNT query each; the refresh writes nothing and does not keep
+# an idle session signed in). Not a clinical rule: the alert itself still
+# pages whoever is on call; the badge is a reminder on screen.
+HEARTH_ALERT_COUNT_REFRESH_SECONDS = env_int("HEARTH_ALERT_COUNT_REFRESH_SECONDS", 60)
+if HEARTH_ALERT_COUNT_REFRESH_SECONDS < 10:
+    raise ImproperlyConfigured(
+        "HEARTH_ALERT_COUNT_REFRESH_SECONDS is below 10: see docs/deployment.md."
+    )
 
 # --- Family, equipment and the team's own support ------------------------------
 # A number for relatives who need to talk (support and bereavement line), shown

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.middleware import UserSessionsMiddleware as BaseUserSessionsMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -20,7 +21,7 @@ from hearth.accounts import sign_in, throttle
 from hearth.accounts.mfa import policy_requires_mfa, session_passed_mfa
 from hearth.accounts.models import UserKind
 from hearth.core.errors import error_response
-from hearth.core.middleware import client_ip
+from hearth.core.middleware import client_ip, is_background_refresh
 
 LAST_ACTIVITY_KEY = "hearth_last_activity"
 
@@ -50,6 +51,7 @@ class IdleSessionTimeoutMiddleware:
         if user.is_authenticated:
             now = time.time()
             last = request.session.get(LAST_ACTIVITY_KEY)
+            background = is_background_refresh(request)
             if last is not None and now - float(last) > idle_limit_seconds(user):
                 logout(request)
                 if request.path.startswith("/api/"):
@@ -57,9 +59,25 @@ class IdleSessionTimeoutMiddleware:
                         _("Your session expired. Sign in again."), "expired", status=401
                     )
                 messages.info(request, _("You were signed out after a period of inactivity."))
+                if background:
+                    # The page refreshing its alert count learns it is signed
+                    # out and takes the screen to the sign-in page.
+                    return HttpResponse(status=401)
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            request.session[LAST_ACTIVITY_KEY] = now
+            if not background:
+                # A page refreshing itself is not the person at the screen.
+                request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+
+class UserSessionsMiddleware(BaseUserSessionsMiddleware):
+    """allauth's list of a person's sessions ("last seen"), not refreshed by
+    a page's background refresh: that request writes nothing."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_background_refresh(request):
+            return self.get_response(request)  # type: ignore[no-any-return]
+        return super().__call__(request)  # type: ignore[no-any-return]
 
 
 #: Reachable by every signed-in session, whatever its MFA state: signing out,

@@ -20,6 +20,7 @@ from hearth.careplans.models import (
     PlanNeed,
     TeamMeeting,
 )
+from hearth.core.forms_rendering import Radios
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -110,9 +111,10 @@ class AdvanceCarePlanForm(forms.ModelForm):
         fields = list(AdvanceCarePlan.CONTENT_FIELDS)
         widgets: dict[str, Any] = {
             "review_date": DATE_INPUT,
-            "preference": forms.RadioSelect,
-            "focus_of_care": forms.RadioSelect,
-            "cpr": forms.RadioSelect,
+            # Unanswered is nothing ticked, not a ticked "---------".
+            "preference": Radios,
+            "focus_of_care": Radios,
+            "cpr": Radios,
             **{
                 name: forms.Textarea(attrs={"rows": 2})
                 for name in (

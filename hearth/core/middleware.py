@@ -43,6 +43,19 @@ def client_ip(request: HttpRequest) -> str | None:
     return _valid_address(chosen) or remote
 
 
+#: Sent by ``hearth.js`` on the requests a page makes by itself (the menu's
+#: alert count every minute), as opposed to the person's own clicks.
+BACKGROUND_REFRESH_HEADER = "X-Hearth-Background"
+
+
+def is_background_refresh(request: HttpRequest) -> bool:
+    """A request the page made on its own, not the person: it must not count as
+    activity (the idle sign-out would never come on a tablet left open) and
+    must not write the session. A client can only send it to be signed out
+    sooner, so believing it is safe."""
+    return request.headers.get(BACKGROUND_REFRESH_HEADER) == "refresh"
+
+
 def request_id_of(request: HttpRequest) -> str:
     """The client's ``X-Request-ID`` when it is safe to store, otherwise a new one."""
     sent = request.headers.get("X-Request-ID", "")

@@ -178,10 +178,7 @@ def medicines(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                 "discrepancies": StockHolding.objects.filter(
                     patient=patient, discrepancy_open=True
                 ).select_related("formulation__drug_route__drug"),
-                "charts": [
-                    charts.ome_chart(patient, days),
-                    charts.breakthrough_chart(patient, days),
-                ],
+                "opioid_charts": charts.opioid_group(patient, days),
                 "review_form": ReviewForm(),
                 "can": {
                     name: _may(request, name, patient)

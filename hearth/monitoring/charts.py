@@ -1,152 +1,194 @@
-"""Trend charts for the patient's symptom page, drawn by pygal as SVG images.
+"""Trend charts for the symptom page, the record and the family's check-ins,
+drawn by ``hearth.core.charts`` (small SVG images with a text alternative and
+a table of their numbers).
 
-Server-side SVG needs no JavaScript and no build step, so the charts work on
-a cheap phone; pygal's own tooltip script is left out (``js=[]``) because the
-page must not load code from elsewhere. The SVG goes in an ``<img>`` (a
-``data:`` URL), not inline in the page: pygal writes its styles inside the SVG,
-which the Content-Security-Policy would refuse in the page, and an image can
-run no script at all.
+ESAS-r is drawn as small multiples: one small chart per symptom on the same
+0–10 scale, because nine lines on one chart could not be told apart (issue 20;
+hazard U31). A missing answer is a gap, never a zero (U32).
 """
 
 from __future__ import annotations
 
-import base64
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
-import pygal
-from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from pygal.style import Style
+from django.utils.translation import ngettext
 
 from hearth.assessments import instruments
 from hearth.assessments.models import AssessmentResponse
 from hearth.core import clock
+from hearth.core.charts import Chart, ChartGroup, Point, Reference, Series, line_chart
 from hearth.monitoring.codes import CODES
+from hearth.monitoring.evaluation import Thresholds
 from hearth.monitoring.models import Observation
 from hearth.patients.models import Patient
 
-STYLE = Style(
-    background="white",
-    plot_background="white",
-    font_family="system-ui, sans-serif",
-    label_font_size=11,
-    major_label_font_size=11,
-    legend_font_size=11,
-    title_font_size=14,
-)
+#: The home readings drawn, each on its own small chart with its own scale.
+VITAL_SIGNS = ("spo2", "pulse", "respiratory_rate", "temperature", "systolic_bp")
 
 
-def _day(moment: Any) -> str:
-    # pygal hands back naive datetimes for empty charts: those are UTC.
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, UTC)
-    return timezone.localtime(moment).strftime("%d %b")
+def _esas_level_note(limits: Thresholds, level: int) -> str:
+    if limits.personal:
+        return _(
+            "Dashed line: an alert is raised at %(level)s or more (this person's level, "
+            "set by a physician)."
+        ) % {"level": level}
+    return _(
+        "Dashed line: an alert is raised at %(level)s or more (the service's default level)."
+    ) % {"level": level}
 
 
-def _chart(title: str, *, minimum: float | None = None, maximum: float | None = None) -> Any:
-    return pygal.DateTimeLine(
-        title=title,
-        style=STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        height=300,
-        width=800,
-        dots_size=3,
-        show_x_guides=False,
-        x_value_formatter=_day,
-        range=(minimum, maximum) if minimum is not None and maximum is not None else None,
-        legend_at_bottom=True,
-        truncate_legend=-1,
-        no_data_text=_("No data yet"),
-    )
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    #: The chart as an ``<img>`` of its SVG, or "" when there is nothing to
-    #: draw (the page says so in words).
-    svg: SafeString | str
-
-
-def as_image(chart: Any) -> SafeString:
-    """The rendered chart as an image whose text alternative is its title."""
-    svg = chart.render(is_unicode=True).encode("utf-8")
-    source = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    return format_html(
-        '<img class="chart-image" src="{}" alt="{}" width="{}" height="{}">',
-        source,
-        str(chart.config.title),
-        chart.config.width,
-        chart.config.height,
-    )
-
-
-def _render(chart: Any) -> Chart:
-    if not chart.raw_series:
-        return Chart(title=str(chart.config.title), svg="")
-    return Chart(title=str(chart.config.title), svg=as_image(chart))
-
-
-def esas_chart(patient: Patient, *, days: int = 14) -> Chart:
-    since = clock.now() - timedelta(days=days)
-    rows = (
+def esas_charts(
+    patient: Patient,
+    *,
+    days: int = 14,
+    limits: Thresholds | None = None,
+    for_family: bool = False,
+) -> ChartGroup:
+    """One small chart per ESAS-r symptom, oldest answer first. ``limits``
+    draws each symptom's alert level. ``for_family``: the answers sent from
+    home only, as listed on the same page (the family sees nothing more), in
+    words without the instrument's name; the family's page passes no limits."""
+    until = clock.now()
+    since = until - timedelta(days=days)
+    responses = (
         AssessmentResponse.objects.valid()
         .for_patient(patient)
         .of("esas_r")
         .filter(assessed_at__gte=since)
-        .order_by("assessed_at")
-        .values_list("assessed_at", "answers")
     )
-    series: dict[str, list[tuple[Any, int]]] = defaultdict(list)
-    for moment, answers in rows:
-        for key, value in answers.items():
-            if key in instruments.ESAS_ITEM_KEYS and value is not None:
-                series[key].append((moment, value))
-    chart = _chart(_("ESAS-r symptoms (0 best – 10 worst)"), minimum=0, maximum=10)
+    if for_family:
+        responses = responses.filter(check_in__isnull=False)
+    rows = list(responses.order_by("assessed_at", "id").values_list("assessed_at", "answers"))
+    charts = []
     for item in instruments.ESAS_R.scored_items:
-        if series.get(item.key):
-            chart.add(str(item.label), series[item.key])
-    return _render(chart)
+        # Every response is a point: an item left blank is ``None``, a gap.
+        points = [Point(moment, _answer(answers, item.key)) for moment, answers in rows]
+        reference = None
+        if limits is not None:
+            level = limits.item_threshold(item.key)
+            reference = Reference(level, _esas_level_note(limits, level))
+        charts.append(
+            line_chart(
+                title=str(item.label),
+                series=[Series(str(item.label), points, unit="/10")],
+                since=since,
+                until=until,
+                minimum=0,
+                maximum=10,
+                ticks=(0, 5, 10),
+                reference=reference,
+                empty=_("Not answered in this period."),
+            )
+        )
+    if for_family:
+        title = ngettext(
+            "How the symptoms have been, last %(days)s day (0 best, 10 worst)",
+            "How the symptoms have been, last %(days)s days (0 best, 10 worst)",
+            days,
+        )
+    else:
+        title = ngettext(
+            "ESAS-r symptoms, last %(days)s day (0 best, 10 worst)",
+            "ESAS-r symptoms, last %(days)s days (0 best, 10 worst)",
+            days,
+        )
+    return ChartGroup(
+        title=title % {"days": days},
+        charts=charts,
+        intro=_("A break in a line is a day without an answer, not a score of 0."),
+        empty=_("No ESAS-r answers in this period."),
+        missing_format=_("Not answered in this period: %(names)s."),
+    )
+
+
+def _answer(answers: dict[str, Any], key: str) -> float | None:
+    value = answers.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def function_chart(patient: Patient, *, days: int = 60) -> Chart:
-    since = clock.now() - timedelta(days=days)
-    chart = _chart(_("Performance (PPS and AKPS, %)"), minimum=0, maximum=100)
+    """PPS and AKPS (both 0–100 %) on one scale, each line labelled; the
+    title names only the scales that have values (issue 20: the old title
+    promised AKPS while only PPS was drawn)."""
+    until = clock.now()
+    since = until - timedelta(days=days)
+    series = []
     for code, label in (("pps", "PPS"), ("akps", "AKPS")):
-        points = list(
-            AssessmentResponse.objects.valid()
+        points = [
+            Point(moment, float(total) if total is not None else None)
+            for moment, total in AssessmentResponse.objects.valid()
             .for_patient(patient)
             .of(code)
             .filter(assessed_at__gte=since)
-            .order_by("assessed_at")
+            .order_by("assessed_at", "id")
             .values_list("assessed_at", "total")
-        )
-        if points:
-            chart.add(label, points)
-    return _render(chart)
+        ]
+        if any(point.value is not None for point in points):
+            series.append(Series(label, points, unit="%"))
+    names = [one.label for one in series]
+    if names == ["PPS"]:
+        title = _("Performance: PPS (%)")
+    elif names == ["AKPS"]:
+        title = _("Performance: AKPS (%)")
+    else:
+        title = _("Performance: PPS and AKPS (%)")
+    return line_chart(
+        title=title,
+        series=series,
+        since=since,
+        until=until,
+        minimum=0,
+        maximum=100,
+        ticks=(0, 50, 100),
+        # Assessed at visits, days apart: the line joins them.
+        gap_days=None,
+    )
 
 
-def vitals_chart(patient: Patient, *, days: int = 7) -> Chart:
-    since = clock.now() - timedelta(days=days)
-    series: dict[str, list[tuple[Any, float]]] = defaultdict(list)
+def function_group(patient: Patient, *, days: int = 60) -> ChartGroup:
+    return ChartGroup(
+        title=ngettext("Function, last %(days)s day", "Function, last %(days)s days", days)
+        % {"days": days},
+        charts=[function_chart(patient, days=days)],
+    )
+
+
+def vitals_charts(patient: Patient, *, days: int = 7) -> ChartGroup:
+    """One small chart per kind of home reading, each on its own scale and
+    unit. The readings are read as before (issue 21 reworks this query)."""
+    until = clock.now()
+    since = until - timedelta(days=days)
+    readings: dict[str, list[Point]] = defaultdict(list)
     for code, moment, value in (
         Observation.objects.filter(
-            patient=patient,
-            observed_at__gte=since,
-            code__in=["spo2", "pulse", "respiratory_rate", "temperature", "systolic_bp"],
+            patient=patient, observed_at__gte=since, code__in=list(VITAL_SIGNS)
         )
         .order_by("observed_at")
         .values_list("code", "observed_at", "value")[:5000]
     ):
-        series[code].append((moment, value))
-    chart = _chart(_("Home readings"))
-    for code, points in series.items():
+        readings[code].append(Point(moment, value))
+    charts = []
+    for code in VITAL_SIGNS:
+        if not readings.get(code):
+            continue
         spec = CODES[code]
-        chart.add(f"{spec.label} ({spec.unit})", points)
-    return _render(chart)
+        title = _("%(reading)s (%(unit)s)") % {"reading": spec.label, "unit": spec.shown_unit}
+        charts.append(
+            line_chart(
+                title=title,
+                series=[Series(str(spec.label), readings[code], unit=spec.shown_unit)],
+                since=since,
+                until=until,
+            )
+        )
+    return ChartGroup(
+        title=ngettext(
+            "Home readings, last %(days)s day", "Home readings, last %(days)s days", days
+        )
+        % {"days": days},
+        charts=charts,
+        empty=_("No home readings in this period."),
+    )

@@ -24,21 +24,52 @@ class ObservationCode:
     loinc: str
     #: Which NEWS2 parameter it feeds, if any.
     news2: str = ""
+    #: The unit as a person reads it ("°C", not UCUM's "Cel"); "" when the
+    #: UCUM unit reads well as it is ("%", "/min").
+    display_unit: str | Promise = ""
+
+    @property
+    def shown_unit(self) -> str:
+        return str(self.display_unit or self.unit)
 
 
 CODES: dict[str, ObservationCode] = {
     c.code: c
     for c in (
         ObservationCode("spo2", _("Oxygen saturation"), "%", 50, 100, "59408-5", "spo2"),
-        ObservationCode("pulse", _("Pulse"), "/min", 20, 250, "8867-4", "pulse"),
+        ObservationCode("pulse", _("Pulse"), "/min", 20, 250, "8867-4", "pulse", _("/min")),
         ObservationCode(
-            "respiratory_rate", _("Breathing rate"), "/min", 2, 80, "9279-1", "respiratory_rate"
+            "respiratory_rate",
+            _("Breathing rate"),
+            "/min",
+            2,
+            80,
+            "9279-1",
+            "respiratory_rate",
+            _("/min"),
         ),
-        ObservationCode("temperature", _("Temperature"), "Cel", 30, 44, "8310-5", "temperature"),
         ObservationCode(
-            "systolic_bp", _("Systolic blood pressure"), "mm[Hg]", 40, 300, "8480-6", "systolic_bp"
+            "temperature", _("Temperature"), "Cel", 30, 44, "8310-5", "temperature", "°C"
         ),
-        ObservationCode("diastolic_bp", _("Diastolic blood pressure"), "mm[Hg]", 20, 200, "8462-4"),
+        ObservationCode(
+            "systolic_bp",
+            _("Systolic blood pressure"),
+            "mm[Hg]",
+            40,
+            300,
+            "8480-6",
+            "systolic_bp",
+            _("mmHg"),
+        ),
+        ObservationCode(
+            "diastolic_bp",
+            _("Diastolic blood pressure"),
+            "mm[Hg]",
+            20,
+            200,
+            "8462-4",
+            display_unit=_("mmHg"),
+        ),
         # 0 = on room air; above 0 = receiving oxygen at this flow.
         ObservationCode("oxygen_flow", _("Oxygen flow"), "L/min", 0, 15, "3151-8", "on_oxygen"),
         # The concentrator's own status: 0 = working, 1 = fault or alarm.

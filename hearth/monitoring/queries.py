@@ -26,11 +26,27 @@ from hearth.patients import access
 from hearth.patients.models import Patient
 
 
+def _alerts_visible_to(actor: Any) -> QuerySet[Alert]:
+    """Alerts on the actor's caseload (the patients they may see) plus any
+    they own on call: what the alerts page lists and the menu's badge counts."""
+    visible = access.patients_visible_to(actor).values("pk")
+    return Alert.objects.filter(Q(patient__in=visible) | Q(owner=actor))
+
+
+def open_alert_count(actor: Any) -> int:
+    """How many open alerts the alerts page would list for ``actor``: one
+    COUNT query, no audit event (no patient is shown), so the menu's badge can
+    be drawn on every page and refreshed in the background cheaply. Volunteers
+    and portal users see no alerts: 0 without a query."""
+    if not access.is_staff(actor) or access.is_volunteer(actor):
+        return 0
+    return _alerts_visible_to(actor).filter(status__in=OPEN_STATUSES).count()
+
+
 def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[Alert]:
     """Alerts on patients the actor may see, plus any they own (on call),
     most severe first, then oldest first. Each patient listed is audited."""
-    visible = access.patients_visible_to(actor).values("pk")
-    alerts = Alert.objects.filter(Q(patient__in=visible) | Q(owner=actor))
+    alerts = _alerts_visible_to(actor)
     if status == "open":
         alerts = alerts.filter(status__in=OPEN_STATUSES)
     elif status in AlertStatus.values:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/devices/", views.devices, name="devices"),
     path("devices/<uuid:device_id>/revoke/", views.revoke_device, name="revoke_device"),
     path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/count/", views.alert_count, name="alert_count"),
     path("alerts/<uuid:alert_id>/", views.alert_detail, name="alert"),
     path("alerts/<uuid:alert_id>/acknowledge/", views.acknowledge_alert, name="acknowledge_alert"),
     path("alerts/<uuid:alert_id>/triage/", views.triage_alert, name="triage_alert"),

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hearth.accounts.models import UserKind
 from hearth.assessments import instruments
@@ -37,6 +37,7 @@ from hearth.core.web import (
 )
 from hearth.monitoring import charts, evaluation, paging, queries, services
 from hearth.monitoring.choices import TriageOutcome
+from hearth.monitoring.context_processors import AlertBadge, shows_alert_badge
 from hearth.monitoring.forms import (
     CheckInForm,
     DeviceForm,
@@ -108,10 +109,10 @@ def symptoms(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
                     "recorded_by"
                 )[:20],
                 "instruments": instruments.registry().values(),
-                "charts": [
-                    charts.esas_chart(patient),
-                    charts.function_chart(patient),
-                    charts.vitals_chart(patient),
+                "chart_groups": [
+                    charts.esas_charts(patient, limits=limits),
+                    charts.function_group(patient),
+                    charts.vitals_charts(patient),
                 ],
                 "devices": patient.devices.usable(),
             },
@@ -296,6 +297,18 @@ def revoke_device(request: AuthenticatedRequest, device_id: Any) -> HttpResponse
 
 
 # --- Alerts -----------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def alert_count(request: AuthenticatedRequest) -> HttpResponse:
+    """The menu's alerts badge alone, which ``hearth.js`` fetches every minute
+    to keep the count right without a reload. It reads one count and writes
+    nothing: no audit event (no patient is shown) and, sent as a background
+    refresh, it does not reset the idle sign-out (``hearth.core.web``)."""
+    if not shows_alert_badge(request.user):
+        return HttpResponse(status=204)
+    return HttpResponse(AlertBadge(request.user).__html__())
 
 
 @staff_required
@@ -535,7 +548,15 @@ def portal_check_ins(request: AuthenticatedRequest) -> HttpResponse:
             for key, value in (row.esas.answers if row.esas else {}).items()
         ]
     return render(
-        request, "monitoring/portal_check_ins.html", {"patient": patient, "check_ins": rows}
+        request,
+        "monitoring/portal_check_ins.html",
+        {
+            "patient": patient,
+            "check_ins": rows,
+            # Drawn from the answers sent from home, as listed below: the
+            # family sees no more than the table shows (hazard U34).
+            "symptom_charts": charts.esas_charts(patient, for_family=True),
+        },
     )
 
 

@@ -552,3 +552,20 @@ class EmergencyAccess(ExternalIdModel):
     @property
     def in_force(self) -> bool:
         return self.ended_at is None and self.expires_at > clock.now()
+
+
+class RecordNumberCounter(models.Model):
+    """The last sequence number given out for one series of record numbers.
+
+    A series is the record-number pattern with everything but the sequence
+    filled in ("H-2026-{sequence:05d}"), so a pattern with the year starts again
+    at 1 each year and one without it never does. The row is locked while a
+    number is taken, so two referrals saved at the same moment never get the
+    same number (``patients.record_numbers``).
+    """
+
+    series = models.CharField(max_length=64, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.last}"

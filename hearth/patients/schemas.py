@@ -31,7 +31,13 @@ class StrictIn(Schema):
 
 
 class PatientIn(StrictIn):
-    record_number: str = Field(min_length=1, max_length=32)
+    record_number: str | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        description="Only to keep an existing number from another system; "
+        "left out, the service gives the next number in its series.",
+    )
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
     preferred_name: str = Field("", max_length=100)

@@ -33,7 +33,7 @@ from hearth.core.validation import (
     require_perm,
     unknown_keys,
 )
-from hearth.patients import access, signals
+from hearth.patients import access, record_numbers, signals
 from hearth.patients.choices import (
     ROLE_DISCIPLINES,
     CareTeamRole,
@@ -113,13 +113,21 @@ def refer_new_patient(
     diagnoses: Sequence[Mapping[str, Any]] = (),
 ) -> Episode:
     """Create the patient, their first episode and the referral together: a
-    referral without a record, or a record without a referral, is never left."""
+    referral without a record, or a record without a referral, is never left.
+
+    The record number is the service's next one (``HEARTH_RECORD_NUMBER_PATTERN``),
+    taken in this transaction. A caller moving a record from another system
+    may give its existing number instead (the API's ``record_number``); a
+    number already in use is refused, never reused."""
     require_perm(actor, "patients.refer_new_patient")
     errors = Errors()
     unknown_keys(patient, PATIENT_FIELDS, errors)
     unknown_keys(referral, REFERRAL_FIELDS, errors)
     errors.raise_if_any()
-    record = Patient(**patient)
+    details = dict(patient)
+    if not str(details.get("record_number") or "").strip():
+        details["record_number"] = record_numbers.next_record_number()
+    record = Patient(**details)
     clean_or_raise(record)
     record.save()
     episode = _open_episode(actor=actor, patient=record, referral=referral)

@@ -40,6 +40,7 @@ from hearth.patients.forms import (
     EmergencyReviewForm,
     NewReferralForm,
     NoteForm,
+    PatientDetailsForm,
     ReferralForm,
     ScreeningForm,
 )
@@ -143,13 +144,38 @@ def refer_new_patient(request: AuthenticatedRequest) -> HttpResponse:
             ],
         )
 
+    title = _("New referral")
+    if _finding_the_address(request):
+        return _address_search_step(request, NewReferralForm(initial=request.POST.dict()), title)
     return form_page(
         request,
         form_class=NewReferralForm,
-        title=_("New referral"),
+        title=title,
         perform=perform,
         success_url=lambda episode: reverse("patient", args=[episode.patient.external_id]),
         success_message=_("Referral recorded."),
+    )
+
+
+def _finding_the_address(request: AuthenticatedRequest) -> bool:
+    """The first step of the address picker without JavaScript: the person
+    pressed "Find the address on the map" rather than Save."""
+    return request.method == "POST" and "find_address" in request.POST
+
+
+def _address_search_step(
+    request: AuthenticatedRequest,
+    form: PatientDetailsForm,
+    title: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Show the form again as it was typed (nothing saved, no errors yet),
+    with the places the search found to choose from."""
+    form.offer_places()
+    return render(
+        request,
+        "patients/form_page.html",
+        {"form": form, "title": title, "submit_label": _("Save"), **(context or {})},
     )
 
 
@@ -196,20 +222,27 @@ def _back_to(patient: Patient) -> Callable[[Any], str]:
 @staff_required
 def edit_patient(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
-        initial = {field: getattr(patient, field) for field in EditPatientForm.base_fields}
+        initial = {
+            field: getattr(patient, field)
+            for field in EditPatientForm.base_fields
+            if field not in EditPatientForm.PLACE_FIELDS
+        }
+        title = _("Edit details of %(name)s") % {"name": patient.full_name}
+        if _finding_the_address(request):
+            form = EditPatientForm(initial={**initial, **request.POST.dict()})
+            return _address_search_step(request, form, title, {"patient": patient})
         return form_page(
             request,
-            form_class=EditPatientForm,
-            title=_("Edit details of %(name)s") % {"name": patient.full_name},
+            form=EditPatientForm(request.POST or None, initial=initial),
+            title=title,
             perform=lambda data: services.update_patient(
                 actor=request.user,
                 patient=patient,
-                changes={k: v for k, v in data.items() if k != "record_number"},
+                changes=data,
             ),
             success_url=_back_to(patient),
             success_message=_("Details saved."),
             context={"patient": patient},
-            initial=initial,
         )
 
     return _patient_form(request, patient_id, "patients.change_patient", build)
@@ -463,7 +496,12 @@ def _episode_action(
     service: Callable[..., Any],
     message: str,
     perm: str | Callable[[Episode], str],
+    about: Callable[[Episode], dict[str, Any]] | None = None,
+    submit_label: str | None = None,
 ) -> HttpResponse:
+    """``about`` adds what the page restates before the button (what is being
+    decided, on what grounds, what happens next)."""
+
     def build(episode: Episode) -> HttpResponse:
         return form_page(
             request,
@@ -472,7 +510,12 @@ def _episode_action(
             perform=lambda data: service(actor=request.user, episode=episode, **data),
             success_url=_back_to(episode.patient),
             success_message=message,
-            context={"patient": episode.patient, "episode": episode},
+            context={
+                "patient": episode.patient,
+                "episode": episode,
+                **(about(episode) if about else {}),
+            },
+            submit_label=submit_label,
         )
 
     def build_checked(episode: Episode) -> HttpResponse:
@@ -521,6 +564,10 @@ def admit(request: AuthenticatedRequest, episode_id: Any) -> HttpResponse:
         service=services.admit_to_home_care,
         perm="patients.admit",
         message=_("Admitted to home care."),
+        # The page says whom, on which decision, and what follows, rather
+        # than a lone Save button.
+        about=lambda episode: {"admitting": True, "decision": episode.current_decision},
+        submit_label=_("Admit to home care"),
     )
 
 

@@ -72,7 +72,7 @@ class Consciousness(models.TextChoices):
     """ACVPU, as NEWS2 scores it (Royal College of Physicians 2017): alert
     scores 0; new confusion, voice, pain or unresponsive score 3."""
 
-    ALERT = "alert", _("Alert")
+    ALERT = "alert", pgettext_lazy("consciousness (ACVPU)", "Alert")
     NEW_CONFUSION = "new_confusion", _("New confusion")
     VOICE = "voice", _("Responds to voice")
     PAIN = "pain", _("Responds to pain")

@@ -32,11 +32,7 @@ def medicines_panel(patient: Any) -> dict[str, Any]:
     return {
         "patient": patient,
         # The issue asks for both opioid charts on the patient page itself.
-        "charts": [
-            chart
-            for chart in (charts.ome_chart(patient, days), charts.breakthrough_chart(patient, days))
-            if chart.svg
-        ],
+        "opioid_charts": charts.opioid_group(patient, days),
         "active_orders": MedicationOrder.objects.for_patient(patient).active().count(),
         # A typed volume that could not be checked when volumes became computed.
         "physician_checks": MedicationOrder.objects.for_patient(patient)

@@ -619,6 +619,28 @@ def test_the_charts_render_svg_images(active: Any, regular_morphine: MedicationO
     assert charts.breakthrough_chart(active.other_patient).svg == ""
 
 
+def test_the_opioid_charts_carry_their_numbers_and_the_review_count(
+    active: Any, regular_morphine: MedicationOrder
+) -> None:
+    prn = prn_since(active, 4)
+    for minutes_ago in (180, 120):
+        give(active.nurse, prn, given_at=clock.now() - timedelta(minutes=minutes_ago))
+    group = charts.opioid_group(active.patient)
+    ome, breakthrough = group.charts
+    # Titles match what is drawn: two labelled series on the OME chart, one on the other.
+    assert ome.columns == ("Regular, as prescribed", "Breakthrough, given")
+    assert breakthrough.columns == ("Doses given",)
+    # A row per day, newest (today) first; today's two doses of 5 mg oral morphine.
+    assert len(breakthrough.rows) == 14
+    assert breakthrough.rows[0].values == ("2",)
+    assert ome.rows[0].values[1] == "10 mg"
+    assert "Latest 2 on" in breakthrough.alt
+    assert "3 or more breakthrough doses in 24 hours" in breakthrough.note
+    assert breakthrough.note in breakthrough.alt
+    page = charts.opioid_group(active.other_patient)
+    assert not page.has_data
+
+
 def test_the_patient_record_shows_the_medicines_panel(active: Any, client_for: Any) -> None:
     prn = prn_since(active, 4)
     for minutes_ago in (180, 120, 60):

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from hearth.assessments import services as assessments
-from hearth.monitoring import charts, queries
+from hearth.monitoring import charts, evaluation, queries
 from hearth.monitoring.models import Alert
 
 register = template.Library()
@@ -22,7 +22,7 @@ def open_alerts(patient: Any) -> dict[str, Any]:
         "alerts": list(Alert.objects.open().for_patient(patient).select_related("owner")),
         "phase": assessments.current_phase(patient),
         "pps": assessments.latest(patient, "pps"),
-        "esas_chart": charts.esas_chart(patient).svg,
+        "esas_charts": charts.esas_charts(patient, limits=evaluation.thresholds_for(patient)),
     }
 
 

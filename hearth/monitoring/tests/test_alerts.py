@@ -3,8 +3,6 @@ triage asks for is tested with visits, in ``test_triage_dispatch``)."""
 
 from __future__ import annotations
 
-import base64
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -328,32 +326,6 @@ def test_the_worklist_puts_the_most_urgent_alert_first(active: World) -> None:
     )
     rows = patient_queries.worklist(active.nurse)
     assert [row.record_number for row in rows][:2] == ["A-2", "A-1"]
-
-
-def test_the_symptom_page_draws_trends_with_a_charting_library(
-    active: World, client_for: Any
-) -> None:
-    for days, pain in ((3, 2), (2, 4), (1, 6)):
-        with clock.travel_to(clock.now() - timedelta(days=days)):
-            check_in(active, esas={"pain": pain, "nausea": 1})
-    assessments.record_assessment(
-        actor=active.nurse, patient=active.patient, instrument="pps", answers={"level": 50}
-    )
-    page = client_for(active.nurse).get(f"/patients/{active.patient.external_id}/symptoms/")
-    html = page.content.decode()
-    assert page.status_code == 200
-    # ESAS-r and PPS drawn, as SVG images (pygal's styles inside an image,
-    # not in the page, where the Content-Security-Policy refuses them); no
-    # home readings, and the page says so in words.
-    images = [
-        base64.b64decode(encoded).decode()
-        for encoded in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
-    ]
-    assert len(images) == 2 and "<svg" not in html
-    assert all('class="pygal-chart"' in image for image in images)
-    assert "Generated with pygal" in images[0]
-    assert "Pain" in images[0]
-    assert "Nothing recorded in this period." in html
 
 
 def test_alert_texts_are_written_in_the_services_language(active: World) -> None:

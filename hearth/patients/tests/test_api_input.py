@@ -133,7 +133,7 @@ def test_a_refused_form_keeps_what_was_typed(world: World, client_for: Any) -> N
     assert response.status_code == 422
     assert b"Date of birth cannot be in the future" in response.content
     assert b'value="Dr Referrer"' in response.content
-    assert not Patient.objects.filter(record_number="WEB-1").exists()
+    assert not Patient.objects.filter(given_name="Ada").exists()
 
 
 def test_the_referral_page_creates_the_patient(world: World, client_for: Any) -> None:
@@ -148,6 +148,6 @@ def test_the_referral_page_creates_the_patient(world: World, client_for: Any) ->
         },
     )
     assert response.status_code == 302
-    patient = Patient.objects.get(record_number="WEB-2")
+    patient = Patient.objects.get(given_name="Ada")
     assert response["Location"] == f"/patients/{patient.external_id}/"
     assert patient.episodes.get().state == "referred"

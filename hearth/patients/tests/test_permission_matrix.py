@@ -1397,6 +1397,13 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/patients/{patient}/urgent-visit/", DEVICE_KEEPERS),
     Route("POST", "/devices/{device}/revoke/", DEVICE_KEEPERS, ok=(302,), prepare=_device),
     Route("GET", "/alerts/", STAFF),
+    # The menu's count of open alerts; a volunteer (no record, no badge) gets nothing.
+    Route(
+        "GET",
+        "/alerts/count/",
+        STAFF - {"volunteer"},
+        page_refused={"volunteer": (204, "")},
+    ),
     Route("GET", "/alerts/{alert}/", OPENERS, prepare=_alert),
     Route("POST", "/alerts/{alert}/acknowledge/", PHYSICIAN_NURSE, ok=(302,), prepare=_alert),
     Route("GET", "/alerts/{alert}/triage/", PHYSICIAN_NURSE, prepare=_alert),
