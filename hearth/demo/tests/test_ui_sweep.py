@@ -343,10 +343,12 @@ class Walk:
                     f"axe {violation['id']} ({violation['count']}×): "
                     f"{violation['help']} [{targets}]",
                 )
-            timing[f"axe_{size_name}"] = round(time.monotonic() - axe_started, 3)
+            shot_started = time.monotonic()
+            timing[f"axe_{size_name}"] = round(shot_started - axe_started, 3)
             page.screenshot(
                 path=str(self.shot_path(url, size_name)), type="jpeg", quality=60, full_page=False
             )
+            timing[f"shot_{size_name}"] = round(time.monotonic() - shot_started, 3)
         timing["load"] = round(loaded - started, 3)
         timing["total"] = round(time.monotonic() - started, 3)
         self.sweep.timings.append(timing)

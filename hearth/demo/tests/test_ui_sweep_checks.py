@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from django import forms
 
+from hearth.conftest import World
 from hearth.core.web import name_the_blank_choice
 from hearth.demo.tests.ui_sweep import (
     english_words,
     free_text_values,
+    free_texts_in_the_demo,
     path_pattern,
     raw_values,
     without_free_text,
@@ -63,9 +65,6 @@ def test_typed_values_are_whole_lines_of_words_longest_first_and_not_codes() -> 
             "Leila Hassan",
             "Leila",
             "No",  # too short to tell from a template's own word
-            "syringe_driver",
-            "daughter",  # a lower-case word is a code or a word the page translates
-            "coord.lewis",
             "2026-11-03",
             "One line\n\ntwo  lines ",
         ]
@@ -73,8 +72,24 @@ def test_typed_values_are_whole_lines_of_words_longest_first_and_not_codes() -> 
     assert typed == ["Leila Hassan", "two lines", "One line", "Leila"]
 
 
+def test_a_text_cut_short_on_the_page_is_still_typed() -> None:
+    typed = ["SpO2 90% on his NIV with pulse 114; more breathless for two days. Urgent visit."]
+    page = "Срочный визит: SpO2 90% on his NIV with pulse 114; more breathless for two days. Urgen"
+    assert english_words(without_free_text(page, typed)) == []
+
+
 def test_a_typed_value_is_removed_only_as_a_whole_word() -> None:
     assert without_free_text("Careful · Care home", ["Care"]) == "Careful · \n home"
+
+
+def test_the_free_text_is_what_people_typed_not_codes_or_generated_words(world: World) -> None:
+    texts = free_texts_in_the_demo()
+    assert "Lung cancer" in texts  # a diagnosis as typed
+    assert "Alice" in texts
+    assert "daughter" not in texts  # a relationship the page translates
+    assert "nurse" not in texts  # a discipline code in a plain field
+    assert "nurse.team" not in texts  # a user name
+    assert not any("Refused" in t for t in texts)  # an audit summary made by the code
 
 
 def test_a_path_matches_its_route_and_names_its_ids() -> None:

@@ -52,6 +52,7 @@ LANGUAGES = ("en", "ru")
 #: Routes that are not HTML pages: files the browser downloads or a script.
 NOT_PAGES = {
     "/sw.js": "the service worker script, not a page",
+    "/alerts/count/": "the menu's alert badge alone, fetched by hearth.js into every page",
 }
 NOT_PAGE_SUFFIXES = (".pdf", "/pdf/")
 
@@ -197,6 +198,8 @@ RUSSIAN_PAGE_LATIN_ALLOWED = {
     "SpO",  # SpO₂ (the subscript is its own character)
     "SpO2",
     "kg",
+    "h",  # mcg/h, ml/h
+    "min",  # /min (pulse, breathing rate)
     # clinical scales, scores and standards (their published names)
     "ESAS-r",
     "ESAS",
@@ -213,6 +216,13 @@ RUSSIAN_PAGE_LATIN_ALLOWED = {
     "DNACPR",
     "ReSPECT",
     "ICD-10",
+    "IPOS",
+    "MCSI",
+    "PPSv2",
+    "RASS-PAL",
+    "VBPS",
+    "AT",  # 4AT (the word check starts at the letter)
+    "IDDSI",
     # formats and technical names a person types or sees on a device
     "PDF",
     "SMS",
@@ -337,10 +347,11 @@ NOT_TYPED_FIELDS = {
 
 #: A value that is a code, not words: lower-case letters and digits, maybe
 #: joined by ``_``, ``.``, ``:``, ``-`` or ``/`` ("syringe_driver",
-#: "coord.lewis", "alert:3", "physician", "tablet"). A person typing words
-#: writes a capital or a space; a single lower-case word stored without
-#: ``choices`` is a code kept in a plain field (a discipline, a unit) or a
-#: word the page translates (a relationship), so it never hides.
+#: "coord.lewis", "alert:3", "physician", "tablet"). A plain field whose every
+#: value looks like that holds codes (a discipline, a unit) or words the page
+#: translates (a relationship), so it never hides; in a field of typed words
+#: ("breakthrough pain", "breathlessness") a one-word value is typed too.
+#: Inside JSON, a code-like string is always taken for a code.
 _CODE_LIKE = re.compile(r"[a-z0-9]+(?:[-_.:/][a-z0-9]+)*")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 #: The keys of a stored message (``hearth.core.messages``) that hold words
@@ -375,10 +386,19 @@ def free_texts_in_the_demo() -> list[str]:
                 continue
             if f"{model._meta.label}.{f.name}" in NOT_TYPED_FIELDS:
                 continue
-            for value in model._default_manager.values_list(f.name, flat=True).distinct():
-                texts.update(_strings_in(value))
+            values = model._default_manager.values_list(f.name, flat=True).distinct()
+            if isinstance(f, models.JSONField):
+                texts.update(s for v in values for s in _strings_in(v) if not _is_code(s))
+            else:
+                typed = [v for v in values if v]
+                if not all(_is_code(v) for v in typed):
+                    texts.update(typed)
     with translation.override("ru"):
         return free_text_values(t for t in texts if translation.gettext(t) == t)
+
+
+def _is_code(value: str) -> bool:
+    return bool(_CODE_LIKE.fullmatch(value.strip()))
 
 
 def _strings_in(value: object) -> list[str]:
@@ -409,20 +429,41 @@ def free_text_values(texts: Iterable[str]) -> list[str]:
             line = _SPACES.sub(" ", line).strip()
             if len(line) < 4 and " " not in line:
                 continue
-            if _CODE_LIKE.fullmatch(line) or not _LATIN_LETTER.search(line):
+            if not _LATIN_LETTER.search(line):
                 continue
             lines.add(line)
     return sorted(lines, key=lambda line: (-len(line), line))
 
 
+#: A typed text cut short on a page (a timeline line ends "... Urgen") is
+#: still typed: its first ``CUT_SHORT_FROM`` characters or more are removed.
+CUT_SHORT_FROM = 40
+
+
 def without_free_text(text: str, free_texts: Iterable[str]) -> str:
     """``text`` less every whole occurrence of a typed value (not inside a
-    longer word: "Care" typed as a name leaves "Careful" alone); each removed
-    value leaves a line break, so the words either side stay apart."""
+    longer word: "Care" typed as a name leaves "Careful" alone), and of the
+    start of a long one cut short; each removed value leaves a line break, so
+    the words either side stay apart."""
     text = _SPACES.sub(" ", text)
     for value in free_texts:
         if value in text:
             text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "\n", text)
+        elif len(value) > CUT_SHORT_FROM and value[:CUT_SHORT_FROM] in text:
+            text = _without_the_start_of(text, value)
+    return text
+
+
+def _without_the_start_of(text: str, value: str) -> str:
+    """``text`` less each place that starts like ``value`` and runs on with it
+    as far as the page shows (at least ``CUT_SHORT_FROM`` characters)."""
+    start = text.find(value[:CUT_SHORT_FROM])
+    while start != -1:
+        end = start + CUT_SHORT_FROM
+        while end < len(text) and end - start < len(value) and text[end] == value[end - start]:
+            end += 1
+        text = text[:start] + "\n" + text[end:]
+        start = text.find(value[:CUT_SHORT_FROM], start + 1)
     return text
 
 
