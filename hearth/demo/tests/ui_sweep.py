@@ -232,6 +232,8 @@ RUSSIAN_PAGE_LATIN_ALLOWED = {
     "e-mail",
     "Web",
     "Push",
+    "https",  # a video link "starts with https://"
+    "DBS",  # the Disclosure and Barring Service check a volunteer needs (its name)
     # keys printed on keyboards
     "Ctrl",
     "Cmd",
@@ -365,12 +367,13 @@ def free_texts_in_the_demo() -> list[str]:
     "English on a Russian page" check: every string of a CharField, TextField
     or JSONField without ``choices`` in Hearth's models (names, notes,
     descriptions, addresses, drug and product names, course titles, e-mails),
-    less codes, texts the code generates (``NOT_TYPED_FIELDS``, messages
-    stored as keys) and words the catalogue translates (a relationship such as
-    "daughter" is shown in the reader's language, so it must not hide)."""
+    less codes (a plain field of one-word lower-case values: a relationship
+    such as "daughter" is shown in the reader's language, so it must not
+    hide) and texts the code generates (``NOT_TYPED_FIELDS``, messages stored
+    as keys). A course title an administrator typed may equal a word the
+    catalogue translates elsewhere; it is still typed."""
     from django.apps import apps
     from django.db import models
-    from django.utils import translation
 
     texts: set[str] = set()
     for model in apps.get_models():
@@ -393,8 +396,7 @@ def free_texts_in_the_demo() -> list[str]:
                 typed = [v for v in values if v]
                 if not all(_is_code(v) for v in typed):
                     texts.update(typed)
-    with translation.override("ru"):
-        return free_text_values(t for t in texts if translation.gettext(t) == t)
+    return free_text_values(texts)
 
 
 def _is_code(value: str) -> bool:
