@@ -1,23 +1,36 @@
 """Charts people can read on a phone: small SVG images drawn at the size they
 are shown, each with a text alternative and a table of its numbers.
 
-Why drawn here and not by a charting library: the chart goes in an ``<img>``
-(a ``data:`` URL), because the Content-Security-Policy refuses styles and
-scripts inside the page, and an image runs no script. pygal, used before,
-wrote 9–16 KB per chart (its style sheet, a tooltip script and a copy of its
-configuration inside every image) and chose its own text sizes; a symptom
-page of small multiples would have weighed a few hundred kilobytes. These are
-a few lines, dots and labels: 2–4 KB each, text at a size we choose.
+Drawn by pygal (a well-kept charting library: the project prefers one over
+hand-written drawing code), set up so that the output suits a page with a
+strict Content-Security-Policy and a phone: the chart goes in an ``<img>`` (a
+``data:`` URL), because the policy refuses styles and scripts inside the page
+and an image runs no script; pygal is told to add no script (``js=[]``), no
+XML declaration, and to use a short style sheet of our own (``chart.css``)
+instead of its two that style tooltips, maps and gauges; an ``xml_filter``
+(``_lean``) leaves out the tooltip texts, the copy of the configuration and
+the unused empty labels, and rounds coordinates. A chart weighs 3–4 KB; ten
+on the symptom page about 50 KB.
 
 Rules every chart here keeps (issue 20, hazard log U31–U35):
 
 - it is drawn at the width it is shown on a 360 px phone (``WIDTH``), so its
-  text (``FONT`` px) is not shrunk below 12 px;
-- a missing answer is a gap, never a zero: a value of ``None`` is not drawn,
-  and a line breaks where a whole day passed without a value (``gap_days``);
+  text (every pygal ``Style`` font size is ``FONT`` px) is not shrunk below
+  12 px;
+- a missing answer is a gap, never a zero: a value of ``None`` is not drawn
+  (``allow_interruptions``), and a line breaks where a whole day passed
+  without a value (``gap_days``: a ``None`` is put between the stretches
+  ``runs`` finds);
 - one series per chart unless the series share a scale and are told apart by
-  colour, marker and dash (the Okabe–Ito palette, safe for colour blindness),
-  with the latest value written at the end of each line;
+  colour, dot size and dash (the Okabe–Ito palette, safe for colour
+  blindness, and ``DASHES`` through pygal's ``stroke_style``), with a legend
+  only then; the latest value is written at the end of each line (a
+  per-value ``formatter``: every other value prints nothing);
+- a reference level (an alert level, a review count) is the y axis's one
+  "major" guide, dashed in ``REFERENCE_COLOUR``, and said in words under the
+  chart;
+- the days under the axis are written by ``axis_day``, in the reader's
+  language;
 - its title names only what is drawn, its ``alt`` says what it shows and the
   latest value, and ``rows`` hold the numbers, newest first, at most
   ``TABLE_ROWS`` of them, for the "Show the numbers" table.
@@ -27,16 +40,21 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pygal
 from django.utils import formats, timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from pygal.style import Style
+from pygal.util import compute_scale
 
 #: Width and height of a chart image, in CSS pixels at the size shown on a
 #: 360 px phone (the content box of a card there is about 294 px: 14 px text
@@ -49,8 +67,10 @@ FONT = 14
 #: colour-vision deficiency. Blue, vermilion, bluish green, reddish purple.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 #: Second and later series are dashed, so colour is never the only difference.
-DASHES = ("", "7 4", "2 3", "9 3 2 3")
+DASHES = ("none", "7 4", "2 3", "9 3 2 3")
 REFERENCE_COLOUR = "#a1192b"
+REFERENCE_DASH = "6 4"
+FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 GRID_COLOUR = "#d9dee5"
 INK = "#1d2430"
 #: A dot on every value up to this many per line; a denser line (a device
@@ -291,75 +311,115 @@ def as_image(svg: str, alt: str, *, width: int = WIDTH, height: int = HEIGHT) ->
     )
 
 
-# --- drawing ---------------------------------------------------------------
+# --- drawing (pygal) ---------------------------------------------------------
 
 
-@dataclass
-class _Canvas:
-    width: int
-    height: int
-    parts: list[str] = field(default_factory=list)
-
-    def text(self, x: float, y: float, words: str, *, anchor: str = "start", **extra: str) -> None:
-        attributes = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in extra.items())
-        self.parts.append(
-            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{attributes}>'
-            f"{escape(words)}</text>"
-        )
-
-    def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, **extra: str) -> None:
-        attributes = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in extra.items())
-        self.parts.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            f'stroke="{colour}"{attributes}/>'
-        )
-
-    def svg(self) -> str:
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" '
-            f'height="{self.height}" viewBox="0 0 {self.width} {self.height}" '
-            f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
-            f'font-size="{FONT}" fill="{INK}">'
-            f'<rect width="100%" height="100%" fill="#fff"/>' + "".join(self.parts) + "</svg>"
-        )
-
-
-def nice_range(values: Sequence[float]) -> tuple[float, float, list[float]]:
-    """A scale that holds the values, with 3–5 round ticks (1, 2 or 5 × 10ⁿ)."""
-    low, high = min(values), max(values)
-    if low == high:
-        low, high = low - 1, high + 1
-    raw = (high - low) / 3
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
-    end = math.ceil(high / step) * step
-    ticks = [start + step * n for n in range(round((end - start) / step) + 1)]
-    return start, end, ticks
+def _style(colours: Sequence[str]) -> Style:
+    """Every text at ``FONT`` px, white ground, the given series colours, grid
+    lines plain and light, and the y axis's one "major" guide (the reference
+    level) dashed in the reference colour."""
+    return Style(
+        background="#fff",
+        plot_background="#fff",
+        foreground=INK,
+        foreground_strong=INK,
+        foreground_subtle=INK,
+        font_family=FONT_FAMILY,
+        label_font_size=FONT,
+        major_label_font_size=FONT,
+        value_font_size=FONT,
+        value_label_font_size=FONT,
+        legend_font_size=FONT,
+        title_font_size=FONT,
+        tooltip_font_size=FONT,
+        no_data_font_size=FONT,
+        colors=tuple(colours),
+        guide_stroke_color=GRID_COLOUR,
+        guide_stroke_dasharray="none",
+        major_guide_stroke_color=REFERENCE_COLOUR,
+        major_guide_stroke_dasharray=REFERENCE_DASH,
+        opacity="1",
+        opacity_hover="1",
+        stroke_opacity="1",
+        stroke_opacity_hover="1",
+        transition="0ms",
+    )
 
 
-def _marker(canvas: _Canvas, index: int, x: float, y: float, colour: str) -> None:
-    if index % 2:
-        canvas.parts.append(
-            f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
-        )
-    else:
-        canvas.parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
+#: The style sheet inside each image: pygal's own two (``style.css``,
+#: ``graph.css``) style tooltips, maps and gauges too, 5 KB in every chart.
+_CSS_FILE = Path(__file__).with_name("chart.css")
+#: The latest value written in its line's colour.
+_CSS = "".join(f".text-overlay .color-{n} text{{fill:{c}}}" for n, c in enumerate(PALETTE))
+
+_DECIMALS = re.compile(r"(\d+\.\d)\d+")
 
 
-def _legend(canvas: _Canvas, series: Sequence[Series], top: float, *, bars: bool) -> None:
-    for index, one in enumerate(series):
-        y = top + index * (FONT + 6)
-        colour = PALETTE[index % len(PALETTE)]
-        if bars:
-            canvas.parts.append(
-                f'<rect x="8" y="{y - 11:.1f}" width="12" height="12" fill="{colour}"/>'
-            )
-        else:
-            dash = DASHES[index % len(DASHES)]
-            canvas.line(4, y - 5, 26, y - 5, colour, stroke_width="2.5", stroke_dasharray=dash)
-            _marker(canvas, index, 15, y - 5, colour)
-        canvas.text(32, y, one.label)
+def _lean(root: Any) -> Any:
+    """A pygal ``xml_filter``: leave out what an ``<img>`` never uses (the
+    tooltip texts, the copy of the configuration for pygal's script, comments,
+    the empty value labels and zero-size dots) and round coordinates to a
+    tenth of a pixel, so a chart weighs a few kilobytes."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if (
+                not tag
+                or tag in ("script", "desc", "title")
+                or (tag == "text" and not (child.text or "").strip())
+                or (tag == "circle" and child.get("r") in ("0", "0.0"))
+                or child.get("class") == "tooltip"
+            ):
+                parent.remove(child)
+                continue
+            for key, value in child.attrib.items():
+                if key in ("d", "x", "y", "cx", "cy", "width", "height", "transform"):
+                    child.set(key, _DECIMALS.sub(r"\1", value))
+    return root
+
+
+def _config(*, height: int, legend: bool, reference: Reference | None) -> dict[str, Any]:
+    """The options every chart shares: drawn at the size shown, no script, no
+    tooltips, no XML declaration (it goes in a ``data:`` URL)."""
+    return {
+        "width": WIDTH,
+        "height": height,
+        "explicit_size": True,
+        "js": [],
+        "css": [f"file://{_CSS_FILE}", "inline:" + _CSS],
+        "disable_xml_declaration": True,
+        "no_prefix": True,
+        "pretty_print": False,
+        "show_legend": legend,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 1,
+        "legend_box_size": 12,
+        "truncate_legend": -1,
+        "truncate_label": -1,
+        "show_x_guides": False,
+        "show_y_guides": True,
+        "value_formatter": number,
+        "margin": 4,
+        "spacing": 6,
+        "y_labels_major": [reference.value] if reference is not None else [],
+        "show_minor_y_labels": True,
+    }
+
+
+def _y_labels(
+    low: float, high: float, ticks: Sequence[float] | None, reference: Reference | None
+) -> list[float]:
+    """The values written on the y axis: the given ticks or pygal's own round
+    scale, and the reference level (drawn as the dashed "major" guide)."""
+    labels = list(ticks) if ticks else compute_scale(low, high, False, None, 3, 5)
+    if reference is not None:
+        labels.append(reference.value)
+    return sorted(set(labels))
+
+
+def _render(chart: Any) -> str:
+    chart.add_xml_filter(_lean)
+    return str(chart.render())
 
 
 def line_chart(
@@ -375,8 +435,9 @@ def line_chart(
     gap_days: int | None = 1,
     empty: str = "",
 ) -> Chart:
-    """Lines over time on one scale. ``gap_days``: break a line where more than
-    this many whole days passed between two values (``None``: never break)."""
+    """Lines over time on one scale (pygal's ``DateTimeLine``). ``gap_days``:
+    break a line where more than this many whole days passed between two
+    values (``None``: never break)."""
     series = tuple(series)
     rows, total = table(series)
     columns = tuple(one.label for one in series)
@@ -393,77 +454,68 @@ def line_chart(
     values = [point.value for one in series for point in one.answered if point.value is not None]
     if not values:
         return replace(base, note="")
-    if minimum is None or maximum is None:
-        low, high, auto_ticks = nice_range(values + ([reference.value] if reference else []))
-        minimum = low if minimum is None else minimum
-        maximum = high if maximum is None else maximum
-        ticks = ticks or [tick for tick in auto_ticks if minimum <= tick <= maximum]
-    ticks = list(ticks or (minimum, maximum))
+    scale = values + ([reference.value] if reference else [])
+    low = min(scale) if minimum is None else minimum
+    high = max(scale) if maximum is None else maximum
+    if low == high:
+        low, high = low - 1, high + 1
     named = len(series) > 1
-    legend_height = (FONT + 6) * len(series) + 4 if named else 0
-    canvas = _Canvas(WIDTH, HEIGHT + legend_height)
-    tick_width = max(len(number(tick)) for tick in ticks) * FONT * 0.6
-    left, right, top, bottom = 8 + tick_width, WIDTH - (66 if named else 34), 10, HEIGHT - 26
-    start, end = _sort_key(since), _sort_key(until)
-    span = max(end - start, 1.0)
-
-    def x_of(moment: datetime | date) -> float:
-        return left + (right - left) * (_sort_key(moment) - start) / span
-
-    def y_of(value: float) -> float:
-        share = (value - minimum) / ((maximum - minimum) or 1)  # type: ignore[operator]
-        return bottom - (bottom - top) * min(max(share, 0.0), 1.0)
-
-    for tick in ticks:
-        y = y_of(tick)
-        canvas.line(left, y, right, y, GRID_COLOUR)
-        canvas.text(left - 6, y + FONT * 0.35, number(tick), anchor="end")
+    height = HEIGHT + ((FONT + 8) * len(series) + 8 if named else 0)
     first_day, last_day = day_of(since), day_of(until)
     days = (last_day - first_day).days
+    labels = []
     for offset in sorted({0, days // 2, days}):
         day = first_day + timedelta(days=offset)
         midday = datetime.combine(day, datetime.min.time()).replace(hour=12)
-        moment = timezone.make_aware(midday) if isinstance(since, datetime) else day
-        x = min(max(x_of(moment), left + 20), right - 20)
-        canvas.line(x, bottom, x, bottom + 4, INK)
-        canvas.text(x, bottom + FONT + 5, axis_day(day), anchor="middle")
-    canvas.line(left, bottom, right, bottom, INK)
-    if reference is not None:
-        y = y_of(reference.value)
-        canvas.line(left, y, right, y, REFERENCE_COLOUR, stroke_width="2", stroke_dasharray="6 4")
+        moment = timezone.make_aware(midday) if timezone.is_aware(since) else midday
+        labels.append({"value": min(max(moment, since), until), "label": axis_day(day)})
+    chart = pygal.DateTimeLine(
+        style=_style(PALETTE),
+        range=(low, high),
+        xrange=(since, until),
+        x_labels=labels,
+        x_value_formatter=axis_day,
+        y_labels=_y_labels(low, high, ticks, reference),
+        allow_interruptions=True,
+        print_values=True,
+        margin_right=36 if not named else 44,
+        **_config(height=height, legend=named, reference=reference),
+    )
     for index, one in enumerate(series):
-        colour = PALETTE[index % len(PALETTE)]
-        dash = DASHES[index % len(DASHES)]
-        for run in runs(one.points, gap_days):
-            if len(run) > 1:
-                path = " ".join(f"{x_of(p.at):.1f},{y_of(p.value or 0):.1f}" for p in run)
-                canvas.parts.append(
-                    f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                    f'stroke-width="2.5" stroke-linejoin="round"'
-                    + (f' stroke-dasharray="{dash}"' if dash else "")
-                    + "/>"
+        stretches = runs(one.points, gap_days)
+        dense = len(one.answered) > DOTS_UP_TO
+        dot = 4 if index % 2 == 0 else 5
+        values_drawn: list[Any] = []
+        for stretch in stretches:
+            if values_drawn:
+                # A break: pygal ends the line at a ``None``.
+                values_drawn.append((stretch[0].at, None))
+            for point in stretch:
+                # A dense line (a device every few minutes) has no dots, but a
+                # lone value still gets one.
+                shown = not dense or len(stretch) == 1
+                values_drawn.append(
+                    {"value": (point.at, point.value), "node": {"r": dot if shown else 0}}
                 )
-            if len(run) == 1 or len(one.answered) <= DOTS_UP_TO:
-                for point in run:
-                    _marker(canvas, index, x_of(point.at), y_of(point.value or 0), colour)
-        answered = one.answered
-        if answered:
-            latest = answered[-1]
-            canvas.text(
-                x_of(latest.at) + 8,
-                y_of(latest.value or 0) + FONT * 0.35 + (index * FONT if named else 0),
-                number(latest.value or 0),
-                font_weight="700",
-                fill=colour,
-                # A white halo keeps the number readable over a line.
-                stroke="#fff",
-                stroke_width="3",
-                paint_order="stroke",
-            )
-    if named:
-        _legend(canvas, series, HEIGHT + FONT, bars=False)
-    image = as_image(canvas.svg(), base.alt, width=canvas.width, height=canvas.height)
+        # Only the latest value is written, at the end of its line.
+        values_drawn[-1]["formatter"] = _latest
+        chart.add(
+            one.label,
+            values_drawn,
+            dots_size=dot,
+            formatter=_blank,
+            stroke_style={"width": 2.5, "linejoin": "round", "dasharray": DASHES[index % 4]},
+        )
+    image = as_image(_render(chart), base.alt, width=WIDTH, height=height)
     return replace(base, image=image)
+
+
+def _blank(value: Any) -> str:
+    return ""
+
+
+def _latest(value: Any) -> str:
+    return number(value[1] if isinstance(value, list | tuple) else value)
 
 
 def runs(points: Sequence[Point], gap_days: int | None) -> list[list[Point]]:
@@ -500,8 +552,9 @@ def bar_chart(
     empty: str = "",
     has_data: Callable[[Sequence[Series]], bool] | None = None,
 ) -> Chart:
-    """A bar per day (several series stacked). A day with a value of ``None``
-    has no bar; a zero is a real zero (none given that day)."""
+    """A bar per day (several series stacked: pygal's ``StackedBar``). A day
+    with a value of ``None`` has no bar; a zero is a real zero (none given
+    that day)."""
     series = tuple(series)
     rows, total = table(series)
     base = Chart(
@@ -525,48 +578,34 @@ def bar_chart(
         [*totals, *(point.value or 0 for one in series for point in one.points)]
         + ([reference.value] if reference else [])
     )
-    _low, maximum, ticks = nice_range([0, tallest or 1])
     named = len(series) > 1
-    legend_height = (FONT + 6) * len(series) + 4 if named else 0
-    canvas = _Canvas(WIDTH, HEIGHT + legend_height)
-    tick_width = max(len(number(tick)) for tick in ticks) * FONT * 0.6
-    left, right, top, bottom = 8 + tick_width, WIDTH - 24, 10, HEIGHT - 26
-    slot = (right - left) / len(days)
-    groups = 1 if stacked else len(series)
-    width = slot * 0.8 / groups
-
-    def y_of(value: float) -> float:
-        return bottom - (bottom - top) * (value / maximum)
-
-    for tick in ticks:
-        y = y_of(tick)
-        canvas.line(left, y, right, y, GRID_COLOUR)
-        canvas.text(left - 6, y + FONT * 0.35, number(tick), anchor="end")
+    height = HEIGHT + ((FONT + 8) * len(series) + 8 if named else 0)
+    top = tallest or 1
+    ticks: list[float] | None = None
+    if all(
+        float(p.value).is_integer() for one in series for p in one.points if p.value is not None
+    ):
+        # Counts and whole milligrams: whole ticks, at most five.
+        step = max(1, math.ceil(top / 4))
+        ticks = [float(step * n) for n in range(math.ceil(top / step) + 1)]
+        top = ticks[-1]
+    labels = [axis_day(day) for day in days]
+    # About four days named under the axis, always the latest.
     every = max(1, math.ceil(len(days) / 4))
-    for n, day in enumerate(days):
-        if (len(days) - 1 - n) % every == 0:
-            canvas.text(left + slot * (n + 0.5), bottom + FONT + 5, axis_day(day), anchor="middle")
-    for n in range(len(days)):
-        base_y = 0.0
-        for index, one in enumerate(series):
-            value = one.points[n].value if n < len(one.points) else None
-            if not value:
-                continue
-            colour = PALETTE[index % len(PALETTE)]
-            x = left + slot * n + slot * 0.1 + (0 if stacked else index * width)
-            low = base_y if stacked else 0.0
-            y_top, y_bottom = y_of(low + value), y_of(low)
-            canvas.parts.append(
-                f'<rect x="{x:.1f}" y="{y_top:.1f}" width="{width:.1f}" '
-                f'height="{max(y_bottom - y_top, 0.5):.1f}" fill="{colour}"/>'
-            )
-            if stacked:
-                base_y += value
-    canvas.line(left, bottom, right, bottom, INK)
-    if reference is not None:
-        y = y_of(reference.value)
-        canvas.line(left, y, right, y, REFERENCE_COLOUR, stroke_width="2", stroke_dasharray="6 4")
-    if named:
-        _legend(canvas, series, HEIGHT + FONT, bars=True)
-    image = as_image(canvas.svg(), base.alt, width=canvas.width, height=canvas.height)
+    kind = pygal.StackedBar if stacked else pygal.Bar
+    chart = kind(
+        style=_style(PALETTE),
+        range=(0, top),
+        x_labels=labels,
+        show_minor_x_labels=False,
+        x_labels_major=[
+            label for n, label in enumerate(labels) if (len(days) - 1 - n) % every == 0
+        ],
+        y_labels=_y_labels(0, top, ticks, reference),
+        margin_right=22,
+        **_config(height=height, legend=named, reference=reference),
+    )
+    for one in series:
+        chart.add(one.label, [point.value for point in one.points])
+    image = as_image(_render(chart), base.alt, width=WIDTH, height=height)
     return replace(base, image=image)

@@ -35,6 +35,11 @@ def _drawn_values(svg: str) -> list[float]:
     return [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)]
 
 
+def _lines(svg: str) -> int:
+    """How many stretches of line are drawn (pygal: one path per stretch)."""
+    return len(re.findall(r'<path d="M[^"]* L[^"]*" class="line reactive', svg))
+
+
 def test_it_draws_one_small_chart_per_esas_symptom_titled_by_its_symptom(active: World) -> None:
     _check_in(active, 2, {"pain": 3, "nausea": 1})
     _check_in(active, 1, {"pain": 6, "nausea": 2})
@@ -75,7 +80,7 @@ def test_a_missing_answer_is_a_gap_not_a_zero(active: World) -> None:
     heights = _drawn_values(svg)
     assert len(heights) == 2 and heights[0] == heights[1]
     # The blank breaks the line: two lone dots, no line joining them.
-    assert "<polyline" not in svg
+    assert _lines(svg) == 0
     assert [row.values for row in pain.rows] == [("5/10",), ("5/10",)]
     assert "0/10" not in pain.alt
 
@@ -84,7 +89,7 @@ def test_a_whole_day_without_an_answer_breaks_the_line(active: World) -> None:
     for days_ago in (6, 5, 2, 1):
         _check_in(active, days_ago, {"pain": 4})
     pain = charts.esas_charts(active.patient).charts[0]
-    assert _svg(pain).count("<polyline") == 2
+    assert _lines(_svg(pain)) == 2
     points = list(pain.series[0].points)
     assert [len(run) for run in kit.runs(points, 1)] == [2, 2]
 
@@ -102,7 +107,10 @@ def test_the_alert_level_is_drawn_and_said(active: World) -> None:
     assert "an alert is raised at 5 or more" in pain.note
     assert "this person's level" in pain.note
     assert pain.note in pain.alt
-    assert 'stroke-dasharray="6 4"' in _svg(pain)
+    # Drawn as the y axis's one "major" guide at the level, dashed.
+    svg = _svg(pain)
+    assert svg.count('class="major guide line"') == 1
+    assert "stroke-dasharray:6 4" in svg
     # Nothing drawn for tiredness, so no line and no note either.
     assert not tiredness.image and not tiredness.note
 
@@ -142,6 +150,7 @@ def test_the_function_chart_is_titled_by_the_scales_it_draws(active: World) -> N
     svg = _svg(both)
     # Told apart by more than colour: a dashed line or square markers, and a legend.
     assert "<circle" in svg and "<rect x=" in svg and ">AKPS</text>" in svg
+    assert ".serie-1{stroke-width:2.5;stroke-linejoin:round;stroke-dasharray:7 4}" in svg
 
 
 def test_home_readings_get_a_chart_each_with_units_a_person_reads(active: World) -> None:
