@@ -11,7 +11,8 @@ pages already swept, so every id is a real one the role may see. A page the
 role cannot reach in the demo must be listed in ``ui_sweep.NOT_COVERED``.
 
 Each page is loaded once: checked at 1366×900, then narrowed to 360×740 and
-checked again without a reload. Screenshots (viewport JPEGs) go to
+checked again without a reload. Screenshots (a viewport JPEG of the phone
+size; ``HEARTH_UI_SWEEP_SHOTS=both`` adds the laptop's) go to
 ``build/ui-sweep/`` (``HEARTH_UI_SWEEP_DIR``), which is not committed. Every
 failure of a case is collected and reported together.
 """
@@ -75,6 +76,12 @@ PAGE_TIMEOUT_MS = 30_000
 #: checks run for every role. ``HEARTH_UI_SWEEP_AXE=every-role`` runs axe for
 #: every role too (about twice as long).
 AXE_EVERY_ROLE = os.environ.get("HEARTH_UI_SWEEP_AXE", "") == "every-role"
+
+
+#: A screenshot costs about 0.08 s, a quarter of a page's time: one per page
+#: (the phone's, where the layout is tightest) unless
+#: ``HEARTH_UI_SWEEP_SHOTS=both`` asks for the laptop's too.
+SHOTS_AT_BOTH_SIZES = os.environ.get("HEARTH_UI_SWEEP_SHOTS", "") == "both"
 
 
 def axe_role(path: str) -> str | None:
@@ -345,9 +352,13 @@ class Walk:
                 )
             shot_started = time.monotonic()
             timing[f"axe_{size_name}"] = round(shot_started - axe_started, 3)
-            page.screenshot(
-                path=str(self.shot_path(url, size_name)), type="jpeg", quality=60, full_page=False
-            )
+            if size is PHONE or SHOTS_AT_BOTH_SIZES:
+                page.screenshot(
+                    path=str(self.shot_path(url, size_name)),
+                    type="jpeg",
+                    quality=60,
+                    full_page=False,
+                )
             timing[f"shot_{size_name}"] = round(time.monotonic() - shot_started, 3)
         timing["load"] = round(loaded - started, 3)
         timing["total"] = round(time.monotonic() - started, 3)
