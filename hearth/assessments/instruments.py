@@ -11,6 +11,7 @@ structure ships and a licensed service loads the wording through the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,10 @@ class Subscale:
     items: tuple[str, ...]
 
 
+#: A reference to the project's own clinical notes inside a source text.
+_OUR_NOTES = re.compile(r"\s*;?\s*\b(?:docs/clinical-reference\.md|CLINICAL\.md)\b")
+
+
 @dataclass(frozen=True)
 class Instrument:
     code: str
@@ -120,6 +125,15 @@ class Instrument:
     #: The name on a link or a column ("IPOS (staff)"); the code in capitals if blank.
     short_name: Label = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def citation(self) -> str:
+        """The source as people read it: the published reference, without the
+        path of the project's own notes ("docs/clinical-reference.md",
+        "CLINICAL.md"), which is for the people who maintain Hearth."""
+        text = _OUR_NOTES.sub("", self.source)
+        text = re.sub(r"\(\s*\)", "", text).replace(" ;", ";").replace(" .", ".")
+        return text.strip(" ;")
 
     @property
     def scored_items(self) -> tuple[Item, ...]:

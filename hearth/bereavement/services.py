@@ -256,7 +256,7 @@ def _new_contact(
         obj=contact,
         summary=messages.text(
             gettext_noop("Bereavement contact planned: %(kind)s due %(day)s"),
-            kind=contact.get_kind_display().lower(),
+            kind=messages.lower_case(messages.choice(contact, "kind")),
             day=_day(due_on),
         ),
         changes={"due_on": due_on, "kind": kind, "source": source, "purpose": purpose},
@@ -326,7 +326,7 @@ def update_contact(
         obj=contact,
         summary=messages.text(
             gettext_noop("Bereavement contact changed: %(kind)s due %(day)s"),
-            kind=contact.get_kind_display().lower(),
+            kind=messages.lower_case(messages.choice(contact, "kind")),
             day=_day(contact.due_on),
         ),
         changes={
@@ -415,8 +415,8 @@ def record_contact(
         obj=contact,
         summary=messages.text(
             gettext_noop("Bereavement contact %(outcome)s: %(kind)s"),
-            outcome=contact.get_status_display().lower(),
-            kind=contact.get_kind_display().lower(),
+            outcome=messages.lower_case(messages.choice(contact, "status")),
+            kind=messages.lower_case(messages.choice(contact, "kind")),
         ),
         changes={"status": outcome, "done_at": when, "note": note},
     )
@@ -476,7 +476,7 @@ def mark_contact_not_needed(
         obj=contact,
         summary=messages.text(
             gettext_noop("Bereavement contact not needed: %(kind)s due %(day)s"),
-            kind=contact.get_kind_display().lower(),
+            kind=messages.lower_case(messages.choice(contact, "kind")),
             day=_day(contact.due_on),
         ),
         changes={"status": ContactStatus.NOT_NEEDED, "reason": reason},

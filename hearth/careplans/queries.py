@@ -56,21 +56,33 @@ def with_tree(plans: CarePlanQuerySet) -> CarePlanQuerySet:
 
 
 def plan_lines(plan: CarePlan) -> list[str]:
-    """The plan as indented lines, the unit of a readable diff."""
+    """The plan as indented lines, the unit of a readable diff, in the reader's
+    language (dates too: a review date reads "22 December 2026", not ISO)."""
     lines = [
-        _("Review date: %(date)s") % {"date": plan.review_date or "—"},
+        _("Review date: %(date)s")
+        % {"date": dates.day_month_year(plan.review_date) if plan.review_date else "—"},
         _("Summary: %(text)s") % {"text": plan.summary or "—"},
     ]
     for need in plan.needs.all():
         lines.append(
-            f"{_('Need')} [{need.get_domain_display()}, {need.get_severity_display()}]: "
-            f"{need.description}"
+            _("Need [%(domain)s, %(severity)s]: %(description)s")
+            % {
+                "domain": need.get_domain_display(),
+                "severity": need.get_severity_display(),
+                "description": need.description,
+            }
         )
         for goal in need.goals.all():
             target = goal.measurable_target
             if goal.target_date:
-                target += f" ({_('by')} {goal.target_date})"
-            lines.append(f"    {_('Goal')}: {goal.in_own_words} — {target}")
+                target = _("%(target)s (by %(date)s)") % {
+                    "target": target,
+                    "date": dates.day_month_year(goal.target_date),
+                }
+            lines.append(
+                "    "
+                + _("Goal: %(words)s — %(target)s") % {"words": goal.in_own_words, "target": target}
+            )
             for item in goal.interventions.all():
                 who = item.responsible.display_name if item.responsible else ""
                 detail = ", ".join(
@@ -78,7 +90,11 @@ def plan_lines(plan: CarePlan) -> list[str]:
                     for part in (item.get_discipline_display(), who, item.frequency_label)
                     if part
                 )
-                lines.append(f"        {_('Intervention')}: {item.description} ({detail})")
+                lines.append(
+                    "        "
+                    + _("Intervention: %(description)s (%(detail)s)")
+                    % {"description": item.description, "detail": detail}
+                )
     return lines
 
 

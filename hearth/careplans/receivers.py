@@ -41,7 +41,7 @@ def end_care_plans(*, actor: Any, episode: Any, **_kwargs: Any) -> None:
             summary=messages.text(
                 gettext_noop("Care plan version %(version)s %(status)s: home care ended"),
                 version=plan.version,
-                status=plan.get_status_display().lower(),
+                status=messages.lower_case(messages.choice(plan, "status")),
             ),
         )
     # Nothing left to review: the open review tasks are dismissed with the reason.

@@ -38,6 +38,7 @@ from hearth.careplans.models import (
     PlanNeed,
 )
 from hearth.careplans.pdf import advance_care_plan_pdf, care_plan_pdf
+from hearth.core import dates
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotFound
 from hearth.core.web import (
@@ -151,7 +152,10 @@ def start_draft(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
                 self.fields["assessment"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-                    (str(a.external_id), f"{a.assessed_on} — {a.assessed_by.display_name}")
+                    (
+                        str(a.external_id),
+                        f"{dates.day_month_year(a.assessed_on)} — {a.assessed_by.display_name}",
+                    )
                     for a in assessments
                 ]
 

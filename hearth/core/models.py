@@ -145,6 +145,12 @@ class AuditEvent(models.Model):
         return messages.render(self.summary_key, self.summary_params, fallback=self.summary)
 
     @property
+    def channel_label(self) -> str:
+        """Where the event came from, in words (the stored channel is a code)."""
+        labels = {"web": _("web page"), "api": _("app or API"), "system": _("the system")}
+        return str(labels.get(self.channel, self.channel))
+
+    @property
     def event_label(self) -> str:
         """What the event type means, from the catalogue, for people reading the trail;
         the stored type itself if the catalogue does not know it."""

@@ -43,15 +43,26 @@ from typing import Any
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, ResolverMatch, resolve
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from hearth.core import audit
 from hearth.core.audit_events import AuditEventType
+from hearth.core.messages import text
 from hearth.core.models import AuditAction
 
 logger = logging.getLogger("hearth.audit")
 
 #: The URL keyword that names a patient, in every app's routes.
 PATIENT_KEYWORD = "patient_id"
+#: What a refusal's code means, for the administrator reading a record's
+#: trail (the code itself stays in ``changes``); any other code is "refused".
+REFUSAL_WORDS = {
+    "not_authenticated": _("not signed in"),
+    "forbidden": _("not allowed"),
+    "not_found": _("not found"),
+    "emergency_access_available": _("not on the care team (emergency access offered)"),
+}
 #: URL namespaces whose 404s name nothing (the admin answers 404 for unknown paths).
 UNAUDITED_NOT_FOUND_NAMESPACES = frozenset({"admin"})
 DEFAULT_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
@@ -148,7 +159,6 @@ def record_refusal(request: HttpRequest, response: HttpResponse) -> None:
         # are never told that another record exists).
         concealed = True
     refused = status != 404 or concealed
-    route = match.route or match.view_name
     audit.record(
         actor=_asker(request),
         action=AuditAction.REFUSED,
@@ -156,7 +166,7 @@ def record_refusal(request: HttpRequest, response: HttpResponse) -> None:
         patient=patient_pk,
         object_type=object_type,
         object_id=object_id,
-        summary=f"{request.method} {route}: {status} {code}",
+        summary=text(gettext_noop("Refused: %(why)s"), why=REFUSAL_WORDS.get(code, _("refused"))),
         changes={
             "method": request.method,
             "path": request.path[:300],

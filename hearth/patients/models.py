@@ -261,7 +261,7 @@ class CaregiverLink(ExternalIdModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.relationship})"
+        return f"{self.user} ({self.relationship_label})"
 
     @property
     def relationship_label(self) -> str:

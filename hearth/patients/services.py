@@ -897,7 +897,7 @@ def assign_to_care_team(
         summary=messages.text(
             gettext_noop("%(name)s joined the care team as %(role)s"),
             name=staff.display_name,
-            role=assignment.get_role_display().lower(),
+            role=messages.lower_case(messages.choice(assignment, "role")),
         ),
         changes={"staff": staff.display_name, "role": role},
     )
@@ -932,7 +932,7 @@ def leave_care_team(*, actor: User, assignment: CareTeamAssignment) -> CareTeamA
         summary=messages.text(
             gettext_noop("%(name)s left the care team (%(role)s)"),
             name=assignment.staff.display_name,
-            role=assignment.get_role_display().lower(),
+            role=messages.lower_case(messages.choice(assignment, "role")),
         ),
     )
     return assignment

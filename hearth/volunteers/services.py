@@ -650,7 +650,7 @@ def propose_assignment(
         summary=messages.text(
             gettext_noop("%(name)s proposed for %(kind)s"),
             name=volunteer.display_name,
-            kind=assignment.get_kind_display().lower(),
+            kind=messages.lower_case(messages.choice(assignment, "kind")),
         ),
         changes={
             "volunteer": volunteer.display_name,
@@ -719,7 +719,7 @@ def activate_assignment(*, actor: User, assignment: VolunteerAssignment) -> Volu
         summary=messages.text(
             gettext_noop("%(name)s starts %(kind)s"),
             name=assignment.volunteer.display_name,
-            kind=assignment.get_kind_display().lower(),
+            kind=messages.lower_case(messages.choice(assignment, "kind")),
         ),
         changes={
             "status": {"from": AssignmentStatus.PROPOSED, "to": AssignmentStatus.ACTIVE},
@@ -775,8 +775,8 @@ def _end(
         summary=messages.text(
             gettext_noop("%(name)s: %(kind)s ended (%(reason)s)"),
             name=assignment.volunteer.display_name,
-            kind=assignment.get_kind_display().lower(),
-            reason=assignment.get_end_reason_display().lower(),
+            kind=messages.lower_case(messages.choice(assignment, "kind")),
+            reason=messages.lower_case(messages.choice(assignment, "end_reason")),
         ),
         changes={
             "status": {"from": before, "to": AssignmentStatus.ENDED},

@@ -776,3 +776,14 @@ def test_it_exposes_the_module_constants_consistently() -> None:
     assert instruments.ESAS_ITEM_KEYS == ESAS_NINE
     assert set(instruments.PPS_LEVELS) == set(range(0, 101, 10))
     assert set(instruments.AKPS_LEVELS) == set(range(0, 101, 10))
+
+
+def test_the_citation_people_read_names_the_publication_not_our_notes() -> None:
+    """The form shows the published source; the path of the project's own
+    clinical notes ("docs/clinical-reference.md") is for its maintainers."""
+    for definition in instruments.registry().values():
+        assert ".md" not in definition.citation, definition.code
+        assert "()" not in definition.citation, definition.code
+    assert (
+        instruments.ESAS_R.citation == "Watanabe 2011; sums and minimal differences Hui 2015/2016"
+    )

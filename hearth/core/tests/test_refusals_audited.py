@@ -228,3 +228,16 @@ def test_a_refusal_stays_out_of_the_timeline_the_care_team_reads(
     trail = client_for(world.administrator).get(f"{path}/audit")
     assert trail.status_code == 200
     assert "access.refused" in trail.content.decode()
+
+
+def test_the_record_trail_names_a_refusal_in_words_not_codes(world: World, client_for: Any) -> None:
+    """The administrator reads "Refused: not found" and the page asked for,
+    not the route and the code (they stay in the event's changes)."""
+    client_for(world.volunteer).get(f"/patients/{world.patient.external_id}/")
+    page = client_for(world.administrator).get(f"/patients/{world.patient.external_id}/audit/")
+    text = page.content.decode()
+    assert "Refused: not found" in text
+    assert f'<code translate="no">/patients/{world.patient.external_id}/</code>' in text
+    assert "not_found" not in text
+    assert "patient_id" not in text
+    assert "(web page)" in text

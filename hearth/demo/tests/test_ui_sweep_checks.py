@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from django import forms
 
+from hearth.conftest import World
 from hearth.core.web import name_the_blank_choice
-from hearth.demo.tests.ui_sweep import english_words, path_pattern, raw_values
+from hearth.demo.tests.ui_sweep import (
+    english_words,
+    free_text_values,
+    free_texts_in_the_demo,
+    path_pattern,
+    raw_values,
+    without_free_text,
+)
 
 
 def test_it_finds_placeholders_and_raw_codes_in_our_text() -> None:
@@ -34,6 +42,54 @@ def test_it_leaves_what_people_typed_and_real_names_of_scales() -> None:
 def test_it_names_latin_words_outside_the_allow_list() -> None:
     text = "Боль 5 из 10 · ESAS-r · морфин 5 mg\nНазначено: Stop order · Hearth"
     assert english_words(text) == ["Stop", "order"]
+
+
+def test_what_people_typed_is_left_out_but_a_template_word_beside_it_is_caught() -> None:
+    typed = free_text_values(
+        [
+            "Sit with Amina so Leila can rest.\r\nShe likes   the radio.",
+            "Amina Hassan",
+            "Care",
+        ]
+    )
+    page = (
+        "Заметка: Sit with Amina so Leila can rest. Edit\n"
+        "She likes the radio.\nПациент: Amina Hassan · Careful"
+    )
+    assert english_words(without_free_text(page, typed)) == ["Careful", "Edit"]
+
+
+def test_typed_values_are_whole_lines_of_words_longest_first_and_not_codes() -> None:
+    typed = free_text_values(
+        [
+            "Leila Hassan",
+            "Leila",
+            "No",  # too short to tell from a template's own word
+            "2026-11-03",
+            "One line\n\ntwo  lines ",
+        ]
+    )
+    assert typed == ["Leila Hassan", "two lines", "One line", "Leila"]
+
+
+def test_a_text_cut_short_on_the_page_is_still_typed() -> None:
+    typed = ["SpO2 90% on his NIV with pulse 114; more breathless for two days. Urgent visit."]
+    page = "Срочный визит: SpO2 90% on his NIV with pulse 114; more breathless for two days. Urgen"
+    assert english_words(without_free_text(page, typed)) == []
+
+
+def test_a_typed_value_is_removed_only_as_a_whole_word() -> None:
+    assert without_free_text("Careful · Care home", ["Care"]) == "Careful · \n home"
+
+
+def test_the_free_text_is_what_people_typed_not_codes_or_generated_words(world: World) -> None:
+    texts = free_texts_in_the_demo()
+    assert "Lung cancer" in texts  # a diagnosis as typed
+    assert "Alice" in texts
+    assert "daughter" not in texts  # a relationship the page translates
+    assert "nurse" not in texts  # a discipline code in a plain field
+    assert "nurse.team" not in texts  # a user name
+    assert not any("Refused" in t for t in texts)  # an audit summary made by the code
 
 
 def test_a_path_matches_its_route_and_names_its_ids() -> None:

@@ -9,6 +9,7 @@ a page costs one round trip for the text and layout and one for axe-core.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from hearth.patients.tests.matrix import Route
@@ -51,6 +52,7 @@ LANGUAGES = ("en", "ru")
 #: Routes that are not HTML pages: files the browser downloads or a script.
 NOT_PAGES = {
     "/sw.js": "the service worker script, not a page",
+    "/alerts/count/": "the menu's alert badge alone, fetched by hearth.js into every page",
 }
 NOT_PAGE_SUFFIXES = (".pdf", "/pdf/")
 
@@ -196,6 +198,8 @@ RUSSIAN_PAGE_LATIN_ALLOWED = {
     "SpO",  # SpO₂ (the subscript is its own character)
     "SpO2",
     "kg",
+    "h",  # mcg/h, ml/h
+    "min",  # /min (pulse, breathing rate)
     # clinical scales, scores and standards (their published names)
     "ESAS-r",
     "ESAS",
@@ -212,6 +216,13 @@ RUSSIAN_PAGE_LATIN_ALLOWED = {
     "DNACPR",
     "ReSPECT",
     "ICD-10",
+    "IPOS",
+    "MCSI",
+    "PPSv2",
+    "RASS-PAL",
+    "VBPS",
+    "AT",  # 4AT (the word check starts at the letter)
+    "IDDSI",
     # formats and technical names a person types or sees on a device
     "PDF",
     "SMS",
@@ -221,6 +232,8 @@ RUSSIAN_PAGE_LATIN_ALLOWED = {
     "e-mail",
     "Web",
     "Push",
+    "https",  # a video link "starts with https://"
+    "DBS",  # the Disclosure and Barring Service check a volunteer needs (its name)
     # keys printed on keyboards
     "Ctrl",
     "Cmd",
@@ -316,6 +329,144 @@ def raw_values(whole: str, ours: str) -> list[str]:
     ]
     found += [f"ISO date {m!r}" for m in sorted(set(_ISO_DATE.findall(ours)))]
     return found
+
+
+#: Stored texts the code writes, not a person (a sentence made in the service
+#: language, a message sent to someone, the name of a kind of record): not
+#: free text, so the sweep still finds them when a Russian page shows them in
+#: English. Fields with a ``<name>_key`` beside them (a message stored as a
+#: key and its parameters) are found without being listed here.
+NOT_TYPED_FIELDS = {
+    "core.AuditEvent.object_type",
+    "core.IdempotencyKey.result_type",
+    "notifications.Message.subject",
+    "notifications.Message.body",
+    "notifications.Message.finished_reason",
+    "visits.Dispatch.why_on_call",
+    "medications.SyncReview.problems",
+    "medications.OrderVersion.confirmed_checks",
+}
+
+#: A value that is a code, not words: lower-case letters and digits, maybe
+#: joined by ``_``, ``.``, ``:``, ``-`` or ``/`` ("syringe_driver",
+#: "coord.lewis", "alert:3", "physician", "tablet"). A plain field whose every
+#: value looks like that holds codes (a discipline, a unit) or words the page
+#: translates (a relationship), so it never hides; in a field of typed words
+#: ("breakthrough pain", "breathlessness") a one-word value is typed too.
+#: Inside JSON, a code-like string is always taken for a code.
+_CODE_LIKE = re.compile(r"[a-z0-9]+(?:[-_.:/][a-z0-9]+)*")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+#: The keys of a stored message (``hearth.core.messages``) that hold words
+#: the code translates or dates it formats, not what a person typed.
+_MESSAGE_KEYS = {"$m", "$t", "$c", "$d", "$dt", "$s"}
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def free_texts_in_the_demo() -> list[str]:
+    """What people typed into the demo's database, to be left out of the
+    "English on a Russian page" check: every string of a CharField, TextField
+    or JSONField without ``choices`` in Hearth's models (names, notes,
+    descriptions, addresses, drug and product names, course titles, e-mails),
+    less codes (a plain field of one-word lower-case values: a relationship
+    such as "daughter" is shown in the reader's language, so it must not
+    hide) and texts the code generates (``NOT_TYPED_FIELDS``, messages stored
+    as keys). A course title an administrator typed may equal a word the
+    catalogue translates elsewhere; it is still typed."""
+    from django.apps import apps
+    from django.db import models
+
+    texts: set[str] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("hearth."):
+            continue
+        names = {f.name for f in model._meta.concrete_fields}
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, models.CharField | models.TextField | models.JSONField):
+                continue
+            if f.choices or getattr(f, "item_choices", None):
+                continue
+            if f.name.endswith(("_key", "_params")) or f"{f.name}_key" in names:
+                continue
+            if f"{model._meta.label}.{f.name}" in NOT_TYPED_FIELDS:
+                continue
+            values = model._default_manager.values_list(f.name, flat=True).distinct()
+            if isinstance(f, models.JSONField):
+                texts.update(s for v in values for s in _strings_in(v) if not _is_code(s))
+            else:
+                typed = [v for v in values if v]
+                if not all(_is_code(v) for v in typed):
+                    texts.update(typed)
+    return free_text_values(texts)
+
+
+def _is_code(value: str) -> bool:
+    return bool(_CODE_LIKE.fullmatch(value.strip()))
+
+
+def _strings_in(value: object) -> list[str]:
+    """The strings in a stored value: itself, or a JSON value's strings less
+    its message keys (``$m``, ``$t``...), its parameters included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_in(item)]
+    if isinstance(value, dict):
+        return [
+            s
+            for key, item in value.items()
+            if not (isinstance(key, str) and key in _MESSAGE_KEYS)
+            for s in _strings_in(item)
+        ]
+    return []
+
+
+def free_text_values(texts: Iterable[str]) -> list[str]:
+    """The typed texts as the page shows them: line by line, spaces made one,
+    only lines of 4 characters or more or with a space (a short word such as
+    "No" would hide the same word in a template), less codes; longest first,
+    so a sentence goes before a name inside it."""
+    lines: set[str] = set()
+    for text in texts:
+        for line in text.splitlines():
+            line = _SPACES.sub(" ", line).strip()
+            if len(line) < 4 and " " not in line:
+                continue
+            if not _LATIN_LETTER.search(line):
+                continue
+            lines.add(line)
+    return sorted(lines, key=lambda line: (-len(line), line))
+
+
+#: A typed text cut short on a page (a timeline line ends "... Urgen") is
+#: still typed: its first ``CUT_SHORT_FROM`` characters or more are removed.
+CUT_SHORT_FROM = 40
+
+
+def without_free_text(text: str, free_texts: Iterable[str]) -> str:
+    """``text`` less every whole occurrence of a typed value (not inside a
+    longer word: "Care" typed as a name leaves "Careful" alone), and of the
+    start of a long one cut short; each removed value leaves a line break, so
+    the words either side stay apart."""
+    text = _SPACES.sub(" ", text)
+    for value in free_texts:
+        if value in text:
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "\n", text)
+        elif len(value) > CUT_SHORT_FROM and value[:CUT_SHORT_FROM] in text:
+            text = _without_the_start_of(text, value)
+    return text
+
+
+def _without_the_start_of(text: str, value: str) -> str:
+    """``text`` less each place that starts like ``value`` and runs on with it
+    as far as the page shows (at least ``CUT_SHORT_FROM`` characters)."""
+    start = text.find(value[:CUT_SHORT_FROM])
+    while start != -1:
+        end = start + CUT_SHORT_FROM
+        while end < len(text) and end - start < len(value) and text[end] == value[end - start]:
+            end += 1
+        text = text[:start] + "\n" + text[end:]
+        start = text.find(value[:CUT_SHORT_FROM], start + 1)
+    return text
 
 
 def english_words(ours: str) -> list[str]:

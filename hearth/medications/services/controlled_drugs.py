@@ -190,7 +190,7 @@ def record_stock(
                 "Controlled drug %(movement)s: %(formulation)s × %(amount)s "
                 "(balance %(balance)s)%(flag)s"
             ),
-            movement=entry.get_movement_display().lower(),
+            movement=messages.lower_case(messages.choice(entry, "movement")),
             formulation=str(formulation),
             amount=amount.normalize(),
             balance=entry.balance_after.normalize(),

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -137,7 +136,7 @@ def book_teleconsult(
         summary=messages.text(
             gettext_noop("Teleconsultation with %(name)s booked for %(when)s"),
             name=staff.display_name,
-            when=timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
+            when=start,
         ),
         changes={
             "staff": staff,

@@ -282,7 +282,7 @@ def _settle_alert(actor: User, visit: Visit, alert: Alert, outcome: str) -> None
         obj=alert,
         summary=messages.text(
             gettext_noop("Alert still needs attention after the %(kind)s on %(when)s: %(what)s"),
-            kind=visit.get_kind_display().lower(),
+            kind=messages.lower_case(messages.choice(visit, "kind")),
             when=when,
             what=what,
         ),
