@@ -4,6 +4,8 @@ matched to the route table."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from hearth.conftest import World
@@ -111,3 +113,16 @@ def test_a_drop_down_names_its_empty_choice() -> None:
     assert next(iter(form.fields["kind"].choices)) == ("", "Choose…")  # type: ignore[attr-defined]
     # Radio buttons are left alone (a blank radio should not be offered at all).
     assert next(iter(form.fields["answer"].choices)) == ("", "---------")  # type: ignore[attr-defined]
+
+
+def test_a_known_english_word_is_excused_only_on_its_own_pages(monkeypatch: Any) -> None:
+    from hearth.demo.tests import ui_sweep
+
+    monkeypatch.setattr(
+        ui_sweep,
+        "KNOWN_ENGLISH",
+        [("/patients/{id}/", frozenset({"wife"}), "a relationship stored as typed")],
+    )
+    record = "/patients/012902e4-aef1-4dfc-845f-b54525720b5d/"
+    assert ui_sweep.known_english(record, ["wife", "Given"]) == ["Given"]
+    assert ui_sweep.known_english(record + "profile/", ["wife"]) == ["wife"]

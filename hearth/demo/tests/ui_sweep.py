@@ -109,6 +109,25 @@ NOT_COVERED: dict[tuple[str, str], str] = {
 #: list above cannot grow without someone deciding it should.
 NOT_COVERED_PAIRS = 18
 
+#: English words the sweep still finds on Russian pages, known and not yet
+#: fixed (issue 20's closing note lists them): a path pattern (``{id}`` for
+#: any external id), the words, and why they are there. Each entry is a debt,
+#: not an exception: ``KNOWN_ENGLISH_WORDS`` pins their number so the list
+#: cannot grow without someone deciding it should, and a word listed here is
+#: still reported on every other page.
+KNOWN_ENGLISH: list[tuple[str, frozenset[str], str]] = []
+KNOWN_ENGLISH_WORDS = 0
+
+
+def known_english(url: str, words: list[str]) -> list[str]:
+    """The words of ``words`` not excused for ``url`` by ``KNOWN_ENGLISH``."""
+    excused: set[str] = set()
+    for pattern, listed, _why in KNOWN_ENGLISH:
+        regex = "^" + re.escape(pattern).replace(r"\{id\}", "[0-9a-f-]{36}") + "$"
+        if re.match(regex, url.split("?")[0]):
+            excused |= listed
+    return [word for word in words if word not in excused]
+
 
 #: Where to find ids for the placeholders no page links to (a page behind a
 #: POST button, a record only reached from a list filtered by date): the
