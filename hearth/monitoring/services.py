@@ -457,10 +457,20 @@ def ingest_readings(
         event_type=AuditEventType.OBSERVATIONS_RECEIVED,
         patient=device.patient,
         obj=device,
-        summary=_(
-            "%(stored)d readings from %(device)s (%(duplicate)d duplicates, %(rejected)d refused)"
-        )
-        % {**counts, "device": device.label},
+        # Key + parameters, each count with its own plural form, so the
+        # timeline reads right in every reader's language (Russian: 1/2/5).
+        summary=messages.plural_text(
+            "%(count)d reading from %(device)s (%(duplicates)s, %(refused)s)",
+            "%(count)d readings from %(device)s (%(duplicates)s, %(refused)s)",
+            count=counts["stored"],
+            device=device.label,
+            duplicates=messages.plural_text(
+                "%(count)d duplicate", "%(count)d duplicates", count=counts["duplicate"]
+            ),
+            refused=messages.plural_text(
+                "%(count)d refused", "%(count)d refused", count=counts["rejected"]
+            ),
+        ),
         changes=counts,
     )
     if stored:
