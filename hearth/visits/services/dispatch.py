@@ -133,7 +133,7 @@ def _offer(dispatch: Dispatch, *, role: str, moment: datetime) -> None:
 
 
 @transaction.atomic
-def offer_to_on_call(*, request: UrgentVisitRequest, reason: str) -> Dispatch:
+def offer_to_on_call(*, request: UrgentVisitRequest, reason: str | messages.Message) -> Dispatch:
     """Hand an urgent request to the clinician on call: from the request itself
     (out of hours) or from planning's ``urgent_visit_not_placed_in_time``. A
     request already dispatched keeps its dispatch."""
@@ -150,11 +150,14 @@ def offer_to_on_call(*, request: UrgentVisitRequest, reason: str) -> Dispatch:
         _("Only a physician or a nurse visit goes to the clinician on call."),
     )
     now = clock.now()
+    why_text, why_key, why_params = messages.stored(reason or "", language=settings.LANGUAGE_CODE)
     dispatch = Dispatch(
         request=request,
         patient=request.patient,
         discipline=request.discipline,
-        why_on_call=(reason or "")[:300],
+        why_on_call=why_text[:300],
+        why_on_call_key=why_key[:300],
+        why_on_call_params=why_params,
         created_at=now,
     )
     _offer(dispatch, role=DISPATCH_CHAIN[request.discipline][0], moment=now)
@@ -171,7 +174,7 @@ def offer_to_on_call(*, request: UrgentVisitRequest, reason: str) -> Dispatch:
             gettext_noop("Urgent %(discipline)s visit offered to %(who)s (on call): %(why)s"),
             discipline=dispatch.discipline_label.lower(),
             who=dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
-            why=dispatch.why_on_call,
+            why=messages.from_row(why_key, why_params, dispatch.why_on_call),
         ),
         changes={"role": dispatch.offered_role, "accept_by": dispatch.accept_by},
     )

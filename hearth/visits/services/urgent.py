@@ -81,7 +81,8 @@ def request_urgent_visit(
     if dispatch.out_of_planned_hours(now, request.respond_by):
         # No day plan will start it: straight to the clinician on call.
         dispatch.offer_to_on_call(
-            request=request, reason=_("Out of planned hours: no day plan will start it.")
+            request=request,
+            reason=messages.text(gettext_noop("Out of planned hours: no day plan will start it.")),
         )
         request.refresh_from_db()
     else:
