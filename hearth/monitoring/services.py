@@ -624,7 +624,10 @@ def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
 def _after_acknowledgement(alert: Alert, actor: User) -> None:
     """However it was acknowledged: the pages stop, and those who must hear
     of it (the family who called for help) are told, in this transaction."""
-    paging.stop_pages(alert, reason=_("Acknowledged by %(who)s.") % {"who": actor.display_name})
+    paging.stop_pages(
+        alert,
+        reason=messages.text(gettext_noop("Acknowledged by %(who)s."), who=actor.display_name),
+    )
     signals.alert_acknowledged.send(sender=Alert, alert=alert, actor=actor)
 
 

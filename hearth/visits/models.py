@@ -563,6 +563,16 @@ class Visit(ExternalIdModel):
         return self.status in (VisitStatus.SCHEDULED, VisitStatus.UNDER_WAY)
 
 
+def discipline_param(value: str) -> Any:
+    """A discipline for a stored message: its (lazy) label in lower case, so
+    each reader sees "physician"/"врач", never the code; an unknown code as is."""
+    from hearth.accounts.models import Discipline
+
+    if value in Discipline.values:
+        return messages.lower_case(Discipline(value).label)
+    return value
+
+
 def _discipline_label(value: str) -> str:
     """A discipline by its name ("District nurse"), never its code."""
     from hearth.accounts.models import Discipline

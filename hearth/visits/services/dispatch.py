@@ -42,7 +42,14 @@ from hearth.notifications import outbox
 from hearth.notifications.choices import MessageKind
 from hearth.patients.models import Patient
 from hearth.visits.choices import DispatchStatus, PlanStatus, UrgentRequestStatus
-from hearth.visits.models import OPEN_DISPATCH, DayPlan, Dispatch, UrgentVisitRequest, Visit
+from hearth.visits.models import (
+    OPEN_DISPATCH,
+    DayPlan,
+    Dispatch,
+    UrgentVisitRequest,
+    Visit,
+    discipline_param,
+)
 from hearth.visits.rules import DISPATCH_CHAIN
 
 logger = logging.getLogger(__name__)
@@ -172,7 +179,7 @@ def offer_to_on_call(*, request: UrgentVisitRequest, reason: str | messages.Mess
         obj=dispatch,
         summary=messages.text(
             gettext_noop("Urgent %(discipline)s visit offered to %(who)s (on call): %(why)s"),
-            discipline=dispatch.discipline_label.lower(),
+            discipline=discipline_param(dispatch.discipline),
             who=dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
             why=messages.from_row(why_key, why_params, dispatch.why_on_call),
         ),
