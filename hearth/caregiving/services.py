@@ -800,10 +800,9 @@ def request_respite(
         patient=patient,
         obj=respite,
         summary=messages.text(
-            gettext_noop("Respite asked for: %(kind)s, %(start)s–%(end)s"),
+            gettext_noop("Respite asked for: %(kind)s, %(days)s"),
             kind=RespiteKind(kind).label,
-            start=_date(wanted_from),
-            end=_date(wanted_to),
+            days=messages.day_range(wanted_from, wanted_to),
         ),
         changes={"kind": kind, "wanted_from": wanted_from, "wanted_to": wanted_to},
     )

@@ -109,6 +109,19 @@ def lower_case(value: Any) -> LowerCase:
     return LowerCase(value)
 
 
+@dataclass(frozen=True)
+class DayRange:
+    """A span of days, said once in the reader's language when read
+    (``dates.day_range``: «11–14 декабря», «11 Dec» for one day)."""
+
+    start: date
+    end: date
+
+
+def day_range(start: date, end: date) -> DayRange:
+    return DayRange(start, end)
+
+
 def _context_of(value: Promise) -> str | None:
     """The context of a ``pgettext_lazy`` label (``None`` for any other lazy
     text), so it is translated with it when read."""
@@ -135,6 +148,8 @@ def encode_param(value: Any) -> Any:
         return {"$m": value.key, "$p": value.encode()}
     if isinstance(value, LowerCase):
         return {"$lower": encode_param(value.value)}
+    if isinstance(value, DayRange):
+        return {"$range": [value.start.isoformat(), value.end.isoformat()]}
     if isinstance(value, Joined):
         return {"$j": [encode_param(part) for part in value.parts], "$s": value.separator}
     if isinstance(value, Promise):
@@ -164,6 +179,9 @@ def _decode(value: Any) -> Any:
         return str(value.get("$s", ", ")).join(str(_decode(part)) for part in value["$j"])
     if "$lower" in value:
         return str(_decode(value["$lower"])).lower()
+    if "$range" in value:
+        start, end = (date.fromisoformat(str(day)) for day in value["$range"])
+        return dates.day_range(start, end)
     if "$t" in value:
         if not value["$t"]:
             return ""
@@ -216,9 +234,11 @@ def stored(value: str | Message, *, language: str | None = None) -> tuple[str, s
 
 
 __all__ = [
+    "DayRange",
     "Joined",
     "Message",
     "choice",
+    "day_range",
     "encode_param",
     "from_row",
     "lower_case",

@@ -145,6 +145,13 @@ class AuditEvent(models.Model):
         return messages.render(self.summary_key, self.summary_params, fallback=self.summary)
 
     @property
+    def actor_shown(self) -> str:
+        """Who did it, in words: the stored codes for no person ("system",
+        "anonymous", see ``audit._actor_label``) in the reader's language."""
+        labels = {"system": _("Hearth (automatic)"), "anonymous": _("someone not signed in")}
+        return str(labels.get(self.actor_label, self.actor_label))
+
+    @property
     def channel_label(self) -> str:
         """Where the event came from, in words (the stored channel is a code)."""
         labels = {"web": _("web page"), "api": _("app or API"), "system": _("the system")}

@@ -594,11 +594,15 @@ def update_next_step(*, actor: User, step: NextStep, changes: Mapping[str, Any])
         else AuditEventType.NEXT_STEP_CHANGED,
         patient=patient,
         obj=step,
-        summary=(
-            _("Next step %(name)s: %(status)s")
-            % {"name": step.entry.name, "status": NextStepStatus(step.status).label}
-        )
-        + (" " + _("(by the family)") if by_family else ""),
+        # Key + parameters (the status as its code), one sentence each way,
+        # so the timeline reads in each reader's language.
+        summary=messages.text(
+            gettext_noop("Next step %(name)s: %(status)s (by the family)")
+            if by_family
+            else gettext_noop("Next step %(name)s: %(status)s"),
+            name=step.entry.name,
+            status=messages.choice(step, "status"),
+        ),
         changes=difference,
     )
     return step

@@ -517,6 +517,14 @@ class StockEntry(ExternalIdModel):
     def has_discrepancy(self) -> bool:
         return self.discrepancy != 0
 
+    @property
+    def note_text(self) -> str:
+        """The note as shown: a dose given is named by its medicine and route in
+        the reader's language (the stored note is the service-language copy)."""
+        if self.movement == StockMovement.GIVEN and self.administration_id:
+            return str(self.holding.formulation.drug_route)
+        return self.note
+
 
 def plain_decimal(value: Decimal) -> str:
     """``Decimal("2.500")`` → ``"2.5"``; ``Decimal("20.000")`` → ``"20"``: a

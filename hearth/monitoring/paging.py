@@ -141,7 +141,7 @@ def page_owner(alert: Alert, *, reason: str) -> Message | None:
     return message
 
 
-def stop_pages(alert: Alert, *, reason: str) -> None:
+def stop_pages(alert: Alert, *, reason: str | messages.Message) -> None:
     """Acknowledged (by the button, the API or a text reply): pages not yet
     sent are cancelled, and those sent show as acknowledged in the log."""
     outbox.cancel(topic=topic_of(alert), kinds=(MessageKind.ALERT_PAGE,), reason=reason)

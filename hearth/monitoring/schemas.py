@@ -193,6 +193,10 @@ class AlertMessageOut(Schema):
     attempts: list[AttemptOut]
 
     @staticmethod
+    def resolve_finished_reason(obj: Any) -> str:
+        return obj.finished_reason_text  # type: ignore[no-any-return]
+
+    @staticmethod
     def resolve_attempts(obj: Any) -> list[Any]:
         return list(obj.attempts.all())
 

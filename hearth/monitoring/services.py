@@ -457,10 +457,20 @@ def ingest_readings(
         event_type=AuditEventType.OBSERVATIONS_RECEIVED,
         patient=device.patient,
         obj=device,
-        summary=_(
-            "%(stored)d readings from %(device)s (%(duplicate)d duplicates, %(rejected)d refused)"
-        )
-        % {**counts, "device": device.label},
+        # Key + parameters, each count with its own plural form, so the
+        # timeline reads right in every reader's language (Russian: 1/2/5).
+        summary=messages.plural_text(
+            "%(count)d reading from %(device)s (%(duplicates)s, %(refused)s)",
+            "%(count)d readings from %(device)s (%(duplicates)s, %(refused)s)",
+            count=counts["stored"],
+            device=device.label,
+            duplicates=messages.plural_text(
+                "%(count)d duplicate", "%(count)d duplicates", count=counts["duplicate"]
+            ),
+            refused=messages.plural_text(
+                "%(count)d refused", "%(count)d refused", count=counts["rejected"]
+            ),
+        ),
         changes=counts,
     )
     if stored:
@@ -614,7 +624,10 @@ def acknowledge_alert(*, actor: User, alert: Alert) -> Alert:
 def _after_acknowledgement(alert: Alert, actor: User) -> None:
     """However it was acknowledged: the pages stop, and those who must hear
     of it (the family who called for help) are told, in this transaction."""
-    paging.stop_pages(alert, reason=_("Acknowledged by %(who)s.") % {"who": actor.display_name})
+    paging.stop_pages(
+        alert,
+        reason=messages.text(gettext_noop("Acknowledged by %(who)s."), who=actor.display_name),
+    )
     signals.alert_acknowledged.send(sender=Alert, alert=alert, actor=actor)
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core import messages
 from hearth.core.models import ExternalIdModel
 from hearth.notifications.choices import AttemptOutcome, Channel, MessageKind, MessageStatus
 
@@ -151,8 +152,19 @@ class Message(ExternalIdModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     finished_reason = models.CharField(max_length=300, blank=True)
+    #: ``finished_reason`` as a key + parameters (``core.messages``), rendered
+    #: in each reader's language; ``finished_reason`` is the service-language copy.
+    finished_reason_key = models.CharField(max_length=300, blank=True, default="")
+    finished_reason_params = models.JSONField(default=dict, blank=True)
 
     objects = MessageQuerySet.as_manager()
+
+    @property
+    def finished_reason_text(self) -> str:
+        """Why it stopped (acknowledged by whom, …), in the reader's language."""
+        return messages.render(
+            self.finished_reason_key, self.finished_reason_params, fallback=self.finished_reason
+        )
 
     class Meta:
         ordering = ("-created_at", "-id")

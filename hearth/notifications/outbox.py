@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from hearth.core import clock
+from hearth.core import clock, messages
 from hearth.notifications.choices import MessageKind, MessageStatus
 from hearth.notifications.models import ContactPoint, Message, NotificationPreferences
 
@@ -118,12 +118,19 @@ def notify(
     return message
 
 
-def cancel(*, topic: str, kinds: tuple[str, ...], reason: str) -> int:
+def cancel(*, topic: str, kinds: tuple[str, ...], reason: str | messages.Message) -> int:
     """Messages about ``topic`` that have not gone out yet and no longer need to
-    (the alert was acknowledged before its repeat page was sent)."""
+    (the alert was acknowledged before its repeat page was sent). A ``Message``
+    reason is kept as its key and parameters, read in each reader's language."""
+    text, key, params = messages.stored(reason, language=settings.LANGUAGE_CODE)
     return (
         Message.objects.about(topic)
         .pending()
         .filter(kind__in=kinds)
-        .update(status=MessageStatus.CANCELLED, finished_reason=reason[:300])
+        .update(
+            status=MessageStatus.CANCELLED,
+            finished_reason=text[:300],
+            finished_reason_key=key[:300],
+            finished_reason_params=params,
+        )
     )

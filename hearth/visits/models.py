@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hearth.core import clock
+from hearth.core import clock, messages
 from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
 from hearth.monitoring.models import Alert
@@ -109,6 +109,10 @@ class Dispatch(ExternalIdModel):
     )
     #: Why it went to the clinician on call (out of hours, or the planner's reason).
     why_on_call = models.CharField(max_length=300, blank=True)
+    #: ``why_on_call`` as a key + parameters (``core.messages``), rendered in
+    #: each reader's language; ``why_on_call`` is the service-language copy.
+    why_on_call_key = models.CharField(max_length=300, blank=True, default="")
+    why_on_call_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=clock.now)
     #: The step of the on-call chain it is offered to now (monitoring's OnCallRole).
     offered_role = models.CharField(max_length=20)
@@ -135,6 +139,13 @@ class Dispatch(ExternalIdModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "dispatches"
+
+    @property
+    def why_on_call_text(self) -> str:
+        """Why it went to the clinician on call, in the reader's language."""
+        return messages.render(
+            self.why_on_call_key, self.why_on_call_params, fallback=self.why_on_call
+        )
 
     @property
     def discipline_label(self) -> str:
@@ -550,6 +561,16 @@ class Visit(ExternalIdModel):
     @property
     def is_open(self) -> bool:
         return self.status in (VisitStatus.SCHEDULED, VisitStatus.UNDER_WAY)
+
+
+def discipline_param(value: str) -> Any:
+    """A discipline for a stored message: its (lazy) label in lower case, so
+    each reader sees "physician"/"врач", never the code; an unknown code as is."""
+    from hearth.accounts.models import Discipline
+
+    if value in Discipline.values:
+        return messages.lower_case(Discipline(value).label)
+    return value
 
 
 def _discipline_label(value: str) -> str:

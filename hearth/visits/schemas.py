@@ -434,6 +434,10 @@ class DispatchOut(Schema):
         return obj.patient.external_id  # type: ignore[no-any-return]
 
     @staticmethod
+    def resolve_why_on_call(obj: Any) -> str:
+        return obj.why_on_call_text  # type: ignore[no-any-return]
+
+    @staticmethod
     def resolve_patient_name(obj: Any) -> str:
         return str(obj.patient.full_name)
 

@@ -32,6 +32,7 @@ from hearth.core.validation import Errors, require, require_perm
 from hearth.medications import checks
 from hearth.medications.choices import (
     AdministrationOutcome,
+    DoseUnit,
     NotGivenReason,
     OrderKind,
     Route,
@@ -45,6 +46,7 @@ from hearth.medications.models import (
     StockEntry,
     SyncReview,
     describe_dose,
+    plain_decimal,
 )
 from hearth.medications.services._common import CLOCK_SKEW, _aware, _decimal
 from hearth.medications.services.breakthrough import _review_breakthrough
@@ -495,6 +497,14 @@ def _record(
     return Recorded(administration=administration)
 
 
+def _dose_param(dose: Decimal | None, unit: str) -> Any:
+    """The dose for a stored message: the unit kept as its (lazy) label, so
+    "tablet" is read in each reader's language; as ``describe_dose`` otherwise."""
+    if dose is None or unit not in DoseUnit.values:
+        return describe_dose(dose, unit)
+    return messages.Joined([plain_decimal(dose), DoseUnit(unit).label], separator=" ")
+
+
 def _after_dose(*, actor: User, administration: Administration, order: MedicationOrder) -> None:
     """Audit, the controlled-drug register and the breakthrough review: what
     follows every dose stored, live, from offline or after review."""
@@ -505,17 +515,23 @@ def _after_dose(*, actor: User, administration: Administration, order: Medicatio
         event_type=AuditEventType.ADMINISTRATION_RECORDED,
         patient=order.patient,
         obj=administration,
+        # Key + parameters (the time as a datetime, the reason as its code)
+        # so each reader sees it in their language.
         summary=(
-            _("Given: %(drug)s %(dose)s at %(time)s")
+            messages.text(
+                gettext_noop("Given: %(drug)s %(dose)s at %(time)s"),
+                drug=order.drug_route.drug.name,
+                dose=_dose_param(administration.dose, administration.dose_unit),
+                time=administration.given_at,
+            )
             if given
-            else _("Not given: %(drug)s at %(time)s (%(reason)s)")
-        )
-        % {
-            "drug": order.drug_route.drug.name,
-            "dose": describe_dose(administration.dose, administration.dose_unit),
-            "time": local_time(administration.given_at),
-            "reason": administration.get_not_given_reason_display(),
-        },
+            else messages.text(
+                gettext_noop("Not given: %(drug)s at %(time)s (%(reason)s)"),
+                drug=order.drug_route.drug.name,
+                time=administration.given_at,
+                reason=messages.choice(administration, "not_given_reason"),
+            )
+        ),
         changes={
             "order": order,
             "outcome": administration.outcome,

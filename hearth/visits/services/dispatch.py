@@ -42,7 +42,14 @@ from hearth.notifications import outbox
 from hearth.notifications.choices import MessageKind
 from hearth.patients.models import Patient
 from hearth.visits.choices import DispatchStatus, PlanStatus, UrgentRequestStatus
-from hearth.visits.models import OPEN_DISPATCH, DayPlan, Dispatch, UrgentVisitRequest, Visit
+from hearth.visits.models import (
+    OPEN_DISPATCH,
+    DayPlan,
+    Dispatch,
+    UrgentVisitRequest,
+    Visit,
+    discipline_param,
+)
 from hearth.visits.rules import DISPATCH_CHAIN
 
 logger = logging.getLogger(__name__)
@@ -133,7 +140,7 @@ def _offer(dispatch: Dispatch, *, role: str, moment: datetime) -> None:
 
 
 @transaction.atomic
-def offer_to_on_call(*, request: UrgentVisitRequest, reason: str) -> Dispatch:
+def offer_to_on_call(*, request: UrgentVisitRequest, reason: str | messages.Message) -> Dispatch:
     """Hand an urgent request to the clinician on call: from the request itself
     (out of hours) or from planning's ``urgent_visit_not_placed_in_time``. A
     request already dispatched keeps its dispatch."""
@@ -150,11 +157,14 @@ def offer_to_on_call(*, request: UrgentVisitRequest, reason: str) -> Dispatch:
         _("Only a physician or a nurse visit goes to the clinician on call."),
     )
     now = clock.now()
+    why_text, why_key, why_params = messages.stored(reason or "", language=settings.LANGUAGE_CODE)
     dispatch = Dispatch(
         request=request,
         patient=request.patient,
         discipline=request.discipline,
-        why_on_call=(reason or "")[:300],
+        why_on_call=why_text[:300],
+        why_on_call_key=why_key[:300],
+        why_on_call_params=why_params,
         created_at=now,
     )
     _offer(dispatch, role=DISPATCH_CHAIN[request.discipline][0], moment=now)
@@ -169,9 +179,9 @@ def offer_to_on_call(*, request: UrgentVisitRequest, reason: str) -> Dispatch:
         obj=dispatch,
         summary=messages.text(
             gettext_noop("Urgent %(discipline)s visit offered to %(who)s (on call): %(why)s"),
-            discipline=dispatch.discipline_label.lower(),
+            discipline=discipline_param(dispatch.discipline),
             who=dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
-            why=dispatch.why_on_call,
+            why=messages.from_row(why_key, why_params, dispatch.why_on_call),
         ),
         changes={"role": dispatch.offered_role, "accept_by": dispatch.accept_by},
     )

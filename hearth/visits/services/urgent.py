@@ -22,7 +22,7 @@ from hearth.core.validation import require, require_perm
 from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
 from hearth.visits.choices import UrgentRequestStatus
-from hearth.visits.models import UrgentVisitRequest
+from hearth.visits.models import UrgentVisitRequest, discipline_param
 from hearth.visits.services import dispatch
 from hearth.visits.signals import urgent_visit_requested
 
@@ -74,14 +74,15 @@ def request_urgent_visit(
         obj=request,
         summary=messages.text(
             gettext_noop("Urgent %(discipline)s visit requested for today: %(reason)s"),
-            discipline=request.discipline_label.lower(),
+            discipline=discipline_param(request.discipline),
             reason=reason[:200],
         ),
     )
     if dispatch.out_of_planned_hours(now, request.respond_by):
         # No day plan will start it: straight to the clinician on call.
         dispatch.offer_to_on_call(
-            request=request, reason=_("Out of planned hours: no day plan will start it.")
+            request=request,
+            reason=messages.text(gettext_noop("Out of planned hours: no day plan will start it.")),
         )
         request.refresh_from_db()
     else:

@@ -32,7 +32,7 @@ from hearth.visits.choices import (
     VisitKind,
     VisitStatus,
 )
-from hearth.visits.models import UrgentVisitRequest, Visit, VisitNote
+from hearth.visits.models import UrgentVisitRequest, Visit, VisitNote, discipline_param
 from hearth.visits.services import dispatch
 from hearth.visits.services.checks import _aware, _check_field, _local_date
 
@@ -114,7 +114,7 @@ def add_visit_note(*, actor: User, visit: Visit, text: str) -> VisitNote:
         obj=note,
         summary=messages.text(
             gettext_noop("Visit note (%(discipline)s): %(text)s"),
-            discipline=actor.discipline,
+            discipline=discipline_param(actor.discipline or ""),
             text=text[:150],
         ),
     )
