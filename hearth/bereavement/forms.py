@@ -24,7 +24,7 @@ def _textarea(rows: int = 3) -> forms.Textarea:
 def relative_choices(links: list[CaregiverLink]) -> list[tuple[str, str]]:
     choices = []
     for link in links:
-        label = f"{link.user.display_name} ({link.relationship})"
+        label = f"{link.user.display_name} ({link.relationship_label})"
         if link.is_primary_caregiver:
             label += " · " + str(_("primary caregiver"))
         if link.ended_at is not None:

@@ -95,7 +95,7 @@ def describe_loan(loan: Loan) -> str:
 
 def describe_holding(holding: StockHolding) -> str:
     amount = format(holding.balance.normalize(), "f")
-    return f"{holding.formulation}: {amount} {holding.formulation.stock_unit}"
+    return f"{holding.formulation}: {amount} {holding.formulation.stock_unit_label}"
 
 
 # --- A patient's plan -------------------------------------------------------------

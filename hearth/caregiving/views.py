@@ -60,7 +60,10 @@ def _carers(patient: Patient, *, include_ended: bool = False) -> dict[str, Careg
 
 
 def _carer_choices(links: dict[str, CaregiverLink]) -> list[tuple[str, str]]:
-    return [(key, f"{link.user.display_name} ({link.relationship})") for key, link in links.items()]
+    return [
+        (key, f"{link.user.display_name} ({link.relationship_label})")
+        for key, link in links.items()
+    ]
 
 
 def _team(patient: Patient) -> dict[str, User]:

@@ -60,7 +60,7 @@ class Conversion(models.TextChoices):
 
 class OrderKind(models.TextChoices):
     REGULAR = "regular", _("Regular (at set times)")
-    AS_NEEDED = "as_needed", _("As needed (PRN, breakthrough)")
+    AS_NEEDED = "as_needed", _("As needed (breakthrough)")
 
 
 class OrderStatus(models.TextChoices):

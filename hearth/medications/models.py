@@ -106,6 +106,18 @@ class DrugRoute(ExternalIdModel):
         return f"{self.drug.name} ({self.get_route_display()})"
 
 
+#: The units the controlled-drug register counts stock in (see the formulary
+#: migration), as people read them.
+STOCK_UNIT_LABELS = {
+    "tablet": _("tablet(s)"),
+    "capsule": _("capsule(s)"),
+    "ampoule": _("ampoule(s)"),
+    "patch": _("patch(es)"),
+    "syringe": _("syringe(s)"),
+    "ml": _("ml"),
+}
+
+
 class Formulation(ExternalIdModel):
     """What is actually in the home: a form and strength. ``amount_per_unit``
     (in the route's dose unit, per tablet, ml, ampoule or patch) lets the
@@ -133,6 +145,12 @@ class Formulation(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"{self.drug_route.drug.name} {self.strength} {self.get_form_display().lower()}"
+
+    @property
+    def stock_unit_label(self) -> str:
+        """What the stock is counted in, in the reader's language ("tablet" is
+        a stored code, never shown as such); an unknown unit shows as typed."""
+        return str(STOCK_UNIT_LABELS.get(self.stock_unit, self.stock_unit))
 
     @property
     def is_liquid(self) -> bool:
@@ -484,7 +502,7 @@ class StockHolding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.formulation}: {self.balance} {self.formulation.stock_unit}"
+        return f"{self.formulation}: {self.balance} {self.formulation.stock_unit_label}"
 
 
 class StockEntry(ExternalIdModel):

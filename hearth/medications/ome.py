@@ -87,6 +87,17 @@ class OrderLine:
     warning: str = ""
 
 
+def guideline_name(code: str) -> str:
+    """``HEARTH_BREAKTHROUGH_GUIDELINE`` as a person reads it; an unknown code
+    is shown upper-cased, as before."""
+    names = {
+        "uk": _("United Kingdom guidance"),
+        "nccn": _("NCCN (United States)"),
+        "etg": _("eTG (Australia)"),
+    }
+    return names.get(code, code.upper())
+
+
 @dataclass
 class OpioidSummary:
     """What the prescribing page shows beside the orders."""
@@ -103,6 +114,12 @@ class OpioidSummary:
     @property
     def has_opioids(self) -> bool:
         return bool(self.lines)
+
+    @property
+    def guideline_label(self) -> str:
+        """The guideline the breakthrough range follows, named in the reader's
+        language (the setting stores a code such as "uk")."""
+        return guideline_name(self.guideline)
 
 
 def breakthrough_range(

@@ -200,7 +200,9 @@ def at_the_bedside(patient: Patient) -> AtTheBedside:
     for link in patient.caregivers.filter(ended_at__isnull=True).select_related("user"):
         number = link.phone or link.user.phone
         if number:
-            facts.phones.append(Phone(number, f"{link.user.display_name} ({link.relationship})"))
+            facts.phones.append(
+                Phone(number, f"{link.user.display_name} ({link.relationship_label})")
+            )
     esas = assessments.latest(patient, "esas_r")
     if esas is not None:
         labels = {item.key: str(item.label) for item in instruments.ESAS_R.items}

@@ -35,6 +35,7 @@ from hearth.core.validation import (
 )
 from hearth.patients import access, record_numbers, signals
 from hearth.patients.choices import (
+    KNOWN_RELATIONSHIPS,
     ROLE_DISCIPLINES,
     CareTeamRole,
     CommissionOutcome,
@@ -404,7 +405,9 @@ def add_family_caregiver(
         summary=messages.text(
             gettext_noop("Family caregiver added: %(name)s (%(relationship)s)"),
             name=user.display_name,
-            relationship=link.relationship,
+            # A known word is stored as its msgid, so each reader reads it in
+            # their own language; anything else as typed.
+            relationship=KNOWN_RELATIONSHIPS.get(link.relationship.lower(), link.relationship),
         ),
         changes={
             "relationship": link.relationship,

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core.choices import languages_by_name
 from hearth.personhood.choices import Section
 from hearth.personhood.models import (
     SECTION_MODELS,
@@ -30,9 +31,27 @@ def section_form(section: str) -> type[forms.ModelForm]:
             widgets[field.name] = forms.Textarea(attrs={"rows": 3})
         if field.get_internal_type() == "TimeField":
             widgets[field.name] = TIME_INPUT
-    return forms.modelform_factory(
+    base = forms.modelform_factory(
         model, fields=[f.name for f in model.content_fields()], widgets=widgets
     )
+    return type(base.__name__, (_LanguagesByName, base), {})
+
+
+class _LanguagesByName(forms.ModelForm):
+    """Language pickers list names in the reader's language, in the reader's
+    alphabetical order ("Arabic", not "ar", and never the English name on a
+    Russian page); the stored value stays the code."""
+
+    LANGUAGE_FIELDS = ("preferred_language", "other_languages")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.LANGUAGE_FIELDS:
+            field = self.fields.get(name)
+            if isinstance(field, forms.ChoiceField):
+                current: Any = field.choices
+                blank = [choice for choice in current if choice[0] == ""]
+                field.choices = blank + languages_by_name()
 
 
 def section_initial(row: ProfileSection) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from hearth.core.choices import SPOKEN_LANGUAGES
+from hearth.core.choices import SPOKEN_LANGUAGES, language_name
+from hearth.patients.choices import relationship_label
 from hearth.patients.models import Patient
 from hearth.personhood.choices import BLOCKING_WINDOW_KINDS, ProposalStatus, Section
 from hearth.personhood.models import (
@@ -40,6 +41,14 @@ def _display(row: ProfileSection, model_field: Any) -> Any:
     value = getattr(row, model_field.name)
     if value in ("", None, []):
         return None
+    # Languages are stored as codes and named in the reader's language (not
+    # Django's English names); a typed relationship ("daughter") likewise.
+    if model_field.name == "preferred_language":
+        return language_name(value)
+    if model_field.name == "other_languages":
+        return ", ".join(language_name(code) for code in value)
+    if model_field.name.endswith("relationship"):
+        return relationship_label(value)
     if model_field.choices:
         return getattr(row, f"get_{model_field.name}_display")()
     item_choices = getattr(model_field, "item_choices", None)

@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User
 from hearth.core import clock
+from hearth.core.choices import language_name
 from hearth.equipment.choices import AT_HOME, EquipmentKind
 from hearth.equipment.models import Loan
 from hearth.monitoring.choices import OnCallRole
 from hearth.monitoring.queries import on_call_now
 from hearth.patients.models import Patient
-from hearth.personhood.choices import SPOKEN_LANGUAGES, Weekday, WindowKind
+from hearth.personhood.choices import Weekday, WindowKind
 from hearth.personhood.models import (
     Communication,
     CultureAndFaith,
@@ -133,10 +134,9 @@ def _shown(row: Model, name: str) -> str | None:
     if value is True:
         return _("Yes")
     if name in ("preferred_language",):
-        return str(dict(SPOKEN_LANGUAGES).get(value, value))
+        return language_name(value)
     if name == "other_languages":
-        languages = dict(SPOKEN_LANGUAGES)
-        return ", ".join(str(languages.get(code, code)) for code in value)
+        return ", ".join(language_name(code) for code in value)
     if model_field.choices:
         return str(getattr(row, f"get_{name}_display")())
     item_choices = getattr(model_field, "item_choices", None)

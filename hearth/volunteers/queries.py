@@ -9,12 +9,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
-from hearth.core.choices import SPOKEN_LANGUAGES
+from hearth.core.choices import language_name
 from hearth.core.dates import day_range
 from hearth.patients.models import Episode, Patient
 from hearth.volunteers import services
@@ -22,7 +23,6 @@ from hearth.volunteers.choices import (
     OPEN_ASSIGNMENT_STATUSES,
     AssignmentStatus,
     TrainingModule,
-    Weekday,
     required_modules,
 )
 from hearth.volunteers.models import (
@@ -33,12 +33,11 @@ from hearth.volunteers.models import (
     WeeklySlot,
 )
 
-LANGUAGE_NAMES = dict(SPOKEN_LANGUAGES)
-SHORT_DAYS = {day.value: str(day.label)[:3] for day in Weekday}
-
 
 def language_labels(codes: Iterable[str]) -> list[str]:
-    return [str(LANGUAGE_NAMES.get(code, code)) for code in codes or []]
+    """Spoken languages named in the reader's language ("ru" → «русский»),
+    never the stored code or the English name."""
+    return [language_name(code) for code in codes or []]
 
 
 def _with_episodes(queryset: QuerySet[Any], prefix: str = "patient") -> QuerySet[Any]:
@@ -52,7 +51,9 @@ def _with_episodes(queryset: QuerySet[Any], prefix: str = "patient") -> QuerySet
 
 
 def _slot_text(slot: WeeklySlot) -> str:
-    return f"{SHORT_DAYS[slot.weekday]} {slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}"
+    # Django's translated short weekday names (Monday is 0, as in Weekday),
+    # looked up when the page is drawn so they follow the reader's language.
+    return f"{WEEKDAYS_ABBR[slot.weekday]} {slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}"
 
 
 def availability_summary(

@@ -219,6 +219,7 @@ RUSSIAN_PAGE_LATIN_ALLOWED = {
     "kg",
     "h",  # mcg/h, ml/h
     "min",  # /min (pulse, breathing rate)
+    "C",  # °C (the degree sign is its own character)
     # clinical scales, scores and standards (their published names)
     "ESAS-r",
     "ESAS",
