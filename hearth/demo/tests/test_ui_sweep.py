@@ -383,7 +383,7 @@ class Walk:
             words = [w for w in english_words(ours) if w not in self.sweep.names]
             words = known_english(url, words)
             if words:
-                self.fail(url, size_name, "English on a Russian page: " + ", ".join(words[:25]))
+                self.fail(url, size_name, "English on a Russian page: " + ", ".join(words))
 
     def fail(self, url: str, size_name: str, message: str) -> None:
         self.failures.append(f"{url} [{self.language} {size_name}]: {message}")
