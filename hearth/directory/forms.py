@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hearth.core.choices import SPOKEN_LANGUAGES
+from hearth.core.choices import languages_by_name
 from hearth.directory import queries
 from hearth.directory.choices import Category, Faith, NextStepStatus, topics_by_category
 from hearth.directory.models import DirectoryEntry
@@ -22,12 +21,6 @@ def _textarea(rows: int = 3) -> forms.Textarea:
 
 def _any(label: Any) -> list[tuple[str, Any]]:
     return [("", label)]
-
-
-def languages_by_name() -> list[tuple[str, str]]:
-    """Spoken languages in the reader's alphabetical order, not by code."""
-    named = ((code, gettext(str(name))) for code, name in SPOKEN_LANGUAGES)
-    return sorted(named, key=lambda choice: choice[1])
 
 
 def _search_languages() -> list[tuple[str, Any]]:
