@@ -21,6 +21,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hearth.accounts.models import User
@@ -242,55 +246,124 @@ def weekly_visit_is_due(day: date, times: int, done_this_week_before: int) -> bo
 
 
 def _continuity(patient_ids: Iterable[int], day: date) -> dict[tuple[int, str], User]:
-    """The staff member of each person's most recent completed visit, by discipline."""
-    latest: dict[tuple[int, str], User] = {}
-    rows = (
-        VisitRow.objects.filter(
-            patient_id__in=list(patient_ids), status=VisitStatus.COMPLETED, date__lt=day
-        )
-        .select_related("staff")
-        .order_by("-planned_start")
+    """The staff member of each person's most recent completed visit before
+    ``day``, by discipline: the carer the person last saw is the one they
+    should see again (continuity of carer, CLINICAL.md).
+
+    Only the latest visit per (person, discipline) leaves the database (DISTINCT
+    ON on PostgreSQL, a window function elsewhere): a person visited daily for
+    months has hundreds of past visits and the planner needs one of them. When
+    two visits started at the same minute the one recorded last wins."""
+    ids = list(patient_ids)
+    if not ids:
+        return {}
+    completed = VisitRow.objects.filter(
+        patient_id__in=ids, status=VisitStatus.COMPLETED, date__lt=day
     )
-    for row in rows:
-        latest.setdefault((row.patient_id, row.discipline), row.staff)
-    return latest
+    if connections[completed.db].vendor == "postgresql":
+        latest = completed.order_by(
+            "patient_id", "discipline", "-planned_start", "-pk"
+        ).distinct("patient_id", "discipline")
+    else:
+        latest = completed.annotate(
+            newest=models.Window(
+                RowNumber(),
+                partition_by=[F("patient_id"), F("discipline")],
+                order_by=[F("planned_start").desc(), F("pk").desc()],
+            )
+        ).filter(newest=1)
+    rows = list(latest.values_list("patient_id", "discipline", "staff_id"))
+    staff = User.objects.in_bulk({staff_id for _patient, _discipline, staff_id in rows})
+    return {(patient, discipline): staff[staff_id] for patient, discipline, staff_id in rows}
 
 
 def _languages(patients: Sequence[Patient]) -> dict[int, frozenset[str]]:
     found = {p.pk: {p.preferred_language} - {""} for p in patients}
-    for section in Communication.objects.filter(patient__in=patients):
+    for section in Communication.objects.filter(patient_id__in=list(found)):
         found.setdefault(section.patient_id, set()).update(section.languages)
     return {pk: frozenset(languages) for pk, languages in found.items()}
 
 
+def _due_need_counts(day: date) -> dict[int, int]:
+    """How many visits each current home-visit need of a person in care asks
+    of ``day`` (needs with none left out).
+
+    Reads one row per need and one count per need visited this week, never
+    the people themselves: which needs are due is decided before any patient,
+    window or past visit is loaded, so the cost follows the needs, not the
+    size of the service."""
+    needs = VisitNeed.objects.current().filter(
+        patient__in=active_patients(), kind=VisitKind.HOME_VISIT
+    )
+    rules = list(needs.values_list("pk", "per", "times"))
+    if not rules:
+        return {}
+    week_start = day - timedelta(days=day.weekday())
+    counted = (
+        VisitRow.objects.not_cancelled()
+        .filter(need__in=needs.values("pk"), date__gte=week_start, date__lte=day)
+        .order_by()
+        .values("need_id")
+        .annotate(today=Count("pk", filter=Q(date=day)), total=Count("pk"))
+    )
+    today: dict[int, int] = {}
+    before: dict[int, int] = {}
+    for row in counted:
+        today[row["need_id"]] = row["today"]
+        before[row["need_id"]] = row["total"] - row["today"]
+    due: dict[int, int] = {}
+    for pk, per, times in rules:
+        done_today = today.get(pk, 0)
+        if per == Per.DAY:
+            count = max(0, times - done_today)
+        else:
+            already = before.get(pk, 0) + done_today
+            count = 1 if not done_today and weekly_visit_is_due(day, times, already) else 0
+        if count:
+            due[pk] = count
+    return due
+
+
 def due_visits(day: date) -> list[DueVisit]:
     """Every home visit ``day`` needs: the daily needs, the weekly needs whose
-    even spread says today, and the urgent requests waiting for the day."""
-    patients = list(active_patients())
-    ids = [p.pk for p in patients]
-    weekly_by_patient: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for window in WeeklyWindow.objects.current().filter(patient_id__in=ids):
-        weekly_by_patient[window.patient_id].append(window)
-    requests_by_patient: dict[int, list[VisitTimeRequest]] = defaultdict(list)
-    for asked in VisitTimeRequest.objects.current().filter(patient_id__in=ids, date=day):
-        requests_by_patient[asked.patient_id].append(asked)
-    needs = list(
-        VisitNeed.objects.current()
-        .filter(patient_id__in=ids, kind=VisitKind.HOME_VISIT)
-        .select_related("preferred_staff")
-        .order_by("patient_id", "pk")
+    even spread says today, and the urgent requests waiting for the day.
+
+    Reads only what the day needs (a constant number of queries whatever the
+    size of the service): first which needs are due, then the people, their
+    windows, languages and last carers for those visits alone."""
+    due_counts = _due_need_counts(day)
+    needs = (
+        list(
+            VisitNeed.objects.filter(pk__in=list(due_counts))
+            .select_related("preferred_staff")
+            .order_by("patient_id", "pk")
+        )
+        if due_counts
+        else []
     )
-    week_start = day - timedelta(days=day.weekday())
-    counted = VisitRow.objects.not_cancelled().filter(
-        need__in=needs, date__gte=week_start, date__lte=day
+    urgent = list(
+        UrgentVisitRequest.objects.filter(for_date=day, status=UrgentRequestStatus.WAITING)
+        .select_related("patient", "alert")
     )
-    before: dict[int, int] = defaultdict(int)
-    today: dict[int, int] = defaultdict(int)
-    for need_id, on in counted.values_list("need_id", "date"):
-        (today if on == day else before)[need_id] += 1
-    continuity = _continuity(ids, day)
-    languages = _languages(patients)
+    wanted = {need.patient_id for need in needs} | {request.patient_id for request in urgent}
+    # The people of the due visits, and those of the urgent requests who are
+    # in care (an urgent request outlives a discharge; its person then gets no
+    # preferred carer or profile languages, as before).
+    patients = list(active_patients().filter(pk__in=list(wanted))) if wanted else []
     by_pk = {p.pk: p for p in patients}
+    ids = list(by_pk)
+    need_ids = list({need.patient_id for need in needs})
+    weekly_by_patient: dict[int, list[WeeklyWindow]] = defaultdict(list)
+    requests_by_patient: dict[int, list[VisitTimeRequest]] = defaultdict(list)
+    if need_ids:
+        for window in WeeklyWindow.objects.current().filter(patient_id__in=need_ids):
+            weekly_by_patient[window.patient_id].append(window)
+        for asked in VisitTimeRequest.objects.current().filter(
+            patient_id__in=need_ids, date=day
+        ):
+            requests_by_patient[asked.patient_id].append(asked)
+    continuity = _continuity(ids, day)
+    languages = _languages(patients) if patients else {}
     earliest = now_seconds(day) if day == clock.today() else None
 
     def windows_for(patient: Patient, minutes: int) -> list[Window]:
@@ -306,13 +379,7 @@ def due_visits(day: date) -> list[DueVisit]:
     due: list[DueVisit] = []
     for need in needs:
         patient = by_pk[need.patient_id]
-        if need.per == Per.DAY:
-            count = max(0, need.times - today[need.pk])
-        else:
-            already = before[need.pk] + today[need.pk]
-            count = 1 if not today[need.pk] and weekly_visit_is_due(day, need.times, already) else 0
-        if not count:
-            continue
+        count = due_counts[need.pk]
         windows = windows_for(patient, need.duration_minutes)
         parts = availability.split(windows, count) if count > 1 else [windows]
         preferred = need.preferred_staff or continuity.get((patient.pk, need.discipline))
@@ -331,9 +398,6 @@ def due_visits(day: date) -> list[DueVisit]:
                     languages=languages.get(patient.pk, frozenset()),
                 )
             )
-    urgent = UrgentVisitRequest.objects.filter(
-        for_date=day, status=UrgentRequestStatus.WAITING
-    ).select_related("patient", "alert")
     for request in urgent:
         patient = request.patient
         due.append(
