@@ -27,6 +27,8 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from hearth.routing.problem import Place
 
 EARTH_RADIUS_METRES = 6_371_008.8  # mean radius (IUGG)
@@ -85,15 +87,28 @@ class StraightLine:
             raise ValueError("road factor, speed and seconds per unit must be positive")
 
     def matrix(self, places: Sequence[Place]) -> tuple[list[list[int]], list[list[int]]]:
+        """Every pair at once with numpy (already the solver's): a day of 550
+        visits is 300,000 pairs, about a second in a Python loop. Same formula
+        and order of operations as ``haversine_metres``, rounded half to even
+        like ``round``."""
         distinct, position = _unique_by_key(places)
         metres_per_unit = self.average_speed_kmh * 1000 / 3600 * self.seconds_per_unit
-        durations: list[list[int]] = []
-        distances: list[list[int]] = []
-        for a in distinct:
-            road = [haversine_metres(a, b) * self.road_factor for b in distinct]
-            distances.append([round(metres) for metres in road])
-            durations.append([round(metres / metres_per_unit) for metres in road])
-        return _expand(durations, position), _expand(distances, position)
+        latitudes = np.radians(np.array([p.latitude for p in distinct], dtype=np.float64))
+        longitudes = np.radians(np.array([p.longitude for p in distinct], dtype=np.float64))
+        cosines = np.cos(latitudes)
+        h = (
+            np.sin((latitudes[None, :] - latitudes[:, None]) / 2) ** 2
+            + (cosines[:, None] * cosines[None, :])
+            * np.sin((longitudes[None, :] - longitudes[:, None]) / 2) ** 2
+        )
+        road = 2 * EARTH_RADIUS_METRES * np.arcsin(np.minimum(1.0, np.sqrt(h))) * self.road_factor
+        if len(distinct) != len(places):  # the same spot under several places
+            index = np.array(position)
+            road = road[np.ix_(index, index)]
+        np.fill_diagonal(road, 0.0)
+        durations = np.rint(road / metres_per_unit).astype(np.int64)
+        distances = np.rint(road).astype(np.int64)
+        return durations.tolist(), distances.tolist()
 
 
 @dataclass(frozen=True)
