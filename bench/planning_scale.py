@@ -206,6 +206,7 @@ def build_service(day: dt.date, seed: int = 21) -> None:
     from django.utils import timezone
 
     from hearth.accounts.models import User
+    from hearth.core import clock
     from hearth.patients.models import Episode, Patient
     from hearth.personhood.models import Communication, WeeklyWindow
     from hearth.visits.models import (
@@ -215,8 +216,6 @@ def build_service(day: dt.date, seed: int = 21) -> None:
         VisitNeed,
     )
     from hearth.visits.models import Visit as VisitRow
-
-    from hearth.core import clock
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -322,9 +321,7 @@ def build_service(day: dt.date, seed: int = 21) -> None:
             ["nurse", "physician", "social_worker", "psychologist"], [80, 10, 5, 5]
         )[0]
         skills = [rng.choice(skills_all)] if discipline == "nurse" and rng.random() < 0.15 else []
-        needs_plan.append(
-            NeedPlan(n, discipline, times, per, rng.choice([30, 45, 45, 60]), skills)
-        )
+        needs_plan.append(NeedPlan(n, discipline, times, per, rng.choice([30, 45, 45, 60]), skills))
     needs = VisitNeed.objects.bulk_create(
         [
             VisitNeed(
@@ -391,9 +388,7 @@ def build_service(day: dt.date, seed: int = 21) -> None:
     )
 
     # Past visits, laid down by the planner's own rule, most by the usual carer.
-    usual = {
-        plan.patient: rng.choice(by_discipline[plan.discipline]) for plan in needs_plan
-    }
+    usual = {plan.patient: rng.choice(by_discipline[plan.discipline]) for plan in needs_plan}
     visits: list[VisitRow] = []
     done: dict[int, dict[dt.date, int]] = {n: {} for n in range(len(needs_plan))}
     for back in range(HISTORY_DAYS, 0, -1):
@@ -580,22 +575,45 @@ def report(day: dt.date, m: dict[str, Any]) -> str:
     outside_solver = m["preparation_seconds"] + m["matrix_seconds"] + m["save_seconds"]
     ratio = m["preparation_seconds"] / m["baseline_seconds"] if m["baseline_seconds"] else 0
     rows = [
-        ("Preparation (`prepare_day`)", f"{m['preparation_seconds']:.2f} s, "
-         f"{m['queries']} queries", "", ""),
+        (
+            "Preparation (`prepare_day`)",
+            f"{m['preparation_seconds']:.2f} s, {m['queries']} queries",
+            "",
+            "",
+        ),
         ("Travel matrix", f"{m['matrix_seconds']:.2f} s ({m['matrix_places']} places)", "", ""),
         ("Saving the draft", f"{m['save_seconds']:.2f} s", "", ""),
-        ("Everything but the solver", f"{outside_solver:.2f} s",
-         f"≤ {TARGET_PREPARATION_SECONDS:.0f} s",
-         verdict(outside_solver <= TARGET_PREPARATION_SECONDS)),
-        ("Raw read baseline", f"{m['baseline_seconds'] * 1000:.0f} ms "
-         f"({m['baseline_rows']:,} rows)", "", ""),
+        (
+            "Everything but the solver",
+            f"{outside_solver:.2f} s",
+            f"≤ {TARGET_PREPARATION_SECONDS:.0f} s",
+            verdict(outside_solver <= TARGET_PREPARATION_SECONDS),
+        ),
+        (
+            "Raw read baseline",
+            f"{m['baseline_seconds'] * 1000:.0f} ms ({m['baseline_rows']:,} rows)",
+            "",
+            "",
+        ),
         ("Preparation / raw read", f"{ratio:.1f}×", "", ""),
-        ("Solver (time limit)", f"{m['solver_seconds']:.2f} s ({SOLVER_SECONDS:.0f} s limit)",
-         "", ""),
-        ("Peak memory after preparation", f"{m['rss_prepared_mb']:.0f} MB "
-         f"(Django loaded: {m['rss_start_mb']:.0f} MB)", "", ""),
-        ("Peak memory, whole planning", f"{m['rss_peak_mb']:.0f} MB",
-         f"≤ {TARGET_PEAK_MB:.0f} MB", verdict(m["rss_peak_mb"] <= TARGET_PEAK_MB)),
+        (
+            "Solver (time limit)",
+            f"{m['solver_seconds']:.2f} s ({SOLVER_SECONDS:.0f} s limit)",
+            "",
+            "",
+        ),
+        (
+            "Peak memory after preparation",
+            f"{m['rss_prepared_mb']:.0f} MB (Django loaded: {m['rss_start_mb']:.0f} MB)",
+            "",
+            "",
+        ),
+        (
+            "Peak memory, whole planning",
+            f"{m['rss_peak_mb']:.0f} MB",
+            f"≤ {TARGET_PEAK_MB:.0f} MB",
+            verdict(m["rss_peak_mb"] <= TARGET_PEAK_MB),
+        ),
     ]
     table = ["| measure | result | target | |", "|---|---|---|---|"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
@@ -606,8 +624,8 @@ def report(day: dt.date, m: dict[str, Any]) -> str:
 `{DB_NAME}` database, a service of {sum(STAFF.values())} staff ({sum(STAFF.values()) - OFF_DUTY}
 on shift), {PATIENTS:,} patients ({IN_CARE:,} in active home care, {WITH_NEEDS:,} of them
 with home-visit needs) and the previous {HISTORY_DAYS} days of visits laid down by the
-planner's own "is it due" rule, then plans {day} in a fresh process: {m['due']} visits due
-({m['visits']} for the solver, {m['placed']} placed) for {m['staff']} staff. The raw-read
+planner's own "is it due" rule, then plans {day} in a fresh process: {m["due"]} visits due
+({m["visits"]} for the solver, {m["placed"]} placed) for {m["staff"]} staff. The raw-read
 baseline reads the rows any planner must look at (the day's shifts, every current
 home-visit need, this week's visits) with a cursor, in the same process. Peak memory
 is the process's `ru_maxrss`.

@@ -21,8 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, Q
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -261,9 +260,9 @@ def _continuity(patient_ids: Iterable[int], day: date) -> dict[tuple[int, str], 
         patient_id__in=ids, status=VisitStatus.COMPLETED, date__lt=day
     )
     if connections[completed.db].vendor == "postgresql":
-        latest = completed.order_by(
-            "patient_id", "discipline", "-planned_start", "-pk"
-        ).distinct("patient_id", "discipline")
+        latest = completed.order_by("patient_id", "discipline", "-planned_start", "-pk").distinct(
+            "patient_id", "discipline"
+        )
     else:
         latest = completed.annotate(
             newest=models.Window(
@@ -342,8 +341,9 @@ def due_visits(day: date) -> list[DueVisit]:
         else []
     )
     urgent = list(
-        UrgentVisitRequest.objects.filter(for_date=day, status=UrgentRequestStatus.WAITING)
-        .select_related("patient", "alert")
+        UrgentVisitRequest.objects.filter(
+            for_date=day, status=UrgentRequestStatus.WAITING
+        ).select_related("patient", "alert")
     )
     wanted = {need.patient_id for need in needs} | {request.patient_id for request in urgent}
     # The people of the due visits, and those of the urgent requests who are
@@ -358,9 +358,7 @@ def due_visits(day: date) -> list[DueVisit]:
     if need_ids:
         for window in WeeklyWindow.objects.current().filter(patient_id__in=need_ids):
             weekly_by_patient[window.patient_id].append(window)
-        for asked in VisitTimeRequest.objects.current().filter(
-            patient_id__in=need_ids, date=day
-        ):
+        for asked in VisitTimeRequest.objects.current().filter(patient_id__in=need_ids, date=day):
             requests_by_patient[asked.patient_id].append(asked)
     continuity = _continuity(ids, day)
     languages = _languages(patients) if patients else {}
