@@ -10,7 +10,7 @@ same day is already there.
    staff with planning profiles and skills, 67 of them on shift on the planned
    day (the next Thursday: mid-week, so weekly needs fall as on an ordinary day);
    10,000 patients (8,500 in active home care, the rest referred or
-   discharged) spread over a city about 25 km across; 1,300 of the people in
+   discharged) spread over a city about 25 km across; 1,150 of the people in
    care with home-visit needs (daily, or 1–3 times a week), prayer or rest
    windows and communication profiles for some; about 40,000 past visits over
    the previous 90 days, laid down by the same "is it due today" rule the
