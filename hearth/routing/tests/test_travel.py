@@ -5,6 +5,7 @@ can run here."""
 from __future__ import annotations
 
 import json
+import random
 import socket
 import threading
 from collections.abc import Iterator
@@ -54,6 +55,24 @@ def test_straight_line_same_key_is_the_same_spot() -> None:
     assert durations[0][1] == durations[1][0] == 0
     assert distances[0][1] == 0
     assert durations[1][2] == durations[0][2] == 173
+
+
+def test_straight_line_matrix_is_haversine_pair_by_pair() -> None:
+    """The whole-matrix computation gives, for every pair, what
+    ``haversine_metres`` gives for that pair, rounded as ``round`` does."""
+    rng = random.Random(21)
+    places = [
+        Place(f"p{n}", 51.5 + rng.uniform(-0.2, 0.2), -0.12 + rng.uniform(-0.3, 0.3))
+        for n in range(60)
+    ]
+    line = StraightLine(road_factor=1.37, average_speed_kmh=27.5)
+    durations, distances = line.matrix(places)
+    metres_per_second = 27.5 * 1000 / 3600
+    for i, a in enumerate(places):
+        for j, b in enumerate(places):
+            road = haversine_metres(a, b) * 1.37
+            assert distances[i][j] == round(road)
+            assert durations[i][j] == round(road / metres_per_second)
 
 
 def test_straight_line_rejects_nonsense_settings() -> None:
