@@ -160,7 +160,7 @@ def test_an_urgent_visit_that_cannot_start_in_time_goes_to_on_call_not_later_in_
     assert report.reason == reasons.NOT_BEFORE_DEADLINE
     assert not Visit.objects.filter(urgent_request=request).exists()
     (told,) = handed_to_on_call
-    assert "before its deadline, 11:00" in told["reason"]
+    assert "before its deadline, 11:00" in str(told["reason"])
 
 
 def test_a_request_with_no_published_plan_today_goes_straight_to_on_call(
@@ -192,7 +192,7 @@ def test_without_a_coordinator_the_task_hands_the_request_to_on_call(
         outcome = insert_urgent_visit_task.call(request_id=request.pk)
     assert outcome == f"not_placed: {reasons.NO_COORDINATOR}"
     (told,) = handed_to_on_call
-    assert "coordinator" in told["reason"]
+    assert "coordinator" in str(told["reason"])
 
 
 # --- Reasons that tell the truth -----------------------------------------------------
