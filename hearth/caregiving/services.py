@@ -50,7 +50,12 @@ from hearth.medications import services as medicines
 from hearth.medications.models import MedicineSignOff
 from hearth.patients import access
 from hearth.patients.models import CaregiverLink, Patient
-from hearth.patients.signals import CareEndSummary, care_end_reason, ended_by_death
+from hearth.patients.signals import (
+    CareEndSummary,
+    care_end_reason,
+    care_end_reason_message,
+    ended_by_death,
+)
 
 #: A phone's clock may run a little fast; later than this is "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -950,11 +955,17 @@ _RESPITE_CLOSED = {
 
 
 def _close_respite(
-    *, actor: User, respite: RespiteRequest, status: str, reason: str
+    *, actor: User, respite: RespiteRequest, status: str, reason: str | messages.Message
 ) -> RespiteRequest:
-    reason = _text(reason)
-    require(bool(reason), "reason", _("Say why."))
-    require(len(reason) <= MAX_TEXT, "reason", _("At most 4000 characters."))
+    """``reason`` as typed, or the service's own words as a ``Message`` (the end
+    of home care): the audit event quotes it as a key, read in each reader's
+    language; ``close_reason`` keeps its text in the service's language."""
+    if isinstance(reason, messages.Message):
+        said = reason.in_language(settings.LANGUAGE_CODE)
+    else:
+        reason = said = _text(reason)
+        require(bool(reason), "reason", _("Say why."))
+        require(len(reason) <= MAX_TEXT, "reason", _("At most 4000 characters."))
     locked = lock(RespiteRequest, respite.pk, of=("self",))
     if locked.status not in (RespiteStatus.REQUESTED, RespiteStatus.BOOKED):
         raise _status_refusal(locked)
@@ -962,7 +973,7 @@ def _close_respite(
     locked.status = status
     locked.closed_at = clock.now()
     locked.closed_by = actor
-    locked.close_reason = reason
+    locked.close_reason = said
     locked.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
     audit.record(
         actor=actor,
@@ -970,13 +981,13 @@ def _close_respite(
         event_type=_RESPITE_CLOSED[RespiteStatus(status)],
         patient=locked.patient,
         obj=locked,
-        summary=(
-            _("Respite declined: %(reason)s")
+        summary=messages.text(
+            gettext_noop("Respite declined: %(reason)s")
             if status == RespiteStatus.DECLINED
-            else _("Respite cancelled: %(reason)s")
-        )
-        % {"reason": reason[:200]},
-        changes={"status": {"from": previous, "to": status}, "reason": reason},
+            else gettext_noop("Respite cancelled: %(reason)s"),
+            reason=reason if isinstance(reason, messages.Message) else reason[:200],
+        ),
+        changes={"status": {"from": previous, "to": status}, "reason": said},
     )
     return locked
 
@@ -1047,7 +1058,10 @@ def end_support_at_care_end(*, actor: User, episode: Any, summary: CareEndSummar
             patient=patient, status__in=OPEN_RESPITE
         ).order_by("pk"):
             _close_respite(
-                actor=actor, respite=respite, status=RespiteStatus.CANCELLED, reason=reason
+                actor=actor,
+                respite=respite,
+                status=RespiteStatus.CANCELLED,
+                reason=care_end_reason_message(episode),
             )
             summary.add(
                 "respite_cancelled",

@@ -394,7 +394,7 @@ def review_out(task: CarePlanReviewTask) -> dict[str, Any]:
         ],
         "created_at": task.created_at,
         "closed_at": task.closed_at,
-        "outcome": task.outcome,
+        "outcome": task.outcome_text,
         "reviewed_in_version": task.reviewed_in.version if task.reviewed_in else None,
         "care_plan_url": reverse("care_plan_home", args=[task.patient.external_id]),
     }

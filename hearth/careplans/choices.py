@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core import messages
+
 
 class Domain(models.TextChoices):
     PHYSICAL = "physical", _("Physical")
@@ -45,6 +47,29 @@ TIMED_KINDS = (InterventionKind.HOME_VISIT, InterventionKind.TELECONSULT)
 class InterventionPeriod(models.TextChoices):
     DAY = "day", _("a day")
     WEEK = "week", _("a week")
+
+
+def frequency(times: int, per: str, minutes: int | None = None) -> messages.Message:
+    """ "3× a week, 45 min" as one phrase per period, so a language with
+    plural forms says it whole («2 раза в день, 30 мин»); ``per`` is a period
+    code (``InterventionPeriod`` or the visits app's ``Per``, which match)."""
+    if per == InterventionPeriod.DAY:
+        if minutes:
+            return messages.plural_text(
+                "%(count)s× a day, %(minutes)s min",
+                "%(count)s× a day, %(minutes)s min",
+                count=times,
+                minutes=minutes,
+            )
+        return messages.plural_text("%(count)s× a day", "%(count)s× a day", count=times)
+    if minutes:
+        return messages.plural_text(
+            "%(count)s× a week, %(minutes)s min",
+            "%(count)s× a week, %(minutes)s min",
+            count=times,
+            minutes=minutes,
+        )
+    return messages.plural_text("%(count)s× a week", "%(count)s× a week", count=times)
 
 
 class FoodContent(models.TextChoices):

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline
 from hearth.careplans.choices import (
@@ -36,8 +36,9 @@ from hearth.careplans.choices import (
     Preference,
     ReviewTaskStatus,
     ReviewTrigger,
+    frequency,
 )
-from hearth.core import dates
+from hearth.core import messages
 from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
 from hearth.personhood.choices import PlaceOfCare
@@ -216,17 +217,17 @@ class PlanIntervention(ExternalIdModel):
             raise ValidationError(errors)
 
     @property
+    def frequency_message(self) -> messages.Message | None:
+        """ "3× a week, 45 min", kept as a key when put into a stored text."""
+        if self.times is None or not self.per:
+            return None
+        return frequency(self.times, self.per, self.duration_minutes)
+
+    @property
     def frequency_label(self) -> str:
         """ "3× a week, 45 min": how the plan reads at the bedside."""
-        if self.times is None:
-            return ""
-        label = str(
-            pgettext("frequency", "%(times)s× %(per)s")
-            % {"times": self.times, "per": InterventionPeriod(self.per).label if self.per else ""}
-        ).strip()
-        if self.duration_minutes:
-            label += ", " + str(_("%(minutes)s min") % {"minutes": self.duration_minutes})
-        return label
+        message = self.frequency_message
+        return message.render() if message is not None else ""
 
 
 class TeamMeeting(ExternalIdModel):
@@ -494,6 +495,11 @@ class CarePlanReviewTask(ExternalIdModel):
     )
     #: What the review found, or why it was dismissed.
     outcome = models.TextField(_("outcome"), blank=True, default="")
+    #: ``outcome`` as a key and parameters (``hearth.core.messages``) when the
+    #: service closed the task ("Care plan version 3 activated."): read in each
+    #: reader's language; empty for what a clinician typed.
+    outcome_key = models.CharField(max_length=300, blank=True, default="")
+    outcome_params = models.JSONField(default=dict, blank=True)
     #: The version activated after the phase change that completed the review.
     reviewed_in = models.ForeignKey(
         CarePlan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -521,21 +527,39 @@ class CarePlanReviewTask(ExternalIdModel):
         return self.status == ReviewTaskStatus.OPEN
 
     @property
-    def reason(self) -> str:
-        """Why the review is asked for, in plain words (in the reader's language)."""
-        on = dates.date_format(timezone.localtime(self.phase_started_at), "j M Y")
+    def reason_message(self) -> messages.Message:
+        """Why the review is asked for, as a key and the phase's start day, so
+        an audit event that quotes it reads in each reader's language."""
+        on = timezone.localtime(self.phase_started_at).date()
         if self.phase == ReviewTrigger.TERMINAL:
-            return str(
-                _(
+            return messages.text(
+                gettext_noop(
                     "Entered the terminal phase on %(date)s: review goals and interventions; "
                     "consider stopping non-essential medicines and observations."
-                )
-                % {"date": on}
+                ),
+                date=on,
             )
-        return str(
-            _(
+        return messages.text(
+            gettext_noop(
                 "Entered the unstable phase on %(date)s: the plan may need an urgent change; "
                 "review goals and interventions."
-            )
-            % {"date": on}
+            ),
+            date=on,
         )
+
+    @property
+    def reason(self) -> str:
+        """Why the review is asked for, in plain words (in the reader's language)."""
+        return self.reason_message.render()
+
+    @property
+    def outcome_text(self) -> str:
+        """What the review found or why it was closed, in the reader's language:
+        the service's own words ("Home care ended.") are kept as a key; what a
+        clinician typed is shown as typed."""
+        return messages.render(self.outcome_key, self.outcome_params, fallback=self.outcome)
+
+    @property
+    def outcome_message(self) -> messages.Message | str:
+        """The outcome to put into another stored text (an audit event)."""
+        return messages.from_row(self.outcome_key, self.outcome_params, self.outcome)

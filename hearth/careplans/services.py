@@ -241,7 +241,9 @@ def update_care_plan(*, actor: User, plan: CarePlan, changes: Mapping[str, Any])
     return plan
 
 
-def _item_event(actor: User, plan: CarePlan, event: AuditEventType, summary: str) -> None:
+def _item_event(
+    actor: User, plan: CarePlan, event: AuditEventType, summary: messages.Message
+) -> None:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -261,7 +263,10 @@ def add_need(*, actor: User, plan: CarePlan, **details: Any) -> PlanNeed:
     validated_form(PlanNeedForm(data=details, instance=need))
     need.save()
     _item_event(
-        actor, plan, AuditEventType.CARE_PLAN_NEED_ADDED, _("Need added: %(text)s") % {"text": need}
+        actor,
+        plan,
+        AuditEventType.CARE_PLAN_NEED_ADDED,
+        messages.text(gettext_noop("Need added: %(text)s"), text=need.description),
     )
     return need
 
@@ -275,7 +280,10 @@ def add_goal(*, actor: User, need: PlanNeed, **details: Any) -> PlanGoal:
     validated_form(PlanGoalForm(data=details, instance=goal))
     goal.save()
     _item_event(
-        actor, plan, AuditEventType.CARE_PLAN_GOAL_ADDED, _("Goal added: %(text)s") % {"text": goal}
+        actor,
+        plan,
+        AuditEventType.CARE_PLAN_GOAL_ADDED,
+        messages.text(gettext_noop("Goal added: %(text)s"), text=goal.in_own_words),
     )
     return goal
 
@@ -294,7 +302,7 @@ def add_intervention(*, actor: User, goal: PlanGoal, **details: Any) -> PlanInte
         actor,
         plan,
         AuditEventType.CARE_PLAN_INTERVENTION_ADDED,
-        _("Intervention added: %(text)s") % {"text": intervention},
+        messages.text(gettext_noop("Intervention added: %(text)s"), text=intervention.description),
     )
     return intervention
 
@@ -317,7 +325,7 @@ def remove_plan_item(*, actor: User, item: PlanNeed | PlanGoal | PlanInterventio
         actor,
         plan,
         AuditEventType.CARE_PLAN_ITEM_REMOVED,
-        _("Removed from the draft: %(text)s") % {"text": text},
+        messages.text(gettext_noop("Removed from the draft: %(text)s"), text=text),
     )
     return plan
 
@@ -673,7 +681,7 @@ def open_phase_review(
         patient=patient,
         obj=task,
         summary=messages.text(
-            gettext_noop("Care plan review asked for: %(reason)s"), reason=task.reason
+            gettext_noop("Care plan review asked for: %(reason)s"), reason=task.reason_message
         ),
         changes={"phase": phase, "for": [person.display_name for person in people]},
     )
@@ -681,14 +689,33 @@ def open_phase_review(
 
 
 def _close_review(
-    *, actor: Any, task: CarePlanReviewTask, status: str, outcome: str, plan: CarePlan | None
+    *,
+    actor: Any,
+    task: CarePlanReviewTask,
+    status: str,
+    outcome: str | messages.Message,
+    plan: CarePlan | None,
 ) -> CarePlanReviewTask:
+    """``outcome`` is what a clinician typed, or the service's own words as a
+    ``Message`` (kept as a key, read in each reader's language)."""
     task.status = status
-    task.outcome = outcome
+    task.outcome, task.outcome_key, task.outcome_params = messages.stored(
+        outcome, language=settings.LANGUAGE_CODE
+    )
     task.closed_at = clock.now()
     task.closed_by = actor if getattr(actor, "pk", None) else None
     task.reviewed_in = plan
-    task.save(update_fields=["status", "outcome", "closed_at", "closed_by", "reviewed_in"])
+    task.save(
+        update_fields=[
+            "status",
+            "outcome",
+            "outcome_key",
+            "outcome_params",
+            "closed_at",
+            "closed_by",
+            "reviewed_in",
+        ]
+    )
     completed = status == ReviewTaskStatus.COMPLETED
     audit.record(
         actor=actor,
@@ -698,15 +725,15 @@ def _close_review(
         else AuditEventType.CARE_PLAN_REVIEW_TASK_DISMISSED,
         patient=task.patient,
         obj=task,
-        summary=(
-            _("Care plan review done: %(text)s")
+        summary=messages.text(
+            gettext_noop("Care plan review done: %(text)s")
             if completed
-            else _("Care plan review dismissed: %(text)s")
-        )
-        % {"text": outcome[:200]},
+            else gettext_noop("Care plan review dismissed: %(text)s"),
+            text=outcome if isinstance(outcome, messages.Message) else outcome[:200],
+        ),
         changes={
             "status": status,
-            "outcome": outcome,
+            "outcome": task.outcome,
             "plan_version": plan.version if plan else None,
         },
     )
@@ -722,7 +749,9 @@ def _reviewed_by_new_version(actor: Any, plan: CarePlan) -> None:
             actor=actor,
             task=task,
             status=ReviewTaskStatus.COMPLETED,
-            outcome=_("Care plan version %(version)s activated.") % {"version": plan.version},
+            outcome=messages.text(
+                gettext_noop("Care plan version %(version)s activated."), version=plan.version
+            ),
             plan=plan,
         )
 
@@ -774,6 +803,6 @@ def end_open_reviews(*, actor: Any, patient: Patient) -> None:
             actor=actor,
             task=task,
             status=ReviewTaskStatus.DISMISSED,
-            outcome=_("Home care ended."),
+            outcome=messages.text(gettext_noop("Home care ended.")),
             plan=None,
         )

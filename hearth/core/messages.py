@@ -122,6 +122,18 @@ def day_range(start: date, end: date) -> DayRange:
     return DayRange(start, end)
 
 
+@dataclass(frozen=True)
+class WeekdayDay:
+    """A day said with its weekday in the reader's language when read
+    (``dates.weekday_day_month``: «понедельник, 1 марта», "Monday, 1 March")."""
+
+    day: date
+
+
+def weekday_day(day: date) -> WeekdayDay:
+    return WeekdayDay(day)
+
+
 def _context_of(value: Promise) -> str | None:
     """The context of a ``pgettext_lazy`` label (``None`` for any other lazy
     text), so it is translated with it when read."""
@@ -150,6 +162,8 @@ def encode_param(value: Any) -> Any:
         return {"$lower": encode_param(value.value)}
     if isinstance(value, DayRange):
         return {"$range": [value.start.isoformat(), value.end.isoformat()]}
+    if isinstance(value, WeekdayDay):
+        return {"$wd": value.day.isoformat()}
     if isinstance(value, Joined):
         return {"$j": [encode_param(part) for part in value.parts], "$s": value.separator}
     if isinstance(value, Promise):
@@ -182,6 +196,8 @@ def _decode(value: Any) -> Any:
     if "$range" in value:
         start, end = (date.fromisoformat(str(day)) for day in value["$range"])
         return dates.day_range(start, end)
+    if "$wd" in value:
+        return dates.weekday_day_month(date.fromisoformat(str(value["$wd"])))
     if "$t" in value:
         if not value["$t"]:
             return ""
@@ -237,6 +253,7 @@ __all__ = [
     "DayRange",
     "Joined",
     "Message",
+    "WeekdayDay",
     "choice",
     "day_range",
     "encode_param",
@@ -247,4 +264,5 @@ __all__ = [
     "render",
     "stored",
     "text",
+    "weekday_day",
 ]

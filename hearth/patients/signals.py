@@ -11,8 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from hearth.core import audit
+from hearth.core import audit, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 
@@ -102,24 +103,32 @@ def ended_by_death(episode: Any) -> bool:
     return bool(episode.state in (EpisodeState.DECEASED, EpisodeState.BEREAVEMENT))
 
 
+def care_end_reason_message(episode: Any) -> messages.Message:
+    """Why home care ended, as a key and parameters, so what quotes it (an
+    audit event, a cancelled message) reads in each reader's language: "The
+    person died." or "Discharged: moved to inpatient care (note)"."""
+    from hearth.patients.choices import DischargeReason
+
+    if ended_by_death(episode):
+        return messages.text(gettext_noop("The person died."))
+    reason = episode.discharge_reason
+    label = (
+        messages.lower_case(DischargeReason(reason).label)
+        if reason in DischargeReason.values
+        else str(reason)
+    )
+    note = (episode.discharge_note or "").strip()
+    if note:
+        return messages.text(
+            gettext_noop("Discharged: %(reason)s (%(note)s)"), reason=label, note=note[:150]
+        )
+    return messages.text(gettext_noop("Discharged: %(reason)s"), reason=label)
+
+
 def care_end_reason(episode: Any) -> str:
     """The reason every closing records, in the service's language (it is
     stored and read by the whole team): "The person died." or "Discharged:
     moved to inpatient care (note)"."""
     from django.conf import settings
-    from django.utils import translation
 
-    from hearth.patients.choices import DischargeReason
-
-    with translation.override(settings.LANGUAGE_CODE):
-        if ended_by_death(episode):
-            return _("The person died.")
-        reason = episode.discharge_reason
-        label = (
-            str(DischargeReason(reason).label) if reason in DischargeReason.values else str(reason)
-        )
-        text = _("Discharged: %(reason)s") % {"reason": label.lower()}
-        note = (episode.discharge_note or "").strip()
-        if note:
-            text += f" ({note[:150]})"
-        return text
+    return care_end_reason_message(episode).in_language(settings.LANGUAGE_CODE)

@@ -401,9 +401,14 @@ def move_planned_visit(
 
 
 def _discipline_label(value: str) -> str:
+    return str(_discipline_param(value))
+
+
+def _discipline_param(value: str) -> Any:
+    """The discipline's label, still lazy (read in each reader's language)."""
     from hearth.accounts.models import Discipline
 
-    return str(Discipline(value).label) if value in Discipline.values else value
+    return Discipline(value).label if value in Discipline.values else value
 
 
 def _retime_after_removal(plan: DayPlan, user: Any) -> None:
@@ -510,7 +515,7 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
                 gettext_noop(
                     "%(discipline)s home visit on %(day)s, the family told %(low)s–%(high)s."
                 ),
-                discipline=_discipline_label(row.discipline),
+                discipline=_discipline_param(row.discipline),
                 day=plan.date,
                 low=formats.time_format(timezone.localtime(low), "H:i"),
                 high=formats.time_format(timezone.localtime(high), "H:i"),
@@ -558,11 +563,19 @@ class InsertionReport:
 
     @property
     def reason_label(self) -> str:
+        """Why it was not placed, in the reader's (active) language."""
+        message = self.reason_message
+        return message.render() if message is not None else ""
+
+    @property
+    def reason_message(self) -> messages.Message | None:
+        """Why it was not placed, as a key and parameters (for the audit
+        trail and the dispatch, read in each reader's language)."""
         if not self.reason:
-            return ""
+            return None
         if self.reason == DROPS_A_PROMISED_VISIT:
-            return str(
-                _(
+            return messages.text(
+                gettext_noop(
                     "Fitting it in today would leave out a visit already promised to a "
                     "family. Arrange it by phone, or cancel or move a visit first."
                 )
@@ -574,9 +587,13 @@ class InsertionReport:
             "staff": self.staff,
             "deadline": self.request.respond_by,
         }
-        label = reasons.explain(self.reason, **details)
+        label = reasons.explain_message(self.reason, **details)
         if self.cause:
-            label = f"{label} {reasons.explain(self.cause, **details)}"
+            return messages.text(
+                gettext_noop("%(reason)s %(cause)s"),
+                reason=label,
+                cause=reasons.explain_message(self.cause, **details),
+            )
         return label
 
 
@@ -808,12 +825,14 @@ def _not_placed(
         cause=cause,
         staff=staff,
     )
-    hand_to_on_call(actor=actor, request=request, reason=report.reason_label)
+    hand_to_on_call(actor=actor, request=request, reason=report.reason_message or "")
     return report
 
 
 @transaction.atomic
-def hand_to_on_call(*, actor: User | None, request: UrgentVisitRequest, reason: str) -> None:
+def hand_to_on_call(
+    *, actor: User | None, request: UrgentVisitRequest, reason: str | messages.Message
+) -> None:
     """The day's plan cannot start this urgent visit before its deadline:
     say why in the audit trail and hand it, in the same transaction, to the
     clinician on call (``urgent_visit_not_placed_in_time``; visits' receiver

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from hearth.core import dates
+from hearth.core import messages
 from hearth.routing.problem import Place, Reason, Staff
 from hearth.routing.problem import Visit as RoutingVisit
 from hearth.visits.choices import Skill, UnplacedReason
@@ -47,23 +47,19 @@ def stored_reason(reason: Reason) -> UnplacedReason:
     return UnplacedReason(reason.value)
 
 
-def _day(day: dt.date) -> str:
-    return dates.date_format(day, "l, j E")
-
-
-def _discipline(value: str) -> str:
+def _discipline(value: str) -> Any:
     from hearth.accounts.models import Discipline
 
-    return str(Discipline(value).label).lower() if value in Discipline.values else value
+    return messages.lower_case(Discipline(value).label) if value in Discipline.values else value
 
 
-def _skills(values: Iterable[str]) -> str:
-    return ", ".join(str(Skill(s).label) if s in Skill.values else s for s in sorted(values))
+def _skills(values: Iterable[str]) -> messages.Joined:
+    return messages.Joined([Skill(s).label if s in Skill.values else s for s in sorted(values)])
 
 
 def nobody_qualified(
     *, day: dt.date, discipline: str | None, skills: Iterable[str], staff: Sequence[Staff]
-) -> str:
+) -> messages.Message:
     """Why nobody in ``staff`` (the day's shifts) may do the visit, in words."""
     from hearth.routing.solver import nobody_qualified_reason  # PyVRP loads only when used
 
@@ -76,7 +72,7 @@ def nobody_qualified(
         discipline=discipline or None,
         skills=wanted,
     )
-    return explain(
+    return explain_message(
         nobody_qualified_reason(probe, staff).value,
         day=day,
         discipline=discipline,
@@ -85,7 +81,7 @@ def nobody_qualified(
     )
 
 
-def explain(
+def explain_message(
     code: str,
     *,
     day: dt.date,
@@ -93,48 +89,63 @@ def explain(
     skills: Iterable[str] = (),
     staff: Sequence[Staff] | None = None,
     deadline: dt.datetime | None = None,
-) -> str:
+) -> messages.Message:
     """One sentence for ``code`` (a router code, an ``UnplacedReason`` or one
-    of this module's). ``staff`` (the day's shifts as the planner sees them)
-    lets "nobody qualified" name the missing skills."""
+    of this module's), as a key and parameters, so a reason kept in the audit
+    trail or on a dispatch reads in each reader's language. ``staff`` (the
+    day's shifts as the planner sees them) lets "nobody qualified" name the
+    missing skills."""
     wanted = frozenset(skills)
+    on = messages.weekday_day(day)
     if code == Reason.NO_STAFF_ON_SHIFT:
-        return _("Nobody has a shift on %(day)s.") % {"day": _day(day)}
+        return messages.text(gettext_noop("Nobody has a shift on %(day)s."), day=on)
     if code == Reason.NO_STAFF_OF_DISCIPLINE:
-        return _("Nobody on shift on %(day)s has the discipline: %(discipline)s.") % {
-            "day": _day(day),
-            "discipline": _discipline(discipline or ""),
-        }
+        return messages.text(
+            gettext_noop("Nobody on shift on %(day)s has the discipline: %(discipline)s."),
+            day=on,
+            discipline=_discipline(discipline or ""),
+        )
     if code == Reason.NO_STAFF_WITH_SKILLS:
         colleagues = [s for s in staff or () if discipline in (None, "", s.discipline)]
         held = frozenset().union(*(s.skills for s in colleagues)) if colleagues else frozenset()
         missing = (wanted - held) or wanted
         if discipline:
-            return _(
-                "Nobody on shift on %(day)s with the discipline %(discipline)s is signed off "
-                "for: %(skills)s."
-            ) % {
-                "day": _day(day),
-                "discipline": _discipline(discipline),
-                "skills": _skills(missing),
-            }
-        return _("Nobody on shift on %(day)s is signed off for: %(skills)s.") % {
-            "day": _day(day),
-            "skills": _skills(missing),
-        }
+            return messages.text(
+                gettext_noop(
+                    "Nobody on shift on %(day)s with the discipline %(discipline)s is signed off "
+                    "for: %(skills)s."
+                ),
+                day=on,
+                discipline=_discipline(discipline),
+                skills=_skills(missing),
+            )
+        return messages.text(
+            gettext_noop("Nobody on shift on %(day)s is signed off for: %(skills)s."),
+            day=on,
+            skills=_skills(missing),
+        )
     if code == NOT_BEFORE_DEADLINE:
         if deadline is None:
-            return _("Nobody can start it in time today.")
-        return _("Nobody can start it before its deadline, %(time)s.") % {
-            "time": formats.time_format(timezone.localtime(deadline), "H:i")
-        }
+            return messages.text(gettext_noop("Nobody can start it in time today."))
+        return messages.text(
+            gettext_noop("Nobody can start it before its deadline, %(time)s."),
+            time=formats.time_format(timezone.localtime(deadline), "H:i"),
+        )
     if code == NO_PUBLISHED_PLAN:
-        return _("There is no published plan for today to fit it into.")
+        return messages.text(gettext_noop("There is no published plan for today to fit it into."))
     if code == NO_COORDINATOR:
-        return _("There is no active care coordinator for the planner to act for.")
+        return messages.text(
+            gettext_noop("There is no active care coordinator for the planner to act for.")
+        )
     if code in UnplacedReason.values:
-        return str(UnplacedReason(code).label)
-    return code
+        # The choice's label is a whole sentence: its msgid is the key.
+        return messages.text(messages.msgid(UnplacedReason(code).label))
+    return messages.text(code)
+
+
+def explain(code: str, **details: Any) -> str:
+    """``explain_message`` in the reader's (active) language."""
+    return explain_message(code, **details).render()
 
 
 def unplaced_text(row: Any, staff: Sequence[Staff] | None = None) -> str:
@@ -158,7 +169,7 @@ def unplaced_text(row: Any, staff: Sequence[Staff] | None = None) -> str:
         staff = day_staff(day)
     return nobody_qualified(
         day=day, discipline=row.discipline, skills=row.skills or [], staff=staff
-    )
+    ).render()
 
 
 def day_staff(day: dt.date) -> list[Staff]:

@@ -32,5 +32,5 @@ def fit_into_published_day(sender: Any, request: UrgentVisitRequest, **kwargs: A
         planner.hand_to_on_call(
             actor=planner.default_coordinator(),
             request=request,
-            reason=reasons.explain(reasons.NO_PUBLISHED_PLAN, day=request.for_date),
+            reason=reasons.explain_message(reasons.NO_PUBLISHED_PLAN, day=request.for_date),
         )

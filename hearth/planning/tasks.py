@@ -31,7 +31,7 @@ def insert_urgent_visit_task(request_id: int) -> str:
         planner.hand_to_on_call(
             actor=None,
             request=request,
-            reason=reasons.explain(reasons.NO_COORDINATOR, day=request.for_date),
+            reason=reasons.explain_message(reasons.NO_COORDINATOR, day=request.for_date),
         )
         return f"not_placed: {reasons.NO_COORDINATOR}"
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hearth.core import messages
 from hearth.monitoring.choices import TriageOutcome
 from hearth.visits import family_messages, services
 
@@ -25,7 +26,9 @@ def tell_family_help_seen(sender: Any, alert: Any, actor: Any, **kwargs: Any) ->
     family_messages.help_request_seen(alert, actor)
 
 
-def dispatch_when_not_placed(sender: Any, request: Any, reason: str = "", **kwargs: Any) -> None:
+def dispatch_when_not_placed(
+    sender: Any, request: Any, reason: str | messages.Message = "", **kwargs: Any
+) -> None:
     """The plan cannot start it before ``respond_by``: the clinician on call goes."""
     services.offer_to_on_call(request=request, reason=reason)
 

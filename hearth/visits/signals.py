@@ -12,5 +12,6 @@ urgent_visit_requested = Signal()
 
 #: Planning could not start an urgent visit before its ``respond_by`` in the
 #: day's plan (no published plan, nobody fit, or too late): visits hands it to
-#: the clinician on call. kwargs: request (UrgentVisitRequest), reason (str).
+#: the clinician on call. kwargs: request (UrgentVisitRequest), reason (a
+#: ``core.messages.Message``, read in each reader's language, or text).
 urgent_visit_not_placed_in_time = Signal()

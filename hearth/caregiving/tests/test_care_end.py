@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+
 from hearth.bereavement.models import BereavementPlan
 from hearth.caregiving.choices import RespiteStatus, SupportTaskStatus
 from hearth.conftest import World
@@ -73,3 +75,15 @@ def test_after_a_discharge_the_service_may_keep_carer_support(active: World, set
     _discharge(active)
     task.refresh_from_db()
     assert task.status == SupportTaskStatus.OPEN
+
+
+def test_respite_cancelled_at_the_end_of_care_quotes_the_reason_as_a_key(active: World) -> None:
+    respite = ask(active)
+    _death(active)
+    event = AuditEvent.objects.get(event_type=AuditEventType.RESPITE_CANCELLED)
+    assert event.summary_key == "Respite cancelled: %(reason)s"
+    assert event.summary_params == {"reason": {"$m": "The person died.", "$p": {}}}
+    with translation.override("en"):
+        assert event.summary_text == "Respite cancelled: The person died."
+    respite.refresh_from_db()
+    assert respite.close_reason == "The person died."  # the service's language, no key column

@@ -188,3 +188,14 @@ def test_another_family_cannot_ask_for_this_patient(active: World) -> None:
     stranger = make_user("vol.other", discipline="volunteer")
     with pytest.raises(NotAllowed):
         ask(active, actor=stranger)
+
+
+def test_a_declined_respite_is_summarised_as_a_key_with_the_typed_reason(active: World) -> None:
+    respite = ask(active)
+    with clock.travel_to(at(0, "12:00")):
+        services.decline_respite(
+            actor=active.coordinator, respite=respite, reason="No volunteer free that day."
+        )
+    event = AuditEvent.objects.filter(event_type="respite.declined").get()
+    assert event.summary_key == "Respite declined: %(reason)s"
+    assert event.summary_params == {"reason": "No volunteer free that day."}

@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from hearth.core import clock
+from hearth.core.models import AuditEvent
 from hearth.planning import planner, reasons
 from hearth.planning.tasks import insert_urgent_visit_task
 from hearth.planning.tests.planning_world import (
@@ -160,7 +162,57 @@ def test_an_urgent_visit_that_cannot_start_in_time_goes_to_on_call_not_later_in_
     assert report.reason == reasons.NOT_BEFORE_DEADLINE
     assert not Visit.objects.filter(urgent_request=request).exists()
     (told,) = handed_to_on_call
-    assert "before its deadline, 11:00" in told["reason"]
+    assert "before its deadline, 11:00" in str(told["reason"])
+
+
+def test_it_keeps_why_the_urgent_visit_was_not_placed_as_a_key(
+    full_physician_day: tuple[PlanningWorld, DayPlan, list[Visit]],
+) -> None:
+    """The reason goes into the audit trail and the dispatch as a key, so the
+    on-call clinician and the coordinator each read it in their language."""
+    pw, _plan, _routine_visits = full_physician_day
+    physician_shift = pw.world.physician.shifts.get()
+    physician_shift.starts_at = time(12, 0)
+    physician_shift.save()
+    with clock.travel_to(at(MONDAY, "09:00")):
+        request = services.request_urgent_visit(
+            actor=pw.world.physician, patient=pw.patient, reason="Agitated, pump alarm"
+        )
+        planner.insert_urgent_visit(actor=pw.world.coordinator, request=request)
+    deadline = {"$m": "Nobody can start it before its deadline, %(time)s.", "$p": {"time": "11:00"}}
+    cause = "No qualified staff member's shift overlaps the times the person can be visited."
+    why = {"reason": deadline, "cause": {"$m": cause, "$p": {}}}
+    event = AuditEvent.objects.get(event_type="urgent_visit.not_placed")
+    assert event.summary_params == {"reason": {"$m": "%(reason)s %(cause)s", "$p": why}}
+    request.refresh_from_db()
+    dispatch = request.dispatch
+    assert (dispatch.why_on_call_key, dispatch.why_on_call_params) == ("%(reason)s %(cause)s", why)
+    with translation.override("en"):
+        assert event.summary_text == (
+            "The urgent visit could not be started before its deadline in today's plan: "
+            f"Nobody can start it before its deadline, 11:00. {cause} "
+            "It goes to the clinician on call."
+        )
+
+
+def test_a_reason_names_the_day_and_discipline_as_codes_read_when_shown() -> None:
+    message = reasons.explain_message("no_staff_of_discipline", day=MONDAY, discipline="physician")
+    assert message.key == "Nobody on shift on %(day)s has the discipline: %(discipline)s."
+    assert message.encode() == {
+        "day": {"$wd": MONDAY.isoformat()},
+        "discipline": {"$lower": {"$t": "Physician"}},
+    }
+    with translation.override("en"):
+        assert message.render() == (
+            "Nobody on shift on Monday, 1 March has the discipline: physician."
+        )
+    skills = reasons.explain_message(
+        "no_staff_with_skills", day=MONDAY, skills=["wound_care", "syringe_driver"]
+    )
+    assert skills.encode()["skills"]["$j"] == [
+        {"$t": "Syringe driver"},
+        {"$t": "Wound care"},
+    ]
 
 
 def test_a_request_with_no_published_plan_today_goes_straight_to_on_call(
@@ -192,7 +244,7 @@ def test_without_a_coordinator_the_task_hands_the_request_to_on_call(
         outcome = insert_urgent_visit_task.call(request_id=request.pk)
     assert outcome == f"not_placed: {reasons.NO_COORDINATOR}"
     (told,) = handed_to_on_call
-    assert "coordinator" in told["reason"]
+    assert "coordinator" in str(told["reason"])
 
 
 # --- Reasons that tell the truth -----------------------------------------------------

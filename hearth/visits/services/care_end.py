@@ -21,7 +21,7 @@ from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
 from hearth.notifications import outbox
 from hearth.notifications.choices import MessageKind
-from hearth.patients.signals import CareEndSummary, care_end_reason, ended_by_death
+from hearth.patients.signals import CareEndSummary, care_end_reason_message, ended_by_death
 from hearth.visits import family_messages
 from hearth.visits.choices import DispatchStatus, PlanStatus, UrgentRequestStatus, VisitStatus
 from hearth.visits.models import (
@@ -51,7 +51,7 @@ def cancel_at_care_end(*, actor: User, episode: Any, summary: CareEndSummary) ->
         return []
     patient = episode.patient
     died = ended_by_death(episode)
-    reason = care_end_reason(episode)[:300]
+    reason = care_end_reason_message(episode)
     visits = list(
         Visit.objects.select_for_update(of=("self",))
         .select_related("patient", "staff")
@@ -85,7 +85,14 @@ def cancel_at_care_end(*, actor: User, episode: Any, summary: CareEndSummary) ->
     return visits
 
 
-def _remove_from_drafts(*, actor: User, patient: Any, reason: str, summary: CareEndSummary) -> None:
+def _said(reason: messages.Message) -> str:
+    """The reason as stored beside its key, in the service's language."""
+    return reason.in_language(settings.LANGUAGE_CODE)[:300]
+
+
+def _remove_from_drafts(
+    *, actor: User, patient: Any, reason: messages.Message, summary: CareEndSummary
+) -> None:
     """A draft plan for today or later would publish the visit again."""
     rows = PlannedVisit.objects.filter(
         patient=patient, plan__status=PlanStatus.DRAFT, plan__date__gte=clock.today()
@@ -104,7 +111,7 @@ def _remove_from_drafts(*, actor: User, patient: Any, reason: str, summary: Care
                 day=plan.date,
                 reason=reason,
             ),
-            changes={"removed": removed, "reason": reason},
+            changes={"removed": removed, "reason": _said(reason)},
         )
         summary.add(
             "draft_visit_removed",
@@ -112,7 +119,9 @@ def _remove_from_drafts(*, actor: User, patient: Any, reason: str, summary: Care
         )
 
 
-def _cancel_dispatches(*, actor: User, patient: Any, reason: str, summary: CareEndSummary) -> None:
+def _cancel_dispatches(
+    *, actor: User, patient: Any, reason: messages.Message, summary: CareEndSummary
+) -> None:
     dispatches = (
         Dispatch.objects.select_for_update(of=("self",))
         .select_related("request", "offered_to", "accepted_by")
@@ -123,7 +132,7 @@ def _cancel_dispatches(*, actor: User, patient: Any, reason: str, summary: CareE
         before = dispatch.status
         dispatch.status = DispatchStatus.CANCELLED
         dispatch.done_at = clock.now()
-        dispatch.done_note = reason
+        dispatch.done_note = _said(reason)
         dispatch.save(update_fields=["status", "done_at", "done_note"])
         outbox.cancel(
             topic=f"dispatch:{dispatch.pk}",
@@ -142,7 +151,10 @@ def _cancel_dispatches(*, actor: User, patient: Any, reason: str, summary: CareE
             summary=messages.text(
                 gettext_noop("Urgent visit cancelled: %(reason)s"), reason=reason
             ),
-            changes={"status": {"from": before, "to": DispatchStatus.CANCELLED}, "reason": reason},
+            changes={
+                "status": {"from": before, "to": DispatchStatus.CANCELLED},
+                "reason": _said(reason),
+            },
         )
         clinician = dispatch.accepted_by or dispatch.offered_to
         if clinician is not None:
@@ -176,7 +188,7 @@ def _tell_clinician(dispatch: Dispatch, clinician: User) -> None:
 
 
 def _cancel_urgent_requests(
-    *, actor: User, patient: Any, reason: str, summary: CareEndSummary
+    *, actor: User, patient: Any, reason: messages.Message, summary: CareEndSummary
 ) -> None:
     requests = (
         UrgentVisitRequest.objects.select_for_update()
@@ -201,13 +213,15 @@ def _cancel_urgent_requests(
             ),
             changes={
                 "status": {"from": before, "to": UrgentRequestStatus.CANCELLED},
-                "reason": reason,
+                "reason": _said(reason),
             },
         )
         summary.add("urgent_request_cancelled", _("Urgent visit request cancelled."))
 
 
-def _end_visit_needs(*, actor: User, patient: Any, reason: str, summary: CareEndSummary) -> None:
+def _end_visit_needs(
+    *, actor: User, patient: Any, reason: messages.Message, summary: CareEndSummary
+) -> None:
     needs = list(
         VisitNeed.objects.select_for_update().current().filter(patient=patient).order_by("pk")
     )
@@ -227,7 +241,7 @@ def _end_visit_needs(*, actor: User, patient: Any, reason: str, summary: CareEnd
                 need=need.description[:150],
                 reason=reason,
             ),
-            changes={"reason": reason},
+            changes={"reason": _said(reason)},
         )
     if needs:
         summary.add(

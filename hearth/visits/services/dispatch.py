@@ -225,7 +225,9 @@ def accept_dispatch(*, actor: User, dispatch: Dispatch) -> Dispatch:
             )
         _require_status(dispatch, DispatchStatus.OFFERED)
     outbox.cancel(
-        topic=f"dispatch:{dispatch.pk}", kinds=(MessageKind.DISPATCH_PAGE,), reason="accepted"
+        topic=f"dispatch:{dispatch.pk}",
+        kinds=(MessageKind.DISPATCH_PAGE,),
+        reason=messages.text(gettext_noop("Accepted by %(who)s."), who=actor.display_name),
     )
     audit.record(
         actor=actor,
@@ -399,14 +401,16 @@ def answered_by_visit(*, actor: User, request: UrgentVisitRequest, visit: Visit)
     ):
         dispatch.status = DispatchStatus.DONE
         dispatch.done_at = clock.now()
-        dispatch.done_note = _("Answered by a visit.")
+        answered = messages.text(gettext_noop("Answered by a visit."))
+        # No key column for the note: the service's language, as for every stored text.
+        dispatch.done_note = answered.in_language(settings.LANGUAGE_CODE)
         dispatch.visit = visit
         dispatch.accept_by = None
         dispatch.save(update_fields=["status", "done_at", "done_note", "visit", "accept_by"])
         outbox.cancel(
             topic=f"dispatch:{dispatch.pk}",
             kinds=(MessageKind.DISPATCH_PAGE,),
-            reason="answered by a visit",
+            reason=answered,
         )
         audit.record(
             actor=actor,

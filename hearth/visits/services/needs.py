@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import Discipline, User
+from hearth.careplans.choices import frequency
 from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
@@ -46,13 +47,14 @@ def _preferred_staff_problem(staff: User, discipline: str, patient: Patient) -> 
     return ""
 
 
-def _need_summary(need: VisitNeed) -> str:
-    return _("%(description)s: %(times)s× %(per)s, %(minutes)s min") % {
-        "description": need.description[:120],
-        "times": need.times,
-        "per": Per(need.per).label,
-        "minutes": need.duration_minutes,
-    }
+def _need_summary(need: VisitNeed) -> messages.Message:
+    """ "Morning care: 2× a day, 30 min", kept as keys so the frequency reads
+    in each reader's language with its plural form."""
+    return messages.text(
+        gettext_noop("%(description)s: %(frequency)s"),
+        description=need.description[:120],
+        frequency=frequency(need.times, need.per, need.duration_minutes),
+    )
 
 
 def _validate_need(

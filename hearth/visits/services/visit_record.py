@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -479,12 +480,14 @@ def cancel_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
     return visit
 
 
-def cancel_locked_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
+def cancel_locked_visit(*, actor: User, visit: Visit, reason: str | messages.Message) -> Visit:
     """The write and the audit of cancelling a scheduled visit, locked and
     checked by the caller; telling the family is the caller's choice (after a
-    death the family is not sent a list of cancelled visits)."""
+    death the family is not sent a list of cancelled visits). A ``Message``
+    reason (the service's own words) is quoted in the audit event as a key;
+    the visit keeps its text in the service's language."""
     visit.status = VisitStatus.CANCELLED
-    visit.cancelled_reason = reason
+    visit.cancelled_reason = messages.stored(reason, language=settings.LANGUAGE_CODE)[0][:300]
     visit.closed_by = actor
     visit.closed_at = clock.now()
     visit.save(update_fields=["status", "cancelled_reason", "closed_by", "closed_at"])
@@ -508,7 +511,7 @@ def cancel_locked_visit(*, actor: User, visit: Visit, reason: str) -> Visit:
             gettext_noop("%(kind)s on %(date)s cancelled: %(reason)s"),
             kind=messages.choice(visit, "kind"),
             date=visit.date,
-            reason=reason[:200],
+            reason=reason if isinstance(reason, messages.Message) else reason[:200],
         ),
     )
     return visit

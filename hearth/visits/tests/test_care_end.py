@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
 
 from hearth.conftest import World
 from hearth.core import clock
@@ -219,3 +220,31 @@ def test_the_service_may_keep_visits(active: World, settings: Any) -> None:
     _death(active)
     visit.refresh_from_db()
     assert visit.status == VisitStatus.SCHEDULED
+
+
+def test_the_reason_is_quoted_as_a_key_in_each_reader_s_language(active: World) -> None:
+    """What a death or a discharge cancelled says why in the reader's language:
+    the audit events and the withdrawn messages keep the reason as a key; the
+    visit keeps its text in the service's language."""
+    wants(active.family, visit_reminders=True)
+    visit = home_visit(active, day=clock.today() + timedelta(days=1), start="09:30")
+    family_messages.send_day_before_reminders()
+    _discharge(active)
+    why = {
+        "$m": "Discharged: %(reason)s",
+        "$p": {"reason": {"$lower": {"$t": "Moved out of the service area"}}},
+    }
+    event = AuditEvent.objects.get(event_type=AuditEventType.VISIT_CANCELLED)
+    assert event.summary_params["reason"] == why
+    (reminder,) = Message.objects.filter(topic=f"visit:{visit.pk}", kind=MessageKind.VISIT_REMINDER)
+    assert reminder.finished_reason_key == "Discharged: %(reason)s"
+    assert reminder.finished_reason_params == why["$p"]
+    visit.refresh_from_db()
+    assert (
+        visit.cancelled_reason
+        == reminder.finished_reason
+        == "Discharged: moved out of the service area"
+    )
+    with translation.override("en"):
+        assert reminder.finished_reason_text == "Discharged: moved out of the service area"
+        assert event.summary_text.endswith("cancelled: Discharged: moved out of the service area")

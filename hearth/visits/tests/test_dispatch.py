@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hearth.accounts.models import User
 from hearth.conftest import World, at_once, build_world
@@ -355,3 +355,18 @@ def test_the_familys_help_page_says_when_the_clinician_is_expected_and_arrived(
         services.arrive_at_dispatch(actor=active.physician, dispatch=dispatch)
         page = client_for(active.family).get("/portal/help/").content.decode()
         assert "Arrived at" in page and "Expected between" not in page
+
+
+def test_a_page_withdrawn_on_acceptance_says_who_accepted_in_the_reader_s_language(
+    active: World,
+) -> None:
+    with sunday_night(active):
+        dispatch = night_dispatch(active)
+        services.accept_dispatch(actor=active.physician, dispatch=dispatch)
+    withdrawn = Message.objects.filter(topic=f"dispatch:{dispatch.pk}", status="cancelled")
+    assert withdrawn.exists()
+    for page in withdrawn:
+        assert page.finished_reason_key == "Accepted by %(who)s."
+        assert page.finished_reason_params == {"who": active.physician.display_name}
+        with translation.override("en"):
+            assert page.finished_reason_text == f"Accepted by {active.physician.display_name}."

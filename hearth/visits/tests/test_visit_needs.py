@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from hearth.careplans import services as plans
 from hearth.careplans.models import PlanIntervention
@@ -227,3 +228,26 @@ def test_staff_off_the_caseload_and_families_cannot_open_the_visits_page(
     assert client_for(active.family).get(url).status_code == 302  # to the portal
     assert client_for(active.nurse).get(url).status_code == 200
     assert client_for(active.coordinator).get(url).status_code == 200
+
+
+def test_the_need_s_frequency_is_kept_as_a_plural_key(active: World) -> None:
+    """ "2× a week, 40 min" is one phrase with its count, so Russian says
+    «2 раза в неделю, 40 мин» and 5 says «5 раз»."""
+    need(active)
+    event = AuditEvent.objects.get(event_type="visit_need.added")
+    assert event.summary_key == "Visit need added: %(need)s"
+    week = "%(count)s× a week, %(minutes)s min"
+    assert event.summary_params == {
+        "need": {
+            "$m": "%(description)s: %(frequency)s",
+            "$p": {
+                "description": "Wound dressing",
+                "frequency": {
+                    "$m": week,
+                    "$p": {"count": 2, "minutes": 40, "_plural": week, "_count": "count"},
+                },
+            },
+        }
+    }
+    with translation.override("en"):
+        assert event.summary_text == "Visit need added: Wound dressing: 2× a week, 40 min"
