@@ -9,9 +9,13 @@ crew, so they are translated here by the row's code.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from hearth.allergies.choices import SubstanceKind
+from hearth.core import messages
 
 LABELS = {
     # Groups of medicines
@@ -61,3 +65,15 @@ def describe_substance(label: str, kind: str, text: str) -> str:
     if kind == SubstanceKind.OTHER:
         return text
     return f"{label}: {text}"
+
+
+def substance_param(code: str, name: str, kind: str, text: str) -> Any:
+    """As ``describe_substance``, for a stored message (``hearth.core.messages``):
+    a catalogue name stays a lazy label, so each reader sees it in their
+    language; a medicine's name and typed words stay as written."""
+    label = LABELS.get(code, name)
+    if not text:
+        return label
+    if kind == SubstanceKind.OTHER:
+        return text
+    return messages.text(gettext_noop("%(substance)s: %(details)s"), substance=label, details=text)

@@ -18,9 +18,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
-from hearth.allergies.catalogue import describe_substance, label_of
+from hearth.allergies.catalogue import describe_substance, label_of, substance_param
 from hearth.allergies.choices import (
     DRUG_KINDS,
     AllergyType,
@@ -29,6 +30,7 @@ from hearth.allergies.choices import (
     RecordStatus,
     SubstanceKind,
 )
+from hearth.core import messages
 from hearth.core.models import ExternalIdModel
 
 USER = settings.AUTH_USER_MODEL
@@ -160,9 +162,25 @@ class AllergyIntolerance(ExternalIdModel):
     def __str__(self) -> str:
         return f"{self.substance_label} ({self.get_type_display()})"
 
+    def as_message(self) -> messages.Message:
+        """As ``str()``, for a stored text: the substance's catalogue name and
+        the type read in each reader's language."""
+        return messages.text(
+            gettext_noop("%(substance)s (%(type)s)"),
+            substance=self.substance_param,
+            type=messages.choice(self, "type"),
+        )
+
     @property
     def substance_label(self) -> str:
         return describe_substance(self.substance.label, self.substance.kind, self.substance_text)
+
+    @property
+    def substance_param(self) -> Any:
+        """``substance_label`` for a stored message, read in each reader's language."""
+        return substance_param(
+            self.substance.code, self.substance.name, self.substance.kind, self.substance_text
+        )
 
     @property
     def is_active(self) -> bool:

@@ -199,9 +199,11 @@ def _end_nkda_for(*, actor: User, allergy: AllergyIntolerance) -> None:
     ):
         statement.ended_at = clock.now()
         statement.ended_by = actor
-        statement.end_reason = _("Drug allergy recorded: %(substance)s") % {
-            "substance": allergy.substance_label
-        }
+        reason = messages.text(
+            gettext_noop("Drug allergy recorded: %(substance)s"),
+            substance=allergy.substance_param,
+        )
+        statement.end_reason = reason.render()
         _save(statement, actor, update_fields=["ended_at", "ended_by", "end_reason"])
         audit.record(
             actor=actor,
@@ -209,7 +211,7 @@ def _end_nkda_for(*, actor: User, allergy: AllergyIntolerance) -> None:
             event_type=AuditEventType.NKDA_ENDED,
             patient=allergy.patient,
             obj=statement,
-            summary=statement.end_reason,
+            summary=reason,
         )
 
 
@@ -272,7 +274,7 @@ def record_allergy(
         event_type=AuditEventType.ALLERGY_RECORDED,
         patient=patient,
         obj=allergy,
-        summary=messages.text(gettext_noop("Recorded: %(allergy)s"), allergy=allergy),
+        summary=messages.text(gettext_noop("Recorded: %(allergy)s"), allergy=allergy.as_message()),
         changes=audit.diff({}, _fields(allergy)),
     )
     _end_nkda_for(actor=actor, allergy=allergy)
@@ -320,7 +322,7 @@ def change_allergy(
         event_type=AuditEventType.ALLERGY_REFUTED if refuted else AuditEventType.ALLERGY_CHANGED,
         patient=locked.patient,
         obj=locked,
-        summary=messages.text(gettext_noop("Changed: %(allergy)s"), allergy=locked),
+        summary=messages.text(gettext_noop("Changed: %(allergy)s"), allergy=locked.as_message()),
         changes={**changed, "reason": reason},
     )
     _end_nkda_for(actor=actor, allergy=locked)
@@ -369,7 +371,9 @@ def mark_entered_in_error(
         event_type=AuditEventType.ALLERGY_ENTERED_IN_ERROR,
         patient=locked.patient,
         obj=locked,
-        summary=messages.text(gettext_noop("Entered in error: %(allergy)s"), allergy=locked),
+        summary=messages.text(
+            gettext_noop("Entered in error: %(allergy)s"), allergy=locked.as_message()
+        ),
         changes={"reason": reason},
     )
     return locked
@@ -494,7 +498,9 @@ def propose_allergy(
         event_type=AuditEventType.ALLERGY_PROPOSED,
         patient=patient,
         obj=allergy,
-        summary=messages.text(gettext_noop("Proposed by the family: %(allergy)s"), allergy=allergy),
+        summary=messages.text(
+            gettext_noop("Proposed by the family: %(allergy)s"), allergy=allergy.as_message()
+        ),
         changes=audit.diff({}, _fields(allergy)),
     )
     return allergy
@@ -560,7 +566,7 @@ def accept_proposal(
         patient=locked.patient,
         obj=locked,
         summary=messages.text(
-            gettext_noop("Family's proposal accepted: %(allergy)s"), allergy=locked
+            gettext_noop("Family's proposal accepted: %(allergy)s"), allergy=locked.as_message()
         ),
         changes=audit.diff(before, _fields(locked)),
     )
@@ -597,7 +603,7 @@ def decline_proposal(
         patient=locked.patient,
         obj=locked,
         summary=messages.text(
-            gettext_noop("Family's proposal declined: %(allergy)s"), allergy=locked
+            gettext_noop("Family's proposal declined: %(allergy)s"), allergy=locked.as_message()
         ),
         changes={"reason": reason},
     )

@@ -227,10 +227,11 @@ def record_assessment(
         patient=patient,
         obj=response,
         summary=messages.text(
-            gettext_noop("%(instrument)s recorded: total %(total)s%(partial)s"),
+            gettext_noop("%(instrument)s recorded: total %(total)s (partial)")
+            if result.partial
+            else gettext_noop("%(instrument)s recorded: total %(total)s"),
             instrument=definition.name,
             total="—" if result.total is None else result.total,
-            partial=_(" (partial)") if result.partial else "",
         ),
         changes={
             "answers": answers,

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from hearth.core import clock, messages
@@ -105,6 +107,14 @@ class DrugRoute(ExternalIdModel):
     def __str__(self) -> str:
         return f"{self.drug.name} ({self.get_route_display()})"
 
+    def as_message(self) -> messages.Message:
+        """As ``str()``, for a stored text: the route read in each reader's language."""
+        return messages.text(
+            gettext_noop("%(drug)s (%(route)s)"),
+            drug=self.drug.name,
+            route=messages.choice(self, "route"),
+        )
+
 
 #: The units the controlled-drug register counts stock in (see the formulary
 #: migration), as people read them.
@@ -145,6 +155,16 @@ class Formulation(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"{self.drug_route.drug.name} {self.strength} {self.get_form_display().lower()}"
+
+    def as_message(self) -> messages.Message:
+        """As ``str()``, for a stored text: the form read in each reader's language
+        (the strength is typed as the pharmacy writes it)."""
+        return messages.text(
+            gettext_noop("%(drug)s %(strength)s %(form)s"),
+            drug=self.drug_route.drug.name,
+            strength=self.strength,
+            form=messages.lower_case(messages.choice(self, "form")),
+        )
 
     @property
     def stock_unit_label(self) -> str:
@@ -523,6 +543,11 @@ class StockEntry(ExternalIdModel):
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     witness = models.CharField(_("witness"), max_length=150, blank=True, default="")
     note = models.TextField(_("note"), blank=True, default="")
+    #: A note the service wrote (not one typed) as a gettext key and parameters
+    #: (``hearth.core.messages``), read in each reader's language; ``note``
+    #: keeps the service-language text, the only text of a typed note.
+    note_key = models.CharField(max_length=300, blank=True, default="")
+    note_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -538,10 +563,11 @@ class StockEntry(ExternalIdModel):
     @property
     def note_text(self) -> str:
         """The note as shown: a dose given is named by its medicine and route in
-        the reader's language (the stored note is the service-language copy)."""
+        the reader's language, a note the service wrote is read from its key
+        (the stored note is the service-language copy); a typed note as typed."""
         if self.movement == StockMovement.GIVEN and self.administration_id:
             return str(self.holding.formulation.drug_route)
-        return self.note
+        return messages.render(self.note_key, self.note_params, fallback=self.note)
 
 
 def plain_decimal(value: Decimal) -> str:
@@ -556,3 +582,12 @@ def describe_dose(dose: Decimal | None, unit: str) -> str:
         return ""
     label = DoseUnit(unit).label if unit in DoseUnit.values else unit
     return f"{plain_decimal(dose)} {label}"
+
+
+def dose_param(dose: Decimal | None, unit: str) -> Any:
+    """The dose for a stored message: the number without an exponent and the
+    unit kept as its (lazy) label, so "tablet" is read in each reader's
+    language; as ``describe_dose`` for an unknown unit."""
+    if dose is None or unit not in DoseUnit.values:
+        return describe_dose(dose, unit)
+    return messages.Joined([plain_decimal(dose), DoseUnit(unit).label], separator=" ")

@@ -64,6 +64,7 @@ from hearth.medications.models import (
     MedicineSignOff,
     StockHolding,
     SyncReview,
+    plain_decimal,
 )
 from hearth.patients.models import Patient
 from hearth.patients.web import with_patient, with_patient_of, with_portal_patient
@@ -259,13 +260,19 @@ def prescribe(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return with_patient(request, patient_id, "medications.prescribe", build)
 
 
+def _initial_number(value: Decimal) -> Decimal:
+    """A stored number offered in a form as people write it: ``20.000`` as 20,
+    and 50 never as ``5E+1`` (what ``normalize()`` alone gives)."""
+    return Decimal(plain_decimal(value))
+
+
 def _version_initial(order: MedicationOrder) -> dict[str, Any]:
     version = order.current
     if version is None:
         return {}
     return {
         "formulation": version.formulation.external_id if version.formulation else None,
-        "dose": version.dose.normalize(),
+        "dose": _initial_number(version.dose),
         "times": ", ".join(version.times),
         "every_days": version.every_days,
         "minimum_interval_minutes": version.minimum_interval_minutes,
@@ -382,7 +389,9 @@ def _give_page(request: AuthenticatedRequest, patient: Patient, *, portal: bool)
         chosen = active[0]
     if chosen is not None and chosen.current is not None:
         initial.update(
-            order=str(chosen.external_id), dose=chosen.current.dose.normalize(), route=chosen.route
+            order=str(chosen.external_id),
+            dose=_initial_number(chosen.current.dose),
+            route=chosen.route,
         )
     if request.GET.get("slot") in {value for value, _label in slots}:
         initial["scheduled_for"] = request.GET["slot"]
@@ -684,10 +693,10 @@ def edit_drug_route(request: AuthenticatedRequest, drug_route_id: Any) -> HttpRe
         request.POST or None,
         initial={
             "conversion": drug_route.conversion,
-            "ome_factor": drug_route.ome_factor.normalize() if drug_route.ome_factor else None,
+            "ome_factor": _initial_number(drug_route.ome_factor) if drug_route.ome_factor else None,
             "source": drug_route.source,
             "usual_maximum_single_dose": (
-                drug_route.usual_maximum_single_dose.normalize()
+                _initial_number(drug_route.usual_maximum_single_dose)
                 if drug_route.usual_maximum_single_dose
                 else None
             ),

@@ -197,7 +197,7 @@ def raise_alert(
     severity: str,
     summary: str | Message,
     evidence: Sequence[Evidence],
-    routing_note: str = "",
+    routing_note: str | Message = "",
     first_role: str = CHAIN[0],
     acknowledge_within: int | None = None,
 ) -> tuple[Alert, bool]:
@@ -209,10 +209,14 @@ def raise_alert(
     the alert for every step up the chain, instead of the severity's default
     (NEWS2 uses it: a physiological low alert must not wait over a weekend).
     A ``summary`` given as a ``Message`` is stored as its key and parameters and
-    read in each reader's language; its service-language text is kept beside it."""
+    read in each reader's language; its service-language text is kept beside it.
+    So is a ``routing_note`` given as a ``Message``."""
     now = clock.now()
     summary_text, summary_key, summary_params = messages.stored(
         summary, language=settings.LANGUAGE_CODE
+    )
+    note_text, note_key, note_params = messages.stored(
+        routing_note, language=settings.LANGUAGE_CODE
     )
     existing = Alert.objects.select_for_update().open().filter(patient=patient, rule=rule).first()
     if existing is None:
@@ -225,7 +229,9 @@ def raise_alert(
             summary_params=summary_params,
             raised_at=now,
             last_evidence_at=now,
-            routing_note=routing_note[:300],
+            routing_note=note_text[:300],
+            routing_note_key=note_key[:300],
+            routing_note_params=note_params,
             owner_role=first_role,
             owner=owner_for(first_role, patient, now),
             acknowledge_within_minutes=acknowledge_within,

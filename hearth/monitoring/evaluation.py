@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from hearth.assessments import instruments
@@ -50,6 +49,9 @@ class Thresholds:
     personal: bool
     #: The physician's reason for this person's own thresholds.
     reason: str = ""
+    #: ``routing_reason`` for a stored message: the goals-of-care reason as a
+    #: lazy label (read in each reader's language), a physician's typed reason as typed.
+    routing_reason_param: Any = ""
 
     def item_threshold(self, item: str) -> int:
         return int(self.esas_items.get(item, self.esas_item))
@@ -58,29 +60,37 @@ class Thresholds:
 def goals_of_care_reason(patient: Patient) -> str:
     """Why NEWS2 should be a comfort check for this person, or "" if not.
     docs/clinical-reference.md: comfort-focused advance care plan, or the terminal phase."""
+    return str(_goals_of_care_reason_label(patient))
+
+
+def _goals_of_care_reason_label(patient: Patient) -> Any:
+    """``goals_of_care_reason`` still lazy, for a stored message."""
     phase = PhaseOfIllness.objects.current().filter(patient=patient).first()
     if phase is not None and phase.phase == Phase.TERMINAL:
-        return _("The person is in the terminal phase.")
+        return gettext_lazy("The person is in the terminal phase.")
     plan = AdvanceCarePlan.objects.current().filter(patient=patient).first()
     if plan is not None and plan.focus_of_care == FocusOfCare.COMFORT:
-        return _("The advance care plan says symptom control and comfort only.")
+        return gettext_lazy("The advance care plan says symptom control and comfort only.")
     return ""
 
 
 def thresholds_for(patient: Patient) -> Thresholds:
     row = PersonalThresholds.objects.filter(patient=patient).first()
     chosen = row.physiological_routing if row else PhysiologicalRouting.AUTOMATIC
-    routing, reason = chosen, row.reason if row else ""
+    routing, reason_param = chosen, row.reason if row else ""
     if chosen == PhysiologicalRouting.AUTOMATIC:
-        reason = goals_of_care_reason(patient)
-        routing = PhysiologicalRouting.COMFORT_CHECK if reason else PhysiologicalRouting.STANDARD
+        reason_param = _goals_of_care_reason_label(patient)
+        routing = (
+            PhysiologicalRouting.COMFORT_CHECK if reason_param else PhysiologicalRouting.STANDARD
+        )
     return Thresholds(
         esas_item=(row.esas_item_threshold if row else None) or settings.HEARTH_ESAS_ITEM_THRESHOLD,
         esas_items=dict(row.esas_item_overrides) if row else {},
         esas_rise=(row.esas_rise_threshold if row else None) or settings.HEARTH_ESAS_RISE_THRESHOLD,
         chosen_routing=chosen,
         routing=routing,
-        routing_reason=reason,
+        routing_reason=str(reason_param),
+        routing_reason_param=reason_param,
         spo2_scale=row.spo2_scale if row else 1,
         personal=row is not None,
         reason=row.reason if row else "",
@@ -198,12 +208,13 @@ def evaluate_caregiver_strain(response: AssessmentResponse, actor: Any) -> None:
         ),
         evidence=[
             Evidence(
-                description=_("%(instrument)s total %(total)d%(partial)s")
-                % {
-                    "instrument": response.instrument_name,
-                    "total": response.total,
-                    "partial": _(" (partial)") if response.partial else "",
-                },
+                description=messages.text(
+                    gettext_noop("%(instrument)s total %(total)d (partial)")
+                    if response.partial
+                    else gettext_noop("%(instrument)s total %(total)d"),
+                    instrument=response.instrument_name,
+                    total=response.total,
+                ),
                 source="assessment",
                 source_id=str(response.external_id),
                 observed_at=response.assessed_at,
@@ -359,7 +370,7 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
     response = news2_response(result.band)
     severity, within = response.severity, response.minutes
     advice: Any = response.advice
-    routing_note = ""
+    routing_note: messages.Message | str = ""
     if limits.routing == PhysiologicalRouting.COMFORT_CHECK:
         if result.band == "low":
             # An aggregate of 1-4 with no single 3 raised nothing for a person
@@ -372,25 +383,33 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
         advice = gettext_lazy(
             "Comfort check: see whether the person is comfortable and what they need."
         )
-        routing_note = _("Routed as a comfort check, not an emergency: %(reason)s") % {
-            "reason": limits.routing_reason
-        }
-    description = messages.text(
-        gettext_noop("NEWS2 %(total)d (%(band)s): %(points)s%(partial)s"),
-        total=result.total,
-        band=NEWS2_BANDS[result.band],
-        partial=messages.text(
-            gettext_noop(" — partial, not measured: %(missing)s"),
+        routing_note = messages.text(
+            gettext_noop("Routed as a comfort check, not an emergency: %(reason)s"),
+            reason=limits.routing_reason_param,
+        )
+    points = messages.Joined(
+        [
+            messages.text("%(item)s %(score)s", item=NEWS2_PARAMETERS[name], score=points)
+            for name, points in result.points.items()
+        ]
+    )
+    description = (
+        messages.text(
+            gettext_noop(
+                "NEWS2 %(total)d (%(band)s): %(points)s — partial, not measured: %(missing)s"
+            ),
+            total=result.total,
+            band=NEWS2_BANDS[result.band],
+            points=points,
             missing=messages.Joined([NEWS2_PARAMETERS[name] for name in result.missing]),
         )
         if result.partial
-        else "",
-        points=messages.Joined(
-            [
-                messages.text("%(item)s %(score)s", item=NEWS2_PARAMETERS[name], score=points)
-                for name, points in result.points.items()
-            ]
-        ),
+        else messages.text(
+            gettext_noop("NEWS2 %(total)d (%(band)s): %(points)s"),
+            total=result.total,
+            band=NEWS2_BANDS[result.band],
+            points=points,
+        )
     )
     raise_alert(
         actor=actor,

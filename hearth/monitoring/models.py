@@ -199,8 +199,12 @@ class Alert(ExternalIdModel):
     summary_params = models.JSONField(default=dict, blank=True)
     raised_at = models.DateTimeField(default=clock.now)
     last_evidence_at = models.DateTimeField(default=clock.now)
-    #: Why a physiological alert is a comfort check rather than an emergency.
+    #: Why a physiological alert is a comfort check rather than an emergency:
+    #: the service-language text; ``routing_note_key`` and ``routing_note_params``
+    #: as ``summary_key`` (empty for alerts raised before keys).
     routing_note = models.CharField(max_length=300, blank=True, default="")
+    routing_note_key = models.CharField(max_length=300, blank=True, default="")
+    routing_note_params = models.JSONField(default=dict, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -255,6 +259,13 @@ class Alert(ExternalIdModel):
         """The summary in the reader's (active) language; the stored text for
         alerts raised before keys, or a key that cannot be rendered."""
         return messages.render(self.summary_key, self.summary_params, fallback=self.summary)
+
+    @property
+    def routing_note_text(self) -> str:
+        """``routing_note`` in the reader's (active) language, as ``summary_text``."""
+        return messages.render(
+            self.routing_note_key, self.routing_note_params, fallback=self.routing_note
+        )
 
     @property
     def summary_message(self) -> messages.Message | str:

@@ -164,7 +164,8 @@ class AlertOut(Schema):
     summary: str = Field(alias="summary_text")
     summary_key: str
     summary_params: dict[str, object]
-    routing_note: str
+    #: In the request's language, as ``summary``.
+    routing_note: str = Field(alias="routing_note_text")
     raised_at: datetime
     last_evidence_at: datetime
     owner: PersonOut | None

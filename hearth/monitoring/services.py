@@ -175,9 +175,10 @@ def record_check_in(
         patient=patient,
         obj=check_in,
         summary=messages.text(
-            gettext_noop("Check-in from %(who)s%(help)s"),
+            gettext_noop("Check-in from %(who)s: help requested")
+            if help_requested
+            else gettext_noop("Check-in from %(who)s"),
             who=who,
-            help=_(": help requested") if help_requested else "",
         ),
         changes={"esas": esas, "help_requested": help_requested, "cannot_cope": cannot_cope},
     )

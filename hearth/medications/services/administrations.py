@@ -32,7 +32,6 @@ from hearth.core.validation import Errors, require, require_perm
 from hearth.medications import checks
 from hearth.medications.choices import (
     AdministrationOutcome,
-    DoseUnit,
     NotGivenReason,
     OrderKind,
     Route,
@@ -46,7 +45,7 @@ from hearth.medications.models import (
     StockEntry,
     SyncReview,
     describe_dose,
-    plain_decimal,
+    dose_param,
 )
 from hearth.medications.services._common import CLOCK_SKEW, _aware, _decimal
 from hearth.medications.services.breakthrough import _review_breakthrough
@@ -497,14 +496,6 @@ def _record(
     return Recorded(administration=administration)
 
 
-def _dose_param(dose: Decimal | None, unit: str) -> Any:
-    """The dose for a stored message: the unit kept as its (lazy) label, so
-    "tablet" is read in each reader's language; as ``describe_dose`` otherwise."""
-    if dose is None or unit not in DoseUnit.values:
-        return describe_dose(dose, unit)
-    return messages.Joined([plain_decimal(dose), DoseUnit(unit).label], separator=" ")
-
-
 def _after_dose(*, actor: User, administration: Administration, order: MedicationOrder) -> None:
     """Audit, the controlled-drug register and the breakthrough review: what
     follows every dose stored, live, from offline or after review."""
@@ -521,7 +512,7 @@ def _after_dose(*, actor: User, administration: Administration, order: Medicatio
             messages.text(
                 gettext_noop("Given: %(drug)s %(dose)s at %(time)s"),
                 drug=order.drug_route.drug.name,
-                dose=_dose_param(administration.dose, administration.dose_unit),
+                dose=dose_param(administration.dose, administration.dose_unit),
                 time=administration.given_at,
             )
             if given
@@ -625,7 +616,9 @@ def mark_administration_entered_in_error(
             holding=entry.holding,
             movement=StockMovement.CORRECTED,
             quantity=entry.quantity,
-            note=_("Dose entered in error: %(reason)s") % {"reason": reason[:200]},
+            note=messages.text(
+                gettext_noop("Dose entered in error: %(reason)s"), reason=reason[:200]
+            ),
         )
     audit.record(
         actor=actor,

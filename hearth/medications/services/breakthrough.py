@@ -12,7 +12,7 @@ from hearth.accounts.models import User
 from hearth.core import messages
 from hearth.medications import checks
 from hearth.medications.choices import OrderKind
-from hearth.medications.models import Administration, describe_dose
+from hearth.medications.models import Administration, dose_param
 from hearth.monitoring.alerts import (
     Evidence,
     in_service_language,
@@ -90,7 +90,7 @@ def _review_breakthrough(*, actor: User, administration: Administration) -> None
                 description=messages.text(
                     gettext_noop("%(drug)s %(dose)s at %(time)s"),
                     drug=dose.order.drug_route.drug.name,
-                    dose=describe_dose(dose.dose, dose.dose_unit),
+                    dose=dose_param(dose.dose, dose.dose_unit),
                     time=dose.given_at,
                 ),
                 source="administration",

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -19,7 +20,13 @@ from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications.choices import STOCK_OUT, StockMovement
-from hearth.medications.models import Administration, Formulation, StockEntry, StockHolding
+from hearth.medications.models import (
+    Administration,
+    Formulation,
+    StockEntry,
+    StockHolding,
+    plain_decimal,
+)
 from hearth.medications.services._common import CLOCK_SKEW, _aware, _decimal
 from hearth.patients.models import Patient
 
@@ -46,9 +53,12 @@ def _move_stock(
     quantity: Decimal,
     occurred_at: datetime | None = None,
     witness: str = "",
-    note: str = "",
+    note: str | messages.Message = "",
     administration: Administration | None = None,
 ) -> StockEntry:
+    """One line of the register; a ``note`` the service writes is a ``Message``,
+    kept as its key and parameters so each reader sees it in their language."""
+    note_text, note_key, note_params = messages.stored(note, language=settings.LANGUAGE_CODE)
     expected = holding.balance
     if movement == StockMovement.COUNTED:
         balance = quantity
@@ -71,7 +81,9 @@ def _move_stock(
         occurred_at=occurred_at or clock.now(),
         recorded_by=actor,
         witness=witness,
-        note=note,
+        note=note_text,
+        note_key=note_key,
+        note_params=note_params,
     )
     holding.balance = balance
     if discrepancy:
@@ -164,9 +176,9 @@ def record_stock(
                 "Count the stock first."
             )
             % {
-                "balance": holding.balance.normalize(),
-                "unit": formulation.stock_unit,
-                "amount": amount.normalize(),
+                "balance": plain_decimal(holding.balance),
+                "unit": formulation.stock_unit_label,
+                "amount": plain_decimal(amount),
             },
             field_errors={"quantity": [_("More than the balance.")]},
         )
@@ -188,13 +200,16 @@ def record_stock(
         summary=messages.text(
             gettext_noop(
                 "Controlled drug %(movement)s: %(formulation)s × %(amount)s "
-                "(balance %(balance)s)%(flag)s"
+                "(balance %(balance)s), discrepancy"
+            )
+            if entry.has_discrepancy
+            else gettext_noop(
+                "Controlled drug %(movement)s: %(formulation)s × %(amount)s (balance %(balance)s)"
             ),
             movement=messages.lower_case(messages.choice(entry, "movement")),
-            formulation=str(formulation),
-            amount=amount.normalize(),
-            balance=entry.balance_after.normalize(),
-            flag=_(", discrepancy") if entry.has_discrepancy else "",
+            formulation=formulation.as_message(),
+            amount=plain_decimal(amount),
+            balance=plain_decimal(entry.balance_after),
         ),
         changes={
             "movement": movement,

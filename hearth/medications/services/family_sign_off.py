@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock, dates, messages
+from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition
 from hearth.core.locking import lock
@@ -77,8 +77,8 @@ def sign_off_caregiver(
         summary=messages.text(
             gettext_noop("%(who)s signed off for medicines %(route)s until %(until)s"),
             who=caregiver.display_name,
-            route=str(Route(route).label).lower(),
-            until=dates.date_format(expires_on, "j M Y"),
+            route=messages.lower_case(Route(route).label),
+            until=expires_on,
         ),
         changes={"caregiver": caregiver, "route": route, "expires_on": expires_on},
     )

@@ -116,7 +116,7 @@ def update_drug_route(
         action=AuditAction.UPDATE,
         event_type=AuditEventType.FORMULARY_CHANGED,
         obj=locked,
-        summary=messages.text(gettext_noop("Formulary: %(row)s changed"), row=str(locked)),
+        summary=messages.text(gettext_noop("Formulary: %(row)s changed"), row=locked.as_message()),
         changes=changes,
     )
     return locked

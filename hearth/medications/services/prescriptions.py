@@ -21,13 +21,13 @@ from hearth.core.locking import lock
 from hearth.core.models import AuditAction
 from hearth.core.validation import Errors, require, require_perm
 from hearth.medications.allergy_check import check_allergies
-from hearth.medications.choices import OrderKind, OrderStatus, Route
+from hearth.medications.choices import OrderKind, OrderStatus
 from hearth.medications.models import (
     DrugRoute,
     Formulation,
     MedicationOrder,
     OrderVersion,
-    describe_dose,
+    dose_param,
 )
 from hearth.medications.services import dose_safety
 from hearth.medications.services._common import _decimal
@@ -151,19 +151,37 @@ def _dosing(
     )
 
 
-def _describe(order: MedicationOrder, version: OrderVersion) -> str:
-    text = f"{order.drug_route.drug.name} {describe_dose(version.dose, version.dose_unit)} "
-    text += str(Route(order.drug_route.route).label).lower()
-    if order.kind == OrderKind.REGULAR:
-        text += " " + _("at %(times)s") % {"times": ", ".join(version.times)}
-        if version.every_days > 1:
-            text += " " + _("every %(days)s days") % {"days": version.every_days}
-    else:
-        text += " " + _("as needed, at least %(minutes)s min apart, at most %(count)s in 24 h") % {
-            "minutes": version.minimum_interval_minutes,
-            "count": version.maximum_doses_24h,
-        }
-    return text
+def _describe(order: MedicationOrder, version: OrderVersion) -> messages.Message:
+    """The order as one sentence for the record's history, kept as a key and
+    parameters: the dose unit and the route are read in each reader's language
+    and the numbers that count something choose the plural form."""
+    words: dict[str, Any] = {
+        "drug": order.drug_route.drug.name,
+        "dose": dose_param(version.dose, version.dose_unit),
+        "route": messages.lower_case(messages.choice(order.drug_route, "route")),
+    }
+    if order.kind != OrderKind.REGULAR:
+        return messages.plural_text(
+            "%(drug)s %(dose)s %(route)s as needed, at least %(minutes)s min apart, "
+            "at most %(count)s in 24 h",
+            "%(drug)s %(dose)s %(route)s as needed, at least %(minutes)s min apart, "
+            "at most %(count)s in 24 h",
+            count=version.maximum_doses_24h or 0,
+            minutes=version.minimum_interval_minutes,
+            **words,
+        )
+    times = ", ".join(version.times)
+    if version.every_days > 1:
+        return messages.plural_text(
+            "%(drug)s %(dose)s %(route)s at %(times)s every %(count)s day",
+            "%(drug)s %(dose)s %(route)s at %(times)s every %(count)s days",
+            count=version.every_days,
+            times=times,
+            **words,
+        )
+    return messages.text(
+        gettext_noop("%(drug)s %(dose)s %(route)s at %(times)s"), times=times, **words
+    )
 
 
 def _version_fields(version: OrderVersion) -> dict[str, Any]:
@@ -422,7 +440,9 @@ def stop_order(*, actor: User, order: MedicationOrder, reason: str) -> Medicatio
         event_type=AuditEventType.PRESCRIPTION_STOPPED,
         patient=locked.patient,
         obj=locked,
-        summary=messages.text(gettext_noop("Stopped: %(drug)s"), drug=str(locked.drug_route)),
+        summary=messages.text(
+            gettext_noop("Stopped: %(drug)s"), drug=locked.drug_route.as_message()
+        ),
         changes={"reason": reason},
     )
     return locked
