@@ -559,12 +559,12 @@ def _close_task_checked(*, actor: User, task: SupportTask, status: str, text: st
         event_type=_SUPPORT_TASK_CLOSED[SupportTaskStatus(status)],
         patient=locked.patient,
         obj=locked,
-        summary=(
-            _("Support task done: %(text)s")
+        summary=messages.text(
+            gettext_noop("Support task done: %(text)s")
             if status == SupportTaskStatus.DONE
-            else _("Support task cancelled: %(text)s")
-        )
-        % {"text": text[:200]},
+            else gettext_noop("Support task cancelled: %(text)s"),
+            text=text[:200],
+        ),
         changes={"status": status, "outcome": text},
     )
     return locked
@@ -970,12 +970,12 @@ def _close_respite(
         event_type=_RESPITE_CLOSED[RespiteStatus(status)],
         patient=locked.patient,
         obj=locked,
-        summary=(
-            _("Respite declined: %(reason)s")
+        summary=messages.text(
+            gettext_noop("Respite declined: %(reason)s")
             if status == RespiteStatus.DECLINED
-            else _("Respite cancelled: %(reason)s")
-        )
-        % {"reason": reason[:200]},
+            else gettext_noop("Respite cancelled: %(reason)s"),
+            reason=reason[:200],
+        ),
         changes={"status": {"from": previous, "to": status}, "reason": reason},
     )
     return locked
