@@ -594,10 +594,11 @@ def record_risk_screen(
         event_type=AuditEventType.BEREAVEMENT_SCREEN_RECORDED,
         patient=plan.patient,
         obj=screen,
-        summary=messages.text(
-            gettext_noop("Bereavement risk screen: %(result)s (%(count)d factors)"),
-            result=RiskLevel(result).label.lower(),
+        summary=messages.plural_text(
+            "Bereavement risk screen: %(result)s (%(count)d factor)",
+            "Bereavement risk screen: %(result)s (%(count)d factors)",
             count=len(factors),
+            result=messages.lower_case(RiskLevel(result).label),
         ),
         changes={
             "factors": factors,

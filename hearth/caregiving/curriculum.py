@@ -21,7 +21,9 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from hearth.core import messages
 from hearth.medications.choices import FAMILY_ROUTES, Route
 
 MEDICINES_PREFIX = "medicines_"
@@ -30,7 +32,9 @@ MEDICINES_PREFIX = "medicines_"
 @dataclass(frozen=True)
 class Skill:
     code: str
-    title: Promise | str
+    #: A lazy text, or a ``Message`` for a title with a word in it (the route):
+    #: either is said in the reader's language, also where an audit event keeps it.
+    title: Promise | str | messages.Message
     order: int
     #: One line: what the skill is for.
     summary: Promise | str
@@ -212,7 +216,7 @@ def _medicine_skill(route: str, order: int) -> Skill:
     label = Route(route).label
     return Skill(
         code=f"{MEDICINES_PREFIX}{route}",
-        title=format_lazy(_("Giving medicines: {route}"), route=label),
+        title=messages.text(gettext_noop("Giving medicines: %(route)s"), route=label),
         order=order,
         summary=format_lazy(
             _(

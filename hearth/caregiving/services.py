@@ -564,12 +564,12 @@ def _close_task_checked(*, actor: User, task: SupportTask, status: str, text: st
         event_type=_SUPPORT_TASK_CLOSED[SupportTaskStatus(status)],
         patient=locked.patient,
         obj=locked,
-        summary=(
-            _("Support task done: %(text)s")
+        summary=messages.text(
+            gettext_noop("Support task done: %(text)s")
             if status == SupportTaskStatus.DONE
-            else _("Support task cancelled: %(text)s")
-        )
-        % {"text": text[:200]},
+            else gettext_noop("Support task cancelled: %(text)s"),
+            text=text[:200],
+        ),
         changes={"status": status, "outcome": text},
     )
     return locked

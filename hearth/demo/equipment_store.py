@@ -146,8 +146,12 @@ def still_at_home_after_death(
         note="Bed set up in the front room, by the garden window, as she asked.",
     )
     for obj, event, summary in (
-        (loan, AuditEventType.EQUIPMENT_LOAN_DELIVERED, f"Equipment delivered: {item}"),
-        (check, AuditEventType.EQUIPMENT_CHECK_RECORDED, f"Safety check passed: {item}"),
+        (loan, AuditEventType.EQUIPMENT_LOAN_DELIVERED, equipment_services.delivered_summary(item)),
+        (
+            check,
+            AuditEventType.EQUIPMENT_CHECK_RECORDED,
+            equipment_services.safety_check_summary(item, failed=False),
+        ),
     ):
         audit.record(
             actor=coordinator if obj is loan else nurse,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hearth.accounts.models import User
-from hearth.core import audit, clock, messages
+from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from hearth.core.locking import lock
@@ -70,6 +70,7 @@ def _moment(value: datetime | None, field: str, errors: Errors) -> datetime:
 
 
 def _item_label(item: EquipmentItem) -> str:
+    """The kind and serial number for a refusal, said now to the person asking."""
     return f"{item.get_kind_display()} {item.serial_number}"
 
 
@@ -78,6 +79,18 @@ def _item_name(item: EquipmentItem) -> messages.Message:
     return messages.text(
         "%(kind)s %(serial)s", kind=EquipmentKind(item.kind).label, serial=item.serial_number
     )
+
+
+def delivered_summary(item: EquipmentItem) -> messages.Message:
+    """The audit summary of a delivery (also laid down by the demo)."""
+    return messages.text(gettext_noop("Equipment delivered: %(item)s"), item=_item_name(item))
+
+
+def safety_check_summary(item: EquipmentItem, *, failed: bool) -> messages.Message:
+    """The audit summary of a safety check at home (also laid down by the demo)."""
+    if failed:
+        return messages.text(gettext_noop("Safety check failed: %(item)s"), item=_item_name(item))
+    return messages.text(gettext_noop("Safety check passed: %(item)s"), item=_item_name(item))
 
 
 # --- The store ------------------------------------------------------------------
@@ -147,7 +160,7 @@ def add_item(
         event_type=AuditEventType.EQUIPMENT_ITEM_ADDED,
         obj=item,
         summary=messages.text(
-            gettext_noop("Equipment added to the store: %(item)s"), item=_item_label(item)
+            gettext_noop("Equipment added to the store: %(item)s"), item=_item_name(item)
         ),
         changes={
             "kind": kind,
@@ -201,7 +214,7 @@ def record_maintenance(
         event_type=AuditEventType.EQUIPMENT_ITEM_SERVICED,
         patient=loan.patient if loan else None,
         obj=locked,
-        summary=messages.text(gettext_noop("Service recorded: %(item)s"), item=_item_label(locked)),
+        summary=messages.text(gettext_noop("Service recorded: %(item)s"), item=_item_name(locked)),
         changes={
             **audit.diff(
                 before,
@@ -261,7 +274,7 @@ def change_item_status(
         obj=locked,
         summary=messages.text(
             gettext_noop("%(item)s: %(status)s"),
-            item=_item_label(locked),
+            item=_item_name(locked),
             status=messages.choice(locked, "status"),
         ),
         changes={"status": {"from": before, "to": status}, "reason": text},
@@ -312,7 +325,7 @@ def lend(
                 "%(item)s is overdue for its service (due %(due)s). Service it and record "
                 "the service before lending it."
             )
-            % {"item": _item_label(locked), "due": locked.maintenance_due_on}
+            % {"item": _item_label(locked), "due": dates.day_month_year(locked.maintenance_due_on)}
             if locked.maintenance_due_on is not None
             else _("%(item)s has no service date. Record its service before lending it.")
             % {"item": _item_label(locked)}
@@ -344,9 +357,7 @@ def lend(
         event_type=AuditEventType.EQUIPMENT_LOAN_DELIVERED,
         patient=patient,
         obj=loan,
-        summary=messages.text(
-            gettext_noop("Equipment delivered: %(item)s"), item=_item_label(locked)
-        ),
+        summary=delivered_summary(locked),
         changes={"item": locked, "delivered_at": moment, "kind": locked.kind},
     )
     return loan
@@ -479,10 +490,7 @@ def record_safety_check(
         event_type=AuditEventType.EQUIPMENT_CHECK_RECORDED,
         patient=locked.patient,
         obj=check,
-        summary=(
-            _("Safety check failed: %(item)s") if failed else _("Safety check passed: %(item)s")
-        )
-        % {"item": _item_label(locked.item)},
+        summary=safety_check_summary(locked.item, failed=failed),
         changes=changes,
     )
     return check
@@ -547,7 +555,7 @@ def report_fault(*, actor: User, loan: Loan, description: str) -> FaultReport:
         patient=locked.patient,
         obj=fault,
         summary=messages.text(
-            gettext_noop("Fault reported: %(item)s"), item=_item_label(locked.item)
+            gettext_noop("Fault reported: %(item)s"), item=_item_name(locked.item)
         ),
         changes={"description": text, "alert_id": fault.alert_id},
     )
@@ -581,7 +589,7 @@ def resolve_fault(*, actor: User, fault: FaultReport, resolution: str) -> FaultR
         patient=patient,
         obj=locked,
         summary=messages.text(
-            gettext_noop("Fault closed: %(item)s"), item=_item_label(fault.loan.item)
+            gettext_noop("Fault closed: %(item)s"), item=_item_name(fault.loan.item)
         ),
         changes={"resolution": text},
     )
@@ -634,7 +642,7 @@ def return_loan(
         event_type=AuditEventType.EQUIPMENT_LOAN_RETURNED,
         patient=locked.patient,
         obj=locked,
-        summary=messages.text(gettext_noop("Equipment returned: %(item)s"), item=_item_label(item)),
+        summary=messages.text(gettext_noop("Equipment returned: %(item)s"), item=_item_name(item)),
         changes={
             "status": {"from": before, "to": LoanStatus.RETURNED},
             "returned_at": moment,

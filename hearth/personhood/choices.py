@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hearth.core.choices import SPOKEN_LANGUAGES
 
@@ -115,6 +116,21 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+#: A weekday inside a sentence or a list of days ("Monday, Tuesday"), with its
+#: own context: languages that write weekdays in lower case there (Russian:
+#: «понедельник, вторник») translate it so; the choice labels above stay as
+#: a form shows them.
+WEEKDAY_IN_A_LIST = {
+    Weekday.MONDAY: pgettext_lazy("weekday in a list", "Monday"),
+    Weekday.TUESDAY: pgettext_lazy("weekday in a list", "Tuesday"),
+    Weekday.WEDNESDAY: pgettext_lazy("weekday in a list", "Wednesday"),
+    Weekday.THURSDAY: pgettext_lazy("weekday in a list", "Thursday"),
+    Weekday.FRIDAY: pgettext_lazy("weekday in a list", "Friday"),
+    Weekday.SATURDAY: pgettext_lazy("weekday in a list", "Saturday"),
+    Weekday.SUNDAY: pgettext_lazy("weekday in a list", "Sunday"),
+}
 
 
 class LegacyKind(models.TextChoices):

@@ -14,13 +14,16 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hearth.core import messages
 from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
 from hearth.personhood.choices import (
     SPOKEN_LANGUAGES,
+    WEEKDAY_IN_A_LIST,
     CommunicationStyle,
     DecisionMakerBasis,
     DietPractice,
@@ -369,11 +372,21 @@ class WeeklyWindow(ExternalIdModel):
         return covered
 
     @property
+    def days(self) -> Promise | messages.Joined:
+        """The days as a parameter of a stored message: "every day", or the
+        weekdays in order, each said in the reader's language when read."""
+        days = sorted(set(self.weekdays))
+        if days == list(range(7)):
+            return _("every day")
+        return messages.Joined([WEEKDAY_IN_A_LIST[Weekday(day)] for day in days])
+
+    @property
     def days_label(self) -> str:
-        names = dict(Weekday.choices)
-        if sorted(self.weekdays) == list(range(7)):
-            return str(_("every day"))
-        return ", ".join(str(names[day]) for day in sorted(self.weekdays))
+        """The days in the active language, for a page."""
+        days = self.days
+        if isinstance(days, messages.Joined):
+            return days.separator.join(str(day) for day in days.parts)
+        return str(days)
 
 
 class LegacyItem(ExternalIdModel):

@@ -119,7 +119,7 @@ def add_weekly_window(*, actor: User, patient: Patient, **details: Any) -> Weekl
         summary=messages.text(
             gettext_noop("Weekly window added: %(window)s, %(days)s"),
             window=window,
-            days=window.days_label,
+            days=window.days,
         ),
     )
     return window

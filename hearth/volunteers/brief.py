@@ -28,7 +28,7 @@ from hearth.equipment.models import Loan
 from hearth.monitoring.choices import OnCallRole
 from hearth.monitoring.queries import on_call_now
 from hearth.patients.models import Patient
-from hearth.personhood.choices import Weekday, WindowKind
+from hearth.personhood.choices import WindowKind
 from hearth.personhood.models import (
     Communication,
     CultureAndFaith,
@@ -172,12 +172,11 @@ def _what_matters(patient: Patient) -> list[BriefLine]:
 
 def _quiet_times(patient: Patient) -> list[BriefQuietTime]:
     """Prayer, rest and do-not-disturb times: when not to arrive or to keep quiet."""
-    day_names = dict(Weekday.choices)
     return [
         BriefQuietTime(
             label=window.label,
             kind=window.kind,
-            days=", ".join(str(day_names.get(day, day)) for day in window.weekdays),
+            days=window.days_label,
             starts_at=window.starts_at,
             ends_at=window.ends_at,
         )

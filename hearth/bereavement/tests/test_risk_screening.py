@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from hearth.bereavement import services
 from hearth.bereavement.models import BereavementPlan
 from hearth.conftest import World
 from hearth.core import clock
 from hearth.core.errors import NotAllowed, ValidationFailed
+from hearth.core.models import AuditEvent
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,16 @@ def test_a_moderate_screen_is_recorded_and_sets_the_plan_risk(
     plan.refresh_from_db()
     assert plan.risk_level == "moderate"
     assert plan.contacts.count() == 4
+    event = AuditEvent.objects.get(object_id=str(screen.external_id))
+    assert event.summary_key == "Bereavement risk screen: %(result)s (%(count)d factor)"
+    assert event.summary_params == {
+        "count": 2,
+        "result": {"$lower": {"$t": "Moderate risk"}},
+        "_plural": "Bereavement risk screen: %(result)s (%(count)d factors)",
+        "_count": "count",
+    }
+    with translation.override("en"):
+        assert event.summary_text == "Bereavement risk screen: moderate risk (2 factors)"
 
 
 @override_settings(HEARTH_BEREAVEMENT_HIGH_RISK_CONTACT_DAYS=3)

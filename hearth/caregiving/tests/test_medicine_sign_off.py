@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from hearth.caregiving import queries, services
 from hearth.caregiving.choices import TrainingStatus
 from hearth.conftest import World
 from hearth.core import clock
 from hearth.core.errors import NotAllowed
+from hearth.core.models import AuditEvent
 from hearth.medications import services as medicines
 from hearth.medications.models import Administration, MedicineSignOff
 from hearth.medications.tests.conftest import formulary, formulation, give
@@ -127,3 +129,29 @@ def test_a_medicine_skill_is_not_signed_off_by_someone_medicines_would_refuse(
                 step="signed_off",
             )
     assert not MedicineSignOff.objects.exists()
+
+
+def test_the_medicine_skill_is_kept_with_its_route_for_each_reader(active: World) -> None:
+    with clock.travel_to(at(0, "09:00")):
+        teach(active, "medicines_oral")
+    with clock.travel_to(at(1, "09:00")):
+        services.withdraw_training(
+            actor=active.physician,
+            patient=active.patient,
+            caregiver=link(active.family),
+            skill="medicines_oral",
+            reason="Confused about the dose twice this week.",
+        )
+    skill = {"$m": "Giving medicines: %(route)s", "$p": {"route": {"$t": "By mouth"}}}
+    steps = AuditEvent.objects.filter(event_type="training.step_recorded").order_by("pk")
+    assert [event.summary_params["skill"] for event in steps] == [skill] * 3
+    assert steps[0].summary_params["step"] == {"$t": "Shown by the nurse (demonstrated)"}
+    withdrawn = AuditEvent.objects.get(event_type="training.withdrawn")
+    assert withdrawn.summary_key == "%(who)s: %(skill)s withdrawn"
+    assert withdrawn.summary_params["skill"] == skill
+    name = active.family.display_name
+    with translation.override("en"):
+        assert steps[0].summary_text == (
+            f"{name}: Giving medicines: By mouth — Shown by the nurse (demonstrated)"
+        )
+        assert withdrawn.summary_text == f"{name}: Giving medicines: By mouth withdrawn"

@@ -161,6 +161,11 @@ def test_declined_and_cancelled_need_a_reason_and_are_final(active: World) -> No
             actor=active.coordinator, respite=respite, reason="No volunteer free that day."
         )
     assert respite.status == "declined"
+    declined = AuditEvent.objects.get(event_type="respite.declined")
+    assert (declined.summary_key, declined.summary_params) == (
+        "Respite declined: %(reason)s",
+        {"reason": "No volunteer free that day."},
+    )
     with pytest.raises(InvalidTransition):
         book(active, respite)
     with pytest.raises(InvalidTransition):

@@ -150,6 +150,11 @@ def test_the_team_raises_assigns_and_closes_a_task(active: World) -> None:
             actor=active.social_worker, task=task, outcome="Winter fuel grant applied for."
         )
     assert (task.status, task.closed_by) == ("done", active.social_worker)
+    done = AuditEvent.objects.filter(object_id=str(task.external_id)).latest("pk")
+    assert (done.summary_key, done.summary_params) == (
+        "Support task done: %(text)s",
+        {"text": "Winter fuel grant applied for."},
+    )
     with pytest.raises(InvalidTransition):
         services.cancel_support_task(actor=active.nurse, task=task, reason="Not needed.")
 

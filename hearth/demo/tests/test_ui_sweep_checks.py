@@ -80,6 +80,15 @@ def test_a_text_cut_short_on_the_page_is_still_typed() -> None:
     assert english_words(without_free_text(page, typed)) == []
 
 
+def test_a_text_shown_both_whole_and_cut_short_is_still_typed() -> None:
+    typed = ["Mum prays sitting in her chair now. Please don't talk to her. Just wait.", "Leila"]
+    page = (
+        "“Mum prays sitting in her chair now. Please don't talk to her. Just wait.” — Leila\n"
+        "Культура и вера, 6 ноя.: Mum prays sitting in her chair now. Please don't …"
+    )
+    assert english_words(without_free_text(page, typed)) == []
+
+
 def test_a_typed_value_is_removed_only_as_a_whole_word() -> None:
     assert without_free_text("Careful · Care home", ["Care"]) == "Careful · \n home"
 

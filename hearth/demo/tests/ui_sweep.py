@@ -629,12 +629,14 @@ def without_free_text(text: str, free_texts: Iterable[str]) -> str:
     """``text`` less every whole occurrence of a typed value (not inside a
     longer word: "Care" typed as a name leaves "Careful" alone), and of the
     start of a long one cut short; each removed value leaves a line break, so
-    the words either side stay apart."""
+    the words either side stay apart. A page may show a text both whole and
+    cut short (a family's words quoted, and listed among what they sent):
+    the cut-short copy goes too."""
     text = _SPACES.sub(" ", text)
     for value in free_texts:
         if value in text:
             text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "\n", text)
-        elif len(value) > CUT_SHORT_FROM and value[:CUT_SHORT_FROM] in text:
+        if len(value) > CUT_SHORT_FROM and value[:CUT_SHORT_FROM] in text:
             text = _without_the_start_of(text, value)
     return text
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from hearth.conftest import World
 from hearth.core import clock
@@ -345,3 +346,68 @@ def test_who_may_record_a_return(active: World, mattress_loan: Loan) -> None:
     for person in (active.family, active.physician, active.outsider_nurse):
         with pytest.raises(NotAllowed):
             services.return_loan(actor=person, loan=mattress_loan)
+
+
+# --- Words in the reader's language ------------------------------------------------
+
+
+def test_every_event_keeps_the_kind_as_a_label_for_each_reader(
+    active: World, mattress_loan: Loan
+) -> None:
+    item = mattress_loan.item
+    services.record_safety_check(actor=active.nurse, loan=mattress_loan, answers=answers(item.kind))
+    fault = services.report_fault(actor=active.family, loan=mattress_loan, description="Alarm")
+    services.resolve_fault(actor=active.nurse, fault=fault, resolution="Reset at home")
+    services.return_loan(actor=active.coordinator, loan=mattress_loan)
+    done = clock.today()
+    services.record_maintenance(
+        actor=active.nurse, item=item, done_on=done, next_due_on=done + timedelta(days=90)
+    )
+    services.change_item_status(
+        actor=active.nurse, item=item, status=ItemStatus.RETIRED, reason="Worn out"
+    )
+    name = {
+        "$m": "%(kind)s %(serial)s",
+        "$p": {
+            "kind": {"$t": "Anti-bedsore (pressure-relieving) mattress"},
+            "serial": item.serial_number,
+        },
+    }
+    events = AuditEvent.objects.filter(object_type__startswith="equipment.").order_by("pk")
+    keys = [event.summary_key for event in events]
+    assert keys == [
+        "Equipment added to the store: %(item)s",
+        "Equipment delivered: %(item)s",
+        "Safety check passed: %(item)s",
+        "Fault reported: %(item)s",
+        "Fault closed: %(item)s",
+        "Equipment returned: %(item)s",
+        "Service recorded: %(item)s",
+        "%(item)s: %(status)s",
+    ]
+    for event in events:
+        assert event.summary_params["item"] == name
+    with translation.override("en"):
+        shown = [event.summary_text for event in events]
+    assert (
+        shown[2]
+        == f"Safety check passed: Anti-bedsore (pressure-relieving) mattress {item.serial_number}"
+    )
+    assert shown[-1] == f"Anti-bedsore (pressure-relieving) mattress {item.serial_number}: Retired"
+
+
+def test_a_failed_check_is_kept_as_a_message(active: World, oxygen_loan: Loan) -> None:
+    item = oxygen_loan.item
+    services.record_safety_check(
+        actor=active.nurse,
+        loan=oxygen_loan,
+        answers=answers(item.kind, no_smoking_or_flame="not_safe"),
+        note="Smoking in the room",
+    )
+    event = AuditEvent.objects.get(event_type="equipment_check.recorded")
+    assert event.summary_key == "Safety check failed: %(item)s"
+    assert event.summary_params["item"]["$p"]["kind"] == {"$t": "Oxygen concentrator"}
+    with translation.override("en"):
+        assert (
+            event.summary_text == f"Safety check failed: Oxygen concentrator {item.serial_number}"
+        )

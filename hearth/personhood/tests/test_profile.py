@@ -7,6 +7,7 @@ from datetime import time
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from hearth.conftest import World
 from hearth.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -94,6 +95,44 @@ def test_it_reads_windows_that_cross_midnight(active: World) -> None:
     assert window.minutes_on(4) == [(22 * 60, 24 * 60)]
     assert window.minutes_on(5) == [(0, 7 * 60)]  # Saturday morning
     assert window.minutes_on(3) == []
+
+
+def test_the_days_of_a_window_are_kept_for_each_readers_language(active: World) -> None:
+    some_days = services.add_weekly_window(
+        actor=active.nurse,
+        patient=active.patient,
+        kind="do_not_disturb",
+        label="Rest",
+        weekdays=[1, 0],
+        starts_at="07:30",
+        ends_at="08:15",
+    )
+    every_day = services.add_weekly_window(
+        actor=active.nurse,
+        patient=active.patient,
+        kind="do_not_disturb",
+        label="Nap",
+        weekdays=[0, 1, 2, 3, 4, 5, 6],
+        starts_at="13:00",
+        ends_at="14:30",
+    )
+    first, second = (
+        AuditEvent.objects.get(event_type="profile.window_added", object_id=str(w.external_id))
+        for w in (some_days, every_day)
+    )
+    assert first.summary_key == "Weekly window added: %(window)s, %(days)s"
+    assert first.summary_params["days"] == {
+        "$j": [
+            {"$t": "Monday", "$c": "weekday in a list"},
+            {"$t": "Tuesday", "$c": "weekday in a list"},
+        ],
+        "$s": ", ",
+    }
+    assert second.summary_params["days"] == {"$t": "every day"}
+    with translation.override("en"):
+        assert first.summary_text == "Weekly window added: Rest 07:30–08:15, Monday, Tuesday"
+        assert second.summary_text == "Weekly window added: Nap 13:00–14:30, every day"
+        assert some_days.days_label == "Monday, Tuesday"
 
 
 def test_it_refuses_a_window_without_days_or_length(active: World) -> None:

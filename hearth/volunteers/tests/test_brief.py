@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from hearth.conftest import World
 from hearth.core import clock
@@ -157,6 +158,21 @@ def test_the_brief_tells_a_volunteer_what_they_need_and_nothing_clinical(
     assert {"Oxygen in the home", "Moving and handling"} <= {s["label"] for s in body["safety"]}
     # No field of the brief names a clinical thing.
     assert not {"diagnoses", "medicines", "observations", "timeline", "notes"} & set(body)
+
+
+def test_the_brief_keeps_names_as_written_and_says_the_days_in_words(
+    active: World, client_for: Any
+) -> None:
+    """The service's own name and people's names are marked as not ours to
+    translate; a quiet time every day says so, in the reader's words."""
+    assignment = _volunteer_on_assignment(active)
+    _fill_the_record(active)
+    volunteer = client_for(assignment.volunteer)
+    text = volunteer.get(f"/patients/{active.patient.external_id}/volunteer-brief/").content
+    page = text.decode()
+    assert f'<span translate="no">{settings.HEARTH_SERVICE_NAME}</span>' in page
+    assert '<span translate="no">Coord Service</span>' in page
+    assert "The Angelus: every day, 12:00–12:10" in page
 
 
 def test_each_read_of_the_brief_is_audited(active: World, client_for: Any) -> None:
