@@ -27,8 +27,8 @@ from hearth.careplans.models import (
     TeamMeeting,
 )
 from hearth.core import audit, dates
-from hearth.core.latest import first_per_group
 from hearth.core.audit_events import AuditEventType
+from hearth.core.latest import first_per_group
 from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.queries import WorklistColumn
