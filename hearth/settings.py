@@ -524,6 +524,18 @@ if set(HEARTH_CARE_PLAN_REVIEW_PHASES) - {"terminal", "unstable"}:
     )
 # A device batch may carry at most this many readings.
 HEARTH_OBSERVATION_BATCH_LIMIT = 1000
+# Home-reading charts (issue 21): a device may read every minute, 10,000
+# readings a week, more than a 320 px chart can show or a phone should load.
+# The database sums them into one value per hour (the average, with the
+# lowest and highest as a band) for periods up to HEARTH_READINGS_HOURLY_DAYS,
+# and one per day for longer ones, up to HEARTH_READINGS_LONGEST_DAYS: at most
+# 7 × 24 = 168 or 90 values per chart, whatever the device's rate. The
+# symptom page shows HEARTH_READINGS_CHART_DAYS (a week: a change in the last
+# few days, hour by hour, is what a nurse looks for). Hours and days are
+# those of the service's time zone (TIME_ZONE).
+HEARTH_READINGS_CHART_DAYS = env_int("HEARTH_READINGS_CHART_DAYS", 7)
+HEARTH_READINGS_HOURLY_DAYS = env_int("HEARTH_READINGS_HOURLY_DAYS", 7)
+HEARTH_READINGS_LONGEST_DAYS = env_int("HEARTH_READINGS_LONGEST_DAYS", 90)
 
 # --- Dates and times the API accepts (issue 18, fuzzing) ---
 # Every date, date-time and reading time sent to the API must fall in these

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.assessments import instruments
 from hearth.assessments.models import AssessmentResponse
 from hearth.core import dates
+from hearth.core.latest import first_per_group
 from hearth.patients.models import Patient
 from hearth.patients.queries import WorklistColumn
 
@@ -95,17 +95,16 @@ def latest_ipos(patient: Patient) -> AssessmentResponse | None:
 
 
 def latest_ipos_by_patient(patient_ids: Sequence[int]) -> dict[int, AssessmentResponse]:
-    """The newest IPOS of each patient, in one query whatever their number."""
-    newest = (
-        AssessmentResponse.objects.valid()
-        .filter(patient_id=OuterRef("patient_id"), instrument__in=instruments.IPOS_CODES)
-        .order_by("-assessed_at", "-id")
-        .values("id")[:1]
-    )
-    rows = AssessmentResponse.objects.filter(
-        patient_id__in=list(patient_ids),
-        instrument__in=instruments.IPOS_CODES,
-        id=Subquery(newest),
+    """The newest valid IPOS (patient or staff version) of each listed patient,
+    in one query whatever their number, reading only their rows: the database
+    keeps one per patient (``DISTINCT ON`` on PostgreSQL, ``ROW_NUMBER`` on
+    SQLite) instead of a correlated sub-query per row (issue 21)."""
+    rows = first_per_group(
+        AssessmentResponse.objects.valid().filter(
+            patient_id__in=list(patient_ids), instrument__in=instruments.IPOS_CODES
+        ),
+        group_by="patient_id",
+        order_by=("-assessed_at", "-id"),
     )
     return {row.patient_id: row for row in rows}
 

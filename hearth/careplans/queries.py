@@ -28,6 +28,7 @@ from hearth.careplans.models import (
 )
 from hearth.core import audit, dates
 from hearth.core.audit_events import AuditEventType
+from hearth.core.latest import first_per_group
 from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.queries import WorklistColumn
@@ -257,14 +258,17 @@ def open_review_tasks(actor: Any) -> list[CarePlanReviewTask]:
 def review_worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
     """ "Care plan review": the oldest open review task of each patient, in one
     query whatever the number of patients, linking to the care plan."""
-    oldest: dict[int, CarePlanReviewTask] = {}
-    for task in (
-        CarePlanReviewTask.objects.open()
-        .filter(patient_id__in=patient_ids)
-        .select_related("patient")
-        .order_by("created_at", "id")
-    ):
-        oldest.setdefault(task.patient_id, task)
+    # The oldest open task of each listed patient, picked by the database.
+    oldest: dict[int, CarePlanReviewTask] = {
+        task.patient_id: task
+        for task in first_per_group(
+            CarePlanReviewTask.objects.open()
+            .filter(patient_id__in=list(patient_ids))
+            .select_related("patient"),
+            group_by="patient_id",
+            order_by=("created_at", "id"),
+        )
+    }
     cells = {
         patient_id: {
             "text": (

@@ -33,12 +33,19 @@ Rules every chart here keeps (issue 20, hazard log U31–U35):
   language;
 - its title names only what is drawn, its ``alt`` says what it shows and the
   latest value, and ``rows`` hold the numbers, newest first, at most
-  ``TABLE_ROWS`` of them, for the "Show the numbers" table.
+  ``TABLE_ROWS`` of them, for the "Show the numbers" table;
+- a value that stands for many readings (a device's hour or day: a
+  ``Point`` with ``low`` and ``high``) is drawn as its average on the line and
+  its lowest–highest as a pale vertical bar behind it (the bars side by side
+  make a band), and the table and text alternative give the lowest and
+  highest readings, not the lowest and highest averages (issue 21, hazard
+  L14).
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -87,6 +94,14 @@ class Point:
     at: datetime | date
     #: ``None`` is a missing answer: a gap, never drawn as zero.
     value: float | None
+    #: For a value that stands for several readings (an hour of a device's
+    #: readings: ``value`` is their average): the lowest and the highest.
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def ranged(self) -> bool:
+        return self.low is not None and self.high is not None
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,11 @@ class Series:
     @property
     def answered(self) -> list[Point]:
         return [point for point in self.points if point.value is not None]
+
+    @property
+    def ranged(self) -> bool:
+        """Its values stand for several readings each (drawn with a band)."""
+        return any(point.ranged for point in self.points)
 
 
 @dataclass(frozen=True)
@@ -256,12 +276,14 @@ def describe(title: str, series: Sequence[Series], *, reference: Reference | Non
             sentences.append(sentence % values)
             continue
         previous = answered[-2]
-        numbers = [point.value for point in answered if point.value is not None]
+        # The lowest and highest readings, not the lowest and highest averages.
+        lows = [point.low if point.low is not None else point.value for point in answered]
+        highs = [point.high if point.high is not None else point.value for point in answered]
         values |= {
             "previous": with_unit(previous.value or 0, one.unit),
             "previous_when": when(previous.at),
-            "lowest": with_unit(min(numbers), one.unit),
-            "highest": with_unit(max(numbers), one.unit),
+            "lowest": with_unit(min(v for v in lows if v is not None), one.unit),
+            "highest": with_unit(max(v for v in highs if v is not None), one.unit),
         }
         sentence = (
             _(
@@ -280,14 +302,41 @@ def describe(title: str, series: Sequence[Series], *, reference: Reference | Non
     return " ".join(sentences)
 
 
+def columns_of(series: Sequence[Series]) -> tuple[str, ...]:
+    """The table's headings after "When": each series, and after a series of
+    averages (a device's hours) the range of its readings."""
+    headings: list[str] = []
+    for one in series:
+        if one.ranged:
+            headings.append(_("%(series)s, average") % {"series": one.label})
+            headings.append(_("Lowest–highest"))
+        else:
+            headings.append(one.label)
+    return tuple(headings)
+
+
+def with_range(point: Point, unit: str) -> str:
+    """ "88–97 %": the lowest and highest readings behind an average."""
+    if point.low is None or point.high is None:
+        return "—"
+    if point.low == point.high:
+        return with_unit(point.low, unit)
+    return f"{number(point.low)}–{with_unit(point.high, unit)}"
+
+
 def table(series: Sequence[Series]) -> tuple[tuple[Row, ...], int]:
     """One row per moment that has any value, newest first, bounded; a missing
     value is a dash, not a zero."""
+    width = sum(2 if one.ranged else 1 for one in series)
     moments: dict[Any, list[str]] = {}
-    for index, one in enumerate(series):
+    column = 0
+    for one in series:
         for point in one.answered:
-            cells = moments.setdefault(point.at, ["—"] * len(series))
-            cells[index] = with_unit(point.value or 0, one.unit)
+            cells = moments.setdefault(point.at, ["—"] * width)
+            cells[column] = with_unit(point.value or 0, one.unit)
+            if one.ranged:
+                cells[column + 1] = with_range(point, one.unit)
+        column += 2 if one.ranged else 1
     newest_first = sorted(moments, key=lambda moment: _sort_key(moment), reverse=True)
     rows = tuple(Row(when(moment), tuple(moments[moment])) for moment in newest_first[:TABLE_ROWS])
     return rows, len(newest_first)
@@ -401,7 +450,12 @@ def _config(*, height: int, legend: bool, reference: Reference | None) -> dict[s
         "value_formatter": number,
         "margin": 4,
         "spacing": 6,
-        "y_labels_major": [reference.value] if reference is not None else [],
+        # The one "major" guide is drawn dashed in the reference colour, so
+        # only a real reference may be one: left empty, pygal makes every
+        # round value (90, 100) major, and a chart with no alert level showed
+        # a dashed line that read as one (issue 21, hazard L16). ``-inf`` is
+        # never on an axis.
+        "y_labels_major": [reference.value] if reference is not None else [-math.inf],
         "show_minor_y_labels": True,
     }
 
@@ -440,7 +494,7 @@ def line_chart(
     values (``None``: never break)."""
     series = tuple(series)
     rows, total = table(series)
-    columns = tuple(one.label for one in series)
+    columns = columns_of(series)
     base = Chart(
         title=title,
         alt=describe(title, series, reference=reference),
@@ -454,6 +508,14 @@ def line_chart(
     values = [point.value for one in series for point in one.answered if point.value is not None]
     if not values:
         return replace(base, note="")
+    # The band's ends are on the scale too.
+    values += [
+        end
+        for one in series
+        for point in one.answered
+        for end in (point.low, point.high)
+        if end is not None
+    ]
     scale = values + ([reference.value] if reference else [])
     low = min(scale) if minimum is None else minimum
     high = max(scale) if maximum is None else maximum
@@ -469,8 +531,17 @@ def line_chart(
         midday = datetime.combine(day, datetime.min.time()).replace(hour=12)
         moment = timezone.make_aware(midday) if timezone.is_aware(since) else midday
         labels.append({"value": min(max(moment, since), until), "label": axis_day(day)})
+    # pygal colours its series in the order they are added: a band (drawn
+    # first, so its line lies on top) in a pale tint of its line's colour.
+    colours: list[str] = []
+    for index, one in enumerate(series):
+        if one.ranged:
+            colours.append(_tint(PALETTE[index % len(PALETTE)]))
+        colours.append(PALETTE[index % len(PALETTE)])
+    config = _config(height=height, legend=named, reference=reference)
+    config["css"] = [config["css"][0], "inline:" + _overlay_css(colours)]
     chart = pygal.DateTimeLine(
-        style=_style(PALETTE),
+        style=_style(colours),
         range=(low, high),
         xrange=(since, until),
         x_labels=labels,
@@ -478,10 +549,16 @@ def line_chart(
         y_labels=_y_labels(low, high, ticks, reference),
         allow_interruptions=True,
         print_values=True,
-        margin_right=36 if not named else 44,
-        **_config(height=height, legend=named, reference=reference),
+        # Room for the latest value written after the line's end ("89.9").
+        margin_right=max(36 if not named else 44, 9 * _longest_latest(series) + 8),
+        **config,
     )
+    #: pygal's numbers (``serie-N``) of the bands, counted as series are added.
+    bands: list[int] = []
     for index, one in enumerate(series):
+        if one.ranged:
+            bands.append(index + len(bands))
+            _add_band(chart, one, since, until)
         stretches = runs(one.points, gap_days)
         dense = len(one.answered) > DOTS_UP_TO
         dot = 4 if index % 2 == 0 else 5
@@ -489,13 +566,16 @@ def line_chart(
         for stretch in stretches:
             if values_drawn:
                 # A break: pygal ends the line at a ``None``.
-                values_drawn.append((stretch[0].at, None))
+                values_drawn.append((moment_of(stretch[0].at, since), None))
             for point in stretch:
                 # A dense line (a device every few minutes) has no dots, but a
                 # lone value still gets one.
                 shown = not dense or len(stretch) == 1
                 values_drawn.append(
-                    {"value": (point.at, point.value), "node": {"r": dot if shown else 0}}
+                    {
+                        "value": (moment_of(point.at, since), point.value),
+                        "node": {"r": dot if shown else 0},
+                    }
                 )
         # Only the latest value is written, at the end of its line.
         values_drawn[-1]["formatter"] = _latest
@@ -506,8 +586,86 @@ def line_chart(
             formatter=_blank,
             stroke_style={"width": 2.5, "linejoin": "round", "dasharray": DASHES[index % 4]},
         )
+    if bands:
+        chart.add_xml_filter(lambda root: _merge_band_paths(root, bands))
     image = as_image(_render(chart), base.alt, width=WIDTH, height=height)
     return replace(base, image=image)
+
+
+def _longest_latest(series: Sequence[Series]) -> int:
+    """How many characters the longest latest value written has."""
+    return max(
+        (len(number(one.answered[-1].value or 0)) for one in series if one.answered), default=0
+    )
+
+
+def moment_of(at: datetime | date, since: datetime) -> datetime:
+    """Where a value is drawn: a day's value (a ``date``) at its midday."""
+    if isinstance(at, datetime):
+        return at
+    midday = datetime.combine(at, datetime.min.time()).replace(hour=12)
+    return timezone.make_aware(midday) if timezone.is_aware(since) else midday
+
+
+def _tint(colour: str, strength: float = 0.4) -> str:
+    """The colour mixed with white: a band behind its line, pale enough that
+    the line on top stays the thing read."""
+    red, green, blue = (int(colour[n : n + 2], 16) for n in (1, 3, 5))
+    return "#" + "".join(
+        f"{round(part * strength + 255 * (1 - strength)):02x}" for part in (red, green, blue)
+    )
+
+
+def _overlay_css(colours: Sequence[str]) -> str:
+    """The latest value written in its line's colour (pygal numbers the
+    series' overlays in the order they were added)."""
+    return "".join(f".text-overlay .color-{n} text{{fill:{c}}}" for n, c in enumerate(colours))
+
+
+def _add_band(chart: Any, one: Series, since: datetime, until: datetime) -> None:
+    """The lowest–highest of each value as a vertical bar (a stretch of line
+    from the low to the high, then a break): side by side, they make a band;
+    a value with no readings has no bar."""
+    drawn: list[Any] = []
+    for point in one.points:
+        if point.low is None or point.high is None:
+            continue
+        moment = moment_of(point.at, since)
+        drawn += [(moment, point.low), (moment, point.high), (moment, None)]
+    if not drawn:
+        return
+    # As wide as the space between the two closest values (an hour, a day),
+    # so neighbouring bars touch and make a band.
+    moments = sorted(moment_of(point.at, since).timestamp() for point in one.answered)
+    closest = min((b - a for a, b in itertools.pairwise(moments) if b > a), default=0)
+    span = max(1.0, (until - since).total_seconds())
+    plot_width = WIDTH - 70
+    width = min(6.0, max(1.0, plot_width * closest / span)) if closest else 2.0
+    chart.add(
+        "",
+        drawn,
+        show_dots=False,
+        formatter=_blank,
+        stroke_style={"width": round(width, 1), "linecap": "butt", "dasharray": "none"},
+    )
+
+
+def _merge_band_paths(root: Any, bands: Sequence[int]) -> Any:
+    """A band is hundreds of two-point lines: one ``<path>`` of them all
+    (``M x y L x y`` repeated) keeps the image a few kilobytes."""
+    for group in root.iter():
+        if not any(f"serie-{n} " in f"{group.get('class', '')} " for n in bands):
+            continue
+        paths = [child for child in group.iter() if child.tag == "path"]
+        if len(paths) < 2:
+            continue
+        first = paths[0]
+        first.set("d", " ".join(path.get("d", "") for path in paths))
+        for parent in list(group.iter()):
+            for child in list(parent):
+                if child in paths[1:]:
+                    parent.remove(child)
+    return root
 
 
 def _blank(value: Any) -> str:
@@ -560,7 +718,7 @@ def bar_chart(
     base = Chart(
         title=title,
         alt=describe(title, series, reference=reference),
-        columns=tuple(one.label for one in series),
+        columns=columns_of(series),
         rows=rows,
         total_rows=total,
         note=reference.label if reference else "",

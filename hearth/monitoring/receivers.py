@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hearth.assessments import instruments
 from hearth.assessments.choices import Phase
 from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
+from hearth.core.latest import first_per_group
 from hearth.monitoring import evaluation
 from hearth.monitoring.choices import SEVERITY_RANK, Severity
 from hearth.monitoring.models import Alert
@@ -29,7 +30,9 @@ def evaluate_assessment(
 
 def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
     """Open alerts (worst severity, oldest first), current phase and latest PPS,
-    in three queries whatever the number of patients."""
+    in three queries whatever the number of patients, each reading only the
+    listed patients' rows (the current phase is one row per patient by a
+    constraint; the latest PPS is picked by the database)."""
     counts: dict[int, int] = {}
     #: patient → ((-rank, oldest), severity): the most severe, then the oldest, wins.
     worst: dict[int, tuple[tuple[int, Any], str]] = {}
@@ -50,14 +53,18 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
         .filter(patient_id__in=patient_ids)
         .values_list("patient_id", "phase")
     )
-    pps: dict[int, int | None] = {}
-    for patient_id, total in (
-        AssessmentResponse.objects.valid()
-        .filter(patient_id__in=patient_ids, instrument="pps")
-        .order_by("patient_id", "-assessed_at", "-id")
-        .values_list("patient_id", "total")
-    ):
-        pps.setdefault(patient_id, total)
+    # The newest valid PPS of each listed patient only, picked by the database
+    # (DISTINCT ON / ROW_NUMBER over the (patient, instrument, time) index):
+    # never every PPS of every patient (issue 21; hazard L13).
+    pps: dict[int, int | None] = dict(
+        first_per_group(
+            AssessmentResponse.objects.valid().filter(
+                patient_id__in=list(patient_ids), instrument="pps"
+            ),
+            group_by="patient_id",
+            order_by=("-assessed_at", "-id"),
+        ).values_list("patient_id", "total")
+    )
     alert_cells = {
         patient_id: {
             "text": _("%(count)d open (%(severity)s)")

@@ -168,7 +168,8 @@ def test_home_readings_get_a_chart_each_with_units_a_person_reads(active: World)
     group = charts.vitals_charts(active.patient)
     (temperature,) = group.charts
     assert temperature.title == "Temperature (°C)"
-    assert temperature.rows[0].values == ("38.2 °C",)
+    assert temperature.columns == ("Temperature, average", "Lowest–highest")
+    assert temperature.rows[0].values == ("38.2 °C", "38.2 °C")
     assert "Cel" not in temperature.alt and "Latest 38.2 °C" in temperature.alt
 
 
