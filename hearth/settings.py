@@ -139,6 +139,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for pages and the JSON API: below WhiteNoise (which serves static
+    # files precompressed) and above everything that writes a response body.
+    "hearth.core.middleware.CompressionMiddleware",
     # Below WhiteNoise, so static files keep their caching: CSP,
     # Permissions-Policy and no-store on everything the application answers.
     "hearth.core.security_headers.SecurityHeadersMiddleware",
@@ -335,6 +338,12 @@ USERSESSIONS_TRACK_ACTIVITY = True
 # because they are on the family's own phone.
 HEARTH_STAFF_IDLE_MINUTES = env_int("HEARTH_STAFF_IDLE_MINUTES", 15)
 HEARTH_PORTAL_IDLE_MINUTES = env_int("HEARTH_PORTAL_IDLE_MINUTES", 12 * 60)
+# A signed-in person's activity (the idle clock above, allauth's "last seen"
+# in the list of sessions, the session's own expiry) is written at most once
+# in this many seconds: otherwise every page view costs two UPDATEs on the
+# busiest rows of the database. The idle sign-out may then come up to this
+# much early, never late, which is the safe side on a shared tablet.
+HEARTH_SESSION_ACTIVITY_SECONDS = env_int("HEARTH_SESSION_ACTIVITY_SECONDS", 60)
 # The administrator can switch this on or off in the service settings page;
 # this is only the default for a new installation (on in production).
 HEARTH_REQUIRE_STAFF_MFA_DEFAULT = env_bool("HEARTH_REQUIRE_STAFF_MFA", PRODUCTION)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -24,6 +25,8 @@ from hearth.core.errors import error_response
 from hearth.core.middleware import client_ip, is_background_refresh
 
 LAST_ACTIVITY_KEY = "hearth_last_activity"
+#: The address and browser this session was last recorded from (a digest).
+SESSION_CLIENT_KEY = "hearth_session_client"
 
 
 def idle_limit_seconds(user: object) -> int:
@@ -64,19 +67,53 @@ class IdleSessionTimeoutMiddleware:
                     # out and takes the screen to the sign-in page.
                     return HttpResponse(status=401)
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            if not background:
+            if not background and activity_is_due(last, now):
                 # A page refreshing itself is not the person at the screen.
+                # Written at most once a minute (HEARTH_SESSION_ACTIVITY_SECONDS):
+                # each write is an UPDATE of the session row.
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
 
+def activity_is_due(last: object, now: float) -> bool:
+    """True when the person's activity should be written again: never written,
+    or last written at least ``HEARTH_SESSION_ACTIVITY_SECONDS`` ago. The idle
+    sign-out and allauth's "last seen" share this clock, so a page view within
+    the minute writes neither."""
+    if last is None:
+        return True
+    try:
+        return now - float(last) >= int(settings.HEARTH_SESSION_ACTIVITY_SECONDS)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def _client_of(request: HttpRequest) -> str:
+    """Where a session is used from, as allauth records it: address and browser."""
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:200]
+    return hashlib.sha256(f"{client_ip(request)}|{user_agent}".encode()).hexdigest()[:32]
+
+
 class UserSessionsMiddleware(BaseUserSessionsMiddleware):
-    """allauth's list of a person's sessions ("last seen"), not refreshed by
-    a page's background refresh: that request writes nothing."""
+    """allauth's list of a person's sessions ("last seen"), refreshed at most
+    once a minute, and at once when the session moves to another address or
+    browser (what a person checks in the list); not refreshed by a page's
+    background refresh: that request writes nothing."""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if is_background_refresh(request):
             return self.get_response(request)  # type: ignore[no-any-return]
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated:
+            return super().__call__(request)  # type: ignore[no-any-return]
+        client = _client_of(request)
+        if not activity_is_due(session.get(LAST_ACTIVITY_KEY), time.time()) and (
+            session.get(SESSION_CLIENT_KEY) == client
+        ):
+            return self.get_response(request)  # type: ignore[no-any-return]
+        if session.get(SESSION_CLIENT_KEY) != client:
+            session[SESSION_CLIENT_KEY] = client
         return super().__call__(request)  # type: ignore[no-any-return]
 
 

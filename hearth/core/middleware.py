@@ -4,9 +4,11 @@ import ipaddress
 import re
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 
 from hearth.core import context
 
@@ -62,6 +64,11 @@ def request_id_of(request: HttpRequest) -> str:
     return sent if SAFE_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
 
 
+#: Requests that change nothing, whose access answers may be kept for the
+#: request (``hearth.core.context.remembered``).
+ANSWERS_KEPT_FOR = frozenset({"GET", "HEAD"})
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -69,11 +76,43 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/") else "web"
         request_id = request_id_of(request)
-        with context.using(
-            context.RequestContext(
-                ip_address=client_ip(request), request_id=request_id, channel=channel
+        with ExitStack() as stack:
+            stack.enter_context(
+                context.using(
+                    context.RequestContext(
+                        ip_address=client_ip(request), request_id=request_id, channel=channel
+                    )
+                )
             )
-        ):
+            if request.method in ANSWERS_KEPT_FOR:
+                # Access answers are remembered only where nothing may change
+                # them: a GET changes no care team (hearth.patients.access).
+                stack.enter_context(context.remembering_answers())
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+#: Responses already compressed by their format: gzip would spend the CPU of a
+#: 2-core server for a few bytes (PDFs are streamed from WeasyPrint; images
+#: and archives are compressed already).
+ALREADY_COMPRESSED = ("application/pdf", "application/zip", "image/", "audio/", "video/")
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Gzip the pages and the JSON API (a worklist page shrinks 5-10 times on
+    a weak mobile connection), but not what is compressed already.
+
+    BREACH (compression revealing a secret by the size of pages an attacker
+    makes the browser fetch) needs a secret repeated in every response: Django
+    masks the CSRF token with a new random mask in every response since 1.10,
+    and session ids travel only in cookies, which are not compressed. Brotli
+    would need a middleware we would write ourselves; gzip is Django's own.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if response.get("Content-Type", "").startswith(ALREADY_COMPRESSED):
+            return response
+        return super().process_response(request, response)  # type: ignore[no-any-return]

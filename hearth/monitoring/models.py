@@ -133,7 +133,11 @@ class Observation(models.Model):
         indexes = [
             models.Index(
                 fields=["patient", "code", "-observed_at"], name="observation_patient_time"
-            )
+            ),
+            # Every reading of a patient, newest first (the readings list and
+            # the API, whatever the code): without it the database sorts a
+            # whole window of a minute-by-minute device.
+            models.Index(fields=["patient", "-observed_at"], name="observation_patient_newest"),
         ]
 
     def __str__(self) -> str:
@@ -249,7 +253,13 @@ class Alert(ExternalIdModel):
                 name="one_open_alert_per_rule_and_patient",
             )
         ]
-        indexes = [models.Index(fields=["status", "severity"], name="alert_status_severity")]
+        indexes = [
+            models.Index(fields=["status", "severity"], name="alert_status_severity"),
+            # Open alerts someone owns (paging, the on-call check, the badge).
+            models.Index(fields=["status", "owner"], name="alert_status_owner"),
+            # A patient's open alerts (the record, the caseload's alerts).
+            models.Index(fields=["patient", "status"], name="alert_patient_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_severity_display()} {self.get_rule_display()} ({self.status})"

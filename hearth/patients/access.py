@@ -12,12 +12,12 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hearth.accounts.models import Discipline, UserKind
-from hearth.core import audit
+from hearth.core import audit, context
 from hearth.core.audit_events import AuditEventType, catalogued_event_type
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
@@ -26,6 +26,7 @@ from hearth.patients.models import (
     CaregiverLink,
     CareTeamAssignment,
     EmergencyAccess,
+    Episode,
     Patient,
     PatientQuerySet,
 )
@@ -62,17 +63,37 @@ def sees_whole_service(user: Any) -> bool:
     return is_staff(user) and user.discipline in SERVICE_WIDE_DISCIPLINES
 
 
+def _remembered(question: str, user: Any, patient: Patient, work_out: Callable[[], bool]) -> bool:
+    """One access question asked of the database at most once per request.
+
+    A record page asks the same thing about the same nurse and patient from
+    the view, each permission and the templates (six care-team look-ups on one
+    page); the answer is kept for the rest of that request only. The store is
+    open only on requests that change nothing (GET, HEAD:
+    ``hearth.core.middleware``) and is emptied whenever a care-team place,
+    emergency access, caregiver link, episode or user is saved or deleted
+    (``_forget_on_change``), so a stale answer cannot let anyone in.
+    """
+    if patient.pk is None or getattr(user, "pk", None) is None:
+        return work_out()
+    return context.remembered(("access", question, user.pk, patient.pk), work_out)
+
+
 def on_care_team(user: Any, patient: Patient) -> bool:
-    return (
-        is_staff(user)
-        and CareTeamAssignment.objects.current().filter(patient=patient, staff=user).exists()
+    return is_staff(user) and _remembered(
+        "care_team",
+        user,
+        patient,
+        lambda: CareTeamAssignment.objects.current().filter(patient=patient, staff=user).exists(),
     )
 
 
 def holds_emergency_access(user: Any, patient: Patient) -> bool:
-    return (
-        is_staff(user)
-        and EmergencyAccess.objects.in_force().filter(patient=patient, user=user).exists()
+    return is_staff(user) and _remembered(
+        "emergency_access",
+        user,
+        patient,
+        lambda: EmergencyAccess.objects.in_force().filter(patient=patient, user=user).exists(),
     )
 
 
@@ -80,7 +101,12 @@ def reviews_for_commission(user: Any, patient: Patient) -> bool:
     return (
         is_staff(user)
         and user.is_commission_member
-        and patient.episodes.filter(state__in=COMMISSION_STATES).exists()
+        and _remembered(
+            "commission",
+            user,
+            patient,
+            lambda: patient.episodes.filter(state__in=COMMISSION_STATES).exists(),
+        )
     )
 
 
@@ -88,7 +114,14 @@ def is_family_of(user: Any, patient: Patient) -> bool:
     return (
         _active(user)
         and user.kind == UserKind.FAMILY
-        and CaregiverLink.objects.filter(user=user, patient=patient, ended_at__isnull=True).exists()
+        and _remembered(
+            "family",
+            user,
+            patient,
+            lambda: CaregiverLink.objects.filter(
+                user=user, patient=patient, ended_at__isnull=True
+            ).exists(),
+        )
     )
 
 
@@ -115,7 +148,12 @@ def holds_on_call_access(user: Any, patient: Patient) -> bool:
     """True while something on call makes ``patient`` this clinician's business
     (an open alert they own): the record opens without break-the-glass, and
     the access ends by itself when that alert is closed or handed on."""
-    return is_staff(user) and any(reason(user, patient) for reason in _on_call_reasons)
+    return is_staff(user) and _remembered(
+        "on_call",
+        user,
+        patient,
+        lambda: any(reason(user, patient) for reason in _on_call_reasons),
+    )
 
 
 def staff_can_open(user: Any, patient: Patient) -> bool:
@@ -147,10 +185,7 @@ def volunteer_on_assignment(user: Any, patient: Patient) -> bool:
     """A volunteer whose assignment to ``patient`` is current. Starting an
     assignment gives the volunteer a care-team place (role "volunteer") and
     ending the last one ends it, so that place is the one fact to check here."""
-    return (
-        is_volunteer(user)
-        and CareTeamAssignment.objects.current().filter(patient=patient, staff=user).exists()
-    )
+    return is_volunteer(user) and on_care_team(user, patient)
 
 
 def can_read_volunteer_brief(user: Any, patient: Patient) -> bool:
@@ -213,17 +248,44 @@ def patients_visible_to(user: Any) -> PatientQuerySet:
         # Volunteers reach their people through their assignments and the
         # brief, never through patient lists.
         return patients.none()
+    return patients.filter(pk__in=_reachable_patient_ids(user))
+
+
+def _reachable_patient_ids(user: Any) -> QuerySet[Any, Any]:
+    """The ids of the patients a clinician reaches, as one UNION of lookups
+    that each use an index on a small table (this person's current care-team
+    places, emergency access in force, and, for commission members, episodes
+    awaiting or in care).
+
+    Why not ``Q(care_team__staff=user) | Q(emergency_accesses__user=user)``:
+    an OR across two joins makes the database read every care-team row and
+    every patient of the whole service (36-50 ms at 10,000 patients, growing
+    with the service); the union reads only this person's rows (0.3 ms).
+    Each part is unordered (``order_by()``): a compound SELECT may carry no
+    ORDER BY of its own on SQLite.
+    """
     from hearth.core import clock
 
-    reachable = Q(care_team__staff=user, care_team__ended_at__isnull=True) | Q(
-        emergency_accesses__user=user,
-        emergency_accesses__expires_at__gt=clock.now(),
-        emergency_accesses__ended_at__isnull=True,
+    now = clock.now()
+    care_team = (
+        CareTeamAssignment.objects.current()
+        .filter(staff=user)
+        .order_by()
+        .values_list("patient_id", flat=True)
     )
-    if user.is_commission_member:
-        reachable |= Q(episodes__state__in=COMMISSION_STATES)
-    ids = patients.filter(reachable).values("pk")
-    return patients.filter(pk__in=ids)
+    emergency = (
+        EmergencyAccess.objects.filter(user=user, expires_at__gt=now, ended_at__isnull=True)
+        .order_by()
+        .values_list("patient_id", flat=True)
+    )
+    if not user.is_commission_member:
+        return care_team.union(emergency)
+    commission = (
+        Episode.objects.filter(state__in=COMMISSION_STATES)
+        .order_by()
+        .values_list("patient_id", flat=True)
+    )
+    return care_team.union(emergency, commission)
 
 
 #: What staff outside the caseload are told where emergency access would let them in.
@@ -335,3 +397,22 @@ def access_patient_for(
     if not user.has_perm(perm, patient):
         raise NotAllowed(_("Your role does not allow this."))
     return patient
+
+
+def _forget_on_change(**_: Any) -> None:
+    """Who may see a patient changed (a care-team place, emergency access, a
+    caregiver link, an episode's stage, a person's discipline): no answer
+    remembered earlier in this request may be used again."""
+    context.forget_answers()
+
+
+def connect_forgetting() -> None:
+    """Called once from ``PatientsConfig.ready``."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (CareTeamAssignment, EmergencyAccess, CaregiverLink, Episode, get_user_model()):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _forget_on_change, sender=model, dispatch_uid=f"forget-access-{model._meta.label}"
+            )

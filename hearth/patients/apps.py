@@ -9,9 +9,11 @@ class PatientsConfig(AppConfig):
     def ready(self) -> None:
         from hearth.core import audit, refusals
         from hearth.patients.access import (
+            connect_forgetting,
             patient_key_for_identifier,
             reached_only_by_emergency_access,
         )
 
         audit.set_emergency_resolver(reached_only_by_emergency_access)
         refusals.set_patient_lookup(patient_key_for_identifier)
+        connect_forgetting()

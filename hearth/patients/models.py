@@ -502,6 +502,15 @@ class CareTeamAssignment(ExternalIdModel):
                 name="one_current_assignment_per_role",
             )
         ]
+        indexes = [
+            # A clinician's current caseload (``access.patients_visible_to``):
+            # only current places, each giving the patient without a table read.
+            models.Index(
+                fields=["staff", "patient"],
+                condition=models.Q(ended_at__isnull=True),
+                name="care_team_current_by_staff",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff} as {self.get_role_display()}"
@@ -545,6 +554,10 @@ class EmergencyAccess(ExternalIdModel):
     class Meta:
         ordering = ["-started_at"]
         verbose_name_plural = "emergency accesses"
+        indexes = [
+            # Emergency access a person holds now (every access check).
+            models.Index(fields=["user", "expires_at"], name="emergency_access_user_expiry")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.patient} ({self.started_at:%Y-%m-%d %H:%M})"
