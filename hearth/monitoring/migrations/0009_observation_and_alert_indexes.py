@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0007_alert_texts_as_keys"),
+        ("monitoring", "0008_alert_routing_note_as_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
