@@ -103,9 +103,10 @@ def free_port() -> int:
 
 
 def start_server(
-    port: int, log_path: Path, *, workers: int = SERVER_WORKERS
+    port: int, log_path: Path, *, workers: int = SERVER_WORKERS, wait_seconds: float = 120.0
 ) -> subprocess.Popen[bytes]:
-    """gunicorn with the environment of this process, answering /health."""
+    """gunicorn with the environment of this process, answering /health (on a
+    busy machine, importing the app in two workers can take most of a minute)."""
     command = [
         sys.executable,
         "-m",
@@ -126,7 +127,7 @@ def start_server(
     ]
     # No --access-logfile: gunicorn writes no access log unless asked.
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise BenchError(f"gunicorn exited with {server.returncode}:\n{tail(log_path)}")
@@ -142,7 +143,9 @@ def start_server(
             pass
         time.sleep(0.1)
     stop_server(server)
-    raise BenchError(f"gunicorn did not answer /health within 30 s:\n{tail(log_path)}")
+    raise BenchError(
+        f"gunicorn did not answer /health within {wait_seconds:.0f} s:\n{tail(log_path)}"
+    )
 
 
 def stop_server(server: subprocess.Popen[bytes] | None) -> None:

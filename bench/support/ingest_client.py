@@ -66,6 +66,7 @@ def prepare_batches(
     batch_size: int,
     seed: int = 2026,
     end: dt.datetime | None = None,
+    microsecond_base: int = 0,
 ) -> None:
     """Each device's timeline of sets, one a minute, ending before ``end`` (now),
     cut into pre-encoded batches so the clients spend no time building JSON."""
@@ -77,7 +78,7 @@ def prepare_batches(
         flat: list[tuple[str, float, str, dt.datetime]] = []
         # Microseconds differ per device so no two devices share a timestamp,
         # and no reading falls on a whole second that stored data might hold.
-        moment = start + dt.timedelta(microseconds=number + 1)
+        moment = start + dt.timedelta(microseconds=microsecond_base + number + 1)
         while len(flat) < readings_per_device:
             for code, value, unit in vital_signs(rng, device.on_oxygen):
                 flat.append((code, value, unit, moment))
