@@ -1236,6 +1236,7 @@ def update_doc(
         f"- Machine: {details['machine']}",
         f"- Service: {details['service']}",
         f"- Build: {details['build']}",
+        f"- Load: {details['load']}",
         "",
         *page_rows(results, baseline),
         "",
@@ -1273,6 +1274,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     finished = False
     results: list[Result] = []
+    load_before = os.getloadavg()[0]
     try:
         server = start_server(port, log_path)
         print(f"gunicorn ({SERVER_WORKERS} workers) on 127.0.0.1:{port}.")
@@ -1363,6 +1365,10 @@ def main(argv: list[str] | None = None) -> int:
         "build": f"{build_seconds / 60:.1f} min (this run)"
         if built
         else "reused from an earlier run",
+        "load": (
+            f"1-minute load average {load_before:.1f} when the measurement began, "
+            f"{os.getloadavg()[0]:.1f} at its end (other work on the machine shows in the figures)"
+        ),
     }
     if not arguments.no_doc:
         update_doc(results, figures, details, baseline)
