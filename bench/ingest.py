@@ -28,17 +28,13 @@ import datetime as dt
 import http.client
 import json
 import os
-import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,22 +42,42 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.support.harness import (  # noqa: E402
+    INTRO,
+    SERVER_WORKERS,
+    BenchError,
+    Figure,
+    configure_environment,
+    ensure_database,
+    ensure_postgres,
+    figures_table,
+    free_port,
+    migrate,
+    percentile,
+    print_table,
+    start_server,
+    stop_server,
+    tail,
+)
+from bench.support.ingest_client import (  # noqa: E402
+    OBSERVATIONS_PATH,
+    Device,
+    check_stored,
+    headers,
+    measure_throughput,
+    prepare_batches,
+)
 from bench.support.report import DOC, git_commit, write_section  # noqa: E402
 
 DB_NAME = "hearth_bench"
-DB_HOST = "127.0.0.1"
-DB_PORT = 5432
-DATABASE_URL = f"postgres://postgres@{DB_HOST}:{DB_PORT}/{DB_NAME}"
 START_MARKER = "<!-- ingest:start -->"
 END_MARKER = "<!-- ingest:end -->"
 
 BATCH_SIZE = 500
 CLIENT_THREADS = 2
-SERVER_WORKERS = 2
 DEVICES_PER_THREAD = 4
 BATCHES_PER_DEVICE = 48  # upper bound; the timed phase also stops at TIMED_SECONDS
 TIMED_SECONDS = 25.0
-SET_INTERVAL = dt.timedelta(minutes=1)  # one set of vital signs a minute per device
 LATENCY_SAMPLES = 150
 LATENCY_WARMUP = 5
 POLL_INTERVAL = 0.001
@@ -71,7 +87,6 @@ TARGET_RATE = 5000.0  # readings/s through HTTP
 TARGET_RATIO = 0.25  # HTTP rate / raw bulk_create rate
 TARGET_P99_MS = 200.0
 
-OBSERVATIONS_PATH = "/api/v1/observations"
 #: NEWS2 10 (SpO2 3, pulse 3, breathing 3, temperature 1): high, for a patient on room air.
 ABNORMAL_SET = (
     ("spo2", 85, "%"),
@@ -82,80 +97,7 @@ ABNORMAL_SET = (
 )
 
 
-class BenchError(Exception):
-    """Something went wrong: the run is not a measurement."""
-
-
-# --- PostgreSQL and Django ---------------------------------------------------
-
-
-def ensure_postgres() -> None:
-    def ready() -> bool:
-        probe = ["pg_isready", "-q", "-h", DB_HOST, "-p", str(DB_PORT)]
-        return subprocess.run(probe, check=False).returncode == 0
-
-    if ready():
-        return
-    print("PostgreSQL is not answering; starting the cluster.")
-    for version in sorted(os.listdir("/etc/postgresql")):
-        subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
-            check=False,
-        )
-    for _attempt in range(60):
-        if ready():
-            return
-        time.sleep(0.5)
-    raise BenchError(f"PostgreSQL does not answer on {DB_HOST}:{DB_PORT}.")
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect(
-        host=DB_HOST, port=DB_PORT, user="postgres", dbname="postgres", autocommit=True
-    ) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)
-        ).fetchone()
-        if not exists:
-            print(f"Creating database {DB_NAME}.")
-            connection.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def configure_environment() -> None:
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hearth.settings"
-    os.environ["HEARTH_ENV"] = "development"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-
-def migrate() -> None:
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise BenchError(f"manage.py migrate failed:\n{result.stdout}\n{result.stderr}")
-    print(f"Migrated {DB_NAME} in {time.perf_counter() - started:.1f} s.")
-
-
 # --- Fixture through the services --------------------------------------------
-
-
-@dataclass
-class Device:
-    patient_id: int
-    device: Any
-    token: str
-    on_oxygen: bool = False
-    batches: list[tuple[bytes, int]] = field(default_factory=list)
-    rows: list[list[tuple[str, float, str, dt.datetime]]] = field(default_factory=list)
 
 
 @dataclass
@@ -284,243 +226,6 @@ def build_fixture() -> Fixture:
     )
 
 
-# --- Readings ----------------------------------------------------------------
-
-
-def vital_signs(rng: random.Random, on_oxygen: bool) -> list[tuple[str, float, str]]:
-    """One set from a home monitor: mostly normal, now and then worrying."""
-    spo2 = rng.randint(94, 99)
-    pulse = rng.randint(62, 96)
-    breathing = rng.randint(12, 19)
-    temperature = round(rng.uniform(36.2, 37.6), 1)
-    systolic = rng.randint(108, 142)
-    diastolic = rng.randint(64, 88)
-    roll = rng.random()
-    if roll < 0.03:  # deteriorating: NEWS2 medium to high
-        spo2 = rng.randint(86, 92)
-        pulse = rng.randint(112, 135)
-        breathing = rng.randint(22, 28)
-        temperature = round(rng.uniform(38.1, 39.2), 1)
-    elif roll < 0.08:  # one parameter a little off
-        pulse = rng.randint(92, 110)
-    fault = 1 if rng.random() < 0.005 else 0
-    return [
-        ("spo2", spo2, "%"),
-        ("pulse", pulse, "/min"),
-        ("respiratory_rate", breathing, "/min"),
-        ("temperature", temperature, "Cel"),
-        ("systolic_bp", systolic, "mm[Hg]"),
-        ("diastolic_bp", diastolic, "mm[Hg]"),
-        ("oxygen_flow", 2 if on_oxygen else 0, "L/min"),
-        ("oxygen_concentrator_fault", fault, "{status}"),
-    ]
-
-
-def prepare_batches(devices: list[Device], seed: int = 2026) -> None:
-    """Each device's timeline of sets, one a minute, ending before now, cut into
-    pre-encoded batches of 500 so the clients spend no time building JSON."""
-    rng = random.Random(seed)
-    readings_per_device = BATCHES_PER_DEVICE * BATCH_SIZE
-    sets_per_device = -(-readings_per_device // 8)
-    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - SET_INTERVAL * (sets_per_device + 60)
-    for number, device in enumerate(devices):
-        flat: list[tuple[str, float, str, dt.datetime]] = []
-        # Microseconds differ per device so no two devices share a timestamp.
-        moment = start + dt.timedelta(microseconds=number + 1)
-        while len(flat) < readings_per_device:
-            for code, value, unit in vital_signs(rng, device.on_oxygen):
-                flat.append((code, value, unit, moment))
-            moment += SET_INTERVAL
-        for offset in range(0, readings_per_device, BATCH_SIZE):
-            rows = flat[offset : offset + BATCH_SIZE]
-            body = json.dumps(
-                {
-                    "readings": [
-                        {
-                            "code": code,
-                            "value": value,
-                            "unit": unit,
-                            "observed_at": at.isoformat(timespec="microseconds"),
-                        }
-                        for code, value, unit, at in rows
-                    ]
-                }
-            ).encode()
-            device.batches.append((body, len(rows)))
-            device.rows.append(rows)
-
-
-# --- The server --------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "hearth.wsgi:application",
-        "--chdir",
-        str(ROOT),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(SERVER_WORKERS),
-        "--error-logfile",
-        str(log_path),
-        "--log-level",
-        "warning",
-        "--timeout",
-        "120",
-    ]
-    # No --access-logfile: gunicorn writes no access log unless asked.
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise BenchError(f"gunicorn exited with {server.returncode}:\n{tail(log_path)}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/health")
-            response = connection.getresponse()
-            response.read()
-            connection.close()
-            if response.status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.1)
-    stop_server(server)
-    raise BenchError(f"gunicorn did not answer /health within 30 s:\n{tail(log_path)}")
-
-
-def stop_server(server: subprocess.Popen[bytes] | None) -> None:
-    if server is None or server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=5)
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no server log)"
-
-
-def post(connection: http.client.HTTPConnection, token: str, body: bytes) -> dict[str, Any]:
-    connection.request("POST", OBSERVATIONS_PATH, body=body, headers=headers(token))
-    response = connection.getresponse()
-    data = response.read()
-    if response.status != 200:
-        raise BenchError(f"POST {OBSERVATIONS_PATH} answered {response.status}: {data[:500]!r}")
-    return json.loads(data)
-
-
-def headers(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-
-# --- Throughput --------------------------------------------------------------
-
-
-@dataclass
-class Throughput:
-    readings: int
-    batches: int
-    seconds: float
-    warmup_readings: int
-    batch_ms: list[float]
-
-    @property
-    def rate(self) -> float:
-        return self.readings / self.seconds
-
-
-def measure_throughput(port: int, devices: list[Device]) -> Throughput:
-    # Warm-up: the first batch of every device (connections, caches, code paths).
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    warmup = 0
-    for device in devices:
-        body, count = device.batches[0]
-        answer = post(connection, device.token, body)
-        check_stored(answer, count)
-        warmup += count
-    connection.close()
-
-    # Each client thread owns its devices, so no two threads wait on one device row.
-    queues: list[list[tuple[str, bytes, int]]] = []
-    for thread in range(CLIENT_THREADS):
-        own = devices[thread::CLIENT_THREADS]
-        queue = [
-            (device.token, *device.batches[index])
-            for index in range(1, BATCHES_PER_DEVICE)
-            for device in own
-        ]
-        queues.append(queue)
-    sent = [0] * CLIENT_THREADS
-    batches = [0] * CLIENT_THREADS
-    timings: list[list[float]] = [[] for _thread in range(CLIENT_THREADS)]
-    failures: list[BaseException] = []
-    start_gate = threading.Barrier(CLIENT_THREADS + 1)
-    deadline_box: list[float] = []
-
-    def client(number: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        start_gate.wait()
-        try:
-            for token, body, count in queues[number]:
-                if failures or time.perf_counter() >= deadline_box[0]:
-                    break
-                began = time.perf_counter()
-                answer = post(connection, token, body)
-                timings[number].append((time.perf_counter() - began) * 1000)
-                check_stored(answer, count)
-                sent[number] += count
-                batches[number] += 1
-        except BaseException as error:  # reported by the main thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=client, args=(number,), daemon=True)
-        for number in range(CLIENT_THREADS)
-    ]
-    for thread in threads:
-        thread.start()
-    began = time.perf_counter()
-    deadline_box.append(began + TIMED_SECONDS)
-    start_gate.wait()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    if failures:
-        raise BenchError(f"A client failed: {failures[0]!r}") from failures[0]
-    return Throughput(
-        sum(sent), sum(batches), elapsed, warmup, [ms for own in timings for ms in own]
-    )
-
-
-def check_stored(answer: dict[str, Any], count: int) -> None:
-    if answer.get("stored") != count:
-        problems = [r for r in answer.get("results", []) if r.get("status") != "stored"][:3]
-        raise BenchError(
-            f"Sent {count} readings but {answer.get('stored')} were stored "
-            f"({answer.get('duplicates')} duplicates, {answer.get('rejected')} refused): "
-            f"{problems}"
-        )
-
-
 # --- Latency to the alert row --------------------------------------------------
 
 
@@ -587,12 +292,6 @@ def measure_latency(port: int, device: Device) -> list[float]:
     return samples
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 # --- Baseline: the ORM's bulk_create in this process --------------------------
 
 
@@ -632,66 +331,6 @@ def measure_baseline(fixture: Fixture, rows_wanted: int) -> tuple[int, float]:
 
 
 # --- Report --------------------------------------------------------------------
-
-
-@dataclass
-class Figure:
-    name: str
-    value: str
-    target: str
-    passed: bool | None  # None: information, no target
-
-    @property
-    def verdict(self) -> str:
-        if self.passed is None:
-            return ""
-        return "pass" if self.passed else "MISSED"
-
-
-def print_table(figures: list[Figure]) -> None:
-    widths = [
-        max(len(row) for row in column)
-        for column in zip(
-            *[("Figure", "Value", "Target", "Result")]
-            + [(f.name, f.value, f.target, f.verdict) for f in figures],
-            strict=True,
-        )
-    ]
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
-
-    print()
-    print(line(("Figure", "Value", "Target", "Result")))
-    print(line(tuple("-" * width for width in widths)))
-    for figure in figures:
-        print(line((figure.name, figure.value, figure.target, figure.verdict)))
-    print()
-
-
-INTRO = """# Performance
-
-Benchmarks live in `bench/` and run with `make bench` (each `bench/*.py` in turn).
-They run against PostgreSQL (a `hearth_bench` database the script creates and
-migrates) and build their data through the app's own services.
-
-Figures are ratios against baselines measured in the same run where possible, so
-they mean something on another machine; absolute figures are from the machine
-named in each section (the reference machine has 2 CPU cores, with the server,
-PostgreSQL and the benchmark client sharing them). Run them on an otherwise idle
-machine: anything else using the cores shows in the figures. Each section is
-rewritten by its benchmark between its `<!-- name:start -->` and
-`<!-- name:end -->` markers; edit the text outside the markers only.
-"""
-
-
-def figures_table(figures: list[Figure]) -> list[str]:
-    """The Markdown table every benchmark section ends with."""
-    return [
-        "| Figure | Value | Target | Result |",
-        "|---|---|---|---|",
-        *(f"| {f.name} | {f.value} | {f.target or '—'} | {f.verdict or '—'} |" for f in figures),
-    ]
 
 
 def update_doc(figures: list[Figure], details: dict[str, str]) -> None:
@@ -734,17 +373,21 @@ def update_doc(figures: list[Figure], details: dict[str, str]) -> None:
 
 
 def main() -> int:
-    configure_environment()
+    configure_environment(DB_NAME)
     ensure_postgres()
-    ensure_database()
-    migrate()
+    ensure_database(DB_NAME)
+    migrate(DB_NAME)
 
     import django
 
     django.setup()
 
     fixture = build_fixture()
-    prepare_batches(fixture.throughput)
+    prepare_batches(
+        fixture.throughput,
+        readings_per_device=BATCHES_PER_DEVICE * BATCH_SIZE,
+        batch_size=BATCH_SIZE,
+    )
     log_path = Path(tempfile.mkdtemp(prefix="hearth-bench-")) / "gunicorn.log"
     port = free_port()
     server = None
@@ -752,7 +395,13 @@ def main() -> int:
     try:
         server = start_server(port, log_path)
         print(f"gunicorn ({SERVER_WORKERS} workers) on 127.0.0.1:{port}.")
-        throughput = measure_throughput(port, fixture.throughput)
+        throughput = measure_throughput(
+            port,
+            fixture.throughput,
+            batches_per_device=BATCHES_PER_DEVICE,
+            timed_seconds=TIMED_SECONDS,
+            client_threads=CLIENT_THREADS,
+        )
         print(
             f"HTTP: {throughput.readings} readings in {throughput.batches} batches, "
             f"{throughput.seconds:.1f} s."

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.ingest import (  # noqa: E402
+from bench.support.harness import (  # noqa: E402
     INTRO,
     BenchError,
     Figure,

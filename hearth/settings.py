@@ -983,6 +983,17 @@ HEARTH_PERMISSIONS_POLICY = env_list(
 # are open unless this says otherwise.
 HEARTH_API_DOCS_PUBLIC = env_bool("HEARTH_API_DOCS_PUBLIC", not PRODUCTION)
 
+# The scale benchmark (bench/scale.py) reads each request's SQL query count
+# from a response header (hearth/core/query_count.py). Off unless asked for,
+# and refused in production: it tells anyone which requests cost the most.
+HEARTH_QUERY_COUNT_HEADER = env_bool("HEARTH_QUERY_COUNT_HEADER", False)
+if HEARTH_QUERY_COUNT_HEADER:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "HEARTH_QUERY_COUNT_HEADER is for benchmarks only and cannot be on in production"
+        )
+    MIDDLEWARE.insert(0, "hearth.core.query_count.QueryCountHeaderMiddleware")
+
 if HEARTH_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every test client loads the middleware again, and WhiteNoise would scan
