@@ -9,6 +9,10 @@ from typing import Any
 from django import forms
 
 from hearth.conftest import World
+from hearth.core import clock
+from hearth.medications.services import mark_administration_entered_in_error
+from hearth.medications.tests.test_administration import at, dose_at, prescribe_prn
+from hearth.medications.tests.test_controlled_drugs import solution, stock  # noqa: F401
 from hearth.core.web import name_the_blank_choice
 from hearth.demo.tests.ui_sweep import (
     english_words,
@@ -135,3 +139,23 @@ def test_a_known_english_word_is_excused_only_on_its_own_pages(monkeypatch: Any)
     record = "/patients/012902e4-aef1-4dfc-845f-b54525720b5d/"
     assert ui_sweep.known_english(record, ["wife", "Given"]) == ["Given"]
     assert ui_sweep.known_english(record + "profile/", ["wife"]) == ["wife"]
+
+
+def test_a_note_typed_beside_a_key_is_free_text_but_the_service_s_own_note_is_not(
+    active: Any,
+    solution: Any,  # noqa: F811
+) -> None:
+    """A register note is what a nurse typed, or the service's own words kept
+    as a key ("Dose entered in error: …"): only the typed one hides its words
+    from the "English on a Russian page" check."""
+    order = prescribe_prn(active)
+    stock(active, solution, "received", "100", note="Collected from the pharmacy on Sunday")
+    dose = dose_at(active.nurse, order, at(0, "10:00")).administration
+    assert dose is not None
+    with clock.travel_to(at(0, "10:30")):
+        mark_administration_entered_in_error(
+            actor=active.nurse, administration=dose, reason="Tapped twice."
+        )
+    texts = free_texts_in_the_demo()
+    assert "Collected from the pharmacy on Sunday" in texts
+    assert not any(text.startswith("Dose entered in error") for text in texts)

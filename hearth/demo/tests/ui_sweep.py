@@ -369,6 +369,15 @@ NOT_TYPED_FIELDS = {
     "medications.OrderVersion.confirmed_checks",
 }
 
+#: Text columns beside a ``*_key`` column that hold either the service's own
+#: words (a key is stored) or what a person typed (no key): a register note,
+#: a physician's reason for routing an alert, a review's outcome.
+TYPED_OR_KEPT_AS_A_KEY = {
+    "medications.StockEntry.note",
+    "monitoring.Alert.routing_note",
+    "careplans.CarePlanReviewTask.outcome",
+}
+
 #: A value that is a code, not words: lower-case letters and digits, maybe
 #: joined by ``_``, ``.``, ``:``, ``-`` or ``/`` ("syringe_driver",
 #: "coord.lewis", "alert:3", "physician", "tablet"). A plain field whose every
@@ -392,7 +401,8 @@ def free_texts_in_the_demo() -> list[str]:
     less codes (a plain field of one-word lower-case values: a relationship
     such as "daughter" is shown in the reader's language, so it must not
     hide) and texts the code generates (``NOT_TYPED_FIELDS``, messages stored
-    as keys). A course title an administrator typed may equal a word the
+    as keys; of ``TYPED_OR_KEPT_AS_A_KEY``, only the rows without a key).
+    A course title an administrator typed may equal a word the
     catalogue translates elsewhere; it is still typed."""
     from django.apps import apps
     from django.db import models
@@ -407,11 +417,15 @@ def free_texts_in_the_demo() -> list[str]:
                 continue
             if f.choices or getattr(f, "item_choices", None):
                 continue
-            if f.name.endswith(("_key", "_params")) or f"{f.name}_key" in names:
+            label = f"{model._meta.label}.{f.name}"
+            if f.name.endswith(("_key", "_params")) or label in NOT_TYPED_FIELDS:
                 continue
-            if f"{model._meta.label}.{f.name}" in NOT_TYPED_FIELDS:
-                continue
-            values = model._default_manager.values_list(f.name, flat=True).distinct()
+            rows = model._default_manager.all()
+            if f"{f.name}_key" in names:
+                if label not in TYPED_OR_KEPT_AS_A_KEY:
+                    continue
+                rows = rows.filter(**{f"{f.name}_key": ""})
+            values = rows.values_list(f.name, flat=True).distinct()
             if isinstance(f, models.JSONField):
                 texts.update(s for v in values for s in _strings_in(v) if not _is_code(s))
             else:
