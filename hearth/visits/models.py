@@ -529,6 +529,20 @@ class Visit(ExternalIdModel):
 
     class Meta:
         ordering = ["planned_start", "pk"]
+        indexes = [
+            # A person's visits newest first (the record's visit history),
+            # without reading every visit they ever had (issue 21).
+            models.Index(fields=["patient", "-planned_start"], name="visit_patient_newest"),
+            # The planner's continuity of carer: the latest completed visit
+            # per (person, discipline), one index probe each (issue 21).
+            models.Index(
+                fields=["patient", "discipline", "-planned_start"],
+                condition=models.Q(status=VisitStatus.COMPLETED),
+                name="visit_completed_by_discipline",
+            ),
+            # A day's visits (the day plan, the dispatch board).
+            models.Index(fields=["date", "status"], name="visit_day_status"),
+        ]
 
     @property
     def discipline_label(self) -> str:
