@@ -44,6 +44,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, Schema
+from pydantic import create_model
 
 from hearth.core.errors import DomainError
 
@@ -226,12 +227,30 @@ class CursorQuery(Schema):
     )
 
 
-class CursorPage(Schema, Generic[T]):
+class CursorPage(Schema):
     """A page of an API list: ``next`` is the URL of the following page (the
-    same filters and limit, a new cursor), or null on the last page."""
+    same filters and limit, a new cursor), or null on the last page.
 
-    items: list[T]
+    ``CursorPage.of(AlertOut)`` is the response schema, named ``AlertOutPage``
+    in the OpenAPI document (a plain name: a generic's ``CursorPage[AlertOut]``
+    is not a valid component name)."""
+
+    items: list[Any]
     next: str | None
+
+    @classmethod
+    def of(cls, item: type[Schema]) -> type[CursorPage]:
+        if item not in _page_schemas:
+            _page_schemas[item] = create_model(
+                f"{item.__name__}Page",
+                __base__=cls,
+                __doc__=f"A page of {item.__name__}: follow `next` until it is null.",
+                items=(list[item], ...),  # type: ignore[valid-type]
+            )
+        return _page_schemas[item]
+
+
+_page_schemas: dict[type[Schema], type[CursorPage]] = {}
 
 
 @dataclass(frozen=True)
@@ -335,4 +354,3 @@ def cursor_page(
         query["cursor"] = encode_cursor(list_name, values)
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return KeysetPage(items=items, next=next_url)
-

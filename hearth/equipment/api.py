@@ -139,7 +139,7 @@ def list_checklists(request: HttpRequest) -> Any:
 # --- The store ----------------------------------------------------------------------
 
 
-@router.get("/equipment/items", response={200: CursorPage[ItemOut], **ERROR_RESPONSES})
+@router.get("/equipment/items", response={200: CursorPage.of(ItemOut), **ERROR_RESPONSES})
 def list_items(
     request: HttpRequest, filters: Query[InventoryQuery], paging: Query[CursorQuery]
 ) -> Any:

@@ -141,7 +141,7 @@ def post_observations(request: HttpRequest, payload: ReadingsIn) -> Any:
 
 @router.get(
     "/patients/{patient_id}/observations",
-    response={200: CursorPage[ObservationOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(ObservationOut), **ERROR_RESPONSES},
 )
 def list_observations(
     request: HttpRequest,
@@ -260,7 +260,7 @@ def sms_reply(request: HttpRequest) -> Any:
     }
 
 
-@router.get("/alerts", response={200: CursorPage[AlertOut], **ERROR_RESPONSES})
+@router.get("/alerts", response={200: CursorPage.of(AlertOut), **ERROR_RESPONSES})
 def list_alerts(
     request: HttpRequest, filters: Query[AlertsQuery], paging: Query[CursorQuery]
 ) -> Any:

@@ -53,7 +53,7 @@ class WorklistQuery(Schema):
     search: str = ""
 
 
-@router.get("/patients", response={200: CursorPage[WorklistRowOut], **ERROR_RESPONSES})
+@router.get("/patients", response={200: CursorPage.of(WorklistRowOut), **ERROR_RESPONSES})
 def list_patients(
     request: HttpRequest, filters: Query[WorklistQuery], paging: Query[CursorQuery]
 ) -> Any:
@@ -298,7 +298,7 @@ def review_emergency_access(
 
 @router.get(
     "/patients/{patient_id}/timeline",
-    response={200: CursorPage[AuditEventOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(AuditEventOut), **ERROR_RESPONSES},
 )
 def timeline(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
     """Writes to the record, newest first, a page at a time."""
@@ -316,7 +316,7 @@ def timeline(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery])
 
 
 @router.get(
-    "/patients/{patient_id}/audit", response={200: CursorPage[AuditEventOut], **ERROR_RESPONSES}
+    "/patients/{patient_id}/audit", response={200: CursorPage.of(AuditEventOut), **ERROR_RESPONSES}
 )
 def audit_trail(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
     """Every read and write, newest first, a page at a time, back to the first."""

@@ -141,7 +141,9 @@ def worklist_patients(
     if state:
         # The current episode is the newest one (``Patient.current_episode``).
         newest_state = (
-            Episode.objects.filter(patient=OuterRef("pk")).order_by("-opened_at").values("state")[:1]
+            Episode.objects.filter(patient=OuterRef("pk"))
+            .order_by("-opened_at")
+            .values("state")[:1]
         )
         patients = patients.alias(current_episode_state=Subquery(newest_state)).filter(
             current_episode_state=state

@@ -108,9 +108,7 @@ def test_a_patient_with_an_urgent_alert_is_on_page_1_of_3(world: World, client_f
 
 
 @override_settings(HEARTH_PAGE_SIZE=3)
-def test_a_worklist_page_audits_only_the_patients_it_shows(
-    world: World, client_for: Any
-) -> None:
+def test_a_worklist_page_audits_only_the_patients_it_shows(world: World, client_for: Any) -> None:
     _refer(world, 7)
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     client_for(world.coordinator).get(reverse("worklist"), {"page": 2})
