@@ -125,7 +125,9 @@ def worklist_patients(
     urgent first, then by name), not yet read: the page or cursor slices it."""
     # ``pk IN (visible)`` rather than the visible query itself: no duplicate
     # rows whatever joins the access rule uses, so no DISTINCT over the service.
-    patients = Patient.objects.filter(pk__in=access.patients_visible_to(actor).values("pk"))
+    patients: QuerySet[Patient] = Patient.objects.filter(
+        pk__in=access.patients_visible_to(actor).values("pk")
+    )
     if mine_only:
         patients = patients.filter(
             pk__in=CareTeamAssignment.objects.filter(
