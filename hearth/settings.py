@@ -1033,6 +1033,10 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Rows on one page of a list (worklist, alerts, audit trail, directory…) and the
+# most one API call may ask for with ?limit= (hearth.core.pagination).
+HEARTH_PAGE_SIZE = env_int("HEARTH_PAGE_SIZE", 50)
+HEARTH_API_MAX_LIMIT = env_int("HEARTH_API_MAX_LIMIT", 500)
 API_TOKEN_DEFAULT_DAYS = env_int("HEARTH_API_TOKEN_DAYS", 90)
 API_TOKEN_MAX_LIFETIME = timedelta(days=365)
 # Embedded mode serves static files through WhiteNoise straight from the apps,

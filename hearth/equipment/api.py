@@ -20,6 +20,7 @@ from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.equipment import checklists, queries, services
 from hearth.equipment.choices import EquipmentKind
 from hearth.equipment.models import EquipmentItem, FaultReport, Loan
@@ -138,10 +139,12 @@ def list_checklists(request: HttpRequest) -> Any:
 # --- The store ----------------------------------------------------------------------
 
 
-@router.get("/equipment/items", response={200: list[ItemOut], **ERROR_RESPONSES})
-def list_items(request: HttpRequest, filters: Query[InventoryQuery]) -> Any:
+@router.get("/equipment/items", response={200: CursorPage.of(ItemOut), **ERROR_RESPONSES})
+def list_items(
+    request: HttpRequest, filters: Query[InventoryQuery], paging: Query[CursorQuery]
+) -> Any:
     """The store: filter by ``kind``, ``status`` and ``maintenance`` (``due``:
-    overdue or due within the warning days; ``overdue``)."""
+    overdue or due within the warning days; ``overdue``), a page at a time."""
     actor = actor_of(request)
     _store_reader(actor)
     items = queries.inventory(
@@ -149,7 +152,16 @@ def list_items(request: HttpRequest, filters: Query[InventoryQuery]) -> Any:
         status=filters.status.value if filters.status else None,
         maintenance=filters.maintenance,
     )
-    return [_item_out(row) for row in queries.inventory_rows(actor, items)]
+    page = cursor_page(
+        request,
+        items,
+        list_name="equipment",
+        ordering=("kind", "serial_number", "id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    rows = queries.inventory_rows(actor, page.items)
+    return {"items": [_item_out(row) for row in rows], "next": page.next}
 
 
 @router.post("/equipment/items", response={201: ItemOut, **ERROR_RESPONSES})

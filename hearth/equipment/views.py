@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed
+from hearth.core.pagination import page_of, refuses_bad_pages
 from hearth.core.web import (
     AuthenticatedRequest,
     page_with_way_back,
@@ -75,6 +76,7 @@ def _store_page(
 
 
 @staff_required
+@refuses_bad_pages
 def inventory(request: AuthenticatedRequest) -> HttpResponse:
     def build() -> HttpResponse:
         filters = ItemFilterForm(request.GET or None)
@@ -84,12 +86,14 @@ def inventory(request: AuthenticatedRequest) -> HttpResponse:
             status=data.get("status") or None,
             maintenance=data.get("maintenance") or None,
         )
+        page = page_of(request, items)
         return render(
             request,
             "equipment/inventory.html",
             {
                 "filters": filters,
-                "rows": queries.inventory_rows(request.user, items),
+                "page": page,
+                "rows": queries.inventory_rows(request.user, page.items),
                 "can_manage": _may(request, "manage_inventory"),
             },
         )

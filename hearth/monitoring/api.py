@@ -22,6 +22,7 @@ from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.core.validation import require_perm
 from hearth.monitoring import evaluation, queries, services
 from hearth.monitoring.models import MonitoringDevice, OnCallShift
@@ -140,15 +141,29 @@ def post_observations(request: HttpRequest, payload: ReadingsIn) -> Any:
 
 @router.get(
     "/patients/{patient_id}/observations",
-    response={200: list[ObservationOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(ObservationOut), **ERROR_RESPONSES},
 )
 def list_observations(
-    request: HttpRequest, patient_id: UUID, code: str | None = None, days: int = 14
+    request: HttpRequest,
+    patient_id: UUID,
+    paging: Query[CursorQuery],
+    code: str | None = None,
+    days: int = 14,
 ) -> Any:
+    """Readings newest first, a page at a time: follow ``next`` until it is
+    null to read the whole window (nothing is cut off silently)."""
     patient = _open(
         request, patient_id, "monitoring.view_monitoring", read=AuditEventType.OBSERVATIONS_VIEWED
     )
-    return list(queries.observations(patient, days=max(1, min(days, 90)), code=code)[:2000])
+    rows = queries.observations(patient, days=max(1, min(days, 90)), code=code)
+    return cursor_page(
+        request,
+        rows,
+        list_name="observations",
+        ordering=("-observed_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 # --- Personal thresholds ----------------------------------------------------
@@ -245,14 +260,25 @@ def sms_reply(request: HttpRequest) -> Any:
     }
 
 
-@router.get("/alerts", response={200: list[AlertOut], **ERROR_RESPONSES})
-def list_alerts(request: HttpRequest, filters: Query[AlertsQuery]) -> Any:
+@router.get("/alerts", response={200: CursorPage.of(AlertOut), **ERROR_RESPONSES})
+def list_alerts(
+    request: HttpRequest, filters: Query[AlertsQuery], paging: Query[CursorQuery]
+) -> Any:
     """Open alerts (or ``status=resolved``…) on the caller's patients and any
-    they own on call, most severe and oldest first."""
+    they own on call, most severe and oldest first, a page at a time."""
     actor = actor_of(request)
     if not actor.has_perm("monitoring.view_alerts"):
         raise NotFound(_("Not found."))
-    return queries.alerts_for(actor, status=filters.status, mine=filters.mine)
+    page = cursor_page(
+        request,
+        queries.alerts_visible(actor, status=filters.status, mine=filters.mine),
+        list_name="alerts",
+        ordering=queries.ALERT_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    queries.audit_alerts_listed(actor, page.items)
+    return page.answer()
 
 
 @router.get("/alerts/{alert_id}", response={200: AlertDetailOut, **ERROR_RESPONSES})

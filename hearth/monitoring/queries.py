@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from hearth.assessments import instruments
@@ -18,6 +30,7 @@ from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
 from hearth.core.models import AuditAction
+from hearth.core.pagination import Page, page_of
 from hearth.monitoring import evaluation, news2
 from hearth.monitoring.choices import OPEN_STATUSES, SEVERITY_RANK, AlertStatus, OnCallRole
 from hearth.monitoring.models import Alert, CheckIn, Observation, OnCallShift
@@ -50,9 +63,24 @@ def open_alert_count(actor: Any) -> int:
     return _alerts_visible_to(actor).filter(status__in=OPEN_STATUSES).count()
 
 
-def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[Alert]:
+def severity_rank() -> Case:
+    """An alert's severity as a number the database sorts by (high = 3)."""
+    return Case(
+        *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+#: Most severe first, then the longest waiting, ``id`` breaking ties (so a
+#: cursor never skips or repeats an alert).
+ALERT_ORDER = ("-severity_rank", "raised_at", "id")
+
+
+def alerts_visible(actor: Any, *, status: str = "open", mine: bool = False) -> QuerySet[Alert]:
     """Alerts on patients the actor may see, plus any they own (on call),
-    most severe first, then oldest first. Each patient listed is audited."""
+    most severe first, then oldest first: sorted in the database so the first
+    page holds the most urgent alerts of the whole list. Not yet read."""
     alerts = _alerts_visible_to(actor)
     if status == "open":
         alerts = alerts.filter(status__in=OPEN_STATUSES)
@@ -60,21 +88,57 @@ def alerts_for(actor: Any, *, status: str = "open", mine: bool = False) -> list[
         alerts = alerts.filter(status=status)
     if mine:
         alerts = alerts.filter(owner=actor)
-    # Ordered in the database so the cap keeps the most severe, not the oldest.
-    severity_rank = Case(
-        *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()),
-        output_field=IntegerField(),
+    return (
+        alerts.annotate(severity_rank=severity_rank())
+        .select_related("patient", "owner", "acknowledged_by")
+        .order_by(*ALERT_ORDER)
     )
-    rows = list(
-        alerts.select_related("patient", "owner", "acknowledged_by").order_by(
-            severity_rank.desc(), "raised_at"
-        )[:500]
-    )
-    patients = {alert.patient_id: alert.patient for alert in rows}
+
+
+def audit_alerts_listed(actor: Any, alerts: Iterable[Alert]) -> None:
+    """One ``list`` event per patient on the page of alerts served."""
+    patients = {alert.patient_id: alert.patient for alert in alerts}
     audit.record_list_view(
         actor=actor, event_type=AuditEventType.ALERTS_LISTED, patients=patients.values()
     )
-    return rows
+
+
+def alerts_for(
+    actor: Any,
+    *,
+    status: str = "open",
+    mine: bool = False,
+    request: HttpRequest | None = None,
+) -> Page[Alert]:
+    """One page of ``alerts_visible`` (``?page=`` of ``request``, else the
+    first); the patients on it are audited as listed."""
+    page = page_of(request or HttpRequest(), alerts_visible(actor, status=status, mine=mine))
+    audit_alerts_listed(actor, page.items)
+    return page
+
+
+def worklist_urgency(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """The worklist's urgency, per patient, in the database: the rank of the
+    most severe open alert (0 with none) and when the oldest alert of that
+    severity was raised (far in the future with none), so the patients
+    waiting longest with the worst alert head page 1 of the whole caseload."""
+    most_urgent = (
+        Alert.objects.open()
+        .filter(patient=OuterRef("pk"))
+        .annotate(rank=severity_rank())
+        .order_by("-rank", "raised_at")
+    )
+    return patients.annotate(
+        worklist_alert_rank=Coalesce(Subquery(most_urgent.values("rank")[:1]), Value(0)),
+        worklist_alert_since=Coalesce(
+            Subquery(most_urgent.values("raised_at")[:1]),
+            Value(NO_ALERT_SINCE, output_field=DateTimeField()),
+        ),
+    )
+
+
+#: Sorts after every real alert time (a patient with no open alert).
+NO_ALERT_SINCE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def owns_an_open_alert(user: Any, patient: Patient) -> bool:

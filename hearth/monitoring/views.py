@@ -28,6 +28,7 @@ from hearth.assessments.models import AssessmentResponse, PhaseOfIllness
 from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.pagination import refuses_bad_pages
 from hearth.core.web import (
     AuthenticatedRequest,
     form_page,
@@ -312,6 +313,7 @@ def alert_count(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @staff_required
+@refuses_bad_pages
 def alert_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     mine = request.GET.get("mine") == "1"
@@ -323,7 +325,9 @@ def alert_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         template,
         {
-            "alerts": queries.alerts_for(request.user, status=status, mine=mine),
+            "alerts": queries.alerts_for(request.user, status=status, mine=mine, request=request),
+            # The poll refreshes the page being read, filters and page number kept.
+            "poll_url": request.get_full_path(),
             "mine": mine,
             "status": status,
             "refreshed_at": clock.now(),

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hearth.accounts.models import UserKind
 from hearth.core.errors import DomainError, NotFound
+from hearth.core.pagination import page_of, refuses_bad_pages
 from hearth.core.web import AuthenticatedRequest, show_domain_error
 from hearth.notifications import outbox, queries, services
 from hearth.notifications.forms import CodeForm, ContactPointForm, PreferencesForm
@@ -199,11 +199,10 @@ def save_preferences(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@refuses_bad_pages
 def my_notifications(request: AuthenticatedRequest) -> HttpResponse:
     """The person's own messages, newest first, with every delivery attempt."""
-    page = Paginator(queries.messages_of(request.user), MESSAGES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, queries.messages_of(request.user), per_page=MESSAGES_PER_PAGE)
     return render(
         request,
         "notifications/messages.html",

@@ -14,6 +14,7 @@ from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access, queries, services
 from hearth.patients.models import CaregiverLink, CareTeamAssignment, Diagnosis, EmergencyAccess
 from hearth.patients.schemas import (
@@ -52,14 +53,27 @@ class WorklistQuery(Schema):
     search: str = ""
 
 
-@router.get("/patients", response=list[WorklistRowOut])
-def list_patients(request: HttpRequest, filters: Query[WorklistQuery]) -> list[Any]:
-    """The worklist: everyone the caller may see (family: their one patient)."""
-    rows = queries.worklist(
-        actor_of(request), state=filters.state, mine_only=filters.mine, search=filters.search[:100]
+@router.get("/patients", response={200: CursorPage.of(WorklistRowOut), **ERROR_RESPONSES})
+def list_patients(
+    request: HttpRequest, filters: Query[WorklistQuery], paging: Query[CursorQuery]
+) -> Any:
+    """The worklist: everyone the caller may see (family: their one patient),
+    most urgent open alert first, then by name, a page at a time (follow
+    ``next``)."""
+    actor = actor_of(request)
+    page = cursor_page(
+        request,
+        queries.worklist_patients(
+            actor, state=filters.state, mine_only=filters.mine, search=filters.search[:100]
+        ),
+        list_name="patients",
+        ordering=queries.worklist_order(),
+        cursor=paging.cursor,
+        limit=paging.limit,
     )
+    rows = queries.worklist_rows(actor, page.items)
     keys = [key for key, _title in rows.columns]
-    return [
+    items = [
         {
             **row.__dict__,
             "columns": {
@@ -69,6 +83,7 @@ def list_patients(request: HttpRequest, filters: Query[WorklistQuery]) -> list[A
         }
         for row in rows
     ]
+    return {"items": items, "next": page.next}
 
 
 @router.post("/referrals", response={201: EpisodeOut, **ERROR_RESPONSES})
@@ -282,23 +297,42 @@ def review_emergency_access(
 
 
 @router.get(
-    "/patients/{patient_id}/timeline", response={200: list[AuditEventOut], **ERROR_RESPONSES}
+    "/patients/{patient_id}/timeline",
+    response={200: CursorPage.of(AuditEventOut), **ERROR_RESPONSES},
 )
-def timeline(request: HttpRequest, patient_id: UUID) -> Any:
+def timeline(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Writes to the record, newest first, a page at a time."""
     patient = access.access_patient(
         actor_of(request), patient_id, event_type=AuditEventType.TIMELINE_VIEWED
     )
-    return list(queries.timeline(patient))
+    return cursor_page(
+        request,
+        queries.timeline_events(patient),
+        list_name="timeline",
+        ordering=queries.EVENT_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
-@router.get("/patients/{patient_id}/audit", response={200: list[AuditEventOut], **ERROR_RESPONSES})
-def audit_trail(request: HttpRequest, patient_id: UUID) -> Any:
+@router.get(
+    "/patients/{patient_id}/audit", response={200: CursorPage.of(AuditEventOut), **ERROR_RESPONSES}
+)
+def audit_trail(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Every read and write, newest first, a page at a time, back to the first."""
     actor = actor_of(request)
     access.refuse_a_volunteer(actor)
     if not actor.has_perm("patients.view_audit_trail"):
         raise NotAllowed(_("Only an administrator can see who opened a record."))
     patient = access.access_patient(actor, patient_id, event_type=AuditEventType.AUDIT_TRAIL_VIEWED)
-    return list(queries.audit_trail(patient))
+    return cursor_page(
+        request,
+        queries.audit_trail_events(patient),
+        list_name="audit",
+        ordering=queries.EVENT_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.get("/commission/queue", response={200: list[EpisodeOut], **ERROR_RESPONSES})

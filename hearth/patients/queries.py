@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,10 +9,12 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest
 
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditEvent
+from hearth.core.pagination import Page, page_of
 from hearth.patients import access
 from hearth.patients.choices import CommissionOutcome, EpisodeState
 from hearth.patients.models import (
@@ -62,6 +63,38 @@ def register_worklist_extension(extension: WorklistExtension, *, order: int = 0)
 
 
 @dataclass(frozen=True)
+class WorklistOrdering:
+    """A higher app's say in who comes first on the worklist, asked of the
+    database so page 1 holds the most urgent patients of the whole caseload
+    (sorting one page in Python would hide an urgent patient on page 3).
+
+    ``annotate`` adds the sort fields to the patients query (e.g. the rank of
+    the most urgent open alert as a subquery); ``order_by`` names them
+    (``"-alert_rank"``). Every field must be non-null (coalesce a default), as
+    the API's cursor compares them."""
+
+    annotate: Callable[[QuerySet[Patient]], QuerySet[Patient]]
+    order_by: tuple[str, ...]
+
+
+_worklist_orderings: list[WorklistOrdering] = []
+
+
+def register_worklist_ordering(ordering: WorklistOrdering) -> None:
+    """Higher apps (monitoring: open alerts) register how they sort the
+    worklist at start-up; the first registered sorts first."""
+    if ordering not in _worklist_orderings:
+        _worklist_orderings.append(ordering)
+
+
+def worklist_order() -> tuple[str, ...]:
+    """The worklist's sort key: each app's fields, then name, then id (unique,
+    so a cursor never skips or repeats a patient)."""
+    extra = tuple(term for ordering in _worklist_orderings for term in ordering.order_by)
+    return (*extra, "family_name", "given_name", "id")
+
+
+@dataclass(frozen=True)
 class WorklistRow:
     id: UUID
     name: str
@@ -78,21 +111,49 @@ class WorklistRow:
 
 
 class Worklist(list[WorklistRow]):
-    """The rows plus the (key, title) of the extra columns higher apps added."""
+    """The rows plus the (key, title) of the extra columns higher apps added,
+    and (on pages) the page navigation."""
 
     columns: list[tuple[str, Any]]
+    page: Page[Any] | None = None
 
 
-def worklist(
+def worklist_patients(
     actor: Any, *, state: str | None = None, mine_only: bool = False, search: str = ""
-) -> Worklist:
-    """ "My patients": everyone the actor may see, in a constant number of queries.
-
-    Rows with the most urgent open alert come first (when the monitoring app
-    adds that column), then by name. Each patient shown is written to the
-    audit trail as listed.
-    """
-    patients = access.patients_visible_to(actor).prefetch_related(
+) -> QuerySet[Patient]:
+    """Everyone the actor may see, filtered and sorted in the database (most
+    urgent first, then by name), not yet read: the page or cursor slices it."""
+    # ``pk IN (visible)`` rather than the visible query itself: no duplicate
+    # rows whatever joins the access rule uses, so no DISTINCT over the service.
+    patients: QuerySet[Patient] = Patient.objects.filter(
+        pk__in=access.patients_visible_to(actor).values("pk")
+    )
+    if mine_only:
+        patients = patients.filter(
+            pk__in=CareTeamAssignment.objects.filter(
+                staff_id=actor.pk, ended_at__isnull=True
+            ).values("patient_id")
+        )
+    if search:
+        patients = patients.filter(
+            Q(family_name__icontains=search)
+            | Q(given_name__icontains=search)
+            | Q(record_number__icontains=search)
+        )
+    if state:
+        # The current episode is the newest one (``Patient.current_episode``).
+        newest_state = (
+            Episode.objects.filter(patient=OuterRef("pk"))
+            .order_by("-opened_at")
+            .values("state")[:1]
+        )
+        patients = patients.alias(current_episode_state=Subquery(newest_state)).filter(
+            current_episode_state=state
+        )
+    for ordering in _worklist_orderings:
+        patients = ordering.annotate(patients)
+    return patients.order_by(*worklist_order()).prefetch_related(
+        # Prefetches run on the rows read, so only for the page shown.
         Prefetch(
             "episodes",
             queryset=Episode.objects.order_by("-opened_at").prefetch_related(
@@ -106,34 +167,32 @@ def worklist(
             to_attr="active_diagnoses",
         ),
     )
-    if mine_only:
-        patients = patients.filter(care_team__staff=actor, care_team__ended_at__isnull=True)
-    if search:
-        from django.db.models import Q
 
-        patients = patients.filter(
-            Q(family_name__icontains=search)
-            | Q(given_name__icontains=search)
-            | Q(record_number__icontains=search)
-        )
+
+def worklist_rows(actor: Any, patients: Sequence[Patient]) -> Worklist:
+    """The rows for the patients on one page, in their order: extra columns
+    computed for these patients only, and each of them audited as listed (one
+    insert), so "who looked" stays per patient without a row per patient in
+    the service."""
+    ids = [patient.pk for patient in patients]
     emergency_ids = (
         set(
             EmergencyAccess.objects.in_force()
-            .filter(user=actor)
+            .filter(user=actor, patient_id__in=ids)
             .values_list("patient_id", flat=True)
         )
-        if access.is_staff(actor)
+        if access.is_staff(actor) and ids
         else set()
     )
+    # With no patients the extensions still name their columns (the table's
+    # headings) and Django answers ``IN ()`` without a query.
+    columns = [column for extension in _worklist_extensions for column in extension(ids)]
     today = clock.today()
-    rows: list[WorklistRow] = []
-    shown: list[Patient] = []
-    for patient in patients.distinct():
+    result = Worklist()
+    for patient in patients:
         episode = patient.current_episode
-        if state and (episode is None or episode.state != state):
-            continue
         diagnosis = patient.primary_diagnosis
-        rows.append(
+        result.append(
             WorklistRow(
                 id=patient.external_id,
                 name=patient.full_name,
@@ -145,25 +204,37 @@ def worklist(
                 days_since_admission=episode.days_since_admission(today) if episode else None,
                 next_review_date=episode.next_review_date if episode else None,
                 emergency_access=patient.pk in emergency_ids,
+                extra=tuple((column.title, column.cells.get(patient.pk)) for column in columns),
             )
         )
-        shown.append(patient)
-    ids = [patient.pk for patient in shown]
-    columns = [column for extension in _worklist_extensions for column in extension(ids)]
-    rows = [
-        dataclasses.replace(
-            row, extra=tuple((column.title, column.cells.get(pk)) for column in columns)
-        )
-        for row, pk in zip(rows, ids, strict=True)
-    ]
-    keys = {pk: key for column in columns for pk, key in column.sort_keys.items()}
-    order = sorted(
-        range(len(rows)),
-        key=lambda index: (0, keys[ids[index]]) if ids[index] in keys else (1, ()),
-    )
-    result = Worklist(rows[index] for index in order)
     result.columns = [(column.key, column.title) for column in columns]
-    audit.record_list_view(actor=actor, event_type=AuditEventType.WORKLIST_LISTED, patients=shown)
+    audit.record_list_view(
+        actor=actor, event_type=AuditEventType.WORKLIST_LISTED, patients=patients
+    )
+    return result
+
+
+def worklist(
+    actor: Any,
+    *,
+    state: str | None = None,
+    mine_only: bool = False,
+    search: str = "",
+    request: HttpRequest | None = None,
+    per_page: int | None = None,
+) -> Worklist:
+    """ "My patients", one page of them (``?page=`` of ``request``, else the
+    first), in a constant number of queries whatever the caseload.
+
+    Rows with the most urgent open alert come first across the whole
+    caseload (when the monitoring app adds that ordering), then by name. Each
+    patient shown is written to the audit trail as listed."""
+    patients = worklist_patients(actor, state=state, mine_only=mine_only, search=search)
+    if request is None:
+        request = HttpRequest()
+    page = page_of(request, patients, per_page=per_page)
+    result = worklist_rows(actor, page.items)
+    result.page = page
     return result
 
 
@@ -171,14 +242,34 @@ def care_team(patient: Patient) -> QuerySet[CareTeamAssignment]:
     return patient.care_team.current().select_related("staff").order_by("role", "id")
 
 
+#: Newest first, ``id`` breaking ties: the order of the timeline and the audit trail.
+EVENT_ORDER = ("-occurred_at", "-id")
+
+
+def timeline_events(patient: Patient) -> QuerySet[AuditEvent]:
+    """What happened to this person's record: writes only, newest first,
+    unsliced (a page or a cursor takes what it shows)."""
+    return (
+        AuditEvent.objects.for_patient(patient.pk)
+        .writes()
+        .select_related(None)
+        .order_by(*EVENT_ORDER)
+    )
+
+
 def timeline(patient: Patient, *, limit: int = 200) -> QuerySet[AuditEvent]:
-    """What happened to this person's record: writes only, newest first."""
-    return AuditEvent.objects.for_patient(patient.pk).writes().select_related(None)[:limit]
+    """The newest ``limit`` writes (the record page's short history)."""
+    return timeline_events(patient)[:limit]
+
+
+def audit_trail_events(patient: Patient) -> QuerySet[AuditEvent]:
+    """Every read and write, newest first, for the administrator's "who looked
+    at this record"; unsliced, so the page can reach the oldest event."""
+    return AuditEvent.objects.for_patient(patient.pk).order_by(*EVENT_ORDER)
 
 
 def audit_trail(patient: Patient, *, limit: int = 500) -> QuerySet[AuditEvent]:
-    """Every read and write, for the administrator's "who looked at this record"."""
-    return AuditEvent.objects.for_patient(patient.pk)[:limit]
+    return audit_trail_events(patient)[:limit]
 
 
 def commission_queue(actor: Any) -> list[Episode]:

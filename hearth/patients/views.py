@@ -18,6 +18,7 @@ from hearth.accounts.models import UserKind
 from hearth.core import refusals
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.pagination import page_of, refuses_bad_pages
 from hearth.core.web import (
     AuthenticatedRequest,
     Confirmation,
@@ -57,6 +58,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @staff_required
+@refuses_bad_pages
 def worklist(request: AuthenticatedRequest) -> HttpResponse:
     if access.is_volunteer(request.user):
         # A volunteer's people are their assignments, each opening its brief.
@@ -66,12 +68,15 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
         state = None
     mine = request.GET.get("mine") == "1"
     search = request.GET.get("q", "")[:100]
-    rows = queries.worklist(request.user, state=state, mine_only=mine, search=search)
+    rows = queries.worklist(
+        request.user, state=state, mine_only=mine, search=search, request=request
+    )
     return render(
         request,
         "patients/worklist.html",
         {
             "rows": rows,
+            "page": rows.page,
             "states": EpisodeState.choices,
             "state": state,
             "mine": mine,
@@ -397,6 +402,7 @@ def emergency_access(request: AuthenticatedRequest, patient_id: Any) -> HttpResp
 
 
 @staff_required
+@refuses_bad_pages
 def audit_trail(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     if access.is_volunteer(request.user):
         raise Http404
@@ -411,7 +417,7 @@ def audit_trail(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
     return render(
         request,
         "patients/audit_trail.html",
-        {"patient": patient, "events": queries.audit_trail(patient)},
+        {"patient": patient, "events": page_of(request, queries.audit_trail_events(patient))},
     )
 
 

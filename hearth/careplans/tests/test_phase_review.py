@@ -235,7 +235,7 @@ def test_the_api_lists_completes_and_dismisses_reviews(active: World, client_for
     }
     patient_list = api.get(f"/api/v1/patients/{active.patient.external_id}/care-plan-reviews")
     assert [row["id"] for row in patient_list.json()] == [item["id"]]
-    columns = api.get("/api/v1/patients").json()[0]["columns"]
+    columns = api.get("/api/v1/patients").json()["items"][0]["columns"]
     assert "terminal phase since" in columns["care_plan_review"]
 
     blank = api.post(

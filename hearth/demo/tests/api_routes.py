@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hearth.api import api
+from hearth.core.pagination import CursorPage
 
 API_PREFIX = "/api/v1"
 
@@ -38,7 +39,9 @@ def _answers_a_list(operation: Any) -> bool:
     if model is None:
         return False
     annotation = model.model_fields["response"].annotation
-    return typing.get_origin(annotation) is list
+    # A paged list (``hearth.core.pagination.CursorPage``) is a list too.
+    paged = isinstance(annotation, type) and issubclass(annotation, CursorPage)
+    return typing.get_origin(annotation) is list or paged
 
 
 def routes() -> Iterator[Route]:

@@ -50,7 +50,7 @@ def test_add_and_list_items(active: World, client_for: Any) -> None:
     assert again.status_code == 422 and list(again.json()["errors"]) == ["serial_number"]
     unknown = post(api, "/api/v1/equipment/items", {"kind": "suction", "serial": "x"})
     assert unknown.status_code == 422
-    listed = api.get("/api/v1/equipment/items?kind=suction").json()
+    listed = api.get("/api/v1/equipment/items?kind=suction").json()["items"]
     assert [row["serial_number"] for row in listed] == ["SU-1"]
 
 
@@ -82,9 +82,9 @@ def test_whose_home_is_shown_only_to_who_may_see_the_patient(
     active: World, client_for: Any
 ) -> None:
     loan = lend(active, new_item(active))
-    mine = client_for(active.nurse).get("/api/v1/equipment/items").json()
+    mine = client_for(active.nurse).get("/api/v1/equipment/items").json()["items"]
     assert mine[0]["patient_id"] == str(active.patient.external_id)
-    other = client_for(active.outsider_nurse).get("/api/v1/equipment/items").json()
+    other = client_for(active.outsider_nurse).get("/api/v1/equipment/items").json()["items"]
     assert other[0]["patient_id"] is None and other[0]["loan_id"] == str(loan.external_id)
 
 
@@ -95,10 +95,11 @@ def test_the_maintenance_filter(active: World, client_for: Any) -> None:
     new_item(active, due_in=60)
     api = client_for(active.nurse)
     due = {
-        row["serial_number"] for row in api.get("/api/v1/equipment/items?maintenance=due").json()
+        row["serial_number"]
+        for row in api.get("/api/v1/equipment/items?maintenance=due").json()["items"]
     }
     assert due == {overdue.serial_number, soon.serial_number}
-    late = api.get("/api/v1/equipment/items?maintenance=overdue").json()
+    late = api.get("/api/v1/equipment/items?maintenance=overdue").json()["items"]
     assert [row["serial_number"] for row in late] == [overdue.serial_number]
     assert late[0]["maintenance"] == "overdue"
     assert api.get("/api/v1/equipment/items?maintenance=someday").status_code == 422
@@ -220,4 +221,4 @@ def test_the_store_costs_the_same_queries_for_more_items(
         lend(active, new_item(active))
         new_item(active)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(api.get("/api/v1/equipment/items").json()) == 10
+        assert len(api.get("/api/v1/equipment/items").json()["items"]) == 10

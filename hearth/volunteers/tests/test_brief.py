@@ -269,7 +269,7 @@ def test_a_volunteers_pages_lead_to_the_brief_not_the_record(
     # The menu offers no way into the clinical side: no worklist, alerts, on-call roster.
     for clinical_link in ('href="/patients/"', 'href="/alerts/"'):
         assert clinical_link not in mine, clinical_link
-    assert volunteer.get("/api/v1/patients").json() == []
+    assert volunteer.get("/api/v1/patients").json() == {"items": [], "next": None}
     # What stays theirs: their own profile, the directory, their support.
     assert volunteer.get("/api/v1/volunteers/me").status_code == 200
     assert volunteer.get("/directory/").status_code == 200
