@@ -24,6 +24,7 @@ from hearth.core import audit, clock
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.monitoring.models import Alert
 from hearth.patients import access
 from hearth.patients.models import Patient
@@ -225,6 +226,25 @@ def patient_visits(request: HttpRequest, patient_id: UUID) -> Any:
     _staff_only(actor_of(request))
     patient = _open(request, patient_id, VIEW, AuditEventType.VISITS_VIEWED)
     return queries.patient_visits(patient)
+
+
+@router.get(
+    "/patients/{patient_id}/visits/past",
+    response={200: CursorPage.of(VisitOut), **ERROR_RESPONSES},
+)
+def past_visits(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Every past visit and call, newest first, a page at a time: follow
+    ``next`` until it is null (``GET …/visits`` carries only the newest 50)."""
+    _staff_only(actor_of(request))
+    patient = _open(request, patient_id, VIEW, AuditEventType.VISITS_VIEWED)
+    return cursor_page(
+        request,
+        queries.past_visits(patient),
+        list_name="past-visits",
+        ordering=("-planned_start", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post("/patients/{patient_id}/visit-needs", response={201: VisitNeedOut, **ERROR_RESPONSES})

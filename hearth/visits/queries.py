@@ -7,7 +7,7 @@ not its planned minute, so no template or schema can show it by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,7 +32,8 @@ from hearth.visits.models import (
 from hearth.visits.services import PLANNED_DISCIPLINES, waiting_requests
 
 OPEN_STATUSES = (VisitStatus.SCHEDULED, VisitStatus.UNDER_WAY)
-#: How many past visits the record shows (older ones stay in the audit trail).
+#: How many past visits the API's visits summary carries (the page and
+#: ``GET /patients/{id}/visits/past`` page through every one).
 PAST_VISITS_SHOWN = 50
 #: How far back the family sees a visit time change or a past visit.
 PORTAL_LOOKBACK_DAYS = 14
@@ -148,8 +149,21 @@ class PatientVisits:
     time_requests: list[VisitTimeRequest]
 
 
-def patient_visits(patient: Patient) -> PatientVisits:
-    """Everything the visits page shows, in a constant number of queries."""
+def past_visits(patient: Patient) -> QuerySet[Visit]:
+    """Every visit and call that is not still ahead, newest first: a person in
+    care for a year has hundreds, so pages and the API read them a page at a
+    time (issue 21), never cut off silently."""
+    return (
+        _visits(patient)
+        .exclude(date__gte=clock.today(), status__in=OPEN_STATUSES)
+        .order_by("-planned_start", "-pk")
+    )
+
+
+def patient_visits(patient: Patient, *, past: Sequence[Visit] | None = None) -> PatientVisits:
+    """Everything the visits page shows, in a constant number of queries.
+    ``past`` is the page of past visits to show (the newest
+    ``PAST_VISITS_SHOWN`` when not given)."""
     today = clock.today()
     needs = list(
         VisitNeed.objects.filter(patient=patient)
@@ -157,11 +171,8 @@ def patient_visits(patient: Patient) -> PatientVisits:
         .order_by("-ended_at", "pk")
     )
     upcoming = list(_visits(patient).filter(date__gte=today, status__in=OPEN_STATUSES))
-    past = list(
-        _visits(patient)
-        .exclude(pk__in=[visit.pk for visit in upcoming])
-        .order_by("-planned_start", "-pk")[:PAST_VISITS_SHOWN]
-    )
+    if past is None:
+        past = past_visits(patient)[:PAST_VISITS_SHOWN]
     requests = list(
         VisitTimeRequest.objects.current()
         .filter(patient=patient, date__gte=today)
@@ -174,7 +185,7 @@ def patient_visits(patient: Patient) -> PatientVisits:
         needs=[need for need in needs if need.ended_at is None],
         ended_needs=[need for need in needs if need.ended_at is not None],
         upcoming=upcoming,
-        past=past,
+        past=list(past),
         time_requests=requests,
     )
 

@@ -31,6 +31,7 @@ from hearth.core import clock
 from hearth.core.audit_events import AuditEventType
 from hearth.core.dates import date_format
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.pagination import page_of, refuses_bad_pages
 from hearth.core.web import (
     AuthenticatedRequest,
     Confirmation,
@@ -256,13 +257,15 @@ def _teleconsult_form(patient: Patient, data: Any = None) -> TeleconsultForm:
 
 
 @staff_required
+@refuses_bad_pages
 def patient_visits(request: AuthenticatedRequest, patient_id: Any) -> HttpResponse:
-    """Visit needs, upcoming and past visits and calls, the family's time
-    requests, and the forms that change them."""
+    """Visit needs, upcoming and past visits and calls (a page at a time), the
+    family's time requests, and the forms that change them."""
 
     def build(patient: Patient) -> HttpResponse:
         actor = request.user
-        found = queries.patient_visits(patient)
+        past = page_of(request, queries.past_visits(patient))
+        found = queries.patient_visits(patient, past=past.items)
         can = {
             "manage_needs": actor.has_perm("visits.manage_visit_needs", patient),
             "book_teleconsult": actor.has_perm("visits.book_teleconsult", patient),
@@ -274,6 +277,7 @@ def patient_visits(request: AuthenticatedRequest, patient_id: Any) -> HttpRespon
             {
                 "patient": patient,
                 "visits": found,
+                "past_page": past,
                 "can": can,
                 "need_form": _need_form(patient) if can["manage_needs"] else None,
                 "time_form": TimeRequestForm(initial={"date": clock.today()})
