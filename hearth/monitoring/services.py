@@ -417,7 +417,8 @@ def _insert_readings(readings: list[Observation]) -> None:
     arrays = ", ".join(f"%s::{kind}[]" for _name, kind in _READING_COLUMNS)
     # WITH ORDINALITY + ORDER BY: rows go in, and ids come back, in the batch's order.
     sql = (
-        f"INSERT INTO {table} ({names}) "  # nosec B608 - names from the model, values bound
+        # Names from the model, every value bound: nothing from the request in the text.
+        f"INSERT INTO {table} ({names}) "  # noqa: S608  # nosec B608
         f"SELECT {names} FROM unnest({arrays}) WITH ORDINALITY "
         f"AS reading({names}, position) ORDER BY position RETURNING id"
     )
@@ -496,6 +497,11 @@ def ingest_readings(
         status: sum(1 for result in results if result.status == status)
         for status in ("stored", "duplicate", "rejected")
     }
+    # The rules' reads before the first audit write: that write takes the audit
+    # chain's lock, held to the commit, which every other batch waits for.
+    assessment = (
+        evaluation.assess_readings(patient=device.patient, stored=stored) if stored else None
+    )
     audit.record(
         actor=None,
         action=AuditAction.CREATE,
@@ -518,8 +524,8 @@ def ingest_readings(
         ),
         changes=counts,
     )
-    if stored:
-        evaluation.evaluate_readings(patient=device.patient, stored=stored, actor=None)
+    if assessment is not None:
+        evaluation.raise_reading_alerts(assessment, actor=None)
     return results
 
 
