@@ -418,7 +418,7 @@ def _insert_readings(readings: list[Observation]) -> None:
     # WITH ORDINALITY + ORDER BY: rows go in, and ids come back, in the batch's order.
     sql = (
         # Names from the model, every value bound: nothing from the request in the text.
-        f"INSERT INTO {table} ({names}) "  # noqa: S608  # nosec B608
+        f"INSERT INTO {table} ({names}) "  # noqa: S608  # nosec B608 - model names only
         f"SELECT {names} FROM unnest({arrays}) WITH ORDINALITY "
         f"AS reading({names}, position) ORDER BY position RETURNING id"
     )
