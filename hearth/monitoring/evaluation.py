@@ -321,14 +321,78 @@ def home_care_ended(patient: Patient) -> bool:
     return episode is not None and episode.state in ENDED_STATES
 
 
+@dataclass(frozen=True)
+class ReadingsAssessment:
+    """What a stored batch calls for, read before anything is written for it:
+    an equipment fault to raise, and the NEWS2 score to raise (``score`` is
+    None when no NEWS2 alert is due). Reading first keeps the audit chain's
+    lock, taken by the first audit write and held to the commit, away from
+    these look-ups, so devices' batches wait for each other less."""
+
+    patient: Patient
+    newest_fault: Observation | None = None
+    newest: Observation | None = None
+    score: news2.News2 | None = None
+    values: dict[str, Any] | None = None
+    limits: Thresholds | None = None
+
+
+@in_service_language
+def assess_readings(*, patient: Patient, stored: Sequence[Observation]) -> ReadingsAssessment:
+    """The reads of ``evaluate_readings``: oxygen equipment faults in the batch,
+    then NEWS2 at the newest reading with the person's goals of care."""
+    faults = [o for o in stored if o.code == "oxygen_concentrator_fault" and o.value >= 1]
+    newest_fault = max(faults, key=lambda o: o.observed_at) if faults else None
+    nothing = ReadingsAssessment(patient=patient, newest_fault=newest_fault)
+    if not any(o.code in NEWS2_CODES for o in stored):
+        return nothing
+    if home_care_ended(patient):
+        # A device left on after a death or a discharge: the readings are kept,
+        # nobody is paged about a person no longer in the team's care (S31).
+        return nothing
+    newest = max((o for o in stored if o.code in NEWS2_CODES), key=lambda o: o.observed_at)
+    spo2_scale = (
+        PersonalThresholds.objects.filter(patient=patient)
+        .values_list("spo2_scale", flat=True)
+        .first()
+    ) or 1
+    values = latest_news2_values(patient, newest.observed_at)
+    result = news2.score(values, spo2_scale=spo2_scale)
+    if result.total == 0:
+        return nothing
+    # Only when the readings call for an alert: the goals of care decide its routing.
+    limits = thresholds_for(patient)
+    if limits.routing == PhysiologicalRouting.MUTED:
+        return nothing
+    if limits.routing == PhysiologicalRouting.COMFORT_CHECK and result.band == "low":
+        # An aggregate of 1-4 with no single 3 raised nothing for a person
+        # whose care is comfort-focused before the same-day rule came in;
+        # a comfort check for it would only add to the alert burden.
+        return nothing
+    return ReadingsAssessment(
+        patient=patient,
+        newest_fault=newest_fault,
+        newest=newest,
+        score=result,
+        values=values,
+        limits=limits,
+    )
+
+
 @in_service_language
 def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor: Any) -> None:
     """After a batch is stored: oxygen equipment faults, then NEWS2 at the newest reading."""
     if not stored:
         return
-    faults = [o for o in stored if o.code == "oxygen_concentrator_fault" and o.value >= 1]
-    if faults:
-        newest_fault = max(faults, key=lambda o: o.observed_at)
+    raise_reading_alerts(assess_readings(patient=patient, stored=stored), actor=actor)
+
+
+@in_service_language
+def raise_reading_alerts(assessment: ReadingsAssessment, *, actor: Any) -> None:
+    """The writes of ``evaluate_readings``: the alerts ``assess_readings`` found due."""
+    patient = assessment.patient
+    newest_fault = assessment.newest_fault
+    if newest_fault is not None:
         raise_alert(
             actor=actor,
             patient=patient,
@@ -347,36 +411,15 @@ def evaluate_readings(*, patient: Patient, stored: Sequence[Observation], actor:
                 )
             ],
         )
-    if not any(o.code in NEWS2_CODES for o in stored):
+    result, newest, limits = assessment.score, assessment.newest, assessment.limits
+    if result is None or newest is None or limits is None:
         return
-    if home_care_ended(patient):
-        # A device left on after a death or a discharge: the readings are kept,
-        # nobody is paged about a person no longer in the team's care (S31).
-        return
-    newest = max((o for o in stored if o.code in NEWS2_CODES), key=lambda o: o.observed_at)
-    spo2_scale = (
-        PersonalThresholds.objects.filter(patient=patient)
-        .values_list("spo2_scale", flat=True)
-        .first()
-    ) or 1
-    values = latest_news2_values(patient, newest.observed_at)
-    result = news2.score(values, spo2_scale=spo2_scale)
-    if result.total == 0:
-        return
-    # Only when the readings call for an alert: the goals of care decide its routing.
-    limits = thresholds_for(patient)
-    if limits.routing == PhysiologicalRouting.MUTED:
-        return
+    values = assessment.values
     response = news2_response(result.band)
     severity, within = response.severity, response.minutes
     advice: Any = response.advice
     routing_note: messages.Message | str = ""
     if limits.routing == PhysiologicalRouting.COMFORT_CHECK:
-        if result.band == "low":
-            # An aggregate of 1-4 with no single 3 raised nothing for a person
-            # whose care is comfort-focused before the same-day rule came in;
-            # a comfort check for it would only add to the alert burden.
-            return
         # Low, but physiological: the same-day deadline, never the next working day.
         comfort = news2_response("low")
         severity, within = comfort.severity, comfort.minutes

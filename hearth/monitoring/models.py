@@ -113,9 +113,14 @@ class Observation(models.Model):
     reached through their patient; a device sends the same reading at most once
     (device + code + time)."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="observations")
+    # No single-column indexes on the two keys: every look-up by patient or by
+    # device is served by the composite indexes below that start with it, and
+    # each extra index is one more page to change for every reading stored.
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="observations", db_index=False
+    )
     device = models.ForeignKey(
-        MonitoringDevice, on_delete=models.PROTECT, related_name="observations"
+        MonitoringDevice, on_delete=models.PROTECT, related_name="observations", db_index=False
     )
     code = models.CharField(max_length=32)
     value = models.FloatField()

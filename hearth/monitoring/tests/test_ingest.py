@@ -209,3 +209,62 @@ def test_a_concentrator_fault_is_an_equipment_alert(world: World) -> None:
     alert = Alert.objects.get(rule="oxygen_equipment")
     assert alert.severity == "high"
     assert "Concentrator" in alert.evidence.get().description
+
+
+def test_the_alert_evidence_names_the_reading_that_raised_it(world: World) -> None:
+    """Each stored reading gets its own id back, in the batch's order (one
+    ``INSERT ... unnest`` on PostgreSQL): the evidence points at the fault
+    reading, not at a neighbour in the batch."""
+    world.bring_to("active")
+    _concentrator, token = services.register_device(
+        actor=world.nurse, patient=world.patient, kind="oxygen_concentrator", label="Concentrator"
+    )
+    now = clock.now() - timedelta(minutes=10)
+    batch = [reading("oxygen_flow", 2, "L/min", at=now + timedelta(minutes=i)) for i in range(6)]
+    batch.insert(3, reading("oxygen_concentrator_fault", 1, "{status}", at=now))
+    assert post(batch, token).json()["stored"] == 7
+    fault = Observation.objects.get(code="oxygen_concentrator_fault")
+    evidence = Alert.objects.get(rule="oxygen_equipment").evidence.get()
+    assert evidence.source_id == str(fault.pk)
+    assert evidence.observed_at == fault.observed_at
+    flows = Observation.objects.filter(code="oxygen_flow").order_by("pk")
+    assert [o.observed_at for o in flows] == [now + timedelta(minutes=i) for i in range(6)]
+
+
+def test_the_readings_event_comes_before_the_alert_it_raised(world: World, device: Any) -> None:
+    """The rules read before the first audit write (the audit chain's lock),
+    but the timeline still says readings arrived, then the alert was raised."""
+    _device, token = device
+    assert _deteriorating(token).status_code == 200
+    kinds = list(
+        AuditEvent.objects.filter(patient_id=world.patient.pk)
+        .filter(event_type__in=["observations.received", "alert.raised"])
+        .order_by("id")
+        .values_list("event_type", flat=True)
+    )
+    assert kinds == ["observations.received", "alert.raised"]
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(world: World, device: Any) -> None:
+    """No query per reading: 10 readings and 140 readings of a device that
+    already has readings and an open alert cost the same number of queries
+    (140: SQLite's 999 bound values per statement split a longer batch's insert)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _device, token = device
+    assert _deteriorating(token).status_code == 200  # an open NEWS2 alert to add to
+
+    def batch_of(size: int, start: Any) -> list[dict]:
+        codes = [("spo2", 88, "%"), ("pulse", 135, "/min"), ("respiratory_rate", 27, "/min")]
+        return [
+            reading(*codes[i % 3], at=start + timedelta(seconds=i // 3 + 1)) for i in range(size)
+        ]
+
+    counts = []
+    for size, minutes in ((10, 30), (140, 20)):
+        with CaptureQueriesContext(connection) as queries:
+            answer = post(batch_of(size, clock.now() - timedelta(minutes=minutes)), token)
+        assert answer.json()["stored"] == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
