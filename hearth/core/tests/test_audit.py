@@ -46,14 +46,15 @@ def test_a_worklist_records_each_patient_listed(world: World, client_for: Any) -
 
 
 def test_a_family_member_lists_only_their_patient(world: World, client_for: Any) -> None:
-    rows = client_for(world.family).get("/api/v1/patients").json()
+    rows = client_for(world.family).get("/api/v1/patients").json()["items"]
     assert [row["id"] for row in rows] == [str(world.patient.external_id)]
 
 
 def test_staff_list_only_their_caseload(world: World, client_for: Any) -> None:
-    rows = client_for(world.nurse).get("/api/v1/patients").json()
+    rows = client_for(world.nurse).get("/api/v1/patients").json()["items"]
     assert [row["id"] for row in rows] == [str(world.patient.external_id)]
-    assert client_for(world.outsider_nurse).get("/api/v1/patients").json() == []
+    outsider = client_for(world.outsider_nurse).get("/api/v1/patients").json()
+    assert outsider == {"items": [], "next": None}
 
 
 def test_it_records_writes_with_before_and_after(world: World) -> None:
