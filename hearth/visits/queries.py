@@ -171,8 +171,7 @@ def patient_visits(patient: Patient, *, past: Sequence[Visit] | None = None) -> 
         .order_by("-ended_at", "pk")
     )
     upcoming = list(_visits(patient).filter(date__gte=today, status__in=OPEN_STATUSES))
-    if past is None:
-        past = past_visits(patient)[:PAST_VISITS_SHOWN]
+    shown = list(past) if past is not None else list(past_visits(patient)[:PAST_VISITS_SHOWN])
     requests = list(
         VisitTimeRequest.objects.current()
         .filter(patient=patient, date__gte=today)
@@ -185,7 +184,7 @@ def patient_visits(patient: Patient, *, past: Sequence[Visit] | None = None) -> 
         needs=[need for need in needs if need.ended_at is None],
         ended_needs=[need for need in needs if need.ended_at is not None],
         upcoming=upcoming,
-        past=list(past),
+        past=shown,
         time_requests=requests,
     )
 

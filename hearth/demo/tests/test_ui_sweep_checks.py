@@ -10,9 +10,6 @@ from django import forms
 
 from hearth.conftest import World
 from hearth.core import clock
-from hearth.medications.services import mark_administration_entered_in_error
-from hearth.medications.tests.test_administration import at, dose_at, prescribe_prn
-from hearth.medications.tests.test_controlled_drugs import solution, stock  # noqa: F401
 from hearth.core.web import name_the_blank_choice
 from hearth.demo.tests.ui_sweep import (
     english_words,
@@ -22,6 +19,9 @@ from hearth.demo.tests.ui_sweep import (
     raw_values,
     without_free_text,
 )
+from hearth.medications.services import mark_administration_entered_in_error
+from hearth.medications.tests.test_administration import at, dose_at, prescribe_prn
+from hearth.medications.tests.test_controlled_drugs import solution, stock  # noqa: F401
 
 
 def test_it_finds_placeholders_and_raw_codes_in_our_text() -> None:
