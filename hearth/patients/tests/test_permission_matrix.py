@@ -1148,6 +1148,7 @@ API_ROUTES: list[Route] = [
     _visit_route("DELETE", "/api/v1/shifts/{staff_shift}", PLANNERS, prepare=_staff_shift),
     # Visits: a person's visit needs, the family's time requests, calls
     _visit_route("GET", "/api/v1/patients/{patient}/visits", OPENERS, prepare=_visit),
+    _visit_route("GET", "/api/v1/patients/{patient}/visits/past", OPENERS, prepare=_visit),
     _visit_route(
         "POST",
         "/api/v1/patients/{patient}/visit-needs",
