@@ -52,12 +52,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.support.harness import (  # noqa: E402
+    BenchError,
+    database_url,
+    ensure_database,
+    ensure_postgres,
+)
 from bench.support.report import git_commit, write_section  # noqa: E402
 
 DB_NAME = "hearth_bench_planner"
-DB_HOST = "127.0.0.1"
-DB_PORT = 5432
-DATABASE_URL = f"postgres://postgres@{DB_HOST}:{DB_PORT}/{DB_NAME}"
+DATABASE_URL = database_url(DB_NAME)
 START_MARKER = "<!-- planning-scale:start -->"
 END_MARKER = "<!-- planning-scale:end -->"
 RECORD_PREFIX = "PLANSCALE-"
@@ -77,48 +81,7 @@ TARGET_PREPARATION_SECONDS = 2.0
 TARGET_PEAK_MB = 400.0
 
 
-class BenchError(Exception):
-    """Something went wrong: the run is not a measurement."""
-
-
 # --- PostgreSQL and Django ---------------------------------------------------
-
-
-def ready() -> bool:
-    probe = ["pg_isready", "-q", "-h", DB_HOST, "-p", str(DB_PORT)]
-    return subprocess.run(probe, check=False).returncode == 0
-
-
-def ensure_postgres() -> None:
-    if ready():
-        return
-    print("PostgreSQL is not answering; starting the cluster.")
-    for version in sorted(os.listdir("/etc/postgresql")):
-        subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
-            check=False,
-        )
-    for _attempt in range(60):
-        if ready():
-            return
-        time.sleep(0.5)
-    raise BenchError(f"PostgreSQL does not answer on {DB_HOST}:{DB_PORT}.")
-
-
-def ensure_database(*, drop: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        host=DB_HOST, port=DB_PORT, user="postgres", dbname="postgres", autocommit=True
-    ) as connection:
-        if drop:
-            connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)
-        ).fetchone()
-        if not exists:
-            print(f"Creating database {DB_NAME}.")
-            connection.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def configure_environment() -> None:
@@ -647,7 +610,7 @@ def main() -> int:
         print(json.dumps(measure(dt.date.fromisoformat(args.measure))))
         return 0
     ensure_postgres()
-    ensure_database(drop=args.rebuild)
+    ensure_database(DB_NAME, fresh=args.rebuild)
     migrate()
     day = planned_day()
     if not fixture_ready(day):
