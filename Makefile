@@ -58,6 +58,7 @@ test: env messages
 ui-sweep: env messages
 	@dir=$$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
 	  HEARTH_ENV=test HEARTH_TEST_SQLITE_NAME="$$dir/hearth-test.sqlite3" \
+	  HEARTH_UI_SWEEP_SHOTS=$${HEARTH_UI_SWEEP_SHOTS:-phone} \
 	    $(RUN) pytest -p no:cacheprovider -n 2 hearth/demo/tests/test_ui_sweep.py $(PYTEST_ARGS)
 
 lint: env
