@@ -129,18 +129,27 @@ def test_the_worklist_shows_due_contacts_on_my_patients_only(
 ) -> None:
     first = _contact(plan)
     with clock.travel_to(clock.now() + timedelta(days=10)):
-        mine = client_for(deceased.psychologist).get("/api/v1/bereavement/worklist").json()
+        mine = client_for(deceased.psychologist).get("/api/v1/bereavement/worklist").json()["items"]
         assert [row["plan_id"] for row in mine] == [str(plan.external_id)]
         assert mine[0]["next_due"] == first.due_on.isoformat()
-        assert client_for(deceased.outsider_nurse).get("/api/v1/bereavement/worklist").json() == []
+        assert (
+            client_for(deceased.outsider_nurse).get("/api/v1/bereavement/worklist").json()["items"]
+            == []
+        )
         assert client_for(deceased.family).get("/api/v1/bereavement/worklist").status_code == 404
         page = client_for(deceased.psychologist).get("/bereavement/")
         assert page.status_code == 200 and deceased.patient.full_name in page.content.decode()
         assert AuditEvent.objects.filter(event_type="bereavement_plans.listed").exists()
     # Today nothing is due within the week (the first contact is at 14 days)...
-    assert client_for(deceased.psychologist).get("/api/v1/bereavement/worklist").json() == []
+    assert (
+        client_for(deceased.psychologist).get("/api/v1/bereavement/worklist").json()["items"] == []
+    )
     # ...but every open plan is one click away.
-    every = client_for(deceased.psychologist).get("/api/v1/bereavement/worklist?all=true").json()
+    every = (
+        client_for(deceased.psychologist)
+        .get("/api/v1/bereavement/worklist?all=true")
+        .json()["items"]
+    )
     assert len(every) == 1
 
 
