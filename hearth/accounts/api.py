@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.accounts import services
@@ -22,6 +22,7 @@ from hearth.accounts.schemas import (
 )
 from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.errors import NotAllowed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 
 router = Router(tags=["accounts"])
 
@@ -31,13 +32,21 @@ def me(request: HttpRequest) -> Any:
     return actor_of(request)
 
 
-@router.get("/staff", response={200: list[StaffOut], **ERROR_RESPONSES})
-def staff_directory(request: HttpRequest) -> Any:
-    """Colleagues' names, disciplines and phones, for assigning and contacting."""
+@router.get("/staff", response={200: CursorPage.of(StaffOut), **ERROR_RESPONSES})
+def staff_directory(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """Colleagues' names, disciplines and phones, for assigning and contacting,
+    by family name, a page at a time."""
     actor = actor_of(request)
     if actor.kind != UserKind.STAFF:
         raise NotAllowed(_("Only staff see the staff directory."))
-    return list(User.objects.filter(kind=UserKind.STAFF, is_active=True).order_by("last_name"))
+    return cursor_page(
+        request,
+        User.objects.filter(kind=UserKind.STAFF, is_active=True),
+        list_name="staff",
+        ordering=("last_name", "first_name", "id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.get("/me/tokens", response=list[TokenOut])

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.allergies import queries, services
@@ -31,6 +31,7 @@ from hearth.allergies.schemas import (
 )
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.patients.schemas import ReasonIn
@@ -58,11 +59,21 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value.value if isinstance(value, Enum) else value for key, value in values.items()}
 
 
-@router.get("/allergy-substances", response={200: list[AllergySubstanceOut], **ERROR_RESPONSES})
-def list_substances(request: HttpRequest) -> Any:
+@router.get(
+    "/allergy-substances", response={200: CursorPage.of(AllergySubstanceOut), **ERROR_RESPONSES}
+)
+def list_substances(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
     """The catalogue: medicines (by their formulary name), groups of medicines
-    with their members, and things that are not medicines. No patient data."""
-    return list(Substance.objects.filter(active=True).prefetch_related("members"))
+    with their members, and things that are not medicines, by kind and name, a
+    page at a time (it grows with the formulary). No patient data."""
+    return cursor_page(
+        request,
+        Substance.objects.filter(active=True).prefetch_related("members"),
+        list_name="allergy-substances",
+        ordering=("kind", "name", "id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.get("/patients/{patient_id}/allergies", response={200: AllergyListOut, **ERROR_RESPONSES})

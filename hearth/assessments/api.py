@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.assessments import instruments, services
@@ -21,6 +21,7 @@ from hearth.assessments.schemas import (
 )
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access
 
 router = Router(tags=["assessments"])
@@ -77,9 +78,16 @@ def list_instruments(request: HttpRequest) -> Any:
 
 
 @router.get(
-    "/patients/{patient_id}/assessments", response={200: list[AssessmentOut], **ERROR_RESPONSES}
+    "/patients/{patient_id}/assessments",
+    response={200: CursorPage.of(AssessmentOut), **ERROR_RESPONSES},
 )
-def list_assessments(request: HttpRequest, patient_id: UUID, instrument: str | None = None) -> Any:
+def list_assessments(
+    request: HttpRequest,
+    patient_id: UUID,
+    paging: Query[CursorQuery],
+    instrument: str | None = None,
+) -> Any:
+    """Scored responses, newest first, a page at a time (it used to stop at 500)."""
     patient = access.access_patient_for(
         actor_of(request),
         patient_id,
@@ -89,7 +97,14 @@ def list_assessments(request: HttpRequest, patient_id: UUID, instrument: str | N
     rows = AssessmentResponse.objects.for_patient(patient).select_related("recorded_by")
     if instrument:
         rows = rows.of(instrument)
-    return list(rows[:500])
+    return cursor_page(
+        request,
+        rows,
+        list_name="assessments",
+        ordering=("-assessed_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(
@@ -120,15 +135,25 @@ def mark_entered_in_error(
     )
 
 
-@router.get("/patients/{patient_id}/phases", response={200: list[PhaseOut], **ERROR_RESPONSES})
-def list_phases(request: HttpRequest, patient_id: UUID) -> Any:
+@router.get(
+    "/patients/{patient_id}/phases", response={200: CursorPage.of(PhaseOut), **ERROR_RESPONSES}
+)
+def list_phases(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Phases of illness, the newest (the current one) first, a page at a time."""
     patient = access.access_patient_for(
         actor_of(request),
         patient_id,
         "assessments.view_assessments",
         read=AuditEventType.PHASES_VIEWED,
     )
-    return list(PhaseOfIllness.objects.filter(patient=patient).select_related("started_by"))
+    return cursor_page(
+        request,
+        PhaseOfIllness.objects.filter(patient=patient).select_related("started_by"),
+        list_name="phases",
+        ordering=("-started_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post("/patients/{patient_id}/phases", response={201: PhaseOut, **ERROR_RESPONSES})

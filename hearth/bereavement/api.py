@@ -14,12 +14,13 @@ from uuid import UUID
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access
 from hearth.patients.models import Patient
 
@@ -77,29 +78,42 @@ def _contact_out(contact: BereavementContact) -> BereavementContact:
     return found
 
 
+def _worklist_row_out(row: queries.WorklistRow) -> dict[str, Any]:
+    return {
+        "plan_id": row.plan.external_id,
+        "patient_id": row.plan.patient.external_id,
+        "patient_name": row.plan.patient.full_name,
+        "record_number": row.plan.patient.record_number,
+        "died_on": row.plan.died_on,
+        "risk_level": row.plan.risk_level,
+        "next_due": row.next_due,
+        "overdue": row.overdue,
+        "open_contacts": len(row.open_contacts),
+    }
+
+
 @router.get(
-    "/bereavement/worklist", response={200: list[BereavementWorklistRowOut], **ERROR_RESPONSES}
+    "/bereavement/worklist",
+    response={200: CursorPage.of(BereavementWorklistRowOut), **ERROR_RESPONSES},
 )
-def worklist(request: HttpRequest, all: bool = False) -> Any:
+def worklist(request: HttpRequest, paging: Query[CursorQuery], all: bool = False) -> Any:
     """Open plans with a contact overdue or due within seven days (``all``:
-    every open plan) for the patients the caller may see."""
+    every open plan) for the patients the caller may see, soonest first, a page
+    at a time; only the patients of the page served are audited as listed."""
     actor = actor_of(request)
     if not actor.has_perm("bereavement.view_worklist"):
         raise NotAllowed(_("Your role does not allow this."))
-    return [
-        {
-            "plan_id": row.plan.external_id,
-            "patient_id": row.plan.patient.external_id,
-            "patient_name": row.plan.patient.full_name,
-            "record_number": row.plan.patient.record_number,
-            "died_on": row.plan.died_on,
-            "risk_level": row.plan.risk_level,
-            "next_due": row.next_due,
-            "overdue": row.overdue,
-            "open_contacts": len(row.open_contacts),
-        }
-        for row in queries.worklist(actor, everything=all)
-    ]
+    page = cursor_page(
+        request,
+        queries.worklist_plans(actor, everything=all),
+        list_name="bereavement-worklist",
+        ordering=queries.WORKLIST_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    rows = queries.worklist_rows(page.items)
+    queries.audit_worklist(actor, rows)
+    return {"items": [_worklist_row_out(row) for row in rows], "next": page.next}
 
 
 @router.get("/bereavement/risk-factors", response={200: RiskFactorsOut, **ERROR_RESPONSES})

@@ -8,12 +8,14 @@ lists to the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import DateField, Min, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
@@ -175,10 +177,16 @@ class WorklistRow:
         return self.next_due is not None and self.next_due < clock.today()
 
 
-def worklist(actor: Any, *, everything: bool = False) -> list[WorklistRow]:
+#: The worklist's order: the soonest contact due first (plans with nothing
+#: planned last), then the plan; ``due_order`` is annotated by ``worklist_plans``.
+WORKLIST_ORDER = ("due_order", "id")
+
+
+def worklist_plans(actor: Any, *, everything: bool = False) -> QuerySet[BereavementPlan]:
     """Open plans of patients ``actor`` may see with a contact overdue or due
-    within seven days (``everything``: every open plan), soonest first. Each
-    patient listed is written to the audit trail. A fixed number of queries."""
+    within seven days (``everything``: every open plan), soonest first, ordered
+    by the database so the API can page it. Not audited: the caller audits the
+    rows it shows (``audit_worklist``)."""
     horizon = clock.today() + timedelta(days=7)
     visible = access.patients_visible_to(actor).values("pk")
     plans = (
@@ -187,6 +195,7 @@ def worklist(actor: Any, *, everything: bool = False) -> list[WorklistRow]:
         .annotate(
             next_due=Min("contacts__due_on", filter=Q(contacts__status=ContactStatus.PLANNED))
         )
+        .annotate(due_order=Coalesce("next_due", Value(date.max), output_field=DateField()))
         .select_related("patient")
         .prefetch_related(
             Prefetch(
@@ -195,19 +204,35 @@ def worklist(actor: Any, *, everything: bool = False) -> list[WorklistRow]:
                 to_attr="open_list",
             )
         )
+        .order_by(*WORKLIST_ORDER)
     )
     if not everything:
         plans = plans.filter(next_due__lte=horizon)
-    rows = [
+    return plans
+
+
+def worklist_rows(plans: Iterable[BereavementPlan]) -> list[WorklistRow]:
+    """The rows of plans read by ``worklist_plans``."""
+    return [
         WorklistRow(plan=plan, next_due=plan.next_due, open_contacts=plan.open_list)  # type: ignore[attr-defined]
         for plan in plans
     ]
-    rows.sort(key=lambda row: (row.next_due is None, row.next_due or date.max, row.plan.pk))
+
+
+def audit_worklist(actor: Any, rows: Sequence[WorklistRow]) -> None:
+    """One list-view event per patient ``actor`` was shown on the worklist."""
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.BEREAVEMENT_PLANS_LISTED,
         patients=[r.plan.patient for r in rows],
     )
+
+
+def worklist(actor: Any, *, everything: bool = False) -> list[WorklistRow]:
+    """The whole worklist, soonest first, each patient listed written to the
+    audit trail. A fixed number of queries."""
+    rows = worklist_rows(worklist_plans(actor, everything=everything))
+    audit_worklist(actor, rows)
     return rows
 
 

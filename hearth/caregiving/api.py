@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.accounts.models import User, UserKind
@@ -45,6 +45,7 @@ from hearth.caregiving.schemas import (
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access
 from hearth.patients.models import CaregiverLink, Patient
 from hearth.patients.schemas import ReasonIn
@@ -185,24 +186,43 @@ def strain_schedule(request: HttpRequest, patient_id: UUID) -> Any:
     return [strain_out(item) for item in queries.strain_schedule([patient.pk]).get(patient.pk, [])]
 
 
-@router.get("/support-tasks", response={200: list[SupportTaskOut], **ERROR_RESPONSES})
-def list_open_tasks(request: HttpRequest) -> Any:
+@router.get("/support-tasks", response={200: CursorPage.of(SupportTaskOut), **ERROR_RESPONSES})
+def list_open_tasks(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
     """Open support tasks for every patient the caller may see (the
-    family-support disciplines only)."""
+    family-support disciplines only), soonest due first, a page at a time;
+    only the patients of the page served are audited as listed."""
     actor = actor_of(request)
     if not actor.has_perm("caregiving.view_support_tasks"):
         raise NotFound(_("Not found."))
-    return [task_out(task) for task in queries.open_tasks(actor)]
+    page = cursor_page(
+        request,
+        queries.open_task_rows(actor),
+        list_name="support-tasks",
+        ordering=queries.OPEN_TASK_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    queries.audit_tasks_listed(actor, page.items)
+    return page.answer(task_out)
 
 
 @router.get(
-    "/patients/{patient_id}/support-tasks", response={200: list[SupportTaskOut], **ERROR_RESPONSES}
+    "/patients/{patient_id}/support-tasks",
+    response={200: CursorPage.of(SupportTaskOut), **ERROR_RESPONSES},
 )
-def list_patient_tasks(request: HttpRequest, patient_id: UUID) -> Any:
+def list_patient_tasks(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """The patient's support tasks, open first, soonest due first, a page at a time."""
     patient = _open(
         request, patient_id, "caregiving.view_family_support", AuditEventType.SUPPORT_TASKS_VIEWED
     )
-    return [task_out(task) for task in queries.tasks_for(patient)]
+    return cursor_page(
+        request,
+        queries.task_rows(patient),
+        list_name="patient-support-tasks",
+        ordering=queries.TASK_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(task_out)
 
 
 @router.post(
@@ -270,16 +290,24 @@ def cancel_task(request: HttpRequest, task_id: UUID, payload: ReasonIn) -> Any:
 
 @router.get(
     "/patients/{patient_id}/support-contacts",
-    response={200: list[SupportContactOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(SupportContactOut), **ERROR_RESPONSES},
 )
-def list_contacts(request: HttpRequest, patient_id: UUID) -> Any:
+def list_contacts(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Counselling and social-work contacts, newest first, a page at a time."""
     patient = _open(
         request,
         patient_id,
         "caregiving.view_family_support",
         AuditEventType.SUPPORT_CONTACTS_VIEWED,
     )
-    return [contact_out(contact) for contact in queries.contacts_for(patient)]
+    return cursor_page(
+        request,
+        queries.contact_rows(patient),
+        list_name="support-contacts",
+        ordering=("-occurred_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(contact_out)
 
 
 @router.post(
@@ -325,9 +353,12 @@ def contact_entered_in_error(request: HttpRequest, contact_id: UUID, payload: Re
 # --- Respite ------------------------------------------------------------------------------------
 
 
-@router.get("/patients/{patient_id}/respite", response={200: list[RespiteOut], **ERROR_RESPONSES})
-def list_respite(request: HttpRequest, patient_id: UUID) -> Any:
-    """Staff of the family-support disciplines, or the family (their own patient)."""
+@router.get(
+    "/patients/{patient_id}/respite", response={200: CursorPage.of(RespiteOut), **ERROR_RESPONSES}
+)
+def list_respite(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Staff of the family-support disciplines, or the family (their own
+    patient). Newest first, a page at a time."""
     patient = _open_staff_or_portal(
         request,
         patient_id,
@@ -335,7 +366,14 @@ def list_respite(request: HttpRequest, patient_id: UUID) -> Any:
         "caregiving.view_own_support",
         AuditEventType.RESPITE_VIEWED,
     )
-    return [respite_out(item) for item in queries.respite_for(patient)]
+    return cursor_page(
+        request,
+        queries.respite_rows(patient),
+        list_name="respite",
+        ordering=("-requested_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(respite_out)
 
 
 @router.post("/patients/{patient_id}/respite", response={201: RespiteOut, **ERROR_RESPONSES})

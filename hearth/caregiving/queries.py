@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -294,25 +294,46 @@ def _tasks() -> SupportTaskQuerySet:
     )
 
 
+#: Support tasks of a patient: open before done, soonest due first.
+TASK_ORDER = ("status", "due_on", "id")
+#: Open support tasks of the service: soonest due first, then oldest.
+OPEN_TASK_ORDER = ("due_on", "created_at", "id")
+
+
+def task_rows(patient: Patient) -> SupportTaskQuerySet:
+    return _tasks().filter(patient=patient).order_by(*TASK_ORDER)
+
+
 def tasks_for(patient: Patient) -> list[SupportTask]:
-    return list(_tasks().filter(patient=patient).order_by("status", "due_on", "id"))
+    return list(task_rows(patient))
 
 
-def open_tasks(actor: Any) -> list[SupportTask]:
-    """Open support tasks for every patient ``actor`` may see, most urgent first
-    (audited as listed)."""
-    tasks = list(
+def open_task_rows(actor: Any) -> SupportTaskQuerySet:
+    """Open support tasks for every patient ``actor`` may see, most urgent
+    first, not yet audited: the caller audits what it shows."""
+    return (
         _tasks()
         .open()
         .filter(patient__in=access.patients_visible_to(actor))
-        .order_by("due_on", "created_at", "id")
+        .order_by(*OPEN_TASK_ORDER)
     )
+
+
+def audit_tasks_listed(actor: Any, tasks: Sequence[SupportTask]) -> None:
+    """One list-view event per patient whose support task ``actor`` was shown."""
     patients = {task.patient_id: task.patient for task in tasks}
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.SUPPORT_TASKS_LISTED,
         patients=list(patients.values()),
     )
+
+
+def open_tasks(actor: Any) -> list[SupportTask]:
+    """Open support tasks for every patient ``actor`` may see, most urgent first
+    (audited as listed)."""
+    tasks = list(open_task_rows(actor))
+    audit_tasks_listed(actor, tasks)
     return tasks
 
 
@@ -361,8 +382,9 @@ def worklist_columns(patient_ids: Sequence[int]) -> list[WorklistColumn]:
 # --- Contacts and respite ------------------------------------------------------------------
 
 
-def contacts_for(patient: Patient) -> list[SupportContact]:
-    return list(
+def contact_rows(patient: Patient) -> QuerySet[SupportContact]:
+    """Counselling and social-work contacts, newest first."""
+    return (
         SupportContact.objects.filter(patient=patient)
         .select_related("recorded_by", "entered_in_error_by")
         .prefetch_related(
@@ -372,12 +394,21 @@ def contacts_for(patient: Patient) -> list[SupportContact]:
     )
 
 
-def respite_for(patient: Patient) -> list[RespiteRequest]:
-    return list(
+def contacts_for(patient: Patient) -> list[SupportContact]:
+    return list(contact_rows(patient))
+
+
+def respite_rows(patient: Patient) -> QuerySet[RespiteRequest]:
+    """Respite requests, newest first."""
+    return (
         RespiteRequest.objects.for_patient(patient)
         .select_related("caregiver__user", "requested_by", "volunteer", "booked_by", "closed_by")
         .order_by("-requested_at", "-id")
     )
+
+
+def respite_for(patient: Patient) -> list[RespiteRequest]:
+    return list(respite_rows(patient))
 
 
 def family_support(patient: Patient) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from hearth.careplans.schemas import (
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access
 from hearth.patients.models import Patient
 
@@ -79,13 +80,21 @@ def _plan_out(plan: CarePlan) -> CarePlan:
 
 @router.get(
     "/patients/{patient_id}/holistic-assessments",
-    response={200: list[HolisticAssessmentOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(HolisticAssessmentOut), **ERROR_RESPONSES},
 )
-def list_assessments(request: HttpRequest, patient_id: UUID) -> Any:
+def list_assessments(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Holistic assessments, newest first, a page at a time."""
     patient = _open(
         request, patient_id, "careplans.view_care_plan", AuditEventType.ASSESSMENTS_VIEWED
     )
-    return list(queries.assessments_for(patient))
+    return cursor_page(
+        request,
+        queries.assessments_for(patient),
+        list_name="holistic-assessments",
+        ordering=("-assessed_on", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(
@@ -108,13 +117,22 @@ def record_assessment(request: HttpRequest, patient_id: UUID, payload: HolisticA
 
 
 @router.get(
-    "/patients/{patient_id}/care-plans", response={200: list[PlanVersionOut], **ERROR_RESPONSES}
+    "/patients/{patient_id}/care-plans",
+    response={200: CursorPage.of(PlanVersionOut), **ERROR_RESPONSES},
 )
-def list_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
+def list_care_plans(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Care plan versions, the newest first, a page at a time."""
     patient = _open(
         request, patient_id, "careplans.view_care_plan", AuditEventType.CARE_PLANS_VIEWED
     )
-    return list(queries.plans_for(patient))
+    return cursor_page(
+        request,
+        queries.plans_for(patient),
+        list_name="care-plans",
+        ordering=("-version", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post("/patients/{patient_id}/care-plans", response={201: PlanOut, **ERROR_RESPONSES})
@@ -259,13 +277,22 @@ def diff_care_plan(request: HttpRequest, plan_id: UUID, filters: Query[DiffQuery
 
 
 @router.get(
-    "/patients/{patient_id}/team-meetings", response={200: list[MeetingOut], **ERROR_RESPONSES}
+    "/patients/{patient_id}/team-meetings",
+    response={200: CursorPage.of(MeetingOut), **ERROR_RESPONSES},
 )
-def list_meetings(request: HttpRequest, patient_id: UUID) -> Any:
+def list_meetings(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Team meetings about the patient, newest first, a page at a time."""
     patient = _open(
         request, patient_id, "careplans.view_care_plan", AuditEventType.TEAM_MEETINGS_VIEWED
     )
-    return list(queries.meetings_for(patient))
+    return cursor_page(
+        request,
+        queries.meetings_for(patient),
+        list_name="team-meetings",
+        ordering=("-held_on", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post("/patients/{patient_id}/team-meetings", response={201: MeetingOut, **ERROR_RESPONSES})
@@ -308,9 +335,13 @@ def _acp(request: HttpRequest, acp_id: UUID, read: str | None = None) -> Advance
 
 @router.get(
     "/patients/{patient_id}/advance-care-plans",
-    response={200: list[AdvanceCarePlanOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(AdvanceCarePlanOut), **ERROR_RESPONSES},
 )
-def list_advance_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
+def list_advance_care_plans(
+    request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]
+) -> Any:
+    """Advance care plan versions, the newest first, a page at a time (drafts
+    only for those who may see the care plan)."""
     patient = _open(
         request,
         patient_id,
@@ -322,7 +353,14 @@ def list_advance_care_plans(request: HttpRequest, patient_id: UUID) -> Any:
     )
     if not actor_of(request).has_perm("careplans.view_care_plan", patient):
         plans = plans.exclude(status="draft")
-    return list(plans)
+    return cursor_page(
+        request,
+        plans,
+        list_name="advance-care-plans",
+        ordering=("-version", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(
@@ -400,28 +438,48 @@ def review_out(task: CarePlanReviewTask) -> dict[str, Any]:
     }
 
 
-@router.get("/care-plan-reviews", response={200: list[CarePlanReviewTaskOut], **ERROR_RESPONSES})
-def list_open_reviews(request: HttpRequest) -> Any:
+@router.get(
+    "/care-plan-reviews", response={200: CursorPage.of(CarePlanReviewTaskOut), **ERROR_RESPONSES}
+)
+def list_open_reviews(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
     """Open care plan reviews for every patient the caller may see (clinicians,
-    the coordinator and the clinical lead)."""
+    the coordinator and the clinical lead), oldest first, a page at a time;
+    only the patients of the page served are audited as listed."""
     actor = actor_of(request)
     if not actor.has_perm("careplans.view_review_tasks"):
         raise NotFound(_("Not found."))
-    return [review_out(task) for task in queries.open_review_tasks(actor)]
+    page = cursor_page(
+        request,
+        queries.open_review_task_rows(actor),
+        list_name="care-plan-reviews",
+        ordering=("created_at", "id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    queries.audit_review_tasks_listed(actor, page.items)
+    return page.answer(review_out)
 
 
 @router.get(
     "/patients/{patient_id}/care-plan-reviews",
-    response={200: list[CarePlanReviewTaskOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(CarePlanReviewTaskOut), **ERROR_RESPONSES},
 )
-def list_patient_reviews(request: HttpRequest, patient_id: UUID) -> Any:
+def list_patient_reviews(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Every review task of the patient, open first, then newest first."""
     patient = _open(
         request,
         patient_id,
         "careplans.view_care_plan",
         AuditEventType.CARE_PLAN_REVIEW_TASKS_VIEWED,
     )
-    return [review_out(task) for task in queries.review_tasks_for(patient)]
+    return cursor_page(
+        request,
+        queries.review_task_rows(patient),
+        list_name="patient-care-plan-reviews",
+        ordering=queries.REVIEW_TASK_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(review_out)
 
 
 def _review(request: HttpRequest, task_id: UUID) -> CarePlanReviewTask:

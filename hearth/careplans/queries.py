@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.allergies.queries import allergy_summary
-from hearth.careplans.choices import PlanStatus, ReviewTrigger
+from hearth.careplans.choices import PlanStatus, ReviewTaskStatus, ReviewTrigger
 from hearth.careplans.models import (
     AdvanceCarePlan,
     CarePlan,
@@ -231,27 +231,59 @@ def _review_tasks() -> CarePlanReviewTaskQuerySet:
     ).prefetch_related("assignees")
 
 
+#: Open review tasks first, then newest first; ``id`` makes the order unique.
+REVIEW_TASK_ORDER = ("closed_rank", "-created_at", "-id")
+
+
+def review_task_rows(patient: Patient) -> CarePlanReviewTaskQuerySet:
+    """Every review task of the patient, open first, newest first, ordered by
+    the database (``closed_rank`` is 0 for an open task, 1 otherwise) so the
+    API can page it."""
+    return (
+        _review_tasks()
+        .for_patient(patient)
+        .annotate(
+            closed_rank=Case(
+                When(status=ReviewTaskStatus.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(*REVIEW_TASK_ORDER)
+    )
+
+
 def review_tasks_for(patient: Patient) -> list[CarePlanReviewTask]:
     """Every review task of the patient, open first, newest first."""
-    tasks = list(_review_tasks().for_patient(patient))
-    return sorted(tasks, key=lambda task: (not task.is_open, -task.created_at.timestamp()))
+    return list(review_task_rows(patient))
 
 
-def open_review_tasks(actor: Any) -> list[CarePlanReviewTask]:
-    """Open review tasks for every patient ``actor`` may see, oldest first
-    (audited as listed)."""
-    tasks = list(
+def open_review_task_rows(actor: Any) -> CarePlanReviewTaskQuerySet:
+    """Open review tasks for every patient ``actor`` may see, oldest first, not
+    yet audited: the caller audits what it shows (``audit_review_tasks_listed``)."""
+    return (
         _review_tasks()
         .open()
         .filter(patient__in=access.patients_visible_to(actor))
         .order_by("created_at", "id")
     )
+
+
+def audit_review_tasks_listed(actor: Any, tasks: Sequence[CarePlanReviewTask]) -> None:
+    """One list-view event per patient whose review task ``actor`` was shown."""
     patients = {task.patient_id: task.patient for task in tasks}
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.CARE_PLAN_REVIEW_TASKS_LISTED,
         patients=list(patients.values()),
     )
+
+
+def open_review_tasks(actor: Any) -> list[CarePlanReviewTask]:
+    """Open review tasks for every patient ``actor`` may see, oldest first
+    (audited as listed)."""
+    tasks = list(open_review_task_rows(actor))
+    audit_review_tasks_listed(actor, tasks)
     return tasks
 
 

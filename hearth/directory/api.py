@@ -20,6 +20,7 @@ from ninja.responses import Status
 from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.core.validation import require_perm
 from hearth.directory import queries, services
 from hearth.directory.choices import ALL_REGIONS
@@ -187,12 +188,21 @@ def _step(request: HttpRequest, step_id: UUID) -> NextStep:
 
 
 @router.get(
-    "/patients/{patient_id}/next-steps", response={200: list[NextStepOut], **ERROR_RESPONSES}
+    "/patients/{patient_id}/next-steps",
+    response={200: CursorPage.of(NextStepOut), **ERROR_RESPONSES},
 )
-def list_next_steps(request: HttpRequest, patient_id: UUID) -> Any:
-    """The family's next steps: to do first, then done, then no longer needed."""
+def list_next_steps(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """The family's next steps: to do first, then done, then no longer needed,
+    a page at a time."""
     patient = _patient(request, patient_id, VIEW_STEPS, read=AuditEventType.NEXT_STEPS_VIEWED)
-    return queries.next_steps(patient)
+    return cursor_page(
+        request,
+        queries.next_step_rows(patient),
+        list_name="next-steps",
+        ordering=queries.NEXT_STEP_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post("/patients/{patient_id}/next-steps", response={201: NextStepOut, **ERROR_RESPONSES})

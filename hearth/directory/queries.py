@@ -189,16 +189,26 @@ _STATUS_ORDER = Case(
 )
 
 
-def next_steps(patient: Patient) -> list[NextStep]:
-    """A patient's next steps: to do first, then done, then no longer needed;
-    newest first within each. The caller has already opened the patient."""
-    return list(
+#: Next steps: to do first, then done, then no longer needed; newest first within each.
+NEXT_STEP_ORDER = ("order", "-added_at", "-id")
+
+
+def next_step_rows(patient: Patient) -> QuerySet[NextStep]:
+    """A patient's next steps in ``NEXT_STEP_ORDER``. The caller has already
+    opened the patient."""
+    return (
         NextStep.objects.for_patient(patient)
         .select_related("patient", "entry__reviewed_by", "added_by", "status_changed_by")
         .prefetch_related("entry__regions")
         .annotate(order=_STATUS_ORDER)
-        .order_by("order", "-added_at", "-id")
+        .order_by(*NEXT_STEP_ORDER)
     )
+
+
+def next_steps(patient: Patient) -> list[NextStep]:
+    """A patient's next steps: to do first, then done, then no longer needed;
+    newest first within each. The caller has already opened the patient."""
+    return list(next_step_rows(patient))
 
 
 def next_step(external_id: Any) -> NextStep | None:

@@ -204,15 +204,27 @@ def change_item_status(request: HttpRequest, item_id: UUID, payload: ItemStatusI
 # --- A patient's equipment --------------------------------------------------------------
 
 
-@router.get("/patients/{patient_id}/equipment", response={200: list[LoanOut], **ERROR_RESPONSES})
-def list_loans(request: HttpRequest, patient_id: UUID, include_returned: bool = False) -> Any:
+@router.get(
+    "/patients/{patient_id}/equipment", response={200: CursorPage.of(LoanOut), **ERROR_RESPONSES}
+)
+def list_loans(
+    request: HttpRequest,
+    patient_id: UUID,
+    paging: Query[CursorQuery],
+    include_returned: bool = False,
+) -> Any:
     """The equipment at the patient's home (and what went back, with
-    ``include_returned``), with safety checks and faults. Team and family."""
+    ``include_returned``), with safety checks and faults, a page at a time.
+    Team and family."""
     patient = _open(request, patient_id, VIEW, read=AuditEventType.EQUIPMENT_VIEWED)
-    return [
-        _loan_out(loan)
-        for loan in queries.patient_loans(patient, include_returned=include_returned)
-    ]
+    return cursor_page(
+        request,
+        queries.patient_loan_rows(patient, include_returned=include_returned),
+        list_name="patient-equipment",
+        ordering=queries.LOAN_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(_loan_out)
 
 
 @router.post("/patients/{patient_id}/equipment", response={201: LoanOut, **ERROR_RESPONSES})

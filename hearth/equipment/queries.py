@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
@@ -142,15 +142,27 @@ def loan_with_history(loan: Loan) -> Loan:
     return _with_history().get(pk=loan.pk)
 
 
-def patient_loans(patient: Patient, *, include_returned: bool = False) -> list[Loan]:
+#: A patient's equipment: what is at home first (``returned_rank`` 0), then
+#: what went back; newest delivery first within each.
+LOAN_ORDER = ("returned_rank", "-delivered_at", "-id")
+
+
+def patient_loan_rows(patient: Patient, *, include_returned: bool = False) -> QuerySet[Loan]:
     """A patient's equipment with its checks (newest first) and faults: what is
-    at home first, then (with ``include_returned``) what went back."""
+    at home first, then (with ``include_returned``) what went back, ordered by
+    the database so the API can page it."""
     loans = _with_history().filter(patient=patient)
     if not include_returned:
         loans = loans.at_home()
-    found = list(loans)
-    found.sort(key=lambda loan: (loan.status not in AT_HOME, -loan.delivered_at.timestamp()))
-    return found
+    return loans.annotate(
+        returned_rank=Case(
+            When(status__in=AT_HOME, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by(*LOAN_ORDER)
+
+
+def patient_loans(patient: Patient, *, include_returned: bool = False) -> list[Loan]:
+    return list(patient_loan_rows(patient, include_returned=include_returned))
 
 
 def latest_check(loan: Loan) -> SafetyCheck | None:

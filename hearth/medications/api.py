@@ -31,6 +31,7 @@ from hearth.core import clock
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.medications import ome, queries, services
 from hearth.medications.choices import Conversion, OrderKind, Route
 from hearth.medications.models import (
@@ -130,16 +131,23 @@ def _formulary_staff(request: HttpRequest) -> None:
         raise NotFound(_("Not found."))
 
 
-@router.get("/formulary", response={200: list[DrugOut], **ERROR_RESPONSES})
-def list_formulary(request: HttpRequest) -> Any:
+@router.get("/formulary", response={200: CursorPage.of(DrugOut), **ERROR_RESPONSES})
+def list_formulary(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
     """Every drug with its routes, dose unit, conversion, OME factor and its
-    source, and the forms kept in homes. Staff only."""
+    source, and the forms kept in homes, by name, a page at a time. Staff only."""
     _formulary_staff(request)
     forms = Formulation.objects.order_by("form", "strength")
     routes = DrugRoute.objects.order_by("route").prefetch_related(
         Prefetch("formulations", queryset=forms)
     )
-    return list(Drug.objects.prefetch_related(Prefetch("routes", queryset=routes)))
+    return cursor_page(
+        request,
+        Drug.objects.prefetch_related(Prefetch("routes", queryset=routes)),
+        list_name="formulary",
+        ordering=("name", "id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.patch(
@@ -175,13 +183,25 @@ def update_drug(request: HttpRequest, drug_id: UUID, payload: DrugPatch) -> Any:
 
 @router.get(
     "/patients/{patient_id}/medication-orders",
-    response={200: list[OrderOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(OrderOut), **ERROR_RESPONSES},
 )
-def list_orders(request: HttpRequest, patient_id: UUID, include_stopped: bool = False) -> Any:
+def list_orders(
+    request: HttpRequest,
+    patient_id: UUID,
+    paging: Query[CursorQuery],
+    include_stopped: bool = False,
+) -> Any:
     """Active orders (and stopped ones with ``include_stopped``), each with the
-    version in force."""
+    version in force, active first, by drug name, a page at a time."""
     patient = _open(request, patient_id, VIEW, read=AuditEventType.MEDICATION_ORDERS_VIEWED)
-    return queries.orders(patient, include_stopped=include_stopped)
+    return cursor_page(
+        request,
+        queries.order_rows(patient, include_stopped=include_stopped),
+        list_name="medication-orders",
+        ordering=queries.ORDER_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(
@@ -369,16 +389,23 @@ def record_administration(request: HttpRequest, patient_id: UUID, payload: Admin
 
 @router.get(
     "/patients/{patient_id}/administrations",
-    response={200: list[AdministrationOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(AdministrationOut), **ERROR_RESPONSES},
 )
 def list_administrations(
-    request: HttpRequest, patient_id: UUID, filters: Query[RecordQuery]
+    request: HttpRequest, patient_id: UUID, filters: Query[RecordQuery], paging: Query[CursorQuery]
 ) -> Any:
     """The administration record of the last ``days`` days (at most 90), newest
-    first; records entered in error are included and marked. Staff only: the
-    family reads the home chart."""
+    first, a page at a time (it used to stop at 2,000 silently); records entered
+    in error are included and marked. Staff only: the family reads the home chart."""
     patient = _open(request, patient_id, VIEW, read=AuditEventType.ADMINISTRATIONS_VIEWED)
-    return list(queries.administrations(patient, days=filters.days)[:2000])
+    return cursor_page(
+        request,
+        queries.administrations(patient, days=filters.days),
+        list_name="administrations",
+        ordering=("-given_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(
@@ -403,12 +430,19 @@ def administration_entered_in_error(
 
 @router.get(
     "/patients/{patient_id}/sync-reviews",
-    response={200: list[SyncReviewOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(SyncReviewOut), **ERROR_RESPONSES},
 )
-def list_sync_reviews(request: HttpRequest, patient_id: UUID) -> Any:
-    """Offline doses waiting for a clinician's decision."""
+def list_sync_reviews(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Offline doses waiting for a clinician's decision, newest first, a page at a time."""
     patient = _open(request, patient_id, VIEW, read=AuditEventType.SYNC_REVIEWS_VIEWED)
-    return list(queries.waiting_reviews(patient))
+    return cursor_page(
+        request,
+        queries.waiting_reviews(patient),
+        list_name="sync-reviews",
+        ordering=("-submitted_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(
@@ -430,11 +464,19 @@ def resolve_sync_review(request: HttpRequest, review_id: UUID, payload: ReviewDe
 
 @router.get(
     "/patients/{patient_id}/medicine-sign-offs",
-    response={200: list[SignOffOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(SignOffOut), **ERROR_RESPONSES},
 )
-def list_sign_offs(request: HttpRequest, patient_id: UUID) -> Any:
+def list_sign_offs(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Family sign-offs per route, revoked ones kept, newest first, a page at a time."""
     patient = _open(request, patient_id, VIEW, read=AuditEventType.MEDICINE_SIGN_OFFS_VIEWED)
-    return list(queries.sign_offs(patient).select_related("revoked_by"))
+    return cursor_page(
+        request,
+        queries.sign_offs(patient).select_related("revoked_by"),
+        list_name="medicine-sign-offs",
+        ordering=("-signed_off_on", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(

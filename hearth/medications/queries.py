@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,12 +34,20 @@ from hearth.medications.models import (
 from hearth.patients.models import Patient
 from hearth.patients.queries import WorklistColumn
 
+#: A patient's orders: active before stopped, regular before as-needed, by
+#: drug name; ``drug_name`` is annotated by ``order_rows`` so a page can end on it.
+ORDER_ORDER = ("status", "kind", "drug_name", "id")
 
-def orders(patient: Patient, *, include_stopped: bool = False) -> list[MedicationOrder]:
+
+def order_rows(patient: Patient, *, include_stopped: bool = False) -> QuerySet[MedicationOrder]:
     found = MedicationOrder.objects.for_patient(patient).with_current()
     if not include_stopped:
         found = found.active()
-    return list(found)
+    return found.annotate(drug_name=F("drug_route__drug__name")).order_by(*ORDER_ORDER)
+
+
+def orders(patient: Patient, *, include_stopped: bool = False) -> list[MedicationOrder]:
+    return list(order_rows(patient, include_stopped=include_stopped))
 
 
 def order_history(order: MedicationOrder) -> list[OrderVersion]:

@@ -178,12 +178,18 @@ def open_alert(actor: Any, alert_id: Any, *, perm: str = "monitoring.view_alert"
     return alert
 
 
-def check_ins(patient: Patient, *, limit: int = 60) -> QuerySet[CheckIn]:
+def check_in_history(patient: Patient) -> QuerySet[CheckIn]:
+    """Every check-in of ``patient``, newest first (the API pages it)."""
     return (
         CheckIn.objects.filter(patient=patient)
         .select_related("esas", "submitted_by")
-        .order_by("-submitted_at")[:limit]
+        .order_by("-submitted_at", "-id")
     )
+
+
+def check_ins(patient: Patient, *, limit: int = 60) -> QuerySet[CheckIn]:
+    """The newest ``limit`` check-ins, for a page's short history."""
+    return check_in_history(patient)[:limit]
 
 
 def observations(

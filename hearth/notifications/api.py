@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.accounts.models import UserKind
 from hearth.core.api import ERROR_RESPONSES, actor_of
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.notifications import outbox, queries, services
 from hearth.notifications.schemas import (
     CodeIn,
@@ -22,7 +22,7 @@ from hearth.notifications.schemas import (
     ContactPointMoveIn,
     ContactPointOrderIn,
     ContactPointOut,
-    MessagesPageOut,
+    MessageOut,
     PreferencesIn,
     PreferencesOut,
     contact_point_out,
@@ -30,8 +30,6 @@ from hearth.notifications.schemas import (
 )
 
 router = Router(tags=["notifications"])
-
-MESSAGES_PER_PAGE = 20
 
 
 @router.get(
@@ -147,20 +145,16 @@ def set_preferences(request: HttpRequest, payload: PreferencesIn) -> Any:
     return preferences_out(actor)
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=100_000)
-
-
-@router.get("/notifications/messages", response={200: MessagesPageOut, **ERROR_RESPONSES})
-def list_messages(request: HttpRequest, filters: Query[PageQuery]) -> Any:
+@router.get("/notifications/messages", response={200: CursorPage.of(MessageOut), **ERROR_RESPONSES})
+def list_messages(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
     """The caller's own messages, newest first, each with its delivery attempts
-    (retries and the fall-through to the next channel), a page at a time."""
-    page = Paginator(queries.messages_of(actor_of(request)), MESSAGES_PER_PAGE).get_page(
-        filters.page
-    )
-    return MessagesPageOut(
-        count=page.paginator.count,
-        page=page.number,
-        pages=page.paginator.num_pages,
-        items=[message_out(message) for message in page.object_list],
-    )
+    (retries and the fall-through to the next channel), a page at a time:
+    follow ``next`` until it is null."""
+    return cursor_page(
+        request,
+        queries.messages_of(actor_of(request)),
+        list_name="messages",
+        ordering=("-created_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(message_out)

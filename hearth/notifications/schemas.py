@@ -151,10 +151,3 @@ def message_out(message: Message) -> MessageOut:
         acknowledged_at=message.acknowledged_at,
         attempts=[attempt_out(attempt) for attempt in message.attempts.all()],
     )
-
-
-class MessagesPageOut(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[MessageOut]

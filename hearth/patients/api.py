@@ -138,12 +138,22 @@ def refer_existing_patient(request: HttpRequest, patient_id: UUID, payload: Refe
     return Status(201, episode)
 
 
-@router.get("/patients/{patient_id}/episodes", response={200: list[EpisodeOut], **ERROR_RESPONSES})
-def list_episodes(request: HttpRequest, patient_id: UUID) -> Any:
+@router.get(
+    "/patients/{patient_id}/episodes", response={200: CursorPage.of(EpisodeOut), **ERROR_RESPONSES}
+)
+def list_episodes(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Every episode of care, newest first, a page at a time."""
     patient = access.access_patient(
         actor_of(request), patient_id, event_type=AuditEventType.EPISODES_VIEWED
     )
-    return list(patient.episodes.select_related("patient", "referral"))
+    return cursor_page(
+        request,
+        patient.episodes.select_related("patient", "referral"),
+        list_name="episodes",
+        ordering=("-opened_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.get("/episodes/{episode_id}", response={200: EpisodeOut, **ERROR_RESPONSES})
@@ -276,11 +286,21 @@ def break_glass(request: HttpRequest, patient_id: UUID, payload: EmergencyAccess
     )
 
 
-@router.get("/emergency-access", response={200: list[EmergencyAccessOut], **ERROR_RESPONSES})
-def emergency_access_to_review(request: HttpRequest) -> Any:
+@router.get(
+    "/emergency-access", response={200: CursorPage.of(EmergencyAccessOut), **ERROR_RESPONSES}
+)
+def emergency_access_to_review(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """Break-glass openings waiting for review, newest first, a page at a time."""
     if not actor_of(request).has_perm("patients.review_emergency_access"):
         raise NotAllowed(_("Only the clinical lead reviews emergency access."))
-    return list(queries.emergency_access_for_review())
+    return cursor_page(
+        request,
+        queries.emergency_access_for_review(),
+        list_name="emergency-access",
+        ordering=("-started_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(
@@ -335,9 +355,20 @@ def audit_trail(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuer
     ).answer()
 
 
-@router.get("/commission/queue", response={200: list[EpisodeOut], **ERROR_RESPONSES})
-def commission_queue(request: HttpRequest) -> Any:
+@router.get("/commission/queue", response={200: CursorPage.of(EpisodeOut), **ERROR_RESPONSES})
+def commission_queue(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """Episodes waiting for the commission, oldest referral first, a page at a
+    time; only the patients of the page served are audited as listed."""
     actor = actor_of(request)
     if not actor.is_commission_member:
         raise NotAllowed(_("Only members of the medical commission see its queue."))
-    return list(queries.commission_queue(actor))
+    page = cursor_page(
+        request,
+        queries.commission_queue_rows(actor),
+        list_name="commission-queue",
+        ordering=("opened_at", "id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    queries.audit_commission_queue(actor, page.items)
+    return page.answer()

@@ -272,8 +272,9 @@ def audit_trail(patient: Patient, *, limit: int = 500) -> QuerySet[AuditEvent]:
     return audit_trail_events(patient)[:limit]
 
 
-def commission_queue(actor: Any) -> list[Episode]:
-    """Episodes waiting for the commission, oldest referral first (audited as listed).
+def commission_queue_rows(actor: Any) -> QuerySet[Episode]:
+    """Episodes waiting for the commission, oldest referral first, not yet
+    audited: the caller audits the rows it shows (``audit_commission_queue``).
 
     An episode whose decision in force granted care is no longer waiting for
     the commission (it waits for admission), so it leaves the queue; a
@@ -281,19 +282,29 @@ def commission_queue(actor: Any) -> list[Episode]:
     decision_in_force = CommissionDecision.objects.filter(episode=OuterRef("pk")).order_by(
         "-signed_at", "-id"
     )
-    episodes = list(
+    return (
         Episode.objects.filter(state=EpisodeState.AWAITING_COMMISSION)
         .filter(patient__in=access.patients_visible_to(actor))
         .annotate(outcome_in_force=Subquery(decision_in_force.values("outcome")[:1]))
         .filter(Q(outcome_in_force__isnull=True) | ~Q(outcome_in_force=CommissionOutcome.GRANTED))
         .select_related("patient", "referral")
-        .order_by("opened_at")
+        .order_by("opened_at", "id")
     )
+
+
+def audit_commission_queue(actor: Any, episodes: Sequence[Episode]) -> None:
+    """One list-view event per patient whose episode ``actor`` was shown."""
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.COMMISSION_QUEUE_LISTED,
         patients=[e.patient for e in episodes],
     )
+
+
+def commission_queue(actor: Any) -> list[Episode]:
+    """The whole queue, audited as listed (the commission's page)."""
+    episodes = list(commission_queue_rows(actor))
+    audit_commission_queue(actor, episodes)
     return episodes
 
 

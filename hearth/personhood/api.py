@@ -7,13 +7,14 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Body, Router
+from ninja import Body, Query, Router
 from ninja.responses import Status
 
 from hearth.accounts.models import UserKind
 from hearth.core.api import ERROR_RESPONSES, actor_of, get_by_external_id
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotFound
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access
 from hearth.patients.models import Patient
 from hearth.personhood import queries, services
@@ -82,14 +83,25 @@ def get_profile(request: HttpRequest, patient_id: UUID) -> Any:
 
 @router.get(
     "/patients/{patient_id}/profile/{section}/history",
-    response={200: list[SectionVersionOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(SectionVersionOut), **ERROR_RESPONSES},
 )
-def section_history(request: HttpRequest, patient_id: UUID, section: Section) -> Any:
-    """Every version of one section: who wrote what, when."""
+def section_history(
+    request: HttpRequest, patient_id: UUID, section: Section, paging: Query[CursorQuery]
+) -> Any:
+    """Every version of one section: who wrote what, when; newest first, a page
+    at a time."""
     patient = open_profile(request, patient_id, read=AuditEventType.PROFILE_HISTORY_VIEWED)
     if section not in SECTION_MODELS:
         raise NotFound(_("This part of the profile is a list and has no versions."))
-    versions = queries.section_history(patient, section)
+    page = cursor_page(
+        request,
+        queries.section_history_rows(patient, section),
+        list_name=f"profile-history-{section}",
+        ordering=queries.SECTION_HISTORY_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    versions = queries.section_versions(patient, section, page.items)
     if actor_of(request).kind == UserKind.FAMILY:
         for version in versions:
             for key in queries.CONFIDENTIAL_FROM_FAMILY:
@@ -97,7 +109,7 @@ def section_history(request: HttpRequest, patient_id: UUID, section: Section) ->
             version.changed = [
                 name for name in version.changed if name not in queries.CONFIDENTIAL_FROM_FAMILY
             ]
-    return versions
+    return {"items": versions, "next": page.next}
 
 
 @router.put(
@@ -163,11 +175,19 @@ def update_legacy_item(request: HttpRequest, item_id: UUID, payload: LegacyItemP
 
 @router.get(
     "/patients/{patient_id}/profile-proposals",
-    response={200: list[ProposalOut], **ERROR_RESPONSES},
+    response={200: CursorPage.of(ProposalOut), **ERROR_RESPONSES},
 )
-def list_proposals(request: HttpRequest, patient_id: UUID) -> Any:
+def list_proposals(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """Proposed changes to the profile, newest first, a page at a time."""
     patient = open_profile(request, patient_id, read=AuditEventType.PROFILE_PROPOSALS_VIEWED)
-    return list(queries.proposals_for(patient))
+    return cursor_page(
+        request,
+        queries.proposals_for(patient),
+        list_name="profile-proposals",
+        ordering=("-proposed_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from hearth.core.choices import SPOKEN_LANGUAGES, language_name
+from hearth.core.pagination import after
 from hearth.patients.choices import relationship_label
 from hearth.patients.models import Patient
 from hearth.personhood.choices import BLOCKING_WINDOW_KINDS, ProposalStatus, Section
@@ -167,19 +168,40 @@ class SectionVersion:
     content: dict[str, Any]
 
 
-def section_history(patient: Patient, section: str) -> list[SectionVersion]:
-    """Every saved version of a section, newest first, with what changed from
-    the one before: the answer to "who wrote that she wants to die at home?"."""
+#: A section's saved versions, newest first (``history_id`` breaks a tie).
+SECTION_HISTORY_ORDER = ("-history_date", "-history_id")
+
+
+def section_history_rows(patient: Patient, section: str) -> QuerySet[Any]:
+    """The saved versions of a section, newest first, as rows the API can page."""
     model = SECTION_MODELS[section]
-    names = [f.name for f in model.content_fields()]
-    rows = list(
+    return (
         model.history.filter(patient=patient)  # type: ignore[attr-defined]
         .select_related("recorded_by")
-        .order_by("history_date", "history_id")
+        .order_by(*SECTION_HISTORY_ORDER)
+    )
+
+
+def section_versions(patient: Patient, section: str, rows: list[Any]) -> list[SectionVersion]:
+    """``rows`` (newest first, as ``section_history_rows`` gives them) with
+    what changed from the version before each. The version just older than
+    the last row is read too, so the oldest version on a page of history says
+    what it changed, as it does when the whole history is read."""
+    if not rows:
+        return []
+    model = SECTION_MODELS[section]
+    names = [f.name for f in model.content_fields()]
+    oldest = rows[-1]
+    before = (
+        section_history_rows(patient, section)
+        .filter(after(SECTION_HISTORY_ORDER, [oldest.history_date, oldest.history_id]))
+        .first()
+    )
+    previous: dict[str, Any] = (
+        {name: getattr(before, name) for name in names} if before is not None else {}
     )
     versions: list[SectionVersion] = []
-    previous: dict[str, Any] = {}
-    for row in rows:
+    for row in reversed(rows):
         content = {name: getattr(row, name) for name in names}
         if previous:
             changed = [name for name in names if content[name] != previous[name]]
@@ -188,6 +210,12 @@ def section_history(patient: Patient, section: str) -> list[SectionVersion]:
         versions.append(SectionVersion(row.recorded_by, row.recorded_at, changed, content))
         previous = content
     return list(reversed(versions))
+
+
+def section_history(patient: Patient, section: str) -> list[SectionVersion]:
+    """Every saved version of a section, newest first, with what changed from
+    the one before: the answer to "who wrote that she wants to die at home?"."""
+    return section_versions(patient, section, list(section_history_rows(patient, section)))
 
 
 def pending_proposal_count(patient: Patient) -> int:

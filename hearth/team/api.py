@@ -19,6 +19,7 @@ from hearth.accounts.models import User
 from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access
 from hearth.patients.schemas import ReasonIn
 from hearth.team import queries, services
@@ -118,15 +119,25 @@ def change_mandatory_course(
 # --- Training records ------------------------------------------------------------------
 
 
-@router.get("/team/training", response={200: list[TrainingOut], **ERROR_RESPONSES})
-def list_training(request: HttpRequest, filters: Query[StaffQuery]) -> Any:
+@router.get("/team/training", response={200: CursorPage.of(TrainingOut), **ERROR_RESPONSES})
+def list_training(
+    request: HttpRequest, filters: Query[StaffQuery], paging: Query[CursorQuery]
+) -> Any:
     """The caller's own training records; the administrator, the clinical lead
-    and the coordinator see everyone's (``staff_id`` narrows to one person)."""
+    and the coordinator see everyone's (``staff_id`` narrows to one person).
+    The newest completed first, a page at a time."""
     actor = _staff(request)
     staff = _staff_member(actor, filters.staff_id) if filters.staff_id else None
     if staff is not None and not actor.has_perm("team.view_training", staff):
         raise NotAllowed(_("You may see your own training records only."))
-    return [training_out(record) for record in queries.training_records_for(actor, staff)]
+    return cursor_page(
+        request,
+        queries.training_records_for(actor, staff),
+        list_name="training",
+        ordering=("-completed_on", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(training_out)
 
 
 @router.post("/team/training", response={201: TrainingOut, **ERROR_RESPONSES})
@@ -161,24 +172,44 @@ def withdraw_training(request: HttpRequest, record_id: UUID, payload: ReasonIn) 
     return training_out(TrainingRecord.objects.get(pk=record.pk))
 
 
-@router.get("/team/compliance", response={200: list[ComplianceRowOut], **ERROR_RESPONSES})
-def compliance(request: HttpRequest, filters: Query[StaffQuery]) -> Any:
+@router.get("/team/compliance", response={200: CursorPage.of(ComplianceRowOut), **ERROR_RESPONSES})
+def compliance(request: HttpRequest, filters: Query[StaffQuery], paging: Query[CursorQuery]) -> Any:
     """Mandatory training per person: current, expiring, expired, missing.
     Everyone's for the administrator, the clinical lead and the coordinator;
-    otherwise the caller's own."""
+    otherwise the caller's own. A row per person, by name, a page at a time."""
     actor = _staff(request)
     staff = _staff_member(actor, filters.staff_id) if filters.staff_id else None
     if not actor.has_perm("team.view_compliance"):
         if staff is not None and staff.pk != actor.pk:
             raise NotAllowed(_("You may see your own training only."))
         staff = actor
-    return [compliance_out(row) for row in queries.compliance(staff=staff)]
+    people = queries.active_staff()
+    if staff is not None:
+        people = people.filter(pk=staff.pk)
+    page = cursor_page(
+        request,
+        people,
+        list_name="compliance",
+        ordering=queries.STAFF_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    rows = queries.compliance(people=page.items)
+    return {"items": [compliance_out(row) for row in rows], "next": page.next}
 
 
-@router.get("/team/reminders", response={200: list[ReminderOut], **ERROR_RESPONSES})
-def list_reminders(request: HttpRequest) -> Any:
-    """The caller's own training reminders that are not put away."""
-    return [reminder_out(item) for item in queries.own_reminders(_staff(request))]
+@router.get("/team/reminders", response={200: CursorPage.of(ReminderOut), **ERROR_RESPONSES})
+def list_reminders(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """The caller's own training reminders that are not put away, newest
+    first, a page at a time."""
+    return cursor_page(
+        request,
+        queries.own_reminders(_staff(request)),
+        list_name="reminders",
+        ordering=("-created_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(reminder_out)
 
 
 @router.post(
@@ -211,10 +242,20 @@ def _own(check_in: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/team/wellbeing/check-ins", response={200: list[OwnCheckInOut], **ERROR_RESPONSES})
-def own_check_ins(request: HttpRequest) -> Any:
-    """Your own wellbeing check-ins. Nobody else's can be read, by anyone."""
-    return [_own(item) for item in queries.own_check_ins(_staff(request))]
+@router.get(
+    "/team/wellbeing/check-ins", response={200: CursorPage.of(OwnCheckInOut), **ERROR_RESPONSES}
+)
+def own_check_ins(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """Your own wellbeing check-ins, the newest month first, a page at a time.
+    Nobody else's can be read, by anyone."""
+    return cursor_page(
+        request,
+        queries.own_check_ins(_staff(request)),
+        list_name="wellbeing-check-ins",
+        ordering=("-period", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(_own)
 
 
 @router.post("/team/wellbeing/check-ins", response={201: OwnCheckInOut, **ERROR_RESPONSES})
@@ -245,27 +286,62 @@ def wellbeing_summary(request: HttpRequest) -> Any:
 # --- Case-load -------------------------------------------------------------------------
 
 
-@router.get("/team/caseload", response={200: list[CaseloadOut], **ERROR_RESPONSES})
-def caseload(request: HttpRequest) -> Any:
+@router.get("/team/caseload", response={200: CursorPage.of(CaseloadOut), **ERROR_RESPONSES})
+def caseload(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
     """Counts per member of staff (the coordinator and the clinical lead: everyone;
-    others: their own)."""
-    return [caseload_out(row) for row in queries.caseload(_staff(request))]
+    others: their own), by name, a page at a time."""
+    actor = _staff(request)
+    page = cursor_page(
+        request,
+        queries.caseload_people(actor),
+        list_name="caseload",
+        ordering=queries.STAFF_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    rows = queries.caseload(actor, people=page.items)
+    return {"items": [caseload_out(row) for row in rows], "next": page.next}
 
 
 # --- Debriefs --------------------------------------------------------------------------
 
 
-@router.get("/team/debriefs", response={200: list[DebriefOut], **ERROR_RESPONSES})
-def list_debriefs(request: HttpRequest) -> Any:
-    return [debrief_out(item) for item in queries.list_debriefs(_staff(request))]
+@router.get("/team/debriefs", response={200: CursorPage.of(DebriefOut), **ERROR_RESPONSES})
+def list_debriefs(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """Debriefs the caller may read, the newest first, a page at a time (it
+    used to stop at 100); only the patients of the page served are audited."""
+    actor = _staff(request)
+    page = cursor_page(
+        request,
+        queries.debriefs_visible_to(actor),
+        list_name="debriefs",
+        ordering=queries.DEBRIEF_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    queries.audit_debriefs_listed(actor, page.items)
+    return page.answer(debrief_out)
 
 
-@router.get("/team/deaths-without-debrief", response={200: list[DeathOut], **ERROR_RESPONSES})
-def deaths_without_debrief(request: HttpRequest) -> Any:
+@router.get(
+    "/team/deaths-without-debrief", response={200: CursorPage.of(DeathOut), **ERROR_RESPONSES}
+)
+def deaths_without_debrief(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """Recent deaths with no debrief yet, the oldest first, a page at a time;
+    only the patients of the page served are audited as listed."""
     actor = _staff(request)
     if not actor.has_perm("team.view_deaths_without_debrief"):
         raise NotAllowed(_("Your role does not allow this."))
-    return [death_out(episode) for episode in queries.deaths_without_debrief(actor)]
+    page = cursor_page(
+        request,
+        queries.death_without_debrief_rows(),
+        list_name="deaths-without-debrief",
+        ordering=queries.DEATH_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    queries.audit_deaths_listed(actor, page.items)
+    return page.answer(death_out)
 
 
 @router.get("/team/debriefs/{debrief_id}", response={200: DebriefOut, **ERROR_RESPONSES})
@@ -293,12 +369,22 @@ def withdraw_debrief(request: HttpRequest, debrief_id: UUID, payload: ReasonIn) 
     return debrief_out(fresh)
 
 
-@router.get("/patients/{patient_id}/debriefs", response={200: list[DebriefOut], **ERROR_RESPONSES})
-def patient_debriefs(request: HttpRequest, patient_id: UUID) -> Any:
+@router.get(
+    "/patients/{patient_id}/debriefs", response={200: CursorPage.of(DebriefOut), **ERROR_RESPONSES}
+)
+def patient_debriefs(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
+    """The patient's debriefs, withdrawn ones marked, newest first, a page at a time."""
     patient = queries.open_for_debriefs(
         actor_of(request), patient_id, "team.view_debriefs", read=AuditEventType.DEBRIEF_VIEWED
     )
-    return [debrief_out(item) for item in queries.patient_debriefs(patient)]
+    return cursor_page(
+        request,
+        queries.patient_debrief_rows(patient),
+        list_name="patient-debriefs",
+        ordering=queries.DEBRIEF_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer(debrief_out)
 
 
 @router.post("/patients/{patient_id}/debriefs", response={201: DebriefOut, **ERROR_RESPONSES})

@@ -9,6 +9,7 @@ minimum size. Debrief lists are patient data: each patient listed is audited.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -131,13 +132,26 @@ def _best(record: TrainingRecord) -> tuple[date, date]:
     return (record.expires_on or date.max, record.completed_on)
 
 
-def compliance(*, today: date | None = None, staff: User | None = None) -> list[ComplianceRow]:
-    """Each active member of staff (or one) against every mandatory course in
-    use for their discipline: current, expiring within
-    ``HEARTH_TRAINING_REMINDER_DAYS``, expired or missing. Three queries."""
+#: Lists with a row per member of staff (compliance, case-load), by name.
+STAFF_ORDER = ("last_name", "first_name", "id")
+
+
+def compliance(
+    *,
+    today: date | None = None,
+    staff: User | None = None,
+    people: Sequence[User] | None = None,
+) -> list[ComplianceRow]:
+    """Each active member of staff (or one, or the ``people`` of a page)
+    against every mandatory course in use for their discipline: current,
+    expiring within ``HEARTH_TRAINING_REMINDER_DAYS``, expired or missing.
+    Three queries."""
     today = today or clock.today()
     warning = int(settings.HEARTH_TRAINING_REMINDER_DAYS)
-    people = list(active_staff().filter(pk=staff.pk) if staff is not None else active_staff())
+    if people is not None:
+        people = list(people)
+    else:
+        people = list(active_staff().filter(pk=staff.pk) if staff is not None else active_staff())
     courses = list(MandatoryCourse.objects.in_use())
     best: dict[tuple[int, int], TrainingRecord] = {}
     records = TrainingRecord.objects.current().filter(
@@ -319,18 +333,28 @@ def own_caseload(actor: User, *, today: date | None = None) -> CaseloadRow:
     return caseload(actor, today=today, own=True)[0]
 
 
-def caseload(actor: User, *, today: date | None = None, own: bool = False) -> list[CaseloadRow]:
-    """Per member of staff: current patients (current care-team assignments on
-    patients with an open episode) by role, visits this week (Monday to Sunday,
-    not cancelled) and open alerts they own. The coordinator and the clinical
-    lead see everyone; anyone else sees their own row. Counts only, no patient
-    named; five queries whatever the size of the team."""
+def caseload_people(actor: User, *, own: bool = False) -> QuerySet[User]:
+    """Whose case-load ``actor`` may read: the coordinator and the clinical
+    lead everyone's; anyone else their own."""
+    if actor.has_perm("team.view_everyones_caseload") and not own:
+        return active_staff()
+    return active_staff().filter(pk=actor.pk)
+
+
+def caseload(
+    actor: User,
+    *,
+    today: date | None = None,
+    own: bool = False,
+    people: Sequence[User] | None = None,
+) -> list[CaseloadRow]:
+    """Per member of staff (everyone ``caseload_people`` gives, or the
+    ``people`` of a page of it): current patients (current care-team
+    assignments on patients with an open episode) by role, visits this week
+    (Monday to Sunday, not cancelled) and open alerts they own. Counts only, no
+    patient named; five queries whatever the size of the team."""
     today = today or clock.today()
-    people = list(
-        active_staff()
-        if actor.has_perm("team.view_everyones_caseload") and not own
-        else active_staff().filter(pk=actor.pk)
-    )
+    people = list(people) if people is not None else list(caseload_people(actor, own=own))
     if own and not people:
         people = [actor]
     rows = {person.pk: CaseloadRow(staff=person) for person in people}
@@ -397,19 +421,35 @@ def debriefs_visible_to(actor: User) -> QuerySet[Debrief]:
     return debriefs.filter(Exists(team))
 
 
-def list_debriefs(actor: User, *, limit: int = 100) -> list[Debrief]:
-    found = list(debriefs_visible_to(actor)[:limit])
+#: Debriefs, the newest meeting first.
+DEBRIEF_ORDER = ("-held_on", "-id")
+
+
+def audit_debriefs_listed(actor: User, debriefs: Sequence[Debrief]) -> None:
+    """One list-view event per patient whose debrief ``actor`` was shown."""
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.DEBRIEF_LISTED,
-        patients=list({debrief.patient_id: debrief.patient for debrief in found}.values()),
+        patients=list({debrief.patient_id: debrief.patient for debrief in debriefs}.values()),
     )
+
+
+def list_debriefs(actor: User, *, limit: int = 100) -> list[Debrief]:
+    """The newest ``limit`` debriefs ``actor`` may read, audited as listed (the
+    team page; the API pages through all of them)."""
+    found = list(debriefs_visible_to(actor).order_by(*DEBRIEF_ORDER)[:limit])
+    audit_debriefs_listed(actor, found)
     return found
+
+
+def patient_debrief_rows(patient: Patient) -> QuerySet[Debrief]:
+    """Every debrief of the patient, withdrawn ones included (marked), newest first."""
+    return _debriefs().filter(patient=patient).order_by(*DEBRIEF_ORDER)
 
 
 def patient_debriefs(patient: Patient) -> list[Debrief]:
     """Every debrief of the patient, withdrawn ones included (marked)."""
-    return list(_debriefs().filter(patient=patient))
+    return list(patient_debrief_rows(patient))
 
 
 def debrief_detail(debrief_id: UUID | str) -> Debrief | None:
@@ -419,27 +459,41 @@ def debrief_detail(debrief_id: UUID | str) -> Debrief | None:
         return None
 
 
-def deaths_without_debrief(
-    actor: User, *, today: date | None = None, days: int = RECENT_DEATH_DAYS
-) -> list[Episode]:
-    """Deaths in the last ``days`` days with no current debrief, oldest first
-    (the coordinator and the clinical lead). Each patient listed is audited."""
-    today = today or clock.today()
+#: Deaths without a debrief, the oldest death first.
+DEATH_ORDER = ("died_at", "id")
+
+
+def death_without_debrief_rows(*, days: int = RECENT_DEATH_DAYS) -> QuerySet[Episode]:
+    """Deaths in the last ``days`` days with no current debrief, oldest first.
+    Not audited: the caller audits the rows it shows (``audit_deaths_listed``)."""
     since = clock.now() - timedelta(days=days)
     debriefed = Debrief.objects.filter(episode=OuterRef("pk"), withdrawn_at__isnull=True)
-    episodes = list(
+    return (
         Episode.objects.filter(
             died_at__isnull=False, died_at__gte=since, state__in=AFTER_DEATH_STATES
         )
         .exclude(Exists(debriefed))
         .select_related("patient")
-        .order_by("died_at", "id")
+        .order_by(*DEATH_ORDER)
     )
+
+
+def audit_deaths_listed(actor: User, episodes: Sequence[Episode]) -> None:
+    """One list-view event per patient whose death ``actor`` was shown."""
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.DEBRIEF_DEATHS_LISTED,
         patients=[episode.patient for episode in episodes],
     )
+
+
+def deaths_without_debrief(
+    actor: User, *, today: date | None = None, days: int = RECENT_DEATH_DAYS
+) -> list[Episode]:
+    """Deaths in the last ``days`` days with no current debrief, oldest first
+    (the coordinator and the clinical lead). Each patient listed is audited."""
+    episodes = list(death_without_debrief_rows(days=days))
+    audit_deaths_listed(actor, episodes)
     return episodes
 
 

@@ -129,13 +129,26 @@ def _fresh(visit: Visit) -> Visit:
 # --- Urgent visit requests -------------------------------------------------------
 
 
-@router.get("/urgent-visit-requests", response={200: list[UrgentVisitOut], **ERROR_RESPONSES})
-def list_urgent_visits(request: HttpRequest) -> Any:
-    """Waiting and scheduled urgent visits on the caller's patients (the coordinator: all)."""
+@router.get(
+    "/urgent-visit-requests", response={200: CursorPage.of(UrgentVisitOut), **ERROR_RESPONSES}
+)
+def list_urgent_visits(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """Waiting and scheduled urgent visits on the caller's patients (the
+    coordinator: all), the soonest first, a page at a time; only the patients
+    of the page served are audited as listed."""
     actor = actor_of(request)
     if not actor.has_perm("visits.view_urgent_requests"):
         raise NotFound(_("Not found."))
-    return queries.urgent_requests_for(actor)
+    page = cursor_page(
+        request,
+        queries.urgent_request_rows(actor),
+        list_name="urgent-visit-requests",
+        ordering=queries.URGENT_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    queries.audit_urgent_requests_listed(actor, page.items)
+    return page.answer()
 
 
 @router.post(
@@ -157,11 +170,17 @@ def request_urgent_visit(request: HttpRequest, patient_id: UUID, payload: Urgent
 # --- Staff availability ------------------------------------------------------------
 
 
-@router.get("/staff-availability", response={200: list[StaffAvailabilityOut], **ERROR_RESPONSES})
-def staff_availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Any:
+@router.get(
+    "/staff-availability",
+    response={200: CursorPage.of(StaffAvailabilityOut), **ERROR_RESPONSES},
+)
+def staff_availability(
+    request: HttpRequest, query: Query[AvailabilityQuery], paging: Query[CursorQuery]
+) -> Any:
     """Staff planned onto visits, their skills, languages, visits a day and
-    shifts from ``from`` to ``to`` (default: the next seven days). The
-    coordinator sees everyone; other staff see only themselves."""
+    shifts from ``from`` to ``to`` (default: the next seven days), by
+    discipline and name, a page at a time. The coordinator sees everyone;
+    other staff see only themselves."""
     actor = actor_of(request)
     _staff_only(actor)
     start = query.start or clock.today()
@@ -172,7 +191,15 @@ def staff_availability(request: HttpRequest, query: Query[AvailabilityQuery]) ->
         raise _refused(
             "to", _("At most %(days)s days at once.") % {"days": queries.AVAILABILITY_MAX_DAYS}
         )
-    return queries.staff_availability(actor, start, end)
+    page = cursor_page(
+        request,
+        queries.availability_people(actor, start, end),
+        list_name="staff-availability",
+        ordering=queries.AVAILABILITY_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    return {"items": queries.availability_rows(page.items), "next": page.next}
 
 
 @router.put(
@@ -460,21 +487,30 @@ def _dispatch_for(request: HttpRequest, dispatch_id: UUID) -> Dispatch:
     return found  # type: ignore[no-any-return]
 
 
-@router.get("/dispatches", response={200: list[DispatchOut], **ERROR_RESPONSES})
-def list_dispatches(request: HttpRequest) -> Any:
-    """The live board: open dispatches (and those done in the last 12 hours);
-    the coordinator and the clinical lead see all, a clinician their own."""
+@router.get("/dispatches", response={200: CursorPage.of(DispatchOut), **ERROR_RESPONSES})
+def list_dispatches(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
+    """The live board: open dispatches (and those done in the last 12 hours),
+    the oldest first, a page at a time; the coordinator and the clinical lead
+    see all, a clinician their own. Only the patients of the page served are
+    audited as listed."""
     actor = actor_of(request)
     _staff_only_or_not_found(actor)
     if not actor.has_perm("visits.view_dispatch_board"):
         raise NotAllowed(_("Your role does not allow this."))
-    rows = list(services.board_for(actor))
+    page = cursor_page(
+        request,
+        services.board_for(actor),
+        list_name="dispatches",
+        ordering=("created_at", "id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.DISPATCH_BOARD_VIEWED,
-        patients={row.patient for row in rows},
+        patients={row.patient for row in page.items},
     )
-    return rows
+    return page.answer()
 
 
 @router.get("/dispatches/{dispatch_id}", response={200: DispatchOut, **ERROR_RESPONSES})

@@ -49,16 +49,31 @@ def skill_labels(values: Iterable[str]) -> list[str]:
     return [str(Skill(value).label) if value in Skill.values else value for value in values]
 
 
-def urgent_requests_for(actor: Any) -> list[Any]:
+#: Urgent visits: the soonest day first, then the oldest request.
+URGENT_ORDER = ("for_date", "requested_at", "id")
+
+
+def urgent_request_rows(actor: Any) -> Any:
     """Waiting and scheduled urgent visits on the actor's patients (the
-    coordinator: all), each patient listed in the audit trail."""
+    coordinator: all), not yet audited: the caller audits what it shows."""
     visible = access.patients_visible_to(actor).values("pk")
-    rows = list(waiting_requests().filter(patient__in=visible))
+    return waiting_requests().filter(patient__in=visible).order_by(*URGENT_ORDER)
+
+
+def audit_urgent_requests_listed(actor: Any, rows: Iterable[Any]) -> None:
+    """One list-view event per patient whose urgent visit ``actor`` was shown."""
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.URGENT_VISITS_LISTED,
         patients={row.patient for row in rows},
     )
+
+
+def urgent_requests_for(actor: Any) -> list[Any]:
+    """Waiting and scheduled urgent visits on the actor's patients (the
+    coordinator: all), each patient listed in the audit trail."""
+    rows = list(urgent_request_rows(actor))
+    audit_urgent_requests_listed(actor, rows)
     return rows
 
 
@@ -94,26 +109,43 @@ def planned_staff() -> QuerySet[User]:
     ).order_by("discipline", "last_name", "first_name", "pk")
 
 
-def staff_availability(actor: Any, start: date, end: date) -> list[StaffRow]:
-    """Staff planned onto visits with their profile and current shifts from
-    ``start`` to ``end`` (inclusive). The coordinator sees everyone; anyone
-    else sees only themself (``visits.view_staff_day``). Two queries."""
+#: Staff on the availability list: by discipline, then name.
+AVAILABILITY_ORDER = ("discipline", "last_name", "first_name", "id")
+
+
+def availability_people(actor: Any, start: date, end: date) -> QuerySet[User]:
+    """Staff planned onto visits, each with their current shifts from ``start``
+    to ``end`` (inclusive) prefetched. The coordinator sees everyone; anyone
+    else sees only themself (``visits.view_staff_day``)."""
     people = planned_staff()
     if not actor.has_perm("visits.manage_staff_availability"):
         own = actor.has_perm("visits.view_staff_day", actor)
         people = people.filter(pk=actor.pk) if own else people.none()
     shifts = Shift.objects.current().filter(date__gte=start, date__lte=end).order_by("date")
-    rows = people.select_related("planning_profile").prefetch_related(
-        Prefetch("shifts", queryset=shifts, to_attr="shifts_in_range")
+    return (
+        people.select_related("planning_profile")
+        .prefetch_related(Prefetch("shifts", queryset=shifts, to_attr="shifts_in_range"))
+        .order_by(*AVAILABILITY_ORDER)
     )
+
+
+def availability_rows(people: Iterable[User]) -> list[StaffRow]:
+    """The rows of people read by ``availability_people``."""
     return [
         StaffRow(
             staff=person,
             profile=profile_of(person),
             shifts=list(person.shifts_in_range),  # type: ignore[attr-defined]
         )
-        for person in rows
+        for person in people
     ]
+
+
+def staff_availability(actor: Any, start: date, end: date) -> list[StaffRow]:
+    """Staff planned onto visits with their profile and current shifts from
+    ``start`` to ``end`` (inclusive). The coordinator sees everyone; anyone
+    else sees only themself (``visits.view_staff_day``). Two queries."""
+    return availability_rows(availability_people(actor, start, end))
 
 
 def profile_of(user: User) -> StaffPlanningProfile | None:

@@ -15,7 +15,7 @@ from uuid import UUID
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from hearth.accounts.models import User, UserKind
@@ -23,6 +23,7 @@ from hearth.core import clock
 from hearth.core.api import ERROR_RESPONSES, actor_of
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import NotAllowed, NotFound, ValidationFailed
+from hearth.core.pagination import CursorPage, CursorQuery, cursor_page
 from hearth.patients import access
 from hearth.patients.schemas import ReasonIn
 from hearth.volunteers import queries, services
@@ -192,13 +193,25 @@ def _assignment_body(assignment: VolunteerAssignment) -> dict[str, Any]:
 # --- Profiles (the coordinator) ------------------------------------------------------
 
 
-@router.get("/volunteers", response={200: list[VolunteerSummaryOut], **ERROR_RESPONSES})
-def list_volunteers(request: HttpRequest, status: str | None = None) -> Any:
+@router.get("/volunteers", response={200: CursorPage.of(VolunteerSummaryOut), **ERROR_RESPONSES})
+def list_volunteers(
+    request: HttpRequest, paging: Query[CursorQuery], status: str | None = None
+) -> Any:
     """Every volunteer with status, vetting, training, languages, open
-    assignments and availability. The coordinator only."""
+    assignments and availability, by name, a page at a time; only the families
+    named on the page served are audited. The coordinator only."""
     actor = actor_of(request)
     _coordinator(actor)
-    return [_summary(row) for row in queries.volunteer_rows(actor, status=status or None)]
+    page = cursor_page(
+        request,
+        queries.volunteer_profiles(status=status or None),
+        list_name="volunteers",
+        ordering=queries.VOLUNTEER_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    rows = queries.volunteer_summaries(actor, page.items)
+    return {"items": [_summary(row) for row in rows], "next": page.next}
 
 
 @router.post("/volunteers", response={201: VolunteerDetailOut, **ERROR_RESPONSES})
@@ -324,9 +337,10 @@ def remove_away(request: HttpRequest, period_id: UUID) -> Any:
 
 
 @router.get(
-    "/patients/{patient_id}/volunteers", response={200: list[AssignmentOut], **ERROR_RESPONSES}
+    "/patients/{patient_id}/volunteers",
+    response={200: CursorPage.of(AssignmentOut), **ERROR_RESPONSES},
 )
-def patient_volunteers(request: HttpRequest, patient_id: UUID) -> Any:
+def patient_volunteers(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery]) -> Any:
     """Every assignment for the person, open first. Staff who may open the
     record; the family reads ``GET /portal/volunteers``."""
     actor = actor_of(request)
@@ -338,7 +352,15 @@ def patient_volunteers(request: HttpRequest, patient_id: UUID) -> Any:
         "volunteers.view_patient_volunteers",
         read=AuditEventType.VOLUNTEERS_VIEWED,
     )
-    return [assignment_out(row) for row in queries.patient_assignments(patient)]
+    page = cursor_page(
+        request,
+        queries.patient_assignment_rows(patient),
+        list_name="patient-volunteers",
+        ordering=queries.ASSIGNMENT_ORDER,
+        cursor=paging.cursor,
+        limit=paging.limit,
+    )
+    return page.answer(lambda assignment: assignment_out(queries.assignment_row(assignment)))
 
 
 @router.post("/patients/{patient_id}/volunteers", response={201: AssignmentOut, **ERROR_RESPONSES})

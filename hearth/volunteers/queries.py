@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
@@ -175,12 +175,25 @@ def _row(profile: VolunteerProfile, today: date) -> VolunteerRow:
     )
 
 
-def volunteer_rows(actor: Any, *, status: str | None = None) -> list[VolunteerRow]:
-    """The coordinator's list, with every family named audited as a list view."""
-    today = clock.today()
-    profiles = _profiles()
+#: The coordinator's list of volunteers: by name (annotated by ``volunteer_profiles``).
+VOLUNTEER_ORDER = ("volunteer_last_name", "volunteer_first_name", "id")
+
+
+def volunteer_profiles(*, status: str | None = None) -> QuerySet[VolunteerProfile]:
+    """Every volunteer profile (or those with ``status``) by name, as rows the
+    API can page; ``volunteer_summaries`` makes them rows of the list."""
+    profiles = _profiles().annotate(
+        volunteer_last_name=F("volunteer__last_name"),
+        volunteer_first_name=F("volunteer__first_name"),
+    )
     if status:
         profiles = profiles.filter(status=status)
+    return profiles.order_by(*VOLUNTEER_ORDER)
+
+
+def volunteer_summaries(actor: Any, profiles: Iterable[VolunteerProfile]) -> list[VolunteerRow]:
+    """The rows of ``profiles``, with every family named audited as a list view."""
+    today = clock.today()
     rows = [_row(profile, today) for profile in profiles]
     audit.record_list_view(
         actor=actor,
@@ -188,6 +201,11 @@ def volunteer_rows(actor: Any, *, status: str | None = None) -> list[VolunteerRo
         patients={a.patient for row in rows for a in row.assignments},
     )
     return rows
+
+
+def volunteer_rows(actor: Any, *, status: str | None = None) -> list[VolunteerRow]:
+    """The coordinator's list, with every family named audited as a list view."""
+    return volunteer_summaries(actor, volunteer_profiles(status=status))
 
 
 def volunteers_without_profile() -> QuerySet[User]:
@@ -306,14 +324,30 @@ def find_profile_of(user: User) -> VolunteerProfile | None:
     return _profiles().filter(volunteer=user).first()
 
 
+#: A person's volunteer assignments: open first (``closed_rank`` 0), newest first.
+ASSIGNMENT_ORDER = ("closed_rank", "-starts_on", "-id")
+
+
+def patient_assignment_rows(patient: Patient) -> QuerySet[VolunteerAssignment]:
+    """Every assignment for the person in ``ASSIGNMENT_ORDER``, ordered by the
+    database so the API can page it."""
+    return (
+        VolunteerAssignment.objects.filter(patient=patient)
+        .select_related("volunteer", "patient", "proposed_by", "ended_by")
+        .annotate(
+            closed_rank=Case(
+                When(status__in=OPEN_ASSIGNMENT_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(*ASSIGNMENT_ORDER)
+    )
+
+
 def patient_assignments(patient: Patient) -> list[AssignmentRow]:
     """Every assignment for the person, open first, newest first."""
-    found = VolunteerAssignment.objects.filter(patient=patient).select_related(
-        "volunteer", "patient", "proposed_by", "ended_by"
-    )
-    rows = [assignment_row(a) for a in found]
-    rows.sort(key=lambda row: (not row.assignment.is_open, -row.assignment.starts_on.toordinal()))
-    return rows
+    return [assignment_row(a) for a in patient_assignment_rows(patient)]
 
 
 def find_assignment(assignment_id: Any) -> VolunteerAssignment | None:

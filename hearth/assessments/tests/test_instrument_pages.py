@@ -92,7 +92,7 @@ def test_an_ipos_staff_round_trip_through_the_api(active: World, client_for: Any
     assert body["item_names"] == {"other_symptom_1": "Itching"}
     assert body["concerns"] == ["weakness", "other_symptom_1", "at_peace"]
     listed = client.get(api_url(active), {"instrument": "ipos_staff"})
-    assert [row["id"] for row in listed.json()] == [body["id"]]
+    assert [row["id"] for row in listed.json()["items"]] == [body["id"]]
 
 
 def test_the_api_refuses_a_missing_staff_item_naming_it(active: World, client_for: Any) -> None:

@@ -4,7 +4,7 @@ their own patient's contacts, as months and kinds."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from hearth.bereavement.models import BereavementContact, BereavementPlan, RiskS
 from hearth.conftest import World
 from hearth.core import clock
 from hearth.core.models import AuditEvent
+from hearth.core.pagination import encode_cursor
 
 from .conftest import JSON, lend
 
@@ -129,18 +130,27 @@ def test_the_worklist_shows_due_contacts_on_my_patients_only(
 ) -> None:
     first = _contact(plan)
     with clock.travel_to(clock.now() + timedelta(days=10)):
-        mine = client_for(deceased.psychologist).get("/api/v1/bereavement/worklist").json()
+        mine = client_for(deceased.psychologist).get("/api/v1/bereavement/worklist").json()["items"]
         assert [row["plan_id"] for row in mine] == [str(plan.external_id)]
         assert mine[0]["next_due"] == first.due_on.isoformat()
-        assert client_for(deceased.outsider_nurse).get("/api/v1/bereavement/worklist").json() == []
+        assert (
+            client_for(deceased.outsider_nurse).get("/api/v1/bereavement/worklist").json()["items"]
+            == []
+        )
         assert client_for(deceased.family).get("/api/v1/bereavement/worklist").status_code == 404
         page = client_for(deceased.psychologist).get("/bereavement/")
         assert page.status_code == 200 and deceased.patient.full_name in page.content.decode()
         assert AuditEvent.objects.filter(event_type="bereavement_plans.listed").exists()
     # Today nothing is due within the week (the first contact is at 14 days)...
-    assert client_for(deceased.psychologist).get("/api/v1/bereavement/worklist").json() == []
+    assert (
+        client_for(deceased.psychologist).get("/api/v1/bereavement/worklist").json()["items"] == []
+    )
     # ...but every open plan is one click away.
-    every = client_for(deceased.psychologist).get("/api/v1/bereavement/worklist?all=true").json()
+    every = (
+        client_for(deceased.psychologist)
+        .get("/api/v1/bereavement/worklist?all=true")
+        .json()["items"]
+    )
     assert len(every) == 1
 
 
@@ -262,3 +272,25 @@ def test_the_portal_menu_offers_our_contacts_only_after_a_death(world, client_fo
     assert reverse("portal_bereavement") not in still_caring
     bereaved = client_for(world.family).get(reverse("portal")).content.decode()
     assert reverse("portal_bereavement") in bereaved
+
+
+def test_the_worklist_pages_in_the_database_after_a_cursor(
+    deceased: World, plan: BereavementPlan, client_for: Any
+) -> None:
+    """The worklist's order (soonest contact due, plans with nothing planned
+    last) is computed by the database, so a cursor filters on the aggregate:
+    rows after a position before the plan include it, after it nothing."""
+    _contact(plan)
+    api = client_for(deceased.psychologist)
+    url = "/api/v1/bereavement/worklist"
+    (row,) = api.get(url, {"all": True}).json()["items"]
+    due = date.fromisoformat(row["next_due"])
+    before = encode_cursor("bereavement-worklist", [due - timedelta(days=1), 0])
+    after = encode_cursor("bereavement-worklist", [due, plan.pk])
+    assert [
+        r["plan_id"] for r in api.get(url, {"all": True, "cursor": before}).json()["items"]
+    ] == [row["plan_id"]]
+    assert api.get(url, {"all": True, "cursor": after}).json() == {"items": [], "next": None}
+    foreign = encode_cursor("patients", [due, plan.pk])
+    refused = api.get(url, {"all": True, "cursor": foreign})
+    assert refused.status_code == 400 and refused.json()["code"] == "bad_cursor"

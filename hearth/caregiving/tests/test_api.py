@@ -114,7 +114,7 @@ def test_support_tasks_over_the_api(
 ) -> None:
     api = client_for(active.social_worker)
     with clock.travel_to(at(0)):
-        listed = api.get("/api/v1/support-tasks").json()
+        listed = api.get("/api/v1/support-tasks").json()["items"]
         assert [t["id"] for t in listed] == [str(records["task"].external_id)]
         url = f"/api/v1/support-tasks/{records['task'].external_id}"
         patched = api.patch(
@@ -181,7 +181,7 @@ def test_contacts_over_the_api(active: World, client_for: Any) -> None:
             url, data={**body, "occurred_at": "2027-01-19T10:00"}, content_type=JSON
         )
         assert naive.status_code == 422
-    listed = client_for(active.nurse).get(url).json()
+    listed = client_for(active.nurse).get(url).json()["items"]
     assert listed[0]["relatives"][0]["name"] == active.family.display_name
     wrong = client_for(active.psychologist).post(
         f"/api/v1/support-contacts/{listed[0]['id']}/entered-in-error",
@@ -225,7 +225,7 @@ def test_respite_over_the_api(active: World, client_for: Any) -> None:
             content_type=JSON,
         )
         assert booked.status_code == 200 and booked.json()["volunteer"]["name"]
-    mine = client_for(active.family).get(url).json()
+    mine = client_for(active.family).get(url).json()["items"]
     assert mine[0]["status"] == "booked"
     with clock.travel_to(at(0)):
         early = client_for(active.coordinator).post(

@@ -173,6 +173,6 @@ def test_the_family_sees_signed_plans_but_not_drafts(active: World, client_for: 
     care = active.personal_care()
     family = client_for(active.family)
     listed = family.get(f"/api/v1/patients/{active.patient.external_id}/advance-care-plans")
-    assert [plan["status"] for plan in listed.json()] == ["current"]
+    assert [plan["status"] for plan in listed.json()["items"]] == ["current"]
     assert family.get(f"/api/v1/advance-care-plans/{care.acp_draft.external_id}").status_code == 404
     assert family.get(f"/api/v1/advance-care-plans/{care.acp.external_id}").status_code == 200

@@ -223,7 +223,7 @@ def test_home_care_ending_dismisses_an_open_review(active: World) -> None:
 def test_the_api_lists_completes_and_dismisses_reviews(active: World, client_for: Any) -> None:
     _enter(active, "terminal")
     api = client_for(active.nurse)
-    listed = api.get("/api/v1/care-plan-reviews").json()
+    listed = api.get("/api/v1/care-plan-reviews").json()["items"]
     assert [item["phase"] for item in listed] == ["terminal"]
     item = listed[0]
     assert item["status"] == "open"
@@ -234,7 +234,7 @@ def test_the_api_lists_completes_and_dismisses_reviews(active: World, client_for
         active.nurse.display_name,
     }
     patient_list = api.get(f"/api/v1/patients/{active.patient.external_id}/care-plan-reviews")
-    assert [row["id"] for row in patient_list.json()] == [item["id"]]
+    assert [row["id"] for row in patient_list.json()["items"]] == [item["id"]]
     columns = api.get("/api/v1/patients").json()["items"][0]["columns"]
     assert "terminal phase since" in columns["care_plan_review"]
 
@@ -256,7 +256,7 @@ def test_the_api_lists_completes_and_dismisses_reviews(active: World, client_for
         content_type="application/json",
     )
     assert again.status_code == 409
-    assert api.get("/api/v1/care-plan-reviews").json() == []
+    assert api.get("/api/v1/care-plan-reviews").json()["items"] == []
 
 
 def test_the_review_api_validates_ownership(active: World, client_for: Any) -> None:
@@ -271,7 +271,7 @@ def test_the_review_api_validates_ownership(active: World, client_for: Any) -> N
         assert client_for(user).get("/api/v1/care-plan-reviews").status_code == 404
     # A nurse outside the caseload sees nothing in the list and cannot close it.
     outsider = client_for(active.outsider_nurse)
-    assert outsider.get("/api/v1/care-plan-reviews").json() == []
+    assert outsider.get("/api/v1/care-plan-reviews").json()["items"] == []
     refused = outsider.post(complete, data=body, content_type="application/json")
     assert refused.status_code == 403
     assert refused.json()["code"] == "emergency_access_available"

@@ -24,6 +24,7 @@ class Route:
     method: str
     path: str  # as ninja writes it: "/patients/{patient_id}/phases"
     returns_list: bool
+    paged: bool = False  # answers ``{"items": [...], "next": ...}``
 
     @property
     def parameters(self) -> list[str]:
@@ -34,14 +35,22 @@ class Route:
         return API_PREFIX + path
 
 
+def _answers_a_page(operation: Any) -> bool:
+    """The answer is a page of a list (``hearth.core.pagination.CursorPage``)."""
+    model = operation.response_models.get(200)
+    if model is None:
+        return False
+    annotation = model.model_fields["response"].annotation
+    return isinstance(annotation, type) and issubclass(annotation, CursorPage)
+
+
 def _answers_a_list(operation: Any) -> bool:
     model = operation.response_models.get(200)
     if model is None:
         return False
     annotation = model.model_fields["response"].annotation
-    # A paged list (``hearth.core.pagination.CursorPage``) is a list too.
-    paged = isinstance(annotation, type) and issubclass(annotation, CursorPage)
-    return typing.get_origin(annotation) is list or paged
+    # A paged list is a list too.
+    return typing.get_origin(annotation) is list or _answers_a_page(operation)
 
 
 def routes() -> Iterator[Route]:
@@ -49,7 +58,13 @@ def routes() -> Iterator[Route]:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 for method in operation.methods:
-                    yield Route(method, path, method == "GET" and _answers_a_list(operation))
+                    is_get = method == "GET"
+                    yield Route(
+                        method,
+                        path,
+                        is_get and _answers_a_list(operation),
+                        is_get and _answers_a_page(operation),
+                    )
 
 
 def list_routes() -> list[Route]:

@@ -168,7 +168,7 @@ def test_the_team_adds_and_the_family_reads_and_ticks(
     step = added.json()
     assert step["entry"]["name"] == "Doveriye" and step["added_by"]
     family = client_for(active.family)
-    mine = family.get(_steps_url(active)).json()
+    mine = family.get(_steps_url(active)).json()["items"]
     assert [s["note"] for s in mine] == ["Call on Monday."]
     assert mine[0]["entry"]["phone"] and mine[0]["entry"]["languages"] == ["ru"]
     done = family.patch(
@@ -228,7 +228,11 @@ def test_the_other_family_sees_only_their_own(active: World, listed: Any, client
     services.add_next_step(
         actor=active.coordinator, patient=active.other_patient, entry=listed["counsel"]
     )
-    theirs = client_for(active.other_family).get(_steps_url(active, active.other_patient)).json()
+    theirs = (
+        client_for(active.other_family)
+        .get(_steps_url(active, active.other_patient))
+        .json()["items"]
+    )
     assert [s["entry"]["name"] for s in theirs] == ["Doveriye"]
-    ours = client_for(active.family).get(_steps_url(active)).json()
+    ours = client_for(active.family).get(_steps_url(active)).json()["items"]
     assert [s["entry"]["name"] for s in ours] == ["Camden store"]

@@ -158,8 +158,8 @@ def test_lend_check_and_return_over_the_api(active: World, client_for: Any) -> N
     assert naive.status_code == 422
     back = post(api, f"/api/v1/equipment/loans/{loan_id}/return", {"condition_note": "Fine"})
     assert back.status_code == 200 and back.json()["status"] == "returned"
-    assert api.get(url).json() == []
-    assert len(api.get(url + "?include_returned=true").json()) == 1
+    assert api.get(url).json()["items"] == []
+    assert len(api.get(url + "?include_returned=true").json()["items"]) == 1
 
 
 def test_faults_over_the_api(active: World, client_for: Any) -> None:

@@ -330,8 +330,8 @@ def test_staff_read_the_record_of_the_last_days(
         recent = client_for(active.physician).get(_url(active) + "?days=2")
         longer = client_for(active.physician).get(_url(active) + "?days=7")
         too_long = client_for(active.physician).get(_url(active) + "?days=91")
-    assert recent.status_code == 200 and recent.json() == []
-    assert [row["dose"] for row in longer.json()] == ["5"]
+    assert recent.status_code == 200 and recent.json()["items"] == []
+    assert [row["dose"] for row in longer.json()["items"]] == ["5"]
     assert too_long.status_code == 422
     assert "days" in too_long.json()["errors"]
     assert AuditEvent.objects.filter(event_type="administrations.viewed").exists()
@@ -421,7 +421,7 @@ def test_a_clinician_sees_and_resolves_the_review_queue(
     review_id = post(api, _url(signed), body, at("09:30")).json()["id"]
     queue_url = f"/api/v1/patients/{signed.patient.external_id}/sync-reviews"
     queue = client_for(signed.nurse).get(queue_url)
-    assert [item["id"] for item in queue.json()] == [review_id]
+    assert [item["id"] for item in queue.json()["items"]] == [review_id]
     assert client_for(signed.family).get(queue_url).status_code == 404
     assert client_for(signed.other_family).get(queue_url).status_code == 404
 
@@ -442,7 +442,7 @@ def test_a_clinician_sees_and_resolves_the_review_queue(
     assert Administration.objects.count() == 1
     twice = client_for(signed.nurse).post(url, decision, content_type="application/json")
     assert twice.status_code == 409
-    assert client_for(signed.nurse).get(queue_url).json() == []
+    assert client_for(signed.nurse).get(queue_url).json()["items"] == []
 
 
 def test_an_accepted_review_goes_into_the_record(

@@ -60,7 +60,7 @@ def test_a_nurse_signs_off_a_family_member_and_withdraws_it(active: World, clien
     assert sign_off["caregiver"]["id"] == str(active.family.external_id)
     assert sign_off["signed_off_by"]["id"] == str(active.nurse.external_id)
     assert sign_off["route"] == "subcutaneous" and sign_off["is_current"] is True
-    listed = nurse.get(_sign_offs_url(active)).json()
+    listed = nurse.get(_sign_offs_url(active)).json()["items"]
     assert [item["id"] for item in listed] == [sign_off["id"]]
 
     url = f"/api/v1/medicine-sign-offs/{sign_off['id']}/revoke"

@@ -57,9 +57,9 @@ def test_the_openapi_document_builds(client_for: Any, world: World) -> None:
 
 
 def test_staff_read_the_formulary_with_factors_as_strings(world: World, client_for: Any) -> None:
-    response = client_for(world.nurse).get("/api/v1/formulary")
+    response = client_for(world.nurse).get("/api/v1/formulary?limit=500")
     assert response.status_code == 200
-    drugs = {drug["name"]: drug for drug in response.json()}
+    drugs = {drug["name"]: drug for drug in response.json()["items"]}
     morphine = {route["route"]: route for route in drugs["Morphine"]["routes"]}
     assert morphine["subcutaneous"]["ome_factor"] == "2"
     assert morphine["oral"]["conversion"] == "per_dose_unit"
@@ -173,9 +173,9 @@ def test_the_order_list_records_a_read_and_hides_stopped_orders(
 ) -> None:
     services.stop_order(actor=active.physician, order=regular_morphine, reason="Not needed")
     api = client_for(active.nurse)
-    listed = api.get(_orders_url(active)).json()
+    listed = api.get(_orders_url(active)).json()["items"]
     assert [order["id"] for order in listed] == [str(prn_morphine.external_id)]
-    everything = api.get(_orders_url(active) + "?include_stopped=true").json()
+    everything = api.get(_orders_url(active) + "?include_stopped=true").json()["items"]
     assert len(everything) == 2
     assert AuditEvent.objects.filter(
         event_type="medication_orders.viewed", patient_id=active.patient.pk

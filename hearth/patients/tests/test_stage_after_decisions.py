@@ -20,7 +20,7 @@ def _queue_page(world: World, client_for) -> str:
 def _queue_api(world: World, client_for) -> list[str]:
     response = client_for(world.commission_member).get("/api/v1/commission/queue")
     assert response.status_code == 200
-    return [row["id"] for row in response.json()]
+    return [row["id"] for row in response.json()["items"]]
 
 
 def _record_page(world: World, client_for) -> str:

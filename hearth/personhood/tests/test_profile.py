@@ -306,7 +306,7 @@ def test_each_version_of_a_section_says_who_changed_what(active: World, client_f
         changes={"preferred_place_of_death": "home", "people_present": "Her sister"},
     )
     url = f"/api/v1/patients/{active.patient.external_id}/profile/end_of_life/history"
-    versions = client_for(active.family).get(url).json()
+    versions = client_for(active.family).get(url).json()["items"]
     assert [v["recorded_by"]["name"] for v in versions] == [
         active.physician.display_name,
         active.nurse.display_name,

@@ -95,15 +95,15 @@ def test_staff_see_their_own_row_the_coordinator_and_lead_everyone(
     world: World, client_for: Any
 ) -> None:
     world.bring_to("active")
-    mine = client_for(world.nurse).get("/api/v1/team/caseload").json()
+    mine = client_for(world.nurse).get("/api/v1/team/caseload").json()["items"]
     assert [row["staff"]["id"] for row in mine] == [str(world.nurse.external_id)]
     assert mine[0]["by_role"] == {"key_nurse": 1}
     page = client_for(world.nurse).get("/team/caseload/")
     assert [row.staff for row in page.context["rows"]] == [world.nurse]
     for user in (world.administrator, world.physician):
-        assert len(client_for(user).get("/api/v1/team/caseload").json()) == 1
+        assert len(client_for(user).get("/api/v1/team/caseload").json()["items"]) == 1
     for user in (world.coordinator, world.clinical_lead):
-        rows = client_for(user).get("/api/v1/team/caseload").json()
+        rows = client_for(user).get("/api/v1/team/caseload").json()["items"]
         assert len(rows) > 10
         assert client_for(user).get("/team/caseload/").status_code == 200
     assert client_for(world.family).get("/api/v1/team/caseload").status_code == 404

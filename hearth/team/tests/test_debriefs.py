@@ -121,7 +121,7 @@ def test_the_api_for_the_patients_debriefs(died: World, client_for: Any) -> None
     )
     assert bad.status_code == 422
     for reader in (died.chaplain, died.coordinator, died.clinical_lead):
-        rows = client_for(reader).get(url).json()
+        rows = client_for(reader).get(url).json()["items"]
         assert [row["id"] for row in rows] == [debrief_id]
         one = client_for(reader).get(f"/api/v1/team/debriefs/{debrief_id}")
         assert one.status_code == 200
@@ -159,7 +159,7 @@ def test_an_active_patient_cannot_be_debriefed_over_the_api(world: World, client
 
 def test_recent_deaths_without_a_debrief(died: World, client_for: Any) -> None:
     url = "/api/v1/team/deaths-without-debrief"
-    listed = client_for(died.coordinator).get(url).json()
+    listed = client_for(died.coordinator).get(url).json()["items"]
     assert [row["patient_id"] for row in listed] == [str(died.patient.external_id)]
     assert AuditEvent.objects.filter(
         event_type="debrief.deaths_listed", patient_id=died.patient.pk
@@ -168,7 +168,7 @@ def test_recent_deaths_without_a_debrief(died: World, client_for: Any) -> None:
     for user in (died.nurse, died.administrator):
         assert client_for(user).get(url).status_code == 403
     services.record_debrief(actor=died.nurse, patient=died.patient, **details(died))
-    assert client_for(died.coordinator).get(url).json() == []
+    assert client_for(died.coordinator).get(url).json()["items"] == []
     page = client_for(died.coordinator).get("/team/debriefs/")
     assert page.context["deaths"] == [] and len(page.context["debriefs"]) == 1
     # Long ago is not "recent".
@@ -178,10 +178,10 @@ def test_recent_deaths_without_a_debrief(died: World, client_for: Any) -> None:
 
 def test_the_debrief_list_shows_only_patients_one_cared_for(died: World, client_for: Any) -> None:
     services.record_debrief(actor=died.nurse, patient=died.patient, **details(died))
-    assert len(client_for(died.chaplain).get("/api/v1/team/debriefs").json()) == 1
-    assert client_for(died.outsider_nurse).get("/api/v1/team/debriefs").json() == []
-    assert client_for(died.administrator).get("/api/v1/team/debriefs").json() == []
-    assert len(client_for(died.clinical_lead).get("/api/v1/team/debriefs").json()) == 1
+    assert len(client_for(died.chaplain).get("/api/v1/team/debriefs").json()["items"]) == 1
+    assert client_for(died.outsider_nurse).get("/api/v1/team/debriefs").json()["items"] == []
+    assert client_for(died.administrator).get("/api/v1/team/debriefs").json()["items"] == []
+    assert len(client_for(died.clinical_lead).get("/api/v1/team/debriefs").json()["items"]) == 1
 
 
 def test_the_debrief_pages(died: World, client_for: Any) -> None:

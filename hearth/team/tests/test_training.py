@@ -118,11 +118,11 @@ def test_the_api_records_and_lists_own_training(world: World, client_for: Any) -
     other = {**body, "staff_id": str(world.physician.external_id)}
     assert nurse.post("/api/v1/team/training", data=other, content_type=JSON).status_code == 403
     record(world.physician, world.physician)
-    mine = nurse.get("/api/v1/team/training").json()
+    mine = nurse.get("/api/v1/team/training").json()["items"]
     assert [row["course_title"] for row in mine] == ["Wound care"]
     refused = nurse.get(f"/api/v1/team/training?staff_id={world.physician.external_id}")
     assert refused.status_code == 403
-    everyone = client_for(world.administrator).get("/api/v1/team/training").json()
+    everyone = client_for(world.administrator).get("/api/v1/team/training").json()["items"]
     assert len(everyone) == 2
 
 
@@ -208,7 +208,7 @@ def test_the_warning_window_is_a_setting(world: World, bls: MandatoryCourse) -> 
 @pytest.mark.parametrize("reader", ["administrator", "clinical_lead", "coordinator"])
 def test_the_keepers_see_the_compliance_page(world: World, client_for: Any, reader: str) -> None:
     assert client_for(getattr(world, reader)).get("/team/compliance/").status_code == 200
-    rows = client_for(getattr(world, reader)).get("/api/v1/team/compliance").json()
+    rows = client_for(getattr(world, reader)).get("/api/v1/team/compliance").json()["items"]
     assert len(rows) > 2
 
 
@@ -216,7 +216,7 @@ def test_others_see_only_their_own_compliance(
     world: World, client_for: Any, bls: MandatoryCourse
 ) -> None:
     assert client_for(world.nurse).get("/team/compliance/").status_code == 403
-    rows = client_for(world.nurse).get("/api/v1/team/compliance").json()
+    rows = client_for(world.nurse).get("/api/v1/team/compliance").json()["items"]
     assert [row["staff"]["id"] for row in rows] == [str(world.nurse.external_id)]
     assert rows[0]["courses"][0]["state"] == "missing"
     other = f"/api/v1/team/compliance?staff_id={world.physician.external_id}"
@@ -266,9 +266,9 @@ def test_reminders_show_on_the_owners_page_only(
     page = client_for(world.nurse).get("/team/")
     assert list(page.context["reminders"]) == [reminder]
     assert b"Basic life support" in page.content
-    assert client_for(world.physician).get("/api/v1/team/reminders").json()[0]["id"] != str(
-        reminder.external_id
-    )
+    assert client_for(world.physician).get("/api/v1/team/reminders").json()["items"][0][
+        "id"
+    ] != str(reminder.external_id)
     url = f"/api/v1/team/reminders/{reminder.external_id}/dismiss"
     assert client_for(world.physician).post(url).status_code == 404
     assert (
@@ -278,7 +278,7 @@ def test_reminders_show_on_the_owners_page_only(
         == 404
     )
     assert client_for(world.nurse).post(url).status_code == 200
-    assert client_for(world.nurse).get("/api/v1/team/reminders").json() == []
+    assert client_for(world.nurse).get("/api/v1/team/reminders").json()["items"] == []
 
 
 def test_only_keepers_run_reminders_by_hand(world: World, bls: MandatoryCourse) -> None:

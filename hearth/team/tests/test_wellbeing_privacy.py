@@ -49,7 +49,7 @@ def clinical_group(world: World) -> list[User]:
 def test_it_shows_the_author_their_own_answers_only(world: World, client_for: Any) -> None:
     submit(world.nurse, SECRET)
     submit(world.physician, answers(5))
-    mine = client_for(world.nurse).get("/api/v1/team/wellbeing/check-ins").json()
+    mine = client_for(world.nurse).get("/api/v1/team/wellbeing/check-ins").json()["items"]
     assert [{k: row[k] for k in SECRET} for row in mine] == [SECRET]
     page = client_for(world.nurse).get("/team/wellbeing/")
     assert [row.energy for row in page.context["history"]] == [1]
@@ -62,7 +62,7 @@ def test_nobody_else_reads_the_answers(world: World, client_for: Any, reader: st
     submit(world.nurse, SECRET)
     user = getattr(world, reader)
     api_rows = client_for(user).get("/api/v1/team/wellbeing/check-ins")
-    assert api_rows.status_code == 200 and api_rows.json() == []
+    assert api_rows.status_code == 200 and api_rows.json()["items"] == []
     page = client_for(user).get("/team/wellbeing/")
     assert page.status_code == 200 and list(page.context["history"]) == []
     assert list(queries.own_check_ins(user)) == []

@@ -86,7 +86,7 @@ def test_the_api_answers_the_same_and_a_second_accept_is_a_409(
             f"{base}/done", {"note": "Settled."}, content_type="application/json"
         )
         assert done.json()["status"] == "done"
-        listed = client_for(active.coordinator).get("/api/v1/dispatches").json()
+        listed = client_for(active.coordinator).get("/api/v1/dispatches").json()["items"]
         assert [row["id"] for row in listed] == [str(dispatch.external_id)]
         assert client_for(active.psychologist).get(base).status_code == 403
         assert client_for(active.family).get(base).status_code == 404

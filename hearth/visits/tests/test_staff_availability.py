@@ -215,14 +215,14 @@ def test_the_availability_api_answers_for_a_range(active: World, client_for: Any
     api = client_for(active.coordinator)
     start = clock.today()
     end = start + timedelta(days=2)
-    listed = api.get(f"/api/v1/staff-availability?from={start}&to={end}").json()
+    listed = api.get(f"/api/v1/staff-availability?from={start}&to={end}").json()["items"]
     nurse = next(row for row in listed if row["id"] == str(active.nurse.external_id))
     assert nurse["shifts"] == []
-    listed = api.get("/api/v1/staff-availability").json()
+    listed = api.get("/api/v1/staff-availability").json()["items"]
     nurse = next(row for row in listed if row["id"] == str(active.nurse.external_id))
     assert [row["id"] for row in nurse["shifts"]] == [str(added.external_id)]
     assert nurse["discipline"] == "nurse"
-    own = client_for(active.nurse).get("/api/v1/staff-availability").json()
+    own = client_for(active.nurse).get("/api/v1/staff-availability").json()["items"]
     assert [row["id"] for row in own] == [str(active.nurse.external_id)]
     backwards = api.get(f"/api/v1/staff-availability?from={start}&to={start - timedelta(days=1)}")
     assert backwards.status_code == 422

@@ -32,7 +32,7 @@ def test_urgent_physician_visit_asks_for_a_visit_today(active: World, client_for
         clock.today(),
         "physician",
     )
-    listed = client_for(active.coordinator).get("/api/v1/urgent-visit-requests").json()
+    listed = client_for(active.coordinator).get("/api/v1/urgent-visit-requests").json()["items"]
     assert [row["alert_id"] for row in listed] == [str(alert.external_id)]
     # Triage again (e.g. a note corrected): still one request.
     services.triage_alert(

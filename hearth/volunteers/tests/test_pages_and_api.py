@@ -40,7 +40,7 @@ def test_the_list_is_the_coordinators(active: World, client_for: Any) -> None:
     for who in (active.nurse, active.volunteer, assignment.volunteer):
         assert client_for(who).get("/volunteers/").status_code == 403
     assert client_for(active.family).get("/volunteers/").status_code == 302  # to the portal
-    api = client_for(active.coordinator).get("/api/v1/volunteers").json()
+    api = client_for(active.coordinator).get("/api/v1/volunteers").json()["items"]
     (row,) = api
     assert row["training_complete"] and row["vetting_current"]
     assert row["assignments"][0]["patient_name"] == "Alice Able"
@@ -234,7 +234,7 @@ def test_the_team_sees_a_persons_volunteers(active: World, client_for: Any) -> N
     assert client_for(active.outsider_nurse).get(url).status_code == 302  # offered emergency access
     assert client_for(active.family).get(url).status_code == 302  # to the portal
     api = f"/api/v1/patients/{active.patient.external_id}/volunteers"
-    assert client_for(active.nurse).get(api).json()[0]["on_care_team"] is True
+    assert client_for(active.nurse).get(api).json()["items"][0]["on_care_team"] is True
     assert client_for(active.outsider_nurse).get(api).status_code == 403
     assert client_for(active.family).get(api).status_code == 404
     assert client_for(active.other_family).get(api).status_code in (403, 404)
