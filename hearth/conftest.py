@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from hearth.accounts.models import Discipline, User, UserKind
 from hearth.core import clock
@@ -33,6 +34,12 @@ from hearth.patients import services
 from hearth.patients.choices import CareTeamRole, EpisodeState
 from hearth.patients.models import CaregiverLink, CareTeamAssignment, Episode, Patient
 from hearth.saved_states import SavedStates, saved_states
+
+# Property tests assert what is computed, never how fast: Hypothesis's default
+# 200 ms deadline per example failed a scoring property once under CI load (the
+# first example also loads the translation catalogues). Speed lives in bench/.
+hypothesis_settings.register_profile("hearth", deadline=None)
+hypothesis_settings.load_profile("hearth")
 
 PASSWORD = "a-long-test-password-1"  # the test users' password  # nosec B105
 
