@@ -538,6 +538,8 @@ def line_chart(
         if one.ranged:
             colours.append(_tint(PALETTE[index % len(PALETTE)]))
         colours.append(PALETTE[index % len(PALETTE)])
+        if _dense(one):
+            colours.append(PALETTE[index % len(PALETTE)])  # its dots and latest value
     config = _config(height=height, legend=named, reference=reference)
     config["css"] = [config["css"][0], "inline:" + _overlay_css(colours)]
     chart = pygal.DateTimeLine(
@@ -555,28 +557,49 @@ def line_chart(
     )
     #: pygal's numbers (``serie-N``) of the bands, counted as series are added.
     bands: list[int] = []
+    added = 0
     for index, one in enumerate(series):
         if one.ranged:
-            bands.append(index + len(bands))
+            bands.append(added)
             _add_band(chart, one, since, until)
+            added += 1
         stretches = runs(one.points, gap_days)
-        dense = len(one.answered) > DOTS_UP_TO
         dot = 4 if index % 2 == 0 else 5
-        values_drawn: list[Any] = []
-        for stretch in stretches:
-            if values_drawn:
-                # A break: pygal ends the line at a ``None``.
-                values_drawn.append((moment_of(stretch[0].at, since), None))
-            for point in stretch:
-                # A dense line (a device every few minutes) has no dots, but a
-                # lone value still gets one.
-                shown = not dense or len(stretch) == 1
-                values_drawn.append(
-                    {
-                        "value": (moment_of(point.at, since), point.value),
-                        "node": {"r": dot if shown else 0},
-                    }
-                )
+        stroke = {"width": 2.5, "linejoin": "round", "dasharray": DASHES[index % 4]}
+        if _dense(one):
+            # A dense line (a device every few minutes): pygal would build a
+            # dot, a tooltip and a value label for each of hundreds of values
+            # only for them to be thrown away (a third of the symptoms page's
+            # time at a minute-rate device). The line has no dots; a second
+            # series, left out of the legend, holds what is drawn as a dot:
+            # a lone value between gaps, and the latest value with its number.
+            chart.add(
+                one.label,
+                _line_values(stretches, since, node=None),
+                show_dots=False,
+                formatter=_blank,
+                stroke_style=stroke,
+            )
+            latest = one.answered[-1]
+            marked: list[Any] = []
+            for stretch in stretches:
+                if len(stretch) == 1 and stretch[0] is not latest:
+                    moment = moment_of(stretch[0].at, since)
+                    marked += [(moment, stretch[0].value), (moment, None)]
+            # The latest value of a run has its number but, as on the line,
+            # no dot of its own.
+            latest_alone = len(stretches[-1]) == 1
+            marked.append(
+                {
+                    "value": (moment_of(latest.at, since), latest.value),
+                    "node": {"r": dot if latest_alone else 0},
+                    "formatter": _latest,
+                }
+            )
+            chart.add(None, marked, dots_size=dot, formatter=_blank, stroke_style=stroke)
+            added += 2
+            continue
+        values_drawn = _line_values(stretches, since, node={"r": dot})
         # Only the latest value is written, at the end of its line.
         values_drawn[-1]["formatter"] = _latest
         chart.add(
@@ -584,12 +607,34 @@ def line_chart(
             values_drawn,
             dots_size=dot,
             formatter=_blank,
-            stroke_style={"width": 2.5, "linejoin": "round", "dasharray": DASHES[index % 4]},
+            stroke_style=stroke,
         )
+        added += 1
     if bands:
         chart.add_xml_filter(lambda root: _merge_band_paths(root, bands))
     image = as_image(_render(chart), base.alt, width=WIDTH, height=height)
     return replace(base, image=image)
+
+
+def _dense(one: Series) -> bool:
+    """More values than dots can show apart at the chart's width."""
+    return len(one.answered) > DOTS_UP_TO
+
+
+def _line_values(
+    stretches: Sequence[Sequence[Point]], since: datetime, *, node: dict[str, Any] | None
+) -> list[Any]:
+    """pygal's values for one line: each stretch joined, a ``None`` between
+    two stretches (where pygal ends the line); with ``node``, each value as a
+    dict carrying it (its dot's size)."""
+    drawn: list[Any] = []
+    for stretch in stretches:
+        if drawn:
+            drawn.append((moment_of(stretch[0].at, since), None))
+        for point in stretch:
+            value = (moment_of(point.at, since), point.value)
+            drawn.append(value if node is None else {"value": value, "node": dict(node)})
+    return drawn
 
 
 def _longest_latest(series: Sequence[Series]) -> int:

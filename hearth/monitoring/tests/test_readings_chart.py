@@ -5,6 +5,7 @@ without readings stays a gap; hours and days are the service's."""
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -190,3 +191,40 @@ def _svg(chart: kit.Chart) -> str:
 
     (encoded,) = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', str(chart.image))
     return base64.b64decode(encoded).decode()
+
+
+def _svg_of(image: str) -> str:
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', str(image))
+    assert encoded is not None
+    return base64.b64decode(encoded.group(1)).decode("utf-8")
+
+
+def test_a_dense_line_is_drawn_without_a_dot_per_value_but_keeps_its_latest_number(
+    active: World,
+) -> None:
+    """A week of hourly values is one line with no dot per value (pygal's
+    dots were a third of the symptoms page's time), yet the latest value is
+    still written at the end of the line, a lone value between two gaps still
+    shows as a dot, and the legend has no extra entry."""
+    with clock.travel_to(NOW):
+        start = NOW.replace(minute=0) - timedelta(hours=30)
+        # An hour alone between two gaps, in a week of readings every minute.
+        _every_minute(
+            active,
+            _device(active),
+            "spo2",
+            skip=(start - timedelta(hours=1), start),
+        )
+        Observation.objects.filter(
+            observed_at__gte=start + timedelta(hours=1),
+            observed_at__lt=start + timedelta(hours=2),
+        ).delete()
+        (spo2,) = charts.vitals_charts(active.patient).charts
+    points = [point for point in spo2.series[0].points if point.value is not None]
+    assert len(points) > kit.DOTS_UP_TO
+    assert len([run for run in kit.runs(spo2.series[0].points, None) if len(run) == 1]) == 1
+    svg = _svg_of(spo2.image)
+    dots = re.findall(r"<circle[^>]*\sr=\"([0-9.]+)\"", svg)
+    assert len(dots) == 1 and float(dots[0]) > 0
+    latest = kit.number(points[-1].value)
+    assert re.search(rf">{re.escape(latest)}<", svg)
