@@ -60,6 +60,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from pygal.graph.time import datetime_to_timestamp
 from pygal.style import Style
 from pygal.util import compute_scale
 
@@ -556,12 +557,11 @@ def line_chart(
         **config,
     )
     #: pygal's numbers (``serie-N``) of the bands, counted as series are added.
-    bands: list[int] = []
+    bands: dict[int, list[Bar]] = {}
     added = 0
     for index, one in enumerate(series):
         if one.ranged:
-            bands.append(added)
-            _add_band(chart, one, since, until)
+            bands[added] = _add_band(chart, one, since, until)
             added += 1
         stretches = runs(one.points, gap_days)
         dot = 4 if index % 2 == 0 else 5
@@ -611,7 +611,7 @@ def line_chart(
         )
         added += 1
     if bands:
-        chart.add_xml_filter(lambda root: _merge_band_paths(root, bands))
+        chart.add_xml_filter(lambda root: _draw_bands(root, chart, bands))
     image = as_image(_render(chart), base.alt, width=WIDTH, height=height)
     return replace(base, image=image)
 
@@ -667,18 +667,25 @@ def _overlay_css(colours: Sequence[str]) -> str:
     return "".join(f".text-overlay .color-{n} text{{fill:{c}}}" for n, c in enumerate(colours))
 
 
-def _add_band(chart: Any, one: Series, since: datetime, until: datetime) -> None:
-    """The lowest–highest of each value as a vertical bar (a stretch of line
-    from the low to the high, then a break): side by side, they make a band;
-    a value with no readings has no bar."""
-    drawn: list[Any] = []
-    for point in one.points:
-        if point.low is None or point.high is None:
-            continue
-        moment = moment_of(point.at, since)
-        drawn += [(moment, point.low), (moment, point.high), (moment, None)]
-    if not drawn:
-        return
+#: One bar of a band: where (a moment), its lowest and its highest value.
+Bar = tuple[datetime, float, float]
+
+
+def _add_band(chart: Any, one: Series, since: datetime, until: datetime) -> list[Bar]:
+    """The lowest–highest of each value as a vertical bar: side by side, they
+    make a band; a value with no readings has no bar. pygal is given only the
+    first bar (its series, colour and stroke); ``_draw_bands`` writes every
+    bar into that one path: pygal's work per value (hundreds per week of
+    hours) was most of the symptoms page's time."""
+    bars: list[Bar] = [
+        (moment_of(point.at, since), float(point.low), float(point.high))
+        for point in one.points
+        if point.low is not None and point.high is not None
+    ]
+    if not bars:
+        return bars
+    moment, low, high = bars[0]
+    drawn: list[Any] = [(moment, low), (moment, high)]
     # As wide as the space between the two closest values (an hour, a day),
     # so neighbouring bars touch and make a band.
     moments = sorted(moment_of(point.at, since).timestamp() for point in one.answered)
@@ -693,23 +700,27 @@ def _add_band(chart: Any, one: Series, since: datetime, until: datetime) -> None
         formatter=_blank,
         stroke_style={"width": round(width, 1), "linecap": "butt", "dasharray": "none"},
     )
+    return bars
 
 
-def _merge_band_paths(root: Any, bands: Sequence[int]) -> Any:
-    """A band is hundreds of two-point lines: one ``<path>`` of them all
-    (``M x y L x y`` repeated) keeps the image a few kilobytes."""
+def _draw_bands(root: Any, chart: Any, bands: dict[int, list[Bar]]) -> Any:
+    """A pygal ``xml_filter``: each band's one ``<path>`` (pygal's, for its
+    first bar) gets every bar as ``M x low L x high``, placed by pygal's own
+    projection (``chart.view``, alive while the filters run), so the band is
+    one path of a few kilobytes."""
     for group in root.iter():
-        if not any(f"serie-{n} " in f"{group.get('class', '')} " for n in bands):
+        classes = f"{group.get('class', '')} "
+        number = next((n for n in bands if f"serie-{n} " in classes), None)
+        if number is None:
             continue
-        paths = [child for child in group.iter() if child.tag == "path"]
-        if len(paths) < 2:
+        path = next((child for child in group.iter() if child.tag == "path"), None)
+        if path is None:
             continue
-        first = paths[0]
-        first.set("d", " ".join(path.get("d", "") for path in paths))
-        for parent in list(group.iter()):
-            for child in list(parent):
-                if child in paths[1:]:
-                    parent.remove(child)
+        segments = []
+        for moment, low, high in bands[number]:
+            x = chart.view.x(datetime_to_timestamp(moment))
+            segments.append(f"M{x:.1f} {chart.view.y(low):.1f} L{x:.1f} {chart.view.y(high):.1f}")
+        path.set("d", " ".join(segments))
     return root
 
 
