@@ -378,6 +378,10 @@ def _build(
     profiles: dict[tuple[bytes, bytes, tuple[tuple[int, int], ...]], int] = {}
     durations: list[np.ndarray] = []
     costs: list[np.ndarray] = []
+    #: A profile's travel times depend only on which visits its staff may do,
+    #: so profiles that differ only in soft costs share one array here
+    #: (PyVRP copies each into its own model anyway).
+    duration_of: dict[bytes, np.ndarray] = {}
     profile_of: dict[int, int] = {}
     client_cols = np.arange(n_depots, n_depots + n_clients)
     client_visit_arr = np.array(client_visit, dtype=np.int64)
@@ -385,22 +389,26 @@ def _build(
         signature = (qualified[i].tobytes(), soft[i].tobytes(), tuple(kept_arcs.get(i, ())))
         if signature not in profiles:
             profiles[signature] = len(durations)
-            duration = base_duration.copy()
             cost = base_cost.copy()
+            barred = client_cols[~qualified[i][client_visit_arr]] if n_clients else client_cols
             if n_clients:
                 cost[:, client_cols] += soft[i][client_visit_arr][None, :]
                 if order_cost and len(visit_cols):
                     cost[:, visit_cols] += order_cost
                     for a, b in kept_arcs.get(i, ()):
                         cost[a, b] -= order_cost
-                barred = client_cols[~qualified[i][client_visit_arr]]
-                duration[barred, :] = unreachable_time
-                duration[:, barred] = unreachable_time
                 cost[barred, :] = unreachable_cost
                 cost[:, barred] = unreachable_cost
-            np.fill_diagonal(duration, 0)
             np.fill_diagonal(cost, 0)
-            durations.append(duration)
+            reach = qualified[i].tobytes()
+            if reach not in duration_of:
+                duration = base_duration.copy()
+                if n_clients:
+                    duration[barred, :] = unreachable_time
+                    duration[:, barred] = unreachable_time
+                np.fill_diagonal(duration, 0)
+                duration_of[reach] = duration
+            durations.append(duration_of[reach])
             costs.append(cost)
         profile_of[i] = profiles[signature]
     if not durations:  # nobody works: PyVRP still wants one profile
@@ -686,6 +694,12 @@ def _plan(
             )
         if result.best.is_feasible():
             model, solution = strict, result.best
+        else:
+            # The day is too full for every required visit: let the strict
+            # model's matrices go before the optional model's are built (each
+            # holds a pair of matrices per profile; both at once doubled the
+            # peak memory of a 67-staff day).
+            del strict, result, probe
     if model is None or solution is None:
         model = _build(
             weights,
