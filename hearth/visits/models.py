@@ -411,6 +411,13 @@ class PlannedVisit(models.Model):
     def __str__(self) -> str:
         return f"{self.patient_id} {self.discipline} {self.starts_at}"
 
+    @property
+    def discipline_label(self) -> str:
+        """Who goes, in the reader's language (the move page showed the code)."""
+        from hearth.accounts.models import Discipline
+
+        return str(Discipline(self.discipline).label)
+
 
 class VisitQuerySet(models.QuerySet["Visit"]):
     def for_patient(self, patient: Any) -> VisitQuerySet:

@@ -109,6 +109,20 @@ NOT_COVERED: dict[tuple[str, str], str] = {
 #: list above cannot grow without someone deciding it should.
 NOT_COVERED_PAIRS = 18
 
+#: Pairs of ``NOT_COVERED`` the demo does reach at some hours: it lays today's
+#: visits and day plan around the hour it is seeded, so run after midnight
+#: (seen in CI at 00:20) a visit can still be cancelled or opened and today's
+#: plan is still a draft. Reached, they are swept like any page (that is how
+#: the move page's raw "social_worker" was found); not reached, they are not
+#: a finding, and the sweep does not ask for them to be taken off the list.
+REACHED_AT_SOME_HOURS = frozenset(
+    {
+        ("/visits/{visit}/cancel/", "psychologist"),
+        ("/visits/{visit}/", "chaplain"),
+        ("/visits/planned/{planned_visit}/move/", "coordinator"),
+    }
+)
+
 #: English words the sweep would excuse on Russian pages: a path pattern
 #: (``{id}`` for any external id), the words, and why they are there. It is
 #: empty: every text the services store is kept as a key and read in the

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from hearth.accounts.models import Discipline
 from hearth.core import clock
 from hearth.planning import planner
 from hearth.planning.tests.planning_world import (
@@ -70,7 +71,10 @@ def test_a_hand_move_shows_the_broken_rule(pw: PlanningWorld, client_for: Any) -
     row = plan.planned_visits.get(patient=pw.patient)
     client = client_for(pw.world.coordinator)
     url = reverse("planned_visit_move", args=[row.pk])
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    # Who goes is a word, not the stored code ("nurse", "social_worker").
+    assert f"<p>{Discipline(row.discipline).label} · " in page.content.decode()
     refused = client.post(url, {"staff": pw.world.nurse.pk, "start": "15:40"})
     assert refused.status_code == 422
     assert "after the shift ends at 16:00" in refused.content.decode()
