@@ -390,7 +390,7 @@ def _build(
         if signature not in profiles:
             profiles[signature] = len(durations)
             cost = base_cost.copy()
-            barred = client_cols[~qualified[i][client_visit_arr]] if n_clients else client_cols
+            barred = client_cols[~qualified[i][client_visit_arr]]
             if n_clients:
                 cost[:, client_cols] += soft[i][client_visit_arr][None, :]
                 if order_cost and len(visit_cols):
