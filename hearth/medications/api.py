@@ -41,7 +41,6 @@ from hearth.medications.models import (
     Formulation,
     MedicationOrder,
     MedicineSignOff,
-    StockHolding,
     SyncReview,
     describe_dose,
 )
@@ -65,6 +64,7 @@ from hearth.medications.schemas import (
     ReviewDecisionIn,
     SignOffIn,
     SignOffOut,
+    StockEntryOut,
     StockIn,
     SyncReviewOut,
     holding_out,
@@ -524,9 +524,32 @@ def controlled_drug_register(request: HttpRequest, patient_id: UUID) -> Any:
     """Each controlled drug at home: balance, open discrepancy, newest entries."""
     patient = _open(request, patient_id, VIEW, read=AuditEventType.CONTROLLED_DRUGS_VIEWED)
     return [
-        {**holding_out(line.holding), "entries": line.entries}
+        {**holding_out(line.holding), "entries": line.entries, "total_entries": line.total_entries}
         for line in queries.controlled_drug_register(patient)
     ]
+
+
+@router.get(
+    "/patients/{patient_id}/controlled-drugs/{formulation_id}/entries",
+    response={200: CursorPage.of(StockEntryOut), **ERROR_RESPONSES},
+)
+def controlled_drug_entries(
+    request: HttpRequest, patient_id: UUID, formulation_id: UUID, paging: Query[CursorQuery]
+) -> Any:
+    """One controlled drug's whole register at this home, newest first, a page
+    at a time (the register above shows only the newest entries)."""
+    patient = _open(request, patient_id, VIEW, read=AuditEventType.CONTROLLED_DRUGS_VIEWED)
+    holding = queries.holding_at_home(patient, formulation_id)
+    if holding is None:
+        raise NotFound(_("This medicine is not in the register at this home."))
+    return cursor_page(
+        request,
+        queries.register_entries(holding),
+        list_name="controlled-drug-entries",
+        ordering=("-recorded_at", "-id"),
+        cursor=paging.cursor,
+        limit=paging.limit,
+    ).answer()
 
 
 @router.post(
@@ -555,11 +578,7 @@ def close_discrepancy(
 ) -> Any:
     """Say what was found; the register entries stay as they were."""
     patient = _open(request, patient_id, VIEW)
-    holding = (
-        StockHolding.objects.select_related("patient", "formulation__drug_route__drug")
-        .filter(patient=patient, formulation__external_id=formulation_id)
-        .first()
-    )
+    holding = queries.holding_at_home(patient, formulation_id)
     if holding is None:
         raise NotFound(_("This medicine is not in the register at this home."))
     closed = services.close_discrepancy(actor=actor_of(request), holding=holding, note=payload.note)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.urls import reverse
@@ -271,25 +272,66 @@ def opioid_days(patient: Patient, days: int = 14) -> list[OpioidDay]:
     return list(result.values())
 
 
+#: Register entries shown per drug on the register's summary (page and API);
+#: the whole register of a drug is read a page at a time (``register_entries``).
+NEWEST_ENTRIES = 20
+
+
 @dataclass
 class RegisterLine:
     holding: StockHolding
     entries: list[StockEntry]
+    #: Every entry of this drug's register, of which ``entries`` are the newest.
+    total_entries: int
 
 
-def controlled_drug_register(patient: Patient, *, entries: int = 50) -> list[RegisterLine]:
-    """Each controlled drug at home with its newest ``entries`` register lines."""
+def controlled_drug_register(
+    patient: Patient, *, entries: int = NEWEST_ENTRIES
+) -> list[RegisterLine]:
+    """Each controlled drug at home with its newest ``entries`` register lines
+    and how many there are in all. The newest are cut in the database (a
+    sliced prefetch, per drug), not after reading months of a syringe driver's
+    entries into memory."""
     holdings = (
         StockHolding.objects.filter(patient=patient)
         .select_related("formulation__drug_route__drug")
+        .annotate(total_entries=Count("entries"))
         .prefetch_related(
             Prefetch(
                 "entries",
-                queryset=StockEntry.objects.select_related("recorded_by", "administration"),
+                queryset=StockEntry.objects.select_related(
+                    "recorded_by", "administration"
+                ).order_by("-recorded_at", "-id")[:entries],
+                to_attr="newest_entries",
             )
         )
+        .order_by("id")
     )
-    return [RegisterLine(holding, list(holding.entries.all())[:entries]) for holding in holdings]
+    return [
+        RegisterLine(holding, holding.newest_entries, holding.total_entries)  # type: ignore[attr-defined]
+        for holding in holdings
+    ]
+
+
+def holding_at_home(patient: Patient, formulation_external_id: Any) -> StockHolding | None:
+    """One controlled drug's balance at this home, or None when the register
+    has never held it here."""
+    return (
+        StockHolding.objects.filter(
+            patient=patient, formulation__external_id=formulation_external_id
+        )
+        .select_related("formulation__drug_route__drug", "patient")
+        .first()
+    )
+
+
+def register_entries(holding: StockHolding) -> QuerySet[StockEntry]:
+    """One drug's whole register at home, newest first, to be read a page at a time."""
+    return (
+        StockEntry.objects.filter(holding=holding)
+        .select_related("recorded_by", "administration")
+        .order_by("-recorded_at", "-id")
+    )
 
 
 def stopped_with_stock(patient: Patient) -> list[StockHolding]:

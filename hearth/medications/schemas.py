@@ -466,7 +466,11 @@ class HoldingOut(Schema):
 
 
 class RegisterLineOut(HoldingOut):
-    entries: list[StockEntryOut] = Field(description="The newest entries, newest first.")
+    entries: list[StockEntryOut] = Field(
+        description="The newest entries (at most 20), newest first; the whole register "
+        "of this drug is GET /patients/{id}/controlled-drugs/{formulation_id}/entries."
+    )
+    total_entries: int = Field(description="How many entries this drug's register holds.")
 
 
 def holding_out(holding: Any) -> dict[str, Any]:

@@ -14,6 +14,11 @@ urlpatterns = [
         name="controlled_drugs",
     ),
     path(
+        "patients/<uuid:patient_id>/medicines/controlled-drugs/<uuid:formulation_id>/",
+        views.controlled_drug_entries,
+        name="controlled_drug_entries",
+    ),
+    path(
         "patients/<uuid:patient_id>/medicines/controlled-drugs/<uuid:formulation_id>/close/",
         views.close_discrepancy,
         name="close_discrepancy",

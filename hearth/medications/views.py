@@ -29,6 +29,7 @@ from hearth.allergies.queries import allergy_summary
 from hearth.core import clock, dates
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import DomainError, NotAllowed
+from hearth.core.pagination import page_of, refuses_bad_pages
 from hearth.core.pdf import document_languages, family_language, render_pdf
 from hearth.core.web import (
     AuthenticatedRequest,
@@ -630,15 +631,42 @@ def controlled_drugs(request: AuthenticatedRequest, patient_id: Any) -> HttpResp
 
 
 @staff_required
+@refuses_bad_pages
+def controlled_drug_entries(
+    request: AuthenticatedRequest, patient_id: Any, formulation_id: Any
+) -> HttpResponse:
+    """One controlled drug's whole register at this home, a page at a time:
+    the register page shows only each drug's newest entries."""
+
+    def build(patient: Patient) -> HttpResponse:
+        holding = queries.holding_at_home(patient, formulation_id)
+        if holding is None:
+            raise Http404
+        return render(
+            request,
+            "medications/controlled_drug_entries.html",
+            {
+                "patient": patient,
+                "holding": holding,
+                "entries": page_of(request, queries.register_entries(holding)),
+            },
+        )
+
+    return with_patient(
+        request,
+        patient_id,
+        "medications.manage_controlled_drugs",
+        build,
+        AuditEventType.CONTROLLED_DRUGS_VIEWED,
+    )
+
+
+@staff_required
 def close_discrepancy(
     request: AuthenticatedRequest, patient_id: Any, formulation_id: Any
 ) -> HttpResponse:
     def build(patient: Patient) -> HttpResponse:
-        holding = (
-            StockHolding.objects.filter(patient=patient, formulation__external_id=formulation_id)
-            .select_related("formulation__drug_route__drug", "patient")
-            .first()
-        )
+        holding = queries.holding_at_home(patient, formulation_id)
         if holding is None:
             raise Http404
         return page_with_way_back(

@@ -1121,6 +1121,12 @@ API_ROUTES: list[Route] = [
         body=lambda w, a: {"reason": "Not confident any more"},
     ),
     Route("GET", "/api/v1/patients/{patient}/controlled-drugs", OPENERS),
+    Route(
+        "GET",
+        "/api/v1/patients/{patient}/controlled-drugs/{formulation}/entries",
+        OPENERS,
+        prepare=_stock_discrepancy,
+    ),
     Route("POST", "/api/v1/patients/{patient}/controlled-drugs", PHYSICIAN_NURSE, body=_stock_body),
     Route(
         "POST",
@@ -1425,6 +1431,12 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/patients/{patient}/medicines/sign-off/", PHYSICIAN_NURSE),
     Route("GET", "/patients/{patient}/medicines/chart.pdf", OPENERS),
     Route("GET", "/patients/{patient}/medicines/controlled-drugs/", PHYSICIAN_NURSE),
+    Route(
+        "GET",
+        "/patients/{patient}/medicines/controlled-drugs/{formulation}/",
+        PHYSICIAN_NURSE,
+        prepare=_stock_discrepancy,
+    ),
     Route(
         "GET",
         "/patients/{patient}/medicines/controlled-drugs/{formulation}/close/",
