@@ -104,6 +104,28 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 })();
 
+/* Lists that refresh themselves with htmx (hx-trigger="every …", marked
+   data-background-refresh: the alert list, the dispatch board, the family's
+   help status) are the page, not the person: their polls say so, like the
+   badge above, so a tablet left open on the alert list still signs out when
+   idle. Only the polling element's own requests are marked; a button inside
+   it is the person. When the session has ended the poll gets a 401 and the
+   page reloads, which takes it to the sign-in page instead of leaving the
+   list on screen. */
+(function () {
+  function isPoll(source) {
+    return Boolean(source && source.hasAttribute && source.hasAttribute("data-background-refresh"));
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (isPoll(event.detail.elt)) event.detail.headers["X-Hearth-Background"] = "refresh";
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (isPoll(event.detail.elt) && event.detail.xhr && event.detail.xhr.status === 401) {
+      window.location.reload();
+    }
+  });
+})();
+
 /* --- Confirmations (truth, issue 20) -------------------------------------------------
    A submit button (or form) with data-confirm="question" asks in a native <dialog>
    before the form is sent; "Yes" sends it with confirmed=yes. Without JavaScript,
