@@ -343,8 +343,10 @@ def access_patient(
                     event_type=AuditEventType.RECORD_OPENED_ON_CALL,
                     patient=patient,
                     obj=patient,
+                    # No purpose text: the event's own label says "on call"
+                    # in the reader's language; a stored "On call" stayed in
+                    # the writer's (seen on a Russian audit trail at night).
                     changes={"page": str(event_type)},
-                    purpose=_("On call"),
                 )
         return patient
     _refuse(user, patient, clinical=clinical)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.utils import translation
+
 from hearth.conftest import World, make_user
 from hearth.core import clock
 from hearth.core.models import AuditEvent
@@ -48,6 +50,10 @@ def test_the_owner_of_an_open_alert_reads_the_record_without_emergency_access(
     assert event.actor == active.outsider_nurse
     assert event.patient_id == active.patient.pk
     assert not event.emergency
+    # Said by the event's label, in the reader's language, not a stored English purpose.
+    assert event.purpose == ""
+    with translation.override("ru"):
+        assert event.event_label == "Карту открыл дежурный клиницист"
     # No break-the-glass was needed or used.
     assert not access.holds_emergency_access(active.outsider_nurse, active.patient)
 
