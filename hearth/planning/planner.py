@@ -462,6 +462,10 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
         )
     require(plan.date >= clock.today(), "date", _("That day is over: plan a new one."))
     now = clock.now()
+    replaced, replaced_key, replaced_params = messages.stored(
+        messages.text(gettext_noop("Replaced by a new plan for the day.")),
+        language=settings.LANGUAGE_CODE,
+    )
     for old in DayPlan.objects.select_for_update().filter(
         date=plan.date, status=PlanStatus.PUBLISHED
     ):
@@ -469,7 +473,9 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
         old.save(update_fields=["status"])
         old.visits.filter(status=VisitStatus.SCHEDULED).update(
             status=VisitStatus.CANCELLED,
-            cancelled_reason=_("Replaced by a new plan for the day."),
+            cancelled_reason=replaced,
+            cancelled_reason_key=replaced_key,
+            cancelled_reason_params=replaced_params,
         )
     rows = (
         PlannedVisit.objects.filter(plan=plan, staff__isnull=False, starts_at__isnull=False)

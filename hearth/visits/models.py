@@ -530,6 +530,12 @@ class Visit(ExternalIdModel):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.CharField(max_length=300, blank=True, default="")
+    #: ``cancelled_reason`` as a key + parameters (``core.messages``) when the
+    #: service wrote it (a new plan for the day, the end of care), rendered in
+    #: each reader's language; ``cancelled_reason`` is the service-language
+    #: copy. A reason a person typed has no key.
+    cancelled_reason_key = models.CharField(max_length=300, blank=True, default="")
+    cancelled_reason_params = models.JSONField(default=dict, blank=True)
     history = HistoricalRecords(excluded_fields=["participants"])
 
     objects = VisitQuerySet.as_manager()
@@ -550,6 +556,14 @@ class Visit(ExternalIdModel):
             # A day's visits (the day plan, the dispatch board).
             models.Index(fields=["date", "status"], name="visit_day_status"),
         ]
+
+    @property
+    def cancelled_reason_text(self) -> str:
+        """Why the visit will not happen, in the reader's language when the
+        service wrote it; a typed reason as it was typed."""
+        return messages.render(
+            self.cancelled_reason_key, self.cancelled_reason_params, fallback=self.cancelled_reason
+        )
 
     @property
     def discipline_label(self) -> str:

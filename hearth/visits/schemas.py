@@ -331,12 +331,19 @@ class VisitOut(Schema):
     supplemental_oxygen: bool | None
     alert_outcome: str
     closed_at: datetime | None
-    cancelled_reason: str
+    cancelled_reason: str = Field(
+        description="Why the visit will not happen: in the request's language when the "
+        "service wrote it (a new plan for the day, the end of care), as typed otherwise."
+    )
     notes: list[VisitNoteOut]
 
     @staticmethod
     def resolve_patient_id(obj: Any) -> UUID:
         return obj.patient.external_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_cancelled_reason(obj: Any) -> str:
+        return obj.cancelled_reason_text  # type: ignore[no-any-return]
 
     @staticmethod
     def resolve_participants(obj: Any) -> list[Any]:

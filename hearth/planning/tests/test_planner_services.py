@@ -259,6 +259,31 @@ def test_publishing_schedules_a_placed_urgent_request(pw: PlanningWorld) -> None
     assert urgent.staff == pw.world.physician
 
 
+def test_publishing_over_a_published_day_cancels_its_visits_in_each_readers_language(
+    pw: PlanningWorld,
+) -> None:
+    """Two drafts for one day can only meet when two coordinators plan at once
+    (a draft and a published plan may coexist; ``plan_day`` refuses a
+    published day). The second draft is made directly here for that race."""
+    from django.utils import translation
+
+    from hearth.visits.choices import PlanStatus, VisitStatus
+
+    first = planner.plan_day(actor=pw.world.coordinator, date=MONDAY)
+    (old,) = planner.publish_plan(actor=pw.world.coordinator, plan=first)
+    second = DayPlan.objects.create(
+        date=MONDAY, status=PlanStatus.DRAFT, created_by=pw.world.coordinator
+    )
+    planner.publish_plan(actor=pw.world.coordinator, plan=second)
+    old.refresh_from_db()
+    assert old.status == VisitStatus.CANCELLED
+    assert old.cancelled_reason_key == "Replaced by a new plan for the day."
+    with translation.override("ru"):
+        assert old.cancelled_reason_text == "Заменён новым планом на этот день."
+    with translation.override("en"):
+        assert old.cancelled_reason_text == "Replaced by a new plan for the day."
+
+
 def test_only_the_coordinator_publishes(pw: PlanningWorld) -> None:
     plan = planner.plan_day(actor=pw.world.coordinator, date=MONDAY)
     with pytest.raises(NotAllowed):

@@ -485,12 +485,25 @@ def cancel_locked_visit(*, actor: User, visit: Visit, reason: str | messages.Mes
     checked by the caller; telling the family is the caller's choice (after a
     death the family is not sent a list of cancelled visits). A ``Message``
     reason (the service's own words) is quoted in the audit event as a key;
-    the visit keeps its text in the service's language."""
+    the visit keeps it as a key and parameters, shown in each reader's
+    language, with its text in the service's language beside them."""
     visit.status = VisitStatus.CANCELLED
-    visit.cancelled_reason = messages.stored(reason, language=settings.LANGUAGE_CODE)[0][:300]
+    text, visit.cancelled_reason_key, visit.cancelled_reason_params = messages.stored(
+        reason, language=settings.LANGUAGE_CODE
+    )
+    visit.cancelled_reason = text[:300]
     visit.closed_by = actor
     visit.closed_at = clock.now()
-    visit.save(update_fields=["status", "cancelled_reason", "closed_by", "closed_at"])
+    visit.save(
+        update_fields=[
+            "status",
+            "cancelled_reason",
+            "cancelled_reason_key",
+            "cancelled_reason_params",
+            "closed_by",
+            "closed_at",
+        ]
+    )
     request = visit.urgent_request
     if (
         request is not None

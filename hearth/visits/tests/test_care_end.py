@@ -57,6 +57,28 @@ def test_a_death_cancels_future_visits_with_the_reason(active: World) -> None:
     )
 
 
+def test_the_reason_a_visit_was_cancelled_at_a_death_reads_in_each_readers_language(
+    active: World, client_for: Any
+) -> None:
+    """Stored as a key and parameters with the service-language text beside
+    them, like the family's messages: a Russian-speaking physician reading the
+    visit after an English-speaking nurse recorded the death reads Russian."""
+    visit = home_visit(active, day=clock.today() + timedelta(days=1), start="09:30")
+    _death(active)
+    visit.refresh_from_db()
+    assert (visit.cancelled_reason, visit.cancelled_reason_key) == (
+        "The person died.",
+        "The person died.",
+    )
+    with translation.override("ru"):
+        assert visit.cancelled_reason_text == "Человек умер."
+    active.physician.preferred_language = "ru"
+    active.physician.save(update_fields=["preferred_language"])
+    answer = client_for(active.physician).get(f"/api/v1/visits/{visit.external_id}")
+    assert answer.status_code == 200
+    assert answer.json()["cancelled_reason"] == "Человек умер."
+
+
 def test_cancelled_visits_leave_the_staff_members_day(active: World, client_for: Any) -> None:
     home_visit(active, start="11:07")
     page = client_for(active.nurse).get(reverse("my_visit_day"))
