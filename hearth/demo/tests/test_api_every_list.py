@@ -16,6 +16,7 @@ from django.test import Client
 from hearth.accounts.models import User
 from hearth.assessments.models import PhaseOfIllness
 from hearth.demo.tests.api_routes import Route, list_routes
+from hearth.medications.models import StockHolding
 from hearth.patients.models import Patient
 from hearth.personhood.choices import Section
 
@@ -41,22 +42,35 @@ def _client(username: str, language: str) -> Client:
     return client
 
 
+def _urls(route: Route, patient: Patient | None) -> list[str]:
+    """The route's URLs for one patient (or none): one per controlled drug
+    held at their home when the route names a formulation, else one."""
+    values = {
+        "patient_id": patient.external_id if patient else None,
+        "staff_id": User.objects.get(username="nurse.brennan").external_id,
+        "section": Section.values[0],
+    }
+    if "formulation_id" not in route.parameters:
+        return [route.url(values)]
+    held = StockHolding.objects.filter(patient=patient).values_list(
+        "formulation__external_id", flat=True
+    )
+    return [route.url({**values, "formulation_id": formulation}) for formulation in held]
+
+
 @pytest.mark.parametrize("route", list_routes(), ids=lambda route: route.path)
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_it_answers_every_list_for_every_patient(route: Route, language: str) -> None:
     patients = list(Patient.objects.order_by("pk"))
     assert len(patients) >= 7
-    nurse = User.objects.get(username="nurse.brennan")
-    ids = (
-        [patient.external_id for patient in patients]
-        if "patient_id" in route.parameters
-        else [None]
-    )
+    urls = [
+        url
+        for patient in (patients if "patient_id" in route.parameters else [None])
+        for url in _urls(route, patient)
+    ]
+    assert urls, "no demo patient has what this route lists"
     clients = [_client(name, language) for name in READERS]
-    for patient_id in ids:
-        url = route.url(
-            {"patient_id": patient_id, "staff_id": nurse.external_id, "section": Section.values[0]}
-        )
+    for url in urls:
         answers = {}
         for name, client in zip(READERS, clients, strict=True):
             response = client.get(url)
@@ -111,17 +125,9 @@ def test_following_next_reads_the_same_rows_as_one_long_page(route: Route) -> No
     page in the same order, none repeated or lost: the ordering is unique and
     the cursor keeps its place (for the first demo patient and reader with at
     least two rows; the list's own filters stay in ``next``)."""
-    nurse = User.objects.get(username="nurse.brennan")
     patients = list(Patient.objects.order_by("pk")) if "patient_id" in route.parameters else [None]
     clients = [_client(name, "en") for name in READERS]
-    for patient in patients:
-        url = route.url(
-            {
-                "patient_id": patient.external_id if patient else None,
-                "staff_id": nurse.external_id,
-                "section": Section.values[0],
-            }
-        )
+    for url in (url for patient in patients for url in _urls(route, patient)):
         for client in clients:
             whole = client.get(url, {"limit": 500})
             if whole.status_code != 200 or len(whole.json()["items"]) < 2:
