@@ -823,6 +823,14 @@ HEARTH_SERVICE_PHONE = env_str("HEARTH_SERVICE_PHONE", "+44 20 7946 0000")
 # an idle session signed in). Not a clinical rule: the alert itself still
 # pages whoever is on call; the badge is a reminder on screen.
 HEARTH_ALERT_COUNT_REFRESH_SECONDS = env_int("HEARTH_ALERT_COUNT_REFRESH_SECONDS", 60)
+# How often the open alerts page refreshes its list, in seconds (the list's
+# query each time; a background refresh, so it does not keep an idle session
+# alive). Not a clinical rule, as above.
+HEARTH_ALERT_LIST_REFRESH_SECONDS = env_int("HEARTH_ALERT_LIST_REFRESH_SECONDS", 15)
+if HEARTH_ALERT_LIST_REFRESH_SECONDS < 5:
+    raise ImproperlyConfigured(
+        "HEARTH_ALERT_LIST_REFRESH_SECONDS is below 5: see docs/deployment.md."
+    )
 if HEARTH_ALERT_COUNT_REFRESH_SECONDS < 10:
     raise ImproperlyConfigured(
         "HEARTH_ALERT_COUNT_REFRESH_SECONDS is below 10: see docs/deployment.md."

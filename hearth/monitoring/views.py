@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -317,8 +318,9 @@ def alert_count(request: AuthenticatedRequest) -> HttpResponse:
 def alert_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     mine = request.GET.get("mine") == "1"
-    # htmx polls the list every 15 s: only the list comes back, so new alerts
-    # show without a reload (and without inline script).
+    # htmx polls the list (every HEARTH_ALERT_LIST_REFRESH_SECONDS): only the
+    # list comes back, so new alerts show without a reload (and without
+    # inline script).
     polled = request.headers.get("HX-Request") == "true"
     template = "monitoring/_alert_list.html" if polled else "monitoring/alerts.html"
     return render(
@@ -331,6 +333,7 @@ def alert_list(request: AuthenticatedRequest) -> HttpResponse:
             "mine": mine,
             "status": status,
             "refreshed_at": clock.now(),
+            "refresh_seconds": settings.HEARTH_ALERT_LIST_REFRESH_SECONDS,
         },
     )
 
