@@ -414,9 +414,7 @@ class PlannedVisit(models.Model):
     @property
     def discipline_label(self) -> str:
         """Who goes, in the reader's language (the move page showed the code)."""
-        from hearth.accounts.models import Discipline
-
-        return str(Discipline(self.discipline).label)
+        return _discipline_label(self.discipline)
 
 
 class VisitQuerySet(models.QuerySet["Visit"]):
