@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -128,3 +129,20 @@ def test_volunteers_and_the_family_get_no_badge(active: World, client_for: Any) 
 
 def test_the_count_refuses_to_be_written_to(active: World, client_for: Any) -> None:
     assert client_for(active.nurse).post(COUNT_URL).status_code == 405
+
+
+def test_every_self_refreshing_list_is_marked_as_the_page_polling() -> None:
+    """The mark is what ``hearth.js`` reads to send the background-refresh
+    header on htmx polls (``test_browser_polling.py`` watches it in Chromium);
+    a new polling list without it would keep idle sessions alive again."""
+    root = Path(settings.BASE_DIR) / "hearth"
+    polling = [
+        path
+        for path in root.rglob("*.html")
+        if 'hx-trigger="every' in path.read_text(encoding="utf-8")
+    ]
+    assert len(polling) >= 3
+    for path in polling:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if 'hx-trigger="every' in line:
+                assert "data-background-refresh" in line, path

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import time
 from importlib import import_module
-from pathlib import Path
 from typing import Any
-
-from django.conf import settings
 
 from hearth.accounts.middleware import LAST_ACTIVITY_KEY
 from hearth.conftest import World
@@ -43,19 +40,3 @@ def test_the_alert_lists_polls_do_not_keep_an_idle_tablet_signed_in(
     store.save()
     phone.wait_for_url("**/accounts/login/**", timeout=(POLL_SECONDS + 10) * 1000)
     assert "Alerts" not in phone.locator("main").inner_text()
-
-
-def test_every_self_refreshing_list_is_marked_as_the_page_polling() -> None:
-    """The mark is what ``hearth.js`` reads; a new polling list without it
-    would keep idle sessions alive again."""
-    root = Path(settings.BASE_DIR) / "hearth"
-    polling = [
-        path
-        for path in root.rglob("*.html")
-        if 'hx-trigger="every' in path.read_text(encoding="utf-8")
-    ]
-    assert len(polling) >= 3
-    for path in polling:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if 'hx-trigger="every' in line:
-                assert "data-background-refresh" in line, path
