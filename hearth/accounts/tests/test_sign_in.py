@@ -130,3 +130,13 @@ def test_russian_ships(world: World, client_for: Any) -> None:
     page = client_for(world.family).get("/portal/").content.decode()
     assert "Люди, которые о вас заботятся" in page
     assert "Телефон службы, круглосуточно" in page
+
+
+def test_a_token_prefix_on_the_account_page_is_marked_as_not_words(
+    world: World, client_for: Any
+) -> None:
+    """A prefix like ``hth_abcdefgh`` is machine text: a browser's translator
+    and the UI sweep's language checks leave it alone."""
+    token, _secret = services.issue_api_token(actor=world.physician, name="integration")
+    page = client_for(world.physician).get("/account/").content.decode()
+    assert f'<code class="muted" translate="no">{token.prefix}…</code>' in page
