@@ -665,10 +665,20 @@ def controlled_drug_entries(
 def close_discrepancy(
     request: AuthenticatedRequest, patient_id: Any, formulation_id: Any
 ) -> HttpResponse:
+    """A discrepancy is closed with what was found. A link followed after
+    someone else closed it says so instead of offering a form that can only
+    be refused."""
+
     def build(patient: Patient) -> HttpResponse:
         holding = queries.holding_at_home(patient, formulation_id)
         if holding is None:
             raise Http404
+        if request.method == "GET" and not holding.discrepancy_open:
+            return render(
+                request,
+                "medications/no_discrepancy.html",
+                {"patient": patient, "holding": holding},
+            )
         return page_with_way_back(
             request,
             NoteForm(request.POST or None),

@@ -213,3 +213,35 @@ def test_the_register_lists_each_holding_with_its_lines(
     with clock.travel_to(at(0, "11:00")):
         services.stop_order(actor=active.physician, order=prn, reason="Pain settled.")
     assert [found.formulation for found in queries.stopped_with_stock(active.patient)] == [solution]
+
+
+def test_the_close_discrepancy_page_says_when_there_is_nothing_to_close(
+    active: Any, solution: Any, client_for: Any
+) -> None:
+    """A link followed after someone else closed the discrepancy: the page says
+    so rather than offering a form that can only be refused."""
+    stock(active, solution, "received", "100")
+    stock(active, solution, "counted", "90")
+    url = (
+        f"/patients/{active.patient.external_id}/medicines/controlled-drugs/"
+        f"{solution.external_id}/close/"
+    )
+    nurse = client_for(active.nurse)
+    assert 'name="note"' in nurse.get(url).content.decode()
+    with clock.travel_to(at(0, "13:00")):
+        response = nurse.post(url, {"note": "Spilt 10 ml; confirmed with the daughter."})
+    assert response.status_code == 302
+    assert not holding(active, solution).discrepancy_open
+
+    page = nurse.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'name="note"' not in text
+    assert "There is no open discrepancy for this medicine" in text
+    with clock.travel_to(at(0, "13:05")):
+        again = nurse.post(url, {"note": "again"})
+    assert again.status_code == 409
+    assert "There is no open discrepancy for this medicine." in again.content.decode()
+    active.nurse.preferred_language = "ru"
+    active.nurse.save(update_fields=["preferred_language"])
+    assert "закрывать нечего" in nurse.get(url).content.decode()
