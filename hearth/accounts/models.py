@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hearth.core import clock
+from hearth.core import clock, messages
 from hearth.core.choices import SPOKEN_LANGUAGES
 from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
@@ -33,6 +33,27 @@ class Discipline(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer")
     COMMISSION_MEMBER = "commission_member", _("Medical commission member")
     ADMINISTRATOR = "administrator", _("Administrator")
+
+
+def discipline_label(value: str) -> str:
+    """A discipline by its name in the reader's language, never its code; a
+    code no longer in ``Discipline`` (an old row) shows as stored rather than
+    breaking the page."""
+    return str(Discipline(value).label) if value in Discipline.values else value
+
+
+def lazy_discipline_label(value: str) -> Any:
+    """The label still lazy: a message stored as a key and parameters reads it
+    in each reader's language."""
+    return Discipline(value).label if value in Discipline.values else value
+
+
+def discipline_in_a_sentence(value: str) -> Any:
+    """For a stored message: the lazy label in lower case, so each reader sees
+    "physician"/"врач" inside a sentence, never the code."""
+    if value in Discipline.values:
+        return messages.lower_case(Discipline(value).label)
+    return value
 
 
 #: Disciplines that give direct clinical care and may write clinical notes.

@@ -23,7 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hearth.accounts.models import User, UserKind
+from hearth.accounts.models import User, UserKind, discipline_label, lazy_discipline_label
 from hearth.core import audit, clock, dates, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, ValidationFailed
@@ -321,9 +321,9 @@ def move_planned_visit(
             "staff",
             _("This visit needs the discipline %(needed)s; %(who)s has the discipline %(is)s.")
             % {
-                "needed": _discipline_label(moving.discipline).lower(),
+                "needed": discipline_label(moving.discipline).lower(),
                 "who": staff.display_name,
-                "is": _discipline_label(member.discipline).lower(),
+                "is": discipline_label(member.discipline).lower(),
             },
         )
     missing = sorted(moving.skills - member.skills)
@@ -398,17 +398,6 @@ def move_planned_visit(
         },
     )
     return row
-
-
-def _discipline_label(value: str) -> str:
-    return str(_discipline_param(value))
-
-
-def _discipline_param(value: str) -> Any:
-    """The discipline's label, still lazy (read in each reader's language)."""
-    from hearth.accounts.models import Discipline
-
-    return Discipline(value).label if value in Discipline.values else value
 
 
 def _retime_after_removal(plan: DayPlan, user: Any) -> None:
@@ -521,7 +510,7 @@ def publish_plan(*, actor: User, plan: DayPlan) -> list[Visit]:
                 gettext_noop(
                     "%(discipline)s home visit on %(day)s, the family told %(low)s–%(high)s."
                 ),
-                discipline=_discipline_param(row.discipline),
+                discipline=lazy_discipline_label(row.discipline),
                 day=plan.date,
                 low=formats.time_format(timezone.localtime(low), "H:i"),
                 high=formats.time_format(timezone.localtime(high), "H:i"),

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext_noop
 
+from hearth.accounts.models import discipline_in_a_sentence
 from hearth.core import messages
 from hearth.routing.problem import Place, Reason, Staff
 from hearth.routing.problem import Visit as RoutingVisit
@@ -45,12 +46,6 @@ def stored_reason(reason: Reason) -> UnplacedReason:
     if reason.value in _NOBODY_QUALIFIED:
         return UnplacedReason.NO_QUALIFIED_STAFF
     return UnplacedReason(reason.value)
-
-
-def _discipline(value: str) -> Any:
-    from hearth.accounts.models import Discipline
-
-    return messages.lower_case(Discipline(value).label) if value in Discipline.values else value
 
 
 def _skills(values: Iterable[str]) -> messages.Joined:
@@ -103,7 +98,7 @@ def explain_message(
         return messages.text(
             gettext_noop("Nobody on shift on %(day)s has the discipline: %(discipline)s."),
             day=on,
-            discipline=_discipline(discipline or ""),
+            discipline=discipline_in_a_sentence(discipline or ""),
         )
     if code == Reason.NO_STAFF_WITH_SKILLS:
         colleagues = [s for s in staff or () if discipline in (None, "", s.discipline)]
@@ -116,7 +111,7 @@ def explain_message(
                     "for: %(skills)s."
                 ),
                 day=on,
-                discipline=_discipline(discipline),
+                discipline=discipline_in_a_sentence(discipline),
                 skills=_skills(missing),
             )
         return messages.text(

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hearth.accounts.models import discipline_label
 from hearth.core import clock, messages
 from hearth.core.fields import ChoiceListField
 from hearth.core.models import ExternalIdModel
@@ -76,9 +77,7 @@ class UrgentVisitRequest(ExternalIdModel):
 
     @property
     def discipline_label(self) -> str:
-        from hearth.accounts.models import Discipline
-
-        return str(Discipline(self.discipline).label)
+        return discipline_label(self.discipline)
 
     def __str__(self) -> str:
         return f"Urgent {self.discipline} visit for {self.patient_id} on {self.for_date}"
@@ -149,9 +148,7 @@ class Dispatch(ExternalIdModel):
 
     @property
     def discipline_label(self) -> str:
-        from hearth.accounts.models import Discipline
-
-        return str(Discipline(self.discipline).label)
+        return discipline_label(self.discipline)
 
     @property
     def is_open(self) -> bool:
@@ -414,7 +411,7 @@ class PlannedVisit(models.Model):
     @property
     def discipline_label(self) -> str:
         """Who goes, in the reader's language (the move page showed the code)."""
-        return _discipline_label(self.discipline)
+        return discipline_label(self.discipline)
 
 
 class VisitQuerySet(models.QuerySet["Visit"]):
@@ -565,7 +562,7 @@ class Visit(ExternalIdModel):
 
     @property
     def discipline_label(self) -> str:
-        return _discipline_label(self.discipline)
+        return discipline_label(self.discipline)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.patient_id} {self.planned_start}"
@@ -596,23 +593,6 @@ class Visit(ExternalIdModel):
         return self.status in (VisitStatus.SCHEDULED, VisitStatus.UNDER_WAY)
 
 
-def discipline_param(value: str) -> Any:
-    """A discipline for a stored message: its (lazy) label in lower case, so
-    each reader sees "physician"/"врач", never the code; an unknown code as is."""
-    from hearth.accounts.models import Discipline
-
-    if value in Discipline.values:
-        return messages.lower_case(Discipline(value).label)
-    return value
-
-
-def _discipline_label(value: str) -> str:
-    """A discipline by its name ("District nurse"), never its code."""
-    from hearth.accounts.models import Discipline
-
-    return str(Discipline(value).label) if value in Discipline.values else value
-
-
 class VisitNote(ExternalIdModel):
     """A note written at a visit, in the author's discipline."""
 
@@ -630,7 +610,7 @@ class VisitNote(ExternalIdModel):
 
     @property
     def discipline_label(self) -> str:
-        return _discipline_label(self.discipline)
+        return discipline_label(self.discipline)
 
 
 class VisitTimeChange(models.Model):

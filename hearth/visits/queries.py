@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
-from hearth.accounts.models import Discipline, User, UserKind
+from hearth.accounts.models import User, UserKind, discipline_label
 from hearth.core import audit, clock
 from hearth.core.audit_events import AuditEventType
 from hearth.patients import access
@@ -39,10 +39,6 @@ PAST_VISITS_SHOWN = 50
 PORTAL_LOOKBACK_DAYS = 14
 #: The longest span the staff-availability list answers for at once.
 AVAILABILITY_MAX_DAYS = 31
-
-
-def discipline_label(value: str) -> str:
-    return str(Discipline(value).label) if value in Discipline.values else value
 
 
 def skill_labels(values: Iterable[str]) -> list[str]:

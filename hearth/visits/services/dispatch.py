@@ -28,7 +28,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hearth.accounts.models import Discipline, User
+from hearth.accounts.models import Discipline, User, discipline_in_a_sentence
 from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import Conflict, InvalidTransition, NotAllowed
@@ -48,7 +48,6 @@ from hearth.visits.models import (
     Dispatch,
     UrgentVisitRequest,
     Visit,
-    discipline_param,
 )
 from hearth.visits.rules import DISPATCH_CHAIN
 
@@ -179,7 +178,7 @@ def offer_to_on_call(*, request: UrgentVisitRequest, reason: str | messages.Mess
         obj=dispatch,
         summary=messages.text(
             gettext_noop("Urgent %(discipline)s visit offered to %(who)s (on call): %(why)s"),
-            discipline=discipline_param(dispatch.discipline),
+            discipline=discipline_in_a_sentence(dispatch.discipline),
             who=dispatch.offered_to.display_name if dispatch.offered_to else _("nobody"),
             why=messages.from_row(why_key, why_params, dispatch.why_on_call),
         ),

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hearth.accounts.models import User
+from hearth.accounts.models import User, discipline_in_a_sentence
 from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.models import AuditAction
@@ -22,7 +22,7 @@ from hearth.core.validation import require, require_perm
 from hearth.monitoring.models import Alert
 from hearth.patients.models import Patient
 from hearth.visits.choices import UrgentRequestStatus
-from hearth.visits.models import UrgentVisitRequest, discipline_param
+from hearth.visits.models import UrgentVisitRequest
 from hearth.visits.services import dispatch
 from hearth.visits.signals import urgent_visit_requested
 
@@ -74,7 +74,7 @@ def request_urgent_visit(
         obj=request,
         summary=messages.text(
             gettext_noop("Urgent %(discipline)s visit requested for today: %(reason)s"),
-            discipline=discipline_param(request.discipline),
+            discipline=discipline_in_a_sentence(request.discipline),
             reason=reason[:200],
         ),
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hearth.accounts.models import Discipline, User
+from hearth.accounts.models import Discipline, User, discipline_in_a_sentence
 from hearth.core import audit, clock, messages
 from hearth.core.audit_events import AuditEventType
 from hearth.core.errors import InvalidTransition, ValidationFailed
@@ -33,7 +33,7 @@ from hearth.visits.choices import (
     VisitKind,
     VisitStatus,
 )
-from hearth.visits.models import UrgentVisitRequest, Visit, VisitNote, discipline_param
+from hearth.visits.models import UrgentVisitRequest, Visit, VisitNote
 from hearth.visits.services import dispatch
 from hearth.visits.services.checks import _aware, _check_field, _local_date
 
@@ -115,7 +115,7 @@ def add_visit_note(*, actor: User, visit: Visit, text: str) -> VisitNote:
         obj=note,
         summary=messages.text(
             gettext_noop("Visit note (%(discipline)s): %(text)s"),
-            discipline=discipline_param(actor.discipline or ""),
+            discipline=discipline_in_a_sentence(actor.discipline or ""),
             text=text[:150],
         ),
     )
