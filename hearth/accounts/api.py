@@ -44,8 +44,7 @@ def staff_directory(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         User.objects.filter(kind=UserKind.STAFF, is_active=True),
         list_name="staff",
         ordering=("last_name", "first_name", "id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 

@@ -71,8 +71,7 @@ def list_substances(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         Substance.objects.filter(active=True).prefetch_related("members"),
         list_name="allergy-substances",
         ordering=("kind", "name", "id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 

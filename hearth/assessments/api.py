@@ -102,8 +102,7 @@ def list_assessments(
         rows,
         list_name="assessments",
         ordering=("-assessed_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -151,8 +150,7 @@ def list_phases(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuer
         PhaseOfIllness.objects.filter(patient=patient).select_related("started_by"),
         list_name="phases",
         ordering=("-started_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 

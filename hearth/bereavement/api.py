@@ -108,8 +108,7 @@ def worklist(request: HttpRequest, paging: Query[CursorQuery], all: bool = False
         queries.worklist_plans(actor, everything=all),
         list_name="bereavement-worklist",
         ordering=queries.WORKLIST_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     rows = queries.worklist_rows(page.items)
     queries.audit_worklist(actor, rows)

@@ -199,8 +199,7 @@ def list_open_tasks(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.open_task_rows(actor),
         list_name="support-tasks",
         ordering=queries.OPEN_TASK_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     queries.audit_tasks_listed(actor, page.items)
     return page.answer(task_out)
@@ -220,8 +219,7 @@ def list_patient_tasks(request: HttpRequest, patient_id: UUID, paging: Query[Cur
         queries.task_rows(patient),
         list_name="patient-support-tasks",
         ordering=queries.TASK_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(task_out)
 
 
@@ -305,8 +303,7 @@ def list_contacts(request: HttpRequest, patient_id: UUID, paging: Query[CursorQu
         queries.contact_rows(patient),
         list_name="support-contacts",
         ordering=("-occurred_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(contact_out)
 
 
@@ -371,8 +368,7 @@ def list_respite(request: HttpRequest, patient_id: UUID, paging: Query[CursorQue
         queries.respite_rows(patient),
         list_name="respite",
         ordering=("-requested_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(respite_out)
 
 

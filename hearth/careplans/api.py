@@ -92,8 +92,7 @@ def list_assessments(request: HttpRequest, patient_id: UUID, paging: Query[Curso
         queries.assessments_for(patient),
         list_name="holistic-assessments",
         ordering=("-assessed_on", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -130,8 +129,7 @@ def list_care_plans(request: HttpRequest, patient_id: UUID, paging: Query[Cursor
         queries.plans_for(patient),
         list_name="care-plans",
         ordering=("-version", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -290,8 +288,7 @@ def list_meetings(request: HttpRequest, patient_id: UUID, paging: Query[CursorQu
         queries.meetings_for(patient),
         list_name="team-meetings",
         ordering=("-held_on", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -358,8 +355,7 @@ def list_advance_care_plans(
         plans,
         list_name="advance-care-plans",
         ordering=("-version", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -453,8 +449,7 @@ def list_open_reviews(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.open_review_task_rows(actor),
         list_name="care-plan-reviews",
         ordering=("created_at", "id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     queries.audit_review_tasks_listed(actor, page.items)
     return page.answer(review_out)
@@ -477,8 +472,7 @@ def list_patient_reviews(request: HttpRequest, patient_id: UUID, paging: Query[C
         queries.review_task_rows(patient),
         list_name="patient-care-plan-reviews",
         ordering=queries.REVIEW_TASK_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(review_out)
 
 

@@ -334,16 +334,16 @@ def cursor_page(
     *,
     list_name: str,
     ordering: Sequence[str],
-    cursor: str | None,
-    limit: int,
+    paging: CursorQuery,
 ) -> KeysetPage[Any]:
     """One keyset page of ``rows`` in ``ordering`` (its last term must be
-    unique, e.g. ``id``; every term a non-null field or annotation). Reads
-    ``limit + 1`` rows to know whether there is a next page, with no COUNT."""
-    limit = max(1, min(limit, max_limit()))
+    unique, e.g. ``id``; every term a non-null field or annotation), where
+    ``paging`` (the endpoint's ``?cursor=&limit=``) says. Reads ``limit + 1``
+    rows to know whether there is a next page, with no COUNT."""
+    limit = max(1, min(paging.limit, max_limit()))
     rows = rows.order_by(*ordering)
-    if cursor:
-        rows = rows.filter(after(ordering, decode_cursor(list_name, cursor, len(ordering))))
+    if paging.cursor:
+        rows = rows.filter(after(ordering, decode_cursor(list_name, paging.cursor, len(ordering))))
     fetched = list(rows[: limit + 1])
     items = fetched[:limit]
     next_url = None

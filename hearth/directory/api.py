@@ -200,8 +200,7 @@ def list_next_steps(request: HttpRequest, patient_id: UUID, paging: Query[Cursor
         queries.next_step_rows(patient),
         list_name="next-steps",
         ordering=queries.NEXT_STEP_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 

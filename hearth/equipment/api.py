@@ -157,8 +157,7 @@ def list_items(
         items,
         list_name="equipment",
         ordering=("kind", "serial_number", "id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     rows = queries.inventory_rows(actor, page.items)
     return {"items": [_item_out(row) for row in rows], "next": page.next}
@@ -222,8 +221,7 @@ def list_loans(
         queries.patient_loan_rows(patient, include_returned=include_returned),
         list_name="patient-equipment",
         ordering=queries.LOAN_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(_loan_out)
 
 

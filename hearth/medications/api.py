@@ -145,8 +145,7 @@ def list_formulary(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         Drug.objects.prefetch_related(Prefetch("routes", queryset=routes)),
         list_name="formulary",
         ordering=("name", "id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -199,8 +198,7 @@ def list_orders(
         queries.order_rows(patient, include_stopped=include_stopped),
         list_name="medication-orders",
         ordering=queries.ORDER_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -403,8 +401,7 @@ def list_administrations(
         queries.administrations(patient, days=filters.days),
         list_name="administrations",
         ordering=("-given_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -440,8 +437,7 @@ def list_sync_reviews(request: HttpRequest, patient_id: UUID, paging: Query[Curs
         queries.waiting_reviews(patient),
         list_name="sync-reviews",
         ordering=("-submitted_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -474,8 +470,7 @@ def list_sign_offs(request: HttpRequest, patient_id: UUID, paging: Query[CursorQ
         queries.sign_offs(patient).select_related("revoked_by"),
         list_name="medicine-sign-offs",
         ordering=("-signed_off_on", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -547,8 +542,7 @@ def controlled_drug_entries(
         queries.register_entries(holding),
         list_name="controlled-drug-entries",
         ordering=("-recorded_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 

@@ -82,8 +82,7 @@ def list_check_ins(request: HttpRequest, patient_id: UUID, paging: Query[CursorQ
         queries.check_in_history(patient),
         list_name="check-ins",
         ordering=("-submitted_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -172,8 +171,7 @@ def list_observations(
         rows,
         list_name="observations",
         ordering=("-observed_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -285,8 +283,7 @@ def list_alerts(
         queries.alerts_visible(actor, status=filters.status, mine=filters.mine),
         list_name="alerts",
         ordering=queries.ALERT_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     queries.audit_alerts_listed(actor, page.items)
     return page.answer()

@@ -155,6 +155,5 @@ def list_messages(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.messages_of(actor_of(request)),
         list_name="messages",
         ordering=("-created_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(message_out)

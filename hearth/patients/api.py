@@ -68,8 +68,7 @@ def list_patients(
         ),
         list_name="patients",
         ordering=queries.worklist_order(),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     rows = queries.worklist_rows(actor, page.items)
     keys = [key for key, _title in rows.columns]
@@ -151,8 +150,7 @@ def list_episodes(request: HttpRequest, patient_id: UUID, paging: Query[CursorQu
         patient.episodes.select_related("patient", "referral"),
         list_name="episodes",
         ordering=("-opened_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -298,8 +296,7 @@ def emergency_access_to_review(request: HttpRequest, paging: Query[CursorQuery])
         queries.emergency_access_for_review(),
         list_name="emergency-access",
         ordering=("-started_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -330,8 +327,7 @@ def timeline(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuery])
         queries.timeline_events(patient),
         list_name="timeline",
         ordering=queries.EVENT_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -350,8 +346,7 @@ def audit_trail(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuer
         queries.audit_trail_events(patient),
         list_name="audit",
         ordering=queries.EVENT_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -367,8 +362,7 @@ def commission_queue(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.commission_queue_rows(actor),
         list_name="commission-queue",
         ordering=("opened_at", "id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     queries.audit_commission_queue(actor, page.items)
     return page.answer()

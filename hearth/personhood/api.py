@@ -98,8 +98,7 @@ def section_history(
         queries.section_history_rows(patient, section),
         list_name=f"profile-history-{section}",
         ordering=queries.SECTION_HISTORY_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     versions = queries.section_versions(patient, section, page.items)
     if actor_of(request).kind == UserKind.FAMILY:
@@ -185,8 +184,7 @@ def list_proposals(request: HttpRequest, patient_id: UUID, paging: Query[CursorQ
         queries.proposals_for(patient),
         list_name="profile-proposals",
         ordering=("-proposed_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 

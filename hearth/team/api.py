@@ -135,8 +135,7 @@ def list_training(
         queries.training_records_for(actor, staff),
         list_name="training",
         ordering=("-completed_on", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(training_out)
 
 
@@ -191,8 +190,7 @@ def compliance(request: HttpRequest, filters: Query[StaffQuery], paging: Query[C
         people,
         list_name="compliance",
         ordering=queries.STAFF_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     rows = queries.compliance(people=page.items)
     return {"items": [compliance_out(row) for row in rows], "next": page.next}
@@ -207,8 +205,7 @@ def list_reminders(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.own_reminders(_staff(request)),
         list_name="reminders",
         ordering=("-created_at", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(reminder_out)
 
 
@@ -253,8 +250,7 @@ def own_check_ins(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.own_check_ins(_staff(request)),
         list_name="wellbeing-check-ins",
         ordering=("-period", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(_own)
 
 
@@ -296,8 +292,7 @@ def caseload(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.caseload_people(actor),
         list_name="caseload",
         ordering=queries.STAFF_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     rows = queries.caseload(actor, people=page.items)
     return {"items": [caseload_out(row) for row in rows], "next": page.next}
@@ -316,8 +311,7 @@ def list_debriefs(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.debriefs_visible_to(actor),
         list_name="debriefs",
         ordering=queries.DEBRIEF_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     queries.audit_debriefs_listed(actor, page.items)
     return page.answer(debrief_out)
@@ -337,8 +331,7 @@ def deaths_without_debrief(request: HttpRequest, paging: Query[CursorQuery]) -> 
         queries.death_without_debrief_rows(),
         list_name="deaths-without-debrief",
         ordering=queries.DEATH_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     queries.audit_deaths_listed(actor, page.items)
     return page.answer(death_out)
@@ -382,8 +375,7 @@ def patient_debriefs(request: HttpRequest, patient_id: UUID, paging: Query[Curso
         queries.patient_debrief_rows(patient),
         list_name="patient-debriefs",
         ordering=queries.DEBRIEF_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer(debrief_out)
 
 

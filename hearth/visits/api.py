@@ -144,8 +144,7 @@ def list_urgent_visits(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         queries.urgent_request_rows(actor),
         list_name="urgent-visit-requests",
         ordering=queries.URGENT_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     queries.audit_urgent_requests_listed(actor, page.items)
     return page.answer()
@@ -196,8 +195,7 @@ def staff_availability(
         queries.availability_people(actor, start, end),
         list_name="staff-availability",
         ordering=queries.AVAILABILITY_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     return {"items": queries.availability_rows(page.items), "next": page.next}
 
@@ -269,8 +267,7 @@ def past_visits(request: HttpRequest, patient_id: UUID, paging: Query[CursorQuer
         queries.past_visits(patient),
         list_name="past-visits",
         ordering=("-planned_start", "-id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     ).answer()
 
 
@@ -502,8 +499,7 @@ def list_dispatches(request: HttpRequest, paging: Query[CursorQuery]) -> Any:
         services.board_for(actor),
         list_name="dispatches",
         ordering=("created_at", "id"),
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     audit.record_list_view(
         actor=actor,

@@ -207,8 +207,7 @@ def list_volunteers(
         queries.volunteer_profiles(status=status or None),
         list_name="volunteers",
         ordering=queries.VOLUNTEER_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     rows = queries.volunteer_summaries(actor, page.items)
     return {"items": [_summary(row) for row in rows], "next": page.next}
@@ -357,8 +356,7 @@ def patient_volunteers(request: HttpRequest, patient_id: UUID, paging: Query[Cur
         queries.patient_assignment_rows(patient),
         list_name="patient-volunteers",
         ordering=queries.ASSIGNMENT_ORDER,
-        cursor=paging.cursor,
-        limit=paging.limit,
+        paging=paging,
     )
     return page.answer(lambda assignment: assignment_out(queries.assignment_row(assignment)))
 
