@@ -321,11 +321,10 @@ def open_task_rows(actor: Any) -> SupportTaskQuerySet:
 
 def audit_tasks_listed(actor: Any, tasks: Sequence[SupportTask]) -> None:
     """One list-view event per patient whose support task ``actor`` was shown."""
-    patients = {task.patient_id: task.patient for task in tasks}
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.SUPPORT_TASKS_LISTED,
-        patients=list(patients.values()),
+        patients=[task.patient for task in tasks],
     )
 
 

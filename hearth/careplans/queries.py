@@ -271,11 +271,10 @@ def open_review_task_rows(actor: Any) -> CarePlanReviewTaskQuerySet:
 
 def audit_review_tasks_listed(actor: Any, tasks: Sequence[CarePlanReviewTask]) -> None:
     """One list-view event per patient whose review task ``actor`` was shown."""
-    patients = {task.patient_id: task.patient for task in tasks}
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.CARE_PLAN_REVIEW_TASKS_LISTED,
-        patients=list(patients.values()),
+        patients=[task.patient for task in tasks],
     )
 
 

@@ -108,10 +108,12 @@ def record(
 def record_list_view(*, actor: Any, event_type: AuditEventType, patients: Iterable[Any]) -> int:
     """One ``list`` event per patient shown, in one insert, so a worklist read is
     as attributable per patient as opening the record. ``event_type`` must be in the
-    catalogue, checked before anything is read or written."""
+    catalogue, checked before anything is read or written. A patient shown in
+    several rows (two alerts, two tasks) is one event: pass each row's patient."""
     event_type = catalogued_event_type(event_type)
     request = context.current()
     now = clock.now()
+    patients = {patient.pk: patient for patient in patients}.values()
     events = [
         AuditEvent(
             occurred_at=now,

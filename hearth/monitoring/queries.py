@@ -97,9 +97,10 @@ def alerts_visible(actor: Any, *, status: str = "open", mine: bool = False) -> Q
 
 def audit_alerts_listed(actor: Any, alerts: Iterable[Alert]) -> None:
     """One ``list`` event per patient on the page of alerts served."""
-    patients = {alert.patient_id: alert.patient for alert in alerts}
     audit.record_list_view(
-        actor=actor, event_type=AuditEventType.ALERTS_LISTED, patients=patients.values()
+        actor=actor,
+        event_type=AuditEventType.ALERTS_LISTED,
+        patients=[alert.patient for alert in alerts],
     )
 
 

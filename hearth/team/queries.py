@@ -430,7 +430,7 @@ def audit_debriefs_listed(actor: User, debriefs: Sequence[Debrief]) -> None:
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.DEBRIEF_LISTED,
-        patients=list({debrief.patient_id: debrief.patient for debrief in debriefs}.values()),
+        patients=[debrief.patient for debrief in debriefs],
     )
 
 

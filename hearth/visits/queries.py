@@ -61,7 +61,7 @@ def audit_urgent_requests_listed(actor: Any, rows: Iterable[Any]) -> None:
     audit.record_list_view(
         actor=actor,
         event_type=AuditEventType.URGENT_VISITS_LISTED,
-        patients={row.patient for row in rows},
+        patients=[row.patient for row in rows],
     )
 
 

@@ -146,3 +146,18 @@ def test_emergency_access_needs_a_reason(world: World) -> None:
     with pytest.raises(ValidationFailed) as failed:
         services.use_emergency_access(actor=world.outsider_nurse, patient=world.patient, reason="")
     assert "reason" in failed.value.field_errors
+
+
+def test_a_patient_shown_in_several_rows_of_a_list_is_one_list_event(world: World) -> None:
+    """Two alerts or two tasks of one patient on a page: the trail says the
+    patient was listed once, in the order the page showed them."""
+    from hearth.core import audit
+    from hearth.core.audit_events import AuditEventType
+
+    shown = [world.patient, world.other_patient, world.patient]
+    written = audit.record_list_view(
+        actor=world.coordinator, event_type=AuditEventType.ALERTS_LISTED, patients=shown
+    )
+    events = AuditEvent.objects.filter(event_type=AuditEventType.ALERTS_LISTED).order_by("pk")
+    assert written == 2
+    assert [event.patient_id for event in events] == [world.patient.pk, world.other_patient.pk]
