@@ -215,7 +215,11 @@ class NoKnownDrugAllergies(ExternalIdModel):
     ended_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    #: Why it ended, in the service's language; the service writes it, so the
+    #: key and parameters beside it give each reader their own language.
     end_reason = models.TextField(blank=True, default="")
+    end_reason_key = models.CharField(max_length=300, blank=True, default="")
+    end_reason_params = models.JSONField(default=dict, blank=True)
     history = HistoricalRecords()
 
     objects = NkdaQuerySet.as_manager()
@@ -232,3 +236,11 @@ class NoKnownDrugAllergies(ExternalIdModel):
 
     def __str__(self) -> str:
         return f"NKDA {self.stated_at:%Y-%m-%d}"
+
+    @property
+    def end_reason_text(self) -> str:
+        """Why the statement ended, in the reader's language (rows written
+        before the key was kept show their stored text)."""
+        return messages.render(
+            self.end_reason_key, self.end_reason_params, fallback=self.end_reason
+        )

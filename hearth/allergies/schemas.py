@@ -111,7 +111,14 @@ class NkdaOut(Schema):
     stated_by: PersonOut
     stated_at: datetime
     ended_at: datetime | None
-    end_reason: str
+    end_reason: str = Field(
+        description="Why the statement ended, in the request's language (the service "
+        "writes it: a drug allergy recorded, or the statement made again)."
+    )
+
+    @staticmethod
+    def resolve_end_reason(obj: Any) -> str:
+        return obj.end_reason_text  # type: ignore[no-any-return]
 
 
 class AllergyListOut(Schema):

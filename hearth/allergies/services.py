@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -170,6 +171,17 @@ def _fields(allergy: AllergyIntolerance) -> dict[str, Any]:
     }
 
 
+_ENDED_FIELDS = ["ended_at", "ended_by", "end_reason", "end_reason_key", "end_reason_params"]
+
+
+def _end_for(statement: NoKnownDrugAllergies, reason: messages.Message) -> None:
+    """The service's own words for why "no known drug allergies" ended: the
+    text in the service's language, and the key for every other reader."""
+    statement.end_reason, statement.end_reason_key, statement.end_reason_params = messages.stored(
+        reason, language=settings.LANGUAGE_CODE
+    )
+
+
 def _save(row: Any, actor: User, **options: Any) -> None:
     """Save with the actor named on the history version (also outside a request)."""
     row._history_user = actor
@@ -203,8 +215,8 @@ def _end_nkda_for(*, actor: User, allergy: AllergyIntolerance) -> None:
             gettext_noop("Drug allergy recorded: %(substance)s"),
             substance=allergy.substance_param,
         )
-        statement.end_reason = reason.render()
-        _save(statement, actor, update_fields=["ended_at", "ended_by", "end_reason"])
+        _end_for(statement, reason)
+        _save(statement, actor, update_fields=_ENDED_FIELDS)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -424,8 +436,8 @@ def record_no_known_drug_allergies(
     ):
         earlier.ended_at = now
         earlier.ended_by = actor
-        earlier.end_reason = _("Stated again")
-        _save(earlier, actor, update_fields=["ended_at", "ended_by", "end_reason"])
+        _end_for(earlier, messages.text(gettext_noop("Stated again")))
+        _save(earlier, actor, update_fields=_ENDED_FIELDS)
     statement = NoKnownDrugAllergies(
         patient=patient, reported_by=reported_by, note=note, stated_by=actor, stated_at=now
     )
