@@ -116,6 +116,13 @@ def _default_kind(position: int) -> str:
     return BereavementContactKind.PHONE_CALL.value
 
 
+#: The plan's summary as written before it had a singular: events already in
+#: the audit trail carry it as their key, so its translation is kept.
+EARLIER_PLAN_STARTED_KEY = gettext_noop(
+    "Bereavement plan started at the death: %(count)d contacts planned"
+)
+
+
 @transaction.atomic
 def create_plan_for(*, episode: Episode, actor: User | None = None) -> BereavementPlan:
     """The plan for an episode that ended in a death: one contact at each of
@@ -163,8 +170,9 @@ def create_plan_for(*, episode: Episode, actor: User | None = None) -> Bereaveme
         event_type=AuditEventType.BEREAVEMENT_PLAN_CREATED,
         patient=patient,
         obj=plan,
-        summary=messages.text(
-            gettext_noop("Bereavement plan started at the death: %(count)d contacts planned"),
+        summary=messages.plural_text(
+            "Bereavement plan started at the death: %(count)d contact planned",
+            "Bereavement plan started at the death: %(count)d contacts planned",
             count=len(days),
         ),
         changes={

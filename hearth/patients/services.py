@@ -529,7 +529,7 @@ def record_eligibility_screening(
         if outcome == ScreeningOutcome.REFER_TO_COMMISSION
         else EpisodeState.NOT_ADMITTED
     )
-    _move(actor=actor, episode=episode, to=new_state, reason=screening.get_outcome_display())
+    _move(actor=actor, episode=episode, to=new_state, reason=screening.outcome)
     if new_state == EpisodeState.NOT_ADMITTED:
         episode.closed_at = clock.now()
         episode.closing_note = conclusion.strip()
@@ -723,7 +723,7 @@ def admit_to_home_care(*, actor: User, episode: Episode) -> Episode:
     episode.admitted_by = actor
     episode.next_review_date = decision.review_date
     episode.save(update_fields=["admitted_at", "admitted_by", "next_review_date"])
-    _move(actor=actor, episode=episode, to=EpisodeState.ACTIVE, reason=_("Admitted to home care"))
+    _move(actor=actor, episode=episode, to=EpisodeState.ACTIVE, reason="")
     return episode
 
 
@@ -842,6 +842,9 @@ _EPISODE_MOVED_TO = {
 
 
 def _move(*, actor: User, episode: Episode, to: str, reason: str) -> None:
+    """``reason``: what a person typed, or a code (a screening outcome, a place
+    of death); never a sentence in the writer's language, which the audit
+    trail would keep as written for readers of every language."""
     before = episode.state
     episode.state = to
     episode.save(update_fields=["state"])

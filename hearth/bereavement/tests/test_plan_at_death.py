@@ -120,3 +120,28 @@ def test_a_failing_plan_undoes_the_death(world: World, monkeypatch: pytest.Monke
             place_of_death="home",
         )
     assert world.episode.state == "active"
+
+
+@pytest.mark.parametrize(("days", "said"), [([7], "1 contact planned"), ([7, 30], "2 contacts")])
+def test_the_plans_summary_counts_its_contacts_in_good_english(
+    world: World, days: list[int], said: str
+) -> None:
+    from django.utils import translation
+
+    with override_settings(HEARTH_BEREAVEMENT_CONTACT_DAYS=days):
+        _die(world, clock.now() - timedelta(hours=1))
+    event = AuditEvent.objects.get(event_type="bereavement_plan.created")
+    with translation.override("en"):
+        assert said in event.summary_text
+    with translation.override("ru"):
+        assert f"запланировано контактов: {len(days)}" in event.summary_text
+
+
+def test_a_plan_summary_stored_before_the_singular_still_reads_in_russian() -> None:
+    from django.utils import translation
+
+    from hearth.core import messages
+
+    with translation.override("ru"):
+        text = messages.render(services.EARLIER_PLAN_STARTED_KEY, {"count": 5})
+    assert text.endswith("запланировано контактов: 5")

@@ -391,3 +391,20 @@ def test_the_patient_gets_their_own_portal_sign_in_once(world: World) -> None:
         services.give_patient_portal_access(
             actor=world.coordinator, patient=other, username="boris2", password="a-long-pass-98"
         )
+
+
+def test_an_episodes_moves_store_no_sentence_in_the_writers_language(world: World) -> None:
+    """The audit trail keeps what a move stored for readers of every language:
+    a code or what a person typed, never the writer's words for it."""
+    from django.utils import translation
+
+    with translation.override("ru"):
+        world.screen()
+        world.decide("granted")
+        services.admit_to_home_care(actor=world.coordinator, episode=world.episode)
+    reasons = dict(
+        AuditEvent.objects.filter(patient_id=world.patient.pk, action="transition").values_list(
+            "event_type", "changes__reason"
+        )
+    )
+    assert reasons == {"episode.awaiting_commission": "refer_to_commission", "episode.active": ""}
