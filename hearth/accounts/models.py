@@ -39,7 +39,7 @@ def discipline_label(value: str) -> str:
     """A discipline by its name in the reader's language, never its code; a
     code no longer in ``Discipline`` (an old row) shows as stored rather than
     breaking the page."""
-    return str(Discipline(value).label) if value in Discipline.values else value
+    return str(lazy_discipline_label(value))
 
 
 def lazy_discipline_label(value: str) -> Any:
